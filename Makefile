@@ -1,0 +1,36 @@
+# newscrawl: the two commands are `make demo` and `make test`; both create .venv when missing.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_PORT ?= 8765
+DEMO_ARTICLES ?= 300
+DEMO_DIR ?= output
+
+.PHONY: demo test lint typecheck check bench clean install
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## demo: start the local replica, crawl all three editions into output/<language>/, print the summary
+demo: $(STAMP)
+	$(BIN)/python -m tests.demo --port $(DEMO_PORT) --articles $(DEMO_ARTICLES) --output $(DEMO_DIR)
+
+## test: lint, type-check and run every test (unit, fixtures, end-to-end on the replica)
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check newscrawl tests
+	$(BIN)/ruff format --check newscrawl tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy newscrawl
+
+clean:
+	rm -rf $(VENV) output .newscrawl .pytest_cache .mypy_cache .ruff_cache *.egg-info build

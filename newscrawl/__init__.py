@@ -1,0 +1,1 @@
+"""newscrawl: a Scrapy crawler for the three editions of report.az."""

@@ -1,0 +1,174 @@
+"""The run summary: per edition found, new, updated, unchanged, dropped by reason, field
+coverage, requests, errors and duration; logged as a table and written to
+``output/stats/report-<run_id>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from newscrawl.items import Article, Reject
+
+#: Fields whose coverage (share of exported articles with a non-empty value) is reported.
+COVERAGE_FIELDS = (
+    "url",
+    "title",
+    "body",
+    "published_at",
+    "article_id",
+    "lead",
+    "modified_at",
+    "category",
+    "tags",
+    "images",
+    "translations",
+    "badges",
+)
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+class EditionTally:
+    """What one edition's exported and rejected items added up to."""
+
+    def __init__(self) -> None:
+        self.exported = 0
+        self.by_revision: Counter[str] = Counter()
+        self.dropped: Counter[str] = Counter()
+        self.filled: Counter[str] = Counter()
+        self.layouts: Counter[str] = Counter()
+        self.flagged = 0
+
+    def add_article(self, article: Article) -> None:
+        self.exported += 1
+        self.by_revision["new" if article.revision == 1 else "updated"] += 1
+        self.layouts[article.layout] += 1
+        if article.warnings:
+            self.flagged += 1
+        for name in COVERAGE_FIELDS:
+            if _filled(getattr(article, name)):
+                self.filled[name] += 1
+
+    def coverage(self) -> dict[str, float]:
+        if not self.exported:
+            return {name: 0.0 for name in COVERAGE_FIELDS}
+        return {name: round(self.filled[name] / self.exported, 4) for name in COVERAGE_FIELDS}
+
+
+class RunSummary:
+    """Collects per-edition figures during the run and reports them when the spider closes."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.tallies: defaultdict[str, EditionTally] = defaultdict(EditionTally)
+        self.started = datetime.now(UTC)
+        self.last_path: Path | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def item_scraped(self, item: Any) -> None:
+        if isinstance(item, Article):
+            self.tallies[item.language].add_article(item)
+        elif isinstance(item, Reject):
+            self.tallies[item.language or "unknown"].dropped[item.reason] += 1
+
+    def editions_summary(self, spider: Spider) -> dict[str, dict[str, Any]]:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        codes = [e.code for e in getattr(spider, "editions", [])]
+        codes += [code for code in self.tallies if code not in codes]
+        result: dict[str, dict[str, Any]] = {}
+        for code in codes:
+            tally = self.tallies[code]
+            prefix = f"newscrawl/{code}/"
+            own = {
+                key[len(prefix) :]: value for key, value in stats.items() if key.startswith(prefix)
+            }
+            responses = {
+                k.split("/", 1)[1]: v for k, v in own.items() if k.startswith("responses/")
+            }
+            errors = sum(v for k, v in own.items() if k.startswith("errors/"))
+            result[code] = {
+                "found": own.get("found", 0),
+                "exported": tally.exported,
+                "new": tally.by_revision["new"],
+                "updated": tally.by_revision["updated"],
+                "unchanged": own.get("unchanged", 0),
+                "dropped": dict(sorted(tally.dropped.items())),
+                "dropped_total": sum(tally.dropped.values()),
+                "flagged": tally.flagged,
+                "layouts": dict(sorted(tally.layouts.items())),
+                "coverage": tally.coverage(),
+                "feed_pages": own.get("feed_pages", 0),
+                "requests": own.get("requests", 0),
+                "responses": dict(sorted(responses.items())),
+                "retries": own.get("retries", 0),
+                "errors": errors,
+            }
+        return result
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        finished = datetime.now(UTC)
+        summary = {
+            "spider": spider.name,
+            "run_id": getattr(spider, "run_id", self.started.strftime("%Y-%m-%dT%H-%M-%S")),
+            "base_url": getattr(spider, "base_url", None),
+            "mode": getattr(spider, "mode", None),
+            "started_at": self.started.isoformat(timespec="seconds"),
+            "finished_at": finished.isoformat(timespec="seconds"),
+            "duration_seconds": round((finished - self.started).total_seconds(), 3),
+            "finish_reason": reason,
+            "editions": self.editions_summary(spider),
+        }
+        output_dir = Path(self.crawler.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
+        path = output_dir / "stats" / f"report-{summary['run_id']}.json"
+        write_json_atomically(path, summary)
+        self.last_path = path
+        spider.logger.info("Run summary (%s):\n%s", path, format_summary(summary))
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """Write JSON to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(data, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+    os.replace(temporary, path)
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """A plain-text table of the per-edition figures."""
+    header = (
+        f"{'edition':<8}{'found':>7}{'new':>7}{'updated':>9}{'unchanged':>11}"
+        f"{'dropped':>9}{'requests':>10}{'errors':>8}"
+    )
+    lines = [header, "-" * len(header)]
+    for code, figures in summary["editions"].items():
+        lines.append(
+            f"{code:<8}{figures['found']:>7}{figures['new']:>7}{figures['updated']:>9}"
+            f"{figures['unchanged']:>11}{figures['dropped_total']:>9}{figures['requests']:>10}"
+            f"{figures['errors']:>8}"
+        )
+        if figures["dropped"]:
+            reasons = ", ".join(f"{reason}={count}" for reason, count in figures["dropped"].items())
+            lines.append(f"{'':<8}dropped: {reasons}")
+    lines.append(
+        f"finish reason: {summary['finish_reason']}; duration {summary['duration_seconds']} s"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,387 @@
+"""Article pages: HTML in, :class:`ExtractedArticle` out, for every layout the site has had.
+
+Each field is read from the page's layout first, then from meta tags and JSON-LD (see
+``docs/site-markup.md``), so a markup change that empties one source falls back to the next.
+A page that cannot yield an article raises :class:`ExtractionError` with a specific reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml.html import HtmlElement
+from parsel import Selector
+
+from newscrawl.cleaning.dateline import split_dateline
+from newscrawl.dates import DateError, parse_iso, parse_site_date
+from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.jsonld import JsonLd, parse_jsonld
+from newscrawl.extract.layouts import LAYOUTS, Layout
+from newscrawl.extract.text import INVISIBLE_TAGS, element_text, is_embed, raw_text
+from newscrawl.urls import SiteUrls, article_id_from_short_link
+
+#: Class-name fragments of blocks inside an article body that are never article text.
+NOT_TEXT_CLASSES = (
+    "tags",
+    "share",
+    "social",
+    "promo",
+    "subscribe",
+    "translations",
+    "related",
+    "banner",
+    "advert",
+    "read-also",
+    "copy-url",
+)
+PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"})
+LIST_TAGS = frozenset({"ul", "ol"})
+MEDIA_TAGS = frozenset({"img", "figure", "picture", "video", "audio", "source", "hr"})
+SITE_NAME_SUFFIX = re.compile(r"\s*[-|–—]\s*(report\.az|report news agency)\s*$", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
+
+
+@dataclass
+class ExtractedArticle:
+    """The fields one article page yields (crawl-time fields are added by the spider)."""
+
+    url: str
+    article_id: int | None
+    slug: str
+    title: str
+    lead: str | None
+    body: str
+    published_at: datetime
+    published_at_raw: str
+    modified_at: datetime | None
+    category: str | None
+    category_slug: str | None
+    tags: list[str]
+    images: list[dict[str, str | None]]
+    translations: dict[str, str]
+    layout: str
+    dateline: str | None = None
+    html_lang: str | None = None
+    jsonld_language: str | None = None
+    date_sources: dict[str, str] = field(default_factory=dict)
+    other_titles: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _first(selector: Selector, css_list: tuple[str, ...]) -> list[Selector]:
+    for css in css_list:
+        found = selector.css(css)
+        if found:
+            return list(found)
+    return []
+
+
+def _first_text(selector: Selector, css_list: tuple[str, ...]) -> str | None:
+    for node in _first(selector, css_list):
+        text = element_text(node.root)
+        if text:
+            return text
+    return None
+
+
+def _meta(selector: Selector, *keys: str) -> str | None:
+    for key in keys:
+        value = selector.xpath(f'//meta[@property="{key}" or @name="{key}"]/@content').get()
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def _is_not_text(element: HtmlElement) -> bool:
+    tag = element.tag.lower()
+    if tag in INVISIBLE_TAGS or tag in MEDIA_TAGS or is_embed(element):
+        return True
+    classes = (element.get("class") or "").lower()
+    return any(word in classes for word in NOT_TEXT_CLASSES)
+
+
+def body_paragraphs(container: HtmlElement) -> list[str]:
+    """The paragraphs of an article body: ``p``-like blocks, list items and loose text runs.
+
+    Scripts, embeds, media and share/tags/translation blocks are left out; inline markup is
+    joined as a browser shows it; ``<br>`` ends a run of loose text.
+    """
+    paragraphs: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(pending).split())
+        if text:
+            paragraphs.append(text)
+        pending.clear()
+
+    if container.text:
+        pending.append(container.text)
+    for child in container:
+        if isinstance(child.tag, str):
+            tag = child.tag.lower()
+            if _is_not_text(child):
+                pass
+            elif tag == "br":
+                flush()
+            elif tag in PARAGRAPH_TAGS:
+                flush()
+                text = element_text(child)
+                if text:
+                    paragraphs.append(text)
+            elif tag in LIST_TAGS:
+                flush()
+                for item in child.iter("li"):
+                    text = element_text(item)
+                    if text:
+                        paragraphs.append(text)
+            elif tag in ("div", "section", "article", "aside", "main", "table", "tbody", "tr"):
+                flush()
+                paragraphs.extend(body_paragraphs(child))
+            else:
+                pending.append(raw_text(child))
+        if child.tail:
+            pending.append(child.tail)
+    flush()
+    return paragraphs
+
+
+def _title(
+    selector: Selector, layout: Layout | None, jsonld: JsonLd
+) -> tuple[str | None, list[str]]:
+    candidates: list[str] = []
+    if layout is not None:
+        text = _first_text(selector, layout.title)
+        if text:
+            candidates.append(text)
+    others = [
+        element_text(node.root)
+        for node in (_first(selector, layout.other_titles) if layout else [])
+    ]
+    for value in (jsonld.text("headline"), _meta(selector, "og:title")):
+        if value and not candidates:
+            candidates.append(" ".join(value.split()))
+    if not candidates:
+        title_tag = selector.xpath("//title").get()
+        if title_tag:
+            text = element_text(selector.xpath("//title")[0].root)
+            text = SITE_NAME_SUFFIX.sub("", text)
+            if text:
+                candidates.append(text)
+    title = candidates[0] if candidates else None
+    return title, [t for t in others if t and t != title]
+
+
+def _published(
+    selector: Selector, layout: Layout | None, jsonld: JsonLd, warnings: list[str]
+) -> tuple[datetime | None, str | None, dict[str, str]]:
+    """The publication time with the text it came from, and every source's reading."""
+    readings: dict[str, str] = {}
+    chosen: tuple[datetime, str] | None = None
+    if layout is not None:
+        nodes = _first(selector, layout.date)
+        parts = [element_text(node.root) for node in nodes]
+        raw = " ".join(p for p in parts if p)
+        if raw:
+            try:
+                moment = parse_site_date(raw)
+                chosen = (moment, raw)
+                readings["header"] = moment.isoformat()
+            except DateError as exc:
+                warnings.append(f"header date unreadable: {exc}")
+    for source, value in (
+        ("meta", _meta(selector, "article:published_time")),
+        ("jsonld", jsonld.text("datePublished")),
+    ):
+        if not value:
+            continue
+        try:
+            moment = parse_iso(value)
+        except DateError as exc:
+            warnings.append(f"{source} date unreadable: {exc}")
+            continue
+        readings[source] = moment.isoformat()
+        if chosen is None:
+            chosen = (moment, value)
+    if chosen is None:
+        return None, None, readings
+    return chosen[0], chosen[1], readings
+
+
+def _modified(selector: Selector, jsonld: JsonLd, warnings: list[str]) -> datetime | None:
+    for source, value in (
+        ("meta", _meta(selector, "article:modified_time")),
+        ("jsonld", jsonld.text("dateModified")),
+    ):
+        if value:
+            try:
+                return parse_iso(value)
+            except DateError as exc:
+                warnings.append(f"{source} modified date unreadable: {exc}")
+    return None
+
+
+def _image_url(img: Selector) -> str | None:
+    for attribute in ("data-src", "data-original", "data-lazy-src", "src"):
+        value = (img.attrib.get(attribute) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    return None
+
+
+def _images(
+    selector: Selector, layout: Layout | None, jsonld: JsonLd, site: SiteUrls, page_url: str
+) -> list[dict[str, str | None]]:
+    images: list[dict[str, str | None]] = []
+    if layout is not None:
+        for img in _first(selector, layout.photo)[:1]:
+            url = _image_url(img)
+            if url:
+                caption = _first_text(selector, layout.caption)
+                images.append({"url": site.absolute(url, page_url), "caption": caption})
+    if not images:
+        fallback = _meta(selector, "og:image") or next(iter(jsonld.images()), None)
+        if fallback:
+            images.append({"url": site.absolute(fallback, page_url), "caption": None})
+    return images
+
+
+def _lead(selector: Selector, jsonld: JsonLd, paragraphs: list[str]) -> str | None:
+    description = _meta(selector, "description", "og:description") or jsonld.text("description")
+    if not description:
+        return None
+    lead = " ".join(description.split())
+    stem = _ELLIPSIS.sub("", lead).strip()
+    if not stem:
+        return None
+    first = paragraphs[0] if paragraphs else ""
+    body_start = " ".join(paragraphs)[: len(stem) + 1]
+    if first.startswith(stem) or body_start.startswith(stem) or stem == first:
+        return None
+    return lead
+
+
+def _translations(
+    selector: Selector, layout: Layout | None, site: SiteUrls, own_language: str
+) -> dict[str, str]:
+    found: dict[str, str] = {}
+    hrefs = selector.xpath('//link[@rel="alternate"][@hreflang]/@href').getall()
+    if layout is not None:
+        hrefs += [node.attrib.get("href", "") for node in _first(selector, layout.translations)]
+    for href in hrefs:
+        article = site.article_path(href) if href else None
+        if article is None or article.edition.code == own_language:
+            continue
+        found.setdefault(article.edition.code, article.url)
+    return dict(sorted(found.items()))
+
+
+def _tags(selector: Selector, layout: Layout | None, jsonld: JsonLd) -> list[str]:
+    tags: list[str] = []
+    nodes = _first(selector, layout.tags) if layout is not None else []
+    for node in nodes:
+        text = element_text(node.root)
+        if text and text not in tags:
+            tags.append(text)
+    return tags or jsonld.keywords()
+
+
+def detect_layout(selector: Selector) -> Layout | None:
+    """The first layout whose marker element the page contains."""
+    for layout in LAYOUTS:
+        if selector.css(layout.detect):
+            return layout
+    return None
+
+
+def extract_article(html: str, url: str, site: SiteUrls) -> ExtractedArticle:
+    """Read one article page fetched from ``url`` on the configured ``site``."""
+    if not html or not html.strip():
+        raise ExtractionError("empty_page", "the response body is empty")
+    selector = Selector(text=html)
+    if not selector.xpath("//body|//head"):
+        raise ExtractionError("not_html", "no <head> or <body> in the response")
+    warnings: list[str] = []
+    jsonld = parse_jsonld(selector)
+    warnings.extend(jsonld.errors)
+    layout = detect_layout(selector)
+
+    paragraphs: list[str] = []
+    if layout is not None:
+        container = selector.css(layout.body)
+        paragraphs = body_paragraphs(container[0].root) if container else []
+    if not paragraphs:
+        article_body = jsonld.text("articleBody")
+        if article_body:
+            paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", article_body)]
+            paragraphs = [p for p in paragraphs if p]
+            if layout is not None:
+                warnings.append(f"{layout.name} layout body empty; body taken from JSON-LD")
+    if layout is None and not paragraphs:
+        raise ExtractionError(
+            "unknown_layout",
+            "no known article container (.news-detail__desc, .article-text, .editor-body) "
+            "and no JSON-LD articleBody",
+        )
+    layout_name = layout.name if layout is not None else "jsonld"
+
+    dateline: str | None = None
+    if paragraphs and (layout is None or layout.has_dateline):
+        dateline, rest = split_dateline(paragraphs[0])
+        if dateline is not None:
+            paragraphs = [rest, *paragraphs[1:]] if rest else paragraphs[1:]
+
+    title, other_titles = _title(selector, layout, jsonld)
+    if not title:
+        raise ExtractionError("no_title", f"{layout_name} layout: no headline in the page")
+    if not paragraphs:
+        raise ExtractionError("no_body", f"{layout_name} layout: the article body has no text")
+
+    published_at, published_raw, date_sources = _published(selector, layout, jsonld, warnings)
+    if published_at is None or published_raw is None:
+        raise ExtractionError("no_date", f"{layout_name} layout: no readable publication date")
+
+    canonical_link = selector.xpath('//link[@rel="canonical"]/@href').get()
+    article = site.article_path(canonical_link) if canonical_link else None
+    requested = site.article_path(url)
+    if article is None or (requested is not None and article.edition != requested.edition):
+        if canonical_link and article is None:
+            warnings.append(f"canonical link {canonical_link[:200]!r} is not an article URL")
+        article = requested
+    elif requested is not None and article.url != requested.url:
+        warnings.append(f"canonical URL differs from the requested {requested.url}")
+    if article is None:
+        raise ExtractionError("not_article_url", f"{url[:200]} is not an article URL of the site")
+
+    category = (
+        (_first_text(selector, layout.category) if layout is not None else None)
+        or _meta(selector, "article:section")
+        or jsonld.text("articleSection")
+        or next(iter(jsonld.breadcrumb_names), None)
+    )
+    html_lang = selector.xpath("/html/@lang").get()
+    return ExtractedArticle(
+        url=article.url,
+        article_id=article_id_from_short_link(selector.css(".copy-url::attr(data-url)").get()),
+        slug=article.slug,
+        title=title,
+        lead=_lead(selector, jsonld, paragraphs),
+        body="\n\n".join(paragraphs),
+        published_at=published_at,
+        published_at_raw=published_raw,
+        modified_at=_modified(selector, jsonld, warnings),
+        category=category,
+        category_slug=article.category_slug,
+        tags=_tags(selector, layout, jsonld),
+        images=_images(selector, layout, jsonld, site, url),
+        translations=_translations(selector, layout, site, article.edition.code),
+        layout=layout_name,
+        dateline=dateline,
+        html_lang=html_lang.strip().lower() if html_lang else None,
+        jsonld_language=jsonld.text("inLanguage"),
+        date_sources=date_sources,
+        other_titles=other_titles,
+        warnings=warnings,
+    )

@@ -1,0 +1,60 @@
+"""The feeds of a run: one JSON Lines file per language and one for rejects.
+
+``output/<language>/report-<run_id>.jsonl`` and ``output/rejects/report-<run_id>.jsonl``;
+``run_id`` is the spider's start time. Nothing read from a page takes part in a path: the
+languages come from the editions table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scrapy.extensions.feedexport import ItemFilter
+
+from newscrawl.editions import LANGUAGES
+from newscrawl.items import ARTICLE_FIELDS, REJECT_FIELDS, Article, Reject
+
+
+class LanguageFilter(ItemFilter):
+    """Accepts the articles of the language named by the feed's ``language`` option."""
+
+    def __init__(self, feed_options: dict[str, Any] | None) -> None:
+        super().__init__(feed_options)
+        self.language = (feed_options or {}).get("language")
+
+    def accepts(self, item: Any) -> bool:
+        return isinstance(item, Article) and item.language == self.language
+
+
+class RejectFilter(ItemFilter):
+    """Accepts the reject records."""
+
+    def accepts(self, item: Any) -> bool:
+        return isinstance(item, Reject)
+
+
+def feed_path(output_dir: str | Path, kind: str, run_id: str) -> Path:
+    """Where a run's file of one kind (a language or ``rejects``) lives."""
+    return Path(output_dir) / kind / f"report-{run_id}.jsonl"
+
+
+def output_feeds(output_dir: str | Path) -> dict[str, dict[str, Any]]:
+    """The ``FEEDS`` setting for an output directory."""
+    root = Path(output_dir).resolve()
+    common = {"format": "jsonlines", "encoding": "utf-8", "store_empty": False, "overwrite": False}
+    feeds: dict[str, dict[str, Any]] = {}
+    for language in LANGUAGES:
+        uri = (root / language / "report-%(run_id)s.jsonl").as_uri()
+        feeds[uri] = {
+            **common,
+            "fields": list(ARTICLE_FIELDS),
+            "item_filter": LanguageFilter,
+            "language": language,
+        }
+    feeds[(root / "rejects" / "report-%(run_id)s.jsonl").as_uri()] = {
+        **common,
+        "fields": list(REJECT_FIELDS),
+        "item_filter": RejectFilter,
+    }
+    return feeds

@@ -1,0 +1,1 @@
+"""Downloader middlewares: crawl policy (retries, accounting) kept out of the callbacks."""

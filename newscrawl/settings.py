@@ -1,0 +1,67 @@
+"""Scrapy settings of newscrawl. Values marked "live site" are the polite defaults for report.az;
+tests and benchmarks override them with ``-s`` for the local replica.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+
+# --- Where things go ----------------------------------------------------------------------
+#: Root of output/<language>/, output/rejects/ and output/stats/ (env NEWSCRAWL_OUTPUT_DIR).
+NEWSCRAWL_OUTPUT_DIR = os.environ.get("NEWSCRAWL_OUTPUT_DIR", "output")
+#: The state of earlier runs (env NEWSCRAWL_STATE); empty disables it.
+NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE", ".newscrawl/state.sqlite")
+
+# --- Politeness (live site) ---------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news archive crawler)"
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REDIRECT_MAX_TIMES = 5
+
+# --- Retries with exponential backoff that honours Retry-After ----------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+NEWSCRAWL_RETRY_BASE_DELAY = 2.0  # seconds; doubled on each retry of the same request
+NEWSCRAWL_RETRY_MAX_DELAY = 120.0  # a longer Retry-After is capped to this
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.retry.BackoffRetryMiddleware": 550,
+    "newscrawl.middlewares.edition_stats.EditionStatsMiddleware": 560,
+}
+
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.clean.CleanPipeline": 100,
+    "newscrawl.pipelines.validate.ValidatePipeline": 200,
+    "newscrawl.pipelines.dedup.InRunDedupPipeline": 300,
+    "newscrawl.pipelines.fingerprint.ContentHashPipeline": 400,
+}
+
+EXTENSIONS = {
+    "newscrawl.extensions.summary.RunSummary": 500,
+}
+
+# --- Feeds (FEEDS itself is built by the spider from NEWSCRAWL_OUTPUT_DIR) ------------------
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_STORE_EMPTY = False
+
+# --- Engine -------------------------------------------------------------------------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+LOG_LEVEL = os.environ.get("NEWSCRAWL_LOG_LEVEL", "INFO")

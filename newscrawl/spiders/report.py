@@ -1,0 +1,386 @@
+"""The ``report`` spider: editions -> home page -> latest-news feed -> scroll batches -> articles.
+
+Arguments (DESIGN.md, contract): ``editions``, ``base_url``, ``since``, ``until``, ``max_pages``,
+``mode`` (``latest`` | ``archive``) and ``follow_translations``. Extraction is done by the pure
+functions of :mod:`newscrawl.extract`; this module only walks the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import scrapy
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from newscrawl.dates import BAKU, DateError, parse_argument_datetime, to_iso, utc_now_iso
+from newscrawl.editions import Edition, parse_editions
+from newscrawl.encoding import response_text
+from newscrawl.extract.article import ExtractedArticle, extract_article
+from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
+from newscrawl.feeds import output_feeds
+from newscrawl.items import Article, Reject
+from newscrawl.urls import SiteUrls
+
+DEFAULT_BASE_URL = "https://report.az"
+#: A card more than this far from the page's own date is flagged on the item.
+DATE_DISAGREEMENT = timedelta(minutes=1)
+
+
+def _flag(value: str | int | bool | None, name: str) -> bool:
+    text = str(value).strip().lower() if value is not None else "0"
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{name} must be 0 or 1, got {value!r}")
+
+
+class ReportSpider(scrapy.Spider):
+    """Crawls the latest-news feed (or the date archive) of each edition of report.az."""
+
+    name = "report"
+
+    def __init__(
+        self,
+        editions: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        since: str | None = None,
+        until: str | None = None,
+        max_pages: str | int = 10,
+        mode: str = "latest",
+        follow_translations: str | int = 0,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.editions: list[Edition] = parse_editions(editions)
+        self.site = SiteUrls(base_url)
+        self.base_url = self.site.base_url
+        self.allowed_domains = [self.site.host]
+        try:
+            self.since = parse_argument_datetime(since) if since else None
+            self.until = parse_argument_datetime(until) if until else None
+        except DateError as exc:
+            raise ValueError(
+                f"since/until: {exc}; expected e.g. 2025-10-23 or 2025-10-23T20:00"
+            ) from None
+        try:
+            self.max_pages = int(max_pages)
+        except (TypeError, ValueError):
+            raise ValueError(f"max_pages must be a whole number, got {max_pages!r}") from None
+        if self.max_pages < 1:
+            raise ValueError(f"max_pages must be at least 1, got {self.max_pages}")
+        if mode not in ("latest", "archive"):
+            raise ValueError(f"mode must be 'latest' or 'archive', got {mode!r}")
+        self.mode = mode
+        if mode == "archive" and self.since is None:
+            raise ValueError(
+                "mode=archive needs since=YYYY-MM-DD (and optionally until=YYYY-MM-DD)"
+            )
+        self.follow_translations = _flag(follow_translations, "follow_translations")
+        self.started_at = datetime.now(UTC)
+        #: Start time in file names: output/<language>/report-<run_id>.jsonl
+        self.run_id = self.started_at.strftime("%Y-%m-%dT%H-%M-%S")
+        self._requested: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        output_dir = settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
+        settings.set("FEEDS", output_feeds(output_dir), priority="spider")
+
+    # -- helpers --------------------------------------------------------------------------
+    def _inc(self, edition: str, key: str, count: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newscrawl/{edition}/{key}", count)
+
+    def _reject(
+        self, reason: str, url: str, language: str | None, detail: str, stage: str
+    ) -> Reject:
+        return Reject(
+            reason=reason,
+            url=url,
+            language=language,
+            detail=detail,
+            stage=stage,
+            crawled_at=utc_now_iso(),
+        )
+
+    # -- start ----------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self._start_requests():
+            yield request
+
+    def _start_requests(self) -> Iterator[Request]:
+        for edition in self.editions:
+            if self.mode == "archive":
+                yield from self._archive_requests(edition)
+            else:
+                yield Request(
+                    self.site.edition_url(edition, edition.home_path),
+                    callback=self.parse_home,
+                    errback=self.on_home_error,
+                    cb_kwargs={"edition": edition},
+                    meta={"edition": edition.code},
+                )
+
+    def _archive_requests(self, edition: Edition) -> Iterator[Request]:
+        assert self.since is not None
+        first = self.since.astimezone(BAKU).date()
+        last = (self.until or datetime.now(BAKU)).astimezone(BAKU).date()
+        day = last
+        while day >= first:
+            path = f"{edition.prefix}/archive/{day:%Y/%m/%d}"
+            yield Request(
+                self.site.edition_url(edition, path),
+                callback=self.parse_feed,
+                errback=self.on_feed_error,
+                cb_kwargs={"edition": edition, "page": 1, "cursor": None, "load_url": None},
+                meta={"edition": edition.code},
+            )
+            day -= timedelta(days=1)
+
+    # -- home and feed --------------------------------------------------------------------
+    def _feed_request(self, edition: Edition, url: str) -> Request:
+        return Request(
+            url,
+            callback=self.parse_feed,
+            errback=self.on_feed_error,
+            cb_kwargs={"edition": edition, "page": 1, "cursor": None, "load_url": None},
+            meta={"edition": edition.code},
+        )
+
+    def parse_home(self, response: Response, edition: Edition) -> Iterator[Request]:
+        """Find the edition's latest-news feed from its home page link (fallback: the table)."""
+        html = response_text(response) or ""
+        href = find_feed_link(html, edition)
+        url = self.site.absolute(href, response.url) if href else None
+        if url is None or not self.site.is_on_site(url):
+            fallback = self.site.edition_url(edition, edition.feed_fallback_path)
+            self.logger.warning(
+                "%s: no latest-news link on the home page %s (found %r); using %s",
+                edition.code,
+                response.url,
+                href,
+                fallback,
+            )
+            self._inc(edition.code, "feed_link_fallback")
+            url = fallback
+        yield self._feed_request(edition, url)
+
+    def on_home_error(self, failure: Failure) -> Iterator[Request]:
+        request = failure.request  # type: ignore[attr-defined]
+        edition: Edition = request.cb_kwargs["edition"]
+        self.logger.error(
+            "%s: home page %s failed (%s); trying the fallback feed path",
+            edition.code,
+            request.url,
+            failure.getErrorMessage(),
+        )
+        self._inc(edition.code, "errors/home")
+        yield self._feed_request(
+            edition, self.site.edition_url(edition, edition.feed_fallback_path)
+        )
+
+    def parse_feed(
+        self,
+        response: Response,
+        edition: Edition,
+        page: int,
+        cursor: str | None,
+        load_url: str | None,
+    ) -> Iterator[Request | Reject]:
+        """Queue the articles of one feed page or scroll batch, then the next batch."""
+        html = response_text(response)
+        if html is None:
+            self.logger.error("%s: feed page %s is not text", edition.code, response.url)
+            self._inc(edition.code, "errors/feed_not_text")
+            return
+        feed = parse_feed(html, edition)
+        self._inc(edition.code, "feed_pages")
+        for warning in feed.warnings:
+            self.logger.warning("%s: %s: %s", edition.code, response.url, warning)
+        load_url = feed.load_url or load_url
+        if not feed.cards:
+            self.logger.info("%s: feed ends at page %d (%s)", edition.code, page, response.url)
+            return
+        reached_since = False
+        for card in feed.cards:
+            for warning in card.warnings:
+                self.logger.warning("%s: card %s: %s", edition.code, card.href, warning)
+                self._inc(edition.code, "cards/warnings")
+            published = card.published_at
+            if self.since is not None and published is not None and published < self.since:
+                reached_since = True
+                continue
+            if (
+                self.mode == "latest"
+                and self.until is not None
+                and card.published_at is not None
+                and card.published_at > self.until
+            ):
+                continue
+            request = self._article_request(card, response.url, edition)
+            if request is not None:
+                yield request
+        if reached_since:
+            self.logger.info("%s: reached cards older than since=%s", edition.code, self.since)
+            return
+        if page >= self.max_pages:
+            self.logger.info("%s: stopped at max_pages=%d", edition.code, self.max_pages)
+            self._inc(edition.code, "feed_max_pages_reached")
+            return
+        next_cursor = next(
+            (card.timestamp_raw for card in reversed(feed.cards) if card.published_at), None
+        )
+        if next_cursor is None:
+            self.logger.warning(
+                "%s: no readable timestamp to scroll on from %s", edition.code, response.url
+            )
+            return
+        if next_cursor == cursor:
+            self.logger.warning(
+                "%s: scroll cursor did not move (%s) at %s; stopping this feed",
+                edition.code,
+                cursor,
+                response.url,
+            )
+            self._inc(edition.code, "feed_cursor_stuck")
+            return
+        if not load_url:
+            self.logger.warning("%s: no .loadContainer[data-url] on %s", edition.code, response.url)
+            return
+        endpoint = self.site.absolute(load_url, response.url).split("?", 1)[0]
+        if not self.site.is_on_site(endpoint):
+            self.logger.error(
+                "%s: scroll endpoint %s is off-site; not followed", edition.code, endpoint
+            )
+            self._inc(edition.code, "offsite_links")
+            return
+        yield Request(
+            f"{endpoint}?{urlencode({'date': next_cursor, 'oldest': 1})}",
+            callback=self.parse_feed,
+            errback=self.on_feed_error,
+            cb_kwargs={
+                "edition": edition,
+                "page": page + 1,
+                "cursor": next_cursor,
+                "load_url": load_url,
+            },
+            meta={"edition": edition.code},
+        )
+
+    def on_feed_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        edition: Edition = request.cb_kwargs["edition"]
+        self.logger.error(
+            "%s: feed page %s failed: %s", edition.code, request.url, failure.getErrorMessage()
+        )
+        self._inc(edition.code, "errors/feed")
+
+    # -- articles -------------------------------------------------------------------------
+    def _article_request(
+        self, card: FeedCard | None, href: str, edition: Edition, base: str | None = None
+    ) -> Request | None:
+        link = card.href if card is not None else href
+        absolute = self.site.absolute(link, base or href)
+        if not self.site.is_on_site(absolute):
+            self.logger.warning("%s: off-site link %s not followed", edition.code, absolute[:200])
+            self._inc(edition.code, "offsite_links")
+            return None
+        article = self.site.article_path(absolute)
+        if article is None:
+            self.logger.info("%s: %s is not an article URL; skipped", edition.code, absolute[:200])
+            self._inc(edition.code, "cards/not_article")
+            return None
+        if article.url in self._requested:
+            self._inc(edition.code, "cards/repeated")
+            return None
+        self._requested.add(article.url)
+        language = article.edition.code
+        self._inc(language, "found")
+        return Request(
+            article.url,
+            callback=self.parse_article,
+            errback=self.on_article_error,
+            cb_kwargs={"language": language, "card": card},
+            meta={"edition": language},
+        )
+
+    def parse_article(
+        self, response: Response, language: str, card: FeedCard | None
+    ) -> Iterator[Article | Reject | Request]:
+        """Turn one article page into an :class:`Article`, or a :class:`Reject` with its reason."""
+        html = response_text(response)
+        if html is None:
+            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+            yield self._reject(
+                "not_html", response.url, language, f"content type {content_type!r}", "extract"
+            )
+            return
+        try:
+            page = extract_article(html, response.url, self.site)
+        except ExtractionError as exc:
+            self.logger.warning("%s: cannot extract %s: %s", language, response.url, exc)
+            yield self._reject(exc.reason, response.url, language, exc.detail, "extract")
+            return
+        yield self._article(page, language, card)
+        if self.follow_translations:
+            for url in page.translations.values():
+                request = self._article_request(None, url, self.site.edition_of(url))
+                if request is not None:
+                    yield request
+
+    def _article(self, page: ExtractedArticle, language: str, card: FeedCard | None) -> Article:
+        warnings = list(page.warnings)
+        if page.other_titles:
+            warnings.append(f"page shows other headlines: {page.other_titles}")
+        card_time = card.published_at if card is not None else None
+        if card_time is not None and abs(card_time - page.published_at) > DATE_DISAGREEMENT:
+            warnings.append(
+                f"feed card time {to_iso(card_time)} differs from page time "
+                f"{to_iso(page.published_at)}"
+            )
+        return Article(
+            url=page.url,
+            language=language,
+            article_id=page.article_id,
+            slug=page.slug,
+            title=page.title,
+            lead=page.lead,
+            body=page.body,
+            published_at=to_iso(page.published_at),
+            published_at_raw=page.published_at_raw,
+            modified_at=to_iso(page.modified_at) if page.modified_at else None,
+            category=page.category or (card.category if card is not None else None),
+            category_slug=page.category_slug,
+            tags=page.tags,
+            images=page.images,
+            translations=page.translations,
+            badges=list(card.badges) if card is not None else [],
+            crawled_at=utc_now_iso(),
+            layout=page.layout,
+            dateline=page.dateline,
+            warnings=warnings,
+        )
+
+    def on_article_error(self, failure: Failure) -> Iterator[Reject]:
+        request = failure.request  # type: ignore[attr-defined]
+        language: str = request.cb_kwargs["language"]
+        error = failure.value
+        if isinstance(error, HttpError):
+            status = error.response.status
+            reason, detail = f"http_{status}", f"the site answered HTTP {status}"
+        else:
+            reason = "download_error"
+            detail = f"{type(error).__name__}: {failure.getErrorMessage()}"
+        self.logger.warning("%s: article %s failed: %s", language, request.url, detail)
+        self._inc(language, "errors/article")
+        yield self._reject(reason, request.url, language, detail, "download")

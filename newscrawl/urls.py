@@ -1,0 +1,142 @@
+"""URL rules of the site: canonical form, edition of a path, what is an article.
+
+Every URL the crawler builds or accepts goes through :class:`SiteUrls`, made from the
+``base_url`` spider argument, so the same code crawls report.az and the local replica.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from newscrawl.editions import EDITIONS, Edition
+
+#: First path segments that are listings or services, never an article's category.
+NON_ARTICLE_SECTIONS = frozenset(
+    {
+        "amp",
+        "archive",
+        "infinity",
+        "rss",
+        "search",
+        "tags",
+        "tag",
+        "page",
+        "news-feed",
+        "son-xeberler",
+        "latest-news",
+        "lenta",
+        "lenta-novostey",
+        "static",
+        "photo",
+        "video",
+        "api",
+    }
+)
+
+_HOST_ALIASES = ("www.", "dev.", "m.")
+_SHORT_ID = re.compile(r"(\d{3,})/?\s*$")
+
+
+@dataclass(frozen=True)
+class ArticlePath:
+    """The parts of a canonical article URL."""
+
+    url: str
+    edition: Edition
+    category_slug: str
+    slug: str
+
+
+class SiteUrls:
+    """Canonicalisation and classification of URLs for one configured site root."""
+
+    def __init__(self, base_url: str) -> None:
+        parts = urlsplit(base_url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"base_url must be an http(s) URL with a host, got {base_url!r}")
+        self.scheme = parts.scheme
+        self.netloc = parts.netloc.lower()
+        self.host = parts.hostname.lower()
+        self.base_url = f"{self.scheme}://{self.netloc}"
+
+    # -- building -------------------------------------------------------------------------
+    def absolute(self, path_or_url: str, base: str | None = None) -> str:
+        """Join a link found on a page (relative or absolute) against ``base`` or the site root."""
+        return urljoin(base or self.base_url + "/", path_or_url.strip())
+
+    def edition_url(self, edition: Edition, path: str) -> str:
+        """The absolute URL of a path such as ``/son-xeberler`` (already carrying its prefix)."""
+        return self.base_url + path
+
+    # -- checking -------------------------------------------------------------------------
+    def is_on_site(self, url: str) -> bool:
+        """True when ``url`` is on the configured host or one of its aliases (www., dev., m.)."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return False
+        if parts.scheme not in ("http", "https", ""):
+            return False
+        host = (parts.hostname or "").lower()
+        if not host:
+            return parts.scheme == ""  # a relative link
+        if host == self.host:
+            return True
+        return any(host == alias + self.host for alias in _HOST_ALIASES)
+
+    def canonical(self, url: str) -> str | None:
+        """The canonical form of an on-site URL, or None when it is off-site or malformed.
+
+        Drops query, fragment and trailing slash, the old ``/az/`` prefix, the ``/amp/`` segment
+        and host aliases (``dev.``, ``www.``); scheme and port are those of ``base_url``.
+        """
+        absolute = self.absolute(url)
+        if not self.is_on_site(absolute):
+            return None
+        try:
+            path = urlsplit(absolute).path or "/"
+        except ValueError:
+            return None
+        segments = [s for s in path.split("/") if s]
+        if segments[:1] == ["az"]:
+            segments = segments[1:]
+        if len(segments) >= 2 and segments[0] in ("en", "ru") and segments[1] == "amp":
+            segments = [segments[0], *segments[2:]]
+        elif segments[:1] == ["amp"]:
+            segments = segments[1:]
+        canonical_path = "/" + "/".join(segments)
+        return urlunsplit((self.scheme, self.netloc, canonical_path, "", ""))
+
+    def edition_of(self, url: str) -> Edition:
+        """The edition a site URL belongs to, from its path prefix (no prefix = az)."""
+        segments = [s for s in urlsplit(self.absolute(url)).path.split("/") if s]
+        if segments and segments[0] in ("en", "ru"):
+            return EDITIONS[segments[0]]
+        return EDITIONS["az"]
+
+    def article_path(self, url: str) -> ArticlePath | None:
+        """Split a URL into edition, category slug and slug when it looks like an article URL."""
+        canonical = self.canonical(url)
+        if canonical is None:
+            return None
+        segments = [s for s in urlsplit(canonical).path.split("/") if s]
+        edition = EDITIONS["az"]
+        if segments and segments[0] in ("en", "ru"):
+            edition = EDITIONS[segments[0]]
+            segments = segments[1:]
+        if len(segments) != 2 or segments[0].lower() in NON_ARTICLE_SECTIONS:
+            return None
+        category_slug, slug = segments
+        if not re.fullmatch(r"[\w%.-]+", slug) or slug.isdigit():
+            return None
+        return ArticlePath(canonical, edition, category_slug, slug)
+
+
+def article_id_from_short_link(value: str | None) -> int | None:
+    """The numeric id at the end of the short link (``report.az/en/123456``), or None."""
+    if not value:
+        return None
+    match = _SHORT_ID.search(value.strip())
+    return int(match.group(1)) if match else None
