@@ -65,3 +65,6 @@ FEED_STORE_EMPTY = False
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = os.environ.get("NEWSCRAWL_LOG_LEVEL", "INFO")
+
+# --- `scrapy check report` reads stored pages (see newscrawl/contracts.py) ------------------
+SPIDER_CONTRACTS = {"newscrawl.contracts.FixtureContract": 10}

@@ -19,7 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl.dates import BAKU, DateError, parse_argument_datetime, to_iso, utc_now_iso
-from newscrawl.editions import Edition, parse_editions
+from newscrawl.editions import EDITIONS, Edition, parse_editions
 from newscrawl.encoding import response_text
 from newscrawl.extract.article import ExtractedArticle, extract_article
 from newscrawl.extract.errors import ExtractionError
@@ -113,6 +113,10 @@ class ReportSpider(scrapy.Spider):
             crawled_at=utc_now_iso(),
         )
 
+    def _join(self, link: str, page_url: str) -> str:
+        """An absolute URL for a link found on ``page_url`` (off-site pages: the site root)."""
+        return self.site.absolute(link, page_url if self.site.is_on_site(page_url) else None)
+
     # -- start ----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         for request in self._start_requests():
@@ -127,7 +131,7 @@ class ReportSpider(scrapy.Spider):
                     self.site.edition_url(edition, edition.home_path),
                     callback=self.parse_home,
                     errback=self.on_home_error,
-                    cb_kwargs={"edition": edition},
+                    cb_kwargs={"edition": edition.code},
                     meta={"edition": edition.code},
                 )
 
@@ -142,7 +146,7 @@ class ReportSpider(scrapy.Spider):
                 self.site.edition_url(edition, path),
                 callback=self.parse_feed,
                 errback=self.on_feed_error,
-                cb_kwargs={"edition": edition, "page": 1, "cursor": None, "load_url": None},
+                cb_kwargs={"edition": edition.code, "page": 1, "cursor": None, "load_url": None},
                 meta={"edition": edition.code},
             )
             day -= timedelta(days=1)
@@ -153,69 +157,80 @@ class ReportSpider(scrapy.Spider):
             url,
             callback=self.parse_feed,
             errback=self.on_feed_error,
-            cb_kwargs={"edition": edition, "page": 1, "cursor": None, "load_url": None},
+            cb_kwargs={"edition": edition.code, "page": 1, "cursor": None, "load_url": None},
             meta={"edition": edition.code},
         )
 
-    def parse_home(self, response: Response, edition: Edition) -> Iterator[Request]:
-        """Find the edition's latest-news feed from its home page link (fallback: the table)."""
+    def parse_home(self, response: Response, edition: str) -> Iterator[Request]:
+        """Find the edition's latest-news feed from its home page link (fallback: the table).
+
+        @fixture tests/fixtures/feeds/en-home.html
+        @cb_kwargs {"edition": "en"}
+        @returns requests 1 1
+        """
+        info = EDITIONS[edition]
         html = response_text(response) or ""
-        href = find_feed_link(html, edition)
-        url = self.site.absolute(href, response.url) if href else None
+        href = find_feed_link(html, info)
+        url = self._join(href, response.url) if href else None
         if url is None or not self.site.is_on_site(url):
-            fallback = self.site.edition_url(edition, edition.feed_fallback_path)
+            fallback = self.site.edition_url(info, info.feed_fallback_path)
             self.logger.warning(
                 "%s: no latest-news link on the home page %s (found %r); using %s",
-                edition.code,
+                edition,
                 response.url,
                 href,
                 fallback,
             )
-            self._inc(edition.code, "feed_link_fallback")
+            self._inc(edition, "feed_link_fallback")
             url = fallback
-        yield self._feed_request(edition, url)
+        yield self._feed_request(info, url)
 
     def on_home_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]
-        edition: Edition = request.cb_kwargs["edition"]
+        info = EDITIONS[request.cb_kwargs["edition"]]
         self.logger.error(
             "%s: home page %s failed (%s); trying the fallback feed path",
-            edition.code,
+            info.code,
             request.url,
             failure.getErrorMessage(),
         )
-        self._inc(edition.code, "errors/home")
-        yield self._feed_request(
-            edition, self.site.edition_url(edition, edition.feed_fallback_path)
-        )
+        self._inc(info.code, "errors/home")
+        yield self._feed_request(info, self.site.edition_url(info, info.feed_fallback_path))
 
     def parse_feed(
         self,
         response: Response,
-        edition: Edition,
+        edition: str,
         page: int,
         cursor: str | None,
         load_url: str | None,
     ) -> Iterator[Request | Reject]:
-        """Queue the articles of one feed page or scroll batch, then the next batch."""
+        """Queue the articles of one feed page or scroll batch, then the next batch.
+
+        @fixture tests/fixtures/feeds/en-feed.html
+        @cb_kwargs {"edition": "en", "page": 1, "cursor": null, "load_url": null}
+        @returns requests 21 21
+        @returns items 0 0
+        """
+        info = EDITIONS[edition]
         html = response_text(response)
         if html is None:
-            self.logger.error("%s: feed page %s is not text", edition.code, response.url)
-            self._inc(edition.code, "errors/feed_not_text")
+            self.logger.error("%s: feed page %s is not text", edition, response.url)
+            self._inc(edition, "errors/feed_not_text")
             return
-        feed = parse_feed(html, edition)
-        self._inc(edition.code, "feed_pages")
+        feed = parse_feed(html, info)
+        self._inc(edition, "feed_pages")
         for warning in feed.warnings:
-            self.logger.warning("%s: %s: %s", edition.code, response.url, warning)
+            self.logger.warning("%s: %s: %s", edition, response.url, warning)
         load_url = feed.load_url or load_url
         if not feed.cards:
-            self.logger.info("%s: feed ends at page %d (%s)", edition.code, page, response.url)
+            self.logger.info("%s: feed ends at page %d (%s)", edition, page, response.url)
             return
         reached_since = False
         for card in feed.cards:
             for warning in card.warnings:
-                self.logger.warning("%s: card %s: %s", edition.code, card.href, warning)
-                self._inc(edition.code, "cards/warnings")
+                self.logger.warning("%s: card %s: %s", edition, card.href, warning)
+                self._inc(edition, "cards/warnings")
             published = card.published_at
             if self.since is not None and published is not None and published < self.since:
                 reached_since = True
@@ -227,42 +242,40 @@ class ReportSpider(scrapy.Spider):
                 and card.published_at > self.until
             ):
                 continue
-            request = self._article_request(card, response.url, edition)
+            request = self._article_request(card.href, response.url, edition, card)
             if request is not None:
                 yield request
         if reached_since:
-            self.logger.info("%s: reached cards older than since=%s", edition.code, self.since)
+            self.logger.info("%s: reached cards older than since=%s", edition, self.since)
             return
         if page >= self.max_pages:
-            self.logger.info("%s: stopped at max_pages=%d", edition.code, self.max_pages)
-            self._inc(edition.code, "feed_max_pages_reached")
+            self.logger.info("%s: stopped at max_pages=%d", edition, self.max_pages)
+            self._inc(edition, "feed_max_pages_reached")
             return
         next_cursor = next(
             (card.timestamp_raw for card in reversed(feed.cards) if card.published_at), None
         )
         if next_cursor is None:
             self.logger.warning(
-                "%s: no readable timestamp to scroll on from %s", edition.code, response.url
+                "%s: no readable timestamp to scroll on from %s", edition, response.url
             )
             return
         if next_cursor == cursor:
             self.logger.warning(
                 "%s: scroll cursor did not move (%s) at %s; stopping this feed",
-                edition.code,
+                edition,
                 cursor,
                 response.url,
             )
-            self._inc(edition.code, "feed_cursor_stuck")
+            self._inc(edition, "feed_cursor_stuck")
             return
         if not load_url:
-            self.logger.warning("%s: no .loadContainer[data-url] on %s", edition.code, response.url)
+            self.logger.warning("%s: no .loadContainer[data-url] on %s", edition, response.url)
             return
-        endpoint = self.site.absolute(load_url, response.url).split("?", 1)[0]
+        endpoint = self._join(load_url, response.url).split("?", 1)[0]
         if not self.site.is_on_site(endpoint):
-            self.logger.error(
-                "%s: scroll endpoint %s is off-site; not followed", edition.code, endpoint
-            )
-            self._inc(edition.code, "offsite_links")
+            self.logger.error("%s: scroll endpoint %s is off-site; not followed", edition, endpoint)
+            self._inc(edition, "offsite_links")
             return
         yield Request(
             f"{endpoint}?{urlencode({'date': next_cursor, 'oldest': 1})}",
@@ -274,34 +287,37 @@ class ReportSpider(scrapy.Spider):
                 "cursor": next_cursor,
                 "load_url": load_url,
             },
-            meta={"edition": edition.code},
+            meta={"edition": edition},
         )
 
     def on_feed_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        edition: Edition = request.cb_kwargs["edition"]
+        info = EDITIONS[request.cb_kwargs["edition"]]
         self.logger.error(
-            "%s: feed page %s failed: %s", edition.code, request.url, failure.getErrorMessage()
+            "%s: feed page %s failed: %s", info.code, request.url, failure.getErrorMessage()
         )
-        self._inc(edition.code, "errors/feed")
+        self._inc(info.code, "errors/feed")
 
     # -- articles -------------------------------------------------------------------------
     def _article_request(
-        self, card: FeedCard | None, href: str, edition: Edition, base: str | None = None
+        self, link: str, page_url: str, edition: str, card: FeedCard | None = None
     ) -> Request | None:
-        link = card.href if card is not None else href
-        absolute = self.site.absolute(link, base or href)
+        """The request for an article linked from ``page_url`` in ``edition``'s feed.
+
+        None when the link is off-site, not an article, or already requested in this run.
+        """
+        absolute = self._join(link, page_url)
         if not self.site.is_on_site(absolute):
-            self.logger.warning("%s: off-site link %s not followed", edition.code, absolute[:200])
-            self._inc(edition.code, "offsite_links")
+            self.logger.warning("%s: off-site link %s not followed", edition, absolute[:200])
+            self._inc(edition, "offsite_links")
             return None
         article = self.site.article_path(absolute)
         if article is None:
-            self.logger.info("%s: %s is not an article URL; skipped", edition.code, absolute[:200])
-            self._inc(edition.code, "cards/not_article")
+            self.logger.info("%s: %s is not an article URL; skipped", edition, absolute[:200])
+            self._inc(edition, "cards/not_article")
             return None
         if article.url in self._requested:
-            self._inc(edition.code, "cards/repeated")
+            self._inc(edition, "cards/repeated")
             return None
         self._requested.add(article.url)
         language = article.edition.code
@@ -317,7 +333,14 @@ class ReportSpider(scrapy.Spider):
     def parse_article(
         self, response: Response, language: str, card: FeedCard | None
     ) -> Iterator[Article | Reject | Request]:
-        """Turn one article page into an :class:`Article`, or a :class:`Reject` with its reason."""
+        """Turn one article page into an :class:`Article`, or a :class:`Reject` with its reason.
+
+        @fixture tests/fixtures/articles/en-current-seed.html
+        @cb_kwargs {"language": "en", "card": null}
+        @returns items 1 1
+        @returns requests 0 0
+        @scrapes url language title body published_at category tags translations
+        """
         html = response_text(response)
         if html is None:
             content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
@@ -334,7 +357,7 @@ class ReportSpider(scrapy.Spider):
         yield self._article(page, language, card)
         if self.follow_translations:
             for url in page.translations.values():
-                request = self._article_request(None, url, self.site.edition_of(url))
+                request = self._article_request(url, response.url, language)
                 if request is not None:
                     yield request
 

@@ -1,0 +1,50 @@
+"""Dates of every edition and layout become ISO 8601 in Baku time; bad ones say why."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawl.dates import DateError, parse_iso, parse_site_date, to_iso
+
+
+@pytest.mark.parametrize(
+    ("text", "time_text", "expected"),
+    [
+        ("23 October, 2025", "20:02", "2025-10-23T20:02:00+04:00"),
+        ("22 İyul , 2022 16:30", None, "2022-07-22T16:30:00+04:00"),
+        ("22 iyul 2022", "16:30", "2022-07-22T16:30:00+04:00"),
+        ("5 Fevral , 2021 09:15", None, "2021-02-05T09:15:00+04:00"),
+        ("12 avgust 2024", "08:00", "2024-08-12T08:00:00+04:00"),
+        ("November 6, 2019 09:04", None, "2019-11-06T09:04:00+04:00"),
+        ("26 November, 2024 / 19:05", None, "2024-11-26T19:05:00+04:00"),
+        ("3 июля 2025", "10:00", "2025-07-03T10:00:00+04:00"),
+        ("22 Июля , 2022 16:30", None, "2022-07-22T16:30:00+04:00"),
+        ("15.03.2016 12:30", None, "2016-03-15T12:30:00+04:00"),
+        ("2025-10-23 20:02:00", None, "2025-10-23T20:02:00+04:00"),
+        ("2025-10-23T16:02:00Z", None, "2025-10-23T20:02:00+04:00"),
+        ("2025-10-23T20:02:00+04:00", None, "2025-10-23T20:02:00+04:00"),
+    ],
+)
+def test_site_dates(text: str, time_text: str | None, expected: str) -> None:
+    assert to_iso(parse_site_date(text, time_text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31 fevral, 2025 10:00", "impossible date"),
+        ("23 October, 2025 99:99", "impossible time"),
+        ("23 Brumaire, 2025 10:00", "no known month"),
+        ("23 October, 2025", "no time of day"),
+        ("", "no date"),
+        ("x" * 500, "too long"),
+    ],
+)
+def test_bad_dates_say_why(text: str, message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        parse_site_date(text)
+
+
+def test_iso_without_offset_is_baku_time() -> None:
+    assert to_iso(parse_iso("2025-10-23")) == "2025-10-23T00:00:00+04:00"
+    assert to_iso(parse_iso("2025-10-23T20:02")) == "2025-10-23T20:02:00+04:00"
