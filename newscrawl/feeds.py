@@ -8,12 +8,27 @@ languages come from the editions table.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from scrapy.extensions.feedexport import ItemFilter
+from scrapy import Spider
+from scrapy.extensions.feedexport import FileFeedStorage, ItemFilter
 
 from newscrawl.editions import LANGUAGES
 from newscrawl.items import ARTICLE_FIELDS, REJECT_FIELDS, Article, Reject
+
+
+class UnbufferedFileFeedStorage(FileFeedStorage):
+    """Local feed files opened without a write buffer.
+
+    Each exported line then reaches the operating system in one ``write`` before the item's
+    ``item_scraped`` handlers run, so the state store never records an article whose line is
+    still sitting in a buffer when the process is killed.
+    """
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        path = Path(self.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open(self.write_mode, buffering=0)
 
 
 class LanguageFilter(ItemFilter):

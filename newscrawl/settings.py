@@ -49,8 +49,9 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "newscrawl.pipelines.clean.CleanPipeline": 100,
     "newscrawl.pipelines.validate.ValidatePipeline": 200,
+    "newscrawl.pipelines.fingerprint.ContentHashPipeline": 250,
     "newscrawl.pipelines.dedup.InRunDedupPipeline": 300,
-    "newscrawl.pipelines.fingerprint.ContentHashPipeline": 400,
+    "newscrawl.pipelines.state.StatePipeline": 400,
 }
 
 EXTENSIONS = {
@@ -60,6 +61,12 @@ EXTENSIONS = {
 # --- Feeds (FEEDS itself is built by the spider from NEWSCRAWL_OUTPUT_DIR) ------------------
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORE_EMPTY = False
+FEED_STORAGES = {
+    "": "newscrawl.feeds.UnbufferedFileFeedStorage",
+    "file": "newscrawl.feeds.UnbufferedFileFeedStorage",
+}
+# An unchanged article is dropped on purpose; it is counted, not worth a warning.
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
 # --- Engine -------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

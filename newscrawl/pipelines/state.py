@@ -1,0 +1,101 @@
+"""Deduplication against earlier runs, revisions, and exact-content duplicates.
+
+For each article, by canonical URL:
+- never seen: exported with ``revision`` 1, unless another article of the same edition has
+  exactly the same content (republished under a new slug): then it becomes a reject record
+  ``duplicate_of:<url>``;
+- seen with the same content hash: unchanged, not exported again (counted as ``unchanged``);
+- seen with another content hash: exported again with ``revision`` + 1.
+
+The state row is written when the item has reached its feed (the ``item_scraped`` signal,
+handled after the feed exporter's), never before.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newscrawl.items import Article, Reject
+from newscrawl.pipelines import ArticlePipeline
+from newscrawl.state import StateStore
+
+
+class StatePipeline(ArticlePipeline):
+    """Decides new / updated / unchanged / duplicate against the state store."""
+
+    stage = "dedup"
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.store = StateStore(crawler.settings.get("NEWSCRAWL_STATE") or None)
+        #: Articles passed on to the feeds whose state row is not written yet, by URL.
+        self.in_flight: dict[str, Article] = {}
+        #: (language, content hash) -> URL of articles passed on in this run, for in-run
+        #: content duplicates whose first copy has not reached the store yet.
+        self.in_flight_content: dict[tuple[str, str], str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        pipeline = cls(crawler)
+        # Connected at spider_opened, after every extension (the feed exporter included) has
+        # connected its own item_scraped handler: ours then runs after the item is written.
+        crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def spider_opened(self, spider: Any) -> None:
+        self.crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+
+    def process_article(self, article: Article) -> Article | Reject:
+        stored = self.store.get(article.url)
+        if stored is not None and stored.content_hash == article.content_hash:
+            self.store.touch(article.url, article.crawled_at)
+            self.inc(article.language, "unchanged")
+            raise DropItem(f"unchanged since revision {stored.revision}: {article.url}")
+        if stored is None:
+            original = self.in_flight_content.get(
+                (article.language, article.content_hash)
+            ) or self.store.url_with_content(article.language, article.content_hash, article.url)
+            if original is not None and original != article.url:
+                self.inc(article.language, "duplicates/content")
+                return self.reject(
+                    article,
+                    [f"duplicate_of:{original}"],
+                    f"same title and body as {original} (republished under another URL)",
+                )
+            article.revision = 1
+        else:
+            article.revision = stored.revision + 1
+            article.warnings.append(
+                f"content changed since revision {stored.revision} (first seen {stored.first_seen})"
+            )
+        self.in_flight[article.url] = article
+        self.in_flight_content[(article.language, article.content_hash)] = article.url
+        return article
+
+    def item_scraped(self, item: Any) -> None:
+        """The item is in its feed: record it in the state."""
+        if not isinstance(item, Article) or self.in_flight.pop(item.url, None) is None:
+            return
+        self.in_flight_content.pop((item.language, item.content_hash), None)
+        self.store.record(
+            url=item.url,
+            language=item.language,
+            article_id=item.article_id,
+            content_hash=item.content_hash,
+            revision=item.revision,
+            published_at=item.published_at,
+            seen_at=item.crawled_at,
+        )
+
+    def spider_closed(self, spider: Any) -> None:
+        if self.in_flight:
+            spider.logger.warning(
+                "%d articles passed the pipelines but never reached a feed; not recorded",
+                len(self.in_flight),
+            )
+        self.store.close()

@@ -1,0 +1,130 @@
+"""The state of earlier runs: what was exported, keyed by canonical URL, in SQLite.
+
+One row per article: language, article id, content hash, revision, publication time, first and
+last seen. A row is written only after its item has reached its feed file, so a crash can never
+mark as done an article that was not written. An empty path keeps the state in memory for the
+run only (deduplication within the run still works the same way).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    url          TEXT PRIMARY KEY,
+    language     TEXT NOT NULL,
+    article_id   INTEGER,
+    content_hash TEXT NOT NULL,
+    revision     INTEGER NOT NULL,
+    published_at TEXT,
+    first_seen   TEXT NOT NULL,
+    last_seen    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_by_content ON articles (language, content_hash);
+CREATE INDEX IF NOT EXISTS articles_by_published ON articles (language, published_at);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """What the state knows of one article."""
+
+    url: str
+    language: str
+    article_id: int | None
+    content_hash: str
+    revision: int
+    published_at: str | None
+    first_seen: str
+    last_seen: str
+
+
+class StateStore:
+    """SQLite-backed state, safe against crashes (WAL, one transaction per exported article)."""
+
+    def __init__(self, path: str | Path | None) -> None:
+        self.path = Path(path) if path else None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = sqlite3.connect(
+            str(self.path) if self.path is not None else ":memory:", isolation_level=None
+        )
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.executescript(_SCHEMA)
+        version = self.connection.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchone()
+        if version is None:
+            self.connection.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
+        elif int(version[0]) > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"state file {self.path} has schema {version[0]}, newer than this newscrawl "
+                f"({SCHEMA_VERSION}); upgrade newscrawl or point NEWSCRAWL_STATE elsewhere"
+            )
+
+    @property
+    def persistent(self) -> bool:
+        return self.path is not None
+
+    def get(self, url: str) -> StoredArticle | None:
+        row = self.connection.execute(
+            "SELECT url, language, article_id, content_hash, revision, published_at, "
+            "first_seen, last_seen FROM articles WHERE url = ?",
+            (url,),
+        ).fetchone()
+        return StoredArticle(*row) if row else None
+
+    def url_with_content(self, language: str, content_hash: str, other_than: str) -> str | None:
+        """The URL of another article of ``language`` with exactly this content, if any."""
+        row = self.connection.execute(
+            "SELECT url FROM articles WHERE language = ? AND content_hash = ? AND url != ? "
+            "ORDER BY first_seen LIMIT 1",
+            (language, content_hash, other_than),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def record(
+        self,
+        *,
+        url: str,
+        language: str,
+        article_id: int | None,
+        content_hash: str,
+        revision: int,
+        published_at: str | None,
+        seen_at: str,
+    ) -> None:
+        """Insert or update one article, committed at once."""
+        self.connection.execute(
+            "INSERT INTO articles (url, language, article_id, content_hash, revision, "
+            "published_at, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id, "
+            "content_hash = excluded.content_hash, revision = excluded.revision, "
+            "published_at = excluded.published_at, last_seen = excluded.last_seen",
+            (url, language, article_id, content_hash, revision, published_at, seen_at, seen_at),
+        )
+
+    def touch(self, url: str, seen_at: str) -> None:
+        """Note that an unchanged article was seen again."""
+        self.connection.execute("UPDATE articles SET last_seen = ? WHERE url = ?", (seen_at, url))
+
+    def count(self, language: str | None = None) -> int:
+        if language is None:
+            row = self.connection.execute("SELECT COUNT(*) FROM articles").fetchone()
+        else:
+            row = self.connection.execute(
+                "SELECT COUNT(*) FROM articles WHERE language = ?", (language,)
+            ).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        self.connection.close()

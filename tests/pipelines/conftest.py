@@ -1,0 +1,48 @@
+"""Pipelines under test get a real Scrapy crawler with the project's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.crawler import Crawler
+from scrapy.utils.test import get_crawler
+
+from newscrawl.items import Article
+from newscrawl.spiders.report import ReportSpider
+
+
+@pytest.fixture
+def make_crawler(tmp_path: Path) -> Callable[..., Crawler]:
+    def make(**settings: Any) -> Crawler:
+        values = {"NEWSCRAWL_STATE": str(tmp_path / "state.sqlite"), **settings}
+        crawler = get_crawler(ReportSpider, values)
+        crawler.spider = ReportSpider()
+        return crawler
+
+    return make
+
+
+def make_article(**fields: Any) -> Article:
+    """A valid English article; keyword arguments override its fields."""
+    values: dict[str, Any] = {
+        "url": "https://report.az/en/other-countries/zelenskyy-and-macron",
+        "language": "en",
+        "article_id": 1056732,
+        "slug": "zelenskyy-and-macron",
+        "title": "Zelenskyy and Macron discuss defense cooperation and support for Ukraine",
+        "lead": None,
+        "body": "President of Ukraine Volodymyr Zelenskyy discussed defense cooperation, "
+        "Report informs.\n\nZelenskyy arrived in Brussels on Thursday.",
+        "published_at": "2025-10-23T20:02:00+04:00",
+        "published_at_raw": "23 October, 2025 20:02",
+        "modified_at": None,
+        "category": "Other countries",
+        "category_slug": "other-countries",
+        "crawled_at": "2025-10-23T16:30:00+00:00",
+        "layout": "current",
+    }
+    values.update(fields)
+    return Article(**values)
