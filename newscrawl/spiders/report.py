@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newscrawl.checks import date_disagreements, language_mismatches
 from newscrawl.dates import BAKU, DateError, parse_argument_datetime, to_iso, utc_now_iso
 from newscrawl.editions import EDITIONS, Edition, parse_editions
 from newscrawl.encoding import response_text
@@ -29,8 +30,6 @@ from newscrawl.items import Article, Reject
 from newscrawl.urls import SiteUrls
 
 DEFAULT_BASE_URL = "https://report.az"
-#: A card more than this far from the page's own date is flagged on the item.
-DATE_DISAGREEMENT = timedelta(minutes=1)
 
 
 def _flag(value: str | int | bool | None, name: str) -> bool:
@@ -364,13 +363,12 @@ class ReportSpider(scrapy.Spider):
     def _article(self, page: ExtractedArticle, language: str, card: FeedCard | None) -> Article:
         warnings = list(page.warnings)
         if page.other_titles:
-            warnings.append(f"page shows other headlines: {page.other_titles}")
+            warnings.append(f"other_headline: the page also shows {page.other_titles}")
         card_time = card.published_at if card is not None else None
-        if card_time is not None and abs(card_time - page.published_at) > DATE_DISAGREEMENT:
-            warnings.append(
-                f"feed card time {to_iso(card_time)} differs from page time "
-                f"{to_iso(page.published_at)}"
-            )
+        warnings += date_disagreements(page.date_sources, card_time, page.published_at)
+        warnings += language_mismatches(
+            language, page.html_lang, page.jsonld_language, f"{page.title}\n{page.body}"
+        )
         return Article(
             url=page.url,
             language=language,
