@@ -60,14 +60,13 @@ def output_feeds(output_dir: str | Path) -> dict[str, dict[str, Any]]:
     common = {"format": "jsonlines", "encoding": "utf-8", "store_empty": False, "overwrite": False}
     feeds: dict[str, dict[str, Any]] = {}
     for language in LANGUAGES:
-        uri = (root / language / "report-%(run_id)s.jsonl").as_uri()
-        feeds[uri] = {
+        feeds[str(root / language / "report-%(run_id)s.jsonl")] = {
             **common,
             "fields": list(ARTICLE_FIELDS),
             "item_filter": LanguageFilter,
             "language": language,
         }
-    feeds[(root / "rejects" / "report-%(run_id)s.jsonl").as_uri()] = {
+    feeds[str(root / "rejects" / "report-%(run_id)s.jsonl")] = {
         **common,
         "fields": list(REJECT_FIELDS),
         "item_filter": RejectFilter,

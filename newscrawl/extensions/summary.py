@@ -48,6 +48,7 @@ class EditionTally:
         self.dropped: Counter[str] = Counter()
         self.filled: Counter[str] = Counter()
         self.layouts: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
         self.flagged = 0
 
     def add_article(self, article: Article) -> None:
@@ -56,6 +57,8 @@ class EditionTally:
         self.layouts[article.layout] += 1
         if article.warnings:
             self.flagged += 1
+        for warning in article.warnings:
+            self.warnings[warning.split(":", 1)[0] if ":" in warning else "other"] += 1
         for name in COVERAGE_FIELDS:
             if _filled(getattr(article, name)):
                 self.filled[name] += 1
@@ -64,6 +67,11 @@ class EditionTally:
         if not self.exported:
             return {name: 0.0 for name in COVERAGE_FIELDS}
         return {name: round(self.filled[name] / self.exported, 4) for name in COVERAGE_FIELDS}
+
+
+def reason_kind(reason: str) -> str:
+    """A reject reason without its per-item part (``duplicate_of:<url>`` -> ``duplicate_of``)."""
+    return "duplicate_of" if reason.startswith("duplicate_of:") else reason
 
 
 class RunSummary:
@@ -86,7 +94,7 @@ class RunSummary:
         if isinstance(item, Article):
             self.tallies[item.language].add_article(item)
         elif isinstance(item, Reject):
-            self.tallies[item.language or "unknown"].dropped[item.reason] += 1
+            self.tallies[item.language or "unknown"].dropped[reason_kind(item.reason)] += 1
 
     def editions_summary(self, spider: Spider) -> dict[str, dict[str, Any]]:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
@@ -111,7 +119,11 @@ class RunSummary:
                 "unchanged": own.get("unchanged", 0),
                 "dropped": dict(sorted(tally.dropped.items())),
                 "dropped_total": sum(tally.dropped.values()),
+                "duplicates": {
+                    k.split("/", 1)[1]: v for k, v in own.items() if k.startswith("duplicates/")
+                },
                 "flagged": tally.flagged,
+                "warnings": dict(sorted(tally.warnings.items())),
                 "layouts": dict(sorted(tally.layouts.items())),
                 "coverage": tally.coverage(),
                 "feed_pages": own.get("feed_pages", 0),

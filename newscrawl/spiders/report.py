@@ -105,6 +105,7 @@ class ReportSpider(scrapy.Spider):
     ) -> Reject:
         return Reject(
             reason=reason,
+            reasons=[reason],
             url=url,
             language=language,
             detail=detail,
