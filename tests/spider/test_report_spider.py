@@ -67,7 +67,7 @@ def test_badges_and_card_data_travel_with_the_request() -> None:
     ]
     assert photo.badges == ["photo"]
     assert photo.category == "Business"
-    video = [c for url, c in cards.items() if "shah-deniz" in url][0]
+    video = next(c for url, c in cards.items() if "shah-deniz" in url)
     assert video.badges == ["video"]
 
 
