@@ -1,6 +1,8 @@
 """The article page layouts the site has had, as versions of one parser: a table of selectors.
 
-A page's layout is chosen by what it contains (``detect``), never by its date.
+A page's layout is chosen by what it contains (``detect``), never by its date. Selectors are
+scoped to the article: every page also carries a latest-news list whose cards have their own
+category, date and title elements.
 """
 
 from __future__ import annotations
@@ -30,46 +32,51 @@ CURRENT = Layout(
     name="current",
     detect=".news-detail__desc",
     body=".news-detail__desc",
-    title=("h1.section-title", ".news-detail__head h1", "h1"),
+    title=("h1.section-title", ".news-detail__head h1"),
     other_titles=(".news-detail__title",),
-    date=(".news-detail__head ul.news__date li", "ul.news__date li"),
-    category=(".news-detail__head .news__category", ".news__category"),
+    date=(".news-detail__head ul.news__date li",),
+    category=(".news-detail__head .news__category",),
     photo=(".news-detail__main-photo img",),
     caption=(
         ".news-detail__main-photo .photo-caption",
         ".news-detail__main-photo figcaption",
         ".news-detail__main-photo [class*=caption]",
     ),
-    tags=(".tags a", ".news-tags a", ".news-detail__tags a"),
-    translations=(".news-detail__translations a", "[class*=translations] a"),
+    tags=(
+        ".news-detail__desc .tags a",
+        ".news-detail__desc ~ .tags a",
+        ".news-detail .tags a",
+        ".news-detail__tags a",
+    ),
+    translations=(".news-detail__translations a",),
 )
 
 Y2019 = Layout(
     name="2019",
     detect=".article-text",
     body=".article-text",
-    title=("h1.article-title", "h1"),
+    title=("h1.article-title",),
     other_titles=(),
     date=(".article-date",),
-    category=(".article-category", ".category-name a", ".category-name"),
+    category=(".article-category", ".article-page .category-name"),
     photo=(".article-image img",),
     caption=(".article-image .image-caption", ".article-image figcaption"),
-    tags=(".article-tags a", ".tags a"),
-    translations=("[class*=translations] a",),
+    tags=(".article-tags a", ".article-text ~ .tags a"),
+    translations=(".article-translations a",),
 )
 
 OLDEST = Layout(
     name="oldest",
     detect=".editor-body",
     body=".editor-body",
-    title=("h1.news-title", "h1"),
+    title=("h1.news-title",),
     other_titles=(),
-    date=(".news-date", ".news-cover .date", ".date"),
-    category=(".news-category", ".category"),
+    date=(".news-date",),
+    category=(".news-category",),
     photo=(".news-cover .image img", ".news-cover img"),
     caption=(".news-cover .caption", ".news-cover figcaption"),
-    tags=(".tags a", ".news-tags a"),
-    translations=("[class*=translations] a",),
+    tags=(".editor-body ~ .tags a", ".news-tags a"),
+    translations=(".editor-body ~ [class*=translations] a",),
     has_dateline=True,
 )
 
