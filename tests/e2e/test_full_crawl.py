@@ -106,8 +106,12 @@ def test_every_published_article_arrives_with_the_generated_values(
         for name in COMPARED:
             if crawled[url].get(name) != truth[url].get(name):
                 mismatches.append(
-                    {"url": url, "field": name, "expected": truth[url].get(name),
-                     "actual": crawled[url].get(name)}
+                    {
+                        "url": url,
+                        "field": name,
+                        "expected": truth[url].get(name),
+                        "actual": crawled[url].get(name),
+                    }
                 )
     assert not mismatches, json.dumps(mismatches[:10], ensure_ascii=False, indent=1)
 

@@ -1,0 +1,59 @@
+"""Two runs with one state file while the replica's clock moves on: the second run writes
+exactly the new articles and the edited ones (revision 2), nothing unchanged, and refuses the
+article republished under a new slug as a duplicate of the original."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.crawl import run_crawl
+from tests.site.harness import ReplicaServer
+
+
+def _key(article: dict[str, object]) -> tuple[object, object]:
+    return article["title"], article["body"]
+
+
+def test_second_run_writes_only_new_and_edited_articles(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    output = tmp_path / "output"
+    with ReplicaServer(articles=60, seed=11) as replica:
+        before = {a["url"]: a for a in replica.truth()}
+        first = run_crawl(replica.base_url, output, state=state, arguments={"max_pages": "100"})
+        assert first.returncode == 0, first.log[-3000:]
+        exported_first = {a["url"] for a in first.all_articles()}
+        assert exported_first == {u for u, a in before.items() if not a.get("republished_from")}
+
+        replica.advance(120)
+        after = {a["url"]: a for a in replica.truth()}
+        second = run_crawl(replica.base_url, output, state=state, arguments={"max_pages": "100"})
+    assert second.returncode == 0, second.log[-3000:]
+
+    new = {u for u, a in after.items() if u not in before and not a.get("republished_from")}
+    edited = {u for u, a in after.items() if u in before and _key(a) != _key(before[u])}
+    republished = {u: a["republished_from"] for u, a in after.items() if a.get("republished_from")}
+    assert new, "the replica should publish new articles within two hours"
+    assert edited, "the replica should edit some articles within two hours"
+    assert republished, "the replica should republish one article within two hours"
+
+    items = {a["url"]: a for a in second.all_articles()}
+    assert set(items) == new | edited
+    assert all(items[u]["revision"] == 1 for u in new)
+    assert all(items[u]["revision"] == 2 for u in edited)
+    for url in edited:
+        assert items[url]["title"] == after[url]["title"]
+        assert items[url]["body"] == after[url]["body"]
+
+    duplicates = {
+        r["url"]: r["reason"] for r in second.rejects if r["reason"].startswith("duplicate_of:")
+    }
+    for url, original in republished.items():
+        assert duplicates.get(url) == f"duplicate_of:{original}"
+
+    for language, figures in second.stats["editions"].items():
+        language_urls = {u for u in after if after[u]["language"] == language}
+        assert figures["new"] == len(new & language_urls)
+        assert figures["updated"] == len(edited & language_urls)
+        unchanged = language_urls - new - edited - set(republished)
+        assert figures["unchanged"] == len(unchanged)
+        assert figures["duplicates"].get("content", 0) == len(set(republished) & language_urls)
