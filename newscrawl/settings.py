@@ -15,6 +15,9 @@ NEWSPIDER_MODULE = "newscrawl.spiders"
 NEWSCRAWL_OUTPUT_DIR = os.environ.get("NEWSCRAWL_OUTPUT_DIR", "output")
 #: The state of earlier runs (env NEWSCRAWL_STATE); empty disables it.
 NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE", ".newscrawl/state.sqlite")
+#: Incremental runs walk the feed this far past the newest article already held.
+NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES = 30
+COMMANDS_MODULE = "newscrawl.commands"
 
 # --- Politeness (live site) ---------------------------------------------------------------
 ROBOTSTXT_OBEY = True

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS articles (
     language     TEXT NOT NULL,
     article_id   INTEGER,
     content_hash TEXT NOT NULL,
+    title        TEXT,
     revision     INTEGER NOT NULL,
     published_at TEXT,
     first_seen   TEXT NOT NULL,
@@ -39,6 +40,7 @@ class StoredArticle:
     language: str
     article_id: int | None
     content_hash: str
+    title: str | None
     revision: int
     published_at: str | None
     first_seen: str
@@ -77,7 +79,7 @@ class StateStore:
 
     def get(self, url: str) -> StoredArticle | None:
         row = self.connection.execute(
-            "SELECT url, language, article_id, content_hash, revision, published_at, "
+            "SELECT url, language, article_id, content_hash, title, revision, published_at, "
             "first_seen, last_seen FROM articles WHERE url = ?",
             (url,),
         ).fetchone()
@@ -99,23 +101,56 @@ class StateStore:
         language: str,
         article_id: int | None,
         content_hash: str,
+        title: str | None,
         revision: int,
         published_at: str | None,
         seen_at: str,
     ) -> None:
         """Insert or update one article, committed at once."""
         self.connection.execute(
-            "INSERT INTO articles (url, language, article_id, content_hash, revision, "
-            "published_at, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO articles (url, language, article_id, content_hash, title, revision, "
+            "published_at, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id, "
-            "content_hash = excluded.content_hash, revision = excluded.revision, "
-            "published_at = excluded.published_at, last_seen = excluded.last_seen",
-            (url, language, article_id, content_hash, revision, published_at, seen_at, seen_at),
+            "content_hash = excluded.content_hash, title = excluded.title, "
+            "revision = excluded.revision, published_at = excluded.published_at, "
+            "last_seen = excluded.last_seen",
+            (
+                url,
+                language,
+                article_id,
+                content_hash,
+                title,
+                revision,
+                published_at,
+                seen_at,
+                seen_at,
+            ),
         )
 
     def touch(self, url: str, seen_at: str) -> None:
         """Note that an unchanged article was seen again."""
         self.connection.execute("UPDATE articles SET last_seen = ? WHERE url = ?", (seen_at, url))
+
+    def newest_published(self, language: str) -> str | None:
+        """The latest ``published_at`` stored for an edition (ISO text, Baku offset)."""
+        row = self.connection.execute(
+            "SELECT MAX(published_at) FROM articles WHERE language = ?", (language,)
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.connection.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self.connection.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     def count(self, language: str | None = None) -> int:
         if language is None:

@@ -116,7 +116,8 @@ class RunSummary:
                 "exported": tally.exported,
                 "new": tally.by_revision["new"],
                 "updated": tally.by_revision["updated"],
-                "unchanged": own.get("unchanged", 0),
+                "unchanged": own.get("unchanged", 0) + own.get("known_skipped", 0),
+                "not_requested_known": own.get("known_skipped", 0),
                 "dropped": dict(sorted(tally.dropped.items())),
                 "dropped_total": sum(tally.dropped.values()),
                 "duplicates": {

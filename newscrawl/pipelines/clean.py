@@ -49,7 +49,7 @@ class MojibakeRepair:
                 continue
             repaired = repair_mojibake(value)
             if repaired != value:
-                warnings.append(f"mojibake repaired in {name}")
+                warnings.append(f"mojibake_repaired: {name}")
                 setattr(article, name, repaired)
             if has_unrepairable_mojibake(repaired):
                 raise Unrepairable(f"mojibake:{name}")

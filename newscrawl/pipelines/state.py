@@ -31,7 +31,12 @@ class StatePipeline(ArticlePipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.store = StateStore(crawler.settings.get("NEWSCRAWL_STATE") or None)
+        spider_state = getattr(crawler.spider, "state", None)
+        #: The spider's state (it holds the lock); a pipeline used alone opens its own.
+        self.store: StateStore = spider_state or StateStore(
+            crawler.settings.get("NEWSCRAWL_STATE") or None
+        )
+        self._owns_store = spider_state is None
         #: Articles passed on to the feeds whose state row is not written yet, by URL.
         self.in_flight: dict[str, Article] = {}
         #: (language, content hash) -> URL of articles passed on in this run, for in-run
@@ -71,7 +76,8 @@ class StatePipeline(ArticlePipeline):
         else:
             article.revision = stored.revision + 1
             article.warnings.append(
-                f"content changed since revision {stored.revision} (first seen {stored.first_seen})"
+                f"revised: content changed since revision {stored.revision} "
+                f"(first seen {stored.first_seen})"
             )
         self.in_flight[article.url] = article
         self.in_flight_content[(article.language, article.content_hash)] = article.url
@@ -87,6 +93,7 @@ class StatePipeline(ArticlePipeline):
             language=item.language,
             article_id=item.article_id,
             content_hash=item.content_hash,
+            title=item.title,
             revision=item.revision,
             published_at=item.published_at,
             seen_at=item.crawled_at,
@@ -98,4 +105,5 @@ class StatePipeline(ArticlePipeline):
                 "%d articles passed the pipelines but never reached a feed; not recorded",
                 len(self.in_flight),
             )
-        self.store.close()
+        if self._owns_store:
+            self.store.close()

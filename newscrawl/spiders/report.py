@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, Self
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -26,10 +29,15 @@ from newscrawl.extract.article import ExtractedArticle, extract_article
 from newscrawl.extract.errors import ExtractionError
 from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
 from newscrawl.feeds import output_feeds
+from newscrawl.incremental import IncrementalPolicy
 from newscrawl.items import Article, Reject
+from newscrawl.lock import StateLock, StateLockedError
+from newscrawl.state import StateStore
 from newscrawl.urls import SiteUrls
 
 DEFAULT_BASE_URL = "https://report.az"
+#: Exit status when another run holds the state lock (EX_TEMPFAIL: try again later).
+EXIT_STATE_LOCKED = 75
 
 
 def _flag(value: str | int | bool | None, name: str) -> bool:
@@ -55,6 +63,7 @@ class ReportSpider(scrapy.Spider):
         max_pages: str | int = 10,
         mode: str = "latest",
         follow_translations: str | int = 0,
+        recheck_hours: str | float = 0,
         *args: Any,
         **kwargs: Any,
     ) -> None:
@@ -84,10 +93,45 @@ class ReportSpider(scrapy.Spider):
                 "mode=archive needs since=YYYY-MM-DD (and optionally until=YYYY-MM-DD)"
             )
         self.follow_translations = _flag(follow_translations, "follow_translations")
+        try:
+            self.recheck_hours = float(recheck_hours or 0)
+        except (TypeError, ValueError):
+            raise ValueError(f"recheck_hours must be a number, got {recheck_hours!r}") from None
+        #: Non-zero: the exit status of `scrapy crawl` (see newscrawl/commands/crawl.py).
+        self.exit_code = 0
+        self.state = StateStore(None)
+        self.incremental = IncrementalPolicy(self.state)
+        self._lock: StateLock | None = None
+        self._lock_error: str | None = None
         self.started_at = datetime.now(UTC)
         #: Start time in file names: output/<language>/report-<run_id>.jsonl
         self.run_id = self.started_at.strftime("%Y-%m-%dT%H-%M-%S")
         self._requested: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.open_state(crawler.settings.get("NEWSCRAWL_STATE") or None, crawler.settings)
+        return spider
+
+    def open_state(self, path: str | None, settings: BaseSettings) -> None:
+        """Take the state lock and open the state of earlier runs (in memory when no path)."""
+        if path:
+            self._lock = StateLock(Path(path))
+            try:
+                self._lock.acquire()
+            except StateLockedError as exc:
+                self._lock, self._lock_error = None, str(exc)
+                return
+            self.state = StateStore(path)
+        recheck = timedelta(hours=self.recheck_hours) if self.recheck_hours > 0 else None
+        overlap = timedelta(minutes=settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30))
+        self.incremental = IncrementalPolicy(self.state, overlap=overlap, recheck=recheck)
+
+    def closed(self, reason: str) -> None:
+        self.state.close()
+        if self._lock is not None:
+            self._lock.release()
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -119,6 +163,10 @@ class ReportSpider(scrapy.Spider):
 
     # -- start ----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
+        if self._lock_error is not None:
+            self.logger.error(self._lock_error)
+            self.exit_code = EXIT_STATE_LOCKED
+            raise CloseSpider("state_locked")
         for request in self._start_requests():
             yield request
 
@@ -126,14 +174,19 @@ class ReportSpider(scrapy.Spider):
         for edition in self.editions:
             if self.mode == "archive":
                 yield from self._archive_requests(edition)
+            elif cached := self.incremental.feed_url(edition.code):
+                yield self._feed_request(edition, cached, from_cache=True)
             else:
-                yield Request(
-                    self.site.edition_url(edition, edition.home_path),
-                    callback=self.parse_home,
-                    errback=self.on_home_error,
-                    cb_kwargs={"edition": edition.code},
-                    meta={"edition": edition.code},
-                )
+                yield self._home_request(edition)
+
+    def _home_request(self, edition: Edition) -> Request:
+        return Request(
+            self.site.edition_url(edition, edition.home_path),
+            callback=self.parse_home,
+            errback=self.on_home_error,
+            cb_kwargs={"edition": edition.code},
+            meta={"edition": edition.code},
+        )
 
     def _archive_requests(self, edition: Edition) -> Iterator[Request]:
         assert self.since is not None
@@ -152,13 +205,14 @@ class ReportSpider(scrapy.Spider):
             day -= timedelta(days=1)
 
     # -- home and feed --------------------------------------------------------------------
-    def _feed_request(self, edition: Edition, url: str) -> Request:
+    def _feed_request(self, edition: Edition, url: str, from_cache: bool = False) -> Request:
         return Request(
             url,
             callback=self.parse_feed,
             errback=self.on_feed_error,
             cb_kwargs={"edition": edition.code, "page": 1, "cursor": None, "load_url": None},
-            meta={"edition": edition.code},
+            meta={"edition": edition.code, "feed_from_cache": from_cache},
+            dont_filter=not from_cache,
         )
 
     def parse_home(self, response: Response, edition: str) -> Iterator[Request]:
@@ -183,6 +237,8 @@ class ReportSpider(scrapy.Spider):
             )
             self._inc(edition, "feed_link_fallback")
             url = fallback
+        else:
+            self.incremental.remember_feed_url(edition, url)
         yield self._feed_request(info, url)
 
     def on_home_error(self, failure: Failure) -> Iterator[Request]:
@@ -220,6 +276,15 @@ class ReportSpider(scrapy.Spider):
             return
         feed = parse_feed(html, info)
         self._inc(edition, "feed_pages")
+        if page == 1 and not feed.cards and response.meta.get("feed_from_cache"):
+            self.logger.warning(
+                "%s: remembered feed %s has no cards; finding the feed again from the home page",
+                edition,
+                response.url,
+            )
+            self.incremental.remember_feed_url(edition, None)
+            yield self._home_request(info)
+            return
         for warning in feed.warnings:
             self.logger.warning("%s: %s: %s", edition, response.url, warning)
         load_url = feed.load_url or load_url
@@ -247,6 +312,12 @@ class ReportSpider(scrapy.Spider):
                 yield request
         if reached_since:
             self.logger.info("%s: reached cards older than since=%s", edition, self.since)
+            return
+        if self.mode == "latest" and self.incremental.feed_reached_known(edition, feed.cards):
+            self.logger.info(
+                "%s: reached articles known from earlier runs at page %d", edition, page
+            )
+            self._inc(edition, "feed_reached_known")
             return
         if page >= self.max_pages:
             self.logger.info("%s: stopped at max_pages=%d", edition, self.max_pages)
@@ -290,13 +361,16 @@ class ReportSpider(scrapy.Spider):
             meta={"edition": edition},
         )
 
-    def on_feed_error(self, failure: Failure) -> None:
+    def on_feed_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]
         info = EDITIONS[request.cb_kwargs["edition"]]
         self.logger.error(
             "%s: feed page %s failed: %s", info.code, request.url, failure.getErrorMessage()
         )
         self._inc(info.code, "errors/feed")
+        if request.meta.get("feed_from_cache"):
+            self.incremental.remember_feed_url(info.code, None)
+            yield self._home_request(info)
 
     # -- articles -------------------------------------------------------------------------
     def _article_request(
@@ -322,6 +396,9 @@ class ReportSpider(scrapy.Spider):
         self._requested.add(article.url)
         language = article.edition.code
         self._inc(language, "found")
+        if self.incremental.skip_reason(article.url, card) is not None:
+            self._inc(language, "known_skipped")
+            return None
         return Request(
             article.url,
             callback=self.parse_article,

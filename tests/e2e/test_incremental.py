@@ -26,7 +26,13 @@ def test_second_run_writes_only_new_and_edited_articles(tmp_path: Path) -> None:
 
         replica.advance(120)
         after = {a["url"]: a for a in replica.truth()}
-        second = run_crawl(replica.base_url, output, state=state, arguments={"max_pages": "100"})
+        # recheck_hours re-reads every known article, so edits of the body are seen too
+        second = run_crawl(
+            replica.base_url,
+            output,
+            state=state,
+            arguments={"max_pages": "100", "recheck_hours": "10000"},
+        )
     assert second.returncode == 0, second.log[-3000:]
 
     new = {u for u, a in after.items() if u not in before and not a.get("republished_from")}

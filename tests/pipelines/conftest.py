@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +15,20 @@ from newscrawl.spiders.report import ReportSpider
 
 
 @pytest.fixture
-def make_crawler(tmp_path: Path) -> Callable[..., Crawler]:
+def make_crawler(tmp_path: Path) -> Iterator[Callable[..., Crawler]]:
+    """Crawlers whose spider holds the state (and its lock) in ``tmp_path``; closed after."""
+    opened: list[ReportSpider] = []
+
     def make(**settings: Any) -> Crawler:
         values = {"NEWSCRAWL_STATE": str(tmp_path / "state.sqlite"), **settings}
         crawler = get_crawler(ReportSpider, values)
-        crawler.spider = ReportSpider()
+        crawler.spider = ReportSpider.from_crawler(crawler)
+        opened.append(crawler.spider)
         return crawler
 
-    return make
+    yield make
+    for spider in opened:
+        spider.closed("finished")
 
 
 def make_article(**fields: Any) -> Article:

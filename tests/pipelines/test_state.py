@@ -33,35 +33,35 @@ def test_first_run_new_second_run_unchanged(make_crawler: Callable[..., Crawler]
     first = StatePipeline(make_crawler())
     result = _export(first, _hashed())
     assert isinstance(result, Article) and result.revision == 1
-    first.store.close()
+    first.crawler.spider.closed("finished")
 
     second = StatePipeline(make_crawler())
     with pytest.raises(DropItem, match="unchanged"):
         second.process_item(_hashed())
-    second.store.close()
+    second.crawler.spider.closed("finished")
 
 
 def test_edited_article_gets_next_revision(make_crawler: Callable[..., Crawler]) -> None:
     first = StatePipeline(make_crawler())
     _export(first, _hashed())
-    first.store.close()
+    first.crawler.spider.closed("finished")
 
     second = StatePipeline(make_crawler())
     edited = _export(second, _hashed(title="Zelenskyy and Macron agree on air defense support"))
     assert isinstance(edited, Article) and edited.revision == 2
-    second.store.close()
+    second.crawler.spider.closed("finished")
 
     third = StatePipeline(make_crawler())
     again = _export(third, _hashed(title="Zelenskyy and Macron: a third headline"))
     assert isinstance(again, Article) and again.revision == 3
-    third.store.close()
+    third.crawler.spider.closed("finished")
 
 
 def test_whitespace_only_change_is_not_a_revision(make_crawler: Callable[..., Crawler]) -> None:
     first = StatePipeline(make_crawler())
     original = _hashed()
     _export(first, original)
-    first.store.close()
+    first.crawler.spider.closed("finished")
     second = StatePipeline(make_crawler())
     with pytest.raises(DropItem):
         second.process_item(_hashed(body=original.body.replace(" ", "  ")))
