@@ -22,7 +22,9 @@ def main() -> int:
     parser.add_argument("--max-pages", type=int, default=50, help="feed pages per edition")
     options = parser.parse_args()
     output = Path(options.output).resolve()
-    with ReplicaServer(articles=options.articles, extra_args=["--port", str(options.port)]) as replica:
+    with ReplicaServer(
+        articles=options.articles, extra_args=["--port", str(options.port)]
+    ) as replica:
         print(f"replica serving {options.articles} articles per edition at {replica.base_url}")
         result = run_crawl(
             replica.base_url,

@@ -135,6 +135,9 @@ class RunSummary:
             }
         return result
 
+    def _stat(self, key: str) -> Any:
+        return self.crawler.stats.get_value(key, 0) if self.crawler.stats else 0
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
         finished = datetime.now(UTC)
         summary = {
@@ -146,6 +149,7 @@ class RunSummary:
             "finished_at": finished.isoformat(timespec="seconds"),
             "duration_seconds": round((finished - self.started).total_seconds(), 3),
             "finish_reason": reason,
+            "site_requests": self._stat("downloader/request_count"),
             "editions": self.editions_summary(spider),
         }
         output_dir = Path(self.crawler.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")

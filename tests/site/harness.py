@@ -1,0 +1,149 @@
+"""Start the replica in a subprocess for a test: ``with ReplicaServer(articles=60) as site: ...``."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 60.0
+
+
+class ReplicaServer:
+    """``python -m tests.site --port 0 ...`` as a context manager.
+
+    ``base_url`` is read from the first stdout line; ``truth()``, ``clock()``, ``set_clock()``
+    and ``advance()`` talk to the running server; ``process`` / ``pid`` name its process;
+    leaving the block terminates it and waits.
+    """
+
+    def __init__(
+        self,
+        articles: int = 300,
+        seed: int = 1,
+        now: str | None = None,
+        days: float | None = None,
+        extra_args: list[str] | None = None,
+        start_timeout: float = START_TIMEOUT,
+    ):
+        self.args = ["--port", "0", "--articles", str(articles), "--seed", str(seed)]
+        if now is not None:
+            self.args += ["--now", now]
+        if days is not None:
+            self.args += ["--days", str(days)]
+        self.args += list(extra_args or [])
+        self.start_timeout = start_timeout
+        self.process: subprocess.Popen[str] | None = None
+        self.base_url = ""
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> ReplicaServer:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.site", *self.args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        stdout = self.process.stdout
+        assert stdout is not None
+
+        def pump() -> None:  # keep reading so the pipe never fills up
+            for line in stdout:
+                lines.put(line)
+            lines.put("")
+
+        threading.Thread(target=pump, name="replica-stdout", daemon=True).start()
+        try:
+            first = lines.get(timeout=self.start_timeout)
+        except queue.Empty:
+            self.stop()
+            raise RuntimeError(f"replica did not start within {self.start_timeout} s") from None
+        prefix = "listening on "
+        if not first.startswith(prefix):
+            self.stop()
+            raise RuntimeError(f"replica failed to start (first line {first!r})")
+        self.base_url = first[len(prefix) :].strip()
+        return self
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+    def __enter__(self) -> ReplicaServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ helpers
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def get(self, path: str, timeout: float = 30) -> tuple[int, bytes]:
+        """Status and body of ``GET path`` (no exception on 4xx/5xx)."""
+        try:
+            with urllib.request.urlopen(self.url(path), timeout=timeout) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.read()
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the running replica (None when stopped)."""
+        return self.process.pid if self.process is not None else None
+
+    def _json(self, path: str, timeout: float = 30) -> Any:
+        status, body = self.get(path, timeout=timeout)
+        if status != 200:
+            raise RuntimeError(f"{path}: HTTP {status}: {body[:200]!r}")
+        return json.loads(body)
+
+    def truth(self, edition: str | None = None) -> list[dict[str, Any]]:
+        """Ground truth of the visible articles (``/__truth__.json``)."""
+        query = f"?edition={edition}" if edition else ""
+        # ~0.2 ms per article on the server: allow for large replicas
+        result: list[dict[str, Any]] = self._json(f"/__truth__.json{query}", timeout=900)
+        return result
+
+    def clock(self) -> str:
+        """The server's current simulated time (ISO 8601)."""
+        return str(self._json("/__clock__")["now"])
+
+    def set_clock(self, now: str) -> str:
+        """Move the simulated clock to ``now`` (ISO 8601); returns the new time."""
+        return str(self._json("/__clock__?now=" + urllib.parse.quote(now))["now"])
+
+    def advance(self, minutes: float) -> str:
+        """Move the simulated clock forward by ``minutes``; returns the new time."""
+        return str(self._json(f"/__clock__?advance_minutes={minutes}")["now"])
