@@ -4,8 +4,9 @@ With a persistent state, a scheduled run
 - does not request an article the state already holds when its feed card is unchanged (same
   headline, not newer than the stored time) — unless ``recheck_hours`` asks to re-check
   articles younger than that for edits;
-- stops walking an edition's feed at the first batch that reaches back past the newest article
-  it already holds (minus ``overlap`` for late or backdated cards);
+- stops walking an edition's feed at the first batch that reaches back past the top of the feed
+  as the last *finished* run saw it (minus ``overlap`` for late or backdated cards). A run that
+  was killed or stopped never moves that mark, so the next run walks over its ground again;
 - starts at the feed URL it found last time instead of the home page.
 """
 
@@ -50,11 +51,16 @@ class IncrementalPolicy:
     def active(self) -> bool:
         return self.state.persistent
 
-    def newest_known(self, language: str) -> datetime | None:
-        """The publication time of the newest article of ``language`` in the state."""
+    def walked_to(self, language: str) -> datetime | None:
+        """The newest card time the last finished run saw in ``language``'s feed."""
         if language not in self._newest:
-            self._newest[language] = _moment(self.state.newest_published(language))
+            self._newest[language] = _moment(self.state.get_meta(f"walked_to:{language}"))
         return self._newest[language]
+
+    def remember_walk(self, language: str, newest_card: datetime) -> None:
+        """Called when a run finished: everything down from ``newest_card`` was fetched."""
+        if self.active:
+            self.state.set_meta(f"walked_to:{language}", newest_card.isoformat())
 
     def skip_reason(self, url: str, card: FeedCard | None) -> str | None:
         """Why an article need not be requested, or None when it must be."""
@@ -82,7 +88,7 @@ class IncrementalPolicy:
         """True when this batch reaches back past what earlier runs already hold."""
         if not self.active:
             return False
-        newest = self.newest_known(language)
+        newest = self.walked_to(language)
         times = [card.published_at for card in cards if card.published_at is not None]
         if newest is None or not times:
             return False

@@ -131,13 +131,6 @@ class StateStore:
         """Note that an unchanged article was seen again."""
         self.connection.execute("UPDATE articles SET last_seen = ? WHERE url = ?", (seen_at, url))
 
-    def newest_published(self, language: str) -> str | None:
-        """The latest ``published_at`` stored for an edition (ISO text, Baku offset)."""
-        row = self.connection.execute(
-            "SELECT MAX(published_at) FROM articles WHERE language = ?", (language,)
-        ).fetchone()
-        return str(row[0]) if row and row[0] else None
-
     def get_meta(self, key: str) -> str | None:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row else None

@@ -69,7 +69,7 @@ def existing_files(output_dir: Path) -> set[Path]:
     return set(output_dir.rglob("*.json*")) if output_dir.exists() else set()
 
 
-def run_crawl(
+def crawl_command(
     base_url: str,
     output_dir: Path,
     *,
@@ -77,11 +77,8 @@ def run_crawl(
     arguments: dict[str, str] | None = None,
     settings: dict[str, str] | None = None,
     fast: bool = True,
-    timeout: float = 300,
-    echo: bool = False,
-) -> CrawlResult:
-    """Run ``scrapy crawl report -a base_url=...`` in a subprocess and read what it wrote."""
-    before = existing_files(output_dir)
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of ``scrapy crawl report`` against ``base_url``."""
     command = [sys.executable, "-m", "scrapy", "crawl", "report", "-a", f"base_url={base_url}"]
     for name, value in (arguments or {}).items():
         command += ["-a", f"{name}={value}"]
@@ -93,6 +90,34 @@ def run_crawl(
         "NEWSCRAWL_STATE": str(state),
         "PYTHONPATH": str(ROOT),
     }
+    return command, env
+
+
+def start_crawl(base_url: str, output_dir: Path, **options: Any) -> subprocess.Popen[str]:
+    """Start a crawl in the background; its log comes on ``stdout``, one line at a time."""
+    command, env = crawl_command(base_url, output_dir, **options)
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
+
+
+def run_crawl(
+    base_url: str,
+    output_dir: Path,
+    *,
+    timeout: float = 300,
+    echo: bool = False,
+    **options: Any,
+) -> CrawlResult:
+    """Run ``scrapy crawl report -a base_url=...`` in a subprocess and read what it wrote."""
+    before = existing_files(output_dir)
+    command, env = crawl_command(base_url, output_dir, **options)
     completed = subprocess.run(
         command,
         cwd=ROOT,

@@ -31,7 +31,7 @@ class StatePipeline(ArticlePipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        spider_state = getattr(crawler.spider, "state", None)
+        spider_state = getattr(crawler.spider, "history", None)
         #: The spider's state (it holds the lock); a pipeline used alone opens its own.
         self.store: StateStore = spider_state or StateStore(
             crawler.settings.get("NEWSCRAWL_STATE") or None

@@ -32,6 +32,7 @@ from newscrawl.feeds import output_feeds
 from newscrawl.incremental import IncrementalPolicy
 from newscrawl.items import Article, Reject
 from newscrawl.lock import StateLock, StateLockedError
+from newscrawl.recovery import mark_run_finished, mark_run_open, recover_unfinished_run
 from newscrawl.state import StateStore
 from newscrawl.urls import SiteUrls
 
@@ -99,14 +100,17 @@ class ReportSpider(scrapy.Spider):
             raise ValueError(f"recheck_hours must be a number, got {recheck_hours!r}") from None
         #: Non-zero: the exit status of `scrapy crawl` (see newscrawl/commands/crawl.py).
         self.exit_code = 0
-        self.state = StateStore(None)
-        self.incremental = IncrementalPolicy(self.state)
+        #: The state of earlier runs (not ``self.state``: Scrapy's JOBDIR support owns that name).
+        self.history = StateStore(None)
+        self.incremental = IncrementalPolicy(self.history)
         self._lock: StateLock | None = None
         self._lock_error: str | None = None
         self.started_at = datetime.now(UTC)
         #: Start time in file names: output/<language>/report-<run_id>.jsonl
         self.run_id = self.started_at.strftime("%Y-%m-%dT%H-%M-%S")
         self._requested: set[str] = set()
+        #: Newest card time seen per edition, remembered when the run finishes.
+        self._feed_top: dict[str, datetime] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -123,13 +127,22 @@ class ReportSpider(scrapy.Spider):
             except StateLockedError as exc:
                 self._lock, self._lock_error = None, str(exc)
                 return
-            self.state = StateStore(path)
+            self.history = StateStore(path)
+            recover_unfinished_run(self.history)
+            mark_run_open(
+                self.history, self.run_id, settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
+            )
         recheck = timedelta(hours=self.recheck_hours) if self.recheck_hours > 0 else None
         overlap = timedelta(minutes=settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30))
-        self.incremental = IncrementalPolicy(self.state, overlap=overlap, recheck=recheck)
+        self.incremental = IncrementalPolicy(self.history, overlap=overlap, recheck=recheck)
 
     def closed(self, reason: str) -> None:
-        self.state.close()
+        if self.history.persistent:
+            if reason == "finished" and self.mode == "latest":
+                for language, newest in self._feed_top.items():
+                    self.incremental.remember_walk(language, newest)
+            mark_run_finished(self.history)
+        self.history.close()
         if self._lock is not None:
             self._lock.release()
 
@@ -291,6 +304,9 @@ class ReportSpider(scrapy.Spider):
         if not feed.cards:
             self.logger.info("%s: feed ends at page %d (%s)", edition, page, response.url)
             return
+        times = [card.published_at for card in feed.cards if card.published_at is not None]
+        if times and (edition not in self._feed_top or max(times) > self._feed_top[edition]):
+            self._feed_top[edition] = max(times)
         reached_since = False
         for card in feed.cards:
             for warning in card.warnings:

@@ -1,0 +1,93 @@
+"""Recovery after a crash: what a killed run wrote is folded into the state before the next run.
+
+Each exported line reaches its file before the state records it (see ``feeds.py``), so a run
+killed between the two leaves a few articles written but not recorded. The state notes the run
+in progress (``open_run``); the next run reads that run's files, records every complete line
+the state lacks, and cuts off a last line that was cut short. Without this, the rerun would
+write those articles a second time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from newscrawl.editions import LANGUAGES
+from newscrawl.feeds import feed_path
+from newscrawl.state import StateStore
+
+logger = logging.getLogger(__name__)
+
+OPEN_RUN_KEY = "open_run"
+
+
+def _complete_lines(path: Path) -> list[dict[str, object]]:
+    """The whole JSON lines of a feed file; a torn last line is cut off the file."""
+    data = path.read_bytes()
+    end = data.rfind(b"\n") + 1
+    if end < len(data):
+        logger.warning("%s ends in a torn line of %d bytes; cut off", path, len(data) - end)
+        with path.open("r+b") as stream:
+            stream.truncate(end)
+    items = []
+    for line in data[:end].splitlines():
+        try:
+            value = json.loads(line)
+        except ValueError:
+            logger.warning("%s has an unreadable line; left as it is", path)
+            continue
+        if isinstance(value, dict):
+            items.append(value)
+    return items
+
+
+def recover_unfinished_run(store: StateStore) -> int:
+    """Record what the last unfinished run wrote but did not record; returns how many."""
+    marker = store.get_meta(OPEN_RUN_KEY)
+    if not marker:
+        return 0
+    run_id, _, output_dir = marker.partition("|")
+    recovered = 0
+    for language in LANGUAGES:
+        path = feed_path(output_dir, language, run_id)
+        if not path.exists():
+            continue
+        for item in _complete_lines(path):
+            url, content_hash = item.get("url"), item.get("content_hash")
+            if not isinstance(url, str) or not isinstance(content_hash, str):
+                continue
+            stored = store.get(url)
+            if stored is not None and stored.content_hash == content_hash:
+                continue
+            revision = item.get("revision")
+            article_id = item.get("article_id")
+            title, published_at = item.get("title"), item.get("published_at")
+            store.record(
+                url=url,
+                language=language,
+                article_id=article_id if isinstance(article_id, int) else None,
+                content_hash=content_hash,
+                title=title if isinstance(title, str) else None,
+                revision=revision if isinstance(revision, int) else 1,
+                published_at=published_at if isinstance(published_at, str) else None,
+                seen_at=str(item.get("crawled_at") or ""),
+            )
+            recovered += 1
+    if recovered:
+        logger.warning(
+            "run %s did not finish: %d articles it wrote are now recorded in the state",
+            run_id,
+            recovered,
+        )
+    store.set_meta(OPEN_RUN_KEY, None)
+    return recovered
+
+
+def mark_run_open(store: StateStore, run_id: str, output_dir: str | Path) -> None:
+    """Note the run in progress, with where its files go."""
+    store.set_meta(OPEN_RUN_KEY, f"{run_id}|{Path(output_dir).resolve()}")
+
+
+def mark_run_finished(store: StateStore) -> None:
+    store.set_meta(OPEN_RUN_KEY, None)
