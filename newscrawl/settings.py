@@ -43,9 +43,21 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 NEWSCRAWL_RETRY_BASE_DELAY = 2.0  # seconds; doubled on each retry of the same request
 NEWSCRAWL_RETRY_MAX_DELAY = 120.0  # a longer Retry-After is capped to this
 
+# --- Health checks at the end of a run (newscrawl/health.py); a failure exits with status 3 --
+NEWSCRAWL_HEALTH_ENABLED = True
+NEWSCRAWL_HEALTH_MIN_FOUND = 1  # article cards found per crawled edition
+NEWSCRAWL_HEALTH_COVERAGE: dict[str, float] = {}  # e.g. {"tags": 0.8}; merged over the defaults
+NEWSCRAWL_HEALTH_MAX_ERROR_RATE = 0.05  # failed requests / requests, per edition
+NEWSCRAWL_HEALTH_MAX_REJECT_RATE = 0.05  # rejected (not duplicates) / handled, per edition
+
+# --- Firewall challenge pages (see newscrawl/middlewares/firewall.py) -----------------------
+NEWSCRAWL_FIREWALL_RETRIES = 2  # retries of one challenged request, with backoff
+NEWSCRAWL_FIREWALL_MAX_IN_ROW = 5  # challenges in a row that stop an edition
+
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.retry.BackoffRetryMiddleware": 550,
+    "newscrawl.middlewares.firewall.FirewallMiddleware": 555,
     "newscrawl.middlewares.edition_stats.EditionStatsMiddleware": 560,
 }
 

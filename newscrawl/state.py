@@ -59,6 +59,7 @@ class StateStore:
         )
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.closed = False
         self.connection.executescript(_SCHEMA)
         version = self.connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
@@ -156,3 +157,4 @@ class StateStore:
 
     def close(self) -> None:
         self.connection.close()
+        self.closed = True

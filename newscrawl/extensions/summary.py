@@ -16,6 +16,7 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newscrawl.health import EXIT_HEALTH_FAILED, HealthThresholds, check_run
 from newscrawl.items import Article, Reject
 
 #: Fields whose coverage (share of exported articles with a non-empty value) is reported.
@@ -152,11 +153,34 @@ class RunSummary:
             "site_requests": self._stat("downloader/request_count"),
             "editions": self.editions_summary(spider),
         }
+        if reason != "state_locked":
+            self.add_health(summary, spider)
         output_dir = Path(self.crawler.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
         path = output_dir / "stats" / f"report-{summary['run_id']}.json"
         write_json_atomically(path, summary)
         self.last_path = path
         spider.logger.info("Run summary (%s):\n%s", path, format_summary(summary))
+
+    def add_health(self, summary: dict[str, Any], spider: Spider) -> None:
+        """Run the health checks, log each failure as an ERROR, and set the exit status."""
+        if not self.crawler.settings.getbool("NEWSCRAWL_HEALTH_ENABLED", True):
+            return
+        limits = HealthThresholds.from_settings(self.crawler.settings)
+        failures = check_run(summary, limits, set(getattr(spider, "stopped_editions", set())))
+        summary["health"] = {
+            "ok": not failures,
+            "failures": [failure.as_dict() for failure in failures],
+        }
+        for failure in failures:
+            spider.logger.error(
+                "health check failed: edition %s, %s: %s %s",
+                failure.edition,
+                failure.check,
+                failure.message,
+                failure.figures,
+            )
+        if failures and not getattr(spider, "exit_code", 0):
+            spider.exit_code = EXIT_HEALTH_FAILED  # type: ignore[attr-defined]
 
 
 def write_json_atomically(path: Path, data: Any) -> None:

@@ -33,4 +33,4 @@ class EditionStatsMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
-        self._inc(request, f"errors/download/{type(exception).__name__}")
+        self._inc(request, f"download_exceptions/{type(exception).__name__}")

@@ -18,7 +18,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl.checks import date_disagreements, language_mismatches
@@ -28,6 +27,7 @@ from newscrawl.encoding import response_text
 from newscrawl.extract.article import ExtractedArticle, extract_article
 from newscrawl.extract.errors import ExtractionError
 from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
+from newscrawl.failures import classify_failure
 from newscrawl.feeds import output_feeds
 from newscrawl.incremental import IncrementalPolicy
 from newscrawl.items import Article, Reject
@@ -111,6 +111,8 @@ class ReportSpider(scrapy.Spider):
         self._requested: set[str] = set()
         #: Newest card time seen per edition, remembered when the run finishes.
         self._feed_top: dict[str, datetime] = {}
+        #: Editions the firewall middleware stopped (too many challenge pages in a row).
+        self.stopped_editions: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -137,6 +139,8 @@ class ReportSpider(scrapy.Spider):
         self.incremental = IncrementalPolicy(self.history, overlap=overlap, recheck=recheck)
 
     def closed(self, reason: str) -> None:
+        if self.history.closed:
+            return
         if self.history.persistent:
             if reason == "finished" and self.mode == "latest":
                 for language, newest in self._feed_top.items():
@@ -489,13 +493,7 @@ class ReportSpider(scrapy.Spider):
     def on_article_error(self, failure: Failure) -> Iterator[Reject]:
         request = failure.request  # type: ignore[attr-defined]
         language: str = request.cb_kwargs["language"]
-        error = failure.value
-        if isinstance(error, HttpError):
-            status = error.response.status
-            reason, detail = f"http_{status}", f"the site answered HTTP {status}"
-        else:
-            reason = "download_error"
-            detail = f"{type(error).__name__}: {failure.getErrorMessage()}"
+        reason, detail = classify_failure(failure.value)
         self.logger.warning("%s: article %s failed: %s", language, request.url, detail)
         self._inc(language, "errors/article")
         yield self._reject(reason, request.url, language, detail, "download")

@@ -1,0 +1,44 @@
+"""Firewall and bot-challenge pages (CDN "checking your browser", captcha, access denied).
+
+Such a page must never be parsed as an article. It can come with status 403, 429, 503 or even
+200, so it is recognised by its content: only the first part of the page is looked at.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Markers of challenge pages, matched case-insensitively in the first ``SCAN_BYTES``.
+CHALLENGE_MARKERS: tuple[str, ...] = (
+    "cf-challenge",
+    "cf-browser-verification",
+    "/cdn-cgi/challenge-platform",
+    "attention required! | cloudflare",
+    "checking your browser",
+    "just a moment...",
+    "ddos protection by",
+    "g-recaptcha",
+    "h-captcha",
+    "captcha",
+    "access denied",
+    "request blocked",
+    "you have been blocked",
+)
+SCAN_BYTES = 20_000
+_ARTICLE_MARKERS = re.compile(rb"news-detail__desc|article-text|editor-body|index-post-block")
+_MARKERS = re.compile("|".join(re.escape(m) for m in CHALLENGE_MARKERS), re.IGNORECASE)
+
+
+def challenge_marker(status: int, body: bytes) -> str | None:
+    """The marker that shows ``body`` is a challenge page, or None when it is not one.
+
+    A page with article or feed markup is not a challenge page even if it mentions a marker
+    (an article about captchas); a 403/429/503 page needs only the marker.
+    """
+    head = body[:SCAN_BYTES].decode("utf-8", errors="replace")
+    match = _MARKERS.search(head)
+    if match is None:
+        return None
+    if status in (403, 429, 503) or not _ARTICLE_MARKERS.search(body):
+        return match.group(0).lower()
+    return None
