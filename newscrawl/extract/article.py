@@ -102,7 +102,11 @@ def _is_not_text(element: HtmlElement) -> bool:
     return any(word in classes for word in NOT_TEXT_CLASSES)
 
 
-def body_paragraphs(container: HtmlElement) -> list[str]:
+#: Below this depth of nested blocks, a block is read as one paragraph (no deeper recursion).
+MAX_BLOCK_DEPTH = 40
+
+
+def body_paragraphs(container: HtmlElement, depth: int = 0) -> list[str]:
     """The paragraphs of an article body: ``p``-like blocks, list items and loose text runs.
 
     Scripts, embeds, media and share/tags/translation blocks are left out; inline markup is
@@ -139,7 +143,10 @@ def body_paragraphs(container: HtmlElement) -> list[str]:
                         paragraphs.append(text)
             elif tag in ("div", "section", "article", "aside", "main", "table", "tbody", "tr"):
                 flush()
-                paragraphs.extend(body_paragraphs(child))
+                if depth < MAX_BLOCK_DEPTH:
+                    paragraphs.extend(body_paragraphs(child, depth + 1))
+                elif text := element_text(child):
+                    paragraphs.append(text)
             else:
                 pending.append(raw_text(child))
         if child.tail:

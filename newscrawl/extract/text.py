@@ -26,24 +26,32 @@ _AROUND_NEWLINE = re.compile(r" *\n *")
 _MANY_NEWLINES = re.compile(r"\n{2,}")
 
 
-def _is_element(node: object) -> bool:
-    return isinstance(node, etree.ElementBase) and isinstance(node.tag, str)
-
-
 def _pieces(element: HtmlElement, skip: frozenset[str]) -> Iterator[str]:
-    if element.text:
-        yield element.text
-    for child in element:
-        if _is_element(child):
-            tag = child.tag.lower()
-            if tag not in skip and not is_embed(child):
-                if tag in BREAK_TAGS:
-                    yield "\n"
-                yield from _pieces(child, skip)
-                if tag in BREAK_TAGS and tag != "br":
-                    yield "\n"
-        if child.tail:
-            yield child.tail
+    """Text nodes of ``element`` in document order, with line breaks for block elements.
+
+    Iterative (no recursion), so a page nested thousands of levels deep is read like any other.
+    """
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if node is element:
+            if event == "start" and element.text:
+                yield element.text
+            continue
+        tag = node.tag.lower() if isinstance(node.tag, str) else None
+        hidden = tag is None or tag in skip or is_embed(node)
+        if event == "start":
+            if hidden:
+                walker.skip_subtree()
+                continue
+            if tag in BREAK_TAGS:
+                yield "\n"
+            if node.text:
+                yield node.text
+        else:
+            if not hidden and tag in BREAK_TAGS and tag != "br":
+                yield "\n"
+            if node.tail:
+                yield node.tail
 
 
 def is_embed(element: HtmlElement) -> bool:
