@@ -212,4 +212,8 @@ def format_summary(summary: dict[str, Any]) -> str:
     lines.append(
         f"finish reason: {summary['finish_reason']}; duration {summary['duration_seconds']} s"
     )
+    health = summary.get("health")
+    if health is not None:
+        failed = [f"{f['edition']} {f['check']}" for f in health["failures"]]
+        lines.append("health: ok" if health["ok"] else f"health: FAILED ({', '.join(failed)})")
     return "\n".join(lines)
