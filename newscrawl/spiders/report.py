@@ -37,6 +37,8 @@ from newscrawl.state import StateStore
 from newscrawl.urls import SiteUrls
 
 DEFAULT_BASE_URL = "https://report.az"
+#: An article page answered with an empty body is asked for again this many times.
+EMPTY_PAGE_RETRIES = 2
 #: Exit status when another run holds the state lock (EX_TEMPFAIL: try again later).
 EXIT_STATE_LOCKED = 75
 
@@ -438,6 +440,18 @@ class ReportSpider(scrapy.Spider):
         @returns requests 0 0
         @scrapes url language title body published_at category tags translations
         """
+        if not response.body.strip() and response.request is not None:
+            tries = int(response.meta.get("empty_retries", 0))
+            if tries < EMPTY_PAGE_RETRIES:  # an empty 200 is often a passing CDN hiccup
+                self._inc(language, "empty_page_retries")
+                retry = response.request.replace(dont_filter=True)
+                retry.meta["empty_retries"] = tries + 1
+                yield retry
+                return
+            yield self._reject(
+                "empty_page", response.url, language, f"empty body {tries + 1} times", "extract"
+            )
+            return
         html = response_text(response)
         if html is None:
             content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")

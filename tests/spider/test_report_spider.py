@@ -111,7 +111,6 @@ def test_off_site_card_is_not_followed() -> None:
     ("html", "reason"),
     [
         ("<html><body><div class='other'><p>text</p></div></body></html>", "unknown_layout"),
-        ("", "empty_page"),
         (
             "<html><body><div class='news-detail__desc'><p>Some text here that is long.</p></div>"
             "</body></html>",
@@ -130,6 +129,17 @@ def test_unreadable_article_becomes_a_reject(html: str, reason: str) -> None:
         "en",
         "extract",
     )
+
+
+def test_empty_page_is_asked_again_then_rejected() -> None:
+    spider = _spider()
+    url = f"{BASE}/en/energy/some-article"
+    (retry,) = spider.parse_article(_response(url, ""), "en", None)
+    assert isinstance(retry, Request) and retry.dont_filter
+    assert retry.meta["empty_retries"] == 1
+    last = HtmlResponse(url, body=b"", request=Request(url, meta={"empty_retries": 2}))
+    (reject,) = spider.parse_article(last, "en", None)
+    assert isinstance(reject, Reject) and reject.reason == "empty_page"
 
 
 def test_utf8_page_declared_latin1_is_read_as_utf8() -> None:
