@@ -56,6 +56,8 @@ NEWSCRAWL_FIREWALL_MAX_IN_ROW = 5  # challenges in a row that stop an edition
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newscrawl.middlewares.redirect.SiteRedirectMiddleware": 600,
     "newscrawl.middlewares.retry.BackoffRetryMiddleware": 550,
     "newscrawl.middlewares.firewall.FirewallMiddleware": 555,
     "newscrawl.middlewares.edition_stats.EditionStatsMiddleware": 560,

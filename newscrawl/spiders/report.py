@@ -14,6 +14,7 @@ from typing import Any, Self
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
@@ -23,7 +24,7 @@ from twisted.python.failure import Failure
 from newscrawl.checks import date_disagreements, language_mismatches
 from newscrawl.dates import BAKU, DateError, parse_argument_datetime, to_iso, utc_now_iso
 from newscrawl.editions import EDITIONS, Edition, parse_editions
-from newscrawl.encoding import response_text
+from newscrawl.encoding import declared_type, response_text
 from newscrawl.extract.article import ExtractedArticle, extract_article
 from newscrawl.extract.errors import ExtractionError
 from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
@@ -120,7 +121,17 @@ class ReportSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.open_state(crawler.settings.get("NEWSCRAWL_STATE") or None, crawler.settings)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
+
+    def request_dropped(self, request: Request) -> None:
+        """The scheduler refused a request (a duplicate): say so, an article must not vanish."""
+        edition = str(request.meta.get("edition", "site"))
+        self._inc(edition, "requests_dropped")
+        if request.callback == self.parse_article:
+            self.logger.warning(
+                "%s: article request %s dropped as a duplicate", edition, request.url
+            )
 
     def open_state(self, path: str | None, settings: BaseSettings) -> None:
         """Take the state lock and open the state of earlier runs (in memory when no path)."""
@@ -454,9 +465,12 @@ class ReportSpider(scrapy.Spider):
             return
         html = response_text(response)
         if html is None:
-            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
             yield self._reject(
-                "not_html", response.url, language, f"content type {content_type!r}", "extract"
+                "not_html",
+                response.url,
+                language,
+                f"content type {declared_type(response)!r} is not an HTML page",
+                "extract",
             )
             return
         try:
@@ -508,6 +522,10 @@ class ReportSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         language: str = request.cb_kwargs["language"]
         reason, detail = classify_failure(failure.value)
-        self.logger.warning("%s: article %s failed: %s", language, request.url, detail)
+        # after redirects, the article is the URL first asked for, not the last hop
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        if url != request.url:
+            detail = f"{detail} (last hop {request.url})"
+        self.logger.warning("%s: article %s failed: %s", language, url, detail)
         self._inc(language, "errors/article")
-        yield self._reject(reason, request.url, language, detail, "download")
+        yield self._reject(reason, url, language, detail, "download")

@@ -1,7 +1,8 @@
 """``python -m tests.site --port PORT``: serve the local replica of report.az.
 
 The first line on stdout is ``listening on http://HOST:PORT`` (flushed), then the server runs
-until interrupted.
+until interrupted. ``--fault SPEC`` (repeatable) injects faults (``faults.py``);
+``--request-log PATH`` writes one JSON line per request.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import sys
 import time
 from types import FrameType
 
-from tests.site import dates
+from tests.site import dates, faults
 from tests.site.content import build_site
+from tests.site.requestlog import RequestLog
 from tests.site.server import make_server
 
 
@@ -45,7 +47,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=2.0,
         help="a share of the articles is published over this many hours after --now (default 2)",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--fault",
+        dest="faults",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="inject a fault: KIND[,path=REGEX][,edition=az|en|ru][,rate=F][,count=N][,opt=V...] "
+        "(repeatable; see tests/site/README.md)",
+    )
+    parser.add_argument(
+        "--request-log",
+        default=None,
+        metavar="PATH",
+        help="write one JSON object per request to PATH (truncated at start)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        args.parsed_faults = faults.parse_specs(args.faults)
+    except ValueError as exc:
+        parser.error(f"--fault {exc}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     gc.freeze()  # the site lives as long as the process: keep it out of GC scans
     server, _app = make_server(site, args.host, args.port)
+    request_log = RequestLog(args.request_log) if args.request_log else None
+    extra = faults.install(server, args.parsed_faults, request_log)
     print(f"listening on {server.base_url}", flush=True)
+    for fault in args.parsed_faults:
+        print(f"replica: fault {fault.spec}", file=sys.stderr, flush=True)
+    for other in extra:
+        print(f"replica: offsite host on {other.base_url}", file=sys.stderr, flush=True)
     print(
         f"replica: {len(site.articles)} articles, seed {args.seed}, clock {dates.iso(site.now)}, "
         f"ready in {time.perf_counter() - started:.2f} s",
@@ -78,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.server_close()
+        for other in extra:
+            other.shutdown()
+            other.server_close()
+        if request_log is not None:
+            request_log.close()
     return 0
 
 

@@ -1,4 +1,8 @@
-"""Start the replica in a subprocess for a test: ``with ReplicaServer(articles=60) as site: ...``."""
+"""Start the replica in a subprocess for a test: ``with ReplicaServer(articles=60) as site: ...``.
+
+``faults=["503,count=2", ...]`` and ``request_log=Path`` map to ``--fault`` and
+``--request-log``; ``requests()`` reads the request log back.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from tests.site.requestlog import read_log
+
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60.0
 
@@ -24,7 +30,9 @@ class ReplicaServer:
 
     ``base_url`` is read from the first stdout line; ``truth()``, ``clock()``, ``set_clock()``
     and ``advance()`` talk to the running server; ``process`` / ``pid`` name its process;
-    leaving the block terminates it and waits.
+    leaving the block terminates it and waits. ``faults`` are ``--fault`` SPECs,
+    ``request_log`` the ``--request-log`` file read by ``requests()``; ``fault_state()``
+    returns ``/__faults__`` and ``offsite_url`` the offsite host (``redirect_offsite``).
     """
 
     def __init__(
@@ -35,12 +43,19 @@ class ReplicaServer:
         days: float | None = None,
         extra_args: list[str] | None = None,
         start_timeout: float = START_TIMEOUT,
+        faults: list[str] | None = None,
+        request_log: Path | None = None,
     ):
         self.args = ["--port", "0", "--articles", str(articles), "--seed", str(seed)]
         if now is not None:
             self.args += ["--now", now]
         if days is not None:
             self.args += ["--days", str(days)]
+        for spec in faults or []:
+            self.args += ["--fault", spec]
+        self.request_log = Path(request_log) if request_log is not None else None
+        if self.request_log is not None:
+            self.args += ["--request-log", str(self.request_log)]
         self.args += list(extra_args or [])
         self.start_timeout = start_timeout
         self.process: subprocess.Popen[str] | None = None
@@ -147,3 +162,22 @@ class ReplicaServer:
     def advance(self, minutes: float) -> str:
         """Move the simulated clock forward by ``minutes``; returns the new time."""
         return str(self._json(f"/__clock__?advance_minutes={minutes}")["now"])
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The request log so far (one dict per request), when ``request_log`` was given."""
+        if self.request_log is None:
+            raise RuntimeError("no request log: start ReplicaServer(..., request_log=PATH)")
+        if not self.request_log.exists():
+            return []
+        return read_log(self.request_log)
+
+    def fault_state(self) -> dict[str, Any]:
+        """``/__faults__``: the active faults with their hit counts, and the offsite host."""
+        result: dict[str, Any] = self._json("/__faults__")
+        return result
+
+    @property
+    def offsite_url(self) -> str | None:
+        """``http://127.0.0.2:PORT`` when a ``redirect_offsite`` fault started the offsite host."""
+        offsite = self.fault_state().get("offsite")
+        return str(offsite) if offsite else None

@@ -534,4 +534,7 @@ def news_sitemap(site: Site, ed_code: str, now: int, base: str) -> str:
 
 
 def robots(base: str) -> str:
-    return f"User-agent: *\nDisallow: /search\nDisallow: /__\n\nSitemap: {base}/news-sitemap.xml\n"
+    return (
+        "User-agent: *\nAllow: /__r/\nAllow: /__loop/\nDisallow: /search\nDisallow: /__\n\n"
+        f"Sitemap: {base}/news-sitemap.xml\n"
+    )

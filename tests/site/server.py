@@ -1,17 +1,20 @@
 """HTTP side of the replica: one ``dispatch(Request) -> Response`` function and a stdlib server.
 
 Every request goes through :meth:`ReplicaApp.dispatch`; the HTTP server calls whatever
-callable is in ``server.dispatch``, so a fault layer (503, 403 challenge, truncated bodies,
-wrong charset, redirects) can wrap it without touching routing: ``server.dispatch =
-faults.wrap(app.dispatch)``.
+callable is in ``server.dispatch``, so the fault layer (``faults.py``: 503, 403 challenge,
+truncated bodies, wrong charset, redirects) wraps it without touching routing. A
+:class:`Response` may carry a delay and its own ``wire`` writer (connection reset, short body);
+``server.request_log`` (``requestlog.py``) records every answer when set.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import socket
 import sys
 import threading
+import time
 import traceback
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
@@ -25,6 +28,7 @@ from tests.site import dates, render
 from tests.site.content import Site
 from tests.site.editions import EDITIONS, ORDER
 from tests.site.lru import LRU
+from tests.site.requestlog import RequestLog
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -43,20 +47,35 @@ class Request:
     query: dict[str, list[str]]
     headers: Mapping[str, str]
     base: str  # scheme://host[:port] the client addressed
+    target: str = ""  # path and query as sent (not decoded), e.g. "/en/infinity/index?date=..."
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)
         return values[0] if values else None
 
 
+#: Writes an answer its own way (socket, header bytes, body bytes); the connection is closed after.
+Wire = Callable[[socket.socket, bytes, bytes], None]
+
+
 @dataclass
 class Response:
-    """Status, body and headers of an answer."""
+    """Status, body and headers of an answer.
+
+    ``page`` names the route that made it (``article``, ``feed``, ``scroll``, ... or ``""``);
+    the other fields are set by the fault layer only: ``fault`` (its kind, for the request
+    log), ``delay`` (seconds to wait before answering) and ``wire`` (a writer replacing the
+    normal one). Cached responses are shared: copy (``dataclasses.replace``), never mutate.
+    """
 
     status: int
     body: bytes
     content_type: str = HTML
     headers: list[tuple[str, str]] = field(default_factory=list)
+    page: str = ""
+    fault: str | None = None
+    delay: float = 0.0
+    wire: Wire | None = None
 
 
 Dispatch = Callable[[Request], Response]
@@ -175,7 +194,7 @@ class ReplicaApp:
     ) -> Response:
         full_key = (*key, req.base, self.site.state_key(now))
         return self.pages.get_or_make(
-            full_key, lambda: Response(200, make().encode(), content_type)
+            full_key, lambda: Response(200, make().encode(), content_type, page=key[0])
         )
 
     def _category(self, ed: str, cat: str, now: int) -> str:
@@ -232,9 +251,17 @@ class ReplicaHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, address: tuple[str, int], dispatch: Dispatch):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        dispatch: Dispatch,
+        listener: str = "main",
+        request_log: RequestLog | None = None,
+    ):
         super().__init__(address, Handler)
         self.dispatch = dispatch
+        self.listener = listener  # name in the request log ("main", "offsite")
+        self.request_log = request_log
 
     @property
     def base_url(self) -> str:
@@ -272,12 +299,26 @@ class Handler(BaseHTTPRequestHandler):
             query=parse_qs(split.query, keep_blank_values=True),
             headers=dict(self.headers.items()),
             base=base,
+            target=(split.path or "/") + (f"?{split.query}" if split.query else ""),
         )
         try:
             resp = self.server.dispatch(req)
         except Exception:
             traceback.print_exc(file=sys.stderr)
             resp = Response(500, b"internal error\n", TEXT)
+        log = self.server.request_log
+        if log is not None:  # before answering: a client that got the answer finds its line
+            log.write(
+                host=host,
+                listener=self.server.listener,
+                method=self.command,
+                path=req.target,
+                status=resp.status,
+                fault=resp.fault,
+                user_agent=self.headers.get("User-Agent"),
+            )
+        if resp.delay > 0:
+            time.sleep(resp.delay)
         self._write(resp, head)
 
     def _write(self, resp: Response, head: bool) -> None:
@@ -288,7 +329,10 @@ class Handler(BaseHTTPRequestHandler):
         lines = [
             f"HTTP/1.1 {resp.status} {reason}",
             f"Date: {self.date_time_string()}",
-            f"Server: {self.server_version}",
+        ]
+        if not any(name.lower() == "server" for name, _ in resp.headers):
+            lines.append(f"Server: {self.server_version}")
+        lines += [
             f"Content-Type: {resp.content_type}",
             f"Content-Length: {len(resp.body)}",
         ]
@@ -297,7 +341,11 @@ class Handler(BaseHTTPRequestHandler):
             lines.append("Connection: close")
         data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         try:
-            self.wfile.write(data if head else data + resp.body)
+            if resp.wire is not None:
+                self.close_connection = True
+                resp.wire(self.connection, data, b"" if head else resp.body)
+            else:
+                self.wfile.write(data if head else data + resp.body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
