@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from newscrawl.editions import EDITIONS, Edition
 
@@ -86,28 +86,38 @@ class SiteUrls:
             return True
         return any(host == alias + self.host for alias in _HOST_ALIASES)
 
-    def canonical(self, url: str) -> str | None:
-        """The canonical form of an on-site URL, or None when it is off-site or malformed.
-
-        Drops query, fragment and trailing slash, the old ``/az/`` prefix, the ``/amp/`` segment
-        and host aliases (``dev.``, ``www.``); scheme and port are those of ``base_url``.
-        """
-        absolute = self.absolute(url)
-        if not self.is_on_site(absolute):
-            return None
+    def _canonical_segments(self, url: str) -> list[str] | None:
+        """The canonical path segments of an on-site URL; None when off-site or malformed."""
+        url = url.strip()
+        absolute = url if url.startswith(("http://", "https://")) else self.absolute(url)
         try:
-            path = urlsplit(absolute).path or "/"
+            parts = urlsplit(absolute)
+            host = (parts.hostname or "").lower()
         except ValueError:
             return None
-        segments = [s for s in path.split("/") if s]
+        if parts.scheme not in ("http", "https"):
+            return None
+        if host != self.host and not any(host == a + self.host for a in _HOST_ALIASES):
+            return None
+        segments = [s for s in parts.path.split("/") if s]
         if segments[:1] == ["az"]:
             segments = segments[1:]
         if len(segments) >= 2 and segments[0] in ("en", "ru") and segments[1] == "amp":
             segments = [segments[0], *segments[2:]]
         elif segments[:1] == ["amp"]:
             segments = segments[1:]
-        canonical_path = "/" + "/".join(segments)
-        return urlunsplit((self.scheme, self.netloc, canonical_path, "", ""))
+        return segments
+
+    def canonical(self, url: str) -> str | None:
+        """The canonical form of an on-site URL, or None when it is off-site or malformed.
+
+        Drops query, fragment and trailing slash, the old ``/az/`` prefix, the ``/amp/`` segment
+        and host aliases (``dev.``, ``www.``); scheme and port are those of ``base_url``.
+        """
+        segments = self._canonical_segments(url)
+        if segments is None:
+            return None
+        return f"{self.base_url}/{'/'.join(segments)}"
 
     def edition_of(self, url: str) -> Edition:
         """The edition a site URL belongs to, from its path prefix (no prefix = az)."""
@@ -118,10 +128,10 @@ class SiteUrls:
 
     def article_path(self, url: str) -> ArticlePath | None:
         """Split a URL into edition, category slug and slug when it looks like an article URL."""
-        canonical = self.canonical(url)
-        if canonical is None:
+        segments = self._canonical_segments(url)
+        if segments is None:
             return None
-        segments = [s for s in urlsplit(canonical).path.split("/") if s]
+        canonical = f"{self.base_url}/{'/'.join(segments)}"
         edition = EDITIONS["az"]
         if segments and segments[0] in ("en", "ru"):
             edition = EDITIONS[segments[0]]

@@ -45,17 +45,15 @@ _HSPACE_RE = re.compile(r"[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
 
-def _is_removable_control(ch: str) -> bool:
-    """True for control characters (category Cc) other than newline and tab."""
-    return ch not in "\n\t" and unicodedata.category(ch) == "Cc"
+# Control characters (category Cc) other than newline and tab: C0, DEL and C1.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _clean_chars(s: str) -> str:
     """Unify line breaks, delete invisible characters and control characters, unify spaces."""
     s = _LINE_BREAK_RE.sub("\n", s).replace(_PARAGRAPH_SEPARATOR, "\n\n")
     s = s.translate(_DELETE_TABLE)
-    if any(_is_removable_control(ch) for ch in s):
-        s = "".join(ch for ch in s if not _is_removable_control(ch))
+    s = _CONTROL_RE.sub("", s)
     s = _HSPACE_RE.sub(" ", s)
     # Deleting characters can bring a base letter and a combining mark together, so compose last.
     return unicodedata.normalize("NFC", s)

@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lxml.html import HtmlElement
-from parsel import Selector
+from lxml.etree import _Element as HtmlElement
 
 from newscrawl.cleaning.dateline import split_dateline
 from newscrawl.dates import DateError, parse_iso, parse_site_date
 from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.index import PageIndex, parse_html
 from newscrawl.extract.jsonld import JsonLd, parse_jsonld
 from newscrawl.extract.layouts import LAYOUTS, Layout
 from newscrawl.extract.text import INVISIBLE_TAGS, element_text, is_embed, raw_text
@@ -70,28 +70,29 @@ class ExtractedArticle:
     warnings: list[str] = field(default_factory=list)
 
 
-def _first(selector: Selector, css_list: tuple[str, ...]) -> list[Selector]:
-    for css in css_list:
-        found = selector.css(css)
-        if found:
-            return list(found)
-    return []
+@dataclass
+class Page:
+    """A parsed page: its element index and its meta tags, each read once."""
 
+    index: PageIndex
+    meta_values: dict[str, str]
 
-def _first_text(selector: Selector, css_list: tuple[str, ...]) -> str | None:
-    for node in _first(selector, css_list):
-        text = element_text(node.root)
-        if text:
-            return text
-    return None
+    def first(self, css_list: tuple[str, ...]) -> list[HtmlElement]:
+        found: list[HtmlElement] = self.index.first(css_list)
+        return found
 
+    def first_text(self, css_list: tuple[str, ...]) -> str | None:
+        for node in self.first(css_list):
+            text = element_text(node)
+            if text:
+                return text
+        return None
 
-def _meta(selector: Selector, *keys: str) -> str | None:
-    for key in keys:
-        value = selector.xpath(f'//meta[@property="{key}" or @name="{key}"]/@content').get()
-        if value and value.strip():
-            return value.strip()
-    return None
+    def meta(self, *keys: str) -> str | None:
+        for key in keys:
+            if key in self.meta_values:
+                return self.meta_values[key]
+        return None
 
 
 def _is_not_text(element: HtmlElement) -> bool:
@@ -155,42 +156,27 @@ def body_paragraphs(container: HtmlElement, depth: int = 0) -> list[str]:
     return paragraphs
 
 
-def _title(
-    selector: Selector, layout: Layout | None, jsonld: JsonLd
-) -> tuple[str | None, list[str]]:
-    candidates: list[str] = []
-    if layout is not None:
-        text = _first_text(selector, layout.title)
-        if text:
-            candidates.append(text)
-    others = [
-        element_text(node.root)
-        for node in (_first(selector, layout.other_titles) if layout else [])
-    ]
-    for value in (jsonld.text("headline"), _meta(selector, "og:title")):
-        if value and not candidates:
-            candidates.append(" ".join(value.split()))
-    if not candidates:
-        title_tag = selector.xpath("//title").get()
-        if title_tag:
-            text = element_text(selector.xpath("//title")[0].root)
-            text = SITE_NAME_SUFFIX.sub("", text)
-            if text:
-                candidates.append(text)
-    title = candidates[0] if candidates else None
+def _title(page: Page, layout: Layout | None, jsonld: JsonLd) -> tuple[str | None, list[str]]:
+    title = page.first_text(layout.title) if layout is not None else None
+    others = [element_text(node) for node in page.first(layout.other_titles)] if layout else []
+    if not title:
+        value = jsonld.text("headline") or page.meta("og:title")
+        title = " ".join(value.split()) if value else None
+    if not title:
+        tags = page.index.by_tag.get("title")
+        title = SITE_NAME_SUFFIX.sub("", element_text(tags[0])) if tags else None
+    title = title or None
     return title, [t for t in others if t and t != title]
 
 
 def _published(
-    selector: Selector, layout: Layout | None, jsonld: JsonLd, warnings: list[str]
+    page: Page, layout: Layout | None, jsonld: JsonLd, warnings: list[str]
 ) -> tuple[datetime | None, str | None, dict[str, str]]:
     """The publication time with the text it came from, and every source's reading."""
     readings: dict[str, str] = {}
     chosen: tuple[datetime, str] | None = None
     if layout is not None:
-        nodes = _first(selector, layout.date)
-        parts = [element_text(node.root) for node in nodes]
-        raw = " ".join(p for p in parts if p)
+        raw = " ".join(p for p in (element_text(n) for n in page.first(layout.date)) if p)
         if raw:
             try:
                 moment = parse_site_date(raw)
@@ -199,7 +185,7 @@ def _published(
             except DateError as exc:
                 warnings.append(f"header date unreadable: {exc}")
     for source, value in (
-        ("meta", _meta(selector, "article:published_time")),
+        ("meta", page.meta("article:published_time")),
         ("jsonld", jsonld.text("datePublished")),
     ):
         if not value:
@@ -217,9 +203,9 @@ def _published(
     return chosen[0], chosen[1], readings
 
 
-def _modified(selector: Selector, jsonld: JsonLd, warnings: list[str]) -> datetime | None:
+def _modified(page: Page, jsonld: JsonLd, warnings: list[str]) -> datetime | None:
     for source, value in (
-        ("meta", _meta(selector, "article:modified_time")),
+        ("meta", page.meta("article:modified_time")),
         ("jsonld", jsonld.text("dateModified")),
     ):
         if value:
@@ -230,33 +216,33 @@ def _modified(selector: Selector, jsonld: JsonLd, warnings: list[str]) -> dateti
     return None
 
 
-def _image_url(img: Selector) -> str | None:
+def _image_url(img: HtmlElement) -> str | None:
     for attribute in ("data-src", "data-original", "data-lazy-src", "src"):
-        value = (img.attrib.get(attribute) or "").strip()
+        value = (img.get(attribute) or "").strip()
         if value and not value.startswith("data:"):
             return value
     return None
 
 
 def _images(
-    selector: Selector, layout: Layout | None, jsonld: JsonLd, site: SiteUrls, page_url: str
+    page: Page, layout: Layout | None, jsonld: JsonLd, site: SiteUrls, page_url: str
 ) -> list[dict[str, str | None]]:
     images: list[dict[str, str | None]] = []
     if layout is not None:
-        for img in _first(selector, layout.photo)[:1]:
+        for img in page.first(layout.photo)[:1]:
             url = _image_url(img)
             if url:
-                caption = _first_text(selector, layout.caption)
+                caption = page.first_text(layout.caption)
                 images.append({"url": site.absolute(url, page_url), "caption": caption})
     if not images:
-        fallback = _meta(selector, "og:image") or next(iter(jsonld.images()), None)
+        fallback = page.meta("og:image") or next(iter(jsonld.images()), None)
         if fallback:
             images.append({"url": site.absolute(fallback, page_url), "caption": None})
     return images
 
 
-def _lead(selector: Selector, jsonld: JsonLd, paragraphs: list[str]) -> str | None:
-    description = _meta(selector, "description", "og:description") or jsonld.text("description")
+def _lead(page: Page, jsonld: JsonLd, paragraphs: list[str]) -> str | None:
+    description = page.meta("description", "og:description") or jsonld.text("description")
     if not description:
         return None
     lead = " ".join(description.split())
@@ -271,12 +257,14 @@ def _lead(selector: Selector, jsonld: JsonLd, paragraphs: list[str]) -> str | No
 
 
 def _translations(
-    selector: Selector, layout: Layout | None, site: SiteUrls, own_language: str
+    page: Page, layout: Layout | None, site: SiteUrls, own_language: str
 ) -> dict[str, str]:
     found: dict[str, str] = {}
-    hrefs = selector.xpath('//link[@rel="alternate"][@hreflang]/@href').getall()
+    hrefs = [
+        link.get("href") or "" for link in page.index.links("alternate") if link.get("hreflang")
+    ]
     if layout is not None:
-        hrefs += [node.attrib.get("href", "") for node in _first(selector, layout.translations)]
+        hrefs += [node.get("href") or "" for node in page.first(layout.translations)]
     for href in hrefs:
         article = site.article_path(href) if href else None
         if article is None or article.edition.code == own_language:
@@ -285,40 +273,51 @@ def _translations(
     return dict(sorted(found.items()))
 
 
-def _tags(selector: Selector, layout: Layout | None, jsonld: JsonLd) -> list[str]:
+def _tags(page: Page, layout: Layout | None, jsonld: JsonLd) -> list[str]:
     tags: list[str] = []
-    nodes = _first(selector, layout.tags) if layout is not None else []
-    for node in nodes:
-        text = element_text(node.root)
+    for node in page.first(layout.tags) if layout is not None else []:
+        text = element_text(node)
         if text and text not in tags:
             tags.append(text)
     return tags or jsonld.keywords()
 
 
-def detect_layout(selector: Selector) -> Layout | None:
+def detect_layout(index: PageIndex) -> Layout | None:
     """The first layout whose marker element the page contains."""
     for layout in LAYOUTS:
-        if selector.css(layout.detect):
+        if index.select(layout.detect):
             return layout
     return None
+
+
+def parse_page(html: str) -> Page:
+    """Parse HTML and index it."""
+    index = PageIndex(parse_html(html))
+    return Page(index=index, meta_values=index.meta())
 
 
 def extract_article(html: str, url: str, site: SiteUrls) -> ExtractedArticle:
     """Read one article page fetched from ``url`` on the configured ``site``."""
     if not html or not html.strip():
         raise ExtractionError("empty_page", "the response body is empty")
-    selector = Selector(text=html)
-    if not selector.xpath("//body|//head"):
+    page = parse_page(html)
+    if not (page.index.by_tag.get("body") or page.index.by_tag.get("head")):
         raise ExtractionError("not_html", "no <head> or <body> in the response")
     warnings: list[str] = []
-    jsonld = parse_jsonld(selector)
+    jsonld = parse_jsonld(
+        [
+            script.text or ""
+            for script in page.index.by_tag.get("script", [])
+            if (script.get("type") or "").strip().lower() == "application/ld+json"
+        ]
+    )
     warnings.extend(jsonld.errors)
-    layout = detect_layout(selector)
+    layout = detect_layout(page.index)
 
     paragraphs: list[str] = []
     if layout is not None:
-        container = selector.css(layout.body)
-        paragraphs = body_paragraphs(container[0].root) if container else []
+        container = page.index.select(layout.body)
+        paragraphs = body_paragraphs(container[0]) if container else []
     if not paragraphs:
         article_body = jsonld.text("articleBody")
         if article_body:
@@ -340,17 +339,18 @@ def extract_article(html: str, url: str, site: SiteUrls) -> ExtractedArticle:
         if dateline is not None:
             paragraphs = [rest, *paragraphs[1:]] if rest else paragraphs[1:]
 
-    title, other_titles = _title(selector, layout, jsonld)
+    title, other_titles = _title(page, layout, jsonld)
     if not title:
         raise ExtractionError("no_title", f"{layout_name} layout: no headline in the page")
     if not paragraphs:
         raise ExtractionError("no_body", f"{layout_name} layout: the article body has no text")
 
-    published_at, published_raw, date_sources = _published(selector, layout, jsonld, warnings)
+    published_at, published_raw, date_sources = _published(page, layout, jsonld, warnings)
     if published_at is None or published_raw is None:
         raise ExtractionError("no_date", f"{layout_name} layout: no readable publication date")
 
-    canonical_link = selector.xpath('//link[@rel="canonical"]/@href').get()
+    canonicals = page.index.links("canonical")
+    canonical_link = canonicals[0].get("href") if canonicals else None
     article = site.article_path(canonical_link) if canonical_link else None
     requested = site.article_path(url)
     if article is None or (requested is not None and article.edition != requested.edition):
@@ -363,27 +363,30 @@ def extract_article(html: str, url: str, site: SiteUrls) -> ExtractedArticle:
         raise ExtractionError("not_article_url", f"{url[:200]} is not an article URL of the site")
 
     category = (
-        (_first_text(selector, layout.category) if layout is not None else None)
-        or _meta(selector, "article:section")
+        (page.first_text(layout.category) if layout is not None else None)
+        or page.meta("article:section")
         or jsonld.text("articleSection")
         or next(iter(jsonld.breadcrumb_names), None)
     )
-    html_lang = selector.xpath("/html/@lang").get()
+    html_lang = page.index.root.get("lang") if page.index.root.tag == "html" else None
+    short_links = page.index.select(".copy-url")
     return ExtractedArticle(
         url=article.url,
-        article_id=article_id_from_short_link(selector.css(".copy-url::attr(data-url)").get()),
+        article_id=article_id_from_short_link(
+            short_links[0].get("data-url") if short_links else None
+        ),
         slug=article.slug,
         title=title,
-        lead=_lead(selector, jsonld, paragraphs),
+        lead=_lead(page, jsonld, paragraphs),
         body="\n\n".join(paragraphs),
         published_at=published_at,
         published_at_raw=published_raw,
-        modified_at=_modified(selector, jsonld, warnings),
+        modified_at=_modified(page, jsonld, warnings),
         category=category,
         category_slug=article.category_slug,
-        tags=_tags(selector, layout, jsonld),
-        images=_images(selector, layout, jsonld, site, url),
-        translations=_translations(selector, layout, site, article.edition.code),
+        tags=_tags(page, layout, jsonld),
+        images=_images(page, layout, jsonld, site, url),
+        translations=_translations(page, layout, site, article.edition.code),
         layout=layout_name,
         dateline=dateline,
         html_lang=html_lang.strip().lower() if html_lang else None,

@@ -32,13 +32,11 @@ _MARKERS = re.compile("|".join(re.escape(m) for m in CHALLENGE_MARKERS), re.IGNO
 def challenge_marker(status: int, body: bytes) -> str | None:
     """The marker that shows ``body`` is a challenge page, or None when it is not one.
 
-    A page with article or feed markup is not a challenge page even if it mentions a marker
-    (an article about captchas); a 403/429/503 page needs only the marker.
+    A successful page with article or feed markup is not a challenge page even if it mentions
+    a marker (an article about captchas); any other page needs only the marker.
     """
+    if status < 300 and _ARTICLE_MARKERS.search(body):
+        return None  # the usual case, decided without decoding anything
     head = body[:SCAN_BYTES].decode("utf-8", errors="replace")
     match = _MARKERS.search(head)
-    if match is None:
-        return None
-    if status in (403, 429, 503) or not _ARTICLE_MARKERS.search(body):
-        return match.group(0).lower()
-    return None
+    return match.group(0).lower() if match else None

@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from parsel import Selector
-
 ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "LiveBlogPosting"})
 MAX_JSONLD_CHARS = 2_000_000
 
@@ -76,10 +74,10 @@ def _nodes(data: Any) -> Iterator[dict[str, Any]]:
         yield data
 
 
-def parse_jsonld(selector: Selector) -> JsonLd:
-    """Collect the article and breadcrumb of every JSON-LD block on the page."""
+def parse_jsonld(blocks: list[str]) -> JsonLd:
+    """Collect the article and breadcrumb of the page's JSON-LD blocks (script texts)."""
     result = JsonLd()
-    for raw in selector.xpath('//script[@type="application/ld+json"]/text()').getall():
+    for raw in blocks:
         if len(raw) > MAX_JSONLD_CHARS:
             result.errors.append(f"json-ld block of {len(raw)} characters skipped")
             continue

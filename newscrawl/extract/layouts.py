@@ -40,7 +40,7 @@ CURRENT = Layout(
     caption=(
         ".news-detail__main-photo .photo-caption",
         ".news-detail__main-photo figcaption",
-        ".news-detail__main-photo [class*=caption]",
+        ".news-detail__main-photo .caption",
     ),
     tags=(
         ".news-detail__desc .tags a",
@@ -76,7 +76,7 @@ OLDEST = Layout(
     photo=(".news-cover .image img", ".news-cover img"),
     caption=(".news-cover .caption", ".news-cover figcaption"),
     tags=(".editor-body ~ .tags a", ".news-tags a"),
-    translations=(".editor-body ~ [class*=translations] a",),
+    translations=(".editor-body ~ .translations a", ".editor-body ~ .news-translations a"),
     has_dateline=True,
 )
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element as HtmlElement
 
 #: Elements whose content is never visible article text.
 INVISIBLE_TAGS = frozenset(

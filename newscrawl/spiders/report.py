@@ -38,6 +38,9 @@ from newscrawl.state import StateStore
 from newscrawl.urls import SiteUrls
 
 DEFAULT_BASE_URL = "https://report.az"
+#: Articles go before the next feed batch: the queue then holds about one batch of articles
+#: instead of the whole feed, so memory does not grow with the length of the walk.
+ARTICLE_PRIORITY = 10
 #: An article page answered with an empty body is asked for again this many times.
 EMPTY_PAGE_RETRIES = 2
 #: Exit status when another run holds the state lock (EX_TEMPFAIL: try again later).
@@ -438,6 +441,7 @@ class ReportSpider(scrapy.Spider):
             errback=self.on_article_error,
             cb_kwargs={"language": language, "card": card},
             meta={"edition": language},
+            priority=ARTICLE_PRIORITY,
         )
 
     def parse_article(
