@@ -52,3 +52,23 @@ def classify_failure(error: BaseException | None) -> tuple[str, str]:
     if "larger than download max size" in message or "download max size" in message:
         return "too_large", message
     return _BY_CLASS.get(name, "download_error"), f"{name}: {message}"[:500]
+
+
+#: Reasons that may clear by themselves: the page is worth asking for again in a later run.
+TRANSIENT_REASONS = frozenset(
+    {
+        "timeout",
+        "connection_lost",
+        "connection_refused",
+        "dns_error",
+        "download_error",
+        "firewall_challenge",
+        "edition_stopped",
+        "http_429",
+    }
+)
+
+
+def is_transient(reason: str) -> bool:
+    """True for failures a later run may not meet again (5xx, timeouts, firewall...)."""
+    return reason in TRANSIENT_REASONS or reason.startswith("http_5")

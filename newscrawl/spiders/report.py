@@ -28,7 +28,7 @@ from newscrawl.encoding import declared_type, response_text
 from newscrawl.extract.article import ExtractedArticle, extract_article
 from newscrawl.extract.errors import ExtractionError
 from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
-from newscrawl.failures import classify_failure
+from newscrawl.failures import classify_failure, is_transient
 from newscrawl.feeds import output_feeds
 from newscrawl.incremental import IncrementalPolicy
 from newscrawl.items import Article, Reject
@@ -160,7 +160,12 @@ class ReportSpider(scrapy.Spider):
         if self.history.persistent:
             if reason == "finished" and self.mode == "latest":
                 for language, newest in self._feed_top.items():
-                    self.incremental.remember_walk(language, newest)
+                    # an edition that lost pages to passing faults is walked again next time
+                    troubled = self._stat(language, "errors/transient") + self._stat(
+                        language, "errors/feed"
+                    )
+                    if language not in self.stopped_editions and not troubled:
+                        self.incremental.remember_walk(language, newest)
             mark_run_finished(self.history)
         self.history.close()
         if self._lock is not None:
@@ -176,6 +181,10 @@ class ReportSpider(scrapy.Spider):
     def _inc(self, edition: str, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newscrawl/{edition}/{key}", count)
+
+    def _stat(self, edition: str, key: str) -> int:
+        stats = self.crawler.stats
+        return int(stats.get_value(f"newscrawl/{edition}/{key}", 0)) if stats else 0
 
     def _reject(
         self, reason: str, url: str, language: str | None, detail: str, stage: str
@@ -532,4 +541,6 @@ class ReportSpider(scrapy.Spider):
             detail = f"{detail} (last hop {request.url})"
         self.logger.warning("%s: article %s failed: %s", language, url, detail)
         self._inc(language, "errors/article")
+        if is_transient(reason):
+            self._inc(language, "errors/transient")
         yield self._reject(reason, url, language, detail, "download")

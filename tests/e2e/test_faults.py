@@ -213,3 +213,32 @@ def test_markup_change_falls_back_or_fails_the_health_check(tmp_path: Path) -> N
     if rejected:
         assert result.returncode == 3
         assert "reject_rate" in outcome.health_checks
+
+
+def test_a_bad_night_is_caught_up_by_the_next_run(tmp_path: Path) -> None:
+    """Run 1 meets timeouts on a third of the English articles; run 2, with the fault gone and
+    the same state, fetches exactly what run 1 could not: nothing is lost, nothing doubled."""
+    state, output = tmp_path / "state.sqlite", tmp_path / "output"
+    arguments = {"editions": "en", "max_pages": "100"}
+    fault = f"slow,path={EN_ARTICLES},rate=0.3,delay=4"
+    with ReplicaServer(articles=ARTICLES, seed=21, faults=[fault]) as replica:
+        port = replica.base_url.rsplit(":", 1)[1]
+        expected = {
+            a["url"]
+            for a in replica.truth()
+            if a["language"] == "en" and not a.get("republished_from")
+        }
+        first = run_crawl(
+            replica.base_url, output, state=state, arguments=arguments, settings=FAULT_SETTINGS
+        )
+    assert first.returncode == 3
+    lost = {r["url"] for r in first.rejects if r["reason"] == "timeout"}
+    assert lost
+    with ReplicaServer(articles=ARTICLES, seed=21, extra_args=["--port", port]) as replica:
+        second = run_crawl(
+            replica.base_url, output, state=state, arguments=arguments, settings=FAULT_SETTINGS
+        )
+    assert second.returncode == 0, second.log[-3000:]
+    assert {a["url"] for a in second.all_articles()} == lost
+    everything = [a["url"] for a in first.all_articles() + second.all_articles()]
+    assert sorted(everything) == sorted(expected)
