@@ -27,6 +27,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from tests.processes import stop_process
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
 #: What a copy of the project for ``scrapyd-deploy`` leaves out (never part of the egg anyway).
@@ -184,12 +186,7 @@ class ScrapydServer:
             return
         if process.poll() is None:
             self._kill_running_jobs()
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, grace=15)
 
     def _kill_running_jobs(self) -> None:
         try:

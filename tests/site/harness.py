@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from tests.processes import stop_process
 from tests.site.requestlog import read_log
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,13 +101,7 @@ class ReplicaServer:
         process, self.process = self.process, None
         if process is None:
             return
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
         if process.stdout is not None:
             process.stdout.close()
 
