@@ -32,5 +32,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy newscrawl
 
+## bench: start the replica with N articles per edition, measure a baseline spider and the report
+## crawl, time the extractor beside trafilatura, print the table and rewrite docs/benchmarks.md
+## (make bench N="1000 20000": the 20,000 run takes about 10 minutes on 2 cores; --profile
+## adds a py-spy breakdown when py-spy is installed)
+N ?= 1000
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench --articles $(N) --profile
+
 clean:
 	rm -rf $(VENV) output .newscrawl .pytest_cache .mypy_cache .ruff_cache *.egg-info build
