@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from lxml.etree import _Element as HtmlElement
 from parsel import Selector
 
 from newscrawl.dates import DateError, parse_site_date
 from newscrawl.editions import Edition
+from newscrawl.extract.index import PageIndex, parse_html
 from newscrawl.extract.text import element_text
 
 #: Most cards read from one page or batch; a larger page is cut, with a warning.
@@ -38,44 +40,59 @@ class FeedPage:
     warnings: list[str] = field(default_factory=list)
 
 
-def _badges(card: Selector, edition: Edition) -> list[str]:
-    """Badges are short labels (Photo, Video) anywhere in the card except title/category/date."""
-    found: list[str] = []
-    labels = edition.badge_labels
-    candidates = card.css(
-        ".news__badge, .news__type, .badge, [class*=badge], [class*=label], span, i, div"
-    )
-    for node in candidates:
-        classes = node.attrib.get("class", "")
-        if any(name in classes for name in ("news__title", "news__category", "news__date")):
-            continue
-        text = element_text(node.root).lower()
-        badge = labels.get(text)
-        if badge is None:
-            for cls in classes.lower().split():
-                if cls.endswith(("photo", "video", "foto")):
-                    badge = "video" if "video" in cls else "photo"
-        if badge and badge not in found:
-            found.append(badge)
-    return found
+_CARD_TEXT_CLASSES = ("news__title", "news__category", "news__date")
 
 
-def _image(card: Selector) -> str | None:
-    for img in card.css("img"):
-        for attribute in ("data-src", "data-original", "src"):
-            value = (img.attrib.get(attribute) or "").strip()
-            if value and not value.startswith("data:"):
-                return value
+def _badge_of(node: HtmlElement, classes: str, labels: dict[str, str]) -> str | None:
+    """A short label (Photo, Video) or a class such as ``icon-video``; None otherwise."""
+    badge = labels.get(element_text(node).lower()) if len(node) == 0 else None
+    if badge is None:
+        for cls in classes.lower().split():
+            if cls.endswith(("photo", "video", "foto")):
+                return "video" if "video" in cls else "photo"
+    return badge
+
+
+def _image_url(img: HtmlElement) -> str | None:
+    for attribute in ("data-src", "data-original", "src"):
+        value = (img.get(attribute) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
     return None
 
 
-def parse_card(card: Selector, edition: Edition) -> FeedCard | None:
-    """One ``div.index-post-block``; None when it has no link."""
-    href = card.css("a.news__item::attr(href)").get() or card.css("a::attr(href)").get()
+def parse_card(card: HtmlElement, edition: Edition) -> FeedCard | None:
+    """One ``div.index-post-block``, read in a single pass over its elements; None without link."""
+    href = title = category = image = None
+    any_href: str | None = None
+    badges: list[str] = []
+    for node in card.iterdescendants():
+        tag = node.tag
+        if not isinstance(tag, str):
+            continue
+        classes = node.get("class") or ""
+        tokens = classes.split()
+        if tag == "a":
+            if href is None and "news__item" in tokens:
+                href = node.get("href")
+            any_href = any_href or node.get("href")
+        elif tag == "img":
+            image = image or _image_url(node)
+        if title is None and "news__title" in tokens:
+            title = element_text(node) or None
+        elif category is None and "news__category" in tokens:
+            category = element_text(node) or None
+        elif tag in ("span", "i", "div", "em", "b") and not any(
+            name in classes for name in _CARD_TEXT_CLASSES
+        ):
+            badge = _badge_of(node, classes, edition.badge_labels)
+            if badge and badge not in badges:
+                badges.append(badge)
+    href = href or any_href
     if not href or not href.strip():
         return None
     warnings: list[str] = []
-    timestamp_raw = card.attrib.get("data-timestamp")
+    timestamp_raw = card.get("data-timestamp")
     published_at: datetime | None = None
     if timestamp_raw:
         try:
@@ -84,25 +101,23 @@ def parse_card(card: Selector, edition: Edition) -> FeedCard | None:
             warnings.append(f"bad data-timestamp: {exc}")
     else:
         warnings.append("card without data-timestamp")
-    title_node = card.css(".news__title")
-    category_node = card.css(".news__category")
     return FeedCard(
         href=href.strip(),
         timestamp_raw=timestamp_raw.strip() if timestamp_raw else None,
         published_at=published_at,
-        title=element_text(title_node[0].root) or None if title_node else None,
-        category=element_text(category_node[0].root) or None if category_node else None,
-        badges=_badges(card, edition),
-        image=_image(card),
+        title=title,
+        category=category,
+        badges=badges,
+        image=image,
         warnings=warnings,
     )
 
 
 def parse_feed(html: str, edition: Edition) -> FeedPage:
     """Cards and the scroll endpoint of a feed page or a scroll batch (an HTML fragment)."""
-    selector = Selector(text=html or "<html></html>")
+    index = PageIndex(parse_html(html or ""))
     warnings: list[str] = []
-    blocks = selector.css(".index-post-block[data-timestamp], .index-post-block")
+    blocks = index.by_class.get("index-post-block", [])
     if len(blocks) > MAX_CARDS_PER_PAGE:
         warnings.append(f"{len(blocks)} cards on one page; read the first {MAX_CARDS_PER_PAGE}")
         blocks = blocks[:MAX_CARDS_PER_PAGE]
@@ -113,7 +128,8 @@ def parse_feed(html: str, edition: Edition) -> FeedPage:
             warnings.append("card without link skipped")
         else:
             cards.append(card)
-    load_url = selector.css(".loadContainer::attr(data-url)").get()
+    containers = index.by_class.get("loadContainer", [])
+    load_url = containers[0].get("data-url") if containers else None
     return FeedPage(cards=cards, load_url=load_url.strip() if load_url else None, warnings=warnings)
 
 

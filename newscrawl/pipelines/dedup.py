@@ -6,6 +6,7 @@ from scrapy.crawler import Crawler
 
 from newscrawl.items import Article, Reject
 from newscrawl.pipelines import ArticlePipeline
+from newscrawl.seen import SeenUrls
 
 
 class InRunDedupPipeline(ArticlePipeline):
@@ -15,7 +16,7 @@ class InRunDedupPipeline(ArticlePipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.seen: set[str] = set()
+        self.seen = SeenUrls()
 
     def process_article(self, article: Article) -> Article | Reject:
         if article.url in self.seen:

@@ -34,6 +34,7 @@ from newscrawl.incremental import IncrementalPolicy
 from newscrawl.items import Article, Reject
 from newscrawl.lock import StateLock, StateLockedError
 from newscrawl.recovery import mark_run_finished, mark_run_open, recover_unfinished_run
+from newscrawl.seen import SeenUrls
 from newscrawl.state import StateStore
 from newscrawl.urls import SiteUrls
 
@@ -114,7 +115,10 @@ class ReportSpider(scrapy.Spider):
         self.started_at = datetime.now(UTC)
         #: Start time in file names: output/<language>/report-<run_id>.jsonl
         self.run_id = self.started_at.strftime("%Y-%m-%dT%H-%M-%S")
-        self._requested: set[str] = set()
+        #: Article URLs requested in this run. Article requests skip Scrapy's duplicate filter
+        #: (this compact set does its job), and under JOBDIR the set is kept with the job.
+        self._requested = SeenUrls()
+        self._requested_linked = False
         #: Newest card time seen per edition, remembered when the run finishes.
         self._feed_top: dict[str, datetime] = {}
         #: Editions the firewall middleware stopped (too many challenge pages in a row).
@@ -126,6 +130,19 @@ class ReportSpider(scrapy.Spider):
         spider.open_state(crawler.settings.get("NEWSCRAWL_STATE") or None, crawler.settings)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
+
+    def _requested_articles(self) -> SeenUrls:
+        """The set of requested articles. Under JOBDIR, Scrapy keeps ``self.state`` (a dict set
+        when the spider opens) with the job: the set lives there, so a resumed crawl does not
+        ask again for articles the paused one had already queued."""
+        if not self._requested_linked:
+            self._requested_linked = True
+            job_state = getattr(self, "state", None)
+            if isinstance(job_state, dict):
+                digests = job_state.setdefault("requested_article_digests", set())
+                digests.update(self._requested.digests)
+                self._requested = SeenUrls(digests)
+        return self._requested
 
     def request_dropped(self, request: Request) -> None:
         """The scheduler refused a request (a duplicate): say so, an article must not vanish."""
@@ -435,10 +452,11 @@ class ReportSpider(scrapy.Spider):
             self.logger.info("%s: %s is not an article URL; skipped", edition, absolute[:200])
             self._inc(edition, "cards/not_article")
             return None
-        if article.url in self._requested:
+        requested = self._requested_articles()
+        if article.url in requested:
             self._inc(edition, "cards/repeated")
             return None
-        self._requested.add(article.url)
+        requested.add(article.url)
         language = article.edition.code
         self._inc(language, "found")
         if self.incremental.skip_reason(article.url, card) is not None:
@@ -451,6 +469,7 @@ class ReportSpider(scrapy.Spider):
             cb_kwargs={"language": language, "card": card},
             meta={"edition": language},
             priority=ARTICLE_PRIORITY,
+            dont_filter=True,
         )
 
     def parse_article(
