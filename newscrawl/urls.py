@@ -66,8 +66,8 @@ class SiteUrls:
         """Join a link found on a page (relative or absolute) against ``base`` or the site root."""
         return urljoin(base or self.base_url + "/", path_or_url.strip())
 
-    def edition_url(self, edition: Edition, path: str) -> str:
-        """The absolute URL of a path such as ``/son-xeberler`` (already carrying its prefix)."""
+    def url(self, path: str) -> str:
+        """The absolute URL of a site path such as ``/en/news-feed``."""
         return self.base_url + path
 
     # -- checking -------------------------------------------------------------------------
@@ -118,13 +118,6 @@ class SiteUrls:
         if segments is None:
             return None
         return f"{self.base_url}/{'/'.join(segments)}"
-
-    def edition_of(self, url: str) -> Edition:
-        """The edition a site URL belongs to, from its path prefix (no prefix = az)."""
-        segments = [s for s in urlsplit(self.absolute(url)).path.split("/") if s]
-        if segments and segments[0] in ("en", "ru"):
-            return EDITIONS[segments[0]]
-        return EDITIONS["az"]
 
     def article_path(self, url: str) -> ArticlePath | None:
         """Split a URL into edition, category slug and slug when it looks like an article URL."""

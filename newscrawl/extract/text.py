@@ -80,12 +80,3 @@ def element_text(element: HtmlElement, *, multiline: bool = False) -> str:
     raw = _AROUND_NEWLINE.sub("\n", raw)
     raw = _MANY_NEWLINES.sub("\n", raw)
     return raw.strip()
-
-
-def text_or_none(elements: list[HtmlElement]) -> str | None:
-    """The text of the first element that has any, or None."""
-    for element in elements:
-        text = element_text(element)
-        if text:
-            return text
-    return None

@@ -240,7 +240,7 @@ class ReportSpider(scrapy.Spider):
 
     def _home_request(self, edition: Edition) -> Request:
         return Request(
-            self.site.edition_url(edition, edition.home_path),
+            self.site.url(edition.home_path),
             callback=self.parse_home,
             errback=self.on_home_error,
             cb_kwargs={"edition": edition.code},
@@ -255,7 +255,7 @@ class ReportSpider(scrapy.Spider):
         while day >= first:
             path = f"{edition.prefix}/archive/{day:%Y/%m/%d}"
             yield Request(
-                self.site.edition_url(edition, path),
+                self.site.url(path),
                 callback=self.parse_feed,
                 errback=self.on_feed_error,
                 cb_kwargs={"edition": edition.code, "page": 1, "cursor": None, "load_url": None},
@@ -286,7 +286,7 @@ class ReportSpider(scrapy.Spider):
         href = find_feed_link(html, info)
         url = self._join(href, response.url) if href else None
         if url is None or not self.site.is_on_site(url):
-            fallback = self.site.edition_url(info, info.feed_fallback_path)
+            fallback = self.site.url(info.feed_fallback_path)
             self.logger.warning(
                 "%s: no latest-news link on the home page %s (found %r); using %s",
                 edition,
@@ -310,7 +310,7 @@ class ReportSpider(scrapy.Spider):
             failure.getErrorMessage(),
         )
         self._inc(info.code, "errors/home")
-        yield self._feed_request(info, self.site.edition_url(info, info.feed_fallback_path))
+        yield self._feed_request(info, self.site.url(info.feed_fallback_path))
 
     def parse_feed(
         self,

@@ -91,7 +91,7 @@ class BaselineSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for edition in self.editions:
             yield Request(
-                self.site.edition_url(edition, edition.home_path),
+                self.site.url(edition.home_path),
                 callback=self.parse_home,
                 cb_kwargs={"edition": edition.code},
             )
@@ -101,7 +101,7 @@ class BaselineSpider(scrapy.Spider):
         href = find_feed_link(response.text, info)
         url = self.site.absolute(href, response.url) if href else None
         if url is None or not self.site.is_on_site(url):
-            url = self.site.edition_url(info, info.feed_fallback_path)
+            url = self.site.url(info.feed_fallback_path)
         yield Request(
             url, callback=self.parse_feed, cb_kwargs={"page": 1, "cursor": None, "load_url": None}
         )
