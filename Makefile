@@ -1,5 +1,5 @@
 # newscrawl: the two commands are `make demo` and `make test`; both create .venv when missing.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
