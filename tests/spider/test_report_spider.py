@@ -168,3 +168,21 @@ def test_arguments_are_checked_with_clear_messages() -> None:
         _spider(since="yesterday")
     with pytest.raises(ValueError, match="base_url"):
         _spider(base_url="report.az")
+
+
+def test_invalid_utf8_never_reaches_the_feed_garbled() -> None:
+    """Bytes that are not UTF-8 decode with replacement characters; cleaning then refuses the
+    article with a reason instead of exporting it garbled."""
+    from newscrawl.pipelines.clean import CleanPipeline
+
+    html = (FIXTURES / "articles" / "en-current-seed.html").read_bytes()
+    html = html.replace(b"Fiala.", b"Fiala \xff\xfe\xc3(.")
+    url = f"{BASE}/en/other-countries/zelenskyy-and-macron-discuss-defense-cooperation-and-support-for-ukraine"
+    response = HtmlResponse(
+        url, body=html, headers={"Content-Type": "text/html; charset=utf-8"}, request=Request(url)
+    )
+    spider = _spider()
+    (item,) = spider.parse_article(response, "en", None)
+    assert isinstance(item, Article) and "\ufffd" in item.body
+    rejected = CleanPipeline(spider.crawler).process_item(item)
+    assert isinstance(rejected, Reject) and rejected.reason == "mojibake:body"
