@@ -63,13 +63,15 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.edition_stats.EditionStatsMiddleware": 560,
 }
 
-ITEM_PIPELINES = {
-    "newscrawl.pipelines.clean.CleanPipeline": 100,
-    "newscrawl.pipelines.validate.ValidatePipeline": 200,
-    "newscrawl.pipelines.fingerprint.ContentHashPipeline": 250,
-    "newscrawl.pipelines.dedup.InRunDedupPipeline": 300,
-    "newscrawl.pipelines.state.StatePipeline": 400,
-}
+# One Scrapy pipeline running the article stages in order (see newscrawl/pipelines/chain.py).
+ITEM_PIPELINES = {"newscrawl.pipelines.chain.ArticleChain": 100}
+NEWSCRAWL_ARTICLE_STAGES = [
+    "newscrawl.pipelines.clean.CleanPipeline",
+    "newscrawl.pipelines.validate.ValidatePipeline",
+    "newscrawl.pipelines.fingerprint.ContentHashPipeline",
+    "newscrawl.pipelines.dedup.InRunDedupPipeline",
+    "newscrawl.pipelines.state.StatePipeline",
+]
 
 EXTENSIONS = {
     "newscrawl.extensions.summary.RunSummary": 500,
