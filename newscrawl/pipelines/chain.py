@@ -14,7 +14,6 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from scrapy.utils.misc import build_from_crawler, load_object
 
-
 #: The stages when ``NEWSCRAWL_ARTICLE_STAGES`` is not set.
 DEFAULT_STAGES = (
     "newscrawl.pipelines.clean.CleanPipeline",
