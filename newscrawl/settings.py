@@ -92,6 +92,10 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Scrapy parses each callback's source to warn about generator return values: measurable CPU
 # per response (see docs/benchmarks.md) for a check the project's tests already cover.
 WARN_ON_GENERATOR_RETURN_VALUE = False
+# Scrapy starts CONCURRENT_ITEMS asyncio workers for the output of every response; a page here
+# yields at most one item (or about twenty requests), so 100 workers cost about a quarter of
+# the crawl's CPU for nothing (measured: docs/benchmarks.md).
+CONCURRENT_ITEMS = 8
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = os.environ.get("NEWSCRAWL_LOG_LEVEL", "INFO")
 
