@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml.etree import _Element as HtmlElement
-from parsel import Selector
 
 from newscrawl.dates import DateError, parse_site_date
 from newscrawl.editions import Edition
@@ -134,14 +133,14 @@ def parse_feed(html: str, edition: Edition) -> FeedPage:
 
 
 def find_feed_link(html: str, edition: Edition) -> str | None:
-    """The href of the home page's link to the latest-news feed, found by its visible text."""
-    selector = Selector(text=html or "<html></html>")
+    """The href of the home page's link to the latest-news feed, found by its visible text
+    (then, failing that, an ``a.all-news`` or a link to ``son-xeberler``)."""
+    links = [a for a in PageIndex(parse_html(html or "")).by_tag.get("a", []) if a.get("href")]
     wanted = {text.casefold() for text in edition.feed_link_texts}
-    for link in selector.css("a[href]"):
-        if element_text(link.root).casefold() in wanted:
-            return link.attrib["href"].strip()
-    for css in ("a.all-news::attr(href)", "a[href*=son-xeberler]::attr(href)"):
-        href = selector.css(css).get()
-        if href:
-            return href.strip()
+    for link in links:
+        if element_text(link).casefold() in wanted:
+            return str(link.get("href")).strip()
+    for link in links:
+        if "all-news" in (link.get("class") or "").split() or "son-xeberler" in link.get("href"):
+            return str(link.get("href")).strip()
     return None

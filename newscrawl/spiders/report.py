@@ -234,7 +234,7 @@ class ReportSpider(scrapy.Spider):
             if self.mode == "archive":
                 yield from self._archive_requests(edition)
             elif cached := self.incremental.feed_url(edition.code):
-                yield self._feed_request(edition, cached, from_cache=True)
+                yield self._feed_request(edition.code, cached, from_cache=True)
             else:
                 yield self._home_request(edition)
 
@@ -254,24 +254,29 @@ class ReportSpider(scrapy.Spider):
         day = last
         while day >= first:
             path = f"{edition.prefix}/archive/{day:%Y/%m/%d}"
-            yield Request(
-                self.site.url(path),
-                callback=self.parse_feed,
-                errback=self.on_feed_error,
-                cb_kwargs={"edition": edition.code, "page": 1, "cursor": None, "load_url": None},
-                meta={"edition": edition.code},
-            )
+            yield self._feed_request(edition.code, self.site.url(path))
             day -= timedelta(days=1)
 
     # -- home and feed --------------------------------------------------------------------
-    def _feed_request(self, edition: Edition, url: str, from_cache: bool = False) -> Request:
+    def _feed_request(
+        self,
+        edition: str,
+        url: str,
+        *,
+        page: int = 1,
+        cursor: str | None = None,
+        load_url: str | None = None,
+        from_cache: bool = False,
+        dont_filter: bool = False,
+    ) -> Request:
+        """A feed page, scroll batch or archive day of ``edition``, parsed by :meth:`parse_feed`."""
         return Request(
             url,
             callback=self.parse_feed,
             errback=self.on_feed_error,
-            cb_kwargs={"edition": edition.code, "page": 1, "cursor": None, "load_url": None},
-            meta={"edition": edition.code, "feed_from_cache": from_cache},
-            dont_filter=not from_cache,
+            cb_kwargs={"edition": edition, "page": page, "cursor": cursor, "load_url": load_url},
+            meta={"edition": edition, "feed_from_cache": from_cache},
+            dont_filter=dont_filter,
         )
 
     def parse_home(self, response: Response, edition: str) -> Iterator[Request]:
@@ -298,7 +303,8 @@ class ReportSpider(scrapy.Spider):
             url = fallback
         else:
             self.incremental.remember_feed_url(edition, url)
-        yield self._feed_request(info, url)
+        # not filtered: a remembered feed URL that failed may be this same URL
+        yield self._feed_request(edition, url, dont_filter=True)
 
     def on_home_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]
@@ -310,7 +316,8 @@ class ReportSpider(scrapy.Spider):
             failure.getErrorMessage(),
         )
         self._inc(info.code, "errors/home")
-        yield self._feed_request(info, self.site.url(info.feed_fallback_path))
+        fallback = self.site.url(info.feed_fallback_path)
+        yield self._feed_request(info.code, fallback, dont_filter=True)
 
     def parse_feed(
         self,
@@ -319,7 +326,7 @@ class ReportSpider(scrapy.Spider):
         page: int,
         cursor: str | None,
         load_url: str | None,
-    ) -> Iterator[Request | Reject]:
+    ) -> Iterator[Request]:
         """Queue the articles of one feed page or scroll batch, then the next batch.
 
         @fixture tests/fixtures/feeds/en-feed.html
@@ -362,12 +369,7 @@ class ReportSpider(scrapy.Spider):
             if self.since is not None and published is not None and published < self.since:
                 reached_since = True
                 continue
-            if (
-                self.mode == "latest"
-                and self.until is not None
-                and card.published_at is not None
-                and card.published_at > self.until
-            ):
+            if self.mode == "latest" and self.until and published and published > self.until:
                 continue
             request = self._article_request(card.href, response.url, edition, card)
             if request is not None:
@@ -410,17 +412,12 @@ class ReportSpider(scrapy.Spider):
             self.logger.error("%s: scroll endpoint %s is off-site; not followed", edition, endpoint)
             self._inc(edition, "offsite_links")
             return
-        yield Request(
+        yield self._feed_request(
+            edition,
             f"{endpoint}?{urlencode({'date': next_cursor, 'oldest': 1})}",
-            callback=self.parse_feed,
-            errback=self.on_feed_error,
-            cb_kwargs={
-                "edition": edition,
-                "page": page + 1,
-                "cursor": next_cursor,
-                "load_url": load_url,
-            },
-            meta={"edition": edition},
+            page=page + 1,
+            cursor=next_cursor,
+            load_url=load_url,
         )
 
     def on_feed_error(self, failure: Failure) -> Iterator[Request]:
