@@ -1,0 +1,42 @@
+"""Recovery after a kill: complete lines of the killed run are recorded, a torn last line is
+cut off so that the article is fetched and written again, whole, by the next run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newscrawl.feeds import feed_path
+from newscrawl.recovery import mark_run_open, recover_unfinished_run
+from newscrawl.state import StateStore
+
+
+def _line(n: int) -> bytes:
+    item = {
+        "url": f"https://report.az/en/energy/article-{n}",
+        "content_hash": f"{n:064x}",
+        "revision": 1,
+        "title": f"Article {n}",
+        "published_at": "2025-10-23T20:02:00+04:00",
+        "crawled_at": "2025-10-23T16:02:00+00:00",
+    }
+    return json.dumps(item).encode() + b"\n"
+
+
+def test_written_lines_are_recorded_and_a_torn_line_is_cut(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    mark_run_open(store, "2025-10-23T16-00-00", tmp_path / "output")
+    path = feed_path(tmp_path / "output", "en", "2025-10-23T16-00-00")
+    path.parent.mkdir(parents=True)
+    whole = _line(1) + _line(2)
+    path.write_bytes(whole + _line(3)[:25])
+
+    assert recover_unfinished_run(store) == 2
+    assert path.read_bytes() == whole
+    assert store.get("https://report.az/en/energy/article-2") is not None
+    assert store.get("https://report.az/en/energy/article-3") is None
+    assert recover_unfinished_run(store) == 0  # the marker is cleared
+
+
+def test_nothing_to_do_after_a_clean_run(tmp_path: Path) -> None:
+    assert recover_unfinished_run(StateStore(tmp_path / "state.sqlite")) == 0
