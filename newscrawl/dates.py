@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 from newscrawl.editions import ALL_MONTHS
 
@@ -58,8 +59,12 @@ def _checked_time(text: str) -> time | None:
     return time(hour, minute, second)
 
 
+@lru_cache(maxsize=256)
 def parse_iso(text: str) -> datetime:
-    """An ISO 8601 date or datetime; without an offset it is Baku time."""
+    """An ISO 8601 date or datetime; without an offset it is Baku time.
+
+    Memoised: a page states its dates in its meta tags and again in its JSON-LD.
+    """
     match = _ISO.match(text)
     if not match:
         raise DateError(f"not an ISO 8601 date: {text[:_MAX_TEXT]!r}")

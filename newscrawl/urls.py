@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from newscrawl.editions import EDITIONS, Edition
@@ -36,6 +37,11 @@ NON_ARTICLE_SECTIONS = frozenset(
 )
 
 _HOST_ALIASES = ("www.", "dev.", "m.")
+#: URLs whose article_path is remembered (an entry is about 0.5 KB).
+ARTICLE_PATH_CACHE = 4096
+_SLUG = re.compile(r"[\w%.-]+")
+#: Characters urlsplit removes from a URL (tab, CR, LF): such a URL takes the slow path.
+_URL_UNSAFE = re.compile(r"[\t\r\n\\]")
 _SHORT_ID = re.compile(r"(\d{3,})/?\s*$")
 
 
@@ -60,11 +66,21 @@ class SiteUrls:
         self.netloc = parts.netloc.lower()
         self.host = parts.hostname.lower()
         self.base_url = f"{self.scheme}://{self.netloc}"
+        self._own_prefixes = (f"http://{self.netloc}/", f"https://{self.netloc}/")
+        self._article_paths = lru_cache(maxsize=ARTICLE_PATH_CACHE)(self._article_path)
 
     # -- building -------------------------------------------------------------------------
     def absolute(self, path_or_url: str, base: str | None = None) -> str:
         """Join a link found on a page (relative or absolute) against ``base`` or the site root."""
-        return urljoin(base or self.base_url + "/", path_or_url.strip())
+        link = path_or_url.strip()
+        if (
+            link.startswith(("http://", "https://"))
+            and "/." not in link
+            and not _URL_UNSAFE.search(link)
+            and not link.endswith(("?", "#"))
+        ):
+            return link  # already absolute, no dot segments: what urljoin would return
+        return urljoin(base or self.base_url + "/", link)
 
     def url(self, path: str) -> str:
         """The absolute URL of a site path such as ``/en/news-feed``."""
@@ -89,6 +105,13 @@ class SiteUrls:
     def _canonical_segments(self, url: str) -> list[str] | None:
         """The canonical path segments of an on-site URL; None when off-site or malformed."""
         url = url.strip()
+        if not _URL_UNSAFE.search(url):
+            # The usual cases, without urlsplit or urljoin: a link on the configured host, or a
+            # root-relative link with no dot segments.
+            if url.startswith(self._own_prefixes):
+                return self._segments(url.split("/", 3)[3].partition("#")[0].partition("?")[0])
+            if url.startswith("/") and not url.startswith("//") and "/." not in url:
+                return self._segments(url.partition("#")[0].partition("?")[0])
         absolute = url if url.startswith(("http://", "https://")) else self.absolute(url)
         try:
             parts = urlsplit(absolute)
@@ -99,7 +122,11 @@ class SiteUrls:
             return None
         if host != self.host and not any(host == a + self.host for a in _HOST_ALIASES):
             return None
-        segments = [s for s in parts.path.split("/") if s]
+        return self._segments(parts.path)
+
+    @staticmethod
+    def _segments(path: str) -> list[str]:
+        segments = [s for s in path.split("/") if s]
         if segments[:1] == ["az"]:
             segments = segments[1:]
         if len(segments) >= 2 and segments[0] in ("en", "ru") and segments[1] == "amp":
@@ -120,7 +147,14 @@ class SiteUrls:
         return f"{self.base_url}/{'/'.join(segments)}"
 
     def article_path(self, url: str) -> ArticlePath | None:
-        """Split a URL into edition, category slug and slug when it looks like an article URL."""
+        """Split a URL into edition, category slug and slug when it looks like an article URL.
+
+        Memoised (a few thousand URLs): one article's URL is read from its feed card, its
+        request, its canonical link and the other editions' translation links.
+        """
+        return self._article_paths(url)
+
+    def _article_path(self, url: str) -> ArticlePath | None:
         segments = self._canonical_segments(url)
         if segments is None:
             return None
@@ -132,7 +166,7 @@ class SiteUrls:
         if len(segments) != 2 or segments[0].lower() in NON_ARTICLE_SECTIONS:
             return None
         category_slug, slug = segments
-        if not re.fullmatch(r"[\w%.-]+", slug) or slug.isdigit():
+        if not _SLUG.fullmatch(slug) or slug.isdigit():
             return None
         return ArticlePath(canonical, edition, category_slug, slug)
 

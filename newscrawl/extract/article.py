@@ -16,7 +16,7 @@ from lxml.etree import _Element as HtmlElement
 from newscrawl.cleaning.dateline import split_dateline
 from newscrawl.dates import DateError, parse_iso, parse_site_date
 from newscrawl.extract.errors import ExtractionError
-from newscrawl.extract.index import PageIndex, parse_html
+from newscrawl.extract.index import PageIndex, parse_html, selector_classes
 from newscrawl.extract.jsonld import JsonLd, parse_jsonld
 from newscrawl.extract.layouts import LAYOUTS, Layout
 from newscrawl.extract.text import INVISIBLE_TAGS, element_text, is_embed, raw_text
@@ -36,11 +36,19 @@ NOT_TEXT_CLASSES = (
     "read-also",
     "copy-url",
 )
+_NOT_TEXT = re.compile("|".join(re.escape(word) for word in NOT_TEXT_CLASSES))
 PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"})
 LIST_TAGS = frozenset({"ul", "ol"})
 MEDIA_TAGS = frozenset({"img", "figure", "picture", "video", "audio", "source", "hr"})
 SITE_NAME_SUFFIX = re.compile(r"\s*[-|–—]\s*(report\.az|report news agency)\s*$", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
+#: The short link of an article (its numeric id), in every layout.
+SHORT_LINK = ".copy-url"
+#: What the page index files: the tags read outside the layouts, every class a layout names.
+INDEXED_TAGS = ("html", "head", "body", "title", "meta", "link", "script")
+INDEXED_CLASSES = selector_classes(
+    [SHORT_LINK, *(css for lay in LAYOUTS for css in lay.selectors())]
+)
 
 
 @dataclass
@@ -97,10 +105,10 @@ class Page:
 
 def _is_not_text(element: HtmlElement) -> bool:
     tag = element.tag.lower()
-    if tag in INVISIBLE_TAGS or tag in MEDIA_TAGS or is_embed(element):
+    if tag in INVISIBLE_TAGS or tag in MEDIA_TAGS:
         return True
-    classes = (element.get("class") or "").lower()
-    return any(word in classes for word in NOT_TEXT_CLASSES)
+    classes = element.get("class")
+    return bool(classes) and (is_embed(element) or _NOT_TEXT.search(classes.lower()) is not None)
 
 
 #: Below this depth of nested blocks, a block is read as one paragraph (no deeper recursion).
@@ -292,7 +300,7 @@ def detect_layout(index: PageIndex) -> Layout | None:
 
 def parse_page(html: str) -> Page:
     """Parse HTML and index it."""
-    index = PageIndex(parse_html(html))
+    index = PageIndex(parse_html(html), tags=INDEXED_TAGS, classes=INDEXED_CLASSES)
     return Page(index=index, meta_values=index.meta())
 
 
@@ -369,7 +377,7 @@ def extract_article(html: str, url: str, site: SiteUrls) -> ExtractedArticle:
         or next(iter(jsonld.breadcrumb_names), None)
     )
     html_lang = page.index.root.get("lang") if page.index.root.tag == "html" else None
-    short_links = page.index.select(".copy-url")
+    short_links = page.index.select(SHORT_LINK)
     return ExtractedArticle(
         url=article.url,
         article_id=article_id_from_short_link(

@@ -14,6 +14,8 @@ from newscrawl.extract.text import element_text
 
 #: Most cards read from one page or batch; a larger page is cut, with a warning.
 MAX_CARDS_PER_PAGE = 500
+#: The classes a feed page is read by: its cards and the scroll container.
+FEED_CLASSES = frozenset({"index-post-block", "loadContainer"})
 
 
 @dataclass
@@ -114,7 +116,7 @@ def parse_card(card: HtmlElement, edition: Edition) -> FeedCard | None:
 
 def parse_feed(html: str, edition: Edition) -> FeedPage:
     """Cards and the scroll endpoint of a feed page or a scroll batch (an HTML fragment)."""
-    index = PageIndex(parse_html(html or ""))
+    index = PageIndex(parse_html(html or ""), tags=(), classes=FEED_CLASSES)
     warnings: list[str] = []
     blocks = index.by_class.get("index-post-block", [])
     if len(blocks) > MAX_CARDS_PER_PAGE:
@@ -135,7 +137,7 @@ def parse_feed(html: str, edition: Edition) -> FeedPage:
 def find_feed_link(html: str, edition: Edition) -> str | None:
     """The href of the home page's link to the latest-news feed, found by its visible text
     (then, failing that, an ``a.all-news`` or a link to ``son-xeberler``)."""
-    links = [a for a in PageIndex(parse_html(html or "")).by_tag.get("a", []) if a.get("href")]
+    links = [a for a in parse_html(html or "").iter("a") if a.get("href")]
     wanted = {text.casefold() for text in edition.feed_link_texts}
     for link in links:
         if element_text(link).casefold() in wanted:

@@ -11,7 +11,7 @@ Supported selectors: compound steps ``tag``, ``.class`` or ``tag.class``, joined
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 
 from lxml import etree
@@ -54,6 +54,11 @@ def parse_selector(css: str) -> tuple[tuple[str, Step], ...]:
     return tuple(steps)
 
 
+def selector_classes(selectors: Iterable[str]) -> frozenset[str]:
+    """Every class token the given selectors name (what a :class:`PageIndex` must file)."""
+    return frozenset(cls for css in selectors for _, (_, cls) in parse_selector(css) if cls)
+
+
 def _classes(element: HtmlElement) -> list[str]:
     value = element.get("class")
     return value.split() if value else []
@@ -67,21 +72,46 @@ def _matches(element: HtmlElement, step: Step) -> bool:
 
 
 class PageIndex:
-    """Elements of one page by tag and by class token, in document order."""
+    """Elements of one page by tag and by class token, in document order.
 
-    def __init__(self, root: HtmlElement) -> None:
+    ``tags`` and ``classes`` say what to index: the tags are collected by lxml itself (no
+    Python work per other element) and only the listed class tokens are filed, which is what
+    makes the index cheap on a page with hundreds of elements. ``None`` indexes every tag or
+    every class. A selector whose first class was not indexed is answered by a full scan.
+    """
+
+    def __init__(
+        self,
+        root: HtmlElement,
+        *,
+        tags: tuple[str, ...] | None = None,
+        classes: frozenset[str] | None = None,
+    ) -> None:
         self.root = root
-        self.by_tag: defaultdict[str, list[HtmlElement]] = defaultdict(list)
-        self.by_class: defaultdict[str, list[HtmlElement]] = defaultdict(list)
-        for element in root.iter():
-            tag = element.tag
-            if not isinstance(tag, str):
-                continue  # comments, processing instructions
-            self.by_tag[tag].append(element)
+        self.tags = tags
+        self.classes = classes
+        self.by_tag: dict[str, list[HtmlElement]] = {}
+        self.by_class: dict[str, list[HtmlElement]] = {}
+        by_tag, by_class = self.by_tag, self.by_class
+        elements = root.iter(*tags) if tags is not None else root.iter(etree.Element)
+        for element in elements:
+            by_tag.setdefault(element.tag, []).append(element)
+        for element in root.iter(etree.Element):
             value = element.get("class")
-            if value:
-                for token in set(value.split()):
-                    self.by_class[token].append(element)
+            if not value:
+                continue
+            for token in value.split():
+                if classes is not None and token not in classes:
+                    continue
+                found = by_class.setdefault(token, [])
+                if not found or found[-1] is not element:  # class="a a" files it once
+                    found.append(element)
+
+    def with_class(self, cls: str) -> list[HtmlElement]:
+        """Elements carrying the class token ``cls``, in document order."""
+        if self.classes is None or cls in self.classes:
+            return self.by_class.get(cls, [])
+        return [element for element in self.root.iter(etree.Element) if cls in _classes(element)]
 
     def select(self, css: str) -> list[HtmlElement]:
         """The elements matching ``css``, in document order.
@@ -91,7 +121,7 @@ class PageIndex:
         """
         steps = parse_selector(css)
         tag, cls = steps[0][1]
-        current = self.by_class.get(cls, []) if cls else self.by_tag.get(tag or "", [])
+        current = self.with_class(cls) if cls else self._with_tag(tag or "")
         if tag is not None and cls is not None:
             current = [element for element in current if element.tag == tag]
         for combinator, step in steps[1:]:
@@ -114,6 +144,11 @@ class PageIndex:
                         found.append(element)
             current = found
         return list(current)
+
+    def _with_tag(self, tag: str) -> list[HtmlElement]:
+        if self.tags is None or tag in self.tags:
+            return self.by_tag.get(tag, [])
+        return list(self.root.iter(tag))
 
     def first(self, css_list: tuple[str, ...]) -> list[HtmlElement]:
         """The matches of the first selector in ``css_list`` that matches anything."""

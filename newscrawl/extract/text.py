@@ -21,6 +21,8 @@ INVISIBLE_TAGS = frozenset(
 #: Elements that start a new line of text when they sit inside a paragraph.
 BREAK_TAGS = frozenset({"br", "div", "p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
 
+#: Class-name fragments of embedded posts.
+_EMBED_CLASSES = re.compile("twitter-tweet|instagram-media|telegram-post|tiktok-embed|fb-post")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u202f\u2007]+")
 _AROUND_NEWLINE = re.compile(r" *\n *")
 _MANY_NEWLINES = re.compile(r"\n{2,}")
@@ -56,11 +58,8 @@ def _pieces(element: HtmlElement, skip: frozenset[str]) -> Iterator[str]:
 
 def is_embed(element: HtmlElement) -> bool:
     """True for embedded posts (tweets, Instagram, Telegram widgets): not the article's text."""
-    classes = (element.get("class") or "").lower()
-    return any(
-        name in classes
-        for name in ("twitter-tweet", "instagram-media", "telegram-post", "tiktok-embed", "fb-post")
-    )
+    classes = element.get("class")
+    return bool(classes) and _EMBED_CLASSES.search(classes.lower()) is not None
 
 
 def raw_text(element: HtmlElement) -> str:
@@ -74,6 +73,8 @@ def element_text(element: HtmlElement, *, multiline: bool = False) -> str:
     With ``multiline`` the line breaks made by ``<br>`` and block children are kept as ``\\n``;
     otherwise everything is one line.
     """
+    if not multiline and not len(element):  # a leaf: its text is all there is
+        return " ".join(element.text.split()) if element.text else ""
     raw = _SPACES.sub(" ", raw_text(element))
     if not multiline:
         return " ".join(raw.split())
