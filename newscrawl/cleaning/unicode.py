@@ -49,8 +49,21 @@ _BLANK_LINES_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+#: Every character one of the substitutions below changes, but the plain space (whose runs
+#: both callers collapse anyway): most text has none, and then only NFC is left to do.
+_SPECIAL_RE = re.compile(
+    "[\r\v\f\u2028\u2029\x00-\x08\x0b-\x1f\x7f-\x9f\t\u00a0\u1680\u2000-\u200a\u202f"
+    "\u205f\u3000" + re.escape(_DELETE_CHARS) + "]"
+)
+
+
 def _clean_chars(s: str) -> str:
-    """Unify line breaks, delete invisible characters and control characters, unify spaces."""
+    """Unify line breaks, delete invisible characters and control characters, unify spaces.
+
+    Runs of plain spaces may be left: the callers split on white space.
+    """
+    if _SPECIAL_RE.search(s) is None:
+        return unicodedata.normalize("NFC", s)  # a no-op on text already in NFC (quick check)
     s = _LINE_BREAK_RE.sub("\n", s).replace(_PARAGRAPH_SEPARATOR, "\n\n")
     s = s.translate(_DELETE_TABLE)
     s = _CONTROL_RE.sub("", s)
