@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from newscrawl.checks import date_disagreements, language_mismatches, script_language
-from newscrawl.dates import BAKU
+from newscrawl.dates import BAKU, parse_iso
 
 AZ = "Prezident İlham Əliyev Bakıda keçirilən beynəlxalq forumun iştirakçılarını qəbul edib, “Report” xəbər verir."
 EN = "President Ilham Aliyev received the participants of the international forum held in Baku, Report informs. Türkiye and Azerbaijan signed."
@@ -34,9 +34,15 @@ def test_each_disagreeing_signal_is_named() -> None:
 
 def test_date_sources_that_differ_by_more_than_a_minute_are_flagged() -> None:
     chosen = datetime(2025, 10, 23, 20, 2, tzinfo=BAKU)
-    same = {"header": "2025-10-23T20:02:00+04:00", "meta": "2025-10-23T16:02:30+00:00"}
+    same = {
+        "header": parse_iso("2025-10-23T20:02:00+04:00"),
+        "meta": parse_iso("2025-10-23T16:02:30Z"),
+    }
     assert date_disagreements(same, None, chosen) == []
-    off = {"header": "2025-10-23T20:02:00+04:00", "jsonld": "2025-10-23T20:02:00+00:00"}
+    off = {
+        "header": parse_iso("2025-10-23T20:02:00+04:00"),
+        "jsonld": parse_iso("2025-10-23T20:02:00+00:00"),
+    }
     card = datetime(2025, 10, 23, 21, 0, tzinfo=BAKU)
     (warning,) = date_disagreements(off, card, chosen)
     assert warning.startswith("date_disagreement: kept 2025-10-23T20:02:00+04:00")

@@ -73,7 +73,7 @@ class ExtractedArticle:
     dateline: str | None = None
     html_lang: str | None = None
     jsonld_language: str | None = None
-    date_sources: dict[str, str] = field(default_factory=dict)
+    date_sources: dict[str, datetime] = field(default_factory=dict)
     other_titles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -179,9 +179,9 @@ def _title(page: Page, layout: Layout | None, jsonld: JsonLd) -> tuple[str | Non
 
 def _published(
     page: Page, layout: Layout | None, jsonld: JsonLd, warnings: list[str]
-) -> tuple[datetime | None, str | None, dict[str, str]]:
+) -> tuple[datetime | None, str | None, dict[str, datetime]]:
     """The publication time with the text it came from, and every source's reading."""
-    readings: dict[str, str] = {}
+    readings: dict[str, datetime] = {}
     chosen: tuple[datetime, str] | None = None
     if layout is not None:
         raw = " ".join(p for p in (element_text(n) for n in page.first(layout.date)) if p)
@@ -189,7 +189,7 @@ def _published(
             try:
                 moment = parse_site_date(raw)
                 chosen = (moment, raw)
-                readings["header"] = moment.isoformat()
+                readings["header"] = moment
             except DateError as exc:
                 warnings.append(f"header date unreadable: {exc}")
     for source, value in (
@@ -203,7 +203,7 @@ def _published(
         except DateError as exc:
             warnings.append(f"{source} date unreadable: {exc}")
             continue
-        readings[source] = moment.isoformat()
+        readings[source] = moment
         if chosen is None:
             chosen = (moment, value)
     if chosen is None:
