@@ -49,17 +49,19 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def run_baseline(replica: Replica, work: Path, max_pages: int, code: Path) -> Measurement:
-    command = crawl_command(
-        ["runspider", str(code / BASELINE_SPIDER)],
-        replica.base_url,
-        {"max_pages": str(max_pages)},
-        fast_settings(),
-    )
+def run_baseline(
+    replica: Replica, work: Path, max_pages: int, code: Path, *, parse: bool = False
+) -> Measurement:
+    """The baseline spider; with ``parse`` the parse floor (pages parsed, one item each, -o)."""
+    name = "parse-floor" if parse else "baseline"
+    spider = ["runspider", str(code / BASELINE_SPIDER)]
+    arguments = {"max_pages": str(max_pages)}
+    if parse:
+        spider += ["-o", str(work / "parse-floor.jsonl")]
+        arguments["parse_articles"] = "1"
+    command = crawl_command(spider, replica.base_url, arguments, fast_settings())
     env = crawl_env(code, SCRAPY_SETTINGS_MODULE="tests.bench.baseline_settings")
-    return run_measured(
-        "baseline", command, env, work / "baseline.log", replica_pid=replica.pid, cwd=code
-    )
+    return run_measured(name, command, env, work / f"{name}.log", replica_pid=replica.pid, cwd=code)
 
 
 def run_report(
@@ -122,6 +124,9 @@ def bench_one(
         log(f"N={articles}: baseline crawl (max_pages={max_pages})")
         baseline = run_baseline(replica, work, max_pages, code)
         log(f"N={articles}: baseline {baseline.pages} pages in {baseline.wall_seconds:.1f} s")
+        log(f"N={articles}: parse floor (baseline + pages parsed + one item each)")
+        floor = run_baseline(replica, work, max_pages, code, parse=True)
+        log(f"N={articles}: parse floor {floor.pages} pages in {floor.wall_seconds:.1f} s")
         state = work / "state.sqlite"
         log(f"N={articles}: report crawl")
         report = run_report("report", replica, work, max_pages, state, work / "output-full", code)
@@ -139,6 +144,7 @@ def bench_one(
         max_pages=max_pages,
         baseline=baseline,
         report=report,
+        floor=floor,
         incremental=incremental,
         new_articles=new,
         advanced_minutes=minutes,

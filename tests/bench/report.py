@@ -36,10 +36,16 @@ class BenchResult:
     load: LoadResult | None
     load_concurrency: int
     work_dir: Path
+    #: The baseline that also parses each article page and writes one small item per page.
+    floor: Measurement | None = None
 
-    def ratio(self, attribute: str) -> float:
-        ours = float(getattr(self.report, attribute))
-        theirs = float(getattr(self.baseline, attribute))
+    def ratio(self, attribute: str, against: str = "baseline", of: str = "report") -> float:
+        """``attribute`` of the crawl ``of`` divided by that of the crawl ``against``."""
+        crawl, reference = getattr(self, of), getattr(self, against)
+        if crawl is None or reference is None:
+            return math.nan
+        ours = float(getattr(crawl, attribute))
+        theirs = float(getattr(reference, attribute))
         return ours / theirs if theirs else math.nan
 
     @property
@@ -112,22 +118,33 @@ CRAWL_HEADER = [
 ]
 
 
+def _ratio_row(result: BenchResult, label: str, against: str, of: str = "report") -> list[str]:
+    def ratio(attribute: str, digits: int) -> str:
+        return _num(result.ratio(attribute, against, of), digits)
+
+    return [
+        label,
+        ratio("pages", 3),
+        ratio("wall_seconds", 2),
+        ratio("pages_per_second", 2),
+        ratio("cpu_seconds", 2),
+        ratio("cpu_ms_per_page", 2),
+        ratio("max_rss_kib", 2),
+        "",
+        "",
+        "",
+    ]
+
+
 def crawl_table(result: BenchResult, markdown: bool) -> list[str]:
-    rows = [_crawl_row("baseline", result.baseline), _crawl_row("report", result.report)]
-    rows.append(
-        [
-            "report / baseline",
-            _num(result.ratio("pages"), 3),
-            _num(result.ratio("wall_seconds"), 2),
-            _num(result.ratio("pages_per_second"), 2),
-            _num(result.ratio("cpu_seconds"), 2),
-            _num(result.ratio("cpu_ms_per_page"), 2),
-            _num(result.ratio("max_rss_kib"), 2),
-            "",
-            "",
-            "",
-        ]
-    )
+    rows = [_crawl_row("baseline", result.baseline)]
+    if result.floor is not None:
+        rows.append(_crawl_row("parse floor (baseline + parse + item)", result.floor))
+    rows.append(_crawl_row("report", result.report))
+    rows.append(_ratio_row(result, "report / baseline", "baseline"))
+    if result.floor is not None:
+        rows.append(_ratio_row(result, "parse floor / baseline", "baseline", "floor"))
+        rows.append(_ratio_row(result, "report / parse floor", "floor"))
     if result.incremental is not None:
         rows.append(_crawl_row(f"incremental (+{result.new_articles} new)", result.incremental))
         rows.append(
@@ -209,6 +226,8 @@ def warnings_for(result: BenchResult) -> list[str]:
     """What makes a run's figures doubtful: errors, missing pages, a busy machine."""
     found: list[str] = []
     crawls = [result.baseline, result.report]
+    if result.floor is not None:
+        crawls.append(result.floor)
     if result.incremental is not None:
         crawls.append(result.incremental)
     for crawl in crawls:
