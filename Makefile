@@ -35,10 +35,12 @@ typecheck: $(STAMP)
 ## bench: start the replica with N articles per edition, measure a baseline spider and the report
 ## crawl, time the extractor beside trafilatura, print the table and rewrite docs/benchmarks.md
 ## (make bench N="1000 20000": the 20,000 run takes about 10 minutes on 2 cores; --profile
-## adds a py-spy breakdown when py-spy is installed)
+## adds a py-spy breakdown when py-spy is installed; REPEAT=2 crawls each twice and keeps the
+## faster, for figures less disturbed by a noisy machine)
 N ?= 1000
+REPEAT ?= 1
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench --articles $(N) --profile
+	$(BIN)/python -m tests.bench --articles $(N) --repeat $(REPEAT) --profile
 
 clean:
 	rm -rf $(VENV) output .newscrawl .pytest_cache .mypy_cache .ruff_cache *.egg-info build
