@@ -98,6 +98,8 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 CONCURRENT_ITEMS = 8
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = os.environ.get("NEWSCRAWL_LOG_LEVEL", "INFO")
+# Builds Scrapy's per-response and per-item DEBUG lines only when LOG_LEVEL keeps them.
+LOG_FORMATTER = "newscrawl.logformatter.LevelAwareLogFormatter"
 
 # --- `scrapy check report` reads stored pages (see newscrawl/contracts.py) ------------------
 SPIDER_CONTRACTS = {"newscrawl.contracts.FixtureContract": 10}
