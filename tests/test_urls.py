@@ -101,14 +101,8 @@ def _canonical_by_urljoin(site: SiteUrls, url: str) -> str | None:
         return None
     if host != site.host and not any(host == a + site.host for a in ("www.", "dev.", "m.")):
         return None
-    segments = [s for s in parts.path.split("/") if s]
-    if segments[:1] == ["az"]:
-        segments = segments[1:]
-    if len(segments) >= 2 and segments[0] in ("en", "ru") and segments[1] == "amp":
-        segments = [segments[0], *segments[2:]]
-    elif segments[:1] == ["amp"]:
-        segments = segments[1:]
-    return f"{site.base_url}/{'/'.join(segments)}"
+    # the segment rules (/az/, /amp/) are the same code either way; the path is what differs
+    return f"{site.base_url}/{'/'.join(SiteUrls._segments(parts.path))}"
 
 
 @pytest.mark.parametrize("base", ["https://report.az", "http://127.0.0.1:8765"])

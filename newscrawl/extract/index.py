@@ -93,7 +93,10 @@ class PageIndex:
         self.by_tag: dict[str, list[HtmlElement]] = {}
         self.by_class: dict[str, list[HtmlElement]] = {}
         by_tag, by_class = self.by_tag, self.by_class
-        elements = root.iter(*tags) if tags is not None else root.iter(etree.Element)
+        if tags is None:
+            elements = root.iter(etree.Element)
+        else:
+            elements = root.iter(*tags) if tags else iter(())  # iter() alone yields everything
         for element in elements:
             by_tag.setdefault(element.tag, []).append(element)
         for element in root.iter(etree.Element):
