@@ -19,10 +19,9 @@ class InRunDedupPipeline(ArticlePipeline):
         self.seen = SeenUrls()
 
     def process_article(self, article: Article) -> Article | Reject:
-        if article.url in self.seen:
+        if not self.seen.add(article.url):
             self.inc(article.language, "duplicates/url")
             return self.reject(
                 article, ["duplicate_url"], f"{article.url} already exported in this run"
             )
-        self.seen.add(article.url)
         return article

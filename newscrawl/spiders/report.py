@@ -57,6 +57,10 @@ def _flag(value: str | int | bool | None, name: str) -> bool:
     raise ValueError(f"{name} must be 0 or 1, got {value!r}")
 
 
+#: Where the set of requested article URLs lives in the JOBDIR-kept ``spider.state``.
+JOB_REQUESTED_KEY = "requested_articles"
+
+
 class ReportSpider(scrapy.Spider):
     """Crawls the latest-news feed (or the date archive) of each edition of report.az."""
 
@@ -139,9 +143,16 @@ class ReportSpider(scrapy.Spider):
             self._requested_linked = True
             job_state = getattr(self, "state", None)
             if isinstance(job_state, dict):
-                digests = job_state.setdefault("requested_article_digests", set())
-                digests.update(self._requested.digests)
-                self._requested = SeenUrls(digests)
+                kept = job_state.get(JOB_REQUESTED_KEY)
+                if isinstance(kept, SeenUrls):
+                    for digest in self._requested.digests():
+                        kept.add_digest(digest)
+                    self._requested = kept
+                else:
+                    # a job paused by an older newscrawl kept a set of digests
+                    for digest in job_state.pop("requested_article_digests", ()):
+                        self._requested.add_digest(digest)
+                    job_state[JOB_REQUESTED_KEY] = self._requested
         return self._requested
 
     def request_dropped(self, request: Request) -> None:
@@ -463,11 +474,9 @@ class ReportSpider(scrapy.Spider):
             self.logger.info("%s: %s is not an article URL; skipped", edition, absolute[:200])
             self._inc(edition, "cards/not_article")
             return None
-        requested = self._requested_articles()
-        if article.url in requested:
+        if not self._requested_articles().add(article.url):
             self._inc(edition, "cards/repeated")
             return None
-        requested.add(article.url)
         language = article.edition.code
         self._inc(language, "found")
         if self.incremental.skip_reason(article.url, card) is not None:
