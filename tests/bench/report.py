@@ -445,6 +445,7 @@ def render_markdown(
     profile: ProfileResult | None = None,
 ) -> str:
     sizes = " ".join(str(r.articles) for r in results)
+    repeat = max((r.repeat for r in results), default=1)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmarks",
@@ -453,7 +454,7 @@ def render_markdown(
         "`tests/bench/notes.md`). Regenerate with:",
         "",
         "```sh",
-        f'make bench N="{sizes}"',
+        f'make bench N="{sizes}"' + (f" REPEAT={repeat}" if repeat > 1 else ""),
         f"# which runs: {re.sub(r' --work [^ ]+', '', command)}",
         "```",
         "",
