@@ -186,3 +186,26 @@ def test_invalid_utf8_never_reaches_the_feed_garbled() -> None:
     assert isinstance(item, Article) and "\ufffd" in item.body
     rejected = CleanPipeline(spider.crawler).process_item(item)
     assert isinstance(rejected, Reject) and rejected.reason == "mojibake:body"
+
+
+def test_requested_articles_live_in_the_jobdir_state() -> None:
+    """Under JOBDIR Scrapy pickles ``spider.state`` with the job: the set of requested
+    articles is kept there, and a job paused by an older version (a set of digests) is read."""
+    from newscrawl.seen import SeenUrls, url_digest
+    from newscrawl.spiders.report import JOB_REQUESTED_KEY
+
+    earlier = f"{BASE}/en/business/from-an-older-paused-job"
+    spider = _spider()
+    spider.state = {"requested_article_digests": {url_digest(earlier)}}
+    requested = spider._requested_articles()
+    assert spider.state[JOB_REQUESTED_KEY] is requested
+    assert "requested_article_digests" not in spider.state
+    assert earlier in requested
+    requested.add(f"{BASE}/en/business/new")
+
+    resumed = _spider()
+    resumed.state = {JOB_REQUESTED_KEY: requested}
+    resumed._requested.add(f"{BASE}/en/business/queued-before-the-state-was-read")
+    kept = resumed._requested_articles()
+    assert kept is requested
+    assert isinstance(kept, SeenUrls) and len(kept) == 3
