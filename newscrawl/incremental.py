@@ -8,6 +8,11 @@ With a persistent state, a scheduled run
   as the last *finished* run saw it (minus ``overlap`` for late or backdated cards). A run that
   was killed or stopped never moves that mark, so the next run walks over its ground again;
 - starts at the feed URL it found last time instead of the home page.
+
+The walk marks and feed URLs are kept per site (``base_url``): a state used against another
+site (a mirror, the local replica) neither stops that site's walk at a mark of the first one
+nor sends the crawl to the first one's feed URL. (Marks kept by a newscrawl from before
+per-site keys are not read: the first run after the upgrade walks the feed in full once.)
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ class IncrementalPolicy:
     """What an incremental run may skip, decided from the state of earlier runs."""
 
     state: StateStore
+    #: The site the marks belong to (the spider's ``base_url``).
+    site: str = ""
     overlap: timedelta = timedelta(minutes=30)
     recheck: timedelta | None = None
     now: datetime | None = None
@@ -51,16 +58,19 @@ class IncrementalPolicy:
     def active(self) -> bool:
         return self.state.persistent
 
+    def _key(self, name: str, language: str) -> str:
+        return f"{name}:{language}:{self.site}"
+
     def walked_to(self, language: str) -> datetime | None:
         """The newest card time the last finished run saw in ``language``'s feed."""
         if language not in self._newest:
-            self._newest[language] = _moment(self.state.get_meta(f"walked_to:{language}"))
+            self._newest[language] = _moment(self.state.get_meta(self._key("walked_to", language)))
         return self._newest[language]
 
     def remember_walk(self, language: str, newest_card: datetime) -> None:
         """Called when a run finished: everything down from ``newest_card`` was fetched."""
         if self.active:
-            self.state.set_meta(f"walked_to:{language}", newest_card.isoformat())
+            self.state.set_meta(self._key("walked_to", language), newest_card.isoformat())
 
     def skip_reason(self, url: str, card: FeedCard | None) -> str | None:
         """Why an article need not be requested, or None when it must be."""
@@ -98,8 +108,8 @@ class IncrementalPolicy:
         return min(times) <= boundary
 
     def feed_url(self, language: str) -> str | None:
-        return self.state.get_meta(f"feed_url:{language}") if self.active else None
+        return self.state.get_meta(self._key("feed_url", language)) if self.active else None
 
     def remember_feed_url(self, language: str, url: str | None) -> None:
         if self.active:
-            self.state.set_meta(f"feed_url:{language}", url)
+            self.state.set_meta(self._key("feed_url", language), url)

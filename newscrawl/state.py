@@ -87,11 +87,13 @@ class StateStore:
         return StoredArticle(*row) if row else None
 
     def url_with_content(self, language: str, content_hash: str, other_than: str) -> str | None:
-        """The URL of another article of ``language`` with exactly this content, if any."""
+        """The URL of another article of ``language`` on the same site as ``other_than`` with
+        exactly this content, if any (a state used against two sites keeps them apart)."""
+        site = "/".join(other_than.split("/", 3)[:3]) + "/"  # scheme://host[:port]/
         row = self.connection.execute(
             "SELECT url FROM articles WHERE language = ? AND content_hash = ? AND url != ? "
-            "ORDER BY first_seen LIMIT 1",
-            (language, content_hash, other_than),
+            "AND substr(url, 1, ?) = ? ORDER BY first_seen LIMIT 1",
+            (language, content_hash, other_than, len(site), site),
         ).fetchone()
         return str(row[0]) if row else None
 

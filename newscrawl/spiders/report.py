@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import scrapy
 from scrapy import signals
@@ -180,7 +180,9 @@ class ReportSpider(scrapy.Spider):
             )
         recheck = timedelta(hours=self.recheck_hours) if self.recheck_hours > 0 else None
         overlap = timedelta(minutes=settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30))
-        self.incremental = IncrementalPolicy(self.history, overlap=overlap, recheck=recheck)
+        self.incremental = IncrementalPolicy(
+            self.history, site=self.site.base_url, overlap=overlap, recheck=recheck
+        )
 
     def closed(self, reason: str) -> None:
         if self.history.closed:
@@ -244,24 +246,10 @@ class ReportSpider(scrapy.Spider):
         for edition in self.editions:
             if self.mode == "archive":
                 yield from self._archive_requests(edition)
-            elif cached := self._remembered_feed_url(edition.code):
+            elif cached := self.incremental.feed_url(edition.code):
                 yield self._feed_request(edition.code, cached, from_cache=True)
             else:
                 yield self._home_request(edition)
-
-    def _remembered_feed_url(self, edition: str) -> str | None:
-        """The feed URL an earlier run found, moved onto the configured site.
-
-        Only its path and query are kept: the state may come from a run against another
-        ``base_url`` (a mirror, the replica on another port), whose host is not to be contacted.
-        """
-        cached = self.incremental.feed_url(edition)
-        if not cached:
-            return None
-        parts = urlsplit(cached)
-        if not parts.path.startswith("/"):
-            return None
-        return self.site.url(parts.path + (f"?{parts.query}" if parts.query else ""))
 
     def _home_request(self, edition: Edition) -> Request:
         return Request(

@@ -111,3 +111,18 @@ def test_empty_state_path_keeps_state_in_memory(make_crawler: Callable[..., Craw
     pipeline = StatePipeline(make_crawler(NEWSCRAWL_STATE=""))
     assert not pipeline.store.persistent
     assert isinstance(_export(pipeline, _hashed()), Article)
+
+
+def test_content_duplicates_are_looked_for_on_the_same_site_only(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    common = {"language": "en", "article_id": None, "title": "T", "revision": 1}
+    for url in ("https://report.az/en/a/original", "http://127.0.0.1:8765/en/a/original"):
+        store.record(
+            url=url, content_hash="h", published_at=None, seen_at="2025-10-23T20:00:00", **common
+        )
+    same_site = store.url_with_content("en", "h", "https://report.az/en/b/copy")
+    assert same_site == "https://report.az/en/a/original"
+    other_port = store.url_with_content("en", "h", "http://127.0.0.1:9999/en/b/copy")
+    assert other_port is None
+    assert store.url_with_content("ru", "h", "https://report.az/ru/b/copy") is None
+    store.close()
