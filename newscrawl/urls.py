@@ -73,13 +73,15 @@ class SiteUrls:
     def absolute(self, path_or_url: str, base: str | None = None) -> str:
         """Join a link found on a page (relative or absolute) against ``base`` or the site root."""
         link = path_or_url.strip()
-        if (
-            link.startswith(("http://", "https://"))
-            and "/." not in link
-            and not _URL_UNSAFE.search(link)
-            and not link.endswith(("?", "#"))
-        ):
+        plain = "/." not in link and not _URL_UNSAFE.search(link) and not link.endswith(("?", "#"))
+        if plain and link.startswith(("http://", "https://")):
             return link  # already absolute, no dot segments: what urljoin would return
+        if plain and link.startswith("/") and not link.startswith("//"):
+            # root-relative: the scheme and host of the page (or of the site) before it
+            if base is None:
+                return self.base_url + link
+            if base.startswith(self._own_prefixes):
+                return base[: base.index("/", len("https://"))] + link
         return urljoin(base or self.base_url + "/", link)
 
     def url(self, path: str) -> str:
@@ -89,6 +91,10 @@ class SiteUrls:
     # -- checking -------------------------------------------------------------------------
     def is_on_site(self, url: str) -> bool:
         """True when ``url`` is on the configured host or one of its aliases (www., dev., m.)."""
+        return url.startswith(self._own_prefixes) or self._is_on_site_parsed(url)
+
+    def _is_on_site_parsed(self, url: str) -> bool:
+        """:meth:`is_on_site` by parsing the URL: any host spelling, relative links."""
         try:
             parts = urlsplit(url)
         except ValueError:

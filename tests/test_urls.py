@@ -139,3 +139,6 @@ def test_fast_paths_agree_with_urljoin(base: str, link: str) -> None:
     url = link.format(base=base, base_upper=base.split("//")[1].upper())
     assert site.canonical(url) == _canonical_by_urljoin(site, url)
     assert site.absolute(url) == urljoin(base + "/", url.strip())
+    for page in (f"{base}/en/politics/page", f"{base}/ru/", "http://other.example/x/y"):
+        assert site.absolute(url, page) == urljoin(page, url.strip()), page
+    assert site.is_on_site(url) == site._is_on_site_parsed(url)
