@@ -185,10 +185,10 @@ def extractor_table(comparison: ExtractorComparison, markdown: bool) -> list[str
                 "trafilatura / newscrawl (speed-up)", comparison.ours, comparison.trafilatura
             )
         )
-    in_a_row = (comparison.ours_in_a_row, comparison.trafilatura_in_a_row)
-    rows += [timing_row(timing) for timing in in_a_row if timing is not None]
-    if in_a_row[0] is not None and in_a_row[1] is not None:
-        rows.append(speedup_row("trafilatura / newscrawl, pages in a row", *in_a_row))
+    ours_row, theirs_row = comparison.ours_in_a_row, comparison.trafilatura_in_a_row
+    rows += [timing_row(timing) for timing in (ours_row, theirs_row) if timing is not None]
+    if ours_row is not None and theirs_row is not None:
+        rows.append(speedup_row("trafilatura / newscrawl, pages in a row", ours_row, theirs_row))
     if comparison.parse_only is not None:
         rows.append(timing_row(comparison.parse_only))
     return _table(header, rows, markdown)
