@@ -17,6 +17,7 @@ import shlex
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.bench.extractor import ExtractorComparison, compare_extractors, fetch_pages, sample_urls
@@ -242,11 +243,17 @@ def main(argv: list[str] | None = None) -> int:
             reanalysed.raw_path = raw_path
             saved["results"] = (*saved["results"][:2], reanalysed)
         return finish(
-            options, saved["command"], saved["machine"], saved["revision"], *saved["results"]
+            options,
+            saved["command"],
+            saved["machine"],
+            saved["revision"],
+            *saved["results"],
+            started=saved.get("started"),
         )
     work_root = Path(options.work or tempfile.mkdtemp(prefix="newscrawl-bench-"))
     log(f"logs and outputs under {work_root}")
     revision = git_revision()
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     code = snapshot_code(work_root / "code")
     log(f"crawls run from a copy of the code ({revision}) in {code}")
     machine = machine_description()
@@ -280,11 +287,12 @@ def main(argv: list[str] | None = None) -> int:
                 "command": command,
                 "machine": machine,
                 "revision": revision,
+                "started": started,
                 "results": (results, comparison, profile),
             },
             stream,
         )
-    return finish(options, command, machine, revision, results, comparison, profile)
+    return finish(options, command, machine, revision, results, comparison, profile, started)
 
 
 def finish(
@@ -295,6 +303,7 @@ def finish(
     results: list[BenchResult],
     comparison: ExtractorComparison | None,
     profile: ProfileResult | None,
+    started: str | None = None,
 ) -> int:
     """Print the summary tables and (re)write the doc."""
     print(render_text(results, comparison, machine, profile=profile, summary_only=True))
@@ -302,7 +311,9 @@ def finish(
         doc = Path(options.doc)
         doc.parent.mkdir(parents=True, exist_ok=True)
         doc.write_text(
-            render_markdown(results, comparison, machine, command, revision, profile=profile),
+            render_markdown(
+                results, comparison, machine, command, revision, profile=profile, run_at=started
+            ),
             encoding="utf-8",
         )
         log(f"wrote {doc}")

@@ -426,10 +426,11 @@ def render_markdown(
     revision: str,
     *,
     profile: ProfileResult | None = None,
+    run_at: str | None = None,
 ) -> str:
     sizes = " ".join(str(r.articles) for r in results)
     repeat = max((r.repeat for r in results), default=1)
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = run_at or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmarks",
         "",
