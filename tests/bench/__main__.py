@@ -242,12 +242,15 @@ def main(argv: list[str] | None = None) -> int:
             reanalysed = analyse(raw, saved_profile.articles)  # with today's components
             reanalysed.raw_path = raw_path
             saved["results"] = (*saved["results"][:2], reanalysed)
+        saved_results, saved_comparison, saved_profile = saved["results"]
         return finish(
             options,
             saved["command"],
             saved["machine"],
             saved["revision"],
-            *saved["results"],
+            saved_results,
+            saved_comparison,
+            saved_profile,
             started=saved.get("started"),
         )
     work_root = Path(options.work or tempfile.mkdtemp(prefix="newscrawl-bench-"))
