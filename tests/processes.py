@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import subprocess
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 
 def stop_process(process: subprocess.Popen[Any], grace: float = 10) -> None:
@@ -15,3 +16,25 @@ def stop_process(process: subprocess.Popen[Any], grace: float = 10) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class ServerProcess:
+    """A server a test starts and stops: ``with Server(...) as server:`` runs ``start()`` and
+    ``stop()`` (subclasses define both; ``start`` returns the started server)."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -24,10 +24,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from tests.processes import stop_process
+from tests.processes import ServerProcess, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
@@ -84,7 +83,7 @@ def venv_script(name: str) -> Path:
     return path
 
 
-class ScrapydServer:
+class ScrapydServer(ServerProcess):
     """A Scrapyd daemon in ``directory``, on ``127.0.0.1:<free port>``, with basic auth."""
 
     def __init__(
@@ -200,17 +199,6 @@ class ScrapydServer:
                 )
         except OSError:
             pass  # best effort: the daemon is going away anyway
-
-    def __enter__(self) -> ScrapydServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def log_tail(self, chars: int = 4000) -> str:
         """The end of the daemon's own output (twistd log lines, job start/finish)."""

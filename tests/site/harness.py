@@ -16,17 +16,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from tests.processes import stop_process
+from tests.processes import ServerProcess, stop_process
 from tests.site.requestlog import read_log
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60.0
 
 
-class ReplicaServer:
+class ReplicaServer(ServerProcess):
     """``python -m tests.site --port 0 ...`` as a context manager.
 
     ``base_url`` is read from the first stdout line; ``truth()``, ``clock()``, ``set_clock()``
@@ -104,17 +103,6 @@ class ReplicaServer:
         stop_process(process)
         if process.stdout is not None:
             process.stdout.close()
-
-    def __enter__(self) -> ReplicaServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # ------------------------------------------------------------------ helpers
     def url(self, path: str) -> str:
