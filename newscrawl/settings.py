@@ -34,6 +34,9 @@ DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control (an HTTP server that runs Python code) is off like the telnet
+# console; turn it on for one run with -s REMOTE_CONTROL_ENABLED=1.
+REMOTE_CONTROL_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 
 # --- Retries with exponential backoff that honours Retry-After ----------------------------
@@ -63,43 +66,39 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.edition_stats.EditionStatsMiddleware": 560,
 }
 
-# One Scrapy pipeline running the article stages in order (see newscrawl/pipelines/chain.py).
-ITEM_PIPELINES = {"newscrawl.pipelines.chain.ArticleChain": 100}
-NEWSCRAWL_ARTICLE_STAGES = [
-    "newscrawl.pipelines.clean.CleanPipeline",
-    "newscrawl.pipelines.validate.ValidatePipeline",
-    "newscrawl.pipelines.fingerprint.ContentHashPipeline",
-    "newscrawl.pipelines.dedup.InRunDedupPipeline",
-    "newscrawl.pipelines.state.StatePipeline",
-]
+# One class per concern, in this order (newscrawl/pipelines/). A reject leaves them as a
+# Rejected drop; newscrawl.extensions.rejects.RejectsExport writes it to output/rejects/.
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.RejectsPipeline": 50,
+    "newscrawl.pipelines.clean.CleanPipeline": 100,
+    "newscrawl.pipelines.validate.ValidatePipeline": 200,
+    "newscrawl.pipelines.fingerprint.ContentHashPipeline": 300,
+    "newscrawl.pipelines.dedup.InRunDedupPipeline": 400,
+    "newscrawl.pipelines.state.StatePipeline": 500,
+}
 
 EXTENSIONS = {
+    # lock, store, crash recovery and walk marks of the state of earlier runs
+    "newscrawl.extensions.state.CrawlState": 100,
+    "newscrawl.extensions.rejects.RejectsExport": 400,
     "newscrawl.extensions.summary.RunSummary": 500,
 }
 
-# --- Feeds (FEEDS itself is built by the spider from NEWSCRAWL_OUTPUT_DIR) ------------------
+# --- Output files (FEEDS itself is built by the spider from NEWSCRAWL_OUTPUT_DIR) -----------
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORE_EMPTY = False
 FEED_STORAGES = {
-    "": "newscrawl.feeds.UnbufferedFileFeedStorage",
-    "file": "newscrawl.feeds.UnbufferedFileFeedStorage",
+    "": "newscrawl.exports.UnbufferedFileFeedStorage",
+    "file": "newscrawl.exports.UnbufferedFileFeedStorage",
 }
-# An unchanged article is dropped on purpose; it is counted, not worth a warning.
+# Drops (unchanged articles, rejects) are counted and written to the rejects file; Scrapy's
+# own "Dropped:" line, which prints the whole item, is kept for DEBUG.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
 # --- Engine -------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-# Scrapy parses each callback's source to warn about generator return values: measurable CPU
-# per response (see docs/benchmarks.md) for a check the project's tests already cover.
-WARN_ON_GENERATOR_RETURN_VALUE = False
-# Scrapy starts CONCURRENT_ITEMS asyncio workers for the output of every response; a page here
-# yields at most one item (or about twenty requests), so 100 workers cost about a quarter of
-# the crawl's CPU for nothing (measured: docs/benchmarks.md).
-CONCURRENT_ITEMS = 8
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = os.environ.get("NEWSCRAWL_LOG_LEVEL", "INFO")
-# Builds Scrapy's per-response and per-item DEBUG lines only when LOG_LEVEL keeps them.
-LOG_FORMATTER = "newscrawl.logformatter.LevelAwareLogFormatter"
 
 # --- `scrapy check report` reads stored pages (see newscrawl/contracts.py) ------------------
 SPIDER_CONTRACTS = {"newscrawl.contracts.FixtureContract": 10}

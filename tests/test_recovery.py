@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newscrawl.feeds import feed_path
-from newscrawl.recovery import mark_run_open, recover_unfinished_run
-from newscrawl.state import StateStore
+from newscrawl.exports import output_path
+from newscrawl.state.recovery import mark_run_open, recover_unfinished_run
+from newscrawl.state.store import StateStore
 
 
 def _line(n: int) -> bytes:
@@ -26,7 +26,7 @@ def _line(n: int) -> bytes:
 def test_written_lines_are_recorded_and_a_torn_line_is_cut(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state.sqlite")
     mark_run_open(store, "2025-10-23T16-00-00", tmp_path / "output")
-    path = feed_path(tmp_path / "output", "en", "2025-10-23T16-00-00")
+    path = output_path(tmp_path / "output", "en", "2025-10-23T16-00-00")
     path.parent.mkdir(parents=True)
     whole = _line(1) + _line(2)
     path.write_bytes(whole + _line(3)[:25])

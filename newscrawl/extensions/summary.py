@@ -17,7 +17,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from newscrawl.health import EXIT_HEALTH_FAILED, HealthThresholds, check_run
-from newscrawl.items import Article, Reject
+from newscrawl.items import Article
+from newscrawl.pipelines import Rejected
 
 #: Fields whose coverage (share of exported articles with a non-empty value) is reported.
 COVERAGE_FIELDS = (
@@ -88,14 +89,18 @@ class RunSummary:
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, Article):
             self.tallies[item.language].add_article(item)
-        elif isinstance(item, Reject):
-            self.tallies[item.language or "unknown"].dropped[reason_kind(item.reason)] += 1
+
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        if isinstance(exception, Rejected):
+            reject = exception.reject
+            self.tallies[reject.language or "unknown"].dropped[reason_kind(reject.reason)] += 1
 
     def editions_summary(self, spider: Spider) -> dict[str, dict[str, Any]]:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}

@@ -7,15 +7,13 @@ the site's download slot gets a longer delay; the other editions go on.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
-from twisted.internet.task import deferLater
 
 from newscrawl.extract.challenge import challenge_marker
 
@@ -91,7 +89,7 @@ class FirewallMiddleware:
         if tries >= self.retries:
             raise IgnoreRequest(f"firewall challenge page ({marker}) after {tries} retries")
         delay = min(self.base_delay * 2**tries, self.max_delay)
-        await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))  # type: ignore[arg-type]
+        await asyncio.sleep(delay)
         retry = request.replace(dont_filter=True)
         retry.meta["firewall_retries"] = tries + 1
         return retry

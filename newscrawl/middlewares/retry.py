@@ -3,22 +3,23 @@
 Scrapy's own RetryMiddleware re-queues a failed request at once. Against a site behind a
 firewall that answers 429/503 to impatient clients, this one waits first: the larger of
 ``NEWSCRAWL_RETRY_BASE_DELAY * 2**attempt`` and the response's ``Retry-After`` (seconds or an
-HTTP date), capped at ``NEWSCRAWL_RETRY_MAX_DELAY``. The wait does not block other requests.
+HTTP date), capped at ``NEWSCRAWL_RETRY_MAX_DELAY``. The retry itself is Scrapy's public
+``get_retry_request`` (retry counts, ``RETRY_TIMES``, priority and stats as Scrapy keeps them).
+The wait is an ``asyncio.sleep`` (the project runs on the asyncio reactor): other downloads go
+on meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.http import Request, Response
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
-from twisted.internet import reactor
-from twisted.internet.task import deferLater
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -69,7 +70,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
             edition = request.meta.get("edition", "unknown")
             self.crawler.stats.inc_value(f"newscrawl/{edition}/retries")
             self.crawler.stats.inc_value("newscrawl/retry_wait_ms", round(seconds * 1000))
-        await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))  # type: ignore[arg-type]
+        await asyncio.sleep(seconds)
+
+    def _retry_request(self, request: Request, reason: str | Exception) -> Request | None:
+        assert self.crawler.spider is not None
+        # RETRY_TIMES / RETRY_PRIORITY_ADJUST and their request.meta overrides are read there
+        return get_retry_request(request, spider=self.crawler.spider, reason=reason)
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Any = None
@@ -77,7 +83,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         delay = self.delay_for(request, response)
-        retry = self._retry(request, response_status_message(response.status))
+        retry = self._retry_request(request, response_status_message(response.status))
         if retry is None:
             return response
         await self._wait(request, delay)
@@ -91,7 +97,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         ):
             return None
         delay = self.delay_for(request, None)
-        retry = self._retry(request, exception)
+        retry = self._retry_request(request, exception)
         if retry is None:
             return None
         await self._wait(request, delay)

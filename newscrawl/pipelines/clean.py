@@ -13,7 +13,7 @@ from newscrawl.cleaning.boilerplate import is_boilerplate_paragraph, strip_trail
 from newscrawl.cleaning.mojibake import has_unrepairable_mojibake, repair_mojibake
 from newscrawl.cleaning.title import clean_title
 from newscrawl.cleaning.unicode import normalize_line, normalize_text
-from newscrawl.items import Article, Reject
+from newscrawl.items import Article
 from newscrawl.pipelines import ArticlePipeline
 
 #: One-line text fields.
@@ -112,13 +112,13 @@ class CleanPipeline(ArticlePipeline):
         TitleCleaner(),
     )
 
-    def process_article(self, article: Article) -> Article | Reject:
+    def process_article(self, article: Article) -> Article:
         for cleaner in self.cleaners:
             try:
                 warnings = cleaner(article)
             except Unrepairable as exc:
                 self.inc(article.language, f"invalid/{exc}")
-                return self.reject(article, [str(exc)], "text still garbled after repair")
+                raise self.reject(article, [str(exc)], "text still garbled after repair") from None
             for _ in warnings:
                 self.inc(article.language, f"cleaning/{type(cleaner).__name__}")
             article.warnings.extend(warnings)

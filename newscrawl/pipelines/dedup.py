@@ -1,12 +1,15 @@
-"""In-run deduplication: one item per canonical URL in a run."""
+"""In-run deduplication: one item per canonical URL in a run.
+
+Scrapy's duplicate filter already asks for each article once; this catches two pages that
+canonicalise to the same URL (an AMP copy and the article, a redirect onto a fetched page).
+"""
 
 from __future__ import annotations
 
 from scrapy.crawler import Crawler
 
-from newscrawl.items import Article, Reject
+from newscrawl.items import Article
 from newscrawl.pipelines import ArticlePipeline
-from newscrawl.seen import SeenUrls
 
 
 class InRunDedupPipeline(ArticlePipeline):
@@ -16,12 +19,13 @@ class InRunDedupPipeline(ArticlePipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.seen = SeenUrls()
+        self.seen: set[str] = set()
 
-    def process_article(self, article: Article) -> Article | Reject:
-        if not self.seen.add(article.url):
+    def process_article(self, article: Article) -> Article:
+        if article.url in self.seen:
             self.inc(article.language, "duplicates/url")
-            return self.reject(
+            raise self.reject(
                 article, ["duplicate_url"], f"{article.url} already exported in this run"
             )
+        self.seen.add(article.url)
         return article

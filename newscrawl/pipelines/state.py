@@ -2,8 +2,8 @@
 
 For each article, by canonical URL:
 - never seen: exported with ``revision`` 1, unless another article of the same edition has
-  exactly the same content (republished under a new slug): then it becomes a reject record
-  ``duplicate_of:<url>``;
+  exactly the same content (republished under a new slug): then it is rejected as
+  ``duplicate_of``, the original's URL in the record's ``detail``;
 - seen with the same content hash: unchanged, not exported again (counted as ``unchanged``);
 - seen with another content hash: exported again with ``revision`` + 1.
 
@@ -19,9 +19,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawl.items import Article, Reject
+from newscrawl.extensions.state import CrawlState
+from newscrawl.items import Article
 from newscrawl.pipelines import ArticlePipeline
-from newscrawl.state import StateStore
+from newscrawl.state.store import StateStore
 
 
 class StatePipeline(ArticlePipeline):
@@ -29,23 +30,23 @@ class StatePipeline(ArticlePipeline):
 
     stage = "dedup"
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, state: CrawlState | None = None) -> None:
         super().__init__(crawler)
-        spider_state = getattr(crawler.spider, "history", None)
-        #: The spider's state (it holds the lock); a pipeline used alone opens its own.
-        self.store: StateStore = spider_state or StateStore(
-            crawler.settings.get("NEWSCRAWL_STATE") or None
-        )
-        self._owns_store = spider_state is None
+        #: The run's state (opened, locked and closed by the extension).
+        self.state = state if state is not None else CrawlState.of(crawler)
         #: Articles passed on to the feeds whose state row is not written yet, by URL.
         self.in_flight: dict[str, Article] = {}
         #: (language, content hash) -> URL of articles passed on in this run, for in-run
         #: content duplicates whose first copy has not reached the store yet.
         self.in_flight_content: dict[tuple[str, str], str] = {}
 
+    @property
+    def store(self) -> StateStore:
+        return self.state.store
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        pipeline = cls(crawler)
+        pipeline = cls(crawler, CrawlState.of(crawler))
         # Connected at spider_opened, after every extension (the feed exporter included) has
         # connected its own item_scraped handler: ours then runs after the item is written.
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
@@ -55,21 +56,23 @@ class StatePipeline(ArticlePipeline):
     def spider_opened(self, spider: Any) -> None:
         self.crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
-    def process_article(self, article: Article) -> Article | Reject:
+    def process_article(self, article: Article) -> Article:
         stored = self.store.get(article.url)
         if stored is not None and stored.content_hash == article.content_hash:
             self.store.touch(article.url, article.crawled_at)
             self.inc(article.language, "unchanged")
-            raise DropItem(f"unchanged since revision {stored.revision}: {article.url}")
+            raise DropItem(
+                f"unchanged since revision {stored.revision}: {article.url}", log_level="DEBUG"
+            )
         if stored is None:
             original = self.in_flight_content.get(
                 (article.language, article.content_hash)
             ) or self.store.url_with_content(article.language, article.content_hash, article.url)
             if original is not None and original != article.url:
                 self.inc(article.language, "duplicates/content")
-                return self.reject(
+                raise self.reject(
                     article,
-                    [f"duplicate_of:{original}"],
+                    ["duplicate_of"],
                     f"same title and body as {original} (republished under another URL)",
                 )
             article.revision = 1
@@ -105,5 +108,3 @@ class StatePipeline(ArticlePipeline):
                 "%d articles passed the pipelines but never reached a feed; not recorded",
                 len(self.in_flight),
             )
-        if self._owns_store:
-            self.store.close()

@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 
 from newscrawl.dates import DateError, parse_iso
 from newscrawl.editions import LANGUAGES
-from newscrawl.items import REQUIRED_FIELDS, Article, Reject
+from newscrawl.items import REQUIRED_FIELDS, Article
 from newscrawl.pipelines import ArticlePipeline
 
 #: The declared schema: field -> accepted types (None allowed where listed).
@@ -87,7 +87,7 @@ def schema_problems(article: Article, min_body_words: int, site_check: Any = Non
 
 
 class ValidatePipeline(ArticlePipeline):
-    """Turns an article that breaks the schema into a reject record with every reason."""
+    """Drops an article that breaks the schema, with a reject record of every reason."""
 
     stage = "validate"
 
@@ -95,11 +95,11 @@ class ValidatePipeline(ArticlePipeline):
         super().__init__(crawler)
         self.min_body_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS", 5)
 
-    def process_article(self, article: Article) -> Article | Reject:
+    def process_article(self, article: Article) -> Article:
         site = getattr(self.crawler.spider, "site", None)
         problems = schema_problems(article, self.min_body_words, site)
         if not problems:
             return article
         for problem in problems:
             self.inc(str(article.language), f"invalid/{problem}")
-        return self.reject(article, problems)
+        raise self.reject(article, problems)

@@ -9,33 +9,30 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlencode
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from newscrawl.checks import date_disagreements, language_mismatches
+from newscrawl.consistency import date_disagreements, language_mismatches
 from newscrawl.dates import BAKU, DateError, parse_argument_datetime, to_iso, utc_now_iso
 from newscrawl.editions import EDITIONS, Edition, parse_editions
 from newscrawl.encoding import declared_type, response_text
+from newscrawl.exports import exports_setting
+from newscrawl.extensions.state import CrawlState
 from newscrawl.extract.article import ExtractedArticle, extract_article
 from newscrawl.extract.errors import ExtractionError
 from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
 from newscrawl.failures import classify_failure, is_transient
-from newscrawl.feeds import output_feeds
-from newscrawl.incremental import IncrementalPolicy
 from newscrawl.items import Article, Reject
-from newscrawl.lock import StateLock, StateLockedError
-from newscrawl.recovery import mark_run_finished, mark_run_open, recover_unfinished_run
-from newscrawl.seen import SeenUrls
-from newscrawl.state import StateStore
+from newscrawl.state.incremental import IncrementalPolicy
 from newscrawl.urls import SiteUrls
 
 DEFAULT_BASE_URL = "https://report.az"
@@ -44,8 +41,6 @@ DEFAULT_BASE_URL = "https://report.az"
 ARTICLE_PRIORITY = 10
 #: An article page answered with an empty body is asked for again this many times.
 EMPTY_PAGE_RETRIES = 2
-#: Exit status when another run holds the state lock (EX_TEMPFAIL: try again later).
-EXIT_STATE_LOCKED = 75
 
 
 def _flag(value: str | int | bool | None, name: str) -> bool:
@@ -55,10 +50,6 @@ def _flag(value: str | int | bool | None, name: str) -> bool:
     if text in ("0", "false", "no", "off", ""):
         return False
     raise ValueError(f"{name} must be 0 or 1, got {value!r}")
-
-
-#: Where the set of requested article URLs lives in the JOBDIR-kept ``spider.state``.
-JOB_REQUESTED_KEY = "requested_articles"
 
 
 class ReportSpider(scrapy.Spider):
@@ -109,103 +100,44 @@ class ReportSpider(scrapy.Spider):
             self.recheck_hours = float(recheck_hours or 0)
         except (TypeError, ValueError):
             raise ValueError(f"recheck_hours must be a number, got {recheck_hours!r}") from None
-        #: Non-zero: the exit status of `scrapy crawl` (see newscrawl/commands/crawl.py).
-        self.exit_code = 0
-        #: The state of earlier runs (not ``self.state``: Scrapy's JOBDIR support owns that name).
-        self.history = StateStore(None)
-        self.incremental = IncrementalPolicy(self.history)
-        self._lock: StateLock | None = None
-        self._lock_error: str | None = None
         self.started_at = datetime.now(UTC)
         #: Start time in file names: output/<language>/report-<run_id>.jsonl
         self.run_id = self.started_at.strftime("%Y-%m-%dT%H-%M-%S")
-        #: Article URLs requested in this run. Article requests skip Scrapy's duplicate filter
-        #: (this compact set does its job), and under JOBDIR the set is kept with the job.
-        self._requested = SeenUrls()
-        self._requested_linked = False
-        #: Newest card time seen per edition, remembered when the run finishes.
-        self._feed_top: dict[str, datetime] = {}
+        #: Known articles whose request was skipped in this run (counted once each).
+        self._known_skipped: set[str] = set()
         #: Editions the firewall middleware stopped (too many challenge pages in a row).
         self.stopped_editions: set[str] = set()
+        self._crawl_state: CrawlState | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.open_state(crawler.settings.get("NEWSCRAWL_STATE") or None, crawler.settings)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
-    def _requested_articles(self) -> SeenUrls:
-        """The set of requested articles. Under JOBDIR, Scrapy keeps ``self.state`` (a dict set
-        when the spider opens) with the job: the set lives there, so a resumed crawl does not
-        ask again for articles the paused one had already queued."""
-        if not self._requested_linked:
-            self._requested_linked = True
-            job_state = getattr(self, "state", None)
-            if isinstance(job_state, dict):
-                kept = job_state.get(JOB_REQUESTED_KEY)
-                if isinstance(kept, SeenUrls):
-                    for digest in self._requested.digests():
-                        kept.add_digest(digest)
-                    self._requested = kept
-                else:
-                    # a job paused by an older newscrawl kept a set of digests
-                    for digest in job_state.pop("requested_article_digests", ()):
-                        self._requested.add_digest(digest)
-                    job_state[JOB_REQUESTED_KEY] = self._requested
-        return self._requested
+    @property
+    def crawl_state(self) -> CrawlState:
+        """The state of earlier runs, through the :class:`CrawlState` extension (in memory
+        when the extension is not running, as under unit tests)."""
+        if self._crawl_state is None:
+            self._crawl_state = CrawlState.of(getattr(self, "crawler", None))
+        return self._crawl_state
+
+    @property
+    def incremental(self) -> IncrementalPolicy:
+        return self.crawl_state.policy
 
     def request_dropped(self, request: Request) -> None:
-        """The scheduler refused a request (a duplicate): say so, an article must not vanish."""
-        edition = str(request.meta.get("edition", "site"))
-        self._inc(edition, "requests_dropped")
+        """Scrapy's duplicate filter refused a request: an article already asked for in this
+        run (the feed's cursor is inclusive, and translations link back)."""
         if request.callback == self.parse_article:
-            self.logger.warning(
-                "%s: article request %s dropped as a duplicate", edition, request.url
-            )
-
-    def open_state(self, path: str | None, settings: BaseSettings) -> None:
-        """Take the state lock and open the state of earlier runs (in memory when no path)."""
-        if path:
-            self._lock = StateLock(Path(path))
-            try:
-                self._lock.acquire()
-            except StateLockedError as exc:
-                self._lock, self._lock_error = None, str(exc)
-                return
-            self.history = StateStore(path)
-            recover_unfinished_run(self.history)
-            mark_run_open(
-                self.history, self.run_id, settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
-            )
-        recheck = timedelta(hours=self.recheck_hours) if self.recheck_hours > 0 else None
-        overlap = timedelta(minutes=settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30))
-        self.incremental = IncrementalPolicy(
-            self.history, site=self.site.base_url, overlap=overlap, recheck=recheck
-        )
-
-    def closed(self, reason: str) -> None:
-        if self.history.closed:
-            return
-        if self.history.persistent:
-            if reason == "finished" and self.mode == "latest":
-                for language, newest in self._feed_top.items():
-                    # an edition that lost pages to passing faults is walked again next time
-                    troubled = self._stat(language, "errors/transient") + self._stat(
-                        language, "errors/feed"
-                    )
-                    if language not in self.stopped_editions and not troubled:
-                        self.incremental.remember_walk(language, newest)
-            mark_run_finished(self.history)
-        self.history.close()
-        if self._lock is not None:
-            self._lock.release()
+            self._inc(str(request.meta.get("edition", "site")), "cards/repeated")
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         output_dir = settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
-        settings.set("FEEDS", output_feeds(output_dir), priority="spider")
+        settings.set("FEEDS", exports_setting(output_dir), priority="spider")
 
     # -- helpers --------------------------------------------------------------------------
     def _inc(self, edition: str, key: str, count: int = 1) -> None:
@@ -235,9 +167,9 @@ class ReportSpider(scrapy.Spider):
 
     # -- start ----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
-        if self._lock_error is not None:
-            self.logger.error(self._lock_error)
-            self.exit_code = EXIT_STATE_LOCKED
+        locked = self.crawl_state.locked_error
+        if locked is not None:
+            self.logger.error(locked)
             raise CloseSpider("state_locked")
         for request in self._start_requests():
             yield request
@@ -371,8 +303,8 @@ class ReportSpider(scrapy.Spider):
             self.logger.info("%s: feed ends at page %d (%s)", edition, page, response.url)
             return
         times = [card.published_at for card in feed.cards if card.published_at is not None]
-        if times and (edition not in self._feed_top or max(times) > self._feed_top[edition]):
-            self._feed_top[edition] = max(times)
+        if times:
+            self.crawl_state.note_walk_top(edition, max(times))
         reached_since = False
         for card in feed.cards:
             for warning in card.warnings:
@@ -450,7 +382,9 @@ class ReportSpider(scrapy.Spider):
     ) -> Request | None:
         """The request for an article linked from ``page_url`` in ``edition``'s feed.
 
-        None when the link is off-site, not an article, or already requested in this run.
+        None when the link is off-site, not an article, or known from earlier runs with an
+        unchanged card. A second request for the same article in one run is dropped by
+        Scrapy's duplicate filter (kept with the job under JOBDIR).
         """
         absolute = self._join(link, page_url)
         if not self.site.is_on_site(absolute):
@@ -462,13 +396,12 @@ class ReportSpider(scrapy.Spider):
             self.logger.info("%s: %s is not an article URL; skipped", edition, absolute[:200])
             self._inc(edition, "cards/not_article")
             return None
-        if not self._requested_articles().add(article.url):
-            self._inc(edition, "cards/repeated")
-            return None
         language = article.edition.code
-        self._inc(language, "found")
         if self.incremental.skip_reason(article.url, card) is not None:
-            self._inc(language, "known_skipped")
+            if article.url not in self._known_skipped:
+                self._known_skipped.add(article.url)
+                self._inc(language, "found")
+                self._inc(language, "known_skipped")
             return None
         return Request(
             article.url,
@@ -477,7 +410,6 @@ class ReportSpider(scrapy.Spider):
             cb_kwargs={"language": language, "card": card},
             meta={"edition": language},
             priority=ARTICLE_PRIORITY,
-            dont_filter=True,
         )
 
     def parse_article(
@@ -492,17 +424,25 @@ class ReportSpider(scrapy.Spider):
         @scrapes url language title body published_at category tags translations
         """
         if not response.body.strip() and response.request is not None:
-            tries = int(response.meta.get("empty_retries", 0))
-            if tries < EMPTY_PAGE_RETRIES:  # an empty 200 is often a passing CDN hiccup
+            # an empty 200 is often a passing CDN hiccup: ask again, a few times
+            retry = get_retry_request(
+                response.request,
+                spider=self,
+                reason="empty_page",
+                max_retry_times=EMPTY_PAGE_RETRIES,
+                give_up_log_level="WARNING",
+            )
+            if retry is not None:
                 self._inc(language, "empty_page_retries")
-                retry = response.request.replace(dont_filter=True)
-                retry.meta["empty_retries"] = tries + 1
                 yield retry
                 return
+            tries = int(response.meta.get("retry_times", 0)) + 1
+            self._inc(language, "found")
             yield self._reject(
-                "empty_page", response.url, language, f"empty body {tries + 1} times", "extract"
+                "empty_page", response.url, language, f"empty body {tries} times", "extract"
             )
             return
+        self._inc(language, "found")
         html = response_text(response)
         if html is None:
             yield self._reject(
@@ -567,6 +507,7 @@ class ReportSpider(scrapy.Spider):
         if url != request.url:
             detail = f"{detail} (last hop {request.url})"
         self.logger.warning("%s: article %s failed: %s", language, url, detail)
+        self._inc(language, "found")
         self._inc(language, "errors/article")
         if is_transient(reason):
             self._inc(language, "errors/transient")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from newscrawl.lock import StateLock
+from newscrawl.state.lock import StateLock
 from tests.crawl import CrawlResult, run_crawl
 from tests.site.harness import ReplicaServer
 
@@ -51,7 +51,7 @@ def test_incremental_run_stays_within_the_request_budget(tmp_path: Path, k: int)
         new = _advance_until(replica, before, k) if k else set()
         result = run_crawl(replica.base_url, output, state=state, arguments={"max_pages": "100"})
     assert result.returncode == 0, result.log[-3000:]
-    duplicates = {r["url"] for r in result.rejects if r["reason"].startswith("duplicate_of:")}
+    duplicates = {r["url"] for r in result.rejects if r["reason"] == "duplicate_of"}
     found = {a["url"] for a in result.all_articles()} | duplicates
     assert new <= found, f"new articles missed: {sorted(new - found)[:5]}"
     assert len(new) >= k

@@ -10,25 +10,41 @@ import pytest
 from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 
-from newscrawl.items import Article
+from newscrawl.extensions.state import CrawlState
+from newscrawl.items import Article, Reject
+from newscrawl.pipelines import Rejected
 from newscrawl.spiders.report import ReportSpider
 
 
 @pytest.fixture
 def make_crawler(tmp_path: Path) -> Iterator[Callable[..., Crawler]]:
-    """Crawlers whose spider holds the state (and its lock) in ``tmp_path``; closed after."""
-    opened: list[ReportSpider] = []
+    """Crawlers with the project's settings, the state in ``tmp_path``, and a spider."""
 
     def make(**settings: Any) -> Crawler:
         values = {"NEWSCRAWL_STATE": str(tmp_path / "state.sqlite"), **settings}
         crawler = get_crawler(ReportSpider, values)
         crawler.spider = ReportSpider.from_crawler(crawler)
-        opened.append(crawler.spider)
         return crawler
 
     yield make
-    for spider in opened:
-        spider.closed("finished")
+
+
+@pytest.fixture
+def open_state(make_crawler: Callable[..., Crawler]) -> Iterator[Callable[..., CrawlState]]:
+    """The state extension of one run, opened (lock taken) as at spider_opened; every one
+    still open is closed after the test."""
+    opened: list[CrawlState] = []
+
+    def make(**settings: Any) -> CrawlState:
+        crawler = make_crawler(**settings)
+        state = CrawlState(crawler, crawler.settings.get("NEWSCRAWL_STATE") or None)
+        state.open(run_id="2025-10-23T16-00-00", site="https://report.az")
+        opened.append(state)
+        return state
+
+    yield make
+    for state in opened:
+        state.close()
 
 
 def make_article(**fields: Any) -> Article:
@@ -52,3 +68,10 @@ def make_article(**fields: Any) -> Article:
     }
     values.update(fields)
     return Article(**values)
+
+
+def reject_of(pipeline: Any, item: Any) -> Reject:
+    """The reject record of an item ``pipeline`` drops as :class:`Rejected` (fails otherwise)."""
+    with pytest.raises(Rejected) as dropped:
+        pipeline.process_item(item)
+    return dropped.value.reject

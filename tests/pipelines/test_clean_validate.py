@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 from scrapy.crawler import Crawler
 
-from newscrawl.items import Article, Reject
+from newscrawl.items import Article
 from newscrawl.pipelines.clean import CleanPipeline
 from newscrawl.pipelines.validate import ValidatePipeline
-from tests.pipelines.conftest import make_article
+from tests.pipelines.conftest import make_article, reject_of
 
 AZ_BODY = (
     "Prezident İlham Əliyev Bakıda beynəlxalq forumun iştirakçılarını qəbul edib, “Report” xəbər verir."
@@ -62,8 +62,7 @@ def test_unrepairable_cyrillic_is_rejected_not_exported(
     # Read as cp1252, "с" (D1 81) loses its second byte to U+FFFD: no fixer can restore it.
     broken = RU_BODY.encode("utf-8").decode("cp1252", errors="replace")
     assert "\ufffd" in broken
-    result = CleanPipeline(make_crawler()).process_item(make_article(language="ru", body=broken))
-    assert isinstance(result, Reject)
+    result = reject_of(CleanPipeline(make_crawler()), make_article(language="ru", body=broken))
     assert result.reason == "mojibake:body"
     assert result.stage == "clean"
 
@@ -107,8 +106,7 @@ def test_invalid_article_is_rejected_with_every_reason(
         body="Too short.",
         url="https://elsewhere.example/en/a/b",
     )
-    result = ValidatePipeline(crawler).process_item(article)
-    assert isinstance(result, Reject)
+    result = reject_of(ValidatePipeline(crawler), article)
     assert set(result.reasons) == {
         "missing:title",
         "bad_language",
@@ -123,7 +121,7 @@ def test_invalid_article_is_rejected_with_every_reason(
 
 
 def test_date_without_offset_is_invalid(make_crawler: Callable[..., Crawler]) -> None:
-    result = ValidatePipeline(make_crawler()).process_item(
-        make_article(published_at="2025-10-23T20:02:00")
+    result = reject_of(
+        ValidatePipeline(make_crawler()), make_article(published_at="2025-10-23T20:02:00")
     )
-    assert isinstance(result, Reject) and "no_offset:published_at" in result.reasons
+    assert "no_offset:published_at" in result.reasons

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawl.items import Article, Reject
+from newscrawl.extensions.state import CrawlState
+from newscrawl.items import Article
 from newscrawl.pipelines.fingerprint import content_hash
 from newscrawl.pipelines.state import StatePipeline
 from newscrawl.state import StateStore
-from tests.pipelines.conftest import make_article
+from tests.pipelines.conftest import make_article, reject_of
 
 
 def _hashed(**fields: object) -> Article:
@@ -22,83 +22,90 @@ def _hashed(**fields: object) -> Article:
     return article
 
 
-def _export(pipeline: StatePipeline, article: Article) -> Article | Reject:
+def _export(pipeline: StatePipeline, article: Article) -> Article:
     """Pass an article through the pipeline and, like the feed exporter, report it scraped."""
     result = pipeline.process_item(article)
     pipeline.item_scraped(result)
     return result
 
 
-def test_first_run_new_second_run_unchanged(make_crawler: Callable[..., Crawler]) -> None:
-    first = StatePipeline(make_crawler())
+def _pipeline(open_state: Callable[..., CrawlState], **settings: object) -> StatePipeline:
+    state = open_state(**settings)
+    assert state.crawler is not None
+    return StatePipeline(state.crawler, state)
+
+
+def test_first_run_new_second_run_unchanged(open_state: Callable[..., CrawlState]) -> None:
+    first = _pipeline(open_state)
     result = _export(first, _hashed())
     assert isinstance(result, Article) and result.revision == 1
-    first.crawler.spider.closed("finished")
+    first.state.close()
 
-    second = StatePipeline(make_crawler())
+    second = _pipeline(open_state)
     with pytest.raises(DropItem, match="unchanged"):
         second.process_item(_hashed())
-    second.crawler.spider.closed("finished")
+    second.state.close()
 
 
-def test_edited_article_gets_next_revision(make_crawler: Callable[..., Crawler]) -> None:
-    first = StatePipeline(make_crawler())
+def test_edited_article_gets_next_revision(open_state: Callable[..., CrawlState]) -> None:
+    first = _pipeline(open_state)
     _export(first, _hashed())
-    first.crawler.spider.closed("finished")
+    first.state.close()
 
-    second = StatePipeline(make_crawler())
+    second = _pipeline(open_state)
     edited = _export(second, _hashed(title="Zelenskyy and Macron agree on air defense support"))
     assert isinstance(edited, Article) and edited.revision == 2
-    second.crawler.spider.closed("finished")
+    second.state.close()
 
-    third = StatePipeline(make_crawler())
+    third = _pipeline(open_state)
     again = _export(third, _hashed(title="Zelenskyy and Macron: a third headline"))
     assert isinstance(again, Article) and again.revision == 3
-    third.crawler.spider.closed("finished")
+    third.state.close()
 
 
-def test_whitespace_only_change_is_not_a_revision(make_crawler: Callable[..., Crawler]) -> None:
-    first = StatePipeline(make_crawler())
+def test_whitespace_only_change_is_not_a_revision(open_state: Callable[..., CrawlState]) -> None:
+    first = _pipeline(open_state)
     original = _hashed()
     _export(first, original)
-    first.crawler.spider.closed("finished")
-    second = StatePipeline(make_crawler())
+    first.state.close()
+    second = _pipeline(open_state)
     with pytest.raises(DropItem):
         second.process_item(_hashed(body=original.body.replace(" ", "  ")))
 
 
-def test_republished_under_new_slug_is_a_duplicate(make_crawler: Callable[..., Crawler]) -> None:
-    pipeline = StatePipeline(make_crawler())
+def test_republished_under_new_slug_is_a_duplicate(open_state: Callable[..., CrawlState]) -> None:
+    pipeline = _pipeline(open_state)
     original = _export(pipeline, _hashed())
-    copy = pipeline.process_item(
-        _hashed(url="https://report.az/en/other-countries/zelenskyy-and-macron2", slug="x")
+    copy = reject_of(
+        pipeline,
+        _hashed(url="https://report.az/en/other-countries/zelenskyy-and-macron2", slug="x"),
     )
-    assert isinstance(copy, Reject)
-    assert copy.reason == f"duplicate_of:{original.url}"
+    assert copy.reason == "duplicate_of" and copy.reasons == ["duplicate_of"]
+    assert original.url in copy.detail
 
 
 def test_in_run_duplicate_before_first_copy_is_written(
-    make_crawler: Callable[..., Crawler],
+    open_state: Callable[..., CrawlState],
 ) -> None:
-    pipeline = StatePipeline(make_crawler())
+    pipeline = _pipeline(open_state)
     pipeline.process_item(_hashed())  # not yet exported
-    copy = pipeline.process_item(_hashed(url="https://report.az/en/other-countries/other-slug"))
-    assert isinstance(copy, Reject) and copy.reason.startswith("duplicate_of:")
+    copy = reject_of(pipeline, _hashed(url="https://report.az/en/other-countries/other-slug"))
+    assert copy.reason == "duplicate_of"
 
 
 def test_same_content_in_another_edition_is_not_a_duplicate(
-    make_crawler: Callable[..., Crawler],
+    open_state: Callable[..., CrawlState],
 ) -> None:
-    pipeline = StatePipeline(make_crawler())
+    pipeline = _pipeline(open_state)
     _export(pipeline, _hashed())
     other = _export(pipeline, _hashed(url="https://report.az/ru/drugie-strany/x", language="ru"))
     assert isinstance(other, Article) and other.revision == 1
 
 
 def test_state_is_written_only_when_the_item_reached_its_feed(
-    make_crawler: Callable[..., Crawler], tmp_path: Path
+    open_state: Callable[..., CrawlState], tmp_path: Path
 ) -> None:
-    pipeline = StatePipeline(make_crawler())
+    pipeline = _pipeline(open_state)
     article = pipeline.process_item(_hashed())
     assert StateStore(tmp_path / "state.sqlite").get(article.url) is None
     pipeline.item_scraped(article)
@@ -107,8 +114,8 @@ def test_state_is_written_only_when_the_item_reached_its_feed(
     assert stored.content_hash == article.content_hash
 
 
-def test_empty_state_path_keeps_state_in_memory(make_crawler: Callable[..., Crawler]) -> None:
-    pipeline = StatePipeline(make_crawler(NEWSCRAWL_STATE=""))
+def test_empty_state_path_keeps_state_in_memory(open_state: Callable[..., CrawlState]) -> None:
+    pipeline = _pipeline(open_state, NEWSCRAWL_STATE="")
     assert not pipeline.store.persistent
     assert isinstance(_export(pipeline, _hashed()), Article)
 

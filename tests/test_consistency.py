@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from newscrawl.checks import date_disagreements, language_mismatches, script_language
+from newscrawl.consistency import date_disagreements, language_mismatches, script_language
 from newscrawl.dates import BAKU, parse_iso
 
 AZ = "Prezident İlham Əliyev Bakıda keçirilən beynəlxalq forumun iştirakçılarını qəbul edib, “Report” xəbər verir."

@@ -1,10 +1,10 @@
 """Recovery after a crash: what a killed run wrote is folded into the state before the next run.
 
-Each exported line reaches its file before the state records it (see ``feeds.py``), so a run
-killed between the two leaves a few articles written but not recorded. The state notes the run
-in progress (``open_run``); the next run reads that run's files, records every complete line
-the state lacks, and cuts off a last line that was cut short. Without this, the rerun would
-write those articles a second time.
+Each exported line reaches its file before the state records it (``newscrawl/exports.py``), so
+a run killed between the two leaves a few articles written but not recorded. The state notes
+the run in progress (``open_run``); the next run reads that run's files, records every complete
+line the state lacks, and cuts off a last line that was cut short. Without this, the rerun
+would write those articles a second time.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import logging
 from pathlib import Path
 
 from newscrawl.editions import LANGUAGES
-from newscrawl.feeds import feed_path
-from newscrawl.state import StateStore
+from newscrawl.exports import output_path
+from newscrawl.state.store import StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def recover_unfinished_run(store: StateStore) -> int:
     run_id, _, output_dir = marker.partition("|")
     recovered = 0
     for language in LANGUAGES:
-        path = feed_path(output_dir, language, run_id)
+        path = output_path(output_dir, language, run_id)
         if not path.exists():
             continue
         for item in _complete_lines(path):

@@ -1,8 +1,10 @@
-"""The feeds of a run: one JSON Lines file per language and one for rejects.
+"""The files a run writes through Scrapy's feed exports: one JSON Lines file per language.
 
-``output/<language>/report-<run_id>.jsonl`` and ``output/rejects/report-<run_id>.jsonl``;
-``run_id`` is the spider's start time. Nothing read from a page takes part in a path: the
-languages come from the editions table.
+``output/<language>/report-<run_id>.jsonl`` (``run_id`` is the spider's start time); the
+rejects of the run go to ``output/rejects/report-<run_id>.jsonl`` (see
+:mod:`newscrawl.extensions.rejects`). Nothing read from a page takes part in a path: the
+languages come from the editions table. ("Feed" in this project's own names means the site's
+latest-news feed; Scrapy's ``FEEDS`` setting keeps its name.)
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from scrapy import Spider
 from scrapy.extensions.feedexport import FileFeedStorage, ItemFilter
 
 from newscrawl.editions import LANGUAGES
-from newscrawl.items import ARTICLE_FIELDS, REJECT_FIELDS, Article, Reject
+from newscrawl.items import ARTICLE_FIELDS, Article
 
 
 class UnbufferedFileFeedStorage(FileFeedStorage):
@@ -42,20 +44,13 @@ class LanguageFilter(ItemFilter):
         return isinstance(item, Article) and item.language == self.language
 
 
-class RejectFilter(ItemFilter):
-    """Accepts the reject records."""
-
-    def accepts(self, item: Any) -> bool:
-        return isinstance(item, Reject)
-
-
-def feed_path(output_dir: str | Path, kind: str, run_id: str) -> Path:
+def output_path(output_dir: str | Path, kind: str, run_id: str) -> Path:
     """Where a run's file of one kind (a language or ``rejects``) lives."""
     return Path(output_dir) / kind / f"report-{run_id}.jsonl"
 
 
-def output_feeds(output_dir: str | Path) -> dict[str, dict[str, Any]]:
-    """The ``FEEDS`` setting for an output directory."""
+def exports_setting(output_dir: str | Path) -> dict[str, dict[str, Any]]:
+    """The ``FEEDS`` setting for an output directory: one feed export per language."""
     root = Path(output_dir).resolve()
     common = {"format": "jsonlines", "encoding": "utf-8", "store_empty": False, "overwrite": False}
     feeds: dict[str, dict[str, Any]] = {}
@@ -66,9 +61,4 @@ def output_feeds(output_dir: str | Path) -> dict[str, dict[str, Any]]:
             "item_filter": LanguageFilter,
             "language": language,
         }
-    feeds[str(root / "rejects" / "report-%(run_id)s.jsonl")] = {
-        **common,
-        "fields": list(REJECT_FIELDS),
-        "item_filter": RejectFilter,
-    }
     return feeds

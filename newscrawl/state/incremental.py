@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from newscrawl.dates import BAKU, DateError, parse_iso
 from newscrawl.extract.feed import FeedCard
-from newscrawl.state import StateStore, StoredArticle
+from newscrawl.state.store import StateStore, StoredArticle
 
 
 def _same_headline(card_title: str | None, stored_title: str | None) -> bool:
