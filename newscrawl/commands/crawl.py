@@ -1,8 +1,9 @@
 """``scrapy crawl`` that exits non-zero when the run went wrong, so cron and CI notice.
 
 Scrapy's own command exits 0 whenever the spider started. This one also exits with the
-spider's ``exit_code`` (set when the state is locked by another run, or when a health check
-failed), and 1 for any finish reason other than ``finished``.
+crawler stat ``newscrawl/exit_code``, else the spider's ``exit_code`` (set when the state is
+locked by another run, or when a health check failed), and 1 for any finish reason other
+than ``finished``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ class Command(ScrapyCrawlCommand):
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
             return
-        spider_code = getattr(crawler.spider, "exit_code", 0) if crawler.spider else 1
+        stat_code = crawler.stats.get_value("newscrawl/exit_code") if crawler.stats else None
+        if stat_code:
+            spider_code = stat_code
+        else:
+            spider_code = getattr(crawler.spider, "exit_code", 0) if crawler.spider else 1
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
         if spider_code:
             self.exitcode = int(spider_code)

@@ -1,6 +1,10 @@
 """The run summary: per edition found, new, updated, unchanged, dropped by reason, field
 coverage, requests, errors and duration; logged as a table and written to
 ``output/stats/report-<run_id>.json``.
+
+At ``spider_closed`` the figures are computed first, then the Spidermon health suite runs on
+them (``newscrawl/monitors/suites.py``: monitors, then alert actions), then the stats file is
+written with the suite's verdict under ``health``.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newscrawl.health import EXIT_HEALTH_FAILED, HealthThresholds, check_run
 from newscrawl.items import Article, Reject
+from newscrawl.monitors.suites import run_health
+from newscrawl.monitors.thresholds import EXIT_HEALTH_FAILED
+
+#: The crawler stat ``scrapy crawl`` takes its exit status from (see newscrawl/commands/crawl.py).
+EXIT_CODE_STAT = "newscrawl/exit_code"
 
 #: Fields whose coverage (share of exported articles with a non-empty value) is reported.
 COVERAGE_FIELDS = (
@@ -71,7 +79,8 @@ class EditionTally:
 
 
 def reason_kind(reason: str) -> str:
-    """A reject reason without its per-item part (``duplicate_of:<url>`` -> ``duplicate_of``)."""
+    """A reject reason as a stable code: ``duplicate_of:<url>`` (the old form) and
+    ``duplicate_of`` (the URL in ``detail``) are both ``duplicate_of``."""
     return "duplicate_of" if reason.startswith("duplicate_of:") else reason
 
 
@@ -88,6 +97,7 @@ class RunSummary:
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
@@ -95,7 +105,16 @@ class RunSummary:
         if isinstance(item, Article):
             self.tallies[item.language].add_article(item)
         elif isinstance(item, Reject):
-            self.tallies[item.language or "unknown"].dropped[reason_kind(item.reason)] += 1
+            self.add_reject(item)
+
+    def item_dropped(self, item: Any) -> None:
+        """A Reject dropped through Scrapy's DropItem counts; a dropped Article (unchanged)
+        does not (it is counted by the pipeline as ``unchanged``)."""
+        if isinstance(item, Reject):
+            self.add_reject(item)
+
+    def add_reject(self, reject: Reject) -> None:
+        self.tallies[reject.language or "unknown"].dropped[reason_kind(reject.reason)] += 1
 
     def editions_summary(self, spider: Spider) -> dict[str, dict[str, Any]]:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
@@ -162,11 +181,10 @@ class RunSummary:
         spider.logger.info("Run summary (%s):\n%s", path, format_summary(summary))
 
     def add_health(self, summary: dict[str, Any], spider: Spider) -> None:
-        """Run the health checks, log each failure as an ERROR, and set the exit status."""
+        """Run the Spidermon health suite, log each failure as an ERROR, set the exit status."""
         if not self.crawler.settings.getbool("NEWSCRAWL_HEALTH_ENABLED", True):
             return
-        limits = HealthThresholds.from_settings(self.crawler.settings)
-        failures = check_run(summary, limits, set(getattr(spider, "stopped_editions", set())))
+        failures = run_health(self.crawler, spider, summary)
         summary["health"] = {
             "ok": not failures,
             "failures": [failure.as_dict() for failure in failures],
@@ -179,7 +197,12 @@ class RunSummary:
                 failure.message,
                 failure.figures,
             )
-        if failures and not getattr(spider, "exit_code", 0):
+        if not failures:
+            return
+        stats = self.crawler.stats
+        if stats is not None and not stats.get_value(EXIT_CODE_STAT):
+            stats.set_value(EXIT_CODE_STAT, EXIT_HEALTH_FAILED)
+        if not getattr(spider, "exit_code", 0):
             spider.exit_code = EXIT_HEALTH_FAILED  # type: ignore[attr-defined]
 
 
