@@ -47,9 +47,7 @@ class _Handler:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         with self.sink.lock:
-            self.sink.messages.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), parsed)
-            )
+            self.sink.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 Message accepted for delivery"
 
 

@@ -11,6 +11,7 @@ summary, which writes it into the stats file. Spidermon's own extension is not n
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
 from scrapy import Spider
@@ -24,7 +25,7 @@ from spidermon.contrib.scrapy.monitors import (
     RetryCountMonitor,
     UnwantedHTTPCodesMonitor,
 )
-from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
+from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorRunner
 
 from newscrawl.monitors.actions import configured_actions
 from newscrawl.monitors.edition import EDITION_MONITORS
@@ -49,6 +50,20 @@ class HealthSuite(MonitorSuite):
     monitors: ClassVar[list[type[Any]]] = [FinishReasonMonitor, *EDITION_MONITORS]
 
 
+class HealthResult(SpiderMonitorResult):
+    """Spidermon's result log, through ``spider.logger`` (``Spider.log`` is deprecated)."""
+
+    def log(self, msg: str, level: int = logging.DEBUG) -> None:
+        self.spider.logger.log(level, "[Spidermon] %s", msg)
+
+
+class HealthRunner(SpiderMonitorRunner):
+    """Spidermon's spider runner with :class:`HealthResult`."""
+
+    def create_result(self) -> HealthResult:
+        return HealthResult(self.spider)
+
+
 def optional_monitors(settings: BaseSettings) -> list[type[Any]]:
     chosen: list[type[Any]] = []
     for name, monitor in OPTIONAL_BUILTINS:
@@ -71,7 +86,7 @@ def build_suite(crawler: Crawler) -> HealthSuite:
 
 def run_health(crawler: Crawler, spider: Spider, summary: dict[str, Any]) -> list[HealthFailure]:
     """Run the health suite on the run's stats and summary; the failed checks, in order."""
-    runner = SpiderMonitorRunner(spider=spider)
+    runner = HealthRunner(spider=spider)
     recorded: list[HealthFailure] = []
     result = runner.run(
         build_suite(crawler),
