@@ -56,8 +56,10 @@ NEWSCRAWL_HEALTH_MAX_REJECT_RATE = 0.05  # rejected (not duplicates) / handled, 
 # (SPIDERMON_SMTP_PORT/_USER/_PASSWORD/_ENFORCE_TLS/_ENFORCE_SSL, SPIDERMON_EMAIL_SENDER), Slack
 # SPIDERMON_SLACK_SENDER_TOKEN + SPIDERMON_SLACK_SENDER_NAME + SPIDERMON_SLACK_RECIPIENTS,
 # Telegram SPIDERMON_TELEGRAM_SENDER_TOKEN + SPIDERMON_TELEGRAM_RECIPIENTS, report file
-# NEWSCRAWL_ALERT_REPORT_FILE. Any of them may also come from the environment (secrets stay out
-# of crontabs, unit files and schedule.json).
+# NEWSCRAWL_ALERT_REPORT_FILE. The ones below may also come from the environment; the secrets
+# SPIDERMON_SMTP_PASSWORD, SPIDERMON_SLACK_SENDER_TOKEN and SPIDERMON_TELEGRAM_SENDER_TOKEN are
+# read from the environment by the actions themselves, so that they never become settings that
+# Scrapy prints in its "Overridden settings" log line.
 NEWSCRAWL_ALERT_WHEN = "failure"  # or "always": also report a healthy run
 NEWSCRAWL_ALERT_SMTP_TIMEOUT = 30.0  # seconds for the whole SMTP conversation
 ALERT_ENV_SETTINGS = (
@@ -69,13 +71,10 @@ ALERT_ENV_SETTINGS = (
     "SPIDERMON_SMTP_HOST",
     "SPIDERMON_SMTP_PORT",
     "SPIDERMON_SMTP_USER",
-    "SPIDERMON_SMTP_PASSWORD",
     "SPIDERMON_SMTP_ENFORCE_TLS",
     "SPIDERMON_SMTP_ENFORCE_SSL",
-    "SPIDERMON_SLACK_SENDER_TOKEN",
     "SPIDERMON_SLACK_SENDER_NAME",
     "SPIDERMON_SLACK_RECIPIENTS",
-    "SPIDERMON_TELEGRAM_SENDER_TOKEN",
     "SPIDERMON_TELEGRAM_RECIPIENTS",
 )
 globals().update({name: os.environ[name] for name in ALERT_ENV_SETTINGS if name in os.environ})

@@ -227,3 +227,17 @@ def test_reason_kind_reads_old_and_new_reasons() -> None:
     assert reason_kind("duplicate_of:https://report.az/en/a/b") == "duplicate_of"
     assert reason_kind("duplicate_of") == "duplicate_of"
     assert reason_kind("http_404") == "http_404"
+
+
+def test_secrets_come_from_the_environment_not_the_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newscrawl.monitors.actions import SmtpEmailAlert, secret
+
+    monkeypatch.setenv("SPIDERMON_SMTP_PASSWORD", "from-env")
+    monkeypatch.setenv("SPIDERMON_SLACK_SENDER_TOKEN", "xoxb-env")
+    settings = Settings({"SPIDERMON_SLACK_RECIPIENTS": "#crawls"})
+    assert secret(settings, "SPIDERMON_SMTP_PASSWORD") == "from-env"
+    assert [a.__name__ for a in configured_actions(settings)] == ["SlackAlert"]
+    crawler = crawler_with({"SPIDERMON_EMAIL_TO": "a@example.org", "SPIDERMON_SMTP_HOST": "h"})
+    assert SmtpEmailAlert.from_crawler_kwargs(crawler)["password"] == "from-env"

@@ -14,6 +14,7 @@ the message replaced by the health verdict.
 from __future__ import annotations
 
 import json
+import os
 import smtplib
 import ssl
 import urllib.parse
@@ -29,6 +30,19 @@ from spidermon.core.actions import Action
 
 from newscrawl.monitors.message import Alert, compose
 from newscrawl.monitors.verdict import failures_of
+
+#: Secrets read from the environment when not given as settings (a setting would be printed in
+#: Scrapy's "Overridden settings" log line).
+SECRETS = (
+    "SPIDERMON_SMTP_PASSWORD",
+    "SPIDERMON_SLACK_SENDER_TOKEN",
+    "SPIDERMON_TELEGRAM_SENDER_TOKEN",
+)
+
+
+def secret(settings: BaseSettings, name: str) -> str | None:
+    """A secret setting, else the environment variable of the same name."""
+    return settings.get(name) or os.environ.get(name) or None
 
 
 class HealthAlertMixin:
@@ -75,7 +89,7 @@ class SmtpEmailAlert(HealthAlertMixin, Action):
             "sender": settings.get("SPIDERMON_EMAIL_SENDER") or "newscrawl@localhost",
             "subject": settings.get("SPIDERMON_EMAIL_SUBJECT") or None,
             "user": settings.get("SPIDERMON_SMTP_USER") or None,
-            "password": settings.get("SPIDERMON_SMTP_PASSWORD") or None,
+            "password": secret(settings, "SPIDERMON_SMTP_PASSWORD"),
             "starttls": settings.getbool("SPIDERMON_SMTP_ENFORCE_TLS"),
             "use_ssl": use_ssl,
             "timeout": settings.getfloat("NEWSCRAWL_ALERT_SMTP_TIMEOUT", 30.0),
@@ -111,6 +125,12 @@ class SlackAlert(HealthAlertMixin, SendSlackMessage):
 
     include_attachments = False
 
+    @classmethod
+    def from_crawler_kwargs(cls, crawler: Crawler) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().from_crawler_kwargs(crawler)
+        kwargs["sender_token"] = secret(crawler.settings, "SPIDERMON_SLACK_SENDER_TOKEN")
+        return kwargs
+
     def get_message(self) -> str:
         return self.alert().text
 
@@ -124,6 +144,12 @@ class TelegramAlert(HealthAlertMixin, SendTelegramMessage):
     Spidermon puts the text into the request URL as it is and asks for Markdown: the text is
     sent as a preformatted block (check names have underscores) and percent-encoded here.
     """
+
+    @classmethod
+    def from_crawler_kwargs(cls, crawler: Crawler) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().from_crawler_kwargs(crawler)
+        kwargs["sender_token"] = secret(crawler.settings, "SPIDERMON_TELEGRAM_SENDER_TOKEN")
+        return kwargs
 
     def get_message(self) -> str:
         return urllib.parse.quote(f"```\n{self.alert().text}```", safe="")
@@ -173,12 +199,12 @@ def configured_actions(settings: BaseSettings) -> list[type[Action]]:
         actions.append(SmtpEmailAlert)
     fake_slack = settings.getbool("SPIDERMON_SLACK_FAKE")
     if _given(settings, "SPIDERMON_SLACK_RECIPIENTS") and (
-        fake_slack or _given(settings, "SPIDERMON_SLACK_SENDER_TOKEN")
+        fake_slack or secret(settings, "SPIDERMON_SLACK_SENDER_TOKEN")
     ):
         actions.append(SlackAlert)
     fake_telegram = settings.getbool("SPIDERMON_TELEGRAM_FAKE")
     if _given(settings, "SPIDERMON_TELEGRAM_RECIPIENTS") and (
-        fake_telegram or _given(settings, "SPIDERMON_TELEGRAM_SENDER_TOKEN")
+        fake_telegram or secret(settings, "SPIDERMON_TELEGRAM_SENDER_TOKEN")
     ):
         actions.append(TelegramAlert)
     if _given(settings, "NEWSCRAWL_ALERT_REPORT_FILE"):
