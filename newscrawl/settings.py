@@ -46,12 +46,41 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 NEWSCRAWL_RETRY_BASE_DELAY = 2.0  # seconds; doubled on each retry of the same request
 NEWSCRAWL_RETRY_MAX_DELAY = 120.0  # a longer Retry-After is capped to this
 
-# --- Health checks at the end of a run (newscrawl/health.py); a failure exits with status 3 --
+# --- Health checks at the end of a run: Spidermon monitors (newscrawl/monitors/); a failure ---
+# --- exits with status 3 and runs the alert actions that are configured below              ---
 NEWSCRAWL_HEALTH_ENABLED = True
 NEWSCRAWL_HEALTH_MIN_FOUND = 1  # article cards found per crawled edition
 NEWSCRAWL_HEALTH_COVERAGE: dict[str, float] = {}  # e.g. {"tags": 0.8}; merged over the defaults
 NEWSCRAWL_HEALTH_MAX_ERROR_RATE = 0.05  # failed requests / requests, per edition
 NEWSCRAWL_HEALTH_MAX_REJECT_RATE = 0.05  # rejected (not duplicates) / handled, per edition
+
+# --- Alerts (newscrawl/monitors/actions.py; docs/operations.md "Alerts") ---------------------
+# Each action is off until its settings are given: e-mail SPIDERMON_EMAIL_TO + SPIDERMON_SMTP_HOST
+# (SPIDERMON_SMTP_PORT/_USER/_PASSWORD/_ENFORCE_TLS/_ENFORCE_SSL, SPIDERMON_EMAIL_SENDER), Slack
+# SPIDERMON_SLACK_SENDER_TOKEN + SPIDERMON_SLACK_SENDER_NAME + SPIDERMON_SLACK_RECIPIENTS,
+# Telegram SPIDERMON_TELEGRAM_SENDER_TOKEN + SPIDERMON_TELEGRAM_RECIPIENTS, report file
+# NEWSCRAWL_ALERT_REPORT_FILE. The ones below may also come from the environment; the secrets
+# SPIDERMON_SMTP_PASSWORD, SPIDERMON_SLACK_SENDER_TOKEN and SPIDERMON_TELEGRAM_SENDER_TOKEN are
+# read from the environment by the actions themselves, so that they never become settings that
+# Scrapy prints in its "Overridden settings" log line.
+NEWSCRAWL_ALERT_WHEN = "failure"  # or "always": also report a healthy run
+NEWSCRAWL_ALERT_SMTP_TIMEOUT = 30.0  # seconds for the whole SMTP conversation
+ALERT_ENV_SETTINGS = (
+    "NEWSCRAWL_ALERT_WHEN",
+    "NEWSCRAWL_ALERT_REPORT_FILE",
+    "SPIDERMON_EMAIL_TO",
+    "SPIDERMON_EMAIL_SENDER",
+    "SPIDERMON_EMAIL_SUBJECT",
+    "SPIDERMON_SMTP_HOST",
+    "SPIDERMON_SMTP_PORT",
+    "SPIDERMON_SMTP_USER",
+    "SPIDERMON_SMTP_ENFORCE_TLS",
+    "SPIDERMON_SMTP_ENFORCE_SSL",
+    "SPIDERMON_SLACK_SENDER_NAME",
+    "SPIDERMON_SLACK_RECIPIENTS",
+    "SPIDERMON_TELEGRAM_RECIPIENTS",
+)
+globals().update({name: os.environ[name] for name in ALERT_ENV_SETTINGS if name in os.environ})
 
 # --- Firewall challenge pages (see newscrawl/middlewares/firewall.py) -----------------------
 NEWSCRAWL_FIREWALL_RETRIES = 2  # retries of one challenged request, with backoff

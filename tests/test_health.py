@@ -1,11 +1,21 @@
-"""Health checks: each check fires on its own figures and names the edition and the numbers."""
+"""Health checks, pure threshold logic: each check fires on its own figures, names the edition
+and the numbers, and passes when the figures are within the limits. (The same checks run as
+Spidermon monitors: tests/test_monitors.py.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from newscrawl.extract.challenge import challenge_marker
-from newscrawl.health import HealthThresholds, check_edition, check_run
+from newscrawl.monitors.thresholds import (
+    HealthThresholds,
+    check_coverage,
+    check_edition,
+    check_error_rate,
+    check_firewall,
+    check_items,
+    check_reject_rate,
+)
 
 LIMITS = HealthThresholds()
 
@@ -76,13 +86,33 @@ def test_thresholds_are_settings() -> None:
     assert limits.max_error_rate == 0.5
 
 
-def test_run_level_checks() -> None:
-    summary = {"finish_reason": "shutdown", "editions": {"az": figures(), "en": figures()}}
-    failures = check_run(summary, LIMITS, stopped_editions={"en"})
-    assert [(f.edition, f.check) for f in failures] == [
-        ("all", "finish_reason"),
-        ("en", "firewall"),
-    ]
+def test_firewall_stop_fails_only_when_stopped() -> None:
+    (failure,) = check_edition("en", figures(), LIMITS, stopped=True)
+    assert (failure.edition, failure.check, failure.figures) == ("en", "firewall", {})
+    assert check_firewall("en", stopped=False) == []
+
+
+def test_each_check_passes_at_its_limit() -> None:
+    at_limits = figures(errors=5, requests=100, exported=95, dropped={"no_body": 5}, found=1)
+    coverage = {**figures()["coverage"], "category": 0.9, "images": 0.5, "tags": 0.5}
+    at_limits["coverage"] = coverage
+    assert check_items("az", at_limits, LIMITS) == []
+    assert check_coverage("az", at_limits, LIMITS) == []
+    assert check_error_rate("az", at_limits, LIMITS) == []
+    assert check_reject_rate("az", at_limits, LIMITS) == []
+
+
+def test_each_failure_names_its_figures() -> None:
+    (items,) = check_items("ru", figures(found=0, feed_pages=2), LIMITS)
+    assert items.figures == {"found": 0, "feed_pages": 2}
+    assert "found 0 articles, expected at least 1" in items.describe()
+    (errors,) = check_error_rate("ru", figures(errors=6, requests=100), LIMITS)
+    assert errors.figures == {"errors": 6, "requests": 100}
+    (coverage,) = check_coverage(
+        "ru", figures(coverage={**figures()["coverage"], "tags": 0.25}), LIMITS
+    )
+    assert coverage.figures == {"coverage": 0.25, "minimum": 0.5, "exported": 100}
+    assert coverage.describe().startswith("edition ru, coverage:tags: tags filled in 25.0%")
 
 
 def test_challenge_pages_are_recognised() -> None:

@@ -30,7 +30,6 @@ class Command(ScrapyCrawlCommand):
             return
         stats = crawler.stats
         code = int(stats.get_value(EXIT_CODE_STAT, 0) or 0) if stats else 0
-        code = code or int(getattr(crawler.spider, "exit_code", 0) or 0)
         reason = stats.get_value("finish_reason") if stats else None
         if code:
             self.exitcode = code

@@ -1,6 +1,10 @@
 """The run summary: per edition found, new, updated, unchanged, dropped by reason, field
 coverage, requests, errors and duration; logged as a table and written to
 ``output/stats/report-<run_id>.json``.
+
+At ``spider_closed`` the figures are computed first, then the Spidermon health suite runs on
+them (``newscrawl/monitors/suites.py``: monitors, then alert actions), then the stats file is
+written with the suite's verdict under ``health``.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newscrawl.health import EXIT_HEALTH_FAILED, HealthThresholds, check_run
-from newscrawl.items import Article
+from newscrawl.extensions.state import set_exit_code
+from newscrawl.items import Article, Reject
+from newscrawl.monitors.suites import run_health
+from newscrawl.monitors.thresholds import EXIT_HEALTH_FAILED
 from newscrawl.pipelines import Rejected
 
 #: Fields whose coverage (share of exported articles with a non-empty value) is reported.
@@ -72,7 +78,8 @@ class EditionTally:
 
 
 def reason_kind(reason: str) -> str:
-    """A reject reason without its per-item part (``duplicate_of:<url>`` -> ``duplicate_of``)."""
+    """A reject reason as a stable code: ``duplicate_of:<url>`` (the old form) and
+    ``duplicate_of`` (the URL in ``detail``) are both ``duplicate_of``."""
     return "duplicate_of" if reason.startswith("duplicate_of:") else reason
 
 
@@ -98,9 +105,13 @@ class RunSummary:
             self.tallies[item.language].add_article(item)
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
+        """A :class:`Rejected` drop counts under its reason; a plain drop (an unchanged
+        article) does not (the pipeline counts it as ``unchanged``)."""
         if isinstance(exception, Rejected):
-            reject = exception.reject
-            self.tallies[reject.language or "unknown"].dropped[reason_kind(reject.reason)] += 1
+            self.add_reject(exception.reject)
+
+    def add_reject(self, reject: Reject) -> None:
+        self.tallies[reject.language or "unknown"].dropped[reason_kind(reject.reason)] += 1
 
     def editions_summary(self, spider: Spider) -> dict[str, dict[str, Any]]:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
@@ -167,11 +178,10 @@ class RunSummary:
         spider.logger.info("Run summary (%s):\n%s", path, format_summary(summary))
 
     def add_health(self, summary: dict[str, Any], spider: Spider) -> None:
-        """Run the health checks, log each failure as an ERROR, and set the exit status."""
+        """Run the Spidermon health suite, log each failure as an ERROR, set the exit status."""
         if not self.crawler.settings.getbool("NEWSCRAWL_HEALTH_ENABLED", True):
             return
-        limits = HealthThresholds.from_settings(self.crawler.settings)
-        failures = check_run(summary, limits, set(getattr(spider, "stopped_editions", set())))
+        failures = run_health(self.crawler, spider, summary)
         summary["health"] = {
             "ok": not failures,
             "failures": [failure.as_dict() for failure in failures],
@@ -184,8 +194,8 @@ class RunSummary:
                 failure.message,
                 failure.figures,
             )
-        if failures and not getattr(spider, "exit_code", 0):
-            spider.exit_code = EXIT_HEALTH_FAILED  # type: ignore[attr-defined]
+        if failures:
+            set_exit_code(self.crawler, EXIT_HEALTH_FAILED)
 
 
 def write_json_atomically(path: Path, data: Any) -> None:

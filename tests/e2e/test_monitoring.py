@@ -1,0 +1,122 @@
+"""Alerts end to end: a real ``scrapy crawl report`` of the replica, and a Scrapyd-run one,
+with a real SMTP server on loopback. One edition (ru) has a share of its article pages
+answering 404, so its reject and error rates fail their health checks while en stays healthy:
+exactly one e-mail arrives, naming the edition, the checks and the figures of the stats file,
+and the crawl exits 3. A healthy run (en alone, same replica) sends nothing and exits 0."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.crawl import FAST_SETTINGS, read_output, run_crawl
+from tests.scrapyd_server import ScrapydServer
+from tests.site.harness import ReplicaServer
+from tests.smtp_server import Received, SmtpSink
+
+#: Every Russian article page (canonical paths: /ru/<category>/<slug>, no query).
+RU_ARTICLES = r"^/ru/[a-z-]+/[^/?]+$"
+FAULT = f"404,path={RU_ARTICLES},rate=0.3"
+ARGUMENTS = {"max_pages": "100"}
+
+
+@pytest.fixture(scope="module")
+def faulty_replica() -> Iterator[ReplicaServer]:
+    with ReplicaServer(articles=25, seed=21, faults=[FAULT]) as replica:
+        yield replica
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    with SmtpSink() as server:
+        yield server
+
+
+def mail_settings(smtp: SmtpSink) -> dict[str, str]:
+    return {
+        "SPIDERMON_EMAIL_TO": "ops@example.org",
+        "SPIDERMON_EMAIL_SENDER": "newscrawl@example.org",
+        "SPIDERMON_SMTP_HOST": "127.0.0.1",
+        "SPIDERMON_SMTP_PORT": str(smtp.port),
+    }
+
+
+def assert_names_the_failures(mail: Received, health: dict[str, object]) -> None:
+    failures = health["failures"]
+    assert isinstance(failures, list) and failures
+    assert {f["edition"] for f in failures} == {"ru"}
+    assert "reject_rate" in {f["check"] for f in failures}
+    assert mail.rcpt_tos == ["ops@example.org"]
+    assert "health check failed" in mail.subject and "ru reject_rate" in mail.subject
+    for failure in failures:
+        assert f"edition ru, check {failure['check']}: {failure['message']}" in mail.text
+    rejects = next(f for f in failures if f["check"] == "reject_rate")
+    figures = rejects["figures"]
+    assert f'"rejected": {figures["rejected"]}' in mail.text
+    assert f'"exported": {figures["exported"]}' in mail.text
+
+
+def test_one_failing_edition_sends_one_mail_and_exits_3(
+    faulty_replica: ReplicaServer, smtp: SmtpSink, tmp_path: Path
+) -> None:
+    result = run_crawl(
+        faulty_replica.base_url,
+        tmp_path / "output",
+        arguments={**ARGUMENTS, "editions": "en,ru"},
+        settings=mail_settings(smtp),
+    )
+    assert result.returncode == 3, result.log[-3000:]
+    (mail,) = smtp.wait_for(1, timeout=5)
+    assert len(smtp.wait_for(2, timeout=1)) == 1  # exactly one
+    assert result.stats["health"]["ok"] is False
+    assert_names_the_failures(mail, result.stats["health"])
+    print(f"Subject: {mail.subject}\n\n{mail.text}")
+
+
+def test_a_healthy_run_sends_no_mail(
+    faulty_replica: ReplicaServer, smtp: SmtpSink, tmp_path: Path
+) -> None:
+    result = run_crawl(
+        faulty_replica.base_url,
+        tmp_path / "output",
+        arguments={**ARGUMENTS, "editions": "en"},
+        settings=mail_settings(smtp),
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats["health"] == {"ok": True, "failures": []}
+    assert smtp.wait_for(1, timeout=1) == []
+
+
+def test_a_scrapyd_job_with_a_failing_check_reaches_the_smtp_server(
+    faulty_replica: ReplicaServer, smtp: SmtpSink, tmp_path: Path
+) -> None:
+    """Scrapyd's listjobs.json shows no exit status; the failed check arrives as mail."""
+    output = tmp_path / "output"
+    with ScrapydServer(tmp_path / "scrapyd") as scrapyd:
+        deployed = scrapyd.deploy("monitoring-1")
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        job = scrapyd.schedule(
+            "newscrawl",
+            "report",
+            {"base_url": faulty_replica.base_url, "editions": "en,ru", **ARGUMENTS},
+            {
+                "NEWSCRAWL_OUTPUT_DIR": str(output),
+                "NEWSCRAWL_STATE": str(tmp_path / "state.sqlite"),
+                **FAST_SETTINGS,
+                **mail_settings(smtp),
+            },
+        )
+        scrapyd.wait_finished("newscrawl", {job}, timeout=180)
+        daemon = scrapyd.log_tail(chars=10**7)
+        log = scrapyd.job_log("newscrawl", "report", job)
+    assert f"Process died: exitstatus=3 project='newscrawl' spider='report' job='{job}'" in (
+        daemon
+    ), daemon[-3000:]
+    (mail,) = smtp.wait_for(1, timeout=5)
+    assert len(smtp.wait_for(2, timeout=1)) == 1
+    stats = read_output(output).stats
+    assert_names_the_failures(mail, stats["health"])
+    assert "SmtpEmailAlert... OK" in log
+    print(f"Subject: {mail.subject}\n\n{mail.text}")
