@@ -20,7 +20,7 @@ from newscrawl.dates import DateError, parse_iso, parse_site_date
 from newscrawl.extract.errors import ExtractionError
 from newscrawl.extract.jsonld import JsonLd, parse_jsonld
 from newscrawl.extract.layouts import LAYOUTS, Layout
-from newscrawl.extract.markup import links, meta_values, parse_html
+from newscrawl.extract.markup import links, meta_values, parse_html, script_texts
 from newscrawl.extract.text import INVISIBLE_TAGS, element_text, is_embed, raw_text
 from newscrawl.urls import SiteUrls, article_id_from_short_link
 
@@ -46,11 +46,6 @@ SITE_NAME_SUFFIX = re.compile(r"\s*[-|–—]\s*(report\.az|report news agency)\
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 #: The short link of an article (its numeric id), in every layout.
 SHORT_LINK = ".copy-url"
-#: The JSON-LD blocks of a page (the ``type`` compared trimmed and case-insensitively).
-JSONLD_SCRIPTS = (
-    "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
-    " 'abcdefghijklmnopqrstuvwxyz') = 'application/ld+json']"
-)
 
 
 @dataclass
@@ -320,9 +315,7 @@ def extract_article(html: str, url: str, site: SiteUrls) -> ExtractedArticle:
     if not page.selector.css("head, body"):
         raise ExtractionError("not_html", "no <head> or <body> in the response")
     warnings: list[str] = []
-    jsonld = parse_jsonld(
-        [script.xpath("text()").get("") for script in page.selector.xpath(JSONLD_SCRIPTS)]
-    )
+    jsonld = parse_jsonld(script_texts(page.selector, "application/ld+json"))
     warnings.extend(jsonld.errors)
     layout = detect_layout(page.selector)
 

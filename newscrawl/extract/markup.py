@@ -33,6 +33,18 @@ def links(page: Selector, rel: str) -> SelectorList[Selector]:
     )
 
 
+def script_texts(page: Selector, script_type: str) -> list[str]:
+    """The text of each ``<script>`` of the given ``type`` (trimmed, compared case-insensitively;
+    ``""`` for an empty one)."""
+    scripts = page.xpath(
+        "//script[translate(normalize-space(@type), $upper, $lower) = $type]",
+        upper=_UPPER,
+        lower=_UPPER.lower(),
+        type=script_type.lower(),
+    )
+    return [script.xpath("text()").get("") for script in scripts]
+
+
 def meta_values(page: Selector) -> dict[str, str]:
     """``<meta>`` contents by ``property`` or ``name`` (first one wins)."""
     values: dict[str, str] = {}
