@@ -1,5 +1,5 @@
 """What parsing leaves for extraction to decide: empty, NUL-only and non-HTML bodies (the
-reasons they got before the move to parsel)."""
+reasons they got before the move to parsel), comments and processing instructions in text."""
 
 from __future__ import annotations
 
@@ -32,6 +32,19 @@ def test_bodies_without_an_article_get_their_reason(html: str, reason: str) -> N
     with pytest.raises(ExtractionError) as raised:
         extract_article(html, URL, SITE)
     assert raised.value.reason == reason
+
+
+def test_comments_nul_bytes_and_processing_instructions_leave_the_words_alone() -> None:
+    html = (
+        "<html lang='en'><head><meta property='article:published_time' "
+        "content='2025-10-23T20:02:00+04:00'></head><body>"
+        "<h1 class='section-title'>Oil <!-- x -->prices\x00 rise</h1>"
+        "<div class='news-detail__desc'><!-- lead --><p>Zelen<!-- c -->skyy <?pi x?>met "
+        "<b>Macron</b><!-- c -->.</p><?pi y?>Loose<!-- c --> text</div></body></html>"
+    )
+    article = extract_article(html, URL, SITE)
+    assert article.title == "Oil prices rise"
+    assert article.body == "Zelenskyy met Macron.\n\nLoose text"
 
 
 @pytest.mark.parametrize("html", ["", "null", '{"cards": []}', "<!-- x -->"])
