@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from newscrawl.editions import EDITIONS, Edition
@@ -37,11 +36,7 @@ NON_ARTICLE_SECTIONS = frozenset(
 )
 
 _HOST_ALIASES = ("www.", "dev.", "m.")
-#: URLs whose article_path is remembered (an entry is about 0.5 KB).
-ARTICLE_PATH_CACHE = 4096
 _SLUG = re.compile(r"[\w%.-]+")
-#: Characters urlsplit removes from a URL (tab, CR, LF): such a URL takes the slow path.
-_URL_UNSAFE = re.compile(r"[\t\r\n\\]")
 _SHORT_ID = re.compile(r"(\d{3,})/?\s*$")
 
 
@@ -66,23 +61,19 @@ class SiteUrls:
         self.netloc = parts.netloc.lower()
         self.host = parts.hostname.lower()
         self.base_url = f"{self.scheme}://{self.netloc}"
-        self._own_prefixes = (f"http://{self.netloc}/", f"https://{self.netloc}/")
-        self._article_paths = lru_cache(maxsize=ARTICLE_PATH_CACHE)(self._article_path)
 
     # -- building -------------------------------------------------------------------------
     def absolute(self, path_or_url: str, base: str | None = None) -> str:
-        """Join a link found on a page (relative or absolute) against ``base`` or the site root."""
+        """Join a link found on a page (relative or absolute) against ``base`` or the site root.
+
+        A link urljoin cannot parse (a broken ``[`` host) is returned as it is, for the on-site
+        and article checks to refuse.
+        """
         link = path_or_url.strip()
-        plain = "/." not in link and not _URL_UNSAFE.search(link) and not link.endswith(("?", "#"))
-        if plain and link.startswith(("http://", "https://")):
-            return link  # already absolute, no dot segments: what urljoin would return
-        if plain and link.startswith("/") and not link.startswith("//"):
-            # root-relative: the scheme and host of the page (or of the site) before it
-            if base is None:
-                return self.base_url + link
-            if base.startswith(self._own_prefixes):
-                return base[: base.index("/", len("https://"))] + link
-        return urljoin(base or self.base_url + "/", link)
+        try:
+            return urljoin(base or self.base_url + "/", link)
+        except ValueError:
+            return link
 
     def url(self, path: str) -> str:
         """The absolute URL of a site path such as ``/en/news-feed``."""
@@ -90,11 +81,8 @@ class SiteUrls:
 
     # -- checking -------------------------------------------------------------------------
     def is_on_site(self, url: str) -> bool:
-        """True when ``url`` is on the configured host or one of its aliases (www., dev., m.)."""
-        return url.startswith(self._own_prefixes) or self._is_on_site_parsed(url)
-
-    def _is_on_site_parsed(self, url: str) -> bool:
-        """:meth:`is_on_site` by parsing the URL: any host spelling, relative links."""
+        """True when ``url`` is on the configured host or one of its aliases (www., dev., m.);
+        a relative link is on the site."""
         try:
             parts = urlsplit(url)
         except ValueError:
@@ -104,29 +92,21 @@ class SiteUrls:
         host = (parts.hostname or "").lower()
         if not host:
             return parts.scheme == ""  # a relative link
-        if host == self.host:
-            return True
-        return any(host == alias + self.host for alias in _HOST_ALIASES)
+        return self._is_own_host(host)
+
+    def _is_own_host(self, host: str) -> bool:
+        return host == self.host or any(host == alias + self.host for alias in _HOST_ALIASES)
 
     def _canonical_segments(self, url: str) -> list[str] | None:
         """The canonical path segments of an on-site URL; None when off-site or malformed."""
         url = url.strip()
-        if not _URL_UNSAFE.search(url):
-            # The usual cases, without urlsplit or urljoin: a link on the configured host, or a
-            # root-relative link with no dot segments.
-            if url.startswith(self._own_prefixes):
-                return self._segments(url.split("/", 3)[3].partition("#")[0].partition("?")[0])
-            if url.startswith("/") and not url.startswith("//") and "/." not in url:
-                return self._segments(url.partition("#")[0].partition("?")[0])
         absolute = url if url.startswith(("http://", "https://")) else self.absolute(url)
         try:
             parts = urlsplit(absolute)
             host = (parts.hostname or "").lower()
         except ValueError:
             return None
-        if parts.scheme not in ("http", "https"):
-            return None
-        if host != self.host and not any(host == a + self.host for a in _HOST_ALIASES):
+        if parts.scheme not in ("http", "https") or not self._is_own_host(host):
             return None
         return self._segments(parts.path)
 
@@ -153,14 +133,7 @@ class SiteUrls:
         return f"{self.base_url}/{'/'.join(segments)}"
 
     def article_path(self, url: str) -> ArticlePath | None:
-        """Split a URL into edition, category slug and slug when it looks like an article URL.
-
-        Memoised (a few thousand URLs): one article's URL is read from its feed card, its
-        request, its canonical link and the other editions' translation links.
-        """
-        return self._article_paths(url)
-
-    def _article_path(self, url: str) -> ArticlePath | None:
+        """Split a URL into edition, category slug and slug when it looks like an article URL."""
         segments = self._canonical_segments(url)
         if segments is None:
             return None

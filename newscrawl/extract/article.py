@@ -8,17 +8,19 @@ A page that cannot yield an article raises :class:`ExtractionError` with a speci
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml.etree import _Element as HtmlElement
+from parsel import Selector, SelectorList
 
 from newscrawl.cleaning.dateline import split_dateline
 from newscrawl.dates import DateError, parse_iso, parse_site_date
 from newscrawl.extract.errors import ExtractionError
-from newscrawl.extract.index import PageIndex, parse_html, selector_classes
 from newscrawl.extract.jsonld import JsonLd, parse_jsonld
 from newscrawl.extract.layouts import LAYOUTS, Layout
+from newscrawl.extract.markup import links, meta_values, parse_html, script_texts
 from newscrawl.extract.text import INVISIBLE_TAGS, element_text, is_embed, raw_text
 from newscrawl.urls import SiteUrls, article_id_from_short_link
 
@@ -44,11 +46,6 @@ SITE_NAME_SUFFIX = re.compile(r"\s*[-|–—]\s*(report\.az|report news agency)\
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 #: The short link of an article (its numeric id), in every layout.
 SHORT_LINK = ".copy-url"
-#: What the page index files: the tags read outside the layouts, every class a layout names.
-INDEXED_TAGS = ("html", "head", "body", "title", "meta", "link", "script")
-INDEXED_CLASSES = selector_classes(
-    [SHORT_LINK, *(css for lay in LAYOUTS for css in lay.selectors())]
-)
 
 
 @dataclass
@@ -80,18 +77,22 @@ class ExtractedArticle:
 
 @dataclass
 class Page:
-    """A parsed page: its element index and its meta tags, each read once."""
+    """A parsed page: its selector and its meta tags (read once)."""
 
-    index: PageIndex
+    selector: Selector
     meta_values: dict[str, str]
 
-    def first(self, css_list: tuple[str, ...]) -> list[HtmlElement]:
-        found: list[HtmlElement] = self.index.first(css_list)
-        return found
+    def first(self, css_list: tuple[str, ...]) -> SelectorList[Selector]:
+        """The matches of the first selector in ``css_list`` that matches anything."""
+        for css in css_list:
+            found = self.selector.css(css)
+            if found:
+                return found
+        return SelectorList()
 
     def first_text(self, css_list: tuple[str, ...]) -> str | None:
         for node in self.first(css_list):
-            text = element_text(node)
+            text = element_text(node.root)
             if text:
                 return text
         return None
@@ -166,13 +167,13 @@ def body_paragraphs(container: HtmlElement, depth: int = 0) -> list[str]:
 
 def _title(page: Page, layout: Layout | None, jsonld: JsonLd) -> tuple[str | None, list[str]]:
     title = page.first_text(layout.title) if layout is not None else None
-    others = [element_text(node) for node in page.first(layout.other_titles)] if layout else []
+    others = [element_text(n.root) for n in page.first(layout.other_titles)] if layout else []
     if not title:
         value = jsonld.text("headline") or page.meta("og:title")
         title = " ".join(value.split()) if value else None
     if not title:
-        tags = page.index.by_tag.get("title")
-        title = SITE_NAME_SUFFIX.sub("", element_text(tags[0])) if tags else None
+        tags = page.selector.css("title")
+        title = SITE_NAME_SUFFIX.sub("", element_text(tags[0].root)) if tags else None
     title = title or None
     return title, [t for t in others if t and t != title]
 
@@ -184,7 +185,7 @@ def _published(
     readings: dict[str, datetime] = {}
     chosen: tuple[datetime, str] | None = None
     if layout is not None:
-        raw = " ".join(p for p in (element_text(n) for n in page.first(layout.date)) if p)
+        raw = " ".join(p for p in (element_text(n.root) for n in page.first(layout.date)) if p)
         if raw:
             try:
                 moment = parse_site_date(raw)
@@ -224,9 +225,9 @@ def _modified(page: Page, jsonld: JsonLd, warnings: list[str]) -> datetime | Non
     return None
 
 
-def _image_url(img: HtmlElement) -> str | None:
+def _image_url(attributes: Mapping[str, str]) -> str | None:
     for attribute in ("data-src", "data-original", "data-lazy-src", "src"):
-        value = (img.get(attribute) or "").strip()
+        value = (attributes.get(attribute) or "").strip()
         if value and not value.startswith("data:"):
             return value
     return None
@@ -238,7 +239,7 @@ def _images(
     images: list[dict[str, str | None]] = []
     if layout is not None:
         for img in page.first(layout.photo)[:1]:
-            url = _image_url(img)
+            url = _image_url(img.attrib)
             if url:
                 caption = page.first_text(layout.caption)
                 images.append({"url": site.absolute(url, page_url), "caption": caption})
@@ -269,10 +270,12 @@ def _translations(
 ) -> dict[str, str]:
     found: dict[str, str] = {}
     hrefs = [
-        link.get("href") or "" for link in page.index.links("alternate") if link.get("hreflang")
+        link.attrib.get("href") or ""
+        for link in links(page.selector, "alternate")
+        if link.attrib.get("hreflang")
     ]
     if layout is not None:
-        hrefs += [node.get("href") or "" for node in page.first(layout.translations)]
+        hrefs += [node.attrib.get("href") or "" for node in page.first(layout.translations)]
     for href in hrefs:
         article = site.article_path(href) if href else None
         if article is None or article.edition.code == own_language:
@@ -284,24 +287,24 @@ def _translations(
 def _tags(page: Page, layout: Layout | None, jsonld: JsonLd) -> list[str]:
     tags: list[str] = []
     for node in page.first(layout.tags) if layout is not None else []:
-        text = element_text(node)
+        text = element_text(node.root)
         if text and text not in tags:
             tags.append(text)
     return tags or jsonld.keywords()
 
 
-def detect_layout(index: PageIndex) -> Layout | None:
+def detect_layout(selector: Selector) -> Layout | None:
     """The first layout whose marker element the page contains."""
     for layout in LAYOUTS:
-        if index.select(layout.detect):
+        if selector.css(layout.detect):
             return layout
     return None
 
 
 def parse_page(html: str) -> Page:
-    """Parse HTML and index it."""
-    index = PageIndex(parse_html(html), tags=INDEXED_TAGS, classes=INDEXED_CLASSES)
-    return Page(index=index, meta_values=index.meta())
+    """Parse HTML and read its meta tags."""
+    selector = parse_html(html)
+    return Page(selector=selector, meta_values=meta_values(selector))
 
 
 def extract_article(html: str, url: str, site: SiteUrls) -> ExtractedArticle:
@@ -309,23 +312,17 @@ def extract_article(html: str, url: str, site: SiteUrls) -> ExtractedArticle:
     if not html or not html.strip():
         raise ExtractionError("empty_page", "the response body is empty")
     page = parse_page(html)
-    if not (page.index.by_tag.get("body") or page.index.by_tag.get("head")):
+    if not page.selector.css("head, body"):
         raise ExtractionError("not_html", "no <head> or <body> in the response")
     warnings: list[str] = []
-    jsonld = parse_jsonld(
-        [
-            script.text or ""
-            for script in page.index.by_tag.get("script", [])
-            if (script.get("type") or "").strip().lower() == "application/ld+json"
-        ]
-    )
+    jsonld = parse_jsonld(script_texts(page.selector, "application/ld+json"))
     warnings.extend(jsonld.errors)
-    layout = detect_layout(page.index)
+    layout = detect_layout(page.selector)
 
     paragraphs: list[str] = []
     if layout is not None:
-        container = page.index.select(layout.body)
-        paragraphs = body_paragraphs(container[0]) if container else []
+        container = page.selector.css(layout.body)
+        paragraphs = body_paragraphs(container[0].root) if container else []
     if not paragraphs:
         article_body = jsonld.text("articleBody")
         if article_body:
@@ -357,8 +354,7 @@ def extract_article(html: str, url: str, site: SiteUrls) -> ExtractedArticle:
     if published_at is None or published_raw is None:
         raise ExtractionError("no_date", f"{layout_name} layout: no readable publication date")
 
-    canonicals = page.index.links("canonical")
-    canonical_link = canonicals[0].get("href") if canonicals else None
+    canonical_link = links(page.selector, "canonical").attrib.get("href")
     article = site.article_path(canonical_link) if canonical_link else None
     requested = site.article_path(url)
     if article is None or (requested is not None and article.edition != requested.edition):
@@ -376,13 +372,10 @@ def extract_article(html: str, url: str, site: SiteUrls) -> ExtractedArticle:
         or jsonld.text("articleSection")
         or next(iter(jsonld.breadcrumb_names), None)
     )
-    html_lang = page.index.root.get("lang") if page.index.root.tag == "html" else None
-    short_links = page.index.select(SHORT_LINK)
+    html_lang = page.selector.xpath("/html/@lang").get()
     return ExtractedArticle(
         url=article.url,
-        article_id=article_id_from_short_link(
-            short_links[0].get("data-url") if short_links else None
-        ),
+        article_id=article_id_from_short_link(page.selector.css(SHORT_LINK).attrib.get("data-url")),
         slug=article.slug,
         title=title,
         lead=_lead(page, jsonld, paragraphs),

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml.etree import _Element as HtmlElement
+from parsel import Selector
 
 from newscrawl.dates import DateError, parse_site_date
 from newscrawl.editions import Edition
-from newscrawl.extract.index import PageIndex, parse_html
+from newscrawl.extract.markup import inside, parse_html
 from newscrawl.extract.text import element_text
 
 #: Most cards read from one page or batch; a larger page is cut, with a warning.
 MAX_CARDS_PER_PAGE = 500
-#: The classes a feed page is read by: its cards and the scroll container.
-FEED_CLASSES = frozenset({"index-post-block", "loadContainer"})
+CARD = ".index-post-block"
+SCROLL_CONTAINER = ".loadContainer"
 
 
 @dataclass
@@ -42,6 +44,12 @@ class FeedPage:
 
 
 _CARD_TEXT_CLASSES = ("news__title", "news__category", "news__date")
+#: Elements of a card that may be a badge: small inline or block elements that are not its
+#: title, category or date (by a class name containing those words).
+_BADGE_CANDIDATES = ", ".join(
+    tag + "".join(f":not([class*={name}])" for name in _CARD_TEXT_CLASSES)
+    for tag in ("span", "i", "div", "em", "b")
+)
 
 
 def _badge_of(node: HtmlElement, classes: str, labels: dict[str, str]) -> str | None:
@@ -54,46 +62,36 @@ def _badge_of(node: HtmlElement, classes: str, labels: dict[str, str]) -> str | 
     return badge
 
 
-def _image_url(img: HtmlElement) -> str | None:
+def _image_url(attributes: Mapping[str, str]) -> str | None:
     for attribute in ("data-src", "data-original", "src"):
-        value = (img.get(attribute) or "").strip()
+        value = (attributes.get(attribute) or "").strip()
         if value and not value.startswith("data:"):
             return value
     return None
 
 
-def parse_card(card: HtmlElement, edition: Edition) -> FeedCard | None:
-    """One ``div.index-post-block``, read in a single pass over its elements; None without link."""
-    href = title = category = image = None
-    any_href: str | None = None
-    badges: list[str] = []
-    for node in card.iterdescendants():
-        tag = node.tag
-        if not isinstance(tag, str):
-            continue
-        classes = node.get("class") or ""
-        tokens = classes.split()
-        if tag == "a":
-            if href is None and "news__item" in tokens:
-                href = node.get("href")
-            any_href = any_href or node.get("href")
-        elif tag == "img":
-            image = image or _image_url(node)
+def parse_card(card: Selector, edition: Edition) -> FeedCard | None:
+    """One ``div.index-post-block`` (elements inside it only); None without a link."""
+    href = inside(card, "a.news__item::attr(href)").get()
+    any_href = next((value for value in inside(card, "a::attr(href)").getall() if value), None)
+    image = next(filter(None, (_image_url(img.attrib) for img in inside(card, "img"))), None)
+    title = category = None
+    for node in inside(card, ".news__title, .news__category"):
+        tokens = (node.attrib.get("class") or "").split()
         if title is None and "news__title" in tokens:
-            title = element_text(node) or None
+            title = element_text(node.root) or None
         elif category is None and "news__category" in tokens:
-            category = element_text(node) or None
-        elif tag in ("span", "i", "div", "em", "b") and not any(
-            name in classes for name in _CARD_TEXT_CLASSES
-        ):
-            badge = _badge_of(node, classes, edition.badge_labels)
-            if badge and badge not in badges:
-                badges.append(badge)
+            category = element_text(node.root) or None
+    badges: list[str] = []
+    for node in inside(card, _BADGE_CANDIDATES):
+        badge = _badge_of(node.root, node.attrib.get("class") or "", edition.badge_labels)
+        if badge and badge not in badges:
+            badges.append(badge)
     href = href or any_href
     if not href or not href.strip():
         return None
     warnings: list[str] = []
-    timestamp_raw = card.get("data-timestamp")
+    timestamp_raw = card.attrib.get("data-timestamp")
     published_at: datetime | None = None
     if timestamp_raw:
         try:
@@ -116,9 +114,9 @@ def parse_card(card: HtmlElement, edition: Edition) -> FeedCard | None:
 
 def parse_feed(html: str, edition: Edition) -> FeedPage:
     """Cards and the scroll endpoint of a feed page or a scroll batch (an HTML fragment)."""
-    index = PageIndex(parse_html(html or ""), tags=(), classes=FEED_CLASSES)
+    page = parse_html(html or "")
     warnings: list[str] = []
-    blocks = index.by_class.get("index-post-block", [])
+    blocks = page.css(CARD)
     if len(blocks) > MAX_CARDS_PER_PAGE:
         warnings.append(f"{len(blocks)} cards on one page; read the first {MAX_CARDS_PER_PAGE}")
         blocks = blocks[:MAX_CARDS_PER_PAGE]
@@ -129,20 +127,17 @@ def parse_feed(html: str, edition: Edition) -> FeedPage:
             warnings.append("card without link skipped")
         else:
             cards.append(card)
-    containers = index.by_class.get("loadContainer", [])
-    load_url = containers[0].get("data-url") if containers else None
+    load_url = page.css(SCROLL_CONTAINER).attrib.get("data-url")
     return FeedPage(cards=cards, load_url=load_url.strip() if load_url else None, warnings=warnings)
 
 
 def find_feed_link(html: str, edition: Edition) -> str | None:
     """The href of the home page's link to the latest-news feed, found by its visible text
     (then, failing that, an ``a.all-news`` or a link to ``son-xeberler``)."""
-    links = [a for a in parse_html(html or "").iter("a") if a.get("href")]
+    page = parse_html(html or "")
     wanted = {text.casefold() for text in edition.feed_link_texts}
-    for link in links:
-        if element_text(link).casefold() in wanted:
-            return str(link.get("href")).strip()
-    for link in links:
-        if "all-news" in (link.get("class") or "").split() or "son-xeberler" in link.get("href"):
-            return str(link.get("href")).strip()
-    return None
+    for link in page.css("a[href]:not([href=''])"):
+        if element_text(link.root).casefold() in wanted:
+            return link.attrib["href"].strip()
+    fallback = page.css("a.all-news[href]:not([href='']), a[href*=son-xeberler]")
+    return fallback.attrib["href"].strip() if fallback else None

@@ -7,7 +7,7 @@ category, date and title elements.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -26,16 +26,6 @@ class Layout:
     tags: tuple[str, ...]
     translations: tuple[str, ...]
     has_dateline: bool = False
-
-    def selectors(self) -> list[str]:
-        """Every selector of this layout."""
-        found: list[str] = []
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            if spec.name == "name" or isinstance(value, bool):
-                continue
-            found.extend((value,) if isinstance(value, str) else value)
-        return found
 
 
 CURRENT = Layout(

@@ -32,12 +32,17 @@ def _pieces(element: HtmlElement, skip: frozenset[str]) -> Iterator[str]:
     """Text nodes of ``element`` in document order, with line breaks for block elements.
 
     Iterative (no recursion), so a page nested thousands of levels deep is read like any other.
+    Comments and processing instructions add nothing, but the text after them is kept.
     """
-    walker = etree.iterwalk(element, events=("start", "end"))
+    walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         if node is element:
             if event == "start" and element.text:
                 yield element.text
+            continue
+        if event in ("comment", "pi"):
+            if node.tail:
+                yield node.tail
             continue
         tag = node.tag.lower() if isinstance(node.tag, str) else None
         hidden = tag is None or tag in skip or is_embed(node)

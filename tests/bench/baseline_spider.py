@@ -34,7 +34,7 @@ from scrapy.http import Request, Response
 from newscrawl.editions import EDITIONS, Edition, parse_editions
 from newscrawl.encoding import response_text
 from newscrawl.extract.feed import find_feed_link
-from newscrawl.extract.index import parse_html
+from newscrawl.extract.markup import parse_html
 from newscrawl.spiders import report
 from newscrawl.urls import SiteUrls
 
@@ -149,5 +149,5 @@ class BaselineSpider(scrapy.Spider):
         pages and writes one line per article costs at least.
         """
         if self.parse_articles:
-            root = parse_html(response_text(response) or "")
+            root = parse_html(response_text(response) or "").root
             yield {"url": response.url, "elements": len(root)}

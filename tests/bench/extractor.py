@@ -144,7 +144,7 @@ def compare_extractors(pages: Sequence[tuple[str, str]], base_url: str) -> Extra
     ours_in_a_row: Timing | None = None
     their_row: Timing | None = None
     for _ in range(IN_A_ROW_ROUNDS):
-        fresh = SiteUrls(base_url)  # its memoised URLs start empty, as for pages seen first
+        fresh = SiteUrls(base_url)  # as for pages seen first
         parse_iso.cache_clear()
         timing = Timing("newscrawl extract_article, pages in a row", [])
         for url, html in pages:

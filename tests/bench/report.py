@@ -519,7 +519,7 @@ def render_markdown(
             "no crawl runs: first page by page in turn (the HTML parse alone, ours, trafilatura: "
             "each call meets caches the other extractor has just used, as between a crawl's "
             "pages; the target is judged on these), then each extractor over all the pages in a "
-            "row (ours with its memoised URLs emptied first). Wall-clock ms per page:",
+            "row (ours with its memoised dates emptied first). Wall-clock ms per page:",
             "",
         ]
         lines += extractor_table(comparison, markdown=True)
