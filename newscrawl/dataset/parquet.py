@@ -40,6 +40,6 @@ def write_parquet(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> dict[str
         con.execute(
             f"COPY (SELECT * FROM {table} ORDER BY {order}) TO {sql_string(target)}"
             f" (FORMAT parquet, PARTITION_BY ({', '.join(partitions)}),"
-            " WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}', COMPRESSION zstd)"
+            " FILENAME_PATTERN 'part-{i}', COMPRESSION zstd)"
         )
     return written
