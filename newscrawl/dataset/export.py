@@ -84,8 +84,7 @@ def export_dataset(output_dir: Path, *, full: bool = False) -> ExportResult:
             store.forget_file(con, relpath)
             result.files_dropped.append(relpath)
         for table in ("articles", "revisions", "translations"):
-            found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-            result.tables[table] = int(found[0]) if found else 0
+            result.tables[table] = store.scalar(con, f"SELECT count(*) FROM {table}")
         if result.changed or full or not manifest.exists():
             write_parquet(con, dataset_dir)
             result.parquet_written = True

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from newscrawl.dataset.store import scalar
+
 #: view -> (partition columns, sort order of the rows)
 TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "articles": (("language", "year"), "language, year, published_at, url"),
@@ -33,8 +35,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> dict[str
         if target.exists():
             shutil.rmtree(target)
         target.mkdir(parents=True)
-        found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-        written[table] = int(found[0]) if found else 0
+        written[table] = scalar(con, f"SELECT count(*) FROM {table}")
         if not written[table]:
             continue
         con.execute(

@@ -106,6 +106,12 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:
+    """The single integer ``sql`` answers (fetching every row, so no result stays open)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
 def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
     """``relpath -> (size, sha256)`` of every file already read."""
     rows = con.execute("SELECT relpath, size, sha256 FROM files").fetchall()
@@ -152,10 +158,9 @@ def load_file(con: duckdb.DuckDBPyConnection, run: RunFile) -> int:
         rows = 0
         if lines:
             con.execute(f"INSERT INTO article_lines {sql}", params)
-            found = con.execute(
-                "SELECT count(*) FROM article_lines WHERE source_file = ?", [run.relpath]
-            ).fetchone()
-            rows = int(found[0]) if found else 0
+            rows = scalar(
+                con, "SELECT count(*) FROM article_lines WHERE source_file = ?", [run.relpath]
+            )
         con.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
             [run.relpath, run.language, run.run_id, run.size, run.sha256, lines, rows],

@@ -35,13 +35,13 @@ def test_row_counts_equal_the_json_lines(two_runs: TwoRuns) -> None:
     database = two_runs.output / "newscrawl.duckdb"
     with duckdb.connect(str(database), read_only=True) as con:
         count = {
-            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # type: ignore[index]
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
             for name in ("article_lines", "revisions", "articles")
         }
         parquet = con.execute(
             "SELECT count(*) FROM read_parquet(?, hive_partitioning = true)",
             [str(two_runs.output / "dataset/revisions/**/*.parquet")],
-        ).fetchone()
+        ).fetchall()[0]
     assert count["article_lines"] == len(lines)
     # with the state on, every line is a new revision: nothing unchanged is written again
     assert count["revisions"] == len({(a["url"], a["revision"], a["content_hash"]) for a in lines})
@@ -73,7 +73,7 @@ def test_an_edited_article_has_two_revisions_and_its_new_text(two_runs: TwoRuns)
             latest = con.execute(
                 "SELECT revision, title, body, revisions, first_run_id FROM articles WHERE url = ?",
                 [item["url"]],
-            ).fetchone()
+            ).fetchall()[0]
             assert latest == (2, item["title"], item["body"], 2, first_run)
             assert revisions[0][2:] != (item["title"], item["body"])
 
