@@ -7,9 +7,11 @@ Reads ``NEWSCRAWL_OUTPUT_DIR`` (or ``--output``); the work is done by ``newscraw
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any, ClassVar
 
+import duckdb
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
@@ -53,8 +55,15 @@ class Command(ScrapyCommand):
             raise UsageError(f"--only: unknown part(s) {', '.join(unknown)}; use {PARTS}")
         assert self.settings is not None
         output = Path(opts.output or self.settings.get("NEWSCRAWL_OUTPUT_DIR", "output"))
+        try:
+            self._export(output, parts, full=bool(opts.full))
+        except duckdb.Error as error:  # e.g. the database file is open in another process
+            print(f"scrapy export: {error}", file=sys.stderr)
+            self.exitcode = 1
+
+    def _export(self, output: Path, parts: list[str], *, full: bool) -> None:
         if "dataset" in parts or "corpus" in parts:
-            result = export_dataset(output, full=bool(opts.full))
+            result = export_dataset(output, full=full)
             print(result.summary())
         if "corpus" in parts:
             report = build_corpus(output)

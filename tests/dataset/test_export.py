@@ -172,3 +172,13 @@ def test_the_run_id_is_read_tolerantly() -> None:
         "2025-10-23T16-02-00-job7-az"
     )
     assert run_id_of(Path("other.jsonl")) == "other"
+
+
+def test_the_command_on_an_empty_output_and_with_a_bad_part(tmp_path: Path) -> None:
+    done = scrapy_export(tmp_path / "output")
+    assert done.returncode == 0, done.stderr
+    assert "tables: articles 0, revisions 0, translations 0" in done.stdout
+    assert (tmp_path / "output/report.html").exists()
+    assert (tmp_path / "output/corpus/report.json").exists()
+    bad = scrapy_export(tmp_path / "output", "--only", "dataset,everything")
+    assert bad.returncode == 2 and "unknown part(s) everything" in bad.stderr
