@@ -182,3 +182,75 @@ def test_the_command_on_an_empty_output_and_with_a_bad_part(tmp_path: Path) -> N
     assert (tmp_path / "output/corpus/report.json").exists()
     bad = scrapy_export(tmp_path / "output", "--only", "dataset,everything")
     assert bad.returncode == 2 and "unknown part(s) everything" in bad.stderr
+
+
+def _item(url: str, language: str, article_id: int, links: dict[str, str]) -> dict[str, Any]:
+    return {
+        "url": url,
+        "language": language,
+        "article_id": article_id,
+        "slug": url.rsplit("/", 1)[-1],
+        "title": f"title {article_id}",
+        "lead": None,
+        "body": f"body {article_id}",
+        "published_at": "2025-10-23T20:02:00+04:00",
+        "published_at_raw": "23 October, 2025 20:02",
+        "modified_at": None,
+        "category": None,
+        "category_slug": None,
+        "tags": [],
+        "images": [],
+        "translations": links,
+        "badges": [],
+        "crawled_at": "2025-10-23T16:10:00+00:00",
+        "content_hash": f"h{article_id}",
+        "revision": 1,
+        "layout": "current",
+        "dateline": None,
+        "warnings": [],
+    }
+
+
+def test_translation_links_confirmed_one_way_and_uncrawled(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    az, en, ru = "https://report.az/x/a", "https://report.az/en/x/e", "https://report.az/ru/x/r"
+    rows = {
+        "az": [_item(az, "az", 1, {"en": en, "ru": ru})],  # az links both
+        "en": [_item(en, "en", 2, {"az": az})],  # en links az back, not ru
+        "ru": [],  # ru not crawled in this run
+    }
+    for language, items in rows.items():
+        (output / language).mkdir(parents=True)
+        (output / language / "report-2025-10-23T16-10-00.jsonl").write_text(
+            "".join(json.dumps(i) + "\n" for i in items), encoding="utf-8"
+        )
+    result = export_dataset(output)
+    with duckdb.connect(str(result.database), read_only=True) as con:
+        links = con.execute(
+            "SELECT pair, link, a_links_b, b_links_a, both_crawled FROM translations ORDER BY pair"
+        ).fetchall()
+    assert links == [
+        ("az-en", "confirmed", True, True, True),
+        ("az-ru", "one_way", True, False, False),
+    ]
+    (output / "ru" / "report-2025-10-23T16-10-00.jsonl").write_text(
+        json.dumps(_item(ru, "ru", 3, {"en": en})) + "\n", encoding="utf-8"
+    )
+    export_dataset(output)
+    with duckdb.connect(str(result.database), read_only=True) as con:
+        links = con.execute(
+            "SELECT pair, link, a_links_b, b_links_a, both_crawled FROM translations ORDER BY pair"
+        ).fetchall()
+    assert links == [
+        ("az-en", "confirmed", True, True, True),
+        ("az-ru", "one_way", True, False, True),
+        ("en-ru", "one_way", False, True, True),
+    ]
+    from newscrawl.corpus.build import build_corpus
+
+    report = build_corpus(output)
+    assert report.kinds["az-ru"].one_way == 1 and report.kinds["az-en"].confirmed == 1
+    triple = read_jsonl(output / "corpus/az-en-ru.jsonl")
+    assert report.kinds["az-en-ru"].candidates == 1
+    # the crafted bodies are too short and in no language's script: filtered, and counted
+    assert report.kinds["az-en-ru"].dropped["wrong_script"] == 1 and triple == []
