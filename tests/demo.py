@@ -1,16 +1,22 @@
-"""``make demo``: start the local replica, crawl all three editions, print the summary.
+"""``make demo``: start the local replica, crawl all three editions, print the summary, then
+build the dataset, the aligned corpus and the run report (``scrapy export``).
 
-Leaves ``output/<language>/report-<time>.jsonl`` (plus rejects and stats) behind. The state of
+Leaves ``output/<language>/report-<time>.jsonl`` (plus rejects and stats), the dataset
+(``output/newscrawl.duckdb``, ``output/dataset/``), ``output/corpus/`` and
+``output/report.html`` behind. The state of
 earlier runs is disabled for the demo so that every demo run writes every article.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from newscrawl.extensions.summary import format_summary
-from tests.crawl import run_crawl
+from tests.crawl import ROOT, run_crawl
 from tests.site.harness import ReplicaServer
 
 
@@ -44,7 +50,19 @@ def main() -> int:
             print(f"{lines:>6} lines  {shown}")
     if result.returncode != 0:
         print(f"the crawl exited with status {result.returncode}")
-    return result.returncode
+    print()
+    exported = export(output)
+    return result.returncode or exported
+
+
+def export(output: Path) -> int:
+    """``scrapy export`` over ``output``: dataset, corpus and run report (prints its path)."""
+    env = {**os.environ, "NEWSCRAWL_OUTPUT_DIR": str(output), "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "scrapy", "export"]
+    completed = subprocess.run(command, cwd=ROOT, env=env, check=False)
+    if completed.returncode != 0:
+        print(f"scrapy export exited with status {completed.returncode}")
+    return completed.returncode
 
 
 if __name__ == "__main__":
