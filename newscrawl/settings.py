@@ -17,6 +17,18 @@ NEWSCRAWL_OUTPUT_DIR = os.environ.get("NEWSCRAWL_OUTPUT_DIR", "output")
 NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE", ".newscrawl/state.sqlite")
 #: Incremental runs walk the feed this far past the newest article already held.
 NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES = 30
+#: Edits: within this age every run compares the feed cards with the state and fetches the
+#: articles whose headline changed (0: off). The top walk goes on through it (up to max_pages).
+NEWSCRAWL_EDIT_HORIZON_HOURS = 24.0
+#: Edits of the body alone: known articles inside the horizon re-fetched per edition and run,
+#: the one fetched longest ago first (0: none).
+NEWSCRAWL_RECHECK_PER_RUN = 5
+#: Holes (stretches of the feed a cut-short walk left): feed pages per edition and run spent
+#: walking into them, the oldest first (max_pages stays the top walk's budget).
+NEWSCRAWL_HOLE_PAGES = 10
+#: After this many seconds a run asks for no more feed pages and lets waiting retries go;
+#: what it did not walk stays a hole for the next runs (0: no deadline).
+NEWSCRAWL_RUN_DEADLINE_SECONDS = 0.0
 COMMANDS_MODULE = "newscrawl.commands"
 
 # --- Politeness (live site) ---------------------------------------------------------------
@@ -109,6 +121,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # lock, store, crash recovery and walk marks of the state of earlier runs
     "newscrawl.extensions.state.CrawlState": 100,
+    # retries and firewall back-offs wait here, outside the downloader
+    "newscrawl.extensions.later.DeferredRequests": 150,
     "newscrawl.extensions.rejects.RejectsExport": 400,
     "newscrawl.extensions.summary.RunSummary": 500,
 }

@@ -1,19 +1,20 @@
 """The run's life over the state of earlier runs, as one Scrapy extension.
 
 When the spider opens: take the lock beside the state file, open the store, fold in what a
-killed run wrote (recovery), note this run as open, and set up the incremental policy. When the
-spider closes: move the feed walk marks of the editions whose walk finished cleanly, note the
-run as finished, close the store and release the lock.
+killed run wrote (recovery), note this run as open, and set up the incremental policy. During
+the run it keeps the progress of the feed walks (:mod:`newscrawl.walk`). When the spider
+closes: grow the walked ranges by what the walks covered for good (leaving holes where a walk
+was cut short), note the run as finished, close the store and release the lock.
 
 The spider and the pipelines reach it through the crawler (``crawler.get_extension``); the
-spider provides ``run_id``, ``base_url``, ``mode``, ``recheck_hours`` and ``stopped_editions``.
+spider provides ``run_id``, ``base_url``, ``recheck_hours`` and ``records_walks``.
 With ``NEWSCRAWL_STATE`` empty the store lives in memory for the run (in-run deduplication
 still works, nothing is skipped and no mark is kept).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 
@@ -24,6 +25,7 @@ from newscrawl.state.incremental import IncrementalPolicy
 from newscrawl.state.lock import StateLock, StateLockedError
 from newscrawl.state.recovery import mark_run_finished, mark_run_open, recover_unfinished_run
 from newscrawl.state.store import StateStore
+from newscrawl.walk import TOP, WalkProgress
 
 #: Exit status when another run holds the state lock (EX_TEMPFAIL: try again later).
 EXIT_STATE_LOCKED = 75
@@ -59,7 +61,12 @@ class CrawlState:
         #: Articles a killed earlier run wrote that were folded into the store at the start.
         self.recovered = 0
         self._lock: StateLock | None = None
-        self._walk_tops: dict[str, datetime] = {}
+        #: The feed walks of this run, page by page.
+        self.progress = WalkProgress()
+        self._holes_at_close: dict[str, list[dict[str, str | None]]] = {}
+        settings = crawler.settings if crawler is not None else None
+        horizon = settings.getfloat("NEWSCRAWL_EDIT_HORIZON_HOURS", 24) if settings else 0.0
+        self.horizon = timedelta(hours=horizon) if horizon > 0 else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -105,42 +112,52 @@ class CrawlState:
             mark_run_open(self.store, run_id, self.output_dir)
         recheck = timedelta(hours=recheck_hours) if recheck_hours > 0 else None
         self.policy = IncrementalPolicy(
-            self.store, site=site, overlap=self.overlap, recheck=recheck
+            self.store, site=site, overlap=self.overlap, recheck=recheck, horizon=self.horizon
         )
-
-    # -- during the run ------------------------------------------------------------------
-    def note_walk_top(self, edition: str, newest_card: datetime) -> None:
-        """The feed walk of ``edition`` saw a card this new (kept when the run finishes)."""
-        if edition not in self._walk_tops or newest_card > self._walk_tops[edition]:
-            self._walk_tops[edition] = newest_card
 
     # -- closing -------------------------------------------------------------------------
-    def _stat(self, edition: str, key: str) -> int:
-        stats = self.crawler.stats if self.crawler is not None else None
-        return int(stats.get_value(f"newscrawl/{edition}/{key}", 0)) if stats else 0
-
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        clean = reason == "finished" and getattr(spider, "mode", "latest") == "latest"
-        stopped = set(getattr(spider, "stopped_editions", set()))
-        self.close(
-            walked=[
-                edition
-                for edition in self._walk_tops
-                if clean
-                and edition not in stopped
-                # an edition that lost pages to passing faults is walked again next time
-                and not self._stat(edition, "errors/transient")
-                and not self._stat(edition, "errors/feed")
-            ]
-        )
+        self.close(record_walks=bool(getattr(spider, "records_walks", False)))
 
-    def close(self, walked: list[str] | None = None) -> None:
-        """Move the walk marks of ``walked`` editions, note the run finished, let go."""
+    def record_walks(self, now: datetime | None = None) -> None:
+        """Grow each edition's walked ranges by what this run's walks covered for good."""
+        moment = now or datetime.now(UTC)
+        editions = {edition for edition, _ in self.progress.walks}
+        for edition in sorted(editions):
+            walks = self.policy.walks(edition)
+            # hole walks first: their indexes refer to the ranges as they were at the start
+            ordered = sorted(
+                self.progress.of_edition(edition),
+                key=lambda walk: -walk.hole.index if walk.hole is not None else 1,
+            )
+            for walk in ordered:
+                covered = walk.covered()
+                if covered is None:
+                    continue
+                newest, oldest, cursor, reached = covered
+                if walk.key == TOP:
+                    walks.record_top_walk(newest, oldest, cursor, reached, moment)
+                elif walk.hole is not None:
+                    walks.record_hole_walk(walk.hole, oldest, cursor, reached)
+            self.policy.save_walks(edition)
+        self._holes_at_close = {
+            edition: self.holes(edition) for edition in self.policy.known_walks()
+        }
+
+    def holes(self, edition: str) -> list[dict[str, str | None]]:
+        """The holes of ``edition``'s feed as the state holds them (oldest last); after the
+        close, as they were recorded."""
+        if self.store.closed:
+            return self._holes_at_close.get(edition, [])
+        return [hole.as_dict() for hole in self.policy.walks(edition).holes()]
+
+    def close(self, record_walks: bool = False) -> None:
+        """Record the walks, note the run finished, close the store, let go of the lock."""
         if self.store.closed:
             return
         if self.store.persistent:
-            for edition in walked or []:
-                self.policy.remember_walk(edition, self._walk_tops[edition])
+            if record_walks:
+                self.record_walks()
             mark_run_finished(self.store)
         self.store.close()
         if self._lock is not None:

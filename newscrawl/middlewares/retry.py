@@ -5,8 +5,8 @@ firewall that answers 429/503 to impatient clients, this one waits first: the la
 ``NEWSCRAWL_RETRY_BASE_DELAY * 2**attempt`` and the response's ``Retry-After`` (seconds or an
 HTTP date), capped at ``NEWSCRAWL_RETRY_MAX_DELAY``. The retry itself is Scrapy's public
 ``get_retry_request`` (retry counts, ``RETRY_TIMES``, priority and stats as Scrapy keeps them).
-The wait is an ``asyncio.sleep`` (the project runs on the asyncio reactor): other downloads go
-on meanwhile.
+The wait holds no download slot: the retry goes back to the scheduler when it is over
+(:mod:`newscrawl.extensions.later`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.http import Request, Response
 from scrapy.utils.response import response_status_message
+
+from newscrawl.extensions.later import DeferredRequests
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -63,14 +65,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 delay = max(delay, retry_after)
         return float(min(delay, self.max_delay))
 
-    async def _wait(self, request: Request, seconds: float) -> None:
-        if seconds <= 0:
-            return
+    async def _after_wait(self, request: Request, retry: Request, seconds: float) -> Request:
+        """``retry`` once ``seconds`` have passed: deferred through the scheduler (raises
+        :class:`RequestDeferred`), so that the wait holds no download slot."""
         if self.crawler.stats is not None:
             edition = request.meta.get("edition", "unknown")
             self.crawler.stats.inc_value(f"newscrawl/{edition}/retries")
             self.crawler.stats.inc_value("newscrawl/retry_wait_ms", round(seconds * 1000))
-        await asyncio.sleep(seconds)
+        if seconds <= 0:
+            return retry
+        later = DeferredRequests.of(self.crawler)
+        if later is None:  # not a running crawl (a unit test): wait in place
+            await asyncio.sleep(seconds)
+            return retry
+        raise later.defer(retry, seconds, f"retry {retry.meta.get('retry_times')}")
 
     def _retry_request(self, request: Request, reason: str | Exception) -> Request | None:
         assert self.crawler.spider is not None
@@ -82,12 +90,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
     ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
-        delay = self.delay_for(request, response)
         retry = self._retry_request(request, response_status_message(response.status))
         if retry is None:
             return response
-        await self._wait(request, delay)
-        return retry
+        return await self._after_wait(request, retry, self.delay_for(request, response))
 
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception, spider: Any = None
@@ -96,9 +102,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             exception, self.exceptions_to_retry
         ):
             return None
-        delay = self.delay_for(request, None)
         retry = self._retry_request(request, exception)
         if retry is None:
             return None
-        await self._wait(request, delay)
-        return retry
+        return await self._after_wait(request, retry, self.delay_for(request, None))

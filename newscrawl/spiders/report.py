@@ -7,10 +7,10 @@ functions of :mod:`newscrawl.extract`; this module only walks the site.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Self
-from urllib.parse import urlencode
 
 import scrapy
 from scrapy import signals
@@ -22,16 +22,18 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from newscrawl.consistency import date_disagreements, language_mismatches
-from newscrawl.dates import BAKU, DateError, parse_argument_datetime, to_iso, utc_now_iso
-from newscrawl.editions import EDITIONS, Edition, parse_editions
+from newscrawl.dates import DateError, parse_argument_datetime, to_iso, utc_now_iso
+from newscrawl.editions import Edition, parse_editions
 from newscrawl.encoding import declared_type, response_text
 from newscrawl.exports import exports_setting
+from newscrawl.extensions.later import DeferredRequests, RequestDeferred
 from newscrawl.extensions.state import CrawlState
 from newscrawl.extract.article import ExtractedArticle, extract_article
 from newscrawl.extract.errors import ExtractionError
-from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
+from newscrawl.extract.feed import FeedCard
 from newscrawl.failures import classify_failure, is_transient
 from newscrawl.items import Article, Reject
+from newscrawl.spiders.walking import FeedWalking
 from newscrawl.state.incremental import IncrementalPolicy
 from newscrawl.urls import SiteUrls
 
@@ -52,7 +54,7 @@ def _flag(value: str | int | bool | None, name: str) -> bool:
     raise ValueError(f"{name} must be 0 or 1, got {value!r}")
 
 
-class ReportSpider(scrapy.Spider):
+class ReportSpider(FeedWalking, scrapy.Spider):
     """Crawls the latest-news feed (or the date archive) of each edition of report.az."""
 
     name = "report"
@@ -107,7 +109,15 @@ class ReportSpider(scrapy.Spider):
         self._known_skipped: set[str] = set()
         #: Editions the firewall middleware stopped (too many challenge pages in a row).
         self.stopped_editions: set[str] = set()
+        #: Set when NEWSCRAWL_RUN_DEADLINE_SECONDS have passed: no new feed pages.
+        self.deadline_passed = False
         self._crawl_state: CrawlState | None = None
+
+    @property
+    def records_walks(self) -> bool:
+        """Whether this run's feed walks grow the state's walked ranges: a ``latest`` walk
+        of the whole feed (not one bounded by ``since``/``until``)."""
+        return self.mode == "latest" and self.since is None and self.until is None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -132,6 +142,7 @@ class ReportSpider(scrapy.Spider):
         run (the feed's cursor is inclusive, and translations link back)."""
         if request.callback == self.parse_article:
             self._inc(str(request.meta.get("edition", "site")), "cards/repeated")
+            self._handled(request)  # the copy already queued stands for it
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -171,6 +182,7 @@ class ReportSpider(scrapy.Spider):
         if locked is not None:
             self.logger.error(locked)
             raise CloseSpider("state_locked")
+        self._start_deadline()
         for request in self._start_requests():
             yield request
 
@@ -178,203 +190,47 @@ class ReportSpider(scrapy.Spider):
         for edition in self.editions:
             if self.mode == "archive":
                 yield from self._archive_requests(edition)
-            elif cached := self.incremental.feed_url(edition.code):
+                continue
+            if cached := self.incremental.feed_url(edition.code):
                 yield self._feed_request(edition.code, cached, from_cache=True)
             else:
                 yield self._home_request(edition)
+            yield from self._recheck_requests(edition.code)
 
-    def _home_request(self, edition: Edition) -> Request:
-        return Request(
-            self.site.url(edition.home_path),
-            callback=self.parse_home,
-            errback=self.on_home_error,
-            cb_kwargs={"edition": edition.code},
-            meta={"edition": edition.code},
-        )
-
-    def _archive_requests(self, edition: Edition) -> Iterator[Request]:
-        assert self.since is not None
-        first = self.since.astimezone(BAKU).date()
-        last = (self.until or datetime.now(BAKU)).astimezone(BAKU).date()
-        day = last
-        while day >= first:
-            path = f"{edition.prefix}/archive/{day:%Y/%m/%d}"
-            yield self._feed_request(edition.code, self.site.url(path))
-            day -= timedelta(days=1)
-
-    # -- home and feed --------------------------------------------------------------------
-    def _feed_request(
-        self,
-        edition: str,
-        url: str,
-        *,
-        page: int = 1,
-        cursor: str | None = None,
-        load_url: str | None = None,
-        from_cache: bool = False,
-        dont_filter: bool = False,
-    ) -> Request:
-        """A feed page, scroll batch or archive day of ``edition``, parsed by :meth:`parse_feed`."""
-        return Request(
-            url,
-            callback=self.parse_feed,
-            errback=self.on_feed_error,
-            cb_kwargs={"edition": edition, "page": page, "cursor": cursor, "load_url": load_url},
-            meta={"edition": edition, "feed_from_cache": from_cache},
-            dont_filter=dont_filter,
-        )
-
-    def parse_home(self, response: Response, edition: str) -> Iterator[Request]:
-        """Find the edition's latest-news feed from its home page link (fallback: the table).
-
-        @fixture tests/fixtures/feeds/en-home.html
-        @cb_kwargs {"edition": "en"}
-        @returns requests 1 1
-        """
-        info = EDITIONS[edition]
-        html = response_text(response) or ""
-        href = find_feed_link(html, info)
-        url = self._join(href, response.url) if href else None
-        if url is None or not self.site.is_on_site(url):
-            fallback = self.site.url(info.feed_fallback_path)
-            self.logger.warning(
-                "%s: no latest-news link on the home page %s (found %r); using %s",
-                edition,
-                response.url,
-                href,
-                fallback,
+    def _recheck_requests(self, edition: str) -> Iterator[Request]:
+        """A few known articles inside the edit horizon, the ones fetched longest ago first:
+        an edit of the body alone shows on no feed card (``NEWSCRAWL_RECHECK_PER_RUN``)."""
+        if not self.records_walks:
+            return
+        limit = self.crawler.settings.getint("NEWSCRAWL_RECHECK_PER_RUN", 5)
+        for url in self.incremental.recheck_candidates(edition, limit):
+            self._inc(edition, "rechecks")
+            yield Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_article_error,
+                cb_kwargs={"language": edition, "card": None},
+                meta={"edition": edition, "recheck": True},
+                priority=ARTICLE_PRIORITY,
             )
-            self._inc(edition, "feed_link_fallback")
-            url = fallback
-        else:
-            self.incremental.remember_feed_url(edition, url)
-        # not filtered: a remembered feed URL that failed may be this same URL
-        yield self._feed_request(edition, url, dont_filter=True)
 
-    def on_home_error(self, failure: Failure) -> Iterator[Request]:
-        request = failure.request  # type: ignore[attr-defined]
-        info = EDITIONS[request.cb_kwargs["edition"]]
-        self.logger.error(
-            "%s: home page %s failed (%s); trying the fallback feed path",
-            info.code,
-            request.url,
-            failure.getErrorMessage(),
-        )
-        self._inc(info.code, "errors/home")
-        fallback = self.site.url(info.feed_fallback_path)
-        yield self._feed_request(info.code, fallback, dont_filter=True)
+    def _start_deadline(self) -> None:
+        seconds = self.crawler.settings.getfloat("NEWSCRAWL_RUN_DEADLINE_SECONDS", 0)
+        if seconds > 0:
+            asyncio.get_event_loop().call_later(seconds, self._deadline_reached, seconds)
 
-    def parse_feed(
-        self,
-        response: Response,
-        edition: str,
-        page: int,
-        cursor: str | None,
-        load_url: str | None,
-    ) -> Iterator[Request]:
-        """Queue the articles of one feed page or scroll batch, then the next batch.
-
-        @fixture tests/fixtures/feeds/en-feed.html
-        @cb_kwargs {"edition": "en", "page": 1, "cursor": null, "load_url": null}
-        @returns requests 21 21
-        @returns items 0 0
-        """
-        info = EDITIONS[edition]
-        html = response_text(response)
-        if html is None:
-            self.logger.error("%s: feed page %s is not text", edition, response.url)
-            self._inc(edition, "errors/feed_not_text")
-            return
-        feed = parse_feed(html, info)
-        self._inc(edition, "feed_pages")
-        if page == 1 and not feed.cards and response.meta.get("feed_from_cache"):
-            self.logger.warning(
-                "%s: remembered feed %s has no cards; finding the feed again from the home page",
-                edition,
-                response.url,
-            )
-            self.incremental.remember_feed_url(edition, None)
-            yield self._home_request(info)
-            return
-        for warning in feed.warnings:
-            self.logger.warning("%s: %s: %s", edition, response.url, warning)
-        load_url = feed.load_url or load_url
-        if not feed.cards:
-            self.logger.info("%s: feed ends at page %d (%s)", edition, page, response.url)
-            return
-        times = [card.published_at for card in feed.cards if card.published_at is not None]
-        if times:
-            self.crawl_state.note_walk_top(edition, max(times))
-        reached_since = False
-        for card in feed.cards:
-            for warning in card.warnings:
-                self.logger.warning("%s: card %s: %s", edition, card.href, warning)
-                self._inc(edition, "cards/warnings")
-            published = card.published_at
-            if self.since is not None and published is not None and published < self.since:
-                reached_since = True
-                continue
-            if self.mode == "latest" and self.until and published and published > self.until:
-                continue
-            request = self._article_request(card.href, response.url, edition, card)
-            if request is not None:
-                yield request
-        if reached_since:
-            self.logger.info("%s: reached cards older than since=%s", edition, self.since)
-            return
-        if self.mode == "latest" and self.incremental.feed_reached_known(edition, feed.cards):
-            self.logger.info(
-                "%s: reached articles known from earlier runs at page %d", edition, page
-            )
-            self._inc(edition, "feed_reached_known")
-            return
-        if page >= self.max_pages:
-            self.logger.info("%s: stopped at max_pages=%d", edition, self.max_pages)
-            self._inc(edition, "feed_max_pages_reached")
-            return
-        next_cursor = next(
-            (card.timestamp_raw for card in reversed(feed.cards) if card.published_at), None
+    def _deadline_reached(self, seconds: float) -> None:
+        """No new feed pages from now on; requests waiting for a retry are let go. What was
+        not walked stays a hole for the next runs."""
+        self.deadline_passed = True
+        later = DeferredRequests.of(self.crawler)
+        dropped = later.cancel_all() if later is not None else 0
+        self.logger.warning(
+            "run deadline of %.0f s reached: no more feed pages (%d waiting requests dropped); "
+            "the rest is left to the next runs",
+            seconds,
+            dropped,
         )
-        if next_cursor is None:
-            self.logger.warning(
-                "%s: no readable timestamp to scroll on from %s", edition, response.url
-            )
-            return
-        if next_cursor == cursor:
-            self.logger.warning(
-                "%s: scroll cursor did not move (%s) at %s; stopping this feed",
-                edition,
-                cursor,
-                response.url,
-            )
-            self._inc(edition, "feed_cursor_stuck")
-            return
-        if not load_url:
-            self.logger.warning("%s: no .loadContainer[data-url] on %s", edition, response.url)
-            return
-        endpoint = self._join(load_url, response.url).split("?", 1)[0]
-        if not self.site.is_on_site(endpoint):
-            self.logger.error("%s: scroll endpoint %s is off-site; not followed", edition, endpoint)
-            self._inc(edition, "offsite_links")
-            return
-        yield self._feed_request(
-            edition,
-            f"{endpoint}?{urlencode({'date': next_cursor, 'oldest': 1})}",
-            page=page + 1,
-            cursor=next_cursor,
-            load_url=load_url,
-        )
-
-    def on_feed_error(self, failure: Failure) -> Iterator[Request]:
-        request = failure.request  # type: ignore[attr-defined]
-        info = EDITIONS[request.cb_kwargs["edition"]]
-        self.logger.error(
-            "%s: feed page %s failed: %s", info.code, request.url, failure.getErrorMessage()
-        )
-        self._inc(info.code, "errors/feed")
-        if request.meta.get("feed_from_cache"):
-            self.incremental.remember_feed_url(info.code, None)
-            yield self._home_request(info)
 
     # -- articles -------------------------------------------------------------------------
     def _article_request(
@@ -397,7 +253,9 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "cards/not_article")
             return None
         language = article.edition.code
-        if self.incremental.skip_reason(article.url, card) is not None:
+        if self.incremental.headline_changed(article.url, card):
+            self._inc(language, "edited_cards")
+        elif self.incremental.skip_reason(article.url, card) is not None:
             if article.url not in self._known_skipped:
                 self._known_skipped.add(article.url)
                 self._inc(language, "found")
@@ -438,11 +296,13 @@ class ReportSpider(scrapy.Spider):
                 return
             tries = int(response.meta.get("retry_times", 0)) + 1
             self._inc(language, "found")
+            self._handled(response.request)
             yield self._reject(
                 "empty_page", response.url, language, f"empty body {tries} times", "extract"
             )
             return
         self._inc(language, "found")
+        self._handled(response.request)
         html = response_text(response)
         if html is None:
             yield self._reject(
@@ -499,9 +359,12 @@ class ReportSpider(scrapy.Spider):
         )
 
     def on_article_error(self, failure: Failure) -> Iterator[Reject]:
+        if failure.check(RequestDeferred):
+            return  # sent again after a wait: not a failure
         request = failure.request  # type: ignore[attr-defined]
         language: str = request.cb_kwargs["language"]
         reason, detail = classify_failure(failure.value)
+        self._handled(request, clean=not is_transient(reason))
         # after redirects, the article is the URL first asked for, not the last hop
         url = (request.meta.get("redirect_urls") or [request.url])[0]
         if url != request.url:

@@ -130,6 +130,19 @@ class StateStore:
             ),
         )
 
+    def least_recently_seen(
+        self, language: str, site: str, published_since: str, limit: int
+    ) -> list[str]:
+        """URLs of ``language`` on ``site`` published since ``published_since`` (ISO, Baku
+        offset), the one fetched longest ago first."""
+        prefix = site.rstrip("/") + "/"
+        rows = self.connection.execute(
+            "SELECT url FROM articles WHERE language = ? AND substr(url, 1, ?) = ? "
+            "AND published_at >= ? ORDER BY last_seen, url LIMIT ?",
+            (language, len(prefix), prefix, published_since, limit),
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def touch(self, url: str, seen_at: str) -> None:
         """Note that an unchanged article was seen again."""
         self.connection.execute("UPDATE articles SET last_seen = ? WHERE url = ?", (seen_at, url))
