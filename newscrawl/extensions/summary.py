@@ -20,7 +20,7 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newscrawl.extensions.state import set_exit_code
+from newscrawl.extensions.state import CrawlState, set_exit_code
 from newscrawl.items import Article, Reject
 from newscrawl.monitors.suites import run_health
 from newscrawl.monitors.thresholds import EXIT_HEALTH_FAILED
@@ -149,8 +149,27 @@ class RunSummary:
                 "responses": dict(sorted(responses.items())),
                 "retries": own.get("retries", 0),
                 "errors": errors,
+                **self.walk_figures(code, own),
             }
         return result
+
+    def walk_figures(self, code: str, own: dict[str, Any]) -> dict[str, Any]:
+        """How the edition's feed walk ended, the holes the state holds, and what each part
+        of the run cost in requests."""
+        state = CrawlState.of(self.crawler)
+        return {
+            "walk": {
+                "stop_reason": own.get("walk/stop_reason"),
+                "stop_cursor": own.get("walk/stop_cursor"),
+            },
+            "holes": state.holes(code),
+            "cost": {
+                "feed_pages": own.get("feed_pages", 0),
+                "hole_pages": own.get("hole_pages", 0),
+                "edited_cards": own.get("edited_cards", 0),
+                "rechecks": own.get("rechecks", 0),
+            },
+        }
 
     def _stat(self, key: str) -> Any:
         return self.crawler.stats.get_value(key, 0) if self.crawler.stats else 0
@@ -208,6 +227,24 @@ def write_json_atomically(path: Path, data: Any) -> None:
     os.replace(temporary, path)
 
 
+def _walk_lines(figures: dict[str, Any]) -> list[str]:
+    """How the walk ended, what each part cost, and the holes left (when there is a walk)."""
+    walk, cost = figures.get("walk") or {}, figures.get("cost") or {}
+    lines = []
+    if walk.get("stop_reason"):
+        lines.append(
+            f"walk stopped: {walk['stop_reason']}; requests: {cost.get('feed_pages', 0)} feed "
+            f"pages, {cost.get('hole_pages', 0)} hole pages, {cost.get('edited_cards', 0)} "
+            f"edited headlines, {cost.get('rechecks', 0)} re-checks"
+        )
+    for hole in figures.get("holes") or []:
+        lines.append(
+            f"HOLE in the feed from {hole['from']} to {hole['to']} (since {hole['since']}): "
+            "later runs walk it"
+        )
+    return lines
+
+
 def format_summary(summary: dict[str, Any]) -> str:
     """A plain-text table of the per-edition figures."""
     header = (
@@ -224,6 +261,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         if figures["dropped"]:
             reasons = ", ".join(f"{reason}={count}" for reason, count in figures["dropped"].items())
             lines.append(f"{'':<8}dropped: {reasons}")
+        lines.extend(f"{'':<8}{line}" for line in _walk_lines(figures))
     lines.append(
         f"finish reason: {summary['finish_reason']}; duration {summary['duration_seconds']} s"
     )

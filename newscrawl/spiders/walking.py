@@ -436,13 +436,3 @@ class FeedWalking:
         """An article request of a walk's page came to its end."""
         if request is not None:
             self.crawl_state.progress.handled(request.meta.get("walk_page"), clean)
-
-    def _walk_stats(self) -> dict[str, Any]:
-        """Per edition: how each walk stopped and the holes the state holds."""
-        result: dict[str, Any] = {}
-        for edition in self.editions:
-            walks = self.crawl_state.progress.of_edition(edition.code)
-            result[edition.code] = {
-                "walks": {w.key: {"stop": w.stop_reason, "cursor": w.stop_cursor} for w in walks},
-            }
-        return result

@@ -48,6 +48,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="a share of the articles is published over this many hours after --now (default 2)",
     )
     parser.add_argument(
+        "--hourly-edits",
+        type=int,
+        default=0,
+        metavar="N",
+        help="per edition and hour after --now, N edits (headline and body) of articles then "
+        "at feed positions up to --edit-depth (default 0)",
+    )
+    parser.add_argument(
+        "--edit-depth", type=int, default=30, help="deepest feed position --hourly-edits edits"
+    )
+    parser.add_argument(
         "--fault",
         dest="faults",
         action="append",
@@ -79,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         now=args.now,
         days=args.days,
         future_hours=args.future_hours,
+        hourly_edits=args.hourly_edits,
+        edit_depth=args.edit_depth,
     )
     gc.freeze()  # the site lives as long as the process: keep it out of GC scans
     server, _app = make_server(site, args.host, args.port)

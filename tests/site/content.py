@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import zlib
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
@@ -105,8 +106,14 @@ class Site:
         days: float | None = None,
         cache_size: int = 4096,
         future_hours: float = FUTURE_WINDOW / HOUR,
+        hourly_edits: int = 0,
+        edit_depth: int = 30,
     ):
         self.seed = seed
+        #: Per edition and hour after the start clock: this many edits of articles then at
+        #: feed positions up to ``edit_depth`` (headline and body, 10 min before the hour).
+        self.hourly_edits = hourly_edits
+        self.edit_depth = edit_depth
         self.per_edition = articles
         self.anchor = _to_ts(now, dates.parse_iso(dates.DEFAULT_NOW))
         self.now = self.anchor
@@ -300,6 +307,9 @@ class Site:
                 art.edit = Edit(anchor + MIN * (5 + int(r() * 110)), mode != 1, mode != 0)
                 art.meta = True
 
+        if self.hourly_edits:
+            self._schedule_hourly_edits(anchor, r)
+
         # numeric ids: increasing with publication time, unique across editions
         self.articles.sort(key=lambda a: (a.pub, ORDER.index(a.ed), a.story.idx))
         gap = max(1, min(6, 899_000 // max(1, len(self.articles)) - 1))
@@ -310,6 +320,28 @@ class Site:
             self.by_aid[aid] = art
         self.index = {ed: EditionIndex([a for a in self.articles if a.ed == ed]) for ed in ORDER}
         self.edit_times = sorted(a.edit.at for a in self.articles if a.edit is not None)
+
+    def _schedule_hourly_edits(self, anchor: int, r: Callable[[], float]) -> None:
+        """``hourly_edits`` edits per edition in each hour after ``anchor``, of articles
+        spread over feed positions 3 .. ``edit_depth`` at the time of the edit (less a few
+        positions: newer cards push them down by the time the next hour's run comes)."""
+        hours = max(1, self.future_window // HOUR)
+        depth, count = max(6, self.edit_depth - 3), self.hourly_edits
+        for ed in ORDER:
+            own = sorted((a for a in self.articles if a.ed == ed), key=lambda a: -a.pub)
+            for hour in range(1, hours + 1):
+                at = anchor + hour * HOUR - 10 * MIN
+                visible = [a for a in own if a.pub <= at - 5 * MIN]
+                for k in range(count):
+                    span = (depth - 3) / count
+                    position = 3 + int(span * k + r() * span)
+                    position = min(position, depth - 1, len(visible) - 1)
+                    # the nearest article at or below that position with no edit yet
+                    for art in visible[position:depth]:
+                        if art.edit is None:
+                            art.edit = Edit(at, True, True)
+                            art.meta = True
+                            break
 
     # ------------------------------------------------------------------ state
     def state_key(self, now: int) -> tuple[int, ...]:
@@ -463,6 +495,16 @@ def build_site(
     now: int | str | datetime | None = None,
     days: float | None = None,
     future_hours: float = FUTURE_WINDOW / HOUR,
+    hourly_edits: int = 0,
+    edit_depth: int = 30,
 ) -> Site:
     """Generate the replica's content (deterministic for the same arguments)."""
-    return Site(seed=seed, articles=articles, now=now, days=days, future_hours=future_hours)
+    return Site(
+        seed=seed,
+        articles=articles,
+        now=now,
+        days=days,
+        future_hours=future_hours,
+        hourly_edits=hourly_edits,
+        edit_depth=edit_depth,
+    )
