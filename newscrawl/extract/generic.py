@@ -1,0 +1,238 @@
+"""Generic fallbacks for article pages whose markup no layout selector covers.
+
+When a page matches none of the known layouts and has no JSON-LD body, its text is found by a
+generic main-text extractor (trafilatura) and the other fields by page-wide signals that do not
+depend on class names: the first ``h1``, ``<time datetime>``, a visible date in any of the
+site's formats, breadcrumbs, links to the article's category and to tag pages. Everything here
+is pure: a parsed page in, values out.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from itertools import islice
+
+import trafilatura
+from lxml import etree
+from lxml.etree import _Element as HtmlElement
+from parsel import Selector
+from trafilatura.settings import use_config
+
+from newscrawl.dates import DateError, parse_iso, parse_site_date
+from newscrawl.extract.text import element_text
+from newscrawl.extract.translations import LISTING_CLASSES
+from newscrawl.urls import ArticlePath, SiteUrls
+
+#: Longest text (characters) read as a visible date; longer elements are prose.
+MAX_DATE_TEXT = 80
+#: Elements with more descendants than this are containers, not a date.
+MAX_DATE_DESCENDANTS = 12
+_BARE_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+#: trafilatura's settings: no size floor (a short article is still an article; below the
+#: floor it falls back to one blob of the whole page) and no timeout (it would use signals).
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "10")
+_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+_BREADCRUMB = re.compile(r"breadcrumb", re.IGNORECASE)
+#: Blocks whose text is never the article's head (navigation, page furniture).
+_FURNITURE = frozenset({"nav", "footer", "aside", "script", "style", "noscript", "template"})
+
+
+def _in_furniture(element: HtmlElement) -> bool:
+    node: HtmlElement | None = element
+    while node is not None:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        classes = node.get("class") or ""
+        if tag in _FURNITURE or LISTING_CLASSES.search(classes.lower()):
+            return True
+        node = node.getparent()
+    return False
+
+
+def headline(page: Selector) -> str | None:
+    """The text of the first ``h1`` that is not page furniture."""
+    for node in page.css("body h1"):
+        if not _in_furniture(node.root):
+            text = element_text(node.root)
+            if text:
+                return text
+    return None
+
+
+def time_element(page: Selector) -> tuple[datetime, str] | None:
+    """The ``datetime`` of the first readable ``<time datetime>`` outside the page furniture."""
+    for node in page.css("body time[datetime]"):
+        value = (node.attrib.get("datetime") or "").strip()
+        if not value or _in_furniture(node.root):
+            continue
+        try:
+            return parse_iso(value), value
+        except DateError:
+            continue
+    return None
+
+
+def _date_of(element: HtmlElement) -> tuple[datetime, str] | None:
+    if not isinstance(element.tag, str) or element.tag.lower() in _FURNITURE:
+        return None
+    if sum(1 for _ in islice(element.iter(), MAX_DATE_DESCENDANTS + 1)) > MAX_DATE_DESCENDANTS:
+        return None
+    text = element_text(element)
+    if not text or len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
+        return None
+    try:
+        return parse_site_date(text), text
+    except DateError:
+        return None
+
+
+def visible_date(page: Selector) -> tuple[datetime, str] | None:
+    """The first short text of the page that reads as a site date with a time of day (the
+    innermost element that does: ``<time>`` rather than the line of category and date)."""
+    for body in page.css("body")[:1]:
+        for element in body.root.iter():
+            found = _date_of(element)
+            if found is None or _in_furniture(element) or element.xpath("ancestor-or-self::a"):
+                continue
+            narrowed = True
+            while narrowed:
+                narrowed = False
+                for child in element:
+                    inner = _date_of(child)
+                    if inner is not None:
+                        element, found, narrowed = child, inner, True
+                        break
+            return found
+    return None
+
+
+def breadcrumb_category(page: Selector, title: str | None) -> str | None:
+    """The last item of a visible breadcrumb trail that is neither the home page nor the
+    headline (``nav[aria-label*=breadcrumb]``, ``.breadcrumb``...)."""
+    for node in page.css("body *"):
+        element = node.root
+        marks = f"{element.get('class') or ''} {element.get('aria-label') or ''}"
+        if not _BREADCRUMB.search(marks):
+            continue
+        labels = [element_text(a) for a in element.iter("a")]
+        labels = [label for label in labels if label and label != title]
+        if len(labels) >= 2:
+            return labels[-1]
+        return None
+    return None
+
+
+def category_link(
+    page: Selector, site: SiteUrls, article: ArticlePath, page_url: str
+) -> str | None:
+    """The text of a link to the article's own category page (``/en/other-countries/``)."""
+    prefix = article.edition.prefix
+    wanted = site.canonical(f"{prefix}/{article.category_slug}")
+    for node in page.css("body a[href]"):
+        href = node.attrib.get("href") or ""
+        if site.canonical(site.absolute(href, page_url)) == wanted:
+            text = element_text(node.root)
+            if text:
+                return text
+    return None
+
+
+def tag_links(page: Selector, site: SiteUrls, article: ArticlePath, page_url: str) -> list[str]:
+    """Texts of links to the edition's tag pages (``/en/tags/...``), in page order."""
+    tags: list[str] = []
+    stem = site.canonical(f"{article.edition.prefix}/tags") or ""
+    for node in page.css("body a[href]"):
+        url = site.canonical(site.absolute(node.attrib.get("href") or "", page_url)) or ""
+        if url.startswith(stem + "/") and not _in_furniture(node.root):
+            text = element_text(node.root)
+            if text and text not in tags:
+                tags.append(text)
+    return tags
+
+
+# --------------------------------------------------------------------------- body
+def _runs(element: HtmlElement) -> list[tuple[str, str]]:
+    """The element's text split at ``<lb/>``: (text, text outside links) per run."""
+    runs: list[tuple[str, str]] = []
+    text: list[str] = [element.text or ""]
+    plain: list[str] = [element.text or ""]
+
+    def flush() -> None:
+        runs.append((" ".join("".join(text).split()), " ".join("".join(plain).split())))
+        text.clear()
+        plain.clear()
+
+    for child in element:
+        if child.tag == "lb":
+            flush()
+        else:
+            inner = "".join(child.itertext())
+            text.append(inner)
+            if child.tag != "ref":
+                plain.append(inner)
+        text.append(child.tail or "")
+        plain.append(child.tail or "")
+    flush()
+    return [run for run in runs if run[0]]
+
+
+def _is_date_line(text: str) -> bool:
+    if len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
+        return False
+    if _BARE_TIME.match(text):
+        return True
+    try:
+        parse_site_date(text, "00:00")
+    except DateError:
+        return False
+    return True
+
+
+def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
+    """The paragraphs of the page's main text, by trafilatura, cleaned of what is not prose.
+
+    Left out: headings that repeat a headline, runs that are only link text (category, tag,
+    share and translation links), lists of date and time lines, and paragraphs in ``drop``
+    (e.g. the tag names joined). Paragraphs are runs of text between line breaks.
+    """
+    xml = trafilatura.extract(
+        html,
+        output_format="xml",
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=True,
+        deduplicate=False,
+        with_metadata=False,
+        config=_CONFIG,
+    )
+    if not xml:
+        return []
+    try:
+        root = etree.fromstring(xml.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return []
+    main = root.find("main")
+    if main is None:
+        return []
+    paragraphs: list[str] = []
+    for block in main:
+        if not isinstance(block.tag, str):
+            continue
+        if block.tag == "list":
+            items = [" ".join("".join(item.itertext()).split()) for item in block.iter("item")]
+            items = [item for item in items if item]
+            if items and all(_is_date_line(item) for item in items):
+                continue
+            paragraphs.extend(item for item in items if item not in drop)
+            continue
+        for text, plain in _runs(block):
+            if not plain.strip(" .,;:|·-–—"):
+                continue  # only links: category, tags, share, other editions
+            if text in headlines or text in drop:
+                continue
+            if _is_date_line(text) and not _BARE_TIME.match(text):
+                continue  # the date line of the head (a bare HH:MM marks live-update blocks)
+            paragraphs.append(text)
+    return paragraphs

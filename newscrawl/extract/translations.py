@@ -1,0 +1,114 @@
+"""The other editions' versions of an article, from every link of the page that can name them.
+
+Where the site links an article's other editions is not known for sure (``site-facts.md``:
+hreflang alternates, a visible block of other-edition titles, a language switcher), so every
+on-site link to an article URL of another edition is a candidate. Candidates are ranked:
+``link[rel=alternate][hreflang]`` first (source ``meta``), then the layout's translations block
+(``selector``), then any other link of the page (``generic``). Links of the latest-news list
+and of feed cards are never taken (they are other articles), nor links to the page's own
+edition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml.etree import _Element as HtmlElement
+from parsel import Selector
+
+from newscrawl.extract.markup import links
+from newscrawl.urls import SiteUrls
+
+#: Rank of each source: a lower one wins when several links name one language.
+SOURCE_RANK = {"meta": 0, "selector": 1, "generic": 2}
+#: Class-name fragments of news listings (latest news, feed cards) inside an article page.
+LISTING_CLASSES = re.compile(r"latest|index-post-block|news__item|news-list|most-read|popular")
+#: A group of links with at least this many links to the page's own edition is a listing.
+LISTING_MIN_LINKS = 3
+
+
+@dataclass(frozen=True)
+class Translations:
+    """Canonical URLs of the other editions by language, and the source each came from."""
+
+    urls: dict[str, str]
+    sources: dict[str, str]
+
+    @property
+    def source(self) -> str | None:
+        """The least trusted source any of the URLs came from (None when there are none)."""
+        if not self.sources:
+            return None
+        return max(self.sources.values(), key=lambda source: SOURCE_RANK[source])
+
+
+def _classes_of(element: HtmlElement) -> str:
+    value = element.get("class")
+    return value.lower() if isinstance(value, str) else ""
+
+
+def _in_listing(anchor: HtmlElement, site: SiteUrls, own_language: str) -> bool:
+    """True when the link sits in a news listing: a latest-news/card container by its class,
+    or the smallest block around it holding several links, most of them to the own edition."""
+    group: HtmlElement | None = None
+    node = anchor.getparent()
+    while node is not None:
+        if LISTING_CLASSES.search(_classes_of(node)):
+            return True
+        if group is None:
+            hrefs = [a.get("href") or "" for a in node.iter("a") if a.get("href")]
+            if len(hrefs) >= 2:
+                group = node
+                own = 0
+                for href in hrefs:
+                    article = site.article_path(href)
+                    if article is not None and article.edition.code == own_language:
+                        own += 1
+                if own >= LISTING_MIN_LINKS and own * 2 > len(hrefs):
+                    return True
+        node = node.getparent()
+    return LISTING_CLASSES.search(_classes_of(anchor)) is not None
+
+
+def discover_translations(
+    page: Selector,
+    block_css: tuple[str, ...],
+    site: SiteUrls,
+    own_language: str,
+    page_url: str,
+) -> Translations:
+    """The translations of the page: ``block_css`` are the layout's selectors of its block."""
+    candidates: list[tuple[str, str, HtmlElement | None]] = [
+        (link.attrib.get("href") or "", "meta", None)
+        for link in links(page, "alternate")
+        if link.attrib.get("hreflang")
+    ]
+    block_nodes: set[HtmlElement] = set()
+    for css in block_css:
+        found = page.css(css)
+        if found:
+            for node in found:
+                block_nodes.add(node.root)
+                candidates.append((node.attrib.get("href") or "", "selector", None))
+            break
+    for body in page.css("body")[:1]:
+        for anchor in body.root.iter("a"):
+            href = anchor.get("href")
+            if href and anchor not in block_nodes:
+                candidates.append((href, "generic", anchor))
+    urls: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for href, kind, anchor in candidates:
+        article = site.article_path(site.absolute(href, page_url)) if href else None
+        if article is None or article.edition.code == own_language:
+            continue
+        code = article.edition.code
+        if code in urls and SOURCE_RANK[sources[code]] <= SOURCE_RANK[kind]:
+            continue
+        if anchor is not None and _in_listing(anchor, site, own_language):
+            continue
+        urls[code] = article.url
+        sources[code] = kind
+    ordered = sorted(urls)
+    return Translations({c: urls[c] for c in ordered}, {c: sources[c] for c in ordered})
