@@ -13,6 +13,7 @@ import re
 from datetime import datetime
 from itertools import islice
 
+import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.etree import _Element as HtmlElement
@@ -20,7 +21,7 @@ from parsel import Selector
 from trafilatura.settings import use_config
 
 from newscrawl.dates import DateError, parse_iso, parse_site_date
-from newscrawl.extract.text import element_text
+from newscrawl.extract.text import element_text, is_embed
 from newscrawl.extract.translations import LISTING_CLASSES
 from newscrawl.urls import ArticlePath, SiteUrls
 
@@ -189,6 +190,80 @@ def _is_date_line(text: str) -> bool:
     return True
 
 
+#: Inline formatting unwrapped before trafilatura, which trims the text after such an element
+#: (``<b>“Report” xəbər verir ki,</b> Azərbaycan`` would lose its space) or drops it.
+_INLINE_FORMATTING = ("b", "strong", "em", "i", "u", "span", "font", "mark")
+
+
+#: Elements that are text inside a paragraph; anything else is a block.
+_INLINE = frozenset({*_INLINE_FORMATTING, "a", "sup", "sub", "abbr", "code", "q", "s", "small"})
+
+
+def _is_block(element: HtmlElement) -> bool:
+    return isinstance(element.tag, str) and element.tag.lower() not in _INLINE
+
+
+def _runs_as_paragraphs(element: HtmlElement) -> None:
+    """Loose text separated by ``<br>`` (``text<br><br>text``) turned into ``<p>`` elements, as
+    the layouts read it; trafilatura loses the words before a link in such runs."""
+    children = list(element)
+    if not any(child.tag == "br" for child in children):
+        return
+    if not (element.text or "").strip() and not any((c.tail or "").strip() for c in children):
+        return
+    runs: list[list[HtmlElement | str]] = [[element.text or ""]]
+    element.text = None
+    for child in children:
+        tail = child.tail or ""
+        child.tail = None
+        element.remove(child)
+        if child.tag == "br":
+            runs.append([])
+        elif _is_block(child):
+            runs.append([child])
+            runs.append([])
+        else:
+            runs[-1].append(child)
+        runs[-1].append(tail)
+    for run in runs:
+        nodes = [node for node in run if not isinstance(node, str)]
+        if (
+            len(nodes) == 1
+            and _is_block(nodes[0])
+            and not "".join(n for n in run if isinstance(n, str)).strip()
+        ):
+            element.append(nodes[0])
+            continue
+        if not "".join(n if isinstance(n, str) else "x" for n in run).strip():
+            continue
+        paragraph = etree.SubElement(element, "p")
+        last: HtmlElement | None = None
+        for node in run:
+            if isinstance(node, str):
+                if last is None:
+                    paragraph.text = (paragraph.text or "") + node
+                else:
+                    last.tail = (last.tail or "") + node
+            else:
+                paragraph.append(node)
+                last = node
+
+
+def _prepared(html: str) -> HtmlElement:
+    """The page as a tree for trafilatura: embedded posts removed, inline formatting unwrapped,
+    text runs between ``<br>`` and ``div``s holding only text made paragraphs."""
+    tree = lxml.html.document_fromstring(html)
+    for element in [e for e in tree.iter() if isinstance(e.tag, str) and is_embed(e)]:
+        element.drop_tree()
+    etree.strip_tags(tree, *_INLINE_FORMATTING)
+    for element in list(tree.iter("div", "section", "article", "td")):
+        _runs_as_paragraphs(element)
+    for element in tree.iter("div", "section", "article"):
+        if (element.text or "").strip() and not any(_is_block(c) for c in element):
+            element.tag = "p"
+    return tree
+
+
 def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
     """The paragraphs of the page's main text, by trafilatura, cleaned of what is not prose.
 
@@ -197,7 +272,7 @@ def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
     (e.g. the tag names joined). Paragraphs are runs of text between line breaks.
     """
     xml = trafilatura.extract(
-        html,
+        _prepared(html),
         output_format="xml",
         include_comments=False,
         include_tables=False,

@@ -48,27 +48,36 @@ def _classes_of(element: HtmlElement) -> str:
     return value.lower() if isinstance(value, str) else ""
 
 
+def _links_own_article(element: HtmlElement, site: SiteUrls, own_language: str) -> bool:
+    for anchor in element.iter("a"):
+        article = site.article_path(anchor.get("href") or "")
+        if article is not None and article.edition.code == own_language:
+            return True
+    return False
+
+
 def _in_listing(anchor: HtmlElement, site: SiteUrls, own_language: str) -> bool:
     """True when the link sits in a news listing: a latest-news/card container by its class,
-    or the smallest block around it holding several links, most of them to the own edition."""
-    group: HtmlElement | None = None
-    node = anchor.getparent()
+    or a list of items (the largest block around the link holding no other link, and its
+    siblings) most of which link to articles of the page's own edition."""
+    node: HtmlElement | None = anchor
     while node is not None:
         if LISTING_CLASSES.search(_classes_of(node)):
             return True
-        if group is None:
-            hrefs = [a.get("href") or "" for a in node.iter("a") if a.get("href")]
-            if len(hrefs) >= 2:
-                group = node
-                own = 0
-                for href in hrefs:
-                    article = site.article_path(href)
-                    if article is not None and article.edition.code == own_language:
-                        own += 1
-                if own >= LISTING_MIN_LINKS and own * 2 > len(hrefs):
-                    return True
         node = node.getparent()
-    return LISTING_CLASSES.search(_classes_of(anchor)) is not None
+    item = anchor
+    parent = item.getparent()
+    while parent is not None and sum(1 for a in parent.iter("a") if a.get("href")) <= 1:
+        item, parent = parent, parent.getparent()
+    if parent is None:
+        return False
+    linked = [
+        child
+        for child in parent
+        if isinstance(child.tag, str) and (child.tag == "a" or child.find(".//a") is not None)
+    ]
+    own = sum(1 for child in linked if _links_own_article(child, site, own_language))
+    return own >= LISTING_MIN_LINKS and own * 2 > len(linked)
 
 
 def discover_translations(

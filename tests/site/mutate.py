@@ -30,6 +30,7 @@ from random import Random
 from typing import TYPE_CHECKING
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 
 from tests.site import dates
@@ -162,10 +163,10 @@ def _translations(doc: HtmlElement, site: Site, art: Article, now: int, rng: Ran
                 link.set("href", prefix + by_edition[code].path)
         return
     block = lxml.html.Element("div", {"class": "read-in"})
-    heading = lxml.html.SubElement(block, "span", {"class": "read-in__label"})
+    heading = etree.SubElement(block, "span", {"class": "read-in__label"})
     heading.text = READ_IN[art.ed]
     for other in others:
-        link = lxml.html.SubElement(
+        link = etree.SubElement(
             block, "a", {"href": prefix + other.path, "lang": other.ed, "class": "read-in__link"}
         )
         link.text = site.title(other, now) if rng.random() < 0.5 else LANGUAGE_NAMES[other.ed]
@@ -218,6 +219,11 @@ def _paragraphs_as_runs(body: HtmlElement) -> None:
 
 
 # --------------------------------------------------------------------------- classes
+#: Classes the embed scripts of other sites look for (Twitter's widgets.js finds its posts by
+#: ``blockquote.twitter-tweet``): a redesign of the site's own styles keeps them.
+THIRD_PARTY_CLASSES = frozenset({"twitter-tweet", "instagram-media", "telegram-post", "tiktok-embed"})
+
+
 def _classes(doc: HtmlElement, seed: int, rng: Random) -> None:
     scheme = ("_{}", "css-{}", "sc-{}")[int(rng.random() * 3)]
     for element in doc.iter():
@@ -227,7 +233,9 @@ def _classes(doc: HtmlElement, seed: int, rng: Random) -> None:
         if classes is None:
             continue
         names = [
-            scheme.format(hashlib.sha1(f"{seed}:{token}".encode()).hexdigest()[:6])
+            token
+            if token in THIRD_PARTY_CLASSES
+            else scheme.format(hashlib.sha1(f"{seed}:{token}".encode()).hexdigest()[:6])
             for token in classes.split()
         ]
         element.set("class", " ".join(names))
