@@ -178,8 +178,15 @@ def _runs(element: HtmlElement) -> list[tuple[str, str]]:
     return [run for run in runs if run[0]]
 
 
+#: A date line has at most this many words ("Business 12 November, 2025 · 10:30"); a longer
+#: text with a date in it is a sentence.
+MAX_DATE_LINE_WORDS = 6
+
+
 def _is_date_line(text: str) -> bool:
     if len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
+        return False
+    if len(text.split()) > MAX_DATE_LINE_WORDS:
         return False
     if _BARE_TIME.match(text):
         return True
@@ -192,11 +199,13 @@ def _is_date_line(text: str) -> bool:
 
 #: Inline formatting unwrapped before trafilatura, which trims the text after such an element
 #: (``<b>“Report” xəbər verir ki,</b> Azərbaycan`` would lose its space) or drops it.
-_INLINE_FORMATTING = ("b", "strong", "em", "i", "u", "span", "font", "mark")
+_INLINE_FORMATTING = ("b", "strong", "em", "i", "u", "span", "font", "mark", "time")
 
 
 #: Elements that are text inside a paragraph; anything else is a block.
-_INLINE = frozenset({*_INLINE_FORMATTING, "a", "sup", "sub", "abbr", "code", "q", "s", "small"})
+_INLINE = frozenset(
+    {*_INLINE_FORMATTING, "a", "sup", "sub", "abbr", "code", "q", "s", "small", "time", "cite"}
+)
 
 
 def _is_block(element: HtmlElement) -> bool:
@@ -264,37 +273,29 @@ def _prepared(html: str) -> HtmlElement:
     return tree
 
 
-def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
-    """The paragraphs of the page's main text, by trafilatura, cleaned of what is not prose.
+#: A run whose text outside links is shorter than this, and shorter than its link text, is a
+#: line of links with a label ("Read also: ...", "Other languages: ..."), not prose.
+MAX_LINK_LABEL = 30
+_BLOCK_TAGS = frozenset({"p", "head", "quote", "list", "table"})
 
-    Left out: headings that repeat a headline, runs that are only link text (category, tag,
-    share and translation links), lists of date and time lines, and paragraphs in ``drop``
-    (e.g. the tag names joined). Paragraphs are runs of text between line breaks.
-    """
-    xml = trafilatura.extract(
-        _prepared(html),
-        output_format="xml",
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=True,
-        deduplicate=False,
-        with_metadata=False,
-        config=_CONFIG,
-    )
-    if not xml:
-        return []
-    try:
-        root = etree.fromstring(xml.encode("utf-8"))
-    except etree.XMLSyntaxError:
-        return []
-    main = root.find("main")
-    if main is None:
-        return []
-    paragraphs: list[str] = []
-    for block in main:
-        if not isinstance(block.tag, str):
+
+def _blocks(main: HtmlElement) -> list[HtmlElement]:
+    """The outermost text blocks of trafilatura's ``<main>`` (blocks may sit in ``<div>``s)."""
+    blocks: list[HtmlElement] = []
+    for element in main.iter():
+        if element is main or element.tag not in _BLOCK_TAGS:
             continue
+        parent = element.getparent()
+        while parent is not None and parent is not main and parent.tag not in _BLOCK_TAGS:
+            parent = parent.getparent()
+        if parent is main:
+            blocks.append(element)
+    return blocks
+
+
+def _paragraphs(main: HtmlElement, headlines: set[str], drop: set[str]) -> list[str]:
+    paragraphs: list[str] = []
+    for block in _blocks(main):
         if block.tag == "list":
             items = [" ".join("".join(item.itertext()).split()) for item in block.iter("item")]
             items = [item for item in items if item]
@@ -303,11 +304,54 @@ def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
             paragraphs.extend(item for item in items if item not in drop)
             continue
         for text, plain in _runs(block):
-            if not plain.strip(" .,;:|·-–—"):
+            label = plain.strip(" .,;:|·-–—")
+            if not label:
                 continue  # only links: category, tags, share, other editions
+            if len(label) < MAX_LINK_LABEL and len(text) - len(plain) > len(plain):
+                continue  # a label and its links
             if text in headlines or text in drop:
                 continue
+            if block.tag == "head" and not paragraphs:
+                continue  # a heading above the text: the article's head (e.g. the original title)
             if _is_date_line(text) and not _BARE_TIME.match(text):
                 continue  # the date line of the head (a bare HH:MM marks live-update blocks)
             paragraphs.append(text)
     return paragraphs
+
+
+def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
+    """The paragraphs of the page's main text, by trafilatura, cleaned of what is not prose.
+
+    trafilatura runs twice (its default and its precision mode, which find the main block
+    differently on short articles); the reading with more text wins. Left out: headings that
+    repeat a headline, runs that are only link text (category, tag, share and translation
+    links) or a short label with links, lists of date and time lines, and paragraphs in
+    ``drop`` (e.g. the tag names joined). Paragraphs are runs of text between line breaks.
+    """
+    best: list[str] = []
+    for precision in (False, True):
+        xml = trafilatura.extract(
+            _prepared(html),
+            output_format="xml",
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=True,
+            deduplicate=False,
+            with_metadata=False,
+            favor_precision=precision,
+            config=_CONFIG,
+        )
+        if not xml:
+            continue
+        try:
+            root = etree.fromstring(xml.encode("utf-8"))
+        except etree.XMLSyntaxError:
+            continue
+        main = root.find("main")
+        if main is None:
+            continue
+        found = _paragraphs(main, headlines, drop)
+        if sum(map(len, found)) > sum(map(len, best)):
+            best = found
+    return best
