@@ -24,7 +24,7 @@ from newscrawl.urls import SiteUrls
 SOURCE_RANK = {"meta": 0, "selector": 1, "generic": 2}
 #: Class-name fragments of news listings (latest news, feed cards) inside an article page.
 LISTING_CLASSES = re.compile(r"latest|index-post-block|news__item|news-list|most-read|popular")
-#: A group of links with at least this many links to the page's own edition is a listing.
+#: A list with at least this many items linking to articles of one edition is a listing.
 LISTING_MIN_LINKS = 3
 
 
@@ -48,18 +48,21 @@ def _classes_of(element: HtmlElement) -> str:
     return value.lower() if isinstance(value, str) else ""
 
 
-def _links_own_article(element: HtmlElement, site: SiteUrls, own_language: str) -> bool:
+def _article_editions(element: HtmlElement, site: SiteUrls) -> set[str]:
+    """The editions of the article URLs ``element`` links to."""
+    editions = set()
     for anchor in element.iter("a"):
         article = site.article_path(anchor.get("href") or "")
-        if article is not None and article.edition.code == own_language:
-            return True
-    return False
+        if article is not None:
+            editions.add(article.edition.code)
+    return editions
 
 
-def _in_listing(anchor: HtmlElement, site: SiteUrls, own_language: str) -> bool:
+def _in_listing(anchor: HtmlElement, site: SiteUrls) -> bool:
     """True when the link sits in a news listing: a latest-news/card container by its class,
     or a list of items (the largest block around the link holding no other link, and its
-    siblings) most of which link to articles of the page's own edition."""
+    siblings) most of which link to articles of one edition: a translations block links to
+    one article per other edition, a listing to several of one edition."""
     node: HtmlElement | None = anchor
     while node is not None:
         if LISTING_CLASSES.search(_classes_of(node)):
@@ -76,8 +79,12 @@ def _in_listing(anchor: HtmlElement, site: SiteUrls, own_language: str) -> bool:
         for child in parent
         if isinstance(child.tag, str) and (child.tag == "a" or child.find(".//a") is not None)
     ]
-    own = sum(1 for child in linked if _links_own_article(child, site, own_language))
-    return own >= LISTING_MIN_LINKS and own * 2 > len(linked)
+    per_edition: dict[str, int] = {}
+    for child in linked:
+        for code in _article_editions(child, site):
+            per_edition[code] = per_edition.get(code, 0) + 1
+    most = max(per_edition.values(), default=0)
+    return most >= LISTING_MIN_LINKS and most * 2 > len(linked)
 
 
 def discover_translations(
@@ -115,7 +122,7 @@ def discover_translations(
         code = article.edition.code
         if code in urls and SOURCE_RANK[sources[code]] <= SOURCE_RANK[kind]:
             continue
-        if anchor is not None and _in_listing(anchor, site, own_language):
+        if anchor is not None and _in_listing(anchor, site):
             continue
         urls[code] = article.url
         sources[code] = kind
