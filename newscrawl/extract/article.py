@@ -221,7 +221,7 @@ def _published(
     layout: Layout | None,
     jsonld: JsonLd,
     warnings: list[str],
-    card_time: datetime | None,
+    card: FeedCard | None,
     sources: dict[str, str],
 ) -> tuple[datetime | None, str | None, dict[str, datetime]]:
     """The publication time with the text it came from, and every source's reading."""
@@ -231,8 +231,9 @@ def _published(
         if found is not None:
             moment, raw = found
             sources["published_at"] = "generic"
-    if moment is None and card_time is not None:
-        moment, raw = card_time, card_time.isoformat(sep=" ", timespec="seconds")
+    if moment is None and card is not None and card.published_at is not None:
+        moment = card.published_at
+        raw = card.timestamp_raw or moment.isoformat(sep=" ", timespec="seconds")
         sources["published_at"] = "card"
     return moment, raw, readings
 
@@ -463,7 +464,6 @@ def extract_article(
     ``card`` is the feed card that led to the page, if any: its timestamp and category are the
     last fallbacks for the page's date and category (source ``card``).
     """
-    card_time = card.published_at if card is not None else None
     card_category = card.category if card is not None else None
     if not html or not html.strip():
         raise ExtractionError("empty_page", "the response body is empty")
@@ -520,7 +520,7 @@ def extract_article(
         raise ExtractionError("no_body", f"{layout_name} layout: the article body has no text")
 
     published_at, published_raw, date_sources = _published(
-        page, layout, jsonld, warnings, card_time, sources
+        page, layout, jsonld, warnings, card, sources
     )
     if published_at is None or published_raw is None:
         raise ExtractionError("no_date", f"{layout_name} layout: no readable publication date")
