@@ -221,7 +221,9 @@ def _paragraphs_as_runs(body: HtmlElement) -> None:
 # --------------------------------------------------------------------------- classes
 #: Classes the embed scripts of other sites look for (Twitter's widgets.js finds its posts by
 #: ``blockquote.twitter-tweet``): a redesign of the site's own styles keeps them.
-THIRD_PARTY_CLASSES = frozenset({"twitter-tweet", "instagram-media", "telegram-post", "tiktok-embed"})
+THIRD_PARTY_CLASSES = frozenset(
+    {"twitter-tweet", "instagram-media", "telegram-post", "tiktok-embed"}
+)
 
 
 def _classes(doc: HtmlElement, seed: int, rng: Random) -> None:
