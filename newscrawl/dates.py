@@ -1,6 +1,9 @@
 """Dates of the site in all three languages and all layouts, as aware datetimes in Baku time.
 
-The site shows local Baku time (UTC+4, no daylight saving since 2016). Formats seen:
+The site shows local Baku time: UTC+4 since 2016; until then Azerbaijan kept summer time (UTC+5
+from the last Sunday of March to the last Sunday of October), so a local time becomes an offset
+through the ``Asia/Baku`` zone of the IANA database (``zoneinfo``; the ``tzdata`` package
+supplies it where the system has none), never a fixed ``+04:00``. Formats seen:
 ``23 October, 2025`` + ``20:02``; ``22 İyul , 2022 16:30``; ``November 6, 2019 09:04``;
 ``26 November, 2024 / 19:05``; ``3 июля 2025``; ``15.03.2016 12:30``; ``2025-10-23 20:02:00``
 (feed ``data-timestamp``) and ISO 8601 with offset (meta, JSON-LD).
@@ -9,12 +12,14 @@ The site shows local Baku time (UTC+4, no daylight saving since 2016). Formats s
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from newscrawl.editions import ALL_MONTHS
 
-BAKU = timezone(timedelta(hours=4), "Asia/Baku")
+#: Baku local time: UTC+4, and UTC+5 in the summers up to 2015.
+BAKU = ZoneInfo("Asia/Baku")
 
 
 class DateError(ValueError):
@@ -75,7 +80,7 @@ def parse_iso(text: str) -> datetime:
         clock_or_none = _checked_time(f"{match.group(4)}:{match.group(5)}:{match.group(6) or '00'}")
         clock = clock_or_none or clock
     offset = match.group(7)
-    tz: timezone = BAKU
+    tz: tzinfo = BAKU
     if offset == "Z":
         tz = UTC
     elif offset:

@@ -37,6 +37,8 @@ class Article:
     # Extensions of the contract:
     dateline: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: field -> where its value came from: selector, jsonld, meta, generic or card
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

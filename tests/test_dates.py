@@ -48,3 +48,25 @@ def test_bad_dates_say_why(text: str, message: str) -> None:
 def test_iso_without_offset_is_baku_time() -> None:
     assert to_iso(parse_iso("2025-10-23")) == "2025-10-23T00:00:00+04:00"
     assert to_iso(parse_iso("2025-10-23T20:02")) == "2025-10-23T20:02:00+04:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Azerbaijan kept summer time (UTC+5) until 2015 and dropped it in 2016
+        ("15 July 2014 12:30", "2014-07-15T12:30:00+05:00"),
+        ("27.06.2015 14:20", "2015-06-27T14:20:00+05:00"),
+        ("15.01.2015 09:00", "2015-01-15T09:00:00+04:00"),
+        ("3 июля 2015 11:15", "2015-07-03T11:15:00+05:00"),
+        ("27 iyun 2016 14:20", "2016-06-27T14:20:00+04:00"),
+        ("23 October, 2025 20:02", "2025-10-23T20:02:00+04:00"),
+        ("2014-07-15 12:30:00", "2014-07-15T12:30:00+05:00"),
+    ],
+)
+def test_baku_summer_time_before_2016(text: str, expected: str) -> None:
+    assert to_iso(parse_site_date(text)) == expected
+
+
+def test_an_offset_given_in_utc_is_shown_in_the_baku_time_of_its_day() -> None:
+    assert to_iso(parse_iso("2014-07-15T07:30:00Z")) == "2014-07-15T12:30:00+05:00"
+    assert to_iso(parse_iso("2015-12-15T07:30:00Z")) == "2015-12-15T11:30:00+04:00"

@@ -37,6 +37,7 @@ SCHEMA: dict[str, tuple[type, ...]] = {
     "layout": (str,),
     "dateline": (str, type(None)),
     "warnings": (list,),
+    "sources": (dict,),
 }
 MAX_FUTURE = timedelta(days=1)
 

@@ -314,7 +314,7 @@ class ReportSpider(FeedWalking, scrapy.Spider):
             )
             return
         try:
-            page = extract_article(html, response.url, self.site)
+            page = extract_article(html, response.url, self.site, card)
         except ExtractionError as exc:
             self.logger.warning("%s: cannot extract %s: %s", language, response.url, exc)
             yield self._reject(exc.reason, response.url, language, exc.detail, "extract")
@@ -356,6 +356,7 @@ class ReportSpider(FeedWalking, scrapy.Spider):
             layout=page.layout,
             dateline=page.dateline,
             warnings=warnings,
+            sources=page.sources,
         )
 
     def on_article_error(self, failure: Failure) -> Iterator[Reject]:

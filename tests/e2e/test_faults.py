@@ -201,19 +201,22 @@ def test_malformed_timestamps_and_foreign_cards(tmp_path: Path) -> None:
     assert result.returncode == 0
 
 
-def test_markup_change_falls_back_or_fails_the_health_check(tmp_path: Path) -> None:
+def test_markup_change_falls_back_to_jsonld_or_the_generic_extractor(tmp_path: Path) -> None:
     outcome = crawl_with(tmp_path, f"markup_change,path={EN_ARTICLES},rate=0.5")
     result = outcome.result
     layouts = {a["layout"] for a in result.articles["en"]}
-    assert "jsonld" in layouts  # pages with JSON-LD still yield their article
+    # pages with JSON-LD yield their article from it; those without, from the generic fallback
+    assert {"jsonld", "generic"} <= layouts
     for article in result.articles["en"]:
         assert article["body"] and article["title"]
-    # pages without JSON-LD cannot fall back: they are rejected, and the health check fires
-    rejected = set(outcome.rejected.values())
-    assert rejected and rejected <= {"unknown_layout", "no_body"}
-    assert outcome.arrived | set(outcome.rejected) == outcome.expected
-    assert result.returncode == 3
-    assert "reject_rate" in outcome.health_checks
+        if article["layout"] == "generic":
+            assert article["sources"]["body"] == "generic"
+            assert any(w.startswith("generic_fallback: ") for w in article["warnings"])
+    # nothing is lost; whether a high share of generic pages fails the run is the health
+    # checks' call (newscrawl/monitors), not asserted here
+    assert outcome.rejected == {}
+    assert outcome.arrived == outcome.expected
+    assert result.stats["editions"]["en"]["layouts"]["generic"] > 0
 
 
 def test_a_bad_night_is_caught_up_by_the_next_run(tmp_path: Path) -> None:

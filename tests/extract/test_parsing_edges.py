@@ -23,9 +23,9 @@ URL = "https://report.az/en/energy/oil-prices-rise"
         ("\x00", "not_html"),
         ("<!-- only a comment -->", "not_html"),
         ("<html/>", "not_html"),
-        ('{"headline": "JSON, not HTML"}', "unknown_layout"),
-        ("null", "unknown_layout"),
-        ("<body></body>", "unknown_layout"),
+        ('{"headline": "JSON, not HTML"}', "no_title"),
+        ("null", "no_title"),
+        ("<body></body>", "no_title"),
     ],
 )
 def test_bodies_without_an_article_get_their_reason(html: str, reason: str) -> None:

@@ -16,6 +16,7 @@ from types import FrameType
 
 from tests.site import dates, faults
 from tests.site.content import build_site
+from tests.site.mutate import Mutator
 from tests.site.requestlog import RequestLog
 from tests.site.server import make_server
 
@@ -73,7 +74,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="PATH",
         help="write one JSON object per request to PATH (truncated at start)",
     )
+    parser.add_argument(
+        "--mutate",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="re-mark this share (0..1) of the article pages as after a redesign, chosen per "
+        "--seed (tests/site/mutate.py; default 0: off)",
+    )
     args = parser.parse_args(argv)
+    if not 0 <= args.mutate <= 1:
+        parser.error("--mutate RATE must be between 0 and 1")
     try:
         args.parsed_faults = faults.parse_specs(args.faults)
     except ValueError as exc:
@@ -94,10 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         edit_depth=args.edit_depth,
     )
     gc.freeze()  # the site lives as long as the process: keep it out of GC scans
-    server, _app = make_server(site, args.host, args.port)
+    mutator = Mutator(args.mutate, args.seed) if args.mutate > 0 else None
+    server, _app = make_server(site, args.host, args.port, mutator)
     request_log = RequestLog(args.request_log) if args.request_log else None
     extra = faults.install(server, args.parsed_faults, request_log)
     print(f"listening on {server.base_url}", flush=True)
+    if mutator is not None:
+        print(f"replica: mutate {args.mutate} of the article pages", file=sys.stderr, flush=True)
     for fault in args.parsed_faults:
         print(f"replica: fault {fault.spec}", file=sys.stderr, flush=True)
     for other in extra:

@@ -28,6 +28,8 @@ from tests.site import dates, render
 from tests.site.content import Site
 from tests.site.editions import EDITIONS, ORDER
 from tests.site.lru import LRU
+from tests.site.model import Article
+from tests.site.mutate import Mutator, mutated_truth
 from tests.site.requestlog import RequestLog
 
 HTML = "text/html; charset=utf-8"
@@ -84,8 +86,9 @@ Dispatch = Callable[[Request], Response]
 class ReplicaApp:
     """Routing and page cache over a :class:`Site`, with the server's simulated clock."""
 
-    def __init__(self, site: Site, page_cache: int = 2048):
+    def __init__(self, site: Site, page_cache: int = 2048, mutator: Mutator | None = None):
         self.site = site
+        self.mutator = mutator  # --mutate: article pages re-marked (mutate.py); None: off
         self._now = site.now
         self._lock = threading.Lock()
         self.pages: LRU[Response] = LRU(page_cache)
@@ -175,7 +178,7 @@ class ReplicaApp:
                     req,
                     now,
                     HTML,
-                    lambda: render.article_page(site, art, now, base),
+                    lambda: self._article_page(art, now, base),
                 )
         if len(parts) == 1 and parts[0] in edition.categories:
             cat = parts[0]
@@ -196,6 +199,12 @@ class ReplicaApp:
         return self.pages.get_or_make(
             full_key, lambda: Response(200, make().encode(), content_type, page=key[0])
         )
+
+    def _article_page(self, art: Article, now: int, base: str) -> str:
+        html = render.article_page(self.site, art, now, base)
+        if self.mutator is None:
+            return html
+        return self.mutator.apply(self.site, art, now, html)
 
     def _category(self, ed: str, cat: str, now: int) -> str:
         pubs, arts = self.site.index[ed].by_cat.get(cat, ([], []))
@@ -240,6 +249,9 @@ class ReplicaApp:
             return Response(400, b'{"error": "unknown edition"}', JSON)
         at = dates.parse_iso(req.param("now") or "") if req.param("now") else now
         items = self.site.truth(req.base, now=at, edition=edition)
+        if self.mutator is not None:
+            for item in items:
+                mutated_truth(self.site, self.mutator, item, at)
         body = json.dumps(items, ensure_ascii=False).encode()
         return Response(200, body, JSON, [("Cache-Control", "no-store")])
 
@@ -354,9 +366,10 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def make_server(
-    site: Site, host: str = "127.0.0.1", port: int = 0
+    site: Site, host: str = "127.0.0.1", port: int = 0, mutator: Mutator | None = None
 ) -> tuple[ReplicaHTTPServer, ReplicaApp]:
-    """A server bound to ``host:port`` (0 = any free port) answering with a new app over ``site``."""
-    app = ReplicaApp(site)
+    """A server bound to ``host:port`` (0 = any free port) answering with a new app over ``site``
+    (``mutator``: the ``--mutate`` mode, off when None)."""
+    app = ReplicaApp(site, mutator=mutator)
     server = ReplicaHTTPServer((host, port), app.dispatch)
     return server, app

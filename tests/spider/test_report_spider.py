@@ -115,7 +115,7 @@ def test_off_site_card_is_not_followed() -> None:
 @pytest.mark.parametrize(
     ("html", "reason"),
     [
-        ("<html><body><div class='other'><p>text</p></div></body></html>", "unknown_layout"),
+        ("<html><body><div class='other'><p>text</p></div></body></html>", "no_title"),
         (
             "<html><body><div class='news-detail__desc'><p>Some text here that is long.</p></div>"
             "</body></html>",

@@ -1,0 +1,357 @@
+"""Generic fallbacks for article pages whose markup no layout selector covers.
+
+When a page matches none of the known layouts and has no JSON-LD body, its text is found by a
+generic main-text extractor (trafilatura) and the other fields by page-wide signals that do not
+depend on class names: the first ``h1``, ``<time datetime>``, a visible date in any of the
+site's formats, breadcrumbs, links to the article's category and to tag pages. Everything here
+is pure: a parsed page in, values out.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from itertools import islice
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from lxml.etree import _Element as HtmlElement
+from parsel import Selector
+from trafilatura.settings import use_config
+
+from newscrawl.dates import DateError, parse_iso, parse_site_date
+from newscrawl.extract.text import element_text, is_embed
+from newscrawl.extract.translations import LISTING_CLASSES
+from newscrawl.urls import ArticlePath, SiteUrls
+
+#: Longest text (characters) read as a visible date; longer elements are prose.
+MAX_DATE_TEXT = 80
+#: Elements with more descendants than this are containers, not a date.
+MAX_DATE_DESCENDANTS = 12
+_BARE_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+#: trafilatura's settings: no size floor (a short article is still an article; below the
+#: floor it falls back to one blob of the whole page) and no timeout (it would use signals).
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "10")
+_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+_BREADCRUMB = re.compile(r"breadcrumb", re.IGNORECASE)
+#: Blocks whose text is never the article's head (navigation, page furniture).
+_FURNITURE = frozenset({"nav", "footer", "aside", "script", "style", "noscript", "template"})
+
+
+def _in_furniture(element: HtmlElement) -> bool:
+    node: HtmlElement | None = element
+    while node is not None:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        classes = node.get("class") or ""
+        if tag in _FURNITURE or LISTING_CLASSES.search(classes.lower()):
+            return True
+        node = node.getparent()
+    return False
+
+
+def headline(page: Selector) -> str | None:
+    """The text of the first ``h1`` that is not page furniture."""
+    for node in page.css("body h1"):
+        if not _in_furniture(node.root):
+            text = element_text(node.root)
+            if text:
+                return text
+    return None
+
+
+def time_element(page: Selector) -> tuple[datetime, str] | None:
+    """The ``datetime`` of the first readable ``<time datetime>`` outside the page furniture."""
+    for node in page.css("body time[datetime]"):
+        value = (node.attrib.get("datetime") or "").strip()
+        if not value or _in_furniture(node.root):
+            continue
+        try:
+            return parse_iso(value), value
+        except DateError:
+            continue
+    return None
+
+
+def _date_of(element: HtmlElement) -> tuple[datetime, str] | None:
+    if not isinstance(element.tag, str) or element.tag.lower() in _FURNITURE:
+        return None
+    if sum(1 for _ in islice(element.iter(), MAX_DATE_DESCENDANTS + 1)) > MAX_DATE_DESCENDANTS:
+        return None
+    text = element_text(element)
+    if not text or len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
+        return None
+    try:
+        return parse_site_date(text), text
+    except DateError:
+        return None
+
+
+def visible_date(page: Selector) -> tuple[datetime, str] | None:
+    """The first short text of the page that reads as a site date with a time of day (the
+    innermost element that does: ``<time>`` rather than the line of category and date)."""
+    for body in page.css("body")[:1]:
+        for element in body.root.iter():
+            found = _date_of(element)
+            if found is None or _in_furniture(element) or element.xpath("ancestor-or-self::a"):
+                continue
+            narrowed = True
+            while narrowed:
+                narrowed = False
+                for child in element:
+                    inner = _date_of(child)
+                    if inner is not None:
+                        element, found, narrowed = child, inner, True
+                        break
+            return found
+    return None
+
+
+def breadcrumb_category(page: Selector, title: str | None) -> str | None:
+    """The last item of a visible breadcrumb trail that is neither the home page nor the
+    headline (``nav[aria-label*=breadcrumb]``, ``.breadcrumb``...)."""
+    for node in page.css("body *"):
+        element = node.root
+        marks = f"{element.get('class') or ''} {element.get('aria-label') or ''}"
+        if not _BREADCRUMB.search(marks):
+            continue
+        labels = [element_text(a) for a in element.iter("a")]
+        labels = [label for label in labels if label and label != title]
+        if len(labels) >= 2:
+            return labels[-1]
+        return None
+    return None
+
+
+def category_link(
+    page: Selector, site: SiteUrls, article: ArticlePath, page_url: str
+) -> str | None:
+    """The text of a link to the article's own category page (``/en/other-countries/``)."""
+    prefix = article.edition.prefix
+    wanted = site.canonical(f"{prefix}/{article.category_slug}")
+    for node in page.css("body a[href]"):
+        href = node.attrib.get("href") or ""
+        if site.canonical(site.absolute(href, page_url)) == wanted:
+            text = element_text(node.root)
+            if text:
+                return text
+    return None
+
+
+def tag_links(page: Selector, site: SiteUrls, article: ArticlePath, page_url: str) -> list[str]:
+    """Texts of links to the edition's tag pages (``/en/tags/...``), in page order."""
+    tags: list[str] = []
+    stem = site.canonical(f"{article.edition.prefix}/tags") or ""
+    for node in page.css("body a[href]"):
+        url = site.canonical(site.absolute(node.attrib.get("href") or "", page_url)) or ""
+        if url.startswith(stem + "/") and not _in_furniture(node.root):
+            text = element_text(node.root)
+            if text and text not in tags:
+                tags.append(text)
+    return tags
+
+
+# --------------------------------------------------------------------------- body
+def _runs(element: HtmlElement) -> list[tuple[str, str]]:
+    """The element's text split at ``<lb/>``: (text, text outside links) per run."""
+    runs: list[tuple[str, str]] = []
+    text: list[str] = [element.text or ""]
+    plain: list[str] = [element.text or ""]
+
+    def flush() -> None:
+        runs.append((" ".join("".join(text).split()), " ".join("".join(plain).split())))
+        text.clear()
+        plain.clear()
+
+    for child in element:
+        if child.tag == "lb":
+            flush()
+        else:
+            inner = "".join(child.itertext())
+            text.append(inner)
+            if child.tag != "ref":
+                plain.append(inner)
+        text.append(child.tail or "")
+        plain.append(child.tail or "")
+    flush()
+    return [run for run in runs if run[0]]
+
+
+#: A date line has at most this many words ("Business 12 November, 2025 · 10:30"); a longer
+#: text with a date in it is a sentence.
+MAX_DATE_LINE_WORDS = 6
+
+
+def _is_date_line(text: str) -> bool:
+    if len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
+        return False
+    if len(text.split()) > MAX_DATE_LINE_WORDS:
+        return False
+    if _BARE_TIME.match(text):
+        return True
+    try:
+        parse_site_date(text, "00:00")
+    except DateError:
+        return False
+    return True
+
+
+#: Inline formatting unwrapped before trafilatura, which trims the text after such an element
+#: (``<b>“Report” xəbər verir ki,</b> Azərbaycan`` would lose its space) or drops it.
+_INLINE_FORMATTING = ("b", "strong", "em", "i", "u", "span", "font", "mark", "time")
+
+
+#: Elements that are text inside a paragraph; anything else is a block.
+_INLINE = frozenset(
+    {*_INLINE_FORMATTING, "a", "sup", "sub", "abbr", "code", "q", "s", "small", "time", "cite"}
+)
+
+
+def _is_block(element: HtmlElement) -> bool:
+    return isinstance(element.tag, str) and element.tag.lower() not in _INLINE
+
+
+def _runs_as_paragraphs(element: HtmlElement) -> None:
+    """Loose text separated by ``<br>`` (``text<br><br>text``) turned into ``<p>`` elements, as
+    the layouts read it; trafilatura loses the words before a link in such runs."""
+    children = list(element)
+    if not any(child.tag == "br" for child in children):
+        return
+    if not (element.text or "").strip() and not any((c.tail or "").strip() for c in children):
+        return
+    runs: list[list[HtmlElement | str]] = [[element.text or ""]]
+    element.text = None
+    for child in children:
+        tail = child.tail or ""
+        child.tail = None
+        element.remove(child)
+        if child.tag == "br":
+            runs.append([])
+        elif _is_block(child):
+            runs.append([child])
+            runs.append([])
+        else:
+            runs[-1].append(child)
+        runs[-1].append(tail)
+    for run in runs:
+        nodes = [node for node in run if not isinstance(node, str)]
+        if (
+            len(nodes) == 1
+            and _is_block(nodes[0])
+            and not "".join(n for n in run if isinstance(n, str)).strip()
+        ):
+            element.append(nodes[0])
+            continue
+        if not "".join(n if isinstance(n, str) else "x" for n in run).strip():
+            continue
+        paragraph = etree.SubElement(element, "p")
+        last: HtmlElement | None = None
+        for node in run:
+            if isinstance(node, str):
+                if last is None:
+                    paragraph.text = (paragraph.text or "") + node
+                else:
+                    last.tail = (last.tail or "") + node
+            else:
+                paragraph.append(node)
+                last = node
+
+
+def _prepared(html: str) -> HtmlElement:
+    """The page as a tree for trafilatura: embedded posts removed, inline formatting unwrapped,
+    text runs between ``<br>`` and ``div``s holding only text made paragraphs."""
+    tree = lxml.html.document_fromstring(html)
+    for element in [e for e in tree.iter() if isinstance(e.tag, str) and is_embed(e)]:
+        element.drop_tree()
+    etree.strip_tags(tree, *_INLINE_FORMATTING)
+    for element in list(tree.iter("div", "section", "article", "td")):
+        _runs_as_paragraphs(element)
+    for element in tree.iter("div", "section", "article"):
+        if (element.text or "").strip() and not any(_is_block(c) for c in element):
+            element.tag = "p"
+    return tree
+
+
+#: A run whose text outside links is shorter than this, and shorter than its link text, is a
+#: line of links with a label ("Read also: ...", "Other languages: ..."), not prose.
+MAX_LINK_LABEL = 30
+_BLOCK_TAGS = frozenset({"p", "head", "quote", "list", "table"})
+
+
+def _blocks(main: HtmlElement) -> list[HtmlElement]:
+    """The outermost text blocks of trafilatura's ``<main>`` (blocks may sit in ``<div>``s)."""
+    blocks: list[HtmlElement] = []
+    for element in main.iter():
+        if element is main or element.tag not in _BLOCK_TAGS:
+            continue
+        parent = element.getparent()
+        while parent is not None and parent is not main and parent.tag not in _BLOCK_TAGS:
+            parent = parent.getparent()
+        if parent is main:
+            blocks.append(element)
+    return blocks
+
+
+def _paragraphs(main: HtmlElement, headlines: set[str], drop: set[str]) -> list[str]:
+    paragraphs: list[str] = []
+    for block in _blocks(main):
+        if block.tag == "list":
+            items = [" ".join("".join(item.itertext()).split()) for item in block.iter("item")]
+            items = [item for item in items if item]
+            if items and all(_is_date_line(item) for item in items):
+                continue
+            paragraphs.extend(item for item in items if item not in drop)
+            continue
+        for text, plain in _runs(block):
+            label = plain.strip(" .,;:|·-–—")
+            if not label:
+                continue  # only links: category, tags, share, other editions
+            if len(label) < MAX_LINK_LABEL and len(text) - len(plain) > len(plain):
+                continue  # a label and its links
+            if text in headlines or text in drop:
+                continue
+            if block.tag == "head" and not paragraphs:
+                continue  # a heading above the text: the article's head (e.g. the original title)
+            if _is_date_line(text) and not _BARE_TIME.match(text):
+                continue  # the date line of the head (a bare HH:MM marks live-update blocks)
+            paragraphs.append(text)
+    return paragraphs
+
+
+def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
+    """The paragraphs of the page's main text, by trafilatura, cleaned of what is not prose.
+
+    trafilatura runs twice (its default and its precision mode, which find the main block
+    differently on short articles); the reading with more text wins. Left out: headings that
+    repeat a headline, runs that are only link text (category, tag, share and translation
+    links) or a short label with links, lists of date and time lines, and paragraphs in
+    ``drop`` (e.g. the tag names joined). Paragraphs are runs of text between line breaks.
+    """
+    best: list[str] = []
+    for precision in (False, True):
+        xml = trafilatura.extract(
+            _prepared(html),
+            output_format="xml",
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=True,
+            deduplicate=False,
+            with_metadata=False,
+            favor_precision=precision,
+            config=_CONFIG,
+        )
+        if not xml:
+            continue
+        try:
+            root = etree.fromstring(xml.encode("utf-8"))
+        except etree.XMLSyntaxError:
+            continue
+        main = root.find("main")
+        if main is None:
+            continue
+        found = _paragraphs(main, headlines, drop)
+        if sum(map(len, found)) > sum(map(len, best)):
+            best = found
+    return best
