@@ -37,6 +37,12 @@ class Article:
     # Extensions of the contract:
     dateline: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Why this revision was written: None for a first revision from a crawl, "crawl" when a
+    #: crawl found changed content, "reparse" when re-extraction from the archive changed it.
+    revision_reason: str | None = None
+    #: The raw-archive record this article was extracted from: {"file": name relative to the
+    #: archive directory, "offset": byte offset of its WARC record}; None with the archive off.
+    archive: dict[str, Any] | None = None
 
 
 @dataclass

@@ -37,6 +37,8 @@ SCHEMA: dict[str, tuple[type, ...]] = {
     "layout": (str,),
     "dateline": (str, type(None)),
     "warnings": (list,),
+    "revision_reason": (str, type(None)),
+    "archive": (dict, type(None)),
 }
 MAX_FUTURE = timedelta(days=1)
 

@@ -1,0 +1,106 @@
+"""Reading the archive back with warcio's ``ArchiveIterator``.
+
+A record at a known offset (the state's pointer, ``scrapy reparse``), or every response record
+of a file in order. A file whose writer was killed may end in a torn record: reading stops at
+the last complete one and says how many bytes were left over (``ArchiveScan.torn_bytes``).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from newscrawl.archive.location import ArchiveRef
+
+#: What a torn gzip member or record raises inside warcio.
+TORN_ERRORS = (EOFError, zlib.error, ArchiveLoadFailed, ValueError, OSError)
+
+
+@dataclass
+class ArchivedResponse:
+    """One response record: what the downloader returned, and where the record is."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    date: str  # WARC-Date, UTC ISO 8601
+    protocol: str
+    ref: ArchiveRef
+
+
+@dataclass
+class ArchiveScan:
+    """What one file holds: complete records, response records, bytes left over at its end."""
+
+    path: Path
+    records: int = 0
+    responses: int = 0
+    torn_bytes: int = 0
+    urls: list[str] = field(default_factory=list)
+
+
+def _response(record: Any, name: str, offset: int) -> ArchivedResponse:
+    http_headers = record.http_headers
+    return ArchivedResponse(
+        url=str(record.rec_headers.get_header("WARC-Target-URI")),
+        status=int(http_headers.get_statuscode()),
+        headers=[(str(k), str(v)) for k, v in http_headers.headers],
+        body=record.raw_stream.read(),  # as received: Scrapy decodes Content-Encoding itself
+        date=str(record.rec_headers.get_header("WARC-Date")),
+        protocol=str(http_headers.protocol or "HTTP/1.1"),
+        ref=ArchiveRef(file=name, offset=offset),
+    )
+
+
+def read_response(directory: Path, ref: ArchiveRef) -> ArchivedResponse:
+    """The response record at ``ref`` (a file name is never taken as a path outside
+    ``directory``)."""
+    name = Path(ref["file"]).name
+    with (directory / name).open("rb") as stream:
+        stream.seek(int(ref["offset"]))
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                raise ValueError(f"{name}@{ref['offset']} is a {record.rec_type} record")
+            return _response(record, name, int(ref["offset"]))
+    raise ValueError(f"no record at {name}@{ref['offset']}")
+
+
+def _walk(path: Path, scan: ArchiveScan | None = None) -> Iterator[ArchivedResponse]:
+    end = 0
+    with path.open("rb") as stream:
+        iterator = ArchiveIterator(stream)
+        try:
+            for record in iterator:
+                offset = iterator.get_record_offset()
+                if record.rec_type == "response":
+                    yield _response(record, path.name, offset)
+                iterator.read_to_end(record)
+                end = offset + iterator.get_record_length()
+                if scan is not None:
+                    scan.records += 1
+        except TORN_ERRORS:
+            pass
+    if scan is not None:
+        scan.torn_bytes = max(0, path.stat().st_size - end)
+
+
+def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
+    """Every complete response record of ``path``, in file order; stops quietly at a torn
+    tail (:func:`scan` reports it)."""
+    yield from _walk(path)
+
+
+def scan(path: Path) -> ArchiveScan:
+    """Read every complete record of ``path``; count them and the bytes after the last one."""
+    result = ArchiveScan(path)
+    for response in _walk(path, result):
+        result.responses += 1
+        result.urls.append(response.url)
+    return result
