@@ -63,9 +63,7 @@ class ArchiveMiddleware:
             self.writer = ArchiveWriter(
                 self.directory,
                 spider=str(getattr(spider, "name", "crawl")),
-                run_id=str(
-                    getattr(spider, "run_id", "") or datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S")
-                ),
+                run_id=str(getattr(spider, "run_id", "") or started),
                 max_bytes=self.max_bytes,
                 software=str(self.crawler.settings.get("USER_AGENT") or "newscrawl"),
             )
