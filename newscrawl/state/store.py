@@ -5,7 +5,8 @@ last seen, where the raw archive holds its latest page (file name relative to th
 directory and the record's byte offset), and the hash of the whole exported record (what
 ``scrapy reparse`` compares to decide whether re-extraction changed the output). A row is
 written only after its item has reached its feed file, so a crash can never mark as done an
-article that was not written. An empty path keeps the state in memory for the run only (deduplication within the run still works the same way).
+article that was not written. An empty path keeps the state in memory for
+the run only (deduplication within the run still works the same way).
 """
 
 from __future__ import annotations
