@@ -7,6 +7,7 @@ the last complete one and says how many bytes were left over (``ArchiveScan.torn
 
 from __future__ import annotations
 
+import gzip
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,6 +47,31 @@ class ArchiveScan:
     urls: list[str] = field(default_factory=list)
 
 
+def decoded_body(response: ArchivedResponse) -> bytes | None:
+    """The body with its ``Content-Encoding`` undone (gzip, deflate), None when it cannot be
+    (Scrapy's own decompression handles every encoding when the record is replayed)."""
+    encoding = next((v for k, v in response.headers if k.lower() == "content-encoding"), "")
+    encoding = encoding.strip().lower()
+    try:
+        if encoding in ("", "identity"):
+            return response.body
+        if encoding in ("gzip", "x-gzip"):
+            return gzip.decompress(response.body)
+        if encoding == "deflate":
+            try:
+                return zlib.decompress(response.body)
+            except zlib.error:
+                return zlib.decompress(response.body, -zlib.MAX_WBITS)
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
+
+
+def header(response: ArchivedResponse, name: str) -> str | None:
+    """The first value of a response header (case-insensitive)."""
+    return next((v for k, v in response.headers if k.lower() == name.lower()), None)
+
+
 def _response(record: Any, name: str, offset: int) -> ArchivedResponse:
     http_headers = record.http_headers
     return ArchivedResponse(
@@ -78,11 +104,15 @@ def _walk(path: Path, scan: ArchiveScan | None = None) -> Iterator[ArchivedRespo
         iterator = ArchiveIterator(stream)
         try:
             for record in iterator:
+                # the payload first: asking for the offset reads the record to its end
+                response = (
+                    _response(record, path.name, 0) if record.rec_type == "response" else None
+                )
                 offset = iterator.get_record_offset()
-                if record.rec_type == "response":
-                    yield _response(record, path.name, offset)
-                iterator.read_to_end(record)
                 end = offset + iterator.get_record_length()
+                if response is not None:
+                    response.ref["offset"] = offset
+                    yield response
                 if scan is not None:
                     scan.records += 1
         except TORN_ERRORS:
