@@ -1,8 +1,10 @@
 """Reading the archive back with warcio's ``ArchiveIterator``.
 
 A record at a known offset (the state's pointer, ``scrapy reparse``), or every response record
-of a file in order. A file whose writer was killed may end in a torn record: reading stops at
-the last complete one and says how many bytes were left over (``ArchiveScan.torn_bytes``).
+of a file in order. A file whose writer was killed may end in a torn record: warcio reads a
+cut gzip member without complaint, so the end of the last member that reached its gzip
+trailer is found first (:func:`whole_members_end`); reading stops there and says how many
+bytes were left over (``ArchiveScan.torn_bytes``).
 """
 
 from __future__ import annotations
@@ -98,8 +100,33 @@ def read_response(directory: Path, ref: ArchiveRef) -> ArchivedResponse:
     raise ValueError(f"no record at {name}@{ref['offset']}")
 
 
+def whole_members_end(path: Path) -> int:
+    """The byte offset where the last complete gzip member of ``path`` ends (each record is
+    one member, so a record torn by a kill is the member that never reached its trailer)."""
+    end = consumed = 0
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 16):
+            data = chunk
+            while data:
+                try:
+                    decompressor.decompress(data)
+                except zlib.error:
+                    return end
+                if decompressor.eof:
+                    used = len(data) - len(decompressor.unused_data)
+                    consumed += used
+                    end = consumed
+                    data = decompressor.unused_data
+                    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                else:
+                    consumed += len(data)
+                    data = b""
+    return end
+
+
 def _walk(path: Path, scan: ArchiveScan | None = None) -> Iterator[ArchivedResponse]:
-    end = 0
+    whole = whole_members_end(path)
     with path.open("rb") as stream:
         iterator = ArchiveIterator(stream)
         try:
@@ -109,16 +136,17 @@ def _walk(path: Path, scan: ArchiveScan | None = None) -> Iterator[ArchivedRespo
                     _response(record, path.name, 0) if record.rec_type == "response" else None
                 )
                 offset = iterator.get_record_offset()
-                end = offset + iterator.get_record_length()
+                if offset + iterator.get_record_length() > whole:
+                    break  # the torn tail
+                if scan is not None:
+                    scan.records += 1
                 if response is not None:
                     response.ref["offset"] = offset
                     yield response
-                if scan is not None:
-                    scan.records += 1
         except TORN_ERRORS:
             pass
     if scan is not None:
-        scan.torn_bytes = max(0, path.stat().st_size - end)
+        scan.torn_bytes = max(0, path.stat().st_size - whole)
 
 
 def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
