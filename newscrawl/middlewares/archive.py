@@ -44,7 +44,7 @@ class ArchiveMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         directory = archive_dir(crawler.settings)
         if directory is None:
-            raise NotConfigured("NEWSCRAWL_ARCHIVE is off")
+            raise NotConfigured  # NEWSCRAWL_ARCHIVE is off (no message: no WARNING line)
         self.crawler = crawler
         self.directory = directory
         self.max_bytes = crawler.settings.getint("NEWSCRAWL_ARCHIVE_MAX_BYTES", DEFAULT_MAX_BYTES)
