@@ -44,20 +44,26 @@ def main() -> None:
         for n in range(options.repeat):
             for archive in (False, True):
                 rows[archive].append(_crawl(replica.base_url, root, archive, n, pid))
-    print(f"{'archive':<8} {'pages':>6} {'CPU s':>7} {'CPU ms/page':>12} {'wall s':>7} "
-          f"{'archive MB':>11} {'MB/1000 pages':>14}")
+    print(
+        f"{'archive':<8} {'pages':>6} {'CPU s':>7} {'CPU ms/page':>12} {'wall s':>7} "
+        f"{'archive MB':>11} {'MB/1000 pages':>14}"
+    )
     for archive, results in rows.items():
         for result in results:
             size = result.stats.get("archive_bytes", 0) / 1e6
             per = 1000 * size / result.pages if result.pages else 0
-            print(f"{'on' if archive else 'off':<8} {result.pages:>6} {result.cpu_seconds:>7.2f} "
-                  f"{result.cpu_ms_per_page:>12.2f} {result.wall_seconds:>7.2f} {size:>11.2f} "
-                  f"{per:>14.2f}")
+            print(
+                f"{'on' if archive else 'off':<8} {result.pages:>6} {result.cpu_seconds:>7.2f} "
+                f"{result.cpu_ms_per_page:>12.2f} {result.wall_seconds:>7.2f} {size:>11.2f} "
+                f"{per:>14.2f}"
+            )
     best = {a: min(r, key=lambda m: m.cpu_seconds) for a, r in rows.items()}
     extra = best[True].cpu_seconds - best[False].cpu_seconds
-    print(f"archive CPU cost (best of {options.repeat}): {extra:+.2f} s, "
-          f"{1000 * extra / max(1, best[True].pages):+.2f} ms per page "
-          f"({100 * extra / best[False].cpu_seconds:+.1f} %)")
+    print(
+        f"archive CPU cost (best of {options.repeat}): {extra:+.2f} s, "
+        f"{1000 * extra / max(1, best[True].pages):+.2f} ms per page "
+        f"({100 * extra / best[False].cpu_seconds:+.1f} %)"
+    )
     shutil.rmtree(root, ignore_errors=True)
     sys.exit(0)
 
