@@ -112,6 +112,13 @@ class ReparseSpider(ReportSpider):
             selection.responses,
             self.base_url,
         )
+        if not selection.articles:
+            self.logger.warning(
+                "reparse: no archived article page matches (run=%s, since=%s, until=%s)",
+                self.run,
+                self.since,
+                self.until,
+            )
         for article in selection.articles.values():
             yield self._replay_request(article.url, article.language, article.ref, selection)
 
