@@ -64,6 +64,8 @@ class CanarySpider(ReportSpider):
     """A first look at each edition (see the module docstring)."""
 
     name = "canary"
+    #: Never grows the state's walked feed ranges (where the state keeps them).
+    records_walks = False
 
     def __init__(
         self,

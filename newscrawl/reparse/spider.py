@@ -42,6 +42,8 @@ class ReparseSpider(ReportSpider):
     name = "reparse"
     #: Read by :class:`~newscrawl.pipelines.state.StatePipeline`: compare whole records.
     reparse = True
+    #: Never grows the state's walked feed ranges (where the state keeps them).
+    records_walks = False
 
     def __init__(
         self,
