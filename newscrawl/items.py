@@ -39,6 +39,12 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     #: field -> where its value came from: selector, jsonld, meta, generic or card
     sources: dict[str, str] = field(default_factory=dict)
+    #: Why this revision was written: None for a first revision from a crawl, "crawl" when a
+    #: crawl found changed content, "reparse" when re-extraction from the archive changed it.
+    revision_reason: str | None = None
+    #: The raw-archive record this article was extracted from: {"file": name relative to the
+    #: archive directory, "offset": byte offset of its WARC record}; None with the archive off.
+    archive: dict[str, Any] | None = None
 
 
 @dataclass

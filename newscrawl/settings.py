@@ -15,6 +15,11 @@ NEWSPIDER_MODULE = "newscrawl.spiders"
 NEWSCRAWL_OUTPUT_DIR = os.environ.get("NEWSCRAWL_OUTPUT_DIR", "output")
 #: The state of earlier runs (env NEWSCRAWL_STATE); empty disables it.
 NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE", ".newscrawl/state.sqlite")
+#: The raw-page archive (WARC, newscrawl/archive/): unset = <output dir>/archive; a directory
+#: moves it; empty or 0 turns it off (env NEWSCRAWL_ARCHIVE). One file series per run,
+#: report-<run_id>-NNNNN.warc.gz, the next file started past NEWSCRAWL_ARCHIVE_MAX_BYTES.
+NEWSCRAWL_ARCHIVE = os.environ.get("NEWSCRAWL_ARCHIVE")
+NEWSCRAWL_ARCHIVE_MAX_BYTES = int(os.environ.get("NEWSCRAWL_ARCHIVE_MAX_BYTES", 100 * 1024 * 1024))
 #: Incremental runs walk the feed this far past the newest article already held.
 NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES = 30
 #: Edits: within this age every run compares the feed cards with the state and fetches the
@@ -105,6 +110,13 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.retry.BackoffRetryMiddleware": 550,
     "newscrawl.middlewares.firewall.FirewallMiddleware": 555,
     "newscrawl.middlewares.edition_stats.EditionStatsMiddleware": 560,
+    # every response as downloaded, before decompression, redirects and retries (WARC)
+    "newscrawl.middlewares.archive.ArchiveMiddleware": 950,
+}
+
+SPIDER_MIDDLEWARES = {
+    # the archive record of its page on each article (article.archive)
+    "newscrawl.middlewares.archive.ArchiveRefMiddleware": 950,
 }
 
 # One class per concern, in this order (newscrawl/pipelines/). A reject leaves them as a

@@ -132,3 +132,33 @@ def run_crawl(
     result.returncode = completed.returncode
     result.log = completed.stdout or ""
     return result
+
+
+def run_scrapy(
+    arguments: list[str],
+    output_dir: Path,
+    *,
+    state: Path | str = "",
+    settings: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``scrapy ARGUMENTS...`` (a project command) with the crawl's environment."""
+    command = [sys.executable, "-m", "scrapy", *arguments]
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
+    env = {
+        **os.environ,
+        "NEWSCRAWL_OUTPUT_DIR": str(output_dir),
+        "NEWSCRAWL_STATE": str(state),
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

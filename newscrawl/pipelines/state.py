@@ -5,7 +5,13 @@ For each article, by canonical URL:
   exactly the same content (republished under a new slug): then it is rejected as
   ``duplicate_of``, the original's URL in the record's ``detail``;
 - seen with the same content hash: unchanged, not exported again (counted as ``unchanged``);
-- seen with another content hash: exported again with ``revision`` + 1.
+- seen with another content hash: exported again with ``revision`` + 1
+  (``revision_reason`` ``"crawl"``).
+
+Under ``scrapy reparse`` (a spider with ``reparse = True``) "changed" means the whole record
+would differ from the one last written (``record_hash``: a fixed extractor that finds tags
+changes the record, not the content hash), and a new revision says ``"reparse"``. The state
+row also keeps the archive record of the article's latest page (``article.archive``).
 
 The state row is written when the item has reached its feed (the ``item_scraped`` signal,
 handled after the feed exporter's), never before.
@@ -13,6 +19,7 @@ handled after the feed exporter's), never before.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Self
 
 from scrapy import signals
@@ -22,6 +29,7 @@ from scrapy.exceptions import DropItem
 from newscrawl.extensions.state import CrawlState
 from newscrawl.items import Article
 from newscrawl.pipelines import ArticlePipeline
+from newscrawl.pipelines.fingerprint import REVISED_WARNING, record_hash
 from newscrawl.state.store import StateStore
 
 
@@ -39,6 +47,8 @@ class StatePipeline(ArticlePipeline):
         #: (language, content hash) -> URL of articles passed on in this run, for in-run
         #: content duplicates whose first copy has not reached the store yet.
         self.in_flight_content: dict[tuple[str, str], str] = {}
+        #: URL -> record hash of the articles in flight.
+        self.in_flight_hashes: dict[str, str] = {}
 
     @property
     def store(self) -> StateStore:
@@ -56,10 +66,22 @@ class StatePipeline(ArticlePipeline):
     def spider_opened(self, spider: Any) -> None:
         self.crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
+    @property
+    def reparse(self) -> bool:
+        """Whether this run re-extracts archived pages (``scrapy reparse``)."""
+        return bool(getattr(self.crawler.spider, "reparse", False))
+
     def process_article(self, article: Article) -> Article:
         stored = self.store.get(article.url)
-        if stored is not None and stored.content_hash == article.content_hash:
-            self.store.touch(article.url, article.crawled_at)
+        digest = record_hash(asdict(article))
+        if self.reparse:
+            # a row written before record hashes were kept cannot be proved unchanged
+            unchanged = stored is not None and stored.record_hash == digest
+        else:
+            unchanged = stored is not None and stored.content_hash == article.content_hash
+        if stored is not None and unchanged:
+            if not self.reparse:
+                self.store.touch(article.url, article.crawled_at, article.archive)
             self.inc(article.language, "unchanged")
             raise DropItem(
                 f"unchanged since revision {stored.revision}: {article.url}", log_level="DEBUG"
@@ -76,13 +98,17 @@ class StatePipeline(ArticlePipeline):
                     f"same title and body as {original} (republished under another URL)",
                 )
             article.revision = 1
+            article.revision_reason = "reparse" if self.reparse else None
         else:
             article.revision = stored.revision + 1
+            article.revision_reason = "reparse" if self.reparse else "crawl"
+            what = "re-extracted record" if self.reparse else "content"
             article.warnings.append(
-                f"revised: content changed since revision {stored.revision} "
+                f"{REVISED_WARNING} {what} changed since revision {stored.revision} "
                 f"(first seen {stored.first_seen})"
             )
         self.in_flight[article.url] = article
+        self.in_flight_hashes[article.url] = digest
         self.in_flight_content[(article.language, article.content_hash)] = article.url
         return article
 
@@ -91,6 +117,7 @@ class StatePipeline(ArticlePipeline):
         if not isinstance(item, Article) or self.in_flight.pop(item.url, None) is None:
             return
         self.in_flight_content.pop((item.language, item.content_hash), None)
+        digest = self.in_flight_hashes.pop(item.url, None) or record_hash(asdict(item))
         self.store.record(
             url=item.url,
             language=item.language,
@@ -100,6 +127,8 @@ class StatePipeline(ArticlePipeline):
             revision=item.revision,
             published_at=item.published_at,
             seen_at=item.crawled_at,
+            archive=item.archive,
+            record_hash=digest,
         )
 
     def spider_closed(self, spider: Any) -> None:

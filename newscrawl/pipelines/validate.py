@@ -38,6 +38,8 @@ SCHEMA: dict[str, tuple[type, ...]] = {
     "dateline": (str, type(None)),
     "warnings": (list,),
     "sources": (dict,),
+    "revision_reason": (str, type(None)),
+    "archive": (dict, type(None)),
 }
 MAX_FUTURE = timedelta(days=1)
 

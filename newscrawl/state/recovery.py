@@ -15,6 +15,7 @@ from pathlib import Path
 
 from newscrawl.editions import LANGUAGES
 from newscrawl.exports import output_path
+from newscrawl.pipelines.fingerprint import record_hash
 from newscrawl.state.store import StateStore
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ def recover_unfinished_run(store: StateStore) -> int:
             revision = item.get("revision")
             article_id = item.get("article_id")
             title, published_at = item.get("title"), item.get("published_at")
+            archive = item.get("archive")
             store.record(
                 url=url,
                 language=language,
@@ -72,6 +74,8 @@ def recover_unfinished_run(store: StateStore) -> int:
                 revision=revision if isinstance(revision, int) else 1,
                 published_at=published_at if isinstance(published_at, str) else None,
                 seen_at=str(item.get("crawled_at") or ""),
+                archive=archive if isinstance(archive, dict) else None,
+                record_hash=record_hash(item),
             )
             recovered += 1
     if recovered:

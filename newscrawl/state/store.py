@@ -1,18 +1,23 @@
 """The state of earlier runs: what was exported, keyed by canonical URL, in SQLite.
 
 One row per article: language, article id, content hash, revision, publication time, first and
-last seen. A row is written only after its item has reached its feed file, so a crash can never
-mark as done an article that was not written. An empty path keeps the state in memory for the
-run only (deduplication within the run still works the same way).
+last seen, where the raw archive holds its latest page (file name relative to the archive
+directory and the record's byte offset), and the hash of the whole exported record (what
+``scrapy reparse`` compares to decide whether re-extraction changed the output). A row is
+written only after its item has reached its feed file, so a crash can never mark as done an
+article that was not written. An empty path keeps the state in memory for
+the run only (deduplication within the run still works the same way).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -24,12 +29,24 @@ CREATE TABLE IF NOT EXISTS articles (
     revision     INTEGER NOT NULL,
     published_at TEXT,
     first_seen   TEXT NOT NULL,
-    last_seen    TEXT NOT NULL
+    last_seen    TEXT NOT NULL,
+    archive_file TEXT,
+    archive_offset INTEGER,
+    record_hash  TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_by_content ON articles (language, content_hash);
 CREATE INDEX IF NOT EXISTS articles_by_published ON articles (language, published_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+#: Columns added since schema 1, added in place (ALTER TABLE) to an older state file.
+_ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
+    2: (("archive_file", "TEXT"), ("archive_offset", "INTEGER"), ("record_hash", "TEXT")),
+}
+_COLUMNS = (
+    "url, language, article_id, content_hash, title, revision, published_at, first_seen, "
+    "last_seen, archive_file, archive_offset, record_hash"
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,9 @@ class StoredArticle:
     published_at: str | None
     first_seen: str
     last_seen: str
+    archive_file: str | None = None
+    archive_offset: int | None = None
+    record_hash: str | None = None
 
 
 class StateStore:
@@ -73,6 +93,25 @@ class StateStore:
                 f"state file {self.path} has schema {version[0]}, newer than this newscrawl "
                 f"({SCHEMA_VERSION}); upgrade newscrawl or point NEWSCRAWL_STATE elsewhere"
             )
+        elif int(version[0]) < SCHEMA_VERSION:
+            self._migrate(int(version[0]))
+
+    def _migrate(self, version: int) -> None:
+        """Upgrade a state file of an older schema in place, in one transaction."""
+        present = {row[1] for row in self.connection.execute("PRAGMA table_info(articles)")}
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for name, kind in _ADDED_COLUMNS.get(step, ()):
+                    if name not in present:
+                        self.connection.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+            self.connection.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
+            self.connection.execute("COMMIT")
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
 
     @property
     def persistent(self) -> bool:
@@ -80,9 +119,7 @@ class StateStore:
 
     def get(self, url: str) -> StoredArticle | None:
         row = self.connection.execute(
-            "SELECT url, language, article_id, content_hash, title, revision, published_at, "
-            "first_seen, last_seen FROM articles WHERE url = ?",
-            (url,),
+            f"SELECT {_COLUMNS} FROM articles WHERE url = ?", (url,)
         ).fetchone()
         return StoredArticle(*row) if row else None
 
@@ -108,15 +145,23 @@ class StateStore:
         revision: int,
         published_at: str | None,
         seen_at: str,
+        archive: Mapping[str, Any] | None = None,
+        record_hash: str | None = None,
     ) -> None:
-        """Insert or update one article, committed at once."""
+        """Insert or update one article, committed at once. ``archive`` (``{"file", "offset"}``)
+        points at the record of its page; without one, a pointer already held is kept."""
+        file, offset = _archive_columns(archive)
         self.connection.execute(
             "INSERT INTO articles (url, language, article_id, content_hash, title, revision, "
-            "published_at, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "published_at, first_seen, last_seen, archive_file, archive_offset, record_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id, "
             "content_hash = excluded.content_hash, title = excluded.title, "
             "revision = excluded.revision, published_at = excluded.published_at, "
-            "last_seen = excluded.last_seen",
+            "last_seen = max(last_seen, excluded.last_seen), "
+            "archive_file = coalesce(excluded.archive_file, archive_file), "
+            "archive_offset = coalesce(excluded.archive_offset, archive_offset), "
+            "record_hash = excluded.record_hash",
             (
                 url,
                 language,
@@ -127,6 +172,9 @@ class StateStore:
                 published_at,
                 seen_at,
                 seen_at,
+                file,
+                offset,
+                record_hash,
             ),
         )
 
@@ -143,9 +191,15 @@ class StateStore:
         ).fetchall()
         return [str(row[0]) for row in rows]
 
-    def touch(self, url: str, seen_at: str) -> None:
-        """Note that an unchanged article was seen again."""
-        self.connection.execute("UPDATE articles SET last_seen = ? WHERE url = ?", (seen_at, url))
+    def touch(self, url: str, seen_at: str, archive: Mapping[str, Any] | None = None) -> None:
+        """Note that an unchanged article was seen again (its latest page: ``archive``)."""
+        file, offset = _archive_columns(archive)
+        self.connection.execute(
+            "UPDATE articles SET last_seen = max(last_seen, ?), "
+            "archive_file = coalesce(?, archive_file), "
+            "archive_offset = coalesce(?, archive_offset) WHERE url = ?",
+            (seen_at, file, offset, url),
+        )
 
     def get_meta(self, key: str) -> str | None:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -173,3 +227,9 @@ class StateStore:
     def close(self) -> None:
         self.connection.close()
         self.closed = True
+
+
+def _archive_columns(archive: Mapping[str, Any] | None) -> tuple[str | None, int | None]:
+    if not archive or not archive.get("file"):
+        return None, None
+    return str(archive["file"]), int(archive.get("offset") or 0)

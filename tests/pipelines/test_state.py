@@ -133,3 +133,31 @@ def test_content_duplicates_are_looked_for_on_the_same_site_only(tmp_path: Path)
     assert other_port is None
     assert store.url_with_content("ru", "h", "https://report.az/ru/b/copy") is None
     store.close()
+
+
+def test_record_hash_leaves_out_what_differs_between_runs() -> None:
+    from dataclasses import asdict
+
+    from newscrawl.pipelines.fingerprint import record_hash
+
+    first = _hashed()
+    again = _hashed()
+    again.crawled_at, again.revision, again.revision_reason = "2030-01-01T00:00:00+00:00", 5, "x"
+    again.archive = {"file": "f.warc.gz", "offset": 1}
+    again.warnings = [*again.warnings, "revised: content changed since revision 4"]
+    assert record_hash(asdict(first)) == record_hash(asdict(again))
+    again.tags = ["New tag"]
+    assert record_hash(asdict(first)) != record_hash(asdict(again))
+
+
+def test_reparse_writes_only_a_changed_record(open_state: Callable[..., CrawlState]) -> None:
+    crawl = _pipeline(open_state)
+    first = _export(crawl, _hashed(tags=[]))
+    assert (first.revision, first.revision_reason) == (1, None)
+    crawl.state.close()
+    reparse = _pipeline(open_state)
+    reparse.crawler.spider.reparse = True  # type: ignore[union-attr]
+    with pytest.raises(DropItem):
+        reparse.process_item(_hashed(tags=[]))  # same record: not written again
+    fixed = _export(reparse, _hashed(tags=["Ukraine"]))  # same text, another record
+    assert (fixed.revision, fixed.revision_reason) == (2, "reparse")

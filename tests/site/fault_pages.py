@@ -214,6 +214,14 @@ def markup_change(body: bytes) -> bytes:
     )
 
 
+_FEED_LINK = re.compile(rb'<div class="more"><a [^>]*>.*?</a></div>\n?', re.DOTALL)
+
+
+def no_feed_link(body: bytes) -> bytes:
+    """The home page without its link to the latest-news feed (as after a redesign)."""
+    return _FEED_LINK.sub(b"", body)
+
+
 def pad(body: bytes, size: int) -> bytes:
     """``body`` with an HTML comment before ``</body>`` making it ``size`` bytes (at least)."""
     opening, closing = b"<!-- ", b" -->\n"

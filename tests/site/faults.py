@@ -43,6 +43,7 @@ CARD_PAGES = ("feed", "scroll", "home", "category", "archive")
 #: What a kind needs of the normal answer before it applies: anything, a 200 HTML page, an
 #: article page, a page of feed cards, a scroll batch.
 ANY, HTML_PAGE, ARTICLE, CARDS, SCROLL = "any", "html", "article", "cards", "scroll"
+HOME = "home"
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ KINDS: dict[str, KindInfo] = {
     "bad_timestamp": KindInfo(CARDS),
     "offsite_cards": KindInfo(CARDS),
     "stuck_cursor": KindInfo(SCROLL),
+    "no_feed_link": KindInfo(HOME),
 }
 COMMON_OPTIONS = ("path", "edition", "rate", "count")
 _CHAIN = re.compile(r"^/__r/(\d+)(/.*)$")
@@ -289,6 +291,8 @@ class FaultLayer:
             return resp.page == "article"
         if needs == CARDS:
             return resp.page in CARD_PAGES
+        if needs == HOME:
+            return resp.page == "home"
         return resp.page == "scroll"
 
     def _hop(self, req: Request, target: str) -> Response | None:
@@ -353,6 +357,8 @@ class FaultLayer:
             resp.body = fault_pages.markup_change(resp.body)
         elif kind == "bad_timestamp":
             resp.body = fault_pages.bad_timestamps(resp.body)
+        elif kind == "no_feed_link":
+            resp.body = fault_pages.no_feed_link(resp.body)
         elif kind == "offsite_cards":
             edition = EDITIONS[edition_of(req.path)]
             category = next(iter(edition.categories))
