@@ -23,7 +23,7 @@ class NoTags:
 
         real = article._tags
 
-        def broken(page: Any, layout: Any, jsonld: Any) -> list[str]:
-            return [] if layout is CURRENT else real(page, layout, jsonld)
+        def broken(page: Any, layout: Any, *rest: Any) -> list[str]:
+            return [] if layout is CURRENT else real(page, layout, *rest)
 
         article._tags = broken
