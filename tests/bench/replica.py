@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -55,9 +56,17 @@ class Replica:
 
 
 @contextmanager
-def start_replica(articles: int, seed: int) -> Iterator[Replica]:
-    """``python -m tests.site --port 0 --articles N --seed S`` in its own process."""
+def start_replica(
+    articles: int, seed: int, *, request_log: Path | None = None, extra_args: list[str] | None = None
+) -> Iterator[Replica]:
+    """``python -m tests.site --port 0 --articles N --seed S`` in its own process.
+
+    ``request_log``: the replica logs every request there (``--request-log``), for the
+    measures that count requests or time them as the site sees them.
+    """
     from tests.site.harness import ReplicaServer
 
-    with ReplicaServer(articles=articles, seed=seed) as server:
+    with ReplicaServer(
+        articles=articles, seed=seed, request_log=request_log, extra_args=extra_args
+    ) as server:
         yield Replica(server)
