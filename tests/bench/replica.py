@@ -50,6 +50,24 @@ class Replica:
         else:
             self.clock(advance_minutes=str(minutes))
 
+    def now(self) -> str:
+        """The replica's simulated clock (ISO 8601)."""
+        return str(self.clock()["now"])
+
+    def advance_until_new(self, wanted: int, step_minutes: float = 5) -> tuple[int, float]:
+        """Move the clock on until at least ``wanted`` new articles are visible (or a day).
+
+        Returns (new articles, minutes advanced).
+        """
+        before = sum(self.visible().values())
+        advanced = 0.0
+        new = 0
+        while advanced < 24 * 60 and new < wanted:
+            self.advance(step_minutes)
+            advanced += step_minutes
+            new = sum(self.visible().values()) - before
+        return new, advanced
+
     def truth(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = self.server.truth()
         return items
@@ -57,7 +75,11 @@ class Replica:
 
 @contextmanager
 def start_replica(
-    articles: int, seed: int, *, request_log: Path | None = None, extra_args: list[str] | None = None
+    articles: int,
+    seed: int,
+    *,
+    request_log: Path | None = None,
+    extra_args: list[str] | None = None,
 ) -> Iterator[Replica]:
     """``python -m tests.site --port 0 --articles N --seed S`` in its own process.
 
