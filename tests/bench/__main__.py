@@ -198,6 +198,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="current",
         help="name of this run in the before/after table and of bench-output/LABEL.json",
     )
+    add(
+        "--revision",
+        default=None,
+        help="the commit to name the run by (default: git HEAD, and whether newscrawl/ differs)",
+    )
     add("--results", default=None, help="where to save the run (default bench-output/LABEL.json)")
     add(
         "--figures-out",
@@ -266,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     command = re.sub(r" --work \S+", "", command)  # where the logs went is no part of it
     work_root = Path(options.work or tempfile.mkdtemp(prefix="newscrawl-bench-"))
     log(f"logs and outputs under {work_root}")
-    revision = git_revision()
+    revision = options.revision or git_revision()
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     code = snapshot_code(work_root / "code")
     log(f"crawls run from a copy of the code ({revision}) in {code}")

@@ -7,9 +7,13 @@ the target: every new article once, plus the feed pages the run walked, so::
 
     requests - robots.txt <= new articles + feed pages walked
 
-(per new article: at most 1 + feed pages / new articles). robots.txt is Scrapy's, once per run
-and host, and is left out; home pages count against the run: with a state, the spider
-remembers each edition's feed URL and needs no home page (one per edition when it forgot it).
+(per new article: at most 1 + feed pages / new articles). "New" counts the article URLs that
+appeared (republished copies included: only their page tells they are copies) and the known
+articles whose content the replica changed meanwhile *and* that the run fetched again (their
+card shows the change; fetching them is how an edit is picked up). robots.txt is Scrapy's, once
+per run and host, and is left out; home pages count against the run: with a state, the spider
+remembers each edition's feed URL and needs no home page. Any other request (a known, unchanged
+article fetched again, a feed page past the known ones) is beyond the bound.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ def classify(path: str) -> str:
 class IncrementalRequests:
     """The second run of an incremental pair: what it asked the site for, and what was new."""
 
+    #: Article URLs visible after the clock moved on and not before.
     new_articles: int
     advanced_minutes: float
     #: Requests by kind (:data:`KINDS`), from the replica's log of that run.
@@ -52,6 +57,8 @@ class IncrementalRequests:
     #: New article URLs the run did not export or reject (missed).
     missed: int = 0
     measurement: Measurement | None = None
+    #: Known articles whose content changed meanwhile, and that the run fetched again.
+    edited_fetched: int = 0
 
     @classmethod
     def from_paths(
@@ -70,14 +77,25 @@ class IncrementalRequests:
         return self.kinds.get("feed", 0)
 
     @property
-    def per_new_article(self) -> float:
+    def changed(self) -> int:
+        """New articles, and edited ones fetched again: the pages the run had to fetch."""
+        return self.new_articles + self.edited_fetched
+
+    @property
+    def per_new_url(self) -> float:
+        """Requests per new article URL alone (edits not counted)."""
         return self.requests / self.new_articles if self.new_articles else math.nan
+
+    @property
+    def per_new_article(self) -> float:
+        """Requests per new (or edited and fetched) article: the target's figure."""
+        return self.requests / self.changed if self.changed else math.nan
 
     @property
     def bound(self) -> float:
         """The target's bound per new article: 1 + feed pages walked / new articles."""
-        return 1 + self.feed_pages / self.new_articles if self.new_articles else math.nan
+        return 1 + self.feed_pages / self.changed if self.changed else math.nan
 
     @property
     def met(self) -> bool:
-        return self.new_articles > 0 and self.requests <= self.new_articles + self.feed_pages
+        return self.changed > 0 and self.requests <= self.changed + self.feed_pages

@@ -128,6 +128,11 @@ def bench_polite(
     return suite
 
 
+def _content(item: dict[str, object]) -> tuple[object, ...]:
+    """What an edit of an article changes, in the replica's ground truth."""
+    return item.get("title"), item.get("lead"), item.get("body"), item.get("modified_at")
+
+
 def _incremental(
     replica: Replica,
     requests: Path,
@@ -139,9 +144,11 @@ def _incremental(
     wanted: int,
     log: Callable[[str], None],
 ) -> IncrementalRequests:
-    before = {str(item["url"]) for item in replica.truth()}
+    before = {str(item["url"]): _content(item) for item in replica.truth()}
     new, minutes = replica.advance_until_new(wanted)
-    fresh = {str(item["url"]) for item in replica.truth()} - before
+    after = {str(item["url"]): _content(item) for item in replica.truth()}
+    fresh = set(after) - set(before)
+    edited = {url for url in before if url in after and after[url] != before[url]}
     log(f"polite: clock moved on {minutes:g} min, {new} new articles; incremental run")
     output = work / "output-incremental"
     skip = log_length(requests)
@@ -158,6 +165,9 @@ def _incremental(
     )
     window = window_from_log(requests, skip)
     result = IncrementalRequests.from_paths(window.paths, len(fresh), minutes)
+    base = replica.base_url.rstrip("/")
+    fetched = {base + path for path in window.paths}
+    result.edited_fetched = len(edited & fetched)
     written = read_output(output)
     seen = {str(item["url"]) for item in written.all_articles()} | {
         str(reject["url"]) for reject in written.rejects
@@ -167,6 +177,7 @@ def _incremental(
     result.measurement = measurement
     log(
         f"polite: incremental {result.requests} requests (+robots) for {result.new_articles} new "
+        f"and {result.edited_fetched} edited "
         f"in {time.perf_counter() - started:.1f} s: {result.kinds}"
     )
     return result

@@ -76,7 +76,8 @@ def incremental_table(suite: PoliteSuite, markdown: bool) -> list[str]:
     if inc is None:
         return ["incremental run: not measured"]
     header = [
-        "new articles",
+        "new URLs",
+        "edited, fetched",
         "requests (no robots)",
         "articles",
         "feed pages",
@@ -84,6 +85,7 @@ def incremental_table(suite: PoliteSuite, markdown: bool) -> list[str]:
         "robots.txt",
         "per new article",
         "bound 1 + feed/new",
+        "per new URL",
         "new missed",
         "wall s",
         "CPU s",
@@ -91,6 +93,7 @@ def incremental_table(suite: PoliteSuite, markdown: bool) -> list[str]:
     m = inc.measurement
     row = [
         str(inc.new_articles),
+        str(inc.edited_fetched),
         str(inc.requests),
         str(inc.kinds.get("article", 0)),
         str(inc.feed_pages),
@@ -98,6 +101,7 @@ def incremental_table(suite: PoliteSuite, markdown: bool) -> list[str]:
         str(inc.kinds.get("robots", 0)),
         num(inc.per_new_article, 2),
         num(inc.bound, 2),
+        num(inc.per_new_url, 2),
         str(inc.missed),
         num(m.wall_seconds) if m else "n/a",
         num(m.cpu_seconds) if m else "n/a",
@@ -134,7 +138,7 @@ def cpu_table(results: list[BenchResult], markdown: bool) -> list[str]:
 def _figure(value: float | None) -> str:
     if value is None:
         return "n/a"
-    if float(value).is_integer() and abs(value) >= 10:
+    if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
 
@@ -250,7 +254,9 @@ def render_markdown(run: BenchRun, compared: list[BenchRun]) -> str:
                 else ""
             )
             + "; the report crawl again with that state. Requests from the replica's log, by"
-            " kind; new articles = URLs visible after and not before.",
+            " kind. New = article URLs visible after and not before (republished copies"
+            " included) + known articles the replica edited meanwhile that the run fetched again"
+            " (`edited, fetched`); `per new URL` leaves the edits out.",
             "",
             *incremental_table(suite, markdown=True),
             "",

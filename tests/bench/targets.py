@@ -61,7 +61,7 @@ def targets(polite: PoliteSuite | None, comparison: ExtractorComparison | None) 
         )
     incremental = polite.incremental if polite is not None else None
     name = "Incremental run: requests per new article (robots.txt aside)"
-    if incremental is None or not incremental.new_articles:
+    if incremental is None or not incremental.changed:
         found.append(Target(name, "<= 1 + feed pages / new", "not measured", None))
     else:
         kinds = incremental.kinds
@@ -69,10 +69,12 @@ def targets(polite: PoliteSuite | None, comparison: ExtractorComparison | None) 
             Target(
                 name,
                 f"<= {incremental.bound:.2f} (1 + {incremental.feed_pages} feed pages / "
-                f"{incremental.new_articles} new)",
+                f"{incremental.changed} new)",
                 f"{incremental.per_new_article:.2f} ({incremental.requests} requests: "
                 f"{kinds.get('article', 0)} articles, {kinds.get('feed', 0)} feed pages, "
-                f"{kinds.get('home', 0)} home pages; {incremental.missed} new missed)",
+                f"{kinds.get('home', 0)} home pages, for {incremental.new_articles} new URLs "
+                f"and {incremental.edited_fetched} edited articles; "
+                f"{incremental.missed} new missed)",
                 incremental.met and not incremental.missed,
             )
         )
@@ -109,7 +111,8 @@ def figures(
                     found[f"requests/s, {mode}, {crawler}"] = run.window.rate
         incremental = polite.incremental
         if incremental is not None:
-            found["incremental: new articles"] = incremental.new_articles
+            found["incremental: new article URLs"] = incremental.new_articles
+            found["incremental: edited articles fetched"] = incremental.edited_fetched
             found["incremental: requests (robots.txt aside)"] = incremental.requests
             found["incremental: feed pages walked"] = incremental.feed_pages
             found["incremental: requests per new article"] = incremental.per_new_article
