@@ -106,8 +106,12 @@ class RequestWindow:
 
 
 def window_from_log(path: Path, skip: int = 0) -> RequestWindow:
-    """The requests of the replica's log after its first ``skip`` records (earlier crawls)."""
-    records = read_log(path)[skip:]
+    """The requests of the replica's log after its first ``skip`` records (earlier crawls).
+
+    The benchmark's own requests to the replica's control endpoints (``/__clock__``,
+    ``/__truth__.json``) are left out.
+    """
+    records = [r for r in read_log(path)[skip:] if not str(r["path"]).startswith("/__")]
     if not records:
         return RequestWindow([], [])
     times = [datetime.fromisoformat(str(record["time"])) for record in records]

@@ -122,8 +122,9 @@ def _log(path: Path, offsets: list[float], paths: list[str]) -> None:
 def test_request_window_rate_and_gaps(tmp_path: Path) -> None:
     log = tmp_path / "requests.jsonl"
     offsets = [0.0, 0.25, 0.5, 0.75, 2.0, 2.25]  # one gap of 1.25 s
-    _log(log, [100.0, *(10 + o for o in offsets)], ["/old", *["/a"] * len(offsets)])
-    assert log_length(log) == 7
+    paths = ["/old", *["/a"] * len(offsets), "/__clock__"]
+    _log(log, [100.0, *(10 + o for o in offsets), 20.0], paths)
+    assert log_length(log) == 8
     window = window_from_log(log, skip=1)  # the first request belongs to an earlier crawl
     assert window.requests == 6
     assert window.span_seconds == pytest.approx(2.25)
