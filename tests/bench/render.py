@@ -4,6 +4,7 @@ size, the extractor, the profile, and the before/after table of the runs compare
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.bench.polite import POLITE_DELAY, POLITE_PER_DOMAIN, PoliteRun, allowed_rate
@@ -179,17 +180,26 @@ def render_text(run: BenchRun, compared: list[BenchRun]) -> str:
     return "\n".join(lines)
 
 
+#: The options ``make bench`` passes; a command with others is shown as it was run.
+_MAKE_OPTIONS = re.compile(
+    r"^python -m tests\.bench(?: --(?:articles(?: \d+)+|repeat \d+|label \S+|profile))*$"
+)
+
+
 def _reproduce(run: BenchRun) -> list[str]:
     sizes = " ".join(str(r.articles) for r in run.results) or "1000"
     repeat = max((r.repeat for r in run.results), default=1)
-    return [
-        "```sh",
-        f'make bench N="{sizes}"'
-        + (f" REPEAT={repeat}" if repeat > 1 else "")
-        + (f" LABEL={run.label}" if run.label != "current" else ""),
-        f"# which runs: {run.command}",
-        "```",
-    ]
+    lines = ["```sh"]
+    if _MAKE_OPTIONS.match(run.command):
+        lines.append(
+            f'make bench N="{sizes}"'
+            + (f" REPEAT={repeat}" if repeat > 1 else "")
+            + (f" LABEL={run.label}" if run.label != "current" else "")
+        )
+        lines.append(f"# which runs: .venv/bin/{run.command}")
+    else:
+        lines.append(f".venv/bin/{run.command}")
+    return [*lines, "```"]
 
 
 def render_markdown(run: BenchRun, compared: list[BenchRun]) -> str:
