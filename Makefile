@@ -32,15 +32,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy newscrawl
 
-## bench: start the replica with N articles per edition, measure a baseline spider and the report
-## crawl, time the extractor beside trafilatura, print the table and rewrite docs/benchmarks.md
-## (make bench N="1000 20000": the 20,000 run takes about 10 minutes on 2 cores; --profile
-## adds a py-spy breakdown when py-spy is installed; REPEAT=2 crawls each twice and keeps the
-## faster, for figures less disturbed by a noisy machine)
+## bench: the benchmark of what users feel (docs/benchmarks.md): polite crawls of a small replica
+## at DOWNLOAD_DELAY=0.25 in latest and archive mode (politeness efficiency, about 4 minutes), an
+## incremental run (requests per new article), CPU per article and peak RSS of the report crawl,
+## the parse floor and the baseline at N articles per edition (politeness off), the extractor
+## beside trafilatura; prints the tables, saves bench-output/$(LABEL).json and rewrites
+## docs/benchmarks.md with the targets and a before/after table (the "before" figures:
+## docs/benchmarks-before.json). make bench N="1000 20000" is the full one (about 15 minutes on
+## 2 cores); LABEL=after names this run's column; REPEAT=2 crawls each twice and keeps the faster.
 N ?= 1000
 REPEAT ?= 1
+LABEL ?= current
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench --articles $(N) --repeat $(REPEAT) --profile
+	$(BIN)/python -m tests.bench --articles $(N) --repeat $(REPEAT) --label $(LABEL) --profile $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) output .newscrawl .pytest_cache .mypy_cache .ruff_cache *.egg-info build

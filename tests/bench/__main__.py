@@ -1,17 +1,18 @@
 """``python -m tests.bench --articles 1000 20000``: the performance benchmark (``make bench``).
 
-For each N: start the replica with N articles per edition in its own process; measure the
-replica alone; crawl it with the baseline spider, then with ``scrapy crawl report`` (everything
-on, politeness off, fresh output directory and state file); advance the replica's clock until
-about ten new articles appear and crawl again with the same state (the incremental run).
-Once: time the article extractor beside trafilatura on a sample of the replica's pages.
-Prints the tables and writes ``docs/benchmarks.md``.
+First the polite crawls (``tests/bench/polite_run.py``): a small replica that logs its
+requests, the report crawl and the baseline spider at ``DOWNLOAD_DELAY=0.25`` in latest and
+archive mode (politeness efficiency), then an incremental run (requests per new article).
+Then for each N: the replica with N articles per edition; the replica alone; the baseline
+spider, the parse floor and ``scrapy crawl report`` with politeness off (CPU per article, peak
+RSS); an incremental run. Once: the article extractor beside trafilatura. Prints the tables,
+saves the run as ``bench-output/<label>.json`` and writes ``docs/benchmarks.md`` with the
+targets and a before/after table of the runs given with ``--compare``.
 """
 
 from __future__ import annotations
 
 import argparse
-import pickle
 import re
 import shlex
 import sys
@@ -20,24 +21,25 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.bench.crawls import run_baseline, run_report
 from tests.bench.extractor import ExtractorComparison, compare_extractors, fetch_pages, sample_urls
 from tests.bench.measure import (
     Measurement,
-    crawl_command,
-    crawl_env,
     fast_settings,
     machine_description,
     process_cpu_seconds,
-    run_measured,
     snapshot_code,
 )
-from tests.bench.profile import ProfileResult, analyse, profile_report_crawl
+from tests.bench.polite_run import POLITE_ARTICLES, bench_polite
+from tests.bench.profile import analyse, profile_report_crawl
+from tests.bench.render import render_markdown, render_text
 from tests.bench.replica import Replica, start_replica
 from tests.bench.replica_load import load_replica
-from tests.bench.report import BenchResult, git_revision, render_markdown, render_text
+from tests.bench.report import BenchResult, git_revision
+from tests.bench.results_io import BenchRun, load, load_figures, save, save_figures
+from tests.bench.targets import figures
 from tests.crawl import ROOT
 
-BASELINE_SPIDER = Path("tests") / "bench" / "baseline_spider.py"  # relative to the code root
 FEED_PAGE_SIZE = 20  # cards per feed page or scroll batch
 
 
@@ -50,7 +52,7 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def run_baseline(
+def run_fast_baseline(
     replica: Replica,
     work: Path,
     max_pages: int,
@@ -59,20 +61,19 @@ def run_baseline(
     parse: bool = False,
     suffix: str = "",
 ) -> Measurement:
-    """The baseline spider; with ``parse`` the parse floor (pages parsed, one item each, -o)."""
+    """The baseline spider, politeness off; with ``parse`` the parse floor."""
     name = "parse-floor" if parse else "baseline"
-    spider = ["runspider", str(code / BASELINE_SPIDER)]
-    arguments = {"max_pages": str(max_pages)}
-    if parse:
-        spider += ["-O", str(work / f"parse-floor{suffix}.jsonl")]
-        arguments["parse_articles"] = "1"
-    command = crawl_command(spider, replica.base_url, arguments, fast_settings())
-    env = crawl_env(code, SCRAPY_SETTINGS_MODULE="tests.bench.baseline_settings")
-    log_path = work / f"{name}{suffix}.log"
-    return run_measured(name, command, env, log_path, replica_pid=replica.pid, cwd=code)
+    return run_baseline(
+        replica,
+        work / f"{name}{suffix}.log",
+        code,
+        {"max_pages": str(max_pages)},
+        fast_settings(),
+        parse_to=work / f"parse-floor{suffix}.jsonl" if parse else None,
+    )
 
 
-def run_report(
+def run_fast_report(
     name: str,
     replica: Replica,
     work: Path,
@@ -82,30 +83,22 @@ def run_report(
     code: Path,
     suffix: str = "",
 ) -> Measurement:
-    command = crawl_command(
-        ["crawl", "report"], replica.base_url, {"max_pages": str(max_pages)}, fast_settings()
+    """``scrapy crawl report``, politeness off."""
+    return run_report(
+        name,
+        replica,
+        work / f"{name}{suffix}.log",
+        code,
+        {"max_pages": str(max_pages)},
+        fast_settings(),
+        state=state,
+        output=output,
     )
-    env = crawl_env(code, NEWSCRAWL_OUTPUT_DIR=str(output), NEWSCRAWL_STATE=str(state))
-    log_path = work / f"{name}{suffix}.log"
-    return run_measured(name, command, env, log_path, replica_pid=replica.pid, cwd=code)
 
 
 def fastest(runs: list[Measurement]) -> Measurement:
     """The run with the least CPU per page: the one least disturbed by the rest of the machine."""
     return min(runs, key=lambda m: m.cpu_ms_per_page)
-
-
-def advance_until_new(replica: Replica, wanted: int, step_minutes: float = 5) -> tuple[int, float]:
-    """Move the replica's clock on until at least ``wanted`` new articles are visible."""
-    before = sum(replica.visible().values())
-    advanced = 0.0
-    while advanced < 24 * 60:
-        replica.advance(step_minutes)
-        advanced += step_minutes
-        new = sum(replica.visible().values()) - before
-        if new >= wanted:
-            return new, advanced
-    return sum(replica.visible().values()) - before, advanced
 
 
 def bench_one(
@@ -142,15 +135,15 @@ def bench_one(
             suffix = f"-{attempt}" if repeat > 1 else ""
             round_note = f" (round {attempt} of {repeat})" if repeat > 1 else ""
             log(f"N={articles}: baseline crawl (max_pages={max_pages}){round_note}")
-            baseline = run_baseline(replica, work, max_pages, code, suffix=suffix)
+            baseline = run_fast_baseline(replica, work, max_pages, code, suffix=suffix)
             log(f"N={articles}: baseline {baseline.pages} pages in {baseline.wall_seconds:.1f} s")
             log(f"N={articles}: parse floor (baseline + pages parsed + one item each)")
-            floor = run_baseline(replica, work, max_pages, code, parse=True, suffix=suffix)
+            floor = run_fast_baseline(replica, work, max_pages, code, parse=True, suffix=suffix)
             log(f"N={articles}: parse floor {floor.pages} pages in {floor.wall_seconds:.1f} s")
             state = work / f"state{suffix}.sqlite"  # fresh state and output every round
             log(f"N={articles}: report crawl")
             output = work / f"output-full{suffix}"
-            report = run_report(
+            report = run_fast_report(
                 "report", replica, work, max_pages, state, output, code, suffix=suffix
             )
             log(f"N={articles}: report {report.pages} pages in {report.wall_seconds:.1f} s")
@@ -158,9 +151,9 @@ def bench_one(
             runs["floor"].append(floor)
             runs["report"].append(report)
         baseline, floor, report = (fastest(runs[kind]) for kind in ("baseline", "floor", "report"))
-        new, minutes = advance_until_new(replica, incremental_new)
+        new, minutes = replica.advance_until_new(incremental_new)
         log(f"N={articles}: clock advanced {minutes:g} min, {new} new articles; incremental crawl")
-        incremental = run_report(
+        incremental = run_fast_report(
             "incremental", replica, work, max_pages, state, work / "output-incremental", code
         )
         log(
@@ -183,85 +176,116 @@ def bench_one(
     return result, comparison
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
-    parser.add_argument(
+    add = parser.add_argument
+    add(
         "--articles",
         type=int,
         nargs="+",
         default=[1000],
-        help="articles per edition, one run each (default 1000; e.g. --articles 1000 20000)",
+        help="articles per edition of the CPU crawls, one run each (default 1000; 1000 20000)",
     )
-    parser.add_argument("--seed", type=int, default=7, help="replica content seed (default 7)")
-    parser.add_argument(
-        "--doc", default=str(ROOT / "docs" / "benchmarks.md"), help="markdown file to (re)write"
+    add(
+        "--polite-articles",
+        type=int,
+        default=POLITE_ARTICLES,
+        help=f"articles per edition of the polite crawls (default {POLITE_ARTICLES}; 0: none)",
     )
-    parser.add_argument("--no-doc", action="store_true", help="print only; leave the doc alone")
-    parser.add_argument(
-        "--work", default=None, help="directory for logs and outputs (default: temp)"
+    add("--seed", type=int, default=7, help="replica content seed (default 7)")
+    add(
+        "--label",
+        default="current",
+        help="name of this run in the before/after table and of bench-output/LABEL.json",
     )
-    parser.add_argument(
-        "--extract-sample", type=int, default=600, help="pages for the extractor timing"
+    add(
+        "--revision",
+        default=None,
+        help="the commit to name the run by (default: git HEAD, and whether newscrawl/ differs)",
     )
-    parser.add_argument(
-        "--load-sample", type=int, default=3000, help="pages for the replica-alone measurement"
+    add("--results", default=None, help="where to save the run (default bench-output/LABEL.json)")
+    add(
+        "--figures-out",
+        default=None,
+        help="also write this run's headline figures alone to this JSON file (a reference)",
     )
-    parser.add_argument(
-        "--incremental-new", type=int, default=10, help="new articles before the incremental run"
+    add(
+        "--compare",
+        nargs="*",
+        default=None,
+        metavar="JSON",
+        help="runs to set beside this one in the before/after table (results or figures "
+        "files; default: docs/benchmarks-before.json unless this run is labelled before)",
     )
-    parser.add_argument(
+    add("--doc", default=str(ROOT / "docs" / "benchmarks.md"), help="markdown file to (re)write")
+    add("--no-doc", action="store_true", help="print only; leave the doc alone")
+    add("--work", default=None, help="directory for logs and outputs (default: temp)")
+    add("--extract-sample", type=int, default=600, help="pages for the extractor timing")
+    add("--load-sample", type=int, default=3000, help="pages for the replica-alone measurement")
+    add("--incremental-new", type=int, default=10, help="new articles before the incremental runs")
+    add(
         "--repeat",
         type=int,
         default=1,
         help="crawl the baseline, parse floor and report this many times each, in turn, and "
         "keep the fastest of each (default 1)",
     )
-    parser.add_argument(
+    add(
         "--render-only",
         metavar="RESULTS",
         default=None,
-        help="re-render the tables and the doc from a results.pickle of an earlier run",
+        help="re-render the tables and the doc from the results JSON of an earlier run",
     )
-    parser.add_argument(
+    add(
         "--profile",
         action="store_true",
         help="also profile one report crawl (smallest N) with py-spy and add the breakdown",
     )
-    options = parser.parse_args(argv)
-    command = "python -m tests.bench " + " ".join(
-        shlex.quote(arg) for arg in (argv if argv is not None else sys.argv[1:])
-    )
-    command = re.sub(r" --work \S+", "", command)  # where the logs went is no part of it
+    return parser.parse_args(argv)
+
+
+REFERENCE = ROOT / "docs" / "benchmarks-before.json"
+
+
+def compared_runs(options: argparse.Namespace, label: str) -> list[BenchRun]:
+    """The runs named by ``--compare`` (default: the committed "before" figures)."""
+    paths = options.compare
+    if paths is None:
+        paths = [str(REFERENCE)] if REFERENCE.exists() and label != "before" else []
+    return [load_figures(Path(path)) for path in paths]
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
     if options.render_only:
-        with open(options.render_only, "rb") as stream:
-            saved = pickle.load(stream)
-        saved_profile: ProfileResult | None = saved["results"][2]
-        raw_path = saved_profile.raw_path if saved_profile is not None else None
-        if saved_profile is not None and raw_path is not None and raw_path.exists():
-            raw = raw_path.read_text(encoding="utf-8", errors="replace")
-            reanalysed = analyse(raw, saved_profile.articles)  # with today's components
-            reanalysed.raw_path = raw_path
-            saved["results"] = (*saved["results"][:2], reanalysed)
-        saved_results, saved_comparison, saved_profile = saved["results"]
-        return finish(
-            options,
-            saved["command"],
-            saved["machine"],
-            saved["revision"],
-            saved_results,
-            saved_comparison,
-            saved_profile,
-            started=saved.get("started"),
-        )
+        run = load(Path(options.render_only))
+        profile = run.profile
+        if profile is not None and profile.raw_path is not None and profile.raw_path.exists():
+            raw = profile.raw_path.read_text(encoding="utf-8", errors="replace")
+            run.profile = analyse(raw, profile.articles)  # with today's components
+            run.profile.raw_path = profile.raw_path
+        run.figures = figures(run.results, run.comparison, run.polite)
+        return finish(options, run)
+    arguments = argv if argv is not None else sys.argv[1:]
+    command = "python -m tests.bench " + " ".join(shlex.quote(arg) for arg in arguments)
+    command = re.sub(r" --work \S+", "", command)  # where the logs went is no part of it
     work_root = Path(options.work or tempfile.mkdtemp(prefix="newscrawl-bench-"))
     log(f"logs and outputs under {work_root}")
-    revision = git_revision()
+    revision = options.revision or git_revision()
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     code = snapshot_code(work_root / "code")
     log(f"crawls run from a copy of the code ({revision}) in {code}")
-    machine = machine_description()
-    results: list[BenchResult] = []
-    comparison: ExtractorComparison | None = None
+    run = BenchRun(options.label, revision, started, command, machine_description())
+    if options.polite_articles > 0:
+        run.polite = bench_polite(
+            options.polite_articles,
+            options.seed,
+            work_root / "polite",
+            code,
+            max_pages=max_pages_for(options.polite_articles),
+            incremental_new=options.incremental_new,
+            log=log,
+        )
     for index, articles in enumerate(sorted(set(options.articles))):
         result, compared = bench_one(
             articles,
@@ -273,55 +297,38 @@ def main(argv: list[str] | None = None) -> int:
             code=code,
             repeat=max(1, options.repeat),
         )
-        results.append(result)
-        comparison = comparison or compared
-        print(render_text([result], None, machine), flush=True)
-    profile: ProfileResult | None = None
-    if options.profile:
+        run.results.append(result)
+        run.comparison = run.comparison or compared
+    if options.profile and options.articles:
         articles = min(options.articles)
         log(f"profiling a report crawl at N={articles}")
         with start_replica(articles, options.seed) as replica:
-            profile = profile_report_crawl(
+            run.profile = profile_report_crawl(
                 replica.base_url, work_root / "profile", max_pages_for(articles), articles, code
             )
-    with (work_root / "results.pickle").open("wb") as stream:
-        pickle.dump(
-            {
-                "command": command,
-                "machine": machine,
-                "revision": revision,
-                "started": started,
-                "results": (results, comparison, profile),
-            },
-            stream,
-        )
-    return finish(options, command, machine, revision, results, comparison, profile, started)
+    run.figures = figures(run.results, run.comparison, run.polite)
+    results = Path(options.results or ROOT / "bench-output" / f"{options.label}.json")
+    save(run, results)
+    log(f"saved the run to {results} (re-render: python -m tests.bench --render-only {results})")
+    return finish(options, run)
 
 
-def finish(
-    options: argparse.Namespace,
-    command: str,
-    machine: dict[str, str],
-    revision: str,
-    results: list[BenchResult],
-    comparison: ExtractorComparison | None,
-    profile: ProfileResult | None,
-    started: str | None = None,
-) -> int:
-    """Print the summary tables and (re)write the doc."""
-    print(render_text(results, comparison, machine, profile=profile, summary_only=True))
+def finish(options: argparse.Namespace, run: BenchRun) -> int:
+    """Print the summary, write the figures and (re)write the doc."""
+    compared = compared_runs(options, run.label)
+    print(render_text(run, compared))
+    if options.figures_out:
+        save_figures(run, Path(options.figures_out))
+        log(f"wrote the figures to {options.figures_out}")
     if not options.no_doc:
         doc = Path(options.doc)
         doc.parent.mkdir(parents=True, exist_ok=True)
-        doc.write_text(
-            render_markdown(
-                results, comparison, machine, command, revision, profile=profile, run_at=started
-            ),
-            encoding="utf-8",
-        )
+        doc.write_text(render_markdown(run, compared), encoding="utf-8")
         log(f"wrote {doc}")
-    failed = [r for r in results if r.baseline.returncode or r.report.returncode]
-    return 1 if failed else 0
+    crawls = [c for r in run.results for c in (r.baseline, r.report)]
+    if run.polite is not None:
+        crawls += [p.measurement for p in run.polite.runs]
+    return 1 if any(c.returncode for c in crawls) else 0
 
 
 if __name__ == "__main__":

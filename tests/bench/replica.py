@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -49,15 +50,45 @@ class Replica:
         else:
             self.clock(advance_minutes=str(minutes))
 
+    def now(self) -> str:
+        """The replica's simulated clock (ISO 8601)."""
+        return str(self.clock()["now"])
+
+    def advance_until_new(self, wanted: int, step_minutes: float = 5) -> tuple[int, float]:
+        """Move the clock on until at least ``wanted`` new articles are visible (or a day).
+
+        Returns (new articles, minutes advanced).
+        """
+        before = sum(self.visible().values())
+        advanced = 0.0
+        new = 0
+        while advanced < 24 * 60 and new < wanted:
+            self.advance(step_minutes)
+            advanced += step_minutes
+            new = sum(self.visible().values()) - before
+        return new, advanced
+
     def truth(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = self.server.truth()
         return items
 
 
 @contextmanager
-def start_replica(articles: int, seed: int) -> Iterator[Replica]:
-    """``python -m tests.site --port 0 --articles N --seed S`` in its own process."""
+def start_replica(
+    articles: int,
+    seed: int,
+    *,
+    request_log: Path | None = None,
+    extra_args: list[str] | None = None,
+) -> Iterator[Replica]:
+    """``python -m tests.site --port 0 --articles N --seed S`` in its own process.
+
+    ``request_log``: the replica logs every request there (``--request-log``), for the
+    measures that count requests or time them as the site sees them.
+    """
     from tests.site.harness import ReplicaServer
 
-    with ReplicaServer(articles=articles, seed=seed) as server:
+    with ReplicaServer(
+        articles=articles, seed=seed, request_log=request_log, extra_args=extra_args
+    ) as server:
         yield Replica(server)

@@ -1,13 +1,11 @@
-"""The benchmark's tables (plain text for the terminal, Markdown for ``docs/benchmarks.md``),
-the targets with met/missed, and the notes on what limits each figure."""
+"""The measurements at one size (:class:`BenchResult`) and their tables, in plain text for the
+terminal or Markdown for ``docs/benchmarks.md`` (the whole document: ``tests/bench/render.py``)."""
 
 from __future__ import annotations
 
 import math
-import re
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.bench.extractor import ExtractorComparison, Timing
@@ -15,11 +13,6 @@ from tests.bench.measure import Measurement
 from tests.bench.profile import ProfileResult
 from tests.bench.replica_load import LoadResult
 from tests.crawl import ROOT
-
-TARGET_THROUGHPUT = 0.85
-TARGET_EXTRACT_SPEEDUP = 10.0
-TARGET_RSS_GROWTH = 1.2
-TARGET_INCREMENTAL_CPU = 0.02
 
 
 @dataclass
@@ -68,13 +61,13 @@ class Target:
 # -- formatting -----------------------------------------------------------------------------
 
 
-def _num(value: float, digits: int = 1) -> str:
+def num(value: float, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     return f"{value:,.{digits}f}"
 
 
-def _table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
+def table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
     if markdown:
         lines = ["| " + " | ".join(header) + " |"]
         lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|")
@@ -95,14 +88,14 @@ def _crawl_row(label: str, m: Measurement) -> list[str]:
     return [
         label,
         f"{m.pages:,}",
-        _num(m.wall_seconds),
-        _num(m.pages_per_second),
-        _num(m.cpu_seconds),
-        _num(m.cpu_ms_per_page, 2),
-        _num(m.max_rss_mib),
+        num(m.wall_seconds),
+        num(m.pages_per_second),
+        num(m.cpu_seconds),
+        num(m.cpu_ms_per_page, 2),
+        num(m.max_rss_mib),
         f"{m.items:,}",
-        _num(m.replica_cpu_seconds) if m.replica_cpu_seconds is not None else "n/a",
-        _num(m.other_cpu_seconds) if m.other_cpu_seconds is not None else "n/a",
+        num(m.replica_cpu_seconds) if m.replica_cpu_seconds is not None else "n/a",
+        num(m.other_cpu_seconds) if m.other_cpu_seconds is not None else "n/a",
     ]
 
 
@@ -122,7 +115,7 @@ CRAWL_HEADER = [
 
 def _ratio_row(result: BenchResult, label: str, against: str, of: str = "report") -> list[str]:
     def ratio(attribute: str, digits: int) -> str:
-        return _num(result.ratio(attribute, against, of), digits)
+        return num(result.ratio(attribute, against, of), digits)
 
     return [
         label,
@@ -153,9 +146,9 @@ def crawl_table(result: BenchResult, markdown: bool) -> list[str]:
             [
                 "incremental / report",
                 "",
-                _num(result.incremental.wall_seconds / result.report.wall_seconds, 3),
+                num(result.incremental.wall_seconds / result.report.wall_seconds, 3),
                 "",
-                _num(result.incremental_cpu_ratio, 3),
+                num(result.incremental_cpu_ratio, 3),
                 "",
                 "",
                 "",
@@ -163,7 +156,7 @@ def crawl_table(result: BenchResult, markdown: bool) -> list[str]:
                 "",
             ]
         )
-    return _table(CRAWL_HEADER, rows, markdown)
+    return table(CRAWL_HEADER, rows, markdown)
 
 
 def extractor_table(comparison: ExtractorComparison, markdown: bool) -> list[str]:
@@ -171,11 +164,11 @@ def extractor_table(comparison: ExtractorComparison, markdown: bool) -> list[str
     pages = str(comparison.pages)
 
     def timing_row(timing: Timing) -> list[str]:
-        return [timing.name, pages, *(_num(v, 2) for v in (timing.median, timing.p99, timing.mean))]
+        return [timing.name, pages, *(num(v, 2) for v in (timing.median, timing.p99, timing.mean))]
 
     def speedup_row(label: str, ours: Timing, theirs: Timing) -> list[str]:
         ratios = (theirs.median / ours.median, theirs.p99 / ours.p99, theirs.mean / ours.mean)
-        return [label, "", *(_num(r, 1) + "x" for r in ratios)]
+        return [label, "", *(num(r, 1) + "x" for r in ratios)]
 
     rows = [timing_row(comparison.ours)]
     if comparison.trafilatura is not None:
@@ -191,7 +184,7 @@ def extractor_table(comparison: ExtractorComparison, markdown: bool) -> list[str
         rows.append(speedup_row("trafilatura / newscrawl, pages in a row", ours_row, theirs_row))
     if comparison.parse_only is not None:
         rows.append(timing_row(comparison.parse_only))
-    return _table(header, rows, markdown)
+    return table(header, rows, markdown)
 
 
 def load_line(result: BenchResult) -> str:
@@ -234,138 +227,10 @@ def warnings_for(result: BenchResult) -> list[str]:
     return found
 
 
-# -- targets --------------------------------------------------------------------------------
+# -- profile ----------------------------------------------------------------------------
 
 
-def targets(results: list[BenchResult], comparison: ExtractorComparison | None) -> list[Target]:
-    found: list[Target] = []
-    by_n = {r.articles: r for r in results}
-    large = by_n.get(20000) or (max(results, key=lambda r: r.articles) if results else None)
-    small = by_n.get(1000) or (min(results, key=lambda r: r.articles) if results else None)
-    if large is not None:
-        ratio = large.ratio("pages_per_second")
-        at = f"N = {large.articles:,}" + ("" if large.articles == 20000 else " (not 20,000)")
-        found.append(
-            Target(
-                "Throughput report / baseline at N = 20,000",
-                f">= {TARGET_THROUGHPUT}",
-                f"{ratio:.2f} at {at} (from CPU per page, as on a quiet machine: "
-                f"{1 / large.ratio('cpu_ms_per_page'):.2f})"
-                + (
-                    f"; the parse floor alone: {large.ratio('pages_per_second', of='floor'):.2f}"
-                    if large.floor is not None
-                    else ""
-                ),
-                ratio >= TARGET_THROUGHPUT if large.articles >= 20000 else None,
-            )
-        )
-    if comparison is not None and comparison.trafilatura is not None:
-        speedup = comparison.trafilatura.median / comparison.ours.median
-        found.append(
-            Target(
-                "Article extraction vs trafilatura.extract (median ms/page)",
-                f">= {TARGET_EXTRACT_SPEEDUP:g}x faster",
-                f"{speedup:.1f}x ({comparison.ours.median:.2f} vs "
-                f"{comparison.trafilatura.median:.2f} ms)",
-                speedup >= TARGET_EXTRACT_SPEEDUP,
-            )
-        )
-    else:
-        found.append(Target("Article extraction vs trafilatura", ">= 10x", "not measured", None))
-    if large is not None and small is not None and large.articles > small.articles:
-        growth = large.report.max_rss_kib / small.report.max_rss_kib
-        found.append(
-            Target(
-                "Peak RSS of the report crawl, N = 20,000 / N = 1,000",
-                f"<= {TARGET_RSS_GROWTH}",
-                f"{growth:.2f} ({large.report.max_rss_mib:.0f} MiB at {large.articles:,} / "
-                f"{small.report.max_rss_mib:.0f} MiB at {small.articles:,})",
-                growth <= TARGET_RSS_GROWTH
-                if large.articles >= 20000 and small.articles <= 1000
-                else None,
-            )
-        )
-    else:
-        found.append(
-            Target(
-                "Peak RSS N = 20,000 / N = 1,000",
-                f"<= {TARGET_RSS_GROWTH}",
-                "needs two sizes (--articles 1000 20000)",
-                None,
-            )
-        )
-    if large is not None and large.incremental is not None:
-        share = large.incremental_cpu_ratio
-        found.append(
-            Target(
-                "Incremental run (+~10 new) CPU / full run CPU",
-                f"< {TARGET_INCREMENTAL_CPU:.0%}",
-                f"{share:.1%} at N = {large.articles:,} "
-                f"({large.incremental.cpu_seconds:.1f} s vs {large.report.cpu_seconds:.1f} s)",
-                share < TARGET_INCREMENTAL_CPU,
-            )
-        )
-    return found
-
-
-def _verdict(target: Target) -> str:
-    return "not measured" if target.met is None else ("met" if target.met else "MISSED")
-
-
-# -- whole outputs --------------------------------------------------------------------------
-
-
-def render_text(
-    results: list[BenchResult],
-    comparison: ExtractorComparison | None,
-    machine: dict[str, str],
-    *,
-    profile: ProfileResult | None = None,
-    summary_only: bool = False,
-) -> str:
-    lines: list[str] = []
-    if not summary_only:
-        for result in results:
-            lines.append("")
-            lines.append(
-                f"N = {result.articles:,} articles per edition "
-                f"(max_pages={result.max_pages}; logs: {result.work_dir})"
-            )
-            lines += crawl_table(result, markdown=False)
-            lines.append(load_line(result))
-            lines += [f"WARNING: {w}" for w in warnings_for(result)]
-        return "\n".join(lines)
-    lines.append("")
-    lines.append(
-        f"machine: {machine.get('cores (nproc)')} cores, {machine.get('CPU')}, "
-        f"{machine.get('memory')}; Python {machine.get('Python')}, Scrapy {machine.get('Scrapy')}"
-    )
-    for result in results:
-        lines.append("")
-        lines.append(f"N = {result.articles:,} articles per edition")
-        lines += crawl_table(result, markdown=False)
-        lines.append(load_line(result))
-        lines += [f"WARNING: {w}" for w in warnings_for(result)]
-    if comparison is not None:
-        lines.append("")
-        lines.append(f"article extraction on {comparison.pages} replica pages")
-        lines += extractor_table(comparison, markdown=False)
-        if comparison.trafilatura_error:
-            lines.append(comparison.trafilatura_error)
-    lines.append("")
-    lines.append("targets")
-    lines += _table(
-        ["target", "wanted", "measured", "verdict"],
-        [[t.name, t.wanted, t.measured, _verdict(t)] for t in targets(results, comparison)],
-        markdown=False,
-    )
-    if profile is not None:
-        lines.append("")
-        lines += _profile_lines(profile, markdown=False)
-    return "\n".join(lines)
-
-
-def _profile_lines(profile: ProfileResult, markdown: bool) -> list[str]:
+def profile_lines(profile: ProfileResult, markdown: bool) -> list[str]:
     if profile.error:
         return [f"profile: {profile.error}"]
     lines = [
@@ -373,19 +238,19 @@ def _profile_lines(profile: ProfileResult, markdown: bool) -> list[str]:
         f"{profile.samples:,} samples):",
         "",
     ]
-    lines += _table(
+    lines += table(
         ["component", "share of samples"],
         [[name, f"{share:.1f} %"] for name, share in profile.components],
         markdown,
     )
     lines += ["", "Project functions, inclusive time (a function's callees included):", ""]
-    lines += _table(
+    lines += table(
         ["function", "share"],
         [[f"`{n}`" if markdown else n, f"{s:.1f} %"] for n, s in profile.top_project],
         markdown,
     )
     lines += ["", "Top functions by self time:", ""]
-    lines += _table(
+    lines += table(
         ["function", "share"],
         [[f"`{n}`" if markdown else n, f"{s:.1f} %"] for n, s in profile.top_self],
         markdown,
@@ -413,130 +278,3 @@ def git_revision() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" with uncommitted changes in newscrawl/" if dirty else "")
-
-
-NOTES_PATH = Path(__file__).with_name("notes.md")
-
-
-def render_markdown(
-    results: list[BenchResult],
-    comparison: ExtractorComparison | None,
-    machine: dict[str, str],
-    command: str,
-    revision: str,
-    *,
-    profile: ProfileResult | None = None,
-    run_at: str | None = None,
-) -> str:
-    sizes = " ".join(str(r.articles) for r in results)
-    repeat = max((r.repeat for r in results), default=1)
-    now = run_at or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        "# Benchmarks",
-        "",
-        "Generated by the benchmark; do not edit by hand (the prose after the figures lives in",
-        "`tests/bench/notes.md`). Regenerate with:",
-        "",
-        "```sh",
-        f'make bench N="{sizes}"' + (f" REPEAT={repeat}" if repeat > 1 else ""),
-        f"# which runs: {re.sub(r' --work [^ ]+', '', command)}",
-        "```",
-        "",
-        f"Run on {now}, code at {revision} (copied aside at the start: every crawl of the run"
-        " measured the same code).",
-        "",
-        "## Machine",
-        "",
-    ]
-    lines += _table(["", ""], [[k, v] for k, v in machine.items()], markdown=True)
-    lines += [
-        "",
-        "## What is measured",
-        "",
-        "Each crawler runs as a child process of the benchmark against the local replica",
-        "(`python -m tests.site`, its own process, same machine). For each crawl: wall time of",
-        "the whole process (start-up included), CPU = user + system seconds of that process",
-        "alone (`os.wait4`), peak RSS = its `VmHWM` (polled from `/proc`); pages = responses",
-        "received (`downloader/response_count` of the Scrapy stats, robots.txt included).",
-        "`replica CPU s` is the CPU the replica process spent during that crawl (from `/proc`);",
-        "`other CPU s` is what the rest of the machine used meanwhile (`/proc/stat` less the",
-        "crawler, the replica and the benchmark): near 0 on a quiet machine. The crawls run from",
-        "a copy of the code taken when the benchmark starts.",
-        "",
-        "- **baseline**: `tests/bench/baseline_spider.py`, run with `scrapy runspider` and",
-        "  `tests/bench/baseline_settings.py` (the project's engine and politeness settings,",
-        "  none of its pipelines, middlewares or extensions). It requests the same pages as the",
-        "  report spider (home -> feed -> scroll batches -> articles): card links and timestamps",
-        "  are found with **regular expressions over the raw bytes of the feed cards** (no HTML",
-        "  parser), links made canonical with `SiteUrls` like the report spider; article pages",
-        "  are downloaded and not looked at.",
-        "- **parse floor**: the baseline spider with `-a parse_articles=1`: each article page",
-        "  is also decoded and parsed with the report spider's HTML parser, and one small item",
-        "  per page (URL and element count) goes through Scrapy's item path to a JSON Lines",
-        "  feed. What any Scrapy crawler that reads the pages and writes a line per article",
-        "  costs at least on this machine; nothing is extracted.",
-        "- **report**: `scrapy crawl report` with everything on (extraction, cleaning,",
-        "  validation, dedup, state in SQLite, JSON Lines feeds, run summary), a fresh output",
-        "  directory and state file.",
-        "- **incremental**: after the report run, the replica's clock is moved on until about",
-        "  ten new articles are visible, then `scrapy crawl report` runs again with the same",
-        "  state file.",
-        "- All crawls: politeness off for the measurement only: `DOWNLOAD_DELAY=0`,",
-        "  `AUTOTHROTTLE_ENABLED=0`, `CONCURRENT_REQUESTS=16`,",
-        "  `CONCURRENT_REQUESTS_PER_DOMAIN=16`; robots.txt obeyed;",
-        "  `-a max_pages=N/20 + margin` so the whole feed is walked.",
-        "",
-    ]
-    for result in results:
-        lines += [f"## N = {result.articles:,} articles per edition", ""]
-        lines += [
-            f"{3 * result.articles:,} articles in three editions (some republished or special),"
-            f" `max_pages={result.max_pages}`. Incremental run after moving the replica's clock"
-            f" on {result.advanced_minutes:g} minutes ({result.new_articles} new articles)."
-            + (
-                f" Baseline, parse floor and report crawled {result.repeat} times each, in"
-                " turn; each row is the round with the least CPU per page."
-                if result.repeat > 1
-                else ""
-            ),
-            "",
-        ]
-        lines += crawl_table(result, markdown=True)
-        line = load_line(result)
-        lines += ["", line[:1].upper() + line[1:] + ".", ""]
-        doubts = warnings_for(result)
-        if doubts:
-            lines += [f"- **Warning**: {w}" for w in doubts] + [""]
-    if comparison is not None:
-        lines += [
-            "## Article extraction",
-            "",
-            f"`newscrawl.extract.article.extract_article` beside `trafilatura.extract` (default "
-            f"options, `url=` given) on the same {comparison.pages} article pages of the replica "
-            f"({comparison.bytes_total / comparison.pages / 1024:.0f} KiB on average; a "
-            "reproducible sample over the three editions and all layouts), decoded once; each "
-            "extractor called once per page after a warm-up pass, in the benchmark's process while "
-            "no crawl runs: first page by page in turn (the HTML parse alone, ours, trafilatura: "
-            "each call meets caches the other extractor has just used, as between a crawl's "
-            "pages; the target is judged on these), then each extractor over all the pages in a "
-            "row (ours with its memoised dates emptied first). Wall-clock ms per page:",
-            "",
-        ]
-        lines += extractor_table(comparison, markdown=True)
-        if comparison.trafilatura_error:
-            lines += ["", comparison.trafilatura_error]
-        lines.append("")
-    lines += ["## Targets", ""]
-    lines += _table(
-        ["target", "wanted", "measured", "verdict"],
-        [[t.name, t.wanted, t.measured, _verdict(t)] for t in targets(results, comparison)],
-        markdown=True,
-    )
-    lines.append("")
-    if profile is not None:
-        lines += ["## Profile of the report crawl", ""]
-        lines += _profile_lines(profile, markdown=True)
-        lines.append("")
-    if NOTES_PATH.exists():
-        lines += [NOTES_PATH.read_text(encoding="utf-8").rstrip(), ""]
-    return "\n".join(lines)
