@@ -42,6 +42,11 @@ USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news archi
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
+# Scrapy draws each wait from DOWNLOAD_DELAY x (1 +- jitter) and draws again whenever the slot's
+# timer fires before the drawn wait: with its default jitter of 0.5 the mean wait is 1.22 x the
+# delay, so 18 % of the allowance goes unused (measured: docs/benchmarks.md). 0.1 keeps the
+# requests from ticking like a clock and wastes about 4 %.
+DOWNLOAD_DELAY_JITTER = 0.1
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
