@@ -21,9 +21,9 @@ class NoTags:
         import newscrawl.extract.article as article
         from newscrawl.extract.layouts import CURRENT
 
-        real = article._tags
+        real = article.read_tags
 
         def broken(page: Any, layout: Any, *rest: Any) -> list[str]:
             return [] if layout is CURRENT else real(page, layout, *rest)
 
-        article._tags = broken
+        article.read_tags = broken
