@@ -8,11 +8,13 @@ run only (deduplication within the run still works the same way).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -29,6 +31,20 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_by_content ON articles (language, content_hash);
 CREATE INDEX IF NOT EXISTS articles_by_published ON articles (language, published_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+#: Schema 2 (additive): one row per run and edition with the run's counts, for health checks
+#: over a rolling window (newscrawl/extensions/history.py).
+_RUNS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id      TEXT NOT NULL,
+    edition     TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    mode        TEXT,
+    figures     TEXT NOT NULL,
+    PRIMARY KEY (run_id, edition)
+);
+CREATE INDEX IF NOT EXISTS runs_by_finish ON runs (edition, finished_at);
 """
 
 
@@ -64,9 +80,13 @@ class StateStore:
         version = self.connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchone()
-        if version is None:
+        if version is None or int(version[0]) <= SCHEMA_VERSION:
+            self.connection.executescript(_RUNS_SCHEMA)
+        if version is None or int(version[0]) < SCHEMA_VERSION:
             self.connection.execute(
-                "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (SCHEMA_VERSION,),
             )
         elif int(version[0]) > SCHEMA_VERSION:
             raise RuntimeError(
@@ -155,6 +175,52 @@ class StateStore:
             row = self.connection.execute(
                 "SELECT COUNT(*) FROM articles WHERE language = ?", (language,)
             ).fetchone()
+        return int(row[0])
+
+    # -- runs (schema 2) ----------------------------------------------------------------
+    def record_run(
+        self,
+        run_id: str,
+        edition: str,
+        finished_at: str,
+        figures: dict[str, Any],
+        mode: str | None = None,
+    ) -> None:
+        """Keep one run's counts for one edition (replaced if the run is recorded again)."""
+        self.connection.execute(
+            "INSERT INTO runs (run_id, edition, finished_at, mode, figures) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_id, edition) DO UPDATE SET "
+            "finished_at = excluded.finished_at, mode = excluded.mode, "
+            "figures = excluded.figures",
+            (run_id, edition, finished_at, mode, json.dumps(figures, sort_keys=True)),
+        )
+
+    def runs_since(self, edition: str, since: str) -> list[dict[str, Any]]:
+        """The counts of the edition's runs finished at or after ``since`` (ISO, UTC)."""
+        rows = self.connection.execute(
+            "SELECT figures FROM runs WHERE edition = ? AND finished_at >= ? ORDER BY finished_at",
+            (edition, since),
+        ).fetchall()
+        result: list[dict[str, Any]] = []
+        for (text,) in rows:
+            try:
+                value = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                result.append(value)
+        return result
+
+    def forget_runs_before(self, before: str) -> None:
+        self.connection.execute("DELETE FROM runs WHERE finished_at < ?", (before,))
+
+    def first_seen_between(self, language: str, start: str, end: str) -> int:
+        """Articles of ``language`` first seen in ``[start, end)`` (ISO, UTC)."""
+        row = self.connection.execute(
+            "SELECT COUNT(*) FROM articles WHERE language = ? AND first_seen >= ? "
+            "AND first_seen < ?",
+            (language, start, end),
+        ).fetchone()
         return int(row[0])
 
     def close(self) -> None:
