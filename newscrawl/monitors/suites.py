@@ -53,11 +53,11 @@ class HealthSuite(MonitorSuite):
 class HealthResult(SpiderMonitorResult):
     """Spidermon's result log, through ``spider.logger`` (``Spider.log`` is deprecated)."""
 
-    def log(self, msg: str, level: int = logging.DEBUG) -> None:
+    def log(self, msg: Any, level: int = logging.DEBUG) -> None:
         # the summary logs one ERROR line per failed check (and a WARNING per warning);
         # Spidermon's report of the suite (with tracebacks of failed monitors) is for DEBUG;
         # a monitor that raised (an ERROR block, not a FAIL) keeps its level
-        keep = level >= logging.ERROR and "ERROR:" in msg
+        keep = level >= logging.ERROR and "ERROR:" in str(msg)
         self.spider.logger.log(level if keep else logging.DEBUG, "[Spidermon] %s", msg)
 
 

@@ -37,7 +37,7 @@ from newscrawl.consistency import date_disagreements, language_mismatches
 from newscrawl.dates import BAKU, to_iso, utc_now_iso
 from newscrawl.editions import EDITIONS, Edition, parse_editions
 from newscrawl.encoding import declared_type, response_text
-from newscrawl.exports import exports_setting, merge_feeds
+from newscrawl.exports import ARTICLE_FORMAT, exports_setting, merge_feeds
 from newscrawl.extensions.state import CrawlState
 from newscrawl.extensions.summary import COVERAGE_FIELDS
 from newscrawl.extract.article import ExtractedArticle, extract_article
@@ -155,6 +155,13 @@ class ReportSpider(scrapy.Spider):
         # (CrawlerProcess.crawl), which must not take the per-language feeds away
         priority = max((settings.getpriority("FEEDS") or 0) + 1, SETTINGS_PRIORITIES["spider"])
         settings.set("FEEDS", merged, priority=priority)
+        exporters = dict(settings.getdict("FEED_EXPORTERS"))
+        exporters.setdefault(ARTICLE_FORMAT, "newscrawl.exports.ArticleLinesExporter")
+        settings.set(
+            "FEED_EXPORTERS",
+            exporters,
+            priority=max(priority_of(settings, "FEED_EXPORTERS"), SETTINGS_PRIORITIES["spider"]),
+        )
         settings.set(
             "USER_AGENT", user_agent(settings), priority=priority_of(settings, "USER_AGENT")
         )
