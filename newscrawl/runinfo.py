@@ -62,12 +62,17 @@ def priority_of(settings: BaseSettings, name: str) -> int:
     return int(settings.getpriority(name) or 0)
 
 
-@cache
 def code_version() -> dict[str, str | None]:
-    """The installed package version and ``git describe`` of the checkout, where there is one.
+    """The installed package version, ``git describe`` of the checkout where there is one, and
+    the Scrapyd egg version a job was scheduled with (``_version``, env SCRAPYD_EGG_VERSION).
 
     Never fails: each part is None when it cannot be found (an egg under Scrapyd has no git).
     """
+    return {**_installed_version(), "egg": os.environ.get("SCRAPYD_EGG_VERSION") or None}
+
+
+@cache
+def _installed_version() -> dict[str, str | None]:
     try:
         package: str | None = metadata.version("newscrawl")
     except metadata.PackageNotFoundError:

@@ -53,23 +53,47 @@ def test_scrapy_check_writes_no_stats_and_no_state(tmp_path: Path) -> None:
 
 
 BAD_ARGUMENTS = [
-    (["-a", "max_page=3"], "unknown argument 'max_page' (-a max_page=...); the report spider takes: base_url, editions, follow_translations, max_pages, mode, recheck_hours, since, until"),
+    (
+        ["-a", "max_page=3"],
+        "unknown argument 'max_page' (-a max_page=...); the report spider takes: base_url, editions, follow_translations, max_pages, mode, recheck_hours, since, until",
+    ),
     (["-a", "editions="], "editions: got '', expected a comma list of az, en, ru"),
     (["-a", "editions=az,de"], "editions: unknown edition 'de'"),
     (["-a", "max_pages=ten"], "max_pages: got 'ten', expected a whole number of at least 1"),
     (["-a", "max_pages=0"], "max_pages: got '0', expected a whole number of at least 1"),
     (["-a", "since=yesterday"], "since: got 'yesterday', expected an ISO date or datetime"),
-    (["-a", "since=2025-10-10", "-a", "until=2025-10-01"], "until: got '2025-10-01T00:00:00+04:00', expected a time at or after since (2025-10-10T00:00:00+04:00)"),
+    (
+        ["-a", "since=2025-10-10", "-a", "until=2025-10-01"],
+        "until: got '2025-10-01T00:00:00+04:00', expected a time at or after since (2025-10-10T00:00:00+04:00)",
+    ),
     (["-a", "mode=archive"], "since: got None, expected a date with mode=archive"),
     (["-a", "mode=backfill"], "mode: got 'backfill', expected 'latest' or 'archive'"),
-    (["-a", "follow_translations=yes please"], "follow_translations: got 'yes please', expected 0 or 1"),
+    (
+        ["-a", "follow_translations=yes please"],
+        "follow_translations: got 'yes please', expected 0 or 1",
+    ),
     (["-a", "recheck_hours=-1"], "recheck_hours: got '-1', expected a number of at least 0"),
     (["-a", "base_url=report.az"], "base_url: got 'report.az', expected an http(s) URL"),
-    (["-s", 'NEWSCRAWL_HEALTH_COVERAGE={"tagz": 0.5}'], "NEWSCRAWL_HEALTH_COVERAGE key: got 'tagz', expected one of url, title"),
-    (["-s", 'NEWSCRAWL_HEALTH_COVERAGE={"tags": 5}'], "NEWSCRAWL_HEALTH_COVERAGE['tags']: got 5, expected a share from 0 to 1"),
-    (["-s", "NEWSCRAWL_HEALTH_MAX_ERROR_RATE=lots"], "NEWSCRAWL_HEALTH_MAX_ERROR_RATE: got 'lots', expected a number at least 0 and at most 1"),
-    (["-s", "NEWSCRAWL_ALERT_WHEN=sometimes"], "NEWSCRAWL_ALERT_WHEN: got 'sometimes', expected failure or always"),
-    (["-s", "NEWSCRAWL_RETENTION_DAYS=-3"], "NEWSCRAWL_RETENTION_DAYS: got '-3', expected a number at least 0"),
+    (
+        ["-s", 'NEWSCRAWL_HEALTH_COVERAGE={"tagz": 0.5}'],
+        "NEWSCRAWL_HEALTH_COVERAGE key: got 'tagz', expected one of url, title",
+    ),
+    (
+        ["-s", 'NEWSCRAWL_HEALTH_COVERAGE={"tags": 5}'],
+        "NEWSCRAWL_HEALTH_COVERAGE['tags']: got 5, expected a share from 0 to 1",
+    ),
+    (
+        ["-s", "NEWSCRAWL_HEALTH_MAX_ERROR_RATE=lots"],
+        "NEWSCRAWL_HEALTH_MAX_ERROR_RATE: got 'lots', expected a number at least 0 and at most 1",
+    ),
+    (
+        ["-s", "NEWSCRAWL_ALERT_WHEN=sometimes"],
+        "NEWSCRAWL_ALERT_WHEN: got 'sometimes', expected failure or always",
+    ),
+    (
+        ["-s", "NEWSCRAWL_RETENTION_DAYS=-3"],
+        "NEWSCRAWL_RETENTION_DAYS: got '-3', expected a number at least 0",
+    ),
 ]
 
 
@@ -90,6 +114,14 @@ def test_a_bad_argument_is_one_line_and_exit_1(
 def test_crawl_help_lists_the_arguments_and_exit_statuses() -> None:
     result = _scrapy("crawl", "report", "-h")
     assert result.returncode == 0
-    for name in ("editions=", "base_url=", "since=", "until=", "max_pages=", "mode=", "recheck_hours="):
+    for name in (
+        "editions=",
+        "base_url=",
+        "since=",
+        "until=",
+        "max_pages=",
+        "mode=",
+        "recheck_hours=",
+    ):
         assert name in result.stdout
     assert "75  another run holds the state lock" in result.stdout

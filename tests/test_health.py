@@ -15,9 +15,9 @@ from newscrawl.monitors.thresholds import (
     check_edition,
     check_error_rate,
     check_firewall,
-    check_items,
     check_generic_share,
     check_holes,
+    check_items,
     check_reject_rate,
     check_trend,
 )

@@ -171,11 +171,11 @@ def test_arguments_are_checked_with_clear_messages() -> None:
         _spider(mode="everything")
     with pytest.raises(ValueError, match="since: got 'yesterday', expected an ISO date"):
         _spider(since="yesterday")
-    with pytest.raises(ValueError, match="base_url: got 'report.az'"):
+    with pytest.raises(ValueError, match=r"base_url: got 'report\.az'"):
         _spider(base_url="report.az")
     with pytest.raises(ValueError, match="editions: got ''"):
         _spider(editions="")
-    with pytest.raises(ValueError, match="until: .* expected a time at or after since"):
+    with pytest.raises(ValueError, match=r"until: .* expected a time at or after since"):
         _spider(since="2025-10-10", until="2025-10-01")
     with pytest.raises(ValueError, match="since: got None, expected a date with mode=archive"):
         _spider(mode="archive")
