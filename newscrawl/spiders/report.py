@@ -7,6 +7,7 @@ functions of :mod:`newscrawl.extract`; this module only walks the site.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
@@ -389,7 +390,9 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "feed_cursor_stuck")
             return
         if not load_url:
-            self.logger.warning("%s: no .loadContainer[data-url] on %s", edition, response.url)
+            # an archive day is a single page: no scroll container is expected there
+            level = logging.DEBUG if self.mode == "archive" else logging.WARNING
+            self.logger.log(level, "%s: no .loadContainer[data-url] on %s", edition, response.url)
             return
         endpoint = self._join(load_url, response.url).split("?", 1)[0]
         if not self.site.is_on_site(endpoint):
