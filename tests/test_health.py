@@ -138,7 +138,7 @@ def test_a_run_with_two_articles_does_not_fail_on_coverage_or_rejects() -> None:
 
 
 def test_a_small_run_is_judged_on_the_rolling_window() -> None:
-    small = figures(exported=2, requests=3, errors=0, coverage={"tags": 0.0})
+    small = figures(exported=2, requests=3, errors=1, coverage={"tags": 0.0})
     small["window"] = {
         "hours": 24,
         "runs": 30,
@@ -197,3 +197,21 @@ def test_a_young_hole_warns_and_an_old_one_fails() -> None:
     (failure,) = check_holes("en", figures(holes=[old]), LIMITS, now)
     assert failure.level == FAIL and "open for 30.0 h" in failure.message
     assert check_holes("en", figures(), LIMITS, now) == []  # the walk publishes no holes
+
+
+def test_a_clean_run_after_a_bad_one_only_warns_on_the_window() -> None:
+    clean = figures(exported=5, requests=6, errors=0, dropped={})
+    clean["window"] = {
+        "hours": 24,
+        "runs": 2,
+        "exported": 22,
+        "rejected": 5,
+        "requests": 34,
+        "errors": 5,
+        "generic": 0,
+        "dropped": {"timeout": 5},
+        "filled": {},
+    }
+    found = {(f.check, f.level) for f in check_edition("en", clean, LIMITS, stopped=False)}
+    assert ("error_rate", WARN) in found and ("reject_rate", WARN) in found
+    assert all(level == WARN for _, level in found)

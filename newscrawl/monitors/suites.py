@@ -54,11 +54,11 @@ class HealthResult(SpiderMonitorResult):
     """Spidermon's result log, through ``spider.logger`` (``Spider.log`` is deprecated)."""
 
     def log(self, msg: Any, level: int = logging.DEBUG) -> None:
-        # the summary logs one ERROR line per failed check (and a WARNING per warning);
-        # Spidermon's report of the suite (with tracebacks of failed monitors) is for DEBUG;
-        # a monitor that raised (an ERROR block, not a FAIL) keeps its level
-        keep = level >= logging.ERROR and "ERROR:" in str(msg)
-        self.spider.logger.log(level if keep else logging.DEBUG, "[Spidermon] %s", msg)
+        # the summary logs one ERROR line per failed check (and a WARNING per warning), so
+        # Spidermon's FAIL blocks (a traceback per failed monitor) are for DEBUG; the rest, a
+        # monitor that raised or an action that failed included, keeps its level
+        failure_block = level >= logging.ERROR and "FAIL:" in str(msg) and "ERROR:" not in str(msg)
+        self.spider.logger.log(logging.DEBUG if failure_block else level, "[Spidermon] %s", msg)
 
 
 class HealthRunner(SpiderMonitorRunner):

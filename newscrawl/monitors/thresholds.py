@@ -206,6 +206,10 @@ def check_coverage(
     for name, minimum in limits.coverage.items():
         share = sample.filled.get(name)
         if share is not None and share < minimum:
+            run_share = (figures.get("coverage") or {}).get(name)
+            own = sample.scope == "run" or (
+                bool(figures.get("exported")) and run_share is not None and run_share < minimum
+            )
             figures_seen: dict[str, Any] = {
                 "coverage": round(share, 4),
                 "minimum": minimum,
@@ -220,14 +224,17 @@ def check_coverage(
                     f"{name} filled in {share:.1%} of articles, expected {minimum:.0%}"
                     + ("" if sample.scope == "run" else f" ({sample.scope})"),
                     figures_seen,
+                    FAIL if own else WARN,
                 )
             )
     return failures
 
 
-def _level(rate: float, fail_above: float, warn_above: float) -> str | None:
+def _level(rate: float, fail_above: float, warn_above: float, own_part: bool = True) -> str | None:
+    """``fail`` above the limit, ``warn`` above the warn level. A window's rate fails only when
+    this run added to the problem (``own_part``): a clean run after a bad one only warns."""
     if rate > fail_above:
-        return FAIL
+        return FAIL if own_part else WARN
     if rate > warn_above:
         return WARN
     return None
@@ -242,7 +249,8 @@ def check_error_rate(
     if sample is None:
         return []
     requests, errors = sample.requests, sample.errors
-    level = _level(errors / requests, limits.max_error_rate, limits.warn_error_rate)
+    own = sample.scope == "run" or int(figures.get("errors", 0)) > 0
+    level = _level(errors / requests, limits.max_error_rate, limits.warn_error_rate, own)
     if level is None:
         return []
     limit = limits.max_error_rate if level == FAIL else limits.warn_error_rate
@@ -272,7 +280,8 @@ def check_reject_rate(
         return []
     rejected = sample.rejected
     handled = sample.exported + rejected
-    level = _level(rejected / handled, limits.max_reject_rate, limits.warn_reject_rate)
+    own = sample.scope == "run" or rejects_that_count(figures.get("dropped") or {}) > 0
+    level = _level(rejected / handled, limits.max_reject_rate, limits.warn_reject_rate, own)
     if level is None:
         return []
     limit = limits.max_reject_rate if level == FAIL else limits.warn_reject_rate
