@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 
+from newscrawl.runinfo import BASE_USER_AGENT
+
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
@@ -35,10 +37,18 @@ NEWSCRAWL_HOLE_PAGES = 10
 #: what it did not walk stays a hole for the next runs (0: no deadline).
 NEWSCRAWL_RUN_DEADLINE_SECONDS = 0.0
 COMMANDS_MODULE = "newscrawl.commands"
+#: Write output/stats/report-<run_id>.json and run the health checks at the end of a run
+#: (``scrapy check`` turns it off: a contract check is not a run).
+NEWSCRAWL_RUN_STATS = True
+#: Delete stats and rejects files older than this many days at the end of a run (0: keep all).
+NEWSCRAWL_RETENTION_DAYS = float(os.environ.get("NEWSCRAWL_RETENTION_DAYS", "0") or 0)
 
 # --- Politeness (live site) ---------------------------------------------------------------
 ROBOTSTXT_OBEY = True
-USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news archive crawler)"
+#: How the site's operators reach you: an e-mail address or a URL (env NEWSCRAWL_CONTACT), added
+#: to the User-Agent as "newscrawl/0.1 (news archive crawler; +CONTACT)". Set it for the live site.
+NEWSCRAWL_CONTACT = os.environ.get("NEWSCRAWL_CONTACT", "")
+USER_AGENT = BASE_USER_AGENT
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
@@ -57,7 +67,8 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control (an HTTP server that runs Python code) is off like the telnet
-# console; turn it on for one run with -s REMOTE_CONTROL_ENABLED=1.
+# console; turn it on for one run with -s REMOTE_CONTROL_ENABLED=1 (docs/operations.md,
+# "Remote control": it listens on loopback, keep it there).
 REMOTE_CONTROL_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 
@@ -75,6 +86,21 @@ NEWSCRAWL_HEALTH_MIN_FOUND = 1  # article cards found per crawled edition
 NEWSCRAWL_HEALTH_COVERAGE: dict[str, float] = {}  # e.g. {"tags": 0.8}; merged over the defaults
 NEWSCRAWL_HEALTH_MAX_ERROR_RATE = 0.05  # failed requests / requests, per edition
 NEWSCRAWL_HEALTH_MAX_REJECT_RATE = 0.05  # rejected (not duplicates) / handled, per edition
+# Warn levels: logged and listed under health.warnings, the exit status stays 0.
+NEWSCRAWL_HEALTH_WARN_ERROR_RATE = 0.02
+NEWSCRAWL_HEALTH_WARN_REJECT_RATE = 0.02
+NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE = 0.2  # layout "generic" / exported: warn above this
+# Minimum samples: a rate is judged on this run when it has this many articles / requests,
+# else on the last NEWSCRAWL_HEALTH_WINDOW_HOURS of runs in the state, else not at all.
+NEWSCRAWL_HEALTH_MIN_ARTICLES = 20
+NEWSCRAWL_HEALTH_MIN_REQUESTS = 20
+NEWSCRAWL_HEALTH_WINDOW_HOURS = 24.0
+# Trend: warn when an edition's new articles of the last 24 h fall below this share of the
+# median day of the 7 before (judged when that median is at least TREND_MIN_MEDIAN).
+NEWSCRAWL_HEALTH_TREND_MIN_SHARE = 0.5
+NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN = 20.0
+# Holes in the walked feed: a warning while younger than this, a failure after.
+NEWSCRAWL_HOLE_MAX_AGE_HOURS = 24.0
 
 # --- Alerts (newscrawl/monitors/actions.py; docs/operations.md "Alerts") ---------------------
 # Each action is off until its settings are given: e-mail SPIDERMON_EMAIL_TO + SPIDERMON_SMTP_HOST
@@ -136,6 +162,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    # per-run counts in the state's runs table (before the state closes): rolling windows
+    "newscrawl.extensions.history.RunHistory": 90,
     # lock, store, crash recovery and walk marks of the state of earlier runs
     "newscrawl.extensions.state.CrawlState": 100,
     # retries and firewall back-offs wait here, outside the downloader
@@ -147,6 +175,8 @@ EXTENSIONS = {
 # --- Output files (FEEDS itself is built by the spider from NEWSCRAWL_OUTPUT_DIR) -----------
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORE_EMPTY = False
+# The per-language feeds' exporter: JSON Lines that tells the state which articles it wrote
+FEED_EXPORTERS = {"newscrawl_jsonlines": "newscrawl.exports.ArticleLinesExporter"}
 FEED_STORAGES = {
     "": "newscrawl.exports.UnbufferedFileFeedStorage",
     "file": "newscrawl.exports.UnbufferedFileFeedStorage",

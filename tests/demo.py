@@ -1,16 +1,20 @@
 """``make demo``: start the local replica, crawl all three editions, print the summary, then
 build the dataset, the aligned corpus and the run report (``scrapy export``).
 
-Leaves ``output/<language>/report-<time>.jsonl`` (plus rejects and stats), the dataset
-(``output/newscrawl.duckdb``, ``output/dataset/``), ``output/corpus/`` and
-``output/report.html`` behind. The state of
-earlier runs is disabled for the demo so that every demo run writes every article.
+Leaves ``output/<language>/report-<run_id>.jsonl`` and ``output/stats/report-<run_id>.json``
+(``output/rejects/`` only when something was rejected), the raw archive (``output/archive/``),
+the dataset (``output/newscrawl.duckdb``, ``output/dataset/``), ``output/corpus/`` and
+``output/report.html`` behind. The state of earlier runs is disabled for the demo so that every
+demo run writes every article. The crawl logs at WARNING, so what it prints is its warnings
+(none on a healthy run) and then the summary, once.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +31,12 @@ def main() -> int:
     parser.add_argument("--output", default="output", help="output directory")
     parser.add_argument("--max-pages", type=int, default=50, help="feed pages per edition")
     options = parser.parse_args()
+    if options.port and port_in_use(options.port):
+        print(
+            f"port {options.port} is in use: make demo DEMO_PORT=<a free port>",
+            file=sys.stderr,
+        )
+        return 2
     output = Path(options.output).resolve()
     with ReplicaServer(
         articles=options.articles, extra_args=["--port", str(options.port)]
@@ -36,7 +46,7 @@ def main() -> int:
             replica.base_url,
             output,
             arguments={"max_pages": str(options.max_pages)},
-            settings={"LOG_LEVEL": "INFO"},
+            settings={"LOG_LEVEL": "WARNING"},
             echo=True,
         )
     print()
@@ -63,6 +73,16 @@ def export(output: Path) -> int:
     if completed.returncode != 0:
         print(f"scrapy export exited with status {completed.returncode}")
     return completed.returncode
+
+
+def port_in_use(port: int) -> bool:
+    """True when something already listens on 127.0.0.1:``port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
 
 
 if __name__ == "__main__":

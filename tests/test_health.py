@@ -8,13 +8,18 @@ from typing import Any
 
 from newscrawl.extract.challenge import challenge_marker
 from newscrawl.monitors.thresholds import (
+    FAIL,
+    WARN,
     HealthThresholds,
     check_coverage,
     check_edition,
     check_error_rate,
     check_firewall,
+    check_generic_share,
+    check_holes,
     check_items,
     check_reject_rate,
+    check_trend,
 )
 
 LIMITS = HealthThresholds()
@@ -98,8 +103,9 @@ def test_each_check_passes_at_its_limit() -> None:
     at_limits["coverage"] = coverage
     assert check_items("az", at_limits, LIMITS) == []
     assert check_coverage("az", at_limits, LIMITS) == []
-    assert check_error_rate("az", at_limits, LIMITS) == []
-    assert check_reject_rate("az", at_limits, LIMITS) == []
+    # at the fail limit a rate is past its warn level: reported, not failed
+    assert [f.level for f in check_error_rate("az", at_limits, LIMITS)] == [WARN]
+    assert [f.level for f in check_reject_rate("az", at_limits, LIMITS)] == [WARN]
 
 
 def test_each_failure_names_its_figures() -> None:
@@ -122,3 +128,90 @@ def test_challenge_pages_are_recognised() -> None:
     article = b"<div class='news-detail__desc'><p>Google drops captcha for Android</p></div>"
     assert challenge_marker(200, article) is None
     assert challenge_marker(404, b"<html>Not found</html>") is None
+
+
+# -- sample sizes, warn levels, rolling window, trend, generic share, holes ---------------
+def test_a_run_with_two_articles_does_not_fail_on_coverage_or_rejects() -> None:
+    small = figures(exported=2, coverage={"url": 1.0, "title": 1.0, "body": 1.0, "tags": 0.0})
+    small.update(dropped={"no_body": 1}, requests=3, errors=1)
+    assert check_edition("en", small, LIMITS, stopped=False) == []
+
+
+def test_a_small_run_is_judged_on_the_rolling_window() -> None:
+    small = figures(exported=2, requests=3, errors=1, coverage={"tags": 0.0})
+    small["window"] = {
+        "hours": 24,
+        "runs": 30,
+        "exported": 60,
+        "rejected": 0,
+        "requests": 70,
+        "errors": 7,
+        "generic": 0,
+        "dropped": {},
+        "filled": {"tags": 6},
+    }
+    found = {(f.check, f.level) for f in check_edition("en", small, LIMITS, stopped=False)}
+    assert found == {("coverage:tags", FAIL), ("error_rate", FAIL)}
+    (coverage,) = check_coverage("en", small, LIMITS)
+    assert coverage.figures["scope"] == "last 24 h (30 runs)"
+
+
+def test_error_rate_between_warn_and_fail_levels_warns() -> None:
+    (warning,) = check_error_rate("az", figures(errors=3, requests=100), LIMITS)
+    assert (warning.check, warning.level) == ("error_rate", WARN)
+    assert check_error_rate("az", figures(errors=1, requests=100), LIMITS) == []
+    (failure,) = check_error_rate("az", figures(errors=6, requests=100), LIMITS)
+    assert failure.level == FAIL
+
+
+def test_error_rate_needs_enough_requests() -> None:
+    assert check_error_rate("az", figures(errors=3, requests=5), LIMITS) == []
+
+
+def test_generic_share_warns_only() -> None:
+    many = figures(exported=100, layouts={"current": 70, "generic": 30})
+    (warning,) = check_generic_share("ru", many, LIMITS)
+    assert (warning.check, warning.level, warning.figures["generic"]) == ("generic_share", WARN, 30)
+    assert check_generic_share("ru", figures(layouts={"generic": 20}), LIMITS) == []
+    assert check_generic_share("ru", figures(exported=3, layouts={"generic": 3}), LIMITS) == []
+
+
+def test_trend_below_the_weekly_median_warns() -> None:
+    low = figures(trend={"last_24h": 10, "median_7d": 100, "days": [100] * 7})
+    (warning,) = check_trend("az", low, LIMITS)
+    assert (warning.check, warning.level) == ("trend", WARN)
+    assert check_trend("az", figures(trend={"last_24h": 60, "median_7d": 100}), LIMITS) == []
+    # a young state (median of mostly empty days) says nothing
+    assert check_trend("az", figures(trend={"last_24h": 0, "median_7d": 0}), LIMITS) == []
+    assert check_trend("az", figures(), LIMITS) == []
+
+
+def test_a_young_hole_warns_and_an_old_one_fails() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime(2025, 10, 24, 12, 0, tzinfo=UTC)
+    young = {"from": "a", "to": "b", "cursor": "c", "since": "2025-10-24T06:00:00+00:00"}
+    old = {**young, "since": "2025-10-23T06:00:00+00:00"}
+    (warning,) = check_holes("en", figures(holes=[young]), LIMITS, now)
+    assert (warning.check, warning.level) == ("hole", WARN)
+    (failure,) = check_holes("en", figures(holes=[old]), LIMITS, now)
+    assert failure.level == FAIL and "open for 30.0 h" in failure.message
+    assert check_holes("en", figures(), LIMITS, now) == []  # the walk publishes no holes
+
+
+def test_a_clean_run_after_a_bad_one_only_warns_on_the_window() -> None:
+    clean = figures(exported=5, requests=6, errors=0, dropped={})
+    clean["window"] = {
+        "hours": 24,
+        "runs": 2,
+        "exported": 22,
+        "rejected": 5,
+        "requests": 34,
+        "errors": 5,
+        "generic": 0,
+        "dropped": {"timeout": 5},
+        "filled": {},
+    }
+    found = {(f.check, f.level) for f in check_edition("en", clean, LIMITS, stopped=False)}
+    assert ("error_rate", WARN) in found and ("reject_rate", WARN) in found
+    assert all(level == WARN for _, level in found)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newscrawl.exports import output_path
-from newscrawl.state.recovery import mark_run_open, recover_unfinished_run
+from newscrawl.exports import output_path, part_path
+from newscrawl.state.recovery import mark_run_open, previous_run, recover_unfinished_run
 from newscrawl.state.store import StateStore
 
 
@@ -40,3 +40,23 @@ def test_written_lines_are_recorded_and_a_torn_line_is_cut(tmp_path: Path) -> No
 
 def test_nothing_to_do_after_a_clean_run(tmp_path: Path) -> None:
     assert recover_unfinished_run(StateStore(tmp_path / "state.sqlite")) == 0
+
+
+def test_a_killed_runs_part_files_are_read_and_put_in_place(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    run_id, output = "2025-10-23T16-00-00-4711", tmp_path / "output"
+    mark_run_open(store, run_id, output)
+    part = part_path(output, "en", run_id)
+    part.parent.mkdir(parents=True)
+    part.write_bytes(_line(1) + _line(2)[:10])
+    rejects = part_path(output, "rejects", run_id)
+    rejects.parent.mkdir(parents=True)
+    rejects.write_bytes(b'{"reason": "http_404", "url": "x"}\n')
+
+    assert recover_unfinished_run(store) == 1
+    assert not part.exists() and not rejects.exists()
+    assert output_path(output, "en", run_id).read_bytes() == _line(1)
+    assert output_path(output, "rejects", run_id).exists()
+    assert previous_run(store) == {"finished": False, "recovered_articles": 1}
+    recover_unfinished_run(store)  # the next run: the one before it finished
+    assert previous_run(store) == {"finished": True, "recovered_articles": 0}

@@ -11,13 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any, ClassVar
 
-import duckdb
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-
-from newscrawl.corpus.build import build_corpus
-from newscrawl.dataset.export import export_dataset
-from newscrawl.report.page import write_report
 
 PARTS = ("dataset", "corpus", "report")
 
@@ -55,6 +50,10 @@ class Command(ScrapyCommand):
             raise UsageError(f"--only: unknown part(s) {', '.join(unknown)}; use {PARTS}")
         assert self.settings is not None
         output = Path(opts.output or self.settings.get("NEWSCRAWL_OUTPUT_DIR", "output"))
+        # imported here: Scrapy imports every command module at each `scrapy` start, and a
+        # crawl needs neither DuckDB nor matplotlib
+        import duckdb
+
         try:
             self._export(output, parts, full=bool(opts.full))
         except duckdb.Error as error:  # e.g. the database file is open in another process
@@ -62,6 +61,10 @@ class Command(ScrapyCommand):
             self.exitcode = 1
 
     def _export(self, output: Path, parts: list[str], *, full: bool) -> None:
+        from newscrawl.corpus.build import build_corpus
+        from newscrawl.dataset.export import export_dataset
+        from newscrawl.report.page import write_report
+
         if "dataset" in parts or "corpus" in parts:
             result = export_dataset(output, full=full)
             print(result.summary())

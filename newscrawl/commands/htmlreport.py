@@ -9,8 +9,6 @@ from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
-from newscrawl.report.page import write_report
-
 
 class Command(ScrapyCommand):
     """Write the one-page HTML run report from the stats files (and the dataset, if built)."""
@@ -28,4 +26,6 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         output = Path(opts.output or self.settings.get("NEWSCRAWL_OUTPUT_DIR", "output"))
+        from newscrawl.report.page import write_report  # matplotlib: only when asked for
+
         print(f"run report: {write_report(output)}")

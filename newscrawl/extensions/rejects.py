@@ -4,7 +4,8 @@ Every item the pipelines drop as :class:`~newscrawl.pipelines.Rejected` (a page 
 download or extract, an article that broke the schema, a duplicate) is written here, one
 :class:`~newscrawl.items.Reject` per line, with Scrapy's JSON Lines exporter. The file is
 created at the first reject (a run without rejects leaves none) and written unbuffered, like
-the article files.
+the article files, under the temporary name ``.report-<run_id>.jsonl.part`` until the run
+closes (:mod:`newscrawl.publish`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exporters import JsonLinesItemExporter
 
-from newscrawl.exports import output_path
+from newscrawl.exports import part_path
 from newscrawl.items import REJECT_FIELDS
 from newscrawl.pipelines import Rejected
 
@@ -44,7 +45,7 @@ class RejectsExport:
         if not isinstance(exception, Rejected):
             return
         if self._exporter is None:
-            self.path = output_path(self.output_dir, "rejects", str(getattr(spider, "run_id", "")))
+            self.path = part_path(self.output_dir, "rejects", str(getattr(spider, "run_id", "")))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._stream = self.path.open("ab", buffering=0)
             self._exporter = JsonLinesItemExporter(

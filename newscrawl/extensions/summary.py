@@ -1,10 +1,13 @@
 """The run summary: per edition found, new, updated, unchanged, dropped by reason, field
-coverage, requests, errors and duration; logged as a table and written to
-``output/stats/report-<run_id>.json``.
+coverage, requests, errors, why and where the feed walk stopped; the run's arguments, job,
+code version and files; logged as a table and written to ``output/stats/report-<run_id>.json``
+(schema: ``docs/schemas/stats.schema.json``; every run writes the same keys).
 
-At ``spider_closed`` the figures are computed first, then the Spidermon health suite runs on
-them (``newscrawl/monitors/suites.py``: monitors, then alert actions), then the stats file is
-written with the suite's verdict under ``health``.
+At ``spider_closed`` the run's files are put in place first (:mod:`newscrawl.publish`), the
+figures are computed, then the Spidermon health suite runs on them
+(``newscrawl/monitors/suites.py``: monitors, then alert actions), then the stats file is
+written, last, with the suite's verdict under ``health``. ``NEWSCRAWL_RUN_STATS = False``
+(``scrapy check``) writes no stats file and runs no checks.
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newscrawl.extensions.state import CrawlState, set_exit_code
+from newscrawl.extensions.history import RunHistory
+from newscrawl.extensions.state import EXIT_CODE_STAT, CrawlState, set_exit_code
 from newscrawl.items import Article, Reject
 from newscrawl.monitors.suites import run_health
-from newscrawl.monitors.thresholds import EXIT_HEALTH_FAILED
+from newscrawl.monitors.thresholds import EXIT_HEALTH_FAILED, HealthFailure
 from newscrawl.pipelines import Rejected
+from newscrawl.publish import publish_run, remove_old_files
+from newscrawl.runinfo import code_version
+from newscrawl.state.recovery import previous_run
 
 #: Fields whose coverage (share of exported articles with a non-empty value) is reported.
 COVERAGE_FIELDS = (
@@ -91,14 +98,20 @@ class RunSummary:
         self.tallies: defaultdict[str, EditionTally] = defaultdict(EditionTally)
         self.started = datetime.now(UTC)
         self.last_path: Path | None = None
+        self.previous_run: dict[str, Any] = {"finished": None, "recovered_articles": 0}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        """After the state extension opened (and recovered) the state: what it found."""
+        self.previous_run = previous_run(CrawlState.of(self.crawler).store)
 
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, Article):
@@ -127,7 +140,10 @@ class RunSummary:
             responses = {
                 k.split("/", 1)[1]: v for k, v in own.items() if k.startswith("responses/")
             }
-            errors = sum(v for k, v in own.items() if k.startswith("errors/"))
+            # errors/transient counts again some of the other errors/ (a sub-total)
+            errors = sum(
+                v for k, v in own.items() if k.startswith("errors/") and k != "errors/transient"
+            )
             result[code] = {
                 "found": own.get("found", 0),
                 "exported": tally.exported,
@@ -149,6 +165,7 @@ class RunSummary:
                 "responses": dict(sorted(responses.items())),
                 "retries": own.get("retries", 0),
                 "errors": errors,
+                "transient_errors": own.get("errors/transient", 0),
                 **self.walk_figures(code, own),
             }
         return result
@@ -160,7 +177,7 @@ class RunSummary:
         return {
             "walk": {
                 "stop_reason": own.get("walk/stop_reason"),
-                "stop_cursor": own.get("walk/stop_cursor"),
+                "stop_cursor": _text_or_none(own.get("walk/stop_cursor")),
             },
             "holes": state.holes(code),
             "cost": {
@@ -175,35 +192,75 @@ class RunSummary:
         return self.crawler.stats.get_value(key, 0) if self.crawler.stats else 0
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        settings = self.crawler.settings
+        output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
+        run_id = str(getattr(spider, "run_id", self.started.strftime("%Y-%m-%dT%H-%M-%S")))
+        files = publish_run(output_dir, run_id)
+        if not settings.getbool("NEWSCRAWL_RUN_STATS", True):
+            return
         finished = datetime.now(UTC)
-        summary = {
+        retention_days = settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0)
+        summary: dict[str, Any] = {
             "spider": spider.name,
-            "run_id": getattr(spider, "run_id", self.started.strftime("%Y-%m-%dT%H-%M-%S")),
+            "run_id": run_id,
+            "job_id": getattr(spider, "job_id", None),
+            "version": code_version(),
+            "arguments": getattr(spider, "arguments", {}),
             "base_url": getattr(spider, "base_url", None),
             "mode": getattr(spider, "mode", None),
             "started_at": self.started.isoformat(timespec="seconds"),
             "finished_at": finished.isoformat(timespec="seconds"),
             "duration_seconds": round((finished - self.started).total_seconds(), 3),
             "finish_reason": reason,
+            "exit_code": 0,
             "site_requests": self._stat("downloader/request_count"),
+            "state": {
+                "path": settings.get("NEWSCRAWL_STATE") or None,
+                "locked": reason == "state_locked",
+            },
+            "previous_run": self.previous_run,
             "editions": self.editions_summary(spider),
+            "files": files,
+            "retention": {
+                "days": retention_days or None,
+                "removed": remove_old_files(output_dir, retention_days),
+            },
+            "health": {"checked": False, "ok": None, "failures": [], "warnings": []},
         }
+        history = RunHistory.of(self.crawler)
+        for code, figures in summary["editions"].items():
+            if history is not None and code in history.windows:
+                figures["window"] = history.windows[code]
+                figures["trend"] = history.trends[code]
+            else:
+                figures["window"] = figures["trend"] = None
         if reason != "state_locked":
             self.add_health(summary, spider)
-        output_dir = Path(self.crawler.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
-        path = output_dir / "stats" / f"report-{summary['run_id']}.json"
+        summary["exit_code"] = self.exit_code(reason)
+        path = output_dir / "stats" / f"report-{run_id}.json"
         write_json_atomically(path, summary)
         self.last_path = path
         spider.logger.info("Run summary (%s):\n%s", path, format_summary(summary))
 
+    def exit_code(self, reason: str) -> int:
+        """The exit status ``scrapy crawl`` will give (``newscrawl/commands/crawl.py``)."""
+        code = int(self._stat(EXIT_CODE_STAT) or 0)
+        if code:
+            return code
+        return 0 if reason == "finished" else 1
+
     def add_health(self, summary: dict[str, Any], spider: Spider) -> None:
-        """Run the Spidermon health suite, log each failure as an ERROR, set the exit status."""
+        """Run the Spidermon health suite, log each failure as an ERROR and each warning as a
+        WARNING, set the exit status."""
         if not self.crawler.settings.getbool("NEWSCRAWL_HEALTH_ENABLED", True):
             return
-        failures = run_health(self.crawler, spider, summary)
+        warnings: list[HealthFailure] = []
+        failures = run_health(self.crawler, spider, summary, warnings)
         summary["health"] = {
+            "checked": True,
             "ok": not failures,
             "failures": [failure.as_dict() for failure in failures],
+            "warnings": [warning.as_dict() for warning in warnings],
         }
         for failure in failures:
             spider.logger.error(
@@ -213,14 +270,28 @@ class RunSummary:
                 failure.message,
                 failure.figures,
             )
+        for warning in warnings:
+            spider.logger.warning(
+                "health warning: edition %s, %s: %s %s",
+                warning.edition,
+                warning.check,
+                warning.message,
+                warning.figures,
+            )
         if failures:
             set_exit_code(self.crawler, EXIT_HEALTH_FAILED)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
     """Write JSON to a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    # mkstemp makes the file 0600; a stats file is read like the JSON Lines (0666 - umask)
+    os.fchmod(handle, 0o666 & ~current_umask())
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(data, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
@@ -245,6 +316,12 @@ def _walk_lines(figures: dict[str, Any]) -> list[str]:
     return lines
 
 
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def format_summary(summary: dict[str, Any]) -> str:
     """A plain-text table of the per-edition figures."""
     header = (
@@ -266,7 +343,10 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"finish reason: {summary['finish_reason']}; duration {summary['duration_seconds']} s"
     )
     health = summary.get("health")
-    if health is not None:
+    if health is not None and health.get("checked", True):
         failed = [f"{f['edition']} {f['check']}" for f in health["failures"]]
+        warned = [f"{f['edition']} {f['check']}" for f in health.get("warnings") or []]
         lines.append("health: ok" if health["ok"] else f"health: FAILED ({', '.join(failed)})")
+        if warned:
+            lines.append(f"health warnings: {', '.join(warned)}")
     return "\n".join(lines)

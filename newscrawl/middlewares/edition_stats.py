@@ -1,4 +1,6 @@
-"""Per-edition request accounting: ``newscrawl/<edition>/requests``, ``.../responses/<status>``."""
+"""Per-edition request accounting: ``newscrawl/<edition>/requests`` (first attempts only),
+``.../retried_requests`` (every further attempt of a request: retries after errors, firewall
+pages or empty pages), ``.../responses/<status>``."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from scrapy.http import Request, Response
 
 
 class EditionStatsMiddleware:
-    """Counts requests, responses by status and download errors per edition."""
+    """Counts requests (a retry apart), responses by status and download errors per edition."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -24,7 +26,8 @@ class EditionStatsMiddleware:
             self.crawler.stats.inc_value(f"newscrawl/{edition}/{key}")
 
     def process_request(self, request: Request, spider: Any = None) -> None:
-        self._inc(request, "requests")
+        retried = request.meta.get("retry_times") or request.meta.get("firewall_retries")
+        self._inc(request, "retried_requests" if retried else "requests")
 
     def process_response(
         self, request: Request, response: Response, spider: Any = None

@@ -1,11 +1,13 @@
-"""Per-edition Spidermon monitors: items found, field coverage, error rate, reject rate and
-firewall stop, each run over every crawled edition.
+"""Per-edition Spidermon monitors: items found, field coverage, error rate, reject rate,
+firewall stop, the generic extractor's share, the 7-day trend and the holes of the walk, each
+run over every crawled edition.
 
 They read the per-edition figures of the run summary, which the summary extension hands to
 the suite as ``data["summary"]`` (see ``suites.run_health``), and the ``newscrawl/<edition>/``
 crawler stats. Each failed check is recorded as a :class:`HealthFailure` in
 ``data["health_failures"]`` (for the stats file and the alerts) and fails the monitor with a
-message naming the edition, the check and the figures.
+message naming the edition, the check and the figures. A check at warn level goes to
+``data["health_warnings"]`` instead and does not fail its monitor.
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from spidermon import monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 from newscrawl.monitors.thresholds import (
+    FAIL,
     HealthFailure,
     HealthThresholds,
     check_coverage,
     check_error_rate,
     check_firewall,
+    check_generic_share,
+    check_holes,
     check_items,
     check_reject_rate,
+    check_trend,
 )
 
 Method = TypeVar("Method", bound=Callable[..., None])
@@ -59,14 +65,19 @@ class EditionMonitor(BaseScrapyMonitor):
 
     def run_check(self) -> None:
         limits = HealthThresholds.from_settings(self.crawler.settings)
-        failures = [
+        found = [
             failure
             for code, figures in self.editions()
             for failure in self.check(code, figures, limits)
         ]
+        failures = [f for f in found if f.level == FAIL]
+        warnings = [f for f in found if f.level != FAIL]
         recorded = self.data.get("health_failures")
         if recorded is not None:
             recorded.extend(failures)
+        noted = self.data.get("health_warnings")
+        if noted is not None:
+            noted.extend(warnings)
         if failures:
             self.fail("; ".join(failure.describe() for failure in failures))
 
@@ -141,6 +152,51 @@ class RejectRateMonitor(EditionMonitor):
         return check_reject_rate(code, figures, limits)
 
 
+@monitors.name("Edition generic extractor share")
+class GenericShareMonitor(EditionMonitor):
+    """Warns when more than NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE of the articles came from the
+    generic fallback extractor (never fails)."""
+
+    @named("generic extractor share per edition")
+    def test_generic_share(self) -> None:
+        self.run_check()
+
+    def check(
+        self, code: str, figures: dict[str, Any], limits: HealthThresholds
+    ) -> list[HealthFailure]:
+        return check_generic_share(code, figures, limits)
+
+
+@monitors.name("Edition trend")
+class TrendMonitor(EditionMonitor):
+    """Warns when the last 24 h brought far fewer new articles than the median day of the
+    week before (never fails)."""
+
+    @named("new articles against the 7-day median per edition")
+    def test_trend(self) -> None:
+        self.run_check()
+
+    def check(
+        self, code: str, figures: dict[str, Any], limits: HealthThresholds
+    ) -> list[HealthFailure]:
+        return check_trend(code, figures, limits)
+
+
+@monitors.name("Edition holes")
+class HolesMonitor(EditionMonitor):
+    """Warns about a range of the feed not walked yet; fails once it is older than
+    NEWSCRAWL_HOLE_MAX_AGE_HOURS."""
+
+    @named("holes in the walked feed per edition")
+    def test_holes(self) -> None:
+        self.run_check()
+
+    def check(
+        self, code: str, figures: dict[str, Any], limits: HealthThresholds
+    ) -> list[HealthFailure]:
+        return check_holes(code, figures, limits)
+
+
 #: In the order they run (and their failures are listed) within one edition.
 EDITION_MONITORS = (
     FirewallMonitor,
@@ -148,4 +204,7 @@ EDITION_MONITORS = (
     CoverageMonitor,
     ErrorRateMonitor,
     RejectRateMonitor,
+    GenericShareMonitor,
+    TrendMonitor,
+    HolesMonitor,
 )

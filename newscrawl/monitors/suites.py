@@ -53,8 +53,12 @@ class HealthSuite(MonitorSuite):
 class HealthResult(SpiderMonitorResult):
     """Spidermon's result log, through ``spider.logger`` (``Spider.log`` is deprecated)."""
 
-    def log(self, msg: str, level: int = logging.DEBUG) -> None:
-        self.spider.logger.log(level, "[Spidermon] %s", msg)
+    def log(self, msg: Any, level: int = logging.DEBUG) -> None:
+        # the summary logs one ERROR line per failed check (and a WARNING per warning), so
+        # Spidermon's FAIL blocks (a traceback per failed monitor) are for DEBUG; the rest, a
+        # monitor that raised or an action that failed included, keeps its level
+        failure_block = level >= logging.ERROR and "FAIL:" in str(msg) and "ERROR:" not in str(msg)
+        self.spider.logger.log(logging.DEBUG if failure_block else level, "[Spidermon] %s", msg)
 
 
 class HealthRunner(SpiderMonitorRunner):
@@ -84,10 +88,17 @@ def build_suite(crawler: Crawler) -> HealthSuite:
     )
 
 
-def run_health(crawler: Crawler, spider: Spider, summary: dict[str, Any]) -> list[HealthFailure]:
-    """Run the health suite on the run's stats and summary; the failed checks, in order."""
+def run_health(
+    crawler: Crawler,
+    spider: Spider,
+    summary: dict[str, Any],
+    warnings: list[HealthFailure] | None = None,
+) -> list[HealthFailure]:
+    """Run the health suite on the run's stats and summary; the failed checks, in order (the
+    checks at warn level are added to ``warnings``)."""
     runner = HealthRunner(spider=spider)
     recorded: list[HealthFailure] = []
+    noted: list[HealthFailure] = warnings if warnings is not None else []
     result = runner.run(
         build_suite(crawler),
         stats=crawler.stats.get_stats() if crawler.stats else {},
@@ -97,5 +108,6 @@ def run_health(crawler: Crawler, spider: Spider, summary: dict[str, Any]) -> lis
         job=None,
         summary=summary,
         health_failures=recorded,
+        health_warnings=noted,
     )
     return failures_of(result, runner.data)

@@ -13,8 +13,10 @@ would differ from the one last written (``record_hash``: a fixed extractor that 
 changes the record, not the content hash), and a new revision says ``"reparse"``. The state
 row also keeps the archive record of the article's latest page (``article.archive``).
 
-The state row is written when the item has reached its feed (the ``item_scraped`` signal,
-handled after the feed exporter's), never before.
+The state row is written when the item has reached its per-language file in
+``output/<language>/`` (the ``item_scraped`` signal, handled after the feed exporter's, and
+only when :class:`newscrawl.exports.ArticleLinesExporter` reports it wrote the line), never
+before: an article that went only to a feed of the user's own (``-o``) stays unrecorded.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newscrawl.exports import take_written
 from newscrawl.extensions.state import CrawlState
 from newscrawl.items import Article
 from newscrawl.pipelines import ArticlePipeline
@@ -114,8 +117,11 @@ class StatePipeline(ArticlePipeline):
 
     def item_scraped(self, item: Any) -> None:
         """The item is in its feed: record it in the state."""
-        if not isinstance(item, Article) or self.in_flight.pop(item.url, None) is None:
+        if not isinstance(item, Article) or item.url not in self.in_flight:
             return
+        if not take_written(self.crawler, item.url):
+            return  # not in output/<language>/: left in flight, reported at the close
+        self.in_flight.pop(item.url)
         self.in_flight_content.pop((item.language, item.content_hash), None)
         digest = self.in_flight_hashes.pop(item.url, None) or record_hash(asdict(item))
         self.store.record(
@@ -134,6 +140,8 @@ class StatePipeline(ArticlePipeline):
     def spider_closed(self, spider: Any) -> None:
         if self.in_flight:
             spider.logger.warning(
-                "%d articles passed the pipelines but never reached a feed; not recorded",
+                "%d articles passed the pipelines but never reached output/<language>/; "
+                "not recorded in the state (the next run fetches them again): %s",
                 len(self.in_flight),
+                ", ".join(sorted(self.in_flight)[:5]),
             )

@@ -18,21 +18,35 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
+from newscrawl.arguments import (
+    ArgumentError,
+    check_date_range,
+    parse_choice_argument,
+    parse_datetime_argument,
+    parse_flag_argument,
+    parse_float_argument,
+    parse_int_argument,
+    setting_checks,
+    settings_errors,
+    unknown_arguments,
+)
 from newscrawl.consistency import date_disagreements, language_mismatches
-from newscrawl.dates import DateError, parse_argument_datetime, to_iso, utc_now_iso
+from newscrawl.dates import to_iso, utc_now_iso
 from newscrawl.editions import Edition, parse_editions
 from newscrawl.encoding import declared_type, response_text
-from newscrawl.exports import exports_setting
+from newscrawl.exports import ARTICLE_FORMAT, exports_setting, merge_feeds
 from newscrawl.extensions.later import DeferredRequests, RequestDeferred
 from newscrawl.extensions.state import CrawlState
+from newscrawl.extensions.summary import COVERAGE_FIELDS
 from newscrawl.extract.article import ExtractedArticle, extract_article
 from newscrawl.extract.errors import ExtractionError
 from newscrawl.extract.feed import FeedCard
 from newscrawl.failures import classify_failure, is_transient
 from newscrawl.items import Article, Reject
+from newscrawl.runinfo import argument_names, job_id, priority_of, run_id_for, user_agent
 from newscrawl.spiders.walking import FeedWalking
 from newscrawl.state.incremental import IncrementalPolicy
 from newscrawl.urls import SiteUrls
@@ -43,15 +57,6 @@ DEFAULT_BASE_URL = "https://report.az"
 ARTICLE_PRIORITY = 10
 #: An article page answered with an empty body is asked for again this many times.
 EMPTY_PAGE_RETRIES = 2
-
-
-def _flag(value: str | int | bool | None, name: str) -> bool:
-    text = str(value).strip().lower() if value is not None else "0"
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off", ""):
-        return False
-    raise ValueError(f"{name} must be 0 or 1, got {value!r}")
 
 
 class ReportSpider(FeedWalking, scrapy.Spider):
@@ -73,38 +78,45 @@ class ReportSpider(FeedWalking, scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.editions: list[Edition] = parse_editions(editions)
-        self.site = SiteUrls(base_url)
+        if editions is not None and not str(editions).strip(" ,"):
+            raise ArgumentError(
+                "editions", editions, "a comma list of az, en, ru (omit it for all)"
+            )
+        try:
+            self.editions: list[Edition] = parse_editions(editions)
+        except ValueError as exc:
+            raise ValueError(f"editions: {exc}") from None
+        try:
+            self.site = SiteUrls(base_url)
+        except ValueError:
+            raise ArgumentError(
+                "base_url", base_url, "an http(s) URL with a host, e.g. https://report.az"
+            ) from None
         self.base_url = self.site.base_url
         self.allowed_domains = [self.site.host]
-        try:
-            self.since = parse_argument_datetime(since) if since else None
-            self.until = parse_argument_datetime(until) if until else None
-        except DateError as exc:
-            raise ValueError(
-                f"since/until: {exc}; expected e.g. 2025-10-23 or 2025-10-23T20:00"
-            ) from None
-        try:
-            self.max_pages = int(max_pages)
-        except (TypeError, ValueError):
-            raise ValueError(f"max_pages must be a whole number, got {max_pages!r}") from None
-        if self.max_pages < 1:
-            raise ValueError(f"max_pages must be at least 1, got {self.max_pages}")
-        if mode not in ("latest", "archive"):
-            raise ValueError(f"mode must be 'latest' or 'archive', got {mode!r}")
-        self.mode = mode
-        if mode == "archive" and self.since is None:
-            raise ValueError(
-                "mode=archive needs since=YYYY-MM-DD (and optionally until=YYYY-MM-DD)"
-            )
-        self.follow_translations = _flag(follow_translations, "follow_translations")
-        try:
-            self.recheck_hours = float(recheck_hours or 0)
-        except (TypeError, ValueError):
-            raise ValueError(f"recheck_hours must be a number, got {recheck_hours!r}") from None
+        self.since = parse_datetime_argument("since", since)
+        self.until = parse_datetime_argument("until", until)
+        self.max_pages = parse_int_argument("max_pages", max_pages, 1)
+        self.mode = parse_choice_argument("mode", mode, ("latest", "archive"))
+        check_date_range(self.since, self.until, self.mode, datetime.now(UTC))
+        self.follow_translations = parse_flag_argument("follow_translations", follow_translations)
+        self.recheck_hours = parse_float_argument("recheck_hours", recheck_hours or 0)
+        #: Scrapyd's job id (the ``_job`` argument it passes), else SCRAPY_JOB / SCRAPYD_JOB.
+        self.job_id: str | None = job_id(kwargs.get("_job"))
+        #: The arguments as given, for the stats file.
+        self.arguments: dict[str, Any] = {
+            "editions": [edition.code for edition in self.editions],
+            "base_url": self.base_url,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "max_pages": self.max_pages,
+            "mode": self.mode,
+            "follow_translations": self.follow_translations,
+            "recheck_hours": self.recheck_hours,
+        }
         self.started_at = datetime.now(UTC)
-        #: Start time in file names: output/<language>/report-<run_id>.jsonl
-        self.run_id = self.started_at.strftime("%Y-%m-%dT%H-%M-%S")
+        #: Start time and job in file names: output/<language>/report-<run_id>.jsonl
+        self.run_id = run_id_for(self.started_at, self.job_id)
         #: Known articles whose request was skipped in this run (counted once each).
         self._known_skipped: set[str] = set()
         #: Editions the firewall middleware stopped (too many challenge pages in a row).
@@ -148,7 +160,34 @@ class ReportSpider(FeedWalking, scrapy.Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         output_dir = settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
-        settings.set("FEEDS", exports_setting(output_dir), priority="spider")
+        # -o/-O, FEEDS and Scrapyd's items_dir add a feed beside the per-language ones
+        merged = merge_feeds(settings, exports_setting(output_dir))
+        # one above the user's: Scrapy applies the command line's settings to the crawler again
+        # (CrawlerProcess.crawl), which must not take the per-language feeds away
+        priority = max((settings.getpriority("FEEDS") or 0) + 1, SETTINGS_PRIORITIES["spider"])
+        settings.set("FEEDS", merged, priority=priority)
+        exporters = dict(settings.getdict("FEED_EXPORTERS"))
+        exporters.setdefault(ARTICLE_FORMAT, "newscrawl.exports.ArticleLinesExporter")
+        settings.set(
+            "FEED_EXPORTERS",
+            exporters,
+            priority=max(priority_of(settings, "FEED_EXPORTERS"), SETTINGS_PRIORITIES["spider"]),
+        )
+        settings.set(
+            "USER_AGENT", user_agent(settings), priority=priority_of(settings, "USER_AGENT")
+        )
+
+    @classmethod
+    def validate_arguments(cls, spargs: dict[str, Any], settings: BaseSettings) -> list[str]:
+        """Every problem with the spider arguments and settings, one line each (none: [])."""
+        errors = unknown_arguments(spargs, argument_names(cls))
+        errors += settings_errors(settings, setting_checks(COVERAGE_FIELDS))
+        if not errors:
+            try:
+                cls(**spargs)
+            except ValueError as exc:
+                errors.append(str(exc))
+        return errors
 
     # -- helpers --------------------------------------------------------------------------
     def _inc(self, edition: str, key: str, count: int = 1) -> None:

@@ -11,13 +11,14 @@ the run only (deduplication within the run still works the same way).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -47,6 +48,20 @@ _COLUMNS = (
     "url, language, article_id, content_hash, title, revision, published_at, first_seen, "
     "last_seen, archive_file, archive_offset, record_hash"
 )
+
+#: Schema 3 (additive): one row per run and edition with the run's counts, for health checks
+#: over a rolling window (newscrawl/extensions/history.py).
+_RUNS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id      TEXT NOT NULL,
+    edition     TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    mode        TEXT,
+    figures     TEXT NOT NULL,
+    PRIMARY KEY (run_id, edition)
+);
+CREATE INDEX IF NOT EXISTS runs_by_finish ON runs (edition, finished_at);
+"""
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,7 @@ class StateStore:
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.closed = False
         self.connection.executescript(_SCHEMA)
+        self.connection.executescript(_RUNS_SCHEMA)  # schema 3; additive, so always safe
         version = self.connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchone()
@@ -222,6 +238,52 @@ class StateStore:
             row = self.connection.execute(
                 "SELECT COUNT(*) FROM articles WHERE language = ?", (language,)
             ).fetchone()
+        return int(row[0])
+
+    # -- runs (schema 2) ----------------------------------------------------------------
+    def record_run(
+        self,
+        run_id: str,
+        edition: str,
+        finished_at: str,
+        figures: dict[str, Any],
+        mode: str | None = None,
+    ) -> None:
+        """Keep one run's counts for one edition (replaced if the run is recorded again)."""
+        self.connection.execute(
+            "INSERT INTO runs (run_id, edition, finished_at, mode, figures) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_id, edition) DO UPDATE SET "
+            "finished_at = excluded.finished_at, mode = excluded.mode, "
+            "figures = excluded.figures",
+            (run_id, edition, finished_at, mode, json.dumps(figures, sort_keys=True)),
+        )
+
+    def runs_since(self, edition: str, since: str) -> list[dict[str, Any]]:
+        """The counts of the edition's runs finished at or after ``since`` (ISO, UTC)."""
+        rows = self.connection.execute(
+            "SELECT figures FROM runs WHERE edition = ? AND finished_at >= ? ORDER BY finished_at",
+            (edition, since),
+        ).fetchall()
+        result: list[dict[str, Any]] = []
+        for (text,) in rows:
+            try:
+                value = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                result.append(value)
+        return result
+
+    def forget_runs_before(self, before: str) -> None:
+        self.connection.execute("DELETE FROM runs WHERE finished_at < ?", (before,))
+
+    def first_seen_between(self, language: str, start: str, end: str) -> int:
+        """Articles of ``language`` first seen in ``[start, end)`` (ISO, UTC)."""
+        row = self.connection.execute(
+            "SELECT COUNT(*) FROM articles WHERE language = ? AND first_seen >= ? "
+            "AND first_seen < ?",
+            (language, start, end),
+        ).fetchone()
         return int(row[0])
 
     def close(self) -> None:

@@ -69,7 +69,10 @@ def test_kill_and_rerun_writes_every_article_exactly_once(
         written = sum(
             path.read_bytes().count(b"\n")
             for language in ("az", "en", "ru")
-            for path in (output / language).glob("*.jsonl")
+            for path in [
+                *(output / language).glob("*.jsonl"),
+                *(output / language).glob(".*.jsonl.part"),
+            ]
         )
         assert written < len(expected), f"killed too late ({where})"
         rerun = run_crawl(replica.base_url, output, state=state, arguments=arguments)

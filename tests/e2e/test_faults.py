@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.crawl import CrawlResult, run_crawl
+from tests.e2e.test_operator import assert_valid
 from tests.site.harness import ReplicaServer
 
 #: Every English article page (canonical paths: /en/<category>/<slug>, no query).
@@ -161,6 +162,11 @@ def test_permanent_faults_become_rejects_with_their_reason(
     assert outcome.arrived.isdisjoint(rejected)
     assert outcome.result.returncode == 3  # ~30% rejected: the reject-rate check fails
     assert "reject_rate" in outcome.health_checks
+    # a failed run's stats and its reject lines keep the documented shapes (docs/schemas/)
+    assert_valid(outcome.result.stats, "stats")
+    assert outcome.result.stats["exit_code"] == 3
+    for line in outcome.result.rejects:
+        assert_valid(line, "reject")
 
 
 def test_no_request_ever_leaves_the_site(tmp_path: Path) -> None:

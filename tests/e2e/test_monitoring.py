@@ -85,7 +85,7 @@ def test_a_healthy_run_sends_no_mail(
         settings=mail_settings(smtp),
     )
     assert result.returncode == 0, result.log[-3000:]
-    assert result.stats["health"] == {"ok": True, "failures": []}
+    assert result.stats["health"] == {"checked": True, "ok": True, "failures": [], "warnings": []}
     assert smtp.wait_for(1, timeout=1) == []
 
 

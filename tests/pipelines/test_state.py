@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from scrapy.exceptions import DropItem
 
+from newscrawl.exports import note_written
 from newscrawl.extensions.state import CrawlState
 from newscrawl.items import Article
 from newscrawl.pipelines.fingerprint import content_hash
@@ -25,6 +26,8 @@ def _hashed(**fields: object) -> Article:
 def _export(pipeline: StatePipeline, article: Article) -> Article:
     """Pass an article through the pipeline and, like the feed exporter, report it scraped."""
     result = pipeline.process_item(article)
+    if isinstance(result, Article):
+        note_written(pipeline.crawler, result)
     pipeline.item_scraped(result)
     return result
 
@@ -108,6 +111,9 @@ def test_state_is_written_only_when_the_item_reached_its_feed(
     pipeline = _pipeline(open_state)
     article = pipeline.process_item(_hashed())
     assert StateStore(tmp_path / "state.sqlite").get(article.url) is None
+    pipeline.item_scraped(article)  # seen by a feed of the user's own (-o), not output/<lang>/
+    assert StateStore(tmp_path / "state.sqlite").get(article.url) is None
+    note_written(pipeline.crawler, article)
     pipeline.item_scraped(article)
     stored = StateStore(tmp_path / "state.sqlite").get(article.url)
     assert stored is not None and stored.revision == 1

@@ -165,14 +165,22 @@ def test_utf8_page_declared_latin1_is_read_as_utf8() -> None:
 def test_arguments_are_checked_with_clear_messages() -> None:
     with pytest.raises(ValueError, match="unknown edition 'de'"):
         _spider(editions="az,de")
-    with pytest.raises(ValueError, match="max_pages must be a whole number"):
+    with pytest.raises(ValueError, match="max_pages: got 'ten', expected a whole number"):
         _spider(max_pages="ten")
-    with pytest.raises(ValueError, match="mode must be"):
+    with pytest.raises(ValueError, match="mode: got 'everything', expected 'latest' or"):
         _spider(mode="everything")
-    with pytest.raises(ValueError, match="since/until"):
+    with pytest.raises(ValueError, match="since: got 'yesterday', expected an ISO date"):
         _spider(since="yesterday")
-    with pytest.raises(ValueError, match="base_url"):
+    with pytest.raises(ValueError, match=r"base_url: got 'report\.az'"):
         _spider(base_url="report.az")
+    with pytest.raises(ValueError, match="editions: got ''"):
+        _spider(editions="")
+    with pytest.raises(ValueError, match=r"until: .* expected a time at or after since"):
+        _spider(since="2025-10-10", until="2025-10-01")
+    with pytest.raises(ValueError, match="since: got None, expected a date with mode=archive"):
+        _spider(mode="archive")
+    with pytest.raises(ValueError, match="follow_translations: got '2', expected 0 or 1"):
+        _spider(follow_translations="2")
 
 
 def test_invalid_utf8_never_reaches_the_feed_garbled() -> None:
