@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from scrapy.http import Request, Response
@@ -33,39 +33,24 @@ from newscrawl.walk import TOP, Walk
 RESUMED = "resumed"
 
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
     from newscrawl.editions import Edition as _Edition
-    from newscrawl.extensions.state import CrawlState
-    from newscrawl.state.incremental import IncrementalPolicy
-    from newscrawl.urls import SiteUrls
 
 
 class FeedWalking(HoleWalking):
     """Mixin of :class:`~newscrawl.spiders.report.ReportSpider`: the feed walks."""
 
-    # What the spider provides (see ReportSpider).
-    site: SiteUrls
+    # What the spider provides (see ReportSpider), beyond what HoleWalking names.
     since: datetime | None
     until: datetime | None
     mode: str
     max_pages: int
     deadline_passed: bool
     editions: list[_Edition]
-    crawler: Crawler
 
     if TYPE_CHECKING:
 
         @property
-        def logger(self) -> Any: ...
-        @property
-        def crawl_state(self) -> CrawlState: ...
-        @property
-        def incremental(self) -> IncrementalPolicy: ...
-        @property
         def records_walks(self) -> bool: ...
-        def _inc(self, edition: str, key: str, count: int = 1) -> None: ...
-        def _stat(self, edition: str, key: str) -> int: ...
         def _join(self, link: str, page_url: str) -> str: ...
         def _article_request(
             self, link: str, page_url: str, edition: str, card: FeedCard | None = None
