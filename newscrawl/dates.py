@@ -157,3 +157,13 @@ def to_iso(moment: datetime) -> str:
 def utc_now_iso() -> str:
     """The current time in UTC, ISO 8601, for ``crawled_at``."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def parse_iso_or_none(value: object) -> datetime | None:
+    """:func:`parse_iso` of a stored value, or None when it is missing or unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return parse_iso(value)
+    except DateError:
+        return None

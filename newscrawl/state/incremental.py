@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from newscrawl.dates import BAKU, DateError, parse_iso
+from newscrawl.dates import BAKU, parse_iso_or_none
 from newscrawl.extract.feed import FeedCard
 from newscrawl.state.store import StateStore, StoredArticle
 from newscrawl.state.walks import Walks
@@ -34,15 +34,6 @@ def _same_headline(card_title: str | None, stored_title: str | None) -> bool:
     if not card_title or not stored_title:
         return True  # nothing to compare: the card gives no sign of an edit
     return " ".join(card_title.split()).casefold() == " ".join(stored_title.split()).casefold()
-
-
-def _moment(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return parse_iso(value)
-    except DateError:
-        return None
 
 
 @dataclass
@@ -129,7 +120,7 @@ class IncrementalPolicy:
             return None
         if card is not None and not _same_headline(card.title, stored.title):
             return None  # the headline changed on the card: fetch the edit
-        stored_time = _moment(stored.published_at)
+        stored_time = parse_iso_or_none(stored.published_at)
         card_time = card.published_at if card is not None else None
         if card_time and stored_time and card_time > stored_time + timedelta(minutes=1):
             return None  # the card moved: republished or re-dated

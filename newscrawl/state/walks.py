@@ -16,16 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from newscrawl.dates import DateError, parse_iso
-
-
-def _moment(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return parse_iso(value)
-    except DateError:
-        return None
+from newscrawl.dates import parse_iso_or_none
 
 
 @dataclass
@@ -148,7 +139,10 @@ class Walks:
         for entry in raw if isinstance(raw, list) else []:
             if not isinstance(entry, dict):
                 continue
-            top, bottom = _moment(entry.get("top")), _moment(entry.get("bottom"))
+            top, bottom = (
+                parse_iso_or_none(entry.get("top")),
+                parse_iso_or_none(entry.get("bottom")),
+            )
             if top is None or bottom is None:
                 continue
             cursor = entry.get("cursor")
@@ -157,9 +151,9 @@ class Walks:
                     top=top,
                     bottom=bottom,
                     cursor=cursor if isinstance(cursor, str) else None,
-                    hole_since=_moment(entry.get("hole_since")),
+                    hole_since=parse_iso_or_none(entry.get("hole_since")),
                 )
             )
-        if not ranges and (legacy := _moment(legacy_top)) is not None:
+        if not ranges and (legacy := parse_iso_or_none(legacy_top)) is not None:
             ranges.append(WalkedRange(top=legacy, bottom=legacy))
         return cls(ranges)
