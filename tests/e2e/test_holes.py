@@ -48,6 +48,16 @@ def test_an_outage_longer_than_the_page_budget_is_caught_up_exactly_once(tmp_pat
     per_edition = Counter(after[url]["language"] for url in outage)
     assert min(per_edition.values()) > 200, per_edition  # more than max_pages=10 pages hold
 
+    for number, run in enumerate(runs, start=2):
+        print(
+            f"run {number}: "
+            + "; ".join(
+                f"{code} {f['new']} new, {f['cost']['feed_pages']} feed + "
+                f"{f['cost']['hole_pages']} hole pages, {len(f['holes'])} holes"
+                for code, f in run.stats["editions"].items()
+            )
+        )
+    print(f"outage: {dict(per_edition)} new articles per edition")
     # the run after the outage stopped at max_pages and showed the hole it left
     catch_up = runs[0].stats["editions"]
     for code in ("az", "en", "ru"):
