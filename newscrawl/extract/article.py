@@ -128,11 +128,11 @@ def extract_article(
     sources: dict[str, str] = {}
     jsonld = parse_jsonld(script_texts(page.selector, "application/ld+json"))
     warnings.extend(jsonld.errors)
-    layout = detect_layout(page.selector)
+    layout = detect_layout(page)
 
     paragraphs: list[str] = []
     if layout is not None:
-        container = page.selector.css(layout.body)
+        container = page.css(layout.body)
         paragraphs = body_paragraphs(container[0].root) if container else []
         if paragraphs:
             sources["body"] = "selector"
@@ -189,10 +189,11 @@ def extract_article(
         site,
         article.edition.code,
         url,
+        page.css,
     )
     if translations.source is not None:
         sources["translations"] = translations.source
-    article_id = article_id_from_short_link(page.selector.css(SHORT_LINK).attrib.get("data-url"))
+    article_id = article_id_from_short_link(page.css(SHORT_LINK).attrib.get("data-url"))
     if article_id is not None:
         sources["article_id"] = "selector"
     tag_links = generic.tag_links(page.selector, site, article, url) if layout is None else []
