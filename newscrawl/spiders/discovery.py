@@ -245,7 +245,11 @@ class FeedDiscovery:
             return
         stats = self.crawler.stats
         source = stats.get_value(f"newscrawl/{code}/feed_source") if stats is not None else None
-        if source in (RSS, SITEMAP) or self.crawler.engine is None:
+        if source is None or source in (RSS, SITEMAP):
+            return  # no feed served (the next source is on its way), or RSS is the source
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # not crawling (unit tests of the callbacks)
             return
         self._crosschecked.add(code)
-        self.crawler.engine.crawl(self._listing_request(code, RSS, crosscheck=True))
+        engine.crawl(self._listing_request(code, RSS, crosscheck=True))
