@@ -30,6 +30,9 @@ NEWSCRAWL_EDIT_HORIZON_HOURS = 24.0
 #: Edits of the body alone: known articles inside the horizon re-fetched per edition and run,
 #: the one fetched longest ago first (0: none).
 NEWSCRAWL_RECHECK_PER_RUN = 5
+#: After the top walk of a latest run, fetch each edition's RSS once and request what the walk
+#: missed (newscrawl/<edition>/rss_missed).
+NEWSCRAWL_RSS_CROSSCHECK = True
 #: Holes (stretches of the feed a cut-short walk left): feed pages per edition and run spent
 #: walking into them, the oldest first (max_pages stays the top walk's budget).
 NEWSCRAWL_HOLE_PAGES = 10

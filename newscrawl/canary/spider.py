@@ -156,6 +156,8 @@ class CanarySpider(ReportSpider):
             seen.feed_url = request.url
             fell_back = self._stat(edition, "feed_link_fallback") > fallbacks
             seen.feed_how = "fallback path" if fell_back else "home link"
+            if request.meta.get("feed_source") is None:  # an article page, for its feed link
+                seen.feed_how = "article page (its feed link)"
             yield request
 
     def on_home_error(self, failure: Failure) -> Iterator[Request]:

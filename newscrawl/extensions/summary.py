@@ -185,7 +185,11 @@ class RunSummary:
                 "hole_pages": own.get("hole_pages", 0),
                 "edited_cards": own.get("edited_cards", 0),
                 "rechecks": own.get("rechecks", 0),
+                "rss": own.get("cost/rss", 0),
+                "sitemap": own.get("cost/sitemap", 0),
             },
+            "feed_source": _text_or_none(own.get("feed_source")),
+            "rss_missed": own.get("rss_missed", 0),
         }
 
     def _stat(self, key: str) -> Any:
@@ -302,6 +306,11 @@ def _walk_lines(figures: dict[str, Any]) -> list[str]:
     """How the walk ended, what each part cost, and the holes left (when there is a walk)."""
     walk, cost = figures.get("walk") or {}, figures.get("cost") or {}
     lines = []
+    if figures.get("feed_source"):
+        lines.append(
+            f"feed source: {figures['feed_source']}; RSS cross-check: "
+            f"{figures.get('rss_missed', 0)} missed by the walk"
+        )
     if walk.get("stop_reason"):
         lines.append(
             f"walk stopped: {walk['stop_reason']}; requests: {cost.get('feed_pages', 0)} feed "

@@ -25,7 +25,9 @@ from newscrawl.dates import BAKU
 from newscrawl.editions import EDITIONS, Edition
 from newscrawl.encoding import response_text
 from newscrawl.extensions.later import RequestDeferred
+from newscrawl.extract.discovery import article_links, heuristic_feed_link
 from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
+from newscrawl.spiders.discovery import FALLBACK_PATH, HOME_LINK, REMEMBERED, FeedDiscovery
 from newscrawl.spiders.holes import HoleWalking
 from newscrawl.walk import TOP, Walk
 
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from newscrawl.editions import Edition as _Edition
 
 
-class FeedWalking(HoleWalking):
+class FeedWalking(FeedDiscovery, HoleWalking):
     """Mixin of :class:`~newscrawl.spiders.report.ReportSpider`: the feed walks."""
 
     # What the spider provides (see ReportSpider), beyond what HoleWalking names.
@@ -124,21 +126,24 @@ class FeedWalking(HoleWalking):
         html = response_text(response) or ""
         href = find_feed_link(html, info)
         url = self._join(href, response.url) if href else None
-        if url is None or not self.site.is_on_site(url):
-            fallback = self.site.url(info.feed_fallback_path)
-            self.logger.warning(
-                "%s: no latest-news link on the home page %s (found %r); using %s",
-                edition,
-                response.url,
-                href,
-                fallback,
-            )
-            self._inc(edition, "feed_link_fallback")
-            url = fallback
-        else:
+        if url is not None and self.site.is_on_site(url):
             self.incremental.remember_feed_url(edition, url)
-        # not filtered: a remembered feed URL that failed may be this same URL
-        yield self._feed_request(edition, url, dont_filter=True)
+            yield self._source_feed(edition, url, HOME_LINK)
+            return
+        self.logger.warning(
+            "%s: no latest-news link on the home page %s (found %r); looking further",
+            edition,
+            response.url,
+            href,
+        )
+        self._inc(edition, "feed_link_missing")
+        heuristic = heuristic_feed_link(html, info)
+        for link in article_links(html):
+            article = self.site.article_path(self._join(link, response.url))
+            if article is not None and article.edition.code == edition:
+                yield self._article_page_request(edition, article.url, heuristic, response.url)
+                return
+        yield from self._after_article(edition, heuristic, response.url)
 
     def on_home_error(self, failure: Failure) -> Iterator[Request]:
         if failure.check(RequestDeferred):
@@ -152,8 +157,7 @@ class FeedWalking(HoleWalking):
             failure.getErrorMessage(),
         )
         self._inc(info.code, "errors/home")
-        fallback = self.site.url(info.feed_fallback_path)
-        yield self._feed_request(info.code, fallback, dont_filter=True)
+        yield self._fallback_source(info.code, FALLBACK_PATH)
 
     # -- feed pages -----------------------------------------------------------------------
     def _walk(self, edition: str, key: str | None, page: int) -> Walk | None:
@@ -183,6 +187,8 @@ class FeedWalking(HoleWalking):
             self.crawler.stats.set_value(f"newscrawl/{walk.edition}/walk/stop_reason", reason)
             if cursor is not None:
                 self.crawler.stats.set_value(f"newscrawl/{walk.edition}/walk/stop_cursor", cursor)
+        if walk.key == TOP:
+            self._crosscheck(walk.edition)
 
     def parse_feed(
         self,
@@ -228,10 +234,19 @@ class FeedWalking(HoleWalking):
         progress = walk.page(page) if walk is not None else None
         if progress is not None:
             progress.parsed = True
+        is_first = walk is not None and walk.key == TOP and page == 1
         if not feed.cards:
+            if is_first and not response.meta.get("feed_from_cache"):
+                self.logger.warning("%s: feed %s has no cards", edition, response.url)
+                yield from self._next_source(edition, response.meta.get("feed_source"))
             self.logger.info("%s: feed ends at page %d (%s)", edition, page, response.url)
             self._stop(walk, "feed_end", cursor)
             return
+        if is_first:
+            from_cache = response.meta.get("feed_from_cache")
+            self._set_source(
+                edition, REMEMBERED if from_cache else response.meta.get("feed_source") or HOME_LINK
+            )
         yield from self._card_requests(feed.cards, response.url, edition, walk, page)
         if walk is not None and walk.key == TOP and page == 1 and self.records_walks:
             yield from self._first_hole_walk(edition, endpoint)
@@ -262,6 +277,7 @@ class FeedWalking(HoleWalking):
             request = self._article_request(card.href, page_url, edition, card)
             if request is None:
                 continue
+            self._seen_urls().add(request.url)
             if walk is not None:
                 ref = (edition, walk.key, page)
                 request.meta["walk_page"] = ref
@@ -360,6 +376,8 @@ class FeedWalking(HoleWalking):
             "%s: feed page %s failed: %s", info.code, request.url, failure.getErrorMessage()
         )
         self._inc(info.code, "errors/feed")
+        if request.cb_kwargs.get("page") == 1 and not request.meta.get("feed_from_cache"):
+            yield from self._next_source(info.code, request.meta.get("feed_source"))
         key = request.meta.get("walk")
         walk = self.crawl_state.progress.get(info.code, key) if key else None
         self._stop(walk, "error", request.cb_kwargs.get("cursor"))

@@ -83,13 +83,14 @@ def test_hourly_edits_deep_in_the_feed_each_become_a_new_revision(tmp_path: Path
             figures = run.stats["editions"]
             budget = sum(
                 # new articles (a republished copy, refused as a duplicate, is one too), edits,
-                # re-checks and feed pages
+                # re-checks, feed pages and the RSS cross-check (one request per edition)
                 f["new"]
                 + f["dropped_total"]
                 + f["updated"]
                 + f["cost"]["rechecks"]
                 + f["cost"]["feed_pages"]
                 + f["cost"]["hole_pages"]
+                + f["cost"]["rss"]
                 for f in figures.values()
             )
             print(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from scrapy.dupefilters import RFPDupeFilter
-from scrapy.http import HtmlResponse, Request
+from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import Article, Reject
@@ -198,3 +198,42 @@ def test_invalid_utf8_never_reaches_the_feed_garbled() -> None:
     (item,) = spider.parse_article(response, "en", None)
     assert isinstance(item, Article) and "\ufffd" in item.body
     assert reject_of(CleanPipeline(spider.crawler), item).reason == "mojibake:body"
+
+
+def test_home_page_without_link_asks_an_article_page_for_it() -> None:
+    spider = _spider()
+    home = (
+        '<div class="index-post-block"><a class="news__item" href="/en/energy/oil-up">x</a></div>'
+        '<a href="/en/stream-latest">more</a>'
+    )
+    (request,) = spider.parse_home(_response(f"{BASE}/en/", home), "en")
+    assert request.url == f"{BASE}/en/energy/oil-up"
+    assert request.callback == spider.parse_discovery_article
+    assert request.meta["edition"] == "en"
+    article = '<a class="latest-news__all" href="/en/all-the-news">All News Feed</a>'
+    response = _response(request.url, article)
+    (feed,) = spider.parse_discovery_article(response, **request.cb_kwargs)
+    assert feed.url == f"{BASE}/en/all-the-news"
+    assert feed.meta["feed_source"] == "article_link"
+    (heuristic,) = spider.parse_discovery_article(
+        _response(request.url, "<p/>"), **request.cb_kwargs
+    )
+    assert heuristic.url == f"{BASE}/en/stream-latest"
+    assert heuristic.meta["feed_source"] == "heuristic"
+
+
+def test_rss_and_sitemap_give_the_editions_articles_without_cards() -> None:
+    spider = _spider()
+    rss = (
+        "<rss><channel><link>https://report.az/en/</link>"
+        "<item><link>https://report.az/en/energy/a</link></item>"
+        "<item><link>https://report.az/ru/energetika/b</link></item>"
+        "<item><link>https://evil.example/en/energy/c</link></item></channel></rss>"
+    )
+    response = XmlResponse(f"{BASE}/en/rss/", body=rss.encode(), request=Request(f"{BASE}/en/rss/"))
+    (article,) = spider.parse_listing(response, "en", "rss", False)
+    assert article.url == f"{BASE}/en/energy/a"
+    assert article.cb_kwargs["card"] is None
+    empty = XmlResponse(f"{BASE}/en/rss/", body=b"<rss/>", request=Request(f"{BASE}/en/rss/"))
+    (sitemap,) = spider.parse_listing(empty, "en", "rss", False)
+    assert sitemap.url == f"{BASE}/news-sitemap.xml"
