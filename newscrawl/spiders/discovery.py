@@ -15,7 +15,7 @@ request and the state does not hold are requested and counted as ``rss_missed``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
@@ -24,12 +24,11 @@ from newscrawl.editions import EDITIONS, Edition
 from newscrawl.encoding import response_text
 from newscrawl.extensions.later import RequestDeferred
 from newscrawl.extract.discovery import rss_links, sitemap_locs
-from newscrawl.extract.feed import FeedCard, find_feed_link
+from newscrawl.extract.feed import find_feed_link
+from newscrawl.spiders.parts import SpiderParts
 
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
-    from newscrawl.urls import SiteUrls
+    pass
 
 HOME_LINK, ARTICLE_LINK, HEURISTIC = "home_link", "article_link", "heuristic"
 FALLBACK_PATH, RSS, SITEMAP, REMEMBERED = "fallback_path", "rss", "sitemap", "remembered"
@@ -44,35 +43,8 @@ _NEXT = {
 SITEMAP_PATH = "/news-sitemap.xml"
 
 
-class FeedDiscovery:
+class FeedDiscovery(SpiderParts):
     """The fallbacks of feed discovery and the RSS cross-check."""
-
-    site: SiteUrls
-    crawler: Crawler
-
-    if TYPE_CHECKING:
-
-        @property
-        def logger(self) -> Any: ...
-        @property
-        def records_walks(self) -> bool: ...
-        def _inc(self, edition: str, key: str, count: int = 1) -> None: ...
-        def _join(self, link: str, page_url: str) -> str: ...
-        def _article_request(
-            self, link: str, page_url: str, edition: str, card: FeedCard | None = None
-        ) -> Request | None: ...
-        def _feed_request(
-            self,
-            edition: str,
-            url: str,
-            *,
-            page: int = 1,
-            cursor: str | None = None,
-            load_url: str | None = None,
-            from_cache: bool = False,
-            dont_filter: bool = False,
-            walk: str | None = ...,
-        ) -> Request: ...
 
     #: Article URLs requested from feed pages in this run (for the cross-check).
     _walk_urls: set[str]

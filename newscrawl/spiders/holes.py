@@ -8,21 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scrapy.http import Request
 
 from newscrawl.dates import BAKU
 from newscrawl.editions import EDITIONS
+from newscrawl.spiders.parts import SpiderParts
 from newscrawl.state.walks import Hole
 from newscrawl.walk import Walk
 
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
-    from newscrawl.extensions.state import CrawlState
-    from newscrawl.state.incremental import IncrementalPolicy
-    from newscrawl.urls import SiteUrls
+    pass
 
 
 def hole_key(hole: Hole) -> str:
@@ -30,37 +27,8 @@ def hole_key(hole: Hole) -> str:
     return f"hole:{hole.index}"
 
 
-class HoleWalking:
+class HoleWalking(SpiderParts):
     """Mixin of :class:`~newscrawl.spiders.walking.FeedWalking`: the walks into holes."""
-
-    site: SiteUrls
-    crawler: Crawler
-
-    if TYPE_CHECKING:
-
-        @property
-        def logger(self) -> Any: ...
-        @property
-        def crawl_state(self) -> CrawlState: ...
-        @property
-        def incremental(self) -> IncrementalPolicy: ...
-        def _inc(self, edition: str, key: str, count: int = 1) -> None: ...
-        def _stat(self, edition: str, key: str) -> int: ...
-        def _scroll_request(
-            self, edition: str, endpoint: str, cursor: str, page: int, walk: str
-        ) -> Request: ...
-        def _feed_request(
-            self,
-            edition: str,
-            url: str,
-            *,
-            page: int = 1,
-            cursor: str | None = None,
-            load_url: str | None = None,
-            from_cache: bool = False,
-            dont_filter: bool = False,
-            walk: str | None = ...,
-        ) -> Request: ...
 
     def _hole_budget_left(self, edition: str) -> bool:
         used = self._stat(edition, "hole_pages_requested")

@@ -41,22 +41,13 @@ if TYPE_CHECKING:
 class FeedWalking(FeedDiscovery, HoleWalking):
     """Mixin of :class:`~newscrawl.spiders.report.ReportSpider`: the feed walks."""
 
-    # What the spider provides (see ReportSpider), beyond what HoleWalking names.
+    # What the spider provides (see ReportSpider), beyond what SpiderParts names.
     since: datetime | None
     until: datetime | None
     mode: str
     max_pages: int
     deadline_passed: bool
     editions: list[_Edition]
-
-    if TYPE_CHECKING:
-
-        @property
-        def records_walks(self) -> bool: ...
-        def _join(self, link: str, page_url: str) -> str: ...
-        def _article_request(
-            self, link: str, page_url: str, edition: str, card: FeedCard | None = None
-        ) -> Request | None: ...
 
     # -- requests -------------------------------------------------------------------------
     def _home_request(self, edition: Edition) -> Request:
