@@ -14,6 +14,8 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from newscrawl.dates import parse_iso_or_none
+
 EXIT_HEALTH_FAILED = 3
 
 DEFAULT_COVERAGE: dict[str, float] = {
@@ -24,6 +26,23 @@ DEFAULT_COVERAGE: dict[str, float] = {
     "category": 0.9,
     "images": 0.5,
     "tags": 0.5,
+}
+
+
+#: The setting of each threshold (``coverage`` is merged over DEFAULT_COVERAGE apart).
+THRESHOLD_SETTINGS = {
+    "min_found": "NEWSCRAWL_HEALTH_MIN_FOUND",
+    "max_error_rate": "NEWSCRAWL_HEALTH_MAX_ERROR_RATE",
+    "max_reject_rate": "NEWSCRAWL_HEALTH_MAX_REJECT_RATE",
+    "warn_error_rate": "NEWSCRAWL_HEALTH_WARN_ERROR_RATE",
+    "warn_reject_rate": "NEWSCRAWL_HEALTH_WARN_REJECT_RATE",
+    "max_generic_share": "NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE",
+    "min_articles": "NEWSCRAWL_HEALTH_MIN_ARTICLES",
+    "min_requests": "NEWSCRAWL_HEALTH_MIN_REQUESTS",
+    "window_hours": "NEWSCRAWL_HEALTH_WINDOW_HOURS",
+    "trend_min_share": "NEWSCRAWL_HEALTH_TREND_MIN_SHARE",
+    "trend_min_median": "NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN",
+    "hole_max_age_hours": "NEWSCRAWL_HOLE_MAX_AGE_HOURS",
 }
 
 
@@ -52,36 +71,13 @@ class HealthThresholds:
         coverage.update(
             {k: float(v) for k, v in settings.getdict("NEWSCRAWL_HEALTH_COVERAGE").items()}
         )
-        d = cls()
-        return cls(
-            min_found=settings.getint("NEWSCRAWL_HEALTH_MIN_FOUND", d.min_found),
-            coverage=coverage,
-            max_error_rate=settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", d.max_error_rate),
-            max_reject_rate=settings.getfloat(
-                "NEWSCRAWL_HEALTH_MAX_REJECT_RATE", d.max_reject_rate
-            ),
-            warn_error_rate=settings.getfloat(
-                "NEWSCRAWL_HEALTH_WARN_ERROR_RATE", d.warn_error_rate
-            ),
-            warn_reject_rate=settings.getfloat(
-                "NEWSCRAWL_HEALTH_WARN_REJECT_RATE", d.warn_reject_rate
-            ),
-            max_generic_share=settings.getfloat(
-                "NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE", d.max_generic_share
-            ),
-            min_articles=settings.getint("NEWSCRAWL_HEALTH_MIN_ARTICLES", d.min_articles),
-            min_requests=settings.getint("NEWSCRAWL_HEALTH_MIN_REQUESTS", d.min_requests),
-            window_hours=settings.getfloat("NEWSCRAWL_HEALTH_WINDOW_HOURS", d.window_hours),
-            trend_min_share=settings.getfloat(
-                "NEWSCRAWL_HEALTH_TREND_MIN_SHARE", d.trend_min_share
-            ),
-            trend_min_median=settings.getfloat(
-                "NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN", d.trend_min_median
-            ),
-            hole_max_age_hours=settings.getfloat(
-                "NEWSCRAWL_HOLE_MAX_AGE_HOURS", d.hole_max_age_hours
-            ),
-        )
+        defaults = cls()
+        values: dict[str, Any] = {"coverage": coverage}
+        for name, setting in THRESHOLD_SETTINGS.items():
+            default = getattr(defaults, name)
+            read = settings.getint if isinstance(default, int) else settings.getfloat
+            values[name] = read(setting, default)
+        return cls(**values)
 
 
 #: A check that fails the run (exit status 3) and one that is only reported.
@@ -353,14 +349,6 @@ def check_trend(
     ]
 
 
-def _parse_time(text: Any) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def check_holes(
     code: str, figures: dict[str, Any], limits: HealthThresholds, now: datetime | None = None
 ) -> list[HealthFailure]:
@@ -375,7 +363,7 @@ def check_holes(
     for hole in holes:
         if not isinstance(hole, dict):
             continue
-        opened = _parse_time(hole.get("since"))
+        opened = parse_iso_or_none(hole.get("since"))
         age = (moment - opened).total_seconds() / 3600 if opened else None
         old = age is not None and age > limits.hole_max_age_hours
         found.append(

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from newscrawl.urls import SiteUrls
 
 
+#: Articles go before the next feed batch: the queue then holds about one batch of articles
+#: instead of the whole feed, so memory does not grow with the length of the walk.
+ARTICLE_PRIORITY = 10
+
+
 class SpiderParts:
     """Declarations only: the attributes and methods the mixins call on the spider."""
 
@@ -37,6 +42,8 @@ class SpiderParts:
         def _article_request(
             self, link: str, page_url: str, edition: str, card: FeedCard | None = None
         ) -> Request | None: ...
+        def parse_article(self, response: Any, language: str, card: Any) -> Any: ...
+        def on_article_error(self, failure: Any) -> Any: ...
         def _scroll_request(
             self, edition: str, endpoint: str, cursor: str, page: int, walk: str
         ) -> Request: ...

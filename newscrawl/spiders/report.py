@@ -7,7 +7,6 @@ functions of :mod:`newscrawl.extract`; this module only walks the site.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -38,7 +37,7 @@ from newscrawl.dates import to_iso, utc_now_iso
 from newscrawl.editions import Edition, parse_editions
 from newscrawl.encoding import declared_type, response_text
 from newscrawl.exports import ARTICLE_FORMAT, exports_setting, merge_feeds
-from newscrawl.extensions.later import DeferredRequests, RequestDeferred
+from newscrawl.extensions.later import RequestDeferred
 from newscrawl.extensions.state import CrawlState
 from newscrawl.extensions.summary import COVERAGE_FIELDS
 from newscrawl.extract.article import ExtractedArticle, extract_article
@@ -47,19 +46,18 @@ from newscrawl.extract.feed import FeedCard
 from newscrawl.failures import classify_failure, is_transient
 from newscrawl.items import Article, Reject
 from newscrawl.runinfo import argument_names, job_id, priority_of, run_id_for, user_agent
+from newscrawl.spiders.parts import ARTICLE_PRIORITY
+from newscrawl.spiders.schedule import ScheduledRun
 from newscrawl.spiders.walking import FeedWalking
 from newscrawl.state.incremental import IncrementalPolicy
 from newscrawl.urls import SiteUrls
 
 DEFAULT_BASE_URL = "https://report.az"
-#: Articles go before the next feed batch: the queue then holds about one batch of articles
-#: instead of the whole feed, so memory does not grow with the length of the walk.
-ARTICLE_PRIORITY = 10
 #: An article page answered with an empty body is asked for again this many times.
 EMPTY_PAGE_RETRIES = 2
 
 
-class ReportSpider(FeedWalking, scrapy.Spider):
+class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
     """Crawls the latest-news feed (or the date archive) of each edition of report.az."""
 
     name = "report"
@@ -235,41 +233,6 @@ class ReportSpider(FeedWalking, scrapy.Spider):
             else:
                 yield self._home_request(edition)
             yield from self._recheck_requests(edition.code)
-
-    def _recheck_requests(self, edition: str) -> Iterator[Request]:
-        """A few known articles inside the edit horizon, the ones fetched longest ago first:
-        an edit of the body alone shows on no feed card (``NEWSCRAWL_RECHECK_PER_RUN``)."""
-        if not self.records_walks:
-            return
-        limit = self.crawler.settings.getint("NEWSCRAWL_RECHECK_PER_RUN", 5)
-        for url in self.incremental.recheck_candidates(edition, limit):
-            self._inc(edition, "rechecks")
-            yield Request(
-                url,
-                callback=self.parse_article,
-                errback=self.on_article_error,
-                cb_kwargs={"language": edition, "card": None},
-                meta={"edition": edition, "recheck": True},
-                priority=ARTICLE_PRIORITY,
-            )
-
-    def _start_deadline(self) -> None:
-        seconds = self.crawler.settings.getfloat("NEWSCRAWL_RUN_DEADLINE_SECONDS", 0)
-        if seconds > 0:
-            asyncio.get_event_loop().call_later(seconds, self._deadline_reached, seconds)
-
-    def _deadline_reached(self, seconds: float) -> None:
-        """No new feed pages from now on; requests waiting for a retry are let go. What was
-        not walked stays a hole for the next runs."""
-        self.deadline_passed = True
-        later = DeferredRequests.of(self.crawler)
-        dropped = later.cancel_all() if later is not None else 0
-        self.logger.warning(
-            "run deadline of %.0f s reached: no more feed pages (%d waiting requests dropped); "
-            "the rest is left to the next runs",
-            seconds,
-            dropped,
-        )
 
     # -- articles -------------------------------------------------------------------------
     def _article_request(
