@@ -11,7 +11,6 @@ through Scrapy's downloader, so robots.txt, the User-Agent, delays and retries a
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -239,7 +238,7 @@ class CanarySpider(ReportSpider):
             elif isinstance(result, Reject):
                 article.reject = f"{result.reason}: {result.detail}"[:200]
             else:
-                article.item = asdict(result)
+                article.item = result.model_dump()
         html = response_text(response)
         if html is not None and article.item is not None:
             article.sources, article.derived_sources = self._sources(html, response.url, card)

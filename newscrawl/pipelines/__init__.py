@@ -9,7 +9,6 @@ a plain ``DropItem`` (an unchanged article) is only counted. So Scrapy's
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
@@ -73,6 +72,6 @@ class ArticlePipeline:
                 detail=detail or "; ".join(reasons),
                 stage=self.stage,
                 crawled_at=utc_now_iso(),
-                item=asdict(article),
+                item=article.model_dump(),
             )
         )

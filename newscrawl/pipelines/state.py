@@ -21,7 +21,6 @@ before: an article that went only to a feed of the user's own (``-o``) stays unr
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any, Self
 
 from scrapy import signals
@@ -76,7 +75,7 @@ class StatePipeline(ArticlePipeline):
 
     def process_article(self, article: Article) -> Article:
         stored = self.store.get(article.url)
-        digest = record_hash(asdict(article))
+        digest = record_hash(article.model_dump())
         if self.reparse:
             # a row written before record hashes were kept cannot be proved unchanged
             unchanged = stored is not None and stored.record_hash == digest
@@ -123,7 +122,7 @@ class StatePipeline(ArticlePipeline):
             return  # not in output/<language>/: left in flight, reported at the close
         self.in_flight.pop(item.url)
         self.in_flight_content.pop((item.language, item.content_hash), None)
-        digest = self.in_flight_hashes.pop(item.url, None) or record_hash(asdict(item))
+        digest = self.in_flight_hashes.pop(item.url, None) or record_hash(item.model_dump())
         self.store.record(
             url=item.url,
             language=item.language,

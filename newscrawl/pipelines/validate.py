@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -59,7 +58,7 @@ def _timestamp_problem(value: str, name: str, now: datetime) -> str | None:
 def schema_problems(article: Article, min_body_words: int, site_check: Any = None) -> list[str]:
     """Every way ``article`` breaks the schema, as reason codes (empty when it is valid)."""
     problems: list[str] = []
-    values = {f.name: getattr(article, f.name) for f in fields(article)}
+    values = dict(article)
     for name, types in SCHEMA.items():
         if not isinstance(values[name], types) or isinstance(values[name], bool):
             problems.append(f"bad_type:{name}")
