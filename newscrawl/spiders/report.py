@@ -20,18 +20,7 @@ from scrapy.http import Request, Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
-from newscrawl.arguments import (
-    ArgumentError,
-    check_date_range,
-    parse_choice_argument,
-    parse_datetime_argument,
-    parse_flag_argument,
-    parse_float_argument,
-    parse_int_argument,
-    setting_checks,
-    settings_errors,
-    unknown_arguments,
-)
+from newscrawl.arguments import ProjectSettings, SpiderArguments, unknown_arguments
 from newscrawl.consistency import date_disagreements, language_mismatches
 from newscrawl.dates import to_iso, utc_now_iso
 from newscrawl.editions import Edition, parse_editions
@@ -39,13 +28,12 @@ from newscrawl.encoding import declared_type, response_text
 from newscrawl.exports import ARTICLE_FORMAT, exports_setting, merge_feeds
 from newscrawl.extensions.later import RequestDeferred
 from newscrawl.extensions.state import CrawlState
-from newscrawl.extensions.summary import COVERAGE_FIELDS
 from newscrawl.extract.article import ExtractedArticle, extract_article
 from newscrawl.extract.errors import ExtractionError
 from newscrawl.extract.feed import FeedCard
 from newscrawl.failures import classify_failure, is_transient
 from newscrawl.items import Article, Reject
-from newscrawl.runinfo import argument_names, job_id, priority_of, run_id_for, user_agent
+from newscrawl.runinfo import job_id, priority_of, run_id_for, user_agent
 from newscrawl.spiders.parts import ARTICLE_PRIORITY
 from newscrawl.spiders.schedule import ScheduledRun
 from newscrawl.spiders.walking import FeedWalking
@@ -76,29 +64,26 @@ class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if editions is not None and not str(editions).strip(" ,"):
-            raise ArgumentError(
-                "editions", editions, "a comma list of az, en, ru (omit it for all)"
-            )
-        try:
-            self.editions: list[Edition] = parse_editions(editions)
-        except ValueError as exc:
-            raise ValueError(f"editions: {exc}") from None
-        try:
-            self.site = SiteUrls(base_url)
-        except ValueError:
-            raise ArgumentError(
-                "base_url", base_url, "an http(s) URL with a host, e.g. https://report.az"
-            ) from None
+        given = {
+            "editions": editions,
+            "base_url": base_url,
+            "since": since,
+            "until": until,
+            "max_pages": max_pages,
+            "mode": mode,
+            "follow_translations": follow_translations,
+            "recheck_hours": recheck_hours or 0,
+        }
+        parsed = SpiderArguments.parse({k: v for k, v in given.items() if v is not None})
+        self.editions: list[Edition] = parse_editions(",".join(parsed.editions))
+        self.site = SiteUrls(parsed.base_url)
         self.base_url = self.site.base_url
         self.allowed_domains = [self.site.host]
-        self.since = parse_datetime_argument("since", since)
-        self.until = parse_datetime_argument("until", until)
-        self.max_pages = parse_int_argument("max_pages", max_pages, 1)
-        self.mode = parse_choice_argument("mode", mode, ("latest", "archive"))
-        check_date_range(self.since, self.until, self.mode, datetime.now(UTC))
-        self.follow_translations = parse_flag_argument("follow_translations", follow_translations)
-        self.recheck_hours = parse_float_argument("recheck_hours", recheck_hours or 0)
+        self.since, self.until = parsed.since, parsed.until
+        self.max_pages = parsed.max_pages
+        self.mode = parsed.mode
+        self.follow_translations = parsed.follow_translations
+        self.recheck_hours = parsed.recheck_hours
         #: Scrapyd's job id (the ``_job`` argument it passes), else SCRAPY_JOB / SCRAPYD_JOB.
         self.job_id: str | None = job_id(kwargs.get("_job"))
         #: The arguments as given, for the stats file.
@@ -178,8 +163,8 @@ class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
     @classmethod
     def validate_arguments(cls, spargs: dict[str, Any], settings: BaseSettings) -> list[str]:
         """Every problem with the spider arguments and settings, one line each (none: [])."""
-        errors = unknown_arguments(spargs, argument_names(cls))
-        errors += settings_errors(settings, setting_checks(COVERAGE_FIELDS))
+        errors = unknown_arguments(spargs)
+        errors += ProjectSettings.errors(settings)
         if not errors:
             try:
                 cls(**spargs)
