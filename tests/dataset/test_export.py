@@ -8,8 +8,7 @@ from typing import Any
 
 import duckdb
 
-from newscrawl.dataset.export import export_dataset
-from newscrawl.dataset.runs import find_run_files, run_id_of
+from newscrawl_data.dataset import export_dataset, find_run_files, run_id_of
 from tests.crawl import read_jsonl
 from tests.dataset.conftest import TwoRuns, copy_output, scrapy_export
 
@@ -246,7 +245,7 @@ def test_translation_links_confirmed_one_way_and_uncrawled(tmp_path: Path) -> No
         ("az-ru", "one_way", True, False, True),
         ("en-ru", "one_way", False, True, True),
     ]
-    from newscrawl.corpus.build import build_corpus
+    from newscrawl_data.corpus import build_corpus
 
     report = build_corpus(output)
     assert report.kinds["az-ru"].one_way == 1 and report.kinds["az-en"].confirmed == 1

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from newscrawl.report import charts
-from newscrawl.report.page import write_report
+from newscrawl_data import charts
+from newscrawl_data.report import write_report
 from tests.dataset.conftest import TwoRuns
 
 CHARTS = 5
