@@ -44,8 +44,8 @@ BY_ANNOTATION: dict[Any, str] = {
 }
 
 
-def _struct(names: Any, kind: str = "VARCHAR") -> str:
-    return "STRUCT(" + ", ".join(f'"{name}" {kind}' for name in names) + ")"
+def _struct(fields: dict[str, str]) -> str:
+    return "STRUCT(" + ", ".join(f'"{name}" {kind}' for name, kind in fields.items()) + ")"
 
 
 #: Fields whose values are narrower than their annotation says (the model's descriptions):
@@ -56,10 +56,10 @@ NARROWER: dict[str, str] = {
     "modified_at": "TIMESTAMPTZ",
     "crawled_at": "TIMESTAMPTZ",
     "revision": "INTEGER",
-    "images": _struct(("url", "caption")) + "[]",
-    "translations": _struct(EDITIONS),
-    "sources": _struct(Article.model_fields),
-    "archive": 'STRUCT(file VARCHAR, "offset" BIGINT)',
+    "images": _struct({"url": "VARCHAR", "caption": "VARCHAR"}) + "[]",
+    "translations": _struct(dict.fromkeys(EDITIONS, "VARCHAR")),
+    "sources": _struct(dict.fromkeys(Article.model_fields, "VARCHAR")),  # field -> its source
+    "archive": _struct({"file": "VARCHAR", "offset": "BIGINT"}),  # the record it came from
 }
 
 
@@ -67,8 +67,9 @@ def duckdb_type(name: str, annotation: Any) -> str:
     """The column type of the model field ``name`` annotated ``annotation``."""
     if name in NARROWER:
         return NARROWER[name]
-    if get_origin(annotation) in (Union, UnionType):
-        (annotation,) = [arg for arg in get_args(annotation) if arg is not NoneType] or [None]
+    if get_origin(annotation) in (Union, UnionType):  # X | None: the type of X
+        args = [arg for arg in get_args(annotation) if arg is not NoneType]
+        annotation = args[0] if len(args) == 1 else annotation
     if get_origin(annotation) is Literal and all(isinstance(a, str) for a in get_args(annotation)):
         return "VARCHAR"
     if annotation in BY_ANNOTATION:
