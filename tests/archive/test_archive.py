@@ -14,11 +14,17 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from newscrawl.archive.location import archive_dir, archive_files, run_of
-from newscrawl.archive.reader import read_response, scan
-from newscrawl.archive.writer import ArchiveWriter
-from newscrawl.middlewares.archive import ARCHIVE_META, ArchiveMiddleware
-from newscrawl.middlewares.replay import ReplayMiddleware
+from newscrawl.archive import (
+    ARCHIVE_META,
+    ArchiveMiddleware,
+    ArchiveWriter,
+    archive_dir,
+    archive_files,
+    read_response,
+    run_of,
+    scan,
+)
+from newscrawl.reparse import ReplayMiddleware
 from newscrawl.state.store import SCHEMA_VERSION, StateStore
 
 RUN = "2025-10-23T16-02-00"
@@ -99,7 +105,7 @@ def test_middleware_is_off_when_the_archive_is(tmp_path: Path) -> None:
 def test_middleware_sits_next_to_the_downloader() -> None:
     from newscrawl import settings
 
-    order = settings.DOWNLOADER_MIDDLEWARES["newscrawl.middlewares.archive.ArchiveMiddleware"]
+    order = settings.DOWNLOADER_MIDDLEWARES["newscrawl.archive.ArchiveMiddleware"]
     others = [v for v in settings.DOWNLOADER_MIDDLEWARES.values() if v is not None and v != order]
     assert order > max(others)
     assert order > 900  # after HttpCacheMiddleware, the last stock one
