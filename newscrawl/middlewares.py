@@ -8,8 +8,8 @@ of the callbacks. Where each sits (``DOWNLOADER_MIDDLEWARES`` in ``newscrawl/set
 - :class:`FirewallMiddleware` (555): challenge pages counted and backed off from per edition;
   an edition challenged ``NEWSCRAWL_FIREWALL_MAX_IN_ROW`` times in a row is stopped.
 - :class:`SiteRedirectMiddleware` (600, in place of ``RedirectMiddleware``): a redirect off the
-  site is refused at once; redirect targets skip the duplicate filter, so a loop ends at
-  ``REDIRECT_MAX_TIMES`` instead of vanishing.
+  site (another host or port) is refused at once; redirect targets skip the duplicate filter,
+  so a loop ends at ``REDIRECT_MAX_TIMES`` instead of vanishing.
 - :class:`DownloaderStats` (850, in place of Scrapy's): the stock ``downloader/*`` counts plus
   ``newscrawl/<edition>/requests`` (first attempts), ``retried_requests``,
   ``responses/<status>`` and ``download_exceptions/<type>``. A request put off for later
@@ -26,6 +26,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
@@ -223,9 +224,15 @@ class FirewallMiddleware:
         return await _after(self.crawler, retry, delay, f"firewall challenge ({marker})")
 
 
+def _port(url: str) -> int:
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
 class SiteRedirectMiddleware(RedirectMiddleware):
     """RedirectMiddleware bound to the spider's site (see the module docstring): a redirect to
-    another host or port is refused (the errback records ``offsite_redirect``)."""
+    another host, or another port than the site's (http <-> https apart), is refused (the
+    errback records ``offsite_redirect``)."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Any = None
@@ -234,7 +241,9 @@ class SiteRedirectMiddleware(RedirectMiddleware):
         if not isinstance(result, Request):
             return result
         site = getattr(self.crawler.spider, "site", None)
-        if site is not None and not site.is_on_site(result.url):
+        ports = {_port(result.url), _port(site.base_url)} if site is not None else set()
+        same_port = len(ports) == 1 or ports == {80, 443}
+        if site is not None and not (site.is_on_site(result.url) and same_port):
             _inc(self.crawler, request, "offsite_redirects")
             raise IgnoreRequest(
                 f"Filtered offsite request to {urlparse_cached(result).hostname!r}: "

@@ -192,7 +192,6 @@ DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
 # --- Engine -------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = os.environ.get("NEWSCRAWL_LOG_LEVEL", "INFO")
 
 # --- `scrapy check report` reads stored pages (see newscrawl/contracts.py) ------------------

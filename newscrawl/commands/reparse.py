@@ -21,6 +21,8 @@ class Command(ScrapyCommand):
     """Re-extract archived pages; write a new revision where the output changed."""
 
     requires_project = True
+    #: Started only when there is something to extract (a selection of nothing logs nothing).
+    requires_crawler_process = False
 
     def syntax(self) -> str:
         return "[--run RUN_ID] [--since DATE] [--until DATE] [--editions az,en,ru]"
@@ -42,6 +44,8 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         # the spider and the extractors are imported here, not when any scrapy command starts
+        from scrapy.crawler import AsyncCrawlerProcess
+
         from newscrawl.archive import archive_dir, archive_files
         from newscrawl.arguments import parse_datetime_argument
         from newscrawl.commands._run import run_to_exit_code
@@ -83,10 +87,11 @@ class Command(ScrapyCommand):
             line = f"no archived article page matches ({wanted}) among {selection.responses}"
             return self._say(f"{line} records of {len(files)} files; nothing to extract again", 0)
         self.exitcode, _ = run_to_exit_code(
-            self.crawler_process,
+            AsyncCrawlerProcess(self.settings),
             ReparseSpider,
             selection=selection,
-            editions=opts.editions,
+            # the editions with something to extract (health is judged per edition)
+            editions=",".join(sorted({language for language, _, _ in selection.articles.values()})),
             since=opts.since,
             until=opts.until,
         )
