@@ -1,26 +1,17 @@
 """The raw-page archive: every response the crawl reads, kept as it came, in WARC files.
 
-Where: ``NEWSCRAWL_ARCHIVE`` (setting or environment variable): unset means
-``<output dir>/archive``, a path moves it, empty or ``0`` turns it off. One series of files per
-run, ``<spider>-<run_id>-NNNNN.warc.gz``, the next one started past
-``NEWSCRAWL_ARCHIVE_MAX_BYTES``; nothing read from a page takes part in a path.
-
-Writing (:class:`ArchiveWriter`, warcio): a ``response`` record with the status line, headers
-and body bytes as the downloader returned them (a body still compressed keeps its
-``Content-Encoding``; ``Transfer-Encoding`` is dropped, the body is de-chunked), then its
-``request`` record (``WARC-Concurrent-To``); each record is one gzip member, flushed at once,
-so a process killed at any moment leaves a file readable to its last complete record.
-
-Reading (warcio's ``ArchiveIterator``): a record at a known offset (:func:`read_response`),
-or every response of a file (:func:`iter_responses`). warcio reads a cut gzip member without
-complaint, so a torn tail is found by the last member that reached its gzip trailer
-(:func:`scan` reports the bytes left over).
-
-In the crawl: :class:`ArchiveMiddleware`, a downloader middleware at 950 (after every stock
-one), sees each attempt as downloaded, before decompression, redirects, retries and the firewall
-check, and hands the record's place on in ``request.meta``; :class:`ArchiveRefMiddleware`, a
-spider middleware, puts it on each article (``article.archive``). Responses ``scrapy reparse``
-replays (``meta["newscrawl_replayed"]``) are not written again.
+``NEWSCRAWL_ARCHIVE`` (setting or environment): unset means ``<output dir>/archive``, a path
+moves it, empty or ``0`` turns it off. A run writes ``<spider>-<run_id>-NNNNN.warc.gz``, the
+next file started past ``NEWSCRAWL_ARCHIVE_MAX_BYTES``; nothing read from a page is in a path.
+:class:`ArchiveWriter` (warcio) writes a ``response`` record as the downloader returned it (a
+compressed body keeps its ``Content-Encoding``, ``Transfer-Encoding`` is dropped) and its
+``request`` record, each one gzip member flushed at once: a killed process leaves a file that
+reads to its last complete record. Reading uses warcio's ``ArchiveIterator``, which reads a cut
+gzip member without complaint, so a torn tail is found by the last member with a gzip trailer.
+:class:`ArchiveMiddleware` (downloader, 950: after every stock one) archives each attempt before
+decompression, redirects, retries and the firewall check, and hands the record's place on in
+``request.meta``; :class:`ArchiveRefMiddleware` (spider) puts it on each article. Responses that
+``scrapy reparse`` replays (``meta["newscrawl_replayed"]``) are not written again.
 """
 
 from __future__ import annotations
@@ -279,7 +270,9 @@ def whole_members_end(path: Path) -> int:
     return end
 
 
-def _walk(path: Path, scan: ArchiveScan | None = None) -> Iterator[ArchivedResponse]:
+def iter_responses(path: Path, scan: ArchiveScan | None = None) -> Iterator[ArchivedResponse]:
+    """Every complete response record of ``path``, in file order, up to a torn tail; ``scan``
+    counts the records and the bytes left over."""
     whole = whole_members_end(path)
     with path.open("rb") as stream:
         iterator = ArchiveIterator(stream)
@@ -303,15 +296,10 @@ def _walk(path: Path, scan: ArchiveScan | None = None) -> Iterator[ArchivedRespo
         scan.torn_bytes = max(0, path.stat().st_size - whole)
 
 
-def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
-    """Every complete response record of ``path``, in file order; stops at a torn tail."""
-    yield from _walk(path)
-
-
 def scan(path: Path) -> ArchiveScan:
     """Read every complete record of ``path``; count them and the bytes after the last one."""
     result = ArchiveScan(path)
-    for response in _walk(path, result):
+    for response in iter_responses(path, result):
         result.responses += 1
         result.urls.append(response.url)
     return result

@@ -1,21 +1,17 @@
-"""Downloader middlewares: the crawl policy (retries, firewall, redirects, accounting), kept out
-of the callbacks. Where each sits (``DOWNLOADER_MIDDLEWARES`` in ``newscrawl/settings.py``):
+"""Downloader middlewares: the crawl policy, kept out of the callbacks (orders: settings.py).
 
-- :class:`BackoffRetryMiddleware` (550, in place of Scrapy's ``RetryMiddleware``): Scrapy's
-  ``get_retry_request`` after a wait, the larger of ``NEWSCRAWL_RETRY_BASE_DELAY * 2**attempt``
-  and the response's ``Retry-After`` (seconds or an HTTP date), capped at
-  ``NEWSCRAWL_RETRY_MAX_DELAY``.
-- :class:`FirewallMiddleware` (555): challenge pages counted and backed off from per edition;
-  an edition challenged ``NEWSCRAWL_FIREWALL_MAX_IN_ROW`` times in a row is stopped.
-- :class:`SiteRedirectMiddleware` (600, in place of ``RedirectMiddleware``): a redirect off the
-  site (another host or port) is refused at once; redirect targets skip the duplicate filter,
-  so a loop ends at ``REDIRECT_MAX_TIMES`` instead of vanishing.
-- :class:`DownloaderStats` (850, in place of Scrapy's): the stock ``downloader/*`` counts plus
-  ``newscrawl/<edition>/requests`` (first attempts), ``retried_requests``,
-  ``responses/<status>`` and ``download_exceptions/<type>``. A request put off for later
-  (:class:`~newscrawl.extensions.later.RequestDeferred`) is no failed download: not counted.
+- :class:`BackoffRetryMiddleware` (550, for Scrapy's ``RetryMiddleware``): ``get_retry_request``
+  after the larger of ``NEWSCRAWL_RETRY_BASE_DELAY * 2**attempt`` and ``Retry-After`` (seconds
+  or an HTTP date), capped at ``NEWSCRAWL_RETRY_MAX_DELAY``.
+- :class:`FirewallMiddleware` (555): challenge pages counted and backed off from per edition.
+- :class:`SiteRedirectMiddleware` (600, for ``RedirectMiddleware``): a redirect to another host
+  or port is refused at once; targets skip the duplicate filter, so a loop ends at
+  ``REDIRECT_MAX_TIMES`` instead of vanishing.
+- :class:`DownloaderStats` (850, for Scrapy's): its counts, and per edition ``requests`` (first
+  attempts), ``retried_requests``, ``responses/<status>``, ``download_exceptions/<type>``. A
+  request put off for later (:class:`RequestDeferred`) is not a failed download.
 
-Every wait holds no download slot: the request goes back to the scheduler when it is over
+Waits hold no download slot: the request goes back to the scheduler when the wait is over
 (:mod:`newscrawl.extensions.later`); outside a running crawl (unit tests) it waits in place.
 """
 

@@ -133,23 +133,6 @@ def _read_cards(selection: Selection, response: ArchivedResponse, body: bytes | 
             selection.cards[article.url] = card
 
 
-def as_scrapy_response(archived: ArchivedResponse, request: Request | None = None) -> Response:
-    """A Scrapy response with the status, headers and body bytes of an archived one."""
-    headers = Headers()
-    for name, value in archived.headers:
-        headers.appendlist(name, value)
-    cls = responsetypes.from_args(headers=headers, url=archived.url, body=archived.body)
-    return cls(
-        url=archived.url,
-        status=archived.status,
-        headers=headers,
-        body=archived.body,
-        flags=["archive"],
-        request=request,
-        protocol=archived.protocol,
-    )
-
-
 class ReplayMiddleware:
     """Answers each request from its archive record (``meta["newscrawl_archive"]``); the rest of
     the chain runs on it as on a downloaded page. A request without one is refused, counted."""
@@ -179,7 +162,19 @@ class ReplayMiddleware:
         request.meta[REPLAYED_META] = True
         request.meta[ARCHIVE_DATE_META] = archived.date
         self._inc("replayed")
-        return as_scrapy_response(archived, request)
+        headers = Headers()
+        for name, value in archived.headers:
+            headers.appendlist(name, value)
+        cls = responsetypes.from_args(headers=headers, url=archived.url, body=archived.body)
+        return cls(
+            url=archived.url,
+            status=archived.status,
+            headers=headers,
+            body=archived.body,
+            flags=["archive"],
+            request=request,
+            protocol=archived.protocol,
+        )
 
 
 class ReparseSpider(ReportSpider):

@@ -1,14 +1,13 @@
 """``scrapy canary [--base-url URL] [--editions az,en,ru] [--save-fixtures DIR]``: a first look.
 
 One ``report`` crawl with ``max_pages=1`` (the project's User-Agent, robots.txt and delays), run
-in-process with the state, the archive, the run stats and the RSS cross-check off and its output
-in a temporary directory, then judged from what it recorded. Per edition: ``home`` (the home
-page answered), ``feed_link`` (the home page links to the feed; a feed reached another way
-fails it: the site changed), ``feed`` (a feed page with article cards), ``article`` (articles
-extracted with every required field and a known layout); for the site, ``robots`` (robots.txt
-read, no needed page disallowed). Prints a table and ``RESULT: OK (...)`` with exit status 0, or
-``RESULT: FAIL (az: article; ...)`` with 3. ``--save-fixtures DIR`` keeps every page read
-(``en-003-article.html``) and each article's extracted fields (``en-003-article.json``).
+in-process with the state, archive, run stats and RSS cross-check off and its output in a
+temporary directory, judged from what it recorded. Per edition: ``home`` (the home page
+answered), ``feed_link`` (the home page links to the feed; a feed found another way fails it),
+``feed`` (a feed page with cards), ``article`` (articles with every required field and a known
+layout); for the site, ``robots`` (robots.txt read, nothing needed disallowed). Exit status 0
+with ``RESULT: OK (...)``, 3 with ``RESULT: FAIL (az: article; ...)``. ``--save-fixtures DIR``
+keeps each page read (``en-003-article.html``) and each article's fields (``.json``) beside it.
 """
 
 from __future__ import annotations
@@ -16,10 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -29,34 +27,26 @@ KNOWN_LAYOUTS = ("current", "2019", "oldest")
 EXIT_FAILED = 3
 
 
-def judge(
-    code: str, stats: dict[str, Any], articles: list[dict[str, Any]]
-) -> list[tuple[str, bool, str]]:
-    """``(check, ok, detail)`` of one edition, from the crawl's stats and its articles."""
+def judge(code: str, stats: dict[str, Any], articles: list[dict[str, Any]]) -> list[Any]:
+    """``(edition, check, ok, detail)`` rows of one edition, from the crawl's stats and items."""
     from newscrawl.items import REQUIRED_FIELDS
 
     own = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith(f"newscrawl/{code}/")}
     answers = ", ".join(f"{k[10:]}: {v}" for k, v in own.items() if k.startswith("responses/"))
-    source = own.get("feed_source")
-    pages, found = own.get("feed_pages", 0), own.get("found", 0)
-    problems = []
+    source, pages, found = own.get("feed_source"), own.get("feed_pages", 0), own.get("found", 0)
+    problems = {}
     for item in articles:
         if item.get("layout") not in KNOWN_LAYOUTS:
-            problems.append(f"layout {item.get('layout')!r}: the article markup is not recognised")
-        missing = [name for name in REQUIRED_FIELDS if item.get(name) in (None, "", [])]
-        if missing:
-            problems.append(f"missing {', '.join(missing)}")
-    layouts = sorted({str(item.get("layout")) for item in articles})
-    extracted = f"{len(articles)} of {found} extracted ({', '.join(layouts) or '-'})"
+            problems[f"layout {item.get('layout')!r}: the article markup is not recognised"] = 1
+        if missing := [name for name in REQUIRED_FIELDS if item.get(name) in (None, "", [])]:
+            problems[f"missing {', '.join(missing)}"] = 1
+    layouts = ", ".join(sorted({str(item.get("layout")) for item in articles})) or "-"
+    extracted = [f"{len(articles)} of {found} extracted ({layouts})", *problems]
     return [
-        ("home", not own.get("errors/home") and bool(answers), f"responses {answers or 'none'}"),
-        ("feed_link", source == "home_link", f"feed from {source or 'nowhere'}"),
-        ("feed", pages > 0 and found > 0, f"{pages} feed page(s), {found} article cards"),
-        (
-            "article",
-            bool(articles) and not problems,
-            "; ".join([extracted, *dict.fromkeys(problems)]),
-        ),
+        (code, "home", not own.get("errors/home") and bool(answers), f"responses {answers}"),
+        (code, "feed_link", source == "home_link", f"feed from {source or 'nowhere'}"),
+        (code, "feed", pages > 0 and found > 0, f"{pages} feed page(s), {found} article cards"),
+        (code, "article", bool(articles) and not problems, "; ".join(extracted)),
     ]
 
 
@@ -94,29 +84,21 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         from scrapy import signals
 
-        started, saved = time.monotonic(), _Fixtures(opts.save_fixtures)
+        started, seen, process = time.monotonic(), _Seen(opts.save_fixtures), self.crawler_process
+        assert process is not None
+        crawler = process.create_crawler(process.spider_loader.load("report"))
+        crawler.signals.connect(seen.page, signal=signals.response_received)
+        crawler.signals.connect(seen.item, signal=signals.item_scraped)
         try:
-            process = self.crawler_process
-            assert process is not None
-            crawler = process.create_crawler(process.spider_loader.load("report"))
-            crawler.signals.connect(saved.page, signal=signals.response_received)
-            crawler.signals.connect(saved.item, signal=signals.item_scraped)
-            arguments = {"base_url": opts.base_url, "editions": opts.editions, "max_pages": 1}
-            process.crawl(crawler, **arguments)
+            process.crawl(crawler, base_url=opts.base_url, editions=opts.editions, max_pages=1)
             process.start()
-            stats = crawler.stats.get_stats() if crawler.stats else {}
-            finished = not process.bootstrap_failed and stats.get("finish_reason") == "finished"
-            codes = [e.code for e in getattr(crawler.spider, "editions", [])]
-            rows = [
-                (edition, *row)
-                for edition in codes
-                for row in judge(edition, stats, _articles(self.output / edition))
-            ]
         finally:
             shutil.rmtree(self.output, ignore_errors=True)
-        forbidden = stats.get("robotstxt/forbidden", 0)
-        read = stats.get("robotstxt/response_status_count/200", 0)
-        robots = f"robots.txt {'read' if read else 'not read'}; {forbidden} request(s) disallowed"
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        codes = [edition.code for edition in getattr(crawler.spider, "editions", [])]
+        rows = [row for code in codes for row in judge(code, stats, seen.articles[code])]
+        read, forbidden = (stats.get(f"robotstxt/{k}", 0) for k in ("response_count", "forbidden"))
+        robots = f"robots.txt {'read' if read else 'not read'}, {forbidden} requests disallowed"
         rows.append(("site", "robots", bool(read) and not forbidden, robots))
         agent = crawler.settings.get("USER_AGENT")
         print(f"newscrawl canary: {opts.base_url} ({time.monotonic() - started:.1f} s, {agent!r})")
@@ -126,27 +108,23 @@ class Command(ScrapyCommand):
             print(f"{edition:<8} {check:<10} {'OK' if ok else 'FAIL':<6} {detail}")
             if not ok:
                 failing.setdefault(edition, []).append(check)
-        if saved.directory is not None:
-            print(f"\nfixtures: {saved.count} files in {saved.directory}")
+        if seen.directory is not None:
+            print(f"\nfixtures: {len(list(seen.directory.iterdir()))} files in {seen.directory}")
         named = "; ".join(f"{edition}: {', '.join(checks)}" for edition, checks in failing.items())
         passed = f"OK ({', '.join(codes)} passed every check)"
-        print(f"\nRESULT: {f'FAIL ({named})' if failing else passed}")
-        sys.stdout.flush()
+        print(f"\nRESULT: {f'FAIL ({named})' if failing else passed}", flush=True)
+        finished = not process.bootstrap_failed and stats.get("finish_reason") == "finished"
         self.exitcode = 1 if not finished else EXIT_FAILED if failing else 0
 
 
-def _articles(directory: Path) -> list[dict[str, Any]]:
-    lines = [line for path in directory.glob("*.jsonl") for line in path.open(encoding="utf-8")]
-    return [json.loads(line) for line in lines if line.strip()]
-
-
-class _Fixtures:
-    """``--save-fixtures``: each page as ``<edition>-NNN-<callback>.html`` (or ``.xml``), each
-    article's fields beside its page as ``.json``; names never come from a page."""
+class _Seen:
+    """The articles of the crawl per edition; with a fixtures directory, every page read as
+    ``<edition>-NNN-<callback>.<html|xml|txt>`` and an article's fields beside it as ``.json``
+    (names never come from a page)."""
 
     def __init__(self, directory: str | None) -> None:
         self.directory = Path(directory) if directory else None
-        self.count = 0
+        self.articles: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.counters: Counter[str] = Counter()
         self.paths: dict[int, Path] = {}
 
@@ -162,11 +140,11 @@ class _Fixtures:
         self.counters[edition] += 1
         path = self.directory / f"{edition}-{self.counters[edition]:03d}-{kind}.{suffix}"
         path.write_bytes(response.body)
-        self.count += 1
         self.paths[id(response)] = path
 
     def item(self, item: Any, response: Any) -> None:
+        fields = item.model_dump(mode="json")
+        self.articles[fields["language"]].append(fields)
         if (path := self.paths.get(id(response))) is not None:
-            fields = item.model_dump_json(indent=2) + "\n"
-            path.with_suffix(".json").write_text(fields, encoding="utf-8")
-            self.count += 1
+            text = json.dumps(fields, ensure_ascii=False, indent=2) + "\n"
+            path.with_suffix(".json").write_text(text, encoding="utf-8")

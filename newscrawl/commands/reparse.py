@@ -48,8 +48,8 @@ class Command(ScrapyCommand):
 
         from newscrawl.archive import archive_dir, archive_files
         from newscrawl.arguments import parse_datetime_argument
-        from newscrawl.commands._run import run_to_exit_code
         from newscrawl.editions import parse_editions
+        from newscrawl.extensions.state import EXIT_CODE_STAT
         from newscrawl.reparse import ReparseSpider, detect_site, matching_runs, select
         from newscrawl.urls import SiteUrls
 
@@ -86,12 +86,13 @@ class Command(ScrapyCommand):
             wanted = f"run={run}, since={opts.since}, until={opts.until}, editions={opts.editions}"
             line = f"no archived article page matches ({wanted}) among {selection.responses}"
             return self._say(f"{line} records of {len(files)} files; nothing to extract again", 0)
-        self.exitcode, _ = run_to_exit_code(
-            AsyncCrawlerProcess(self.settings),
-            ReparseSpider,
-            selection=selection,
-            # the editions with something to extract (health is judged per edition)
-            editions=",".join(sorted({language for language, _, _ in selection.articles.values()})),
-            since=opts.since,
-            until=opts.until,
-        )
+        process = AsyncCrawlerProcess(self.settings)
+        crawler = process.create_crawler(ReparseSpider)
+        # the editions with something to extract (health is judged per edition)
+        editions_found = sorted({language for language, _, _ in selection.articles.values()})
+        arguments = {"since": opts.since, "until": opts.until, "editions": ",".join(editions_found)}
+        process.crawl(crawler, selection=selection, **arguments)
+        process.start()
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        finished = not process.bootstrap_failed and stats.get("finish_reason") == "finished"
+        self.exitcode = int(stats.get(EXIT_CODE_STAT) or 0) or (0 if finished else 1)
