@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 E2E_PATHS = ("tests/e2e/", "tests/dataset/")
-SLOW_PATHS = ("tests/test_commands.py",)
+SLOW_PATHS = ("tests/test_commands.py", "tests/bench/test_startup.py")
 SLOW_TESTS = (
     "tests/archive/test_archive.py::test_scrapy_check_writes_nothing_to_the_archive",
     "tests/bench/test_bench.py::test_polite_crawls_on_a_tiny_replica",
