@@ -40,7 +40,7 @@ def _crawler(**settings: Any) -> Crawler:
 
 
 def _response(
-    path: str, status: int = 200, body: bytes = b"<html></html>", **headers: str
+    path: str, status: int = 200, body: bytes = b"<html></html>", headers: Any = None
 ) -> Response:
     request = Request(SITE + path, meta={"edition": "en"})
     return HtmlResponse(request.url, status=status, body=body, headers=headers, request=request)
@@ -59,9 +59,9 @@ def test_retry_after_in_seconds_and_as_an_http_date() -> None:
 def test_the_retry_waits_for_retry_after_capped_and_doubles_without_it() -> None:
     middleware = BackoffRetryMiddleware.from_crawler(_crawler(NEWSCRAWL_RETRY_MAX_DELAY=60))
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
-    dated = _response("/en/", 503, **{"Retry-After": later})
+    dated = _response("/en/", 503, headers={"Retry-After": later})
     assert 28 <= middleware.delay_for(dated.request, dated) <= 30  # type: ignore[arg-type]
-    seconds = _response("/en/", 429, **{"Retry-After": "600"})
+    seconds = _response("/en/", 429, headers={"Retry-After": "600"})
     assert middleware.delay_for(seconds.request, seconds) == 60  # type: ignore[arg-type]
     third = Request(SITE + "/en/", meta={"retry_times": 2})
     assert middleware.delay_for(third, None) == 0.04
@@ -70,7 +70,7 @@ def test_the_retry_waits_for_retry_after_capped_and_doubles_without_it() -> None
 def test_a_503_is_retried_after_the_wait_and_counted_per_edition() -> None:
     crawler = _crawler()
     middleware = BackoffRetryMiddleware.from_crawler(crawler)
-    response = _response("/en/x", 503, **{"Retry-After": "0"})
+    response = _response("/en/x", 503, headers={"Retry-After": "0"})
     retry = asyncio.run(middleware.process_response(response.request, response))  # type: ignore[arg-type]
     assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
     assert crawler.stats is not None and crawler.stats.get_value("newscrawl/en/retries") == 1
@@ -120,7 +120,7 @@ def test_the_firewall_backs_off_per_edition_and_stops_an_edition_in_the_end() ->
 def test_a_redirect_never_leaves_the_site(location: str, refused: bool) -> None:
     crawler = _crawler()
     middleware = SiteRedirectMiddleware.from_crawler(crawler)
-    response = _response("/en/x", 301, b"", Location=location)
+    response = _response("/en/x", 301, b"", {"Location": location})
     if refused:
         with pytest.raises(IgnoreRequest, match="redirects off the site"):
             middleware.process_response(response.request, response)  # type: ignore[arg-type]
