@@ -7,7 +7,7 @@ DEMO_PORT ?= 8765
 DEMO_ARTICLES ?= 300
 DEMO_DIR ?= output
 
-.PHONY: demo test lint typecheck check bench clean install
+.PHONY: demo test test-fast lint typecheck check bench clean install
 
 install: $(STAMP)
 
@@ -24,6 +24,10 @@ demo: $(STAMP)
 ## test: lint, type-check and run every test (unit, fixtures, end-to-end on the replica)
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
+
+## test-fast: the unit tests only, under a minute (no crawl, no scrapy subprocess; tests/conftest.py)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not e2e and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check newscrawl newscrawl_data tests
@@ -48,4 +52,4 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench --articles $(N) --repeat $(REPEAT) --label $(LABEL) --profile $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) output .newscrawl .pytest_cache .mypy_cache .ruff_cache *.egg-info build
+	rm -rf $(VENV) .venv-min output .newscrawl .pytest_cache .mypy_cache .ruff_cache *.egg-info build

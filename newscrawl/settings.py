@@ -136,24 +136,26 @@ ALERT_ENV_SETTINGS = (
 )
 globals().update({name: os.environ[name] for name in ALERT_ENV_SETTINGS if name in os.environ})
 
-# --- Firewall challenge pages (see newscrawl/middlewares/firewall.py) -----------------------
+# --- Firewall challenge pages (see newscrawl/middlewares.py) -----------------------
 NEWSCRAWL_FIREWALL_RETRIES = 2  # retries of one challenged request, with backoff
 NEWSCRAWL_FIREWALL_MAX_IN_ROW = 5  # challenges in a row that stop an edition
 
+# Crawl policy in newscrawl/middlewares.py; three of Scrapy's own are replaced by subclasses.
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "newscrawl.middlewares.redirect.SiteRedirectMiddleware": 600,
-    "newscrawl.middlewares.retry.BackoffRetryMiddleware": 550,
-    "newscrawl.middlewares.firewall.FirewallMiddleware": 555,
-    "newscrawl.middlewares.edition_stats.EditionStatsMiddleware": 560,
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "newscrawl.middlewares.BackoffRetryMiddleware": 550,
+    "newscrawl.middlewares.FirewallMiddleware": 555,
+    "newscrawl.middlewares.SiteRedirectMiddleware": 600,
+    "newscrawl.middlewares.DownloaderStats": 850,
     # every response as downloaded, before decompression, redirects and retries (WARC)
-    "newscrawl.middlewares.archive.ArchiveMiddleware": 950,
+    "newscrawl.archive.ArchiveMiddleware": 950,
 }
 
 SPIDER_MIDDLEWARES = {
     # the archive record of its page on each article (article.archive)
-    "newscrawl.middlewares.archive.ArchiveRefMiddleware": 950,
+    "newscrawl.archive.ArchiveRefMiddleware": 950,
 }
 
 # One class per concern, in this order (newscrawl/pipelines/). A reject leaves them as a
@@ -193,7 +195,6 @@ DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
 # --- Engine -------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = os.environ.get("NEWSCRAWL_LOG_LEVEL", "INFO")
 
 # --- `scrapy check report` reads stored pages (see newscrawl/contracts.py) ------------------

@@ -1,25 +1,53 @@
-"""``scrapy canary --base-url URL [--editions az,en,ru] [--save-fixtures DIR]``: a first look.
+"""``scrapy canary [--base-url URL] [--editions az,en,ru] [--save-fixtures DIR]``: a first look.
 
-Runs the canary spider (newscrawl/canary/) against the site, prints a table of checks per
-edition and the fields of the newest articles, and exits 0 only when every edition passes
-every check, else 3 (the failing editions and checks are named). No output, stats or state is
-written; ``--save-fixtures`` keeps the pages for review.
+One ``report`` crawl with ``max_pages=1`` (the project's User-Agent, robots.txt and delays), run
+in-process with the state, archive, run stats and RSS cross-check off and its output in a
+temporary directory, judged from what it recorded. Per edition: ``home`` (the home page
+answered), ``feed_link`` (the home page links to the feed; a feed found another way fails it),
+``feed`` (a feed page with cards), ``article`` (articles with every required field and a known
+layout); for the site, ``robots`` (robots.txt read, nothing needed disallowed). Exit status 0
+with ``RESULT: OK (...)``, 3 with ``RESULT: FAIL (az: article; ...)``. ``--save-fixtures DIR``
+keeps each page read (``en-003-article.html``) and each article's fields (``.json``) beside it.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
+import json
+import shutil
+import tempfile
 import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
 
 from scrapy.commands import ScrapyCommand
-from scrapy.robotstxt import RobotParser
-from scrapy.utils.misc import load_object
 
-from newscrawl.canary.checks import all_verdicts, exit_status, render
-from newscrawl.canary.spider import CanarySpider
-from newscrawl.commands._run import run_to_exit_code
-from newscrawl.spiders.report import DEFAULT_BASE_URL
+KNOWN_LAYOUTS = ("current", "2019", "oldest")
+EXIT_FAILED = 3
+
+
+def judge(code: str, stats: dict[str, Any], articles: list[dict[str, Any]]) -> list[Any]:
+    """``(edition, check, ok, detail)`` rows of one edition, from the crawl's stats and items."""
+    from newscrawl.items import REQUIRED_FIELDS
+
+    own = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith(f"newscrawl/{code}/")}
+    answers = ", ".join(f"{k[10:]}: {v}" for k, v in own.items() if k.startswith("responses/"))
+    source, pages, found = own.get("feed_source"), own.get("feed_pages", 0), own.get("found", 0)
+    problems = {}
+    for item in articles:
+        if item.get("layout") not in KNOWN_LAYOUTS:
+            problems[f"layout {item.get('layout')!r}: the article markup is not recognised"] = 1
+        if missing := [name for name in REQUIRED_FIELDS if item.get(name) in (None, "", [])]:
+            problems[f"missing {', '.join(missing)}"] = 1
+    layouts = ", ".join(sorted({str(item.get("layout")) for item in articles})) or "-"
+    extracted = [f"{len(articles)} of {found} extracted ({layouts})", *problems]
+    return [
+        (code, "home", not own.get("errors/home") and bool(answers), f"responses {answers}"),
+        (code, "feed_link", source == "home_link", f"feed from {source or 'nowhere'}"),
+        (code, "feed", pages > 0 and found > 0, f"{pages} feed page(s), {found} article cards"),
+        (code, "article", bool(articles) and not problems, "; ".join(extracted)),
+    ]
 
 
 class Command(ScrapyCommand):
@@ -31,46 +59,92 @@ class Command(ScrapyCommand):
         return "[--base-url URL] [--editions az,en,ru] [--save-fixtures DIR]"
 
     def short_desc(self) -> str:
-        return "Check each edition of the site in under a minute; exit 0 when all pass"
+        return "Crawl one feed page of each edition and judge it; exit 0 when all pass"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--base-url", default=DEFAULT_BASE_URL, metavar="URL")
+        parser.add_argument("--base-url", default="https://report.az", metavar="URL")
         parser.add_argument("--editions", default=None, metavar="LIST")
-        parser.add_argument("--articles", default=2, type=int, metavar="N")
         parser.add_argument("--save-fixtures", default=None, metavar="DIR")
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        # nothing of a canary run may reach the state or the output directory
-        self.settings.set("NEWSCRAWL_STATE", "", priority="cmdline")
-        self.settings.set("NEWSCRAWL_ARCHIVE", "", priority="cmdline")
-        if not opts.loglevel:
-            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+        self.output = Path(tempfile.mkdtemp(prefix="newscrawl-canary-"))
+        for name, value in {
+            "NEWSCRAWL_OUTPUT_DIR": str(self.output),
+            "NEWSCRAWL_STATE": "",  # nothing of a canary run may reach the state
+            "NEWSCRAWL_ARCHIVE": "",
+            "NEWSCRAWL_RUN_STATS": False,  # no stats file, no health checks, no alerts
+            "NEWSCRAWL_RSS_CROSSCHECK": False,
+            "LOG_LEVEL": opts.loglevel or "WARNING",
+        }.items():
+            self.settings.set(name, value, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        started = time.monotonic()
-        code, crawler = run_to_exit_code(
-            self.crawler_process,
-            CanarySpider,
-            editions=opts.editions,
-            base_url=opts.base_url,
-            articles=opts.articles,
-            save_fixtures=opts.save_fixtures,
-        )
-        spider = crawler.spider
-        if not isinstance(spider, CanarySpider):
-            self.exitcode = code or 1
+        from scrapy import signals
+
+        started, seen, process = time.monotonic(), _Seen(opts.save_fixtures), self.crawler_process
+        assert process is not None
+        crawler = process.create_crawler(process.spider_loader.load("report"))
+        crawler.signals.connect(seen.page, signal=signals.response_received)
+        crawler.signals.connect(seen.item, signal=signals.item_scraped)
+        try:
+            process.crawl(crawler, base_url=opts.base_url, editions=opts.editions, max_pages=1)
+            process.start()
+        finally:
+            shutil.rmtree(self.output, ignore_errors=True)
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        codes = [edition.code for edition in getattr(crawler.spider, "editions", [])]
+        rows = [row for code in codes for row in judge(code, stats, seen.articles[code])]
+        read, forbidden = (stats.get(f"robotstxt/{k}", 0) for k in ("response_count", "forbidden"))
+        robots = f"robots.txt {'read' if read else 'not read'}, {forbidden} requests disallowed"
+        rows.append(("site", "robots", bool(read) and not forbidden, robots))
+        agent = crawler.settings.get("USER_AGENT")
+        print(f"newscrawl canary: {opts.base_url} ({time.monotonic() - started:.1f} s, {agent!r})")
+        print(f"\n{'edition':<8} {'check':<10} {'result':<6} detail\n{'-' * 100}")
+        failing: dict[str, list[str]] = {}
+        for edition, check, ok, detail in rows:
+            print(f"{edition:<8} {check:<10} {'OK' if ok else 'FAIL':<6} {detail}")
+            if not ok:
+                failing.setdefault(edition, []).append(check)
+        if seen.directory is not None:
+            print(f"\nfixtures: {len(list(seen.directory.iterdir()))} files in {seen.directory}")
+        named = "; ".join(f"{edition}: {', '.join(checks)}" for edition, checks in failing.items())
+        passed = f"OK ({', '.join(codes)} passed every check)"
+        print(f"\nRESULT: {f'FAIL ({named})' if failing else passed}", flush=True)
+        finished = not process.bootstrap_failed and stats.get("finish_reason") == "finished"
+        self.exitcode = 1 if not finished else EXIT_FAILED if failing else 0
+
+
+class _Seen:
+    """The articles of the crawl per edition; with a fixtures directory, every page read as
+    ``<edition>-NNN-<callback>.<html|xml|txt>`` and an article's fields beside it as ``.json``
+    (names never come from a page)."""
+
+    def __init__(self, directory: str | None) -> None:
+        self.directory = Path(directory) if directory else None
+        self.articles: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.counters: Counter[str] = Counter()
+        self.paths: dict[int, Path] = {}
+
+    def page(self, response: Any, request: Any) -> None:
+        if self.directory is None:
             return
-        seen = spider.seen
-        seen.elapsed = time.monotonic() - started
-        parser_class = load_object(crawler.settings.get("ROBOTSTXT_PARSER"))
-        robots: RobotParser = parser_class.from_crawler(crawler, seen.robots_body)
-        verdicts = all_verdicts(seen, lambda url: robots.allowed(url, seen.user_agent))
-        sys.stdout.write(render(seen, verdicts) + "\n")
-        if spider.fixtures is not None:
-            sys.stdout.write(
-                f"fixtures: {len(spider.fixtures.written)} files in {spider.fixtures.directory}\n"
-            )
-        self.exitcode = exit_status(verdicts) or code
+        self.directory.mkdir(parents=True, exist_ok=True)
+        kind = getattr(request.callback, "__name__", "page").removeprefix("parse_")
+        kind = "robots" if request.url.endswith("/robots.txt") else kind
+        content_type = response.headers.get(b"Content-Type") or b""
+        suffix = next((s for s in ("html", "xml") if s.encode() in content_type), "txt")
+        edition = request.meta.get("edition", "site")
+        self.counters[edition] += 1
+        path = self.directory / f"{edition}-{self.counters[edition]:03d}-{kind}.{suffix}"
+        path.write_bytes(response.body)
+        self.paths[id(response)] = path
+
+    def item(self, item: Any, response: Any) -> None:
+        fields = item.model_dump(mode="json")
+        self.articles[fields["language"]].append(fields)
+        if (path := self.paths.get(id(response))) is not None:
+            text = json.dumps(fields, ensure_ascii=False, indent=2) + "\n"
+            path.with_suffix(".json").write_text(text, encoding="utf-8")

@@ -1,7 +1,7 @@
-"""``scrapy check`` without the state of earlier runs and without run stats: a contract's
-outcome must not depend on what an earlier crawl in the same directory left in
-``NEWSCRAWL_STATE``, and a contract check is not a run (no ``output/stats/`` file, no health
-checks, no alerts)."""
+"""``scrapy check`` without the state of earlier runs, without run stats and without the raw
+archive: a contract's outcome must not depend on what an earlier crawl in the same directory left
+in ``NEWSCRAWL_STATE``, a contract check is not a run (no ``output/stats/`` file, no health
+checks, no alerts), and its fixture pages are not pages of the site (never in the archive)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from scrapy.commands.check import Command as ScrapyCheckCommand
 
 
 class Command(ScrapyCheckCommand):
-    """Check spider contracts on stored pages, with the state and the run stats disabled."""
+    """Check spider contracts on stored pages: state, run stats and archive off."""
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        self.settings.set("NEWSCRAWL_STATE", "", priority="cmdline")
+        for name, value in (("NEWSCRAWL_STATE", ""), ("NEWSCRAWL_ARCHIVE", "")):
+            self.settings.set(name, value, priority="cmdline")
         self.settings.set("NEWSCRAWL_RUN_STATS", False, priority="cmdline")

@@ -1,26 +1,28 @@
 """``scrapy reparse``: extract the archived pages again with the current code, offline.
 
-Options select the records: ``--run RUN_ID`` (one run's archive files), ``--since``/``--until``
-(the date the page was fetched, the record's ``WARC-Date``; ISO date or datetime, Baku time
-when no offset; a date ``until`` includes that day), ``--editions az,en``; by default every
-archived article. The site is never asked for anything (newscrawl/reparse/). Exit status as
-``scrapy crawl``.
+Options select the records: ``--run RUN_ID`` (one run's archive files; a prefix such as its start
+time will do when it names one run), ``--since``/``--until`` (the date the page was fetched, the
+record's ``WARC-Date``; ISO date or datetime, Baku time when no offset; a date ``until``
+includes that day), ``--editions az,en``; by default every archived article. The site is never
+asked for anything (:mod:`newscrawl.reparse`). Exit status as ``scrapy crawl``; a selection of
+nothing is one line and status 0, a ``--run`` that names more than one run status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import timedelta
 
 from scrapy.commands import ScrapyCommand
-
-from newscrawl.commands._run import run_to_exit_code
-from newscrawl.reparse.spider import ReparseSpider
 
 
 class Command(ScrapyCommand):
     """Re-extract archived pages; write a new revision where the output changed."""
 
     requires_project = True
+    #: Started only when there is something to extract (a selection of nothing logs nothing).
+    requires_crawler_process = False
 
     def syntax(self) -> str:
         return "[--run RUN_ID] [--since DATE] [--until DATE] [--editions az,en,ru]"
@@ -36,13 +38,61 @@ class Command(ScrapyCommand):
         parser.add_argument("--editions", metavar="LIST", help="comma list of editions")
         parser.add_argument("--base-url", metavar="URL", help="site root (default: detected)")
 
+    def _say(self, line: str, code: int) -> None:
+        (sys.stderr if code else sys.stdout).write(f"scrapy reparse: {line}\n")
+        self.exitcode = code
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        self.exitcode, _ = run_to_exit_code(
-            self.crawler_process,
-            ReparseSpider,
-            run=opts.run,
-            since=opts.since,
-            until=opts.until,
-            editions=opts.editions,
-            base_url=opts.base_url,
-        )
+        # the spider and the extractors are imported here, not when any scrapy command starts
+        from scrapy.crawler import AsyncCrawlerProcess
+
+        from newscrawl.archive import archive_dir, archive_files
+        from newscrawl.arguments import parse_datetime_argument
+        from newscrawl.editions import parse_editions
+        from newscrawl.extensions.state import EXIT_CODE_STAT
+        from newscrawl.reparse import ReparseSpider, detect_site, matching_runs, select
+        from newscrawl.urls import SiteUrls
+
+        assert self.settings is not None
+        directory = archive_dir(self.settings)
+        if directory is None:
+            return self._say("error: NEWSCRAWL_ARCHIVE is off: there is no archive to reparse", 1)
+        runs: list[str | None] = [None]
+        if opts.run:
+            runs = list(matching_runs(directory, opts.run))
+        if len(runs) > 1:
+            return self._say(
+                f"--run {opts.run} is ambiguous: it matches {', '.join(map(str, runs))}", 2
+            )
+        if not runs:
+            line = f"no archived run matches --run {opts.run} in {directory}"
+            return self._say(f"{line}; nothing to extract again", 0)
+        try:
+            since = parse_datetime_argument("since", opts.since)
+            until = parse_datetime_argument("until", opts.until)
+            editions = parse_editions(opts.editions)
+            site = SiteUrls(opts.base_url) if opts.base_url else None
+        except ValueError as exc:
+            return self._say(f"error: {exc}", 1)
+        if until is not None and len(opts.until.strip()) == 10:
+            until += timedelta(days=1)  # a date names the whole day
+        run = runs[0]
+        files = archive_files(directory, run)
+        detected = detect_site(files)
+        if site is None and detected is None:
+            return self._say(f"no archived page in {directory}; nothing to extract again", 0)
+        selection = select(files, site or SiteUrls(str(detected)), since, until, editions)
+        if not selection.articles:
+            wanted = f"run={run}, since={opts.since}, until={opts.until}, editions={opts.editions}"
+            line = f"no archived article page matches ({wanted}) among {selection.responses}"
+            return self._say(f"{line} records of {len(files)} files; nothing to extract again", 0)
+        process = AsyncCrawlerProcess(self.settings)
+        crawler = process.create_crawler(ReparseSpider)
+        # the editions with something to extract (health is judged per edition)
+        editions_found = sorted({language for language, _, _ in selection.articles.values()})
+        arguments = {"since": opts.since, "until": opts.until, "editions": ",".join(editions_found)}
+        process.crawl(crawler, selection=selection, **arguments)
+        process.start()
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        finished = not process.bootstrap_failed and stats.get("finish_reason") == "finished"
+        self.exitcode = int(stats.get(EXIT_CODE_STAT) or 0) or (0 if finished else 1)

@@ -3,7 +3,10 @@ middleware's place and switch, and the state's pointer (schema 2, migrated in pl
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,12 +17,19 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from newscrawl.archive.location import archive_dir, archive_files, run_of
-from newscrawl.archive.reader import read_response, scan
-from newscrawl.archive.writer import ArchiveWriter
-from newscrawl.middlewares.archive import ARCHIVE_META, ArchiveMiddleware
-from newscrawl.middlewares.replay import ReplayMiddleware
+from newscrawl.archive import (
+    ARCHIVE_META,
+    ArchiveMiddleware,
+    ArchiveWriter,
+    archive_dir,
+    archive_files,
+    read_response,
+    run_of,
+    scan,
+)
+from newscrawl.reparse import ReplayMiddleware
 from newscrawl.state.store import SCHEMA_VERSION, StateStore
+from tests.crawl import ROOT
 
 RUN = "2025-10-23T16-02-00"
 
@@ -99,7 +109,7 @@ def test_middleware_is_off_when_the_archive_is(tmp_path: Path) -> None:
 def test_middleware_sits_next_to_the_downloader() -> None:
     from newscrawl import settings
 
-    order = settings.DOWNLOADER_MIDDLEWARES["newscrawl.middlewares.archive.ArchiveMiddleware"]
+    order = settings.DOWNLOADER_MIDDLEWARES["newscrawl.archive.ArchiveMiddleware"]
     others = [v for v in settings.DOWNLOADER_MIDDLEWARES.values() if v is not None and v != order]
     assert order > max(others)
     assert order > 900  # after HttpCacheMiddleware, the last stock one
@@ -160,3 +170,23 @@ def test_a_schema_1_state_is_upgraded_in_place(tmp_path: Path) -> None:
     assert kept is not None and kept.archive_file == "f.warc.gz" and kept.record_hash == "r"
     store.close()
     StateStore(path).close()  # opening again: nothing left to migrate
+
+
+def test_scrapy_check_writes_nothing_to_the_archive(tmp_path: Path) -> None:
+    """The contracts' fixture pages are not pages of the site: ``scrapy check`` runs with the
+    archive off, wherever ``NEWSCRAWL_ARCHIVE`` points."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWL_ARCHIVE"}
+    env.update(NEWSCRAWL_OUTPUT_DIR=str(tmp_path / "output"), NEWSCRAWL_STATE="")
+    for archive in ({}, {"NEWSCRAWL_ARCHIVE": str(tmp_path / "archive")}):
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "check", "report"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**env, **archive},
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "Ran 0 contracts" not in result.stderr
+        assert not list(tmp_path.rglob("*.warc.gz"))

@@ -32,7 +32,7 @@ COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("feed export (JSON Lines)", ("feedexport.py", "exporters.py", "newscrawl/feeds.py")),
     ("run summary extension", ("RunSummary.",)),
     ("firewall challenge check (newscrawl.extract.challenge)", ("challenge_marker (",)),
-    ("other project middlewares (retry, firewall, edition stats)", ("newscrawl/middlewares/",)),
+    ("other project middlewares (retry, firewall, edition stats)", ("newscrawl/middlewares.py",)),
     (
         "Scrapy's generator-callback check (WARN_ON_GENERATOR_RETURN_VALUE)",
         ("warn_on_generator_with_return_value",),

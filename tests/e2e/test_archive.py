@@ -7,8 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from newscrawl.archive.location import archive_files
-from newscrawl.archive.reader import read_response, scan
+from newscrawl.archive import archive_files, read_response, scan
 from tests.crawl import CrawlResult, start_crawl
 from tests.e2e.test_crash import SLOW, _kill, _run_until
 from tests.site.harness import ReplicaServer

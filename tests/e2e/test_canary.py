@@ -4,12 +4,15 @@ names each failing edition and check. It writes nothing but the fixtures it is a
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
 
 from tests.crawl import FAST_SETTINGS, run_scrapy
 from tests.site.harness import ReplicaServer
+
+CHECKS = ("home", "feed_link", "feed", "article")
 
 
 def _canary(base_url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -23,7 +26,7 @@ def _canary(base_url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedP
 
 
 def _results(stdout: str) -> dict[tuple[str, str], str]:
-    rows = re.findall(r"^(az|en|ru)\s+(\w+)\s+(OK|FAIL)\s", stdout, flags=re.MULTILINE)
+    rows = re.findall(r"^(az|en|ru|site)\s+(\w+)\s+(OK|FAIL)\s", stdout, flags=re.MULTILINE)
     return {(edition, check): result for edition, check, result in rows}
 
 
@@ -32,18 +35,20 @@ def test_healthy_replica_passes_and_nothing_is_written(tmp_path: Path) -> None:
     with ReplicaServer(articles=40, seed=2) as replica:
         run = _canary(replica.base_url, tmp_path, "--save-fixtures", str(fixtures))
     assert run.returncode == 0, run.stdout[-3000:]
-    results = _results(run.stdout)
-    checks = ("home", "feed_link", "feed", "scroll", "rss", "robots", "article")
-    assert results == {(e, c): "OK" for e in ("az", "en", "ru") for c in checks}
-    assert "RESULT: OK" in run.stdout
-    assert "home link -> " in run.stdout
-    assert not (tmp_path / "output").exists() and not (tmp_path / "state.sqlite").exists()
+    expected = {(e, c): "OK" for e in ("az", "en", "ru") for c in CHECKS}
+    assert _results(run.stdout) == {**expected, ("site", "robots"): "OK"}
+    assert run.stdout.strip().splitlines()[-1] == "RESULT: OK (az, en, ru passed every check)"
+    assert "feed from home_link" in run.stdout
+    # no state, no output, no archive: only the fixtures asked for
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fixtures"]
     names = sorted(p.name for p in fixtures.iterdir())
     assert all(
-        re.fullmatch(r"(az|en|ru)-\d{3}-(home|feed|scroll|rss|article)\.\w+", n) for n in names
+        re.fullmatch(r"(az|en|ru|site)-\d{3}-(home|feed|article|robots)\.\w+", n) for n in names
     )
-    assert {"en-001-home.html", "en-001-rss.xml"} & set(names)
-    assert any(n.endswith("-article.json") for n in names)
+    assert {"en-001-home.html", "en-002-feed.html"} <= set(names)
+    article = json.loads((fixtures / "en-003-article.json").read_text(encoding="utf-8"))
+    assert article["language"] == "en" and article["layout"] in ("current", "2019", "oldest")
+    assert (fixtures / "en-003-article.html").read_bytes().startswith(b"<!DOCTYPE html>")
 
 
 def test_faults_fail_and_are_named(tmp_path: Path) -> None:
@@ -53,12 +58,11 @@ def test_faults_fail_and_are_named(tmp_path: Path) -> None:
     assert run.returncode == 3, run.stdout[-3000:]
     results = _results(run.stdout)
     failing = {key for key, result in results.items() if result == "FAIL"}
-    assert {("ru", "home"), ("ru", "feed"), ("ru", "rss"), ("ru", "article")} <= failing
-    assert ("en", "feed_link") in failing  # the fallback path is not the feed's real path
-    assert ("az", "article") in failing and ("az", "feed_link") not in failing
+    assert {("ru", check) for check in CHECKS} <= failing
+    assert {key for key in failing if key[0] == "en"} == {("en", "feed_link")}
     assert {key for key in failing if key[0] == "az"} == {("az", "article")}
     verdict = run.stdout.strip().splitlines()[-1]
-    assert verdict.startswith("RESULT: FAIL")
-    for edition in ("az", "en", "ru"):
-        assert f"{edition}: " in verdict
-    assert "not recognised" in run.stdout
+    assert (
+        verdict == "RESULT: FAIL (az: article; en: feed_link; ru: home, feed_link, feed, article)"
+    )
+    assert "the article markup is not recognised" in run.stdout

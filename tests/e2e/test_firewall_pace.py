@@ -66,3 +66,21 @@ def test_a_firewalled_edition_does_not_hold_up_the_other_two(tmp_path: Path) -> 
     # the blocked edition still gets everything, later: its back-off only delays it
     assert stormy_written["en"] == calm_written["en"]
     assert stormy["en"] > calm["en"]
+
+
+def test_firewall_deferrals_are_not_download_exceptions(tmp_path: Path) -> None:
+    """Requests put off while an edition backs off are no failed downloads: a run whose only
+    trouble is the firewall leaves ``downloader/exception_count`` (what Spidermon's
+    ``DownloaderExceptionMonitor`` reads) unset."""
+    with ReplicaServer(articles=20, seed=8, faults=[FIREWALL]) as replica:
+        result = run_crawl(
+            replica.base_url,
+            tmp_path / "output",
+            arguments={"max_pages": "100", "editions": "en"},
+            settings=SETTINGS,
+            fast=False,
+        )
+    assert result.returncode == 0, result.log[-3000:]
+    assert "'newscrawl/en/firewall/challenges'" in result.log  # the stats Scrapy dumps
+    assert "downloader/exception" not in result.log
+    assert "download_exceptions" not in result.log

@@ -1,15 +1,20 @@
 """``scrapy reparse``: a crawl archived with an extractor that missed the tags, then the
 archive extracted again with the real one, the replica stopped: the tags are there, only the
 articles whose record changed are written (revision 2, ``revision_reason: "reparse"``), the
-state follows, and nothing was asked of the site."""
+state follows, and nothing was asked of the site. A selection of nothing is one line and exit
+0; ``--run`` takes a run's start time (run ids end in ``-<pid or job>``)."""
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
 from pathlib import Path
 
-from tests.crawl import existing_files, read_output, run_crawl, run_scrapy
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from tests.crawl import ROOT, existing_files, read_output, run_crawl, run_scrapy
 from tests.e2e.broken_parser import ADDONS_SETTING
 from tests.site.harness import ReplicaServer
 
@@ -64,3 +69,56 @@ def test_reparse_fixes_the_missing_tags_offline(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stdout[-3000:]
     assert read_output(output, existing_files(output)).all_articles() == []
     assert "unchanged" in again.stdout
+
+
+SEED = ROOT / "tests" / "fixtures" / "articles" / "en-current-seed.html"
+SEED_URL = "https://report.az/en/other-countries/zelenskyy-and-macron-discuss-defense-cooperation-and-support-for-ukraine"
+
+
+def _archive(output: Path, *runs: str) -> None:
+    """One archived article page per run, as a crawl of report.az would have left it."""
+    (output / "archive").mkdir(parents=True)
+    for run in runs:
+        with (output / "archive" / f"report-{run}-00000.warc.gz").open("wb") as stream:
+            writer = WARCWriter(stream, gzip=True, warc_version="1.1")
+            head = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], "HTTP/1.1"
+            )
+            body = SEED.read_bytes()
+            record = writer.create_warc_record(
+                SEED_URL,
+                "response",
+                payload=io.BytesIO(body),
+                length=len(body),
+                http_headers=head,
+                warc_headers_dict={"WARC-Date": "2025-10-23T12:00:00Z"},
+            )
+            writer.write_record(record)
+
+
+def test_a_reparse_that_selects_nothing_says_so_in_one_line(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    _archive(output, "2025-10-23T16-02-00-4242")
+    for arguments in (["--since", "2030-01-01"], ["--run", "2024-01-01"], ["--editions", "ru"]):
+        run = run_scrapy(["reparse", *arguments], output)
+        assert run.returncode == 0, run.stdout[-3000:]
+        (line,) = run.stdout.strip().splitlines()
+        assert line.startswith("scrapy reparse: ") and line.endswith("nothing to extract again")
+        assert not (output / "stats").exists() and not (output / "en").exists()
+
+
+def test_reparse_run_matches_the_run_id_by_its_start_time(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    _archive(output, "2025-10-23T16-02-00-4242", "2025-10-24T09-00-00-77")
+    run = run_scrapy(["reparse", "--run", "2025-10-23T16-02-00"], output)  # as in the README
+    assert run.returncode == 0, run.stdout[-3000:]
+    [article] = read_output(output).all_articles()
+    assert article["url"] == SEED_URL and article["revision_reason"] == "reparse"
+    assert article["archive"]["file"] == "report-2025-10-23T16-02-00-4242-00000.warc.gz"
+
+    ambiguous = run_scrapy(["reparse", "--run", "2025-10-2"], output)
+    assert ambiguous.returncode == 2
+    assert ambiguous.stdout.strip() == (
+        "scrapy reparse: --run 2025-10-2 is ambiguous: it matches "
+        "2025-10-23T16-02-00-4242, 2025-10-24T09-00-00-77"
+    )

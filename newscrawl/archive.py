@@ -1,0 +1,375 @@
+"""The raw-page archive: every response the crawl reads, kept as it came, in WARC files.
+
+``NEWSCRAWL_ARCHIVE`` (setting or environment): unset means ``<output dir>/archive``, a path
+moves it, empty or ``0`` turns it off. A run writes ``<spider>-<run_id>-NNNNN.warc.gz``, the
+next file started past ``NEWSCRAWL_ARCHIVE_MAX_BYTES``; nothing read from a page is in a path.
+:class:`ArchiveWriter` (warcio) writes a ``response`` record as the downloader returned it (a
+compressed body keeps its ``Content-Encoding``, ``Transfer-Encoding`` is dropped) and its
+``request`` record, each one gzip member flushed at once: a killed process leaves a file that
+reads to its last complete record. Reading uses warcio's ``ArchiveIterator``, which reads a cut
+gzip member without complaint, so a torn tail is found by the last member with a gzip trailer.
+:class:`ArchiveMiddleware` (downloader, 950: after every stock one) archives each attempt before
+decompression, redirects, retries and the firewall check, and hands the record's place on in
+``request.meta``; :class:`ArchiveRefMiddleware` (spider) puts it on each article. Responses that
+``scrapy reparse`` replays (``meta["newscrawl_replayed"]``) are not written again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http
+import io
+import re
+import zlib
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any, Self, TypedDict
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from newscrawl.items import Article
+
+#: Default size at which a run's archive file is closed and the next one started.
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+SUFFIX = ".warc.gz"
+_NAME = re.compile(r"^(?P<spider>[a-z]+)-(?P<run>.+)-(?P<counter>\d{5})\.warc\.gz$")
+#: ``request.meta`` keys: the record of the response; set on requests answered from the archive.
+ARCHIVE_META = "newscrawl_archive"
+REPLAYED_META = "newscrawl_replayed"
+#: What a torn gzip member or record raises inside warcio.
+TORN_ERRORS = (EOFError, zlib.error, ArchiveLoadFailed, ValueError, OSError)
+
+
+class ArchiveRef(TypedDict):
+    """Where one record is: a file name relative to the archive directory, a byte offset."""
+
+    file: str
+    offset: int
+
+
+def archive_dir(settings: Any) -> Path | None:
+    """The archive directory from the settings, or None when the archive is off."""
+    value = settings.get("NEWSCRAWL_ARCHIVE")
+    if value is None:
+        return Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output") / "archive"
+    text = str(value).strip()
+    return None if text.lower() in ("", "0", "false", "off", "no") else Path(text)
+
+
+def run_of(name: str) -> str | None:
+    """The run id in an archive file name, or None for a file this project did not name."""
+    match = _NAME.match(name)
+    return match.group("run") if match else None
+
+
+def archive_files(directory: Path, run_id: str | None = None) -> list[Path]:
+    """The archive files under ``directory`` (of one run when ``run_id`` is given), oldest
+    first (run ids are start times, so the names sort in time order)."""
+    if not directory.is_dir():
+        return []
+    return sorted(
+        path
+        for path in directory.glob(f"*{SUFFIX}")
+        if (run := run_of(path.name)) is not None and run_id in (None, run)
+    )
+
+
+def _pairs(headers: Any, drop: str = "") -> list[tuple[str, str]]:
+    def text(value: Any) -> str:
+        return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+    return [
+        (text(name), text(value))
+        for name, values in headers.items()
+        if text(name).lower() != drop
+        for value in (values if isinstance(values, list) else [values])
+    ]
+
+
+def _warc_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class ArchiveWriter:
+    """The archive files of one run: ``<spider>-<run_id>-NNNNN.warc.gz``, rotated by size."""
+
+    def __init__(
+        self,
+        directory: Path,
+        spider: str,
+        run_id: str,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        software: str = "newscrawl",
+    ) -> None:
+        self.directory, self.spider, self.run_id = directory, spider, run_id
+        self.max_bytes = max(1, max_bytes)
+        self.software = software
+        self.counter = -1
+        self.name: str | None = None
+        self._stream: IO[bytes] | None = None
+        self._writer: WARCWriter | None = None
+        #: Bytes written in this run.
+        self.bytes = 0
+
+    def _open_next(self) -> None:
+        self.close()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        while True:
+            self.counter += 1
+            name = f"{self.spider}-{self.run_id}-{self.counter:05d}{SUFFIX}"
+            try:  # never append to a file another run (or job) left
+                self._stream = (self.directory / name).open("xb")
+                break
+            except FileExistsError:
+                continue
+        self.name, self._writer = name, WARCWriter(self._stream, gzip=True, warc_version="1.1")
+        info = {"software": self.software, "format": "WARC File Format 1.1", "run": self.run_id}
+        self._write(self._writer.create_warcinfo_record(name, info))
+
+    def _write(self, record: Any) -> int:
+        assert self._writer is not None and self._stream is not None
+        offset = self._stream.tell()
+        self._writer.write_record(record)  # one gzip member, flushed
+        self.bytes += self._stream.tell() - offset
+        return offset
+
+    def _record(self, url: str, kind: str, body: bytes, head: Any, warc: dict[str, str]) -> Any:
+        assert self._writer is not None
+        payload = io.BytesIO(body)
+        return self._writer.create_warc_record(
+            url, kind, payload=payload, length=len(body), http_headers=head, warc_headers_dict=warc
+        )
+
+    def write(self, request: Request, response: Response, received: datetime) -> ArchiveRef:
+        """Append the response and its request; returns where the response record is."""
+        if self._stream is None or self._stream.tell() >= self.max_bytes:
+            self._open_next()
+        assert self.name is not None
+        protocol = getattr(response, "protocol", None) or "HTTP/1.1"
+        try:
+            status = f"{response.status} {http.HTTPStatus(response.status).phrase}"
+        except ValueError:
+            status = f"{response.status} Unknown"
+        head = StatusAndHeaders(status, _pairs(response.headers, "transfer-encoding"), protocol)
+        warc = {"WARC-Date": _warc_date(received)}
+        if response.ip_address is not None:
+            warc["WARC-IP-Address"] = str(response.ip_address)
+        record = self._record(response.url, "response", response.body, head, warc)
+        offset = self._write(record)
+        target = "/" + request.url.split("://", 1)[-1].partition("/")[2]
+        head = StatusAndHeaders(
+            f"{request.method} {target} {protocol}", _pairs(request.headers), is_http_request=True
+        )
+        sent = received - timedelta(seconds=float(request.meta.get("download_latency") or 0))
+        concurrent = record.rec_headers.get_header("WARC-Record-ID")
+        warc = {"WARC-Date": _warc_date(sent), "WARC-Concurrent-To": concurrent}
+        self._write(self._record(request.url, "request", request.body or b"", head, warc))
+        return ArchiveRef(file=self.name, offset=offset)
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+        self._stream = self._writer = None
+
+
+@dataclass
+class ArchivedResponse:
+    """One response record: what the downloader returned, and where the record is."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    date: str  # WARC-Date, UTC ISO 8601
+    protocol: str
+    ref: ArchiveRef
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header (case-insensitive)."""
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    def decoded_body(self) -> bytes | None:
+        """The body with its gzip or deflate ``Content-Encoding`` undone; None when it cannot
+        be (a replayed record goes through Scrapy's own decompression)."""
+        encoding = (self.header("content-encoding") or "identity").strip().lower()
+        try:
+            if encoding in ("gzip", "x-gzip"):
+                return gzip.decompress(self.body)
+            if encoding == "deflate":
+                try:
+                    return zlib.decompress(self.body)
+                except zlib.error:  # raw deflate, without the zlib header
+                    return zlib.decompress(self.body, -zlib.MAX_WBITS)
+        except (OSError, EOFError, zlib.error):
+            return None
+        return self.body if encoding == "identity" else None
+
+
+@dataclass
+class ArchiveScan:
+    """What one file holds: complete records, response records, bytes left over at its end."""
+
+    path: Path
+    records: int = 0
+    responses: int = 0
+    torn_bytes: int = 0
+    urls: list[str] = field(default_factory=list)
+
+
+def _response(record: Any, name: str, offset: int) -> ArchivedResponse:
+    head = record.http_headers
+    return ArchivedResponse(
+        url=str(record.rec_headers.get_header("WARC-Target-URI")),
+        status=int(head.get_statuscode()),
+        headers=[(str(k), str(v)) for k, v in head.headers],
+        body=record.raw_stream.read(),  # as received: Scrapy decodes Content-Encoding itself
+        date=str(record.rec_headers.get_header("WARC-Date")),
+        protocol=str(head.protocol or "HTTP/1.1"),
+        ref=ArchiveRef(file=name, offset=offset),
+    )
+
+
+def read_response(directory: Path, ref: ArchiveRef) -> ArchivedResponse:
+    """The response record at ``ref`` (its file name is never a path outside ``directory``)."""
+    name = Path(ref["file"]).name
+    with (directory / name).open("rb") as stream:
+        stream.seek(int(ref["offset"]))
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                raise ValueError(f"{name}@{ref['offset']} is a {record.rec_type} record")
+            return _response(record, name, int(ref["offset"]))
+    raise ValueError(f"no record at {name}@{ref['offset']}")
+
+
+def whole_members_end(path: Path) -> int:
+    """The byte offset where the last complete gzip member of ``path`` ends."""
+    end = consumed = 0
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    with path.open("rb") as stream:
+        while data := stream.read(1 << 16):
+            while data:
+                try:
+                    decompressor.decompress(data)
+                except zlib.error:
+                    return end
+                if not decompressor.eof:
+                    consumed += len(data)
+                    break
+                consumed += len(data) - len(decompressor.unused_data)
+                end, data = consumed, decompressor.unused_data
+                decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    return end
+
+
+def iter_responses(path: Path, scan: ArchiveScan | None = None) -> Iterator[ArchivedResponse]:
+    """Every complete response record of ``path``, in file order, up to a torn tail; ``scan``
+    counts the records and the bytes left over."""
+    whole = whole_members_end(path)
+    with path.open("rb") as stream:
+        iterator = ArchiveIterator(stream)
+        try:
+            for record in iterator:
+                # the payload first: asking for the offset reads the record to its end
+                response = (
+                    _response(record, path.name, 0) if record.rec_type == "response" else None
+                )
+                offset = iterator.get_record_offset()
+                if offset + iterator.get_record_length() > whole:
+                    break  # the torn tail
+                if scan is not None:
+                    scan.records += 1
+                if response is not None:
+                    response.ref["offset"] = offset
+                    yield response
+        except TORN_ERRORS:
+            pass
+    if scan is not None:
+        scan.torn_bytes = max(0, path.stat().st_size - whole)
+
+
+def scan(path: Path) -> ArchiveScan:
+    """Read every complete record of ``path``; count them and the bytes after the last one."""
+    result = ArchiveScan(path)
+    for response in iter_responses(path, result):
+        result.responses += 1
+        result.urls.append(response.url)
+    return result
+
+
+class ArchiveMiddleware:
+    """Writes each downloaded response (and its request) to the run's WARC files."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        directory = archive_dir(crawler.settings)
+        if directory is None:
+            raise NotConfigured  # NEWSCRAWL_ARCHIVE is off (no message: no WARNING line)
+        self.crawler, self.directory = crawler, directory
+        self.max_bytes = crawler.settings.getint("NEWSCRAWL_ARCHIVE_MAX_BYTES", DEFAULT_MAX_BYTES)
+        self.writer: ArchiveWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
+        if request.meta.get(REPLAYED_META):
+            return response
+        if self.writer is None:
+            spider_ = self.crawler.spider
+            started = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S")
+            self.writer = ArchiveWriter(
+                self.directory,
+                spider=str(getattr(spider_, "name", "crawl")),
+                run_id=str(getattr(spider_, "run_id", "") or started),
+                max_bytes=self.max_bytes,
+                software=str(self.crawler.settings.get("USER_AGENT") or "newscrawl"),
+            )
+        before = self.writer.bytes
+        request.meta[ARCHIVE_META] = self.writer.write(request, response, datetime.now(UTC))
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("newscrawl/archive/responses")
+            self.crawler.stats.inc_value("newscrawl/archive/bytes", self.writer.bytes - before)
+        return response
+
+    def spider_closed(self) -> None:
+        if self.writer is not None:
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("newscrawl/archive/files", self.writer.counter + 1)
+            self.writer.close()
+
+
+class ArchiveRefMiddleware:
+    """Sets ``archive`` on each article from the record of the page it came from."""
+
+    @staticmethod
+    def _with_ref(response: Response, item: Any) -> Any:
+        if isinstance(item, Article) and item.archive is None and response.request is not None:
+            ref = response.meta.get(ARCHIVE_META)
+            if ref is not None:
+                item.archive = dict(ref)
+        return item
+
+    def process_spider_output(
+        self, response: Response, result: Iterable[Any], spider: Any = None
+    ) -> Iterator[Any]:
+        for item in result:
+            yield self._with_ref(response, item)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any], spider: Any = None
+    ) -> AsyncIterator[Any]:
+        async for item in result:
+            yield self._with_ref(response, item)

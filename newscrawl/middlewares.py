@@ -1,0 +1,278 @@
+"""Downloader middlewares: the crawl policy, kept out of the callbacks (orders: settings.py).
+
+- :class:`BackoffRetryMiddleware` (550, for Scrapy's ``RetryMiddleware``): ``get_retry_request``
+  after the larger of ``NEWSCRAWL_RETRY_BASE_DELAY * 2**attempt`` and ``Retry-After`` (seconds
+  or an HTTP date), capped at ``NEWSCRAWL_RETRY_MAX_DELAY``.
+- :class:`FirewallMiddleware` (555): challenge pages counted and backed off from per edition.
+- :class:`SiteRedirectMiddleware` (600, for ``RedirectMiddleware``): a redirect to another host
+  or port is refused at once; targets skip the duplicate filter, so a loop ends at
+  ``REDIRECT_MAX_TIMES`` instead of vanishing.
+- :class:`DownloaderStats` (850, for Scrapy's): its counts, and per edition ``requests`` (first
+  attempts), ``retried_requests``, ``responses/<status>``, ``download_exceptions/<type>``. A
+  request put off for later (:class:`RequestDeferred`) is not a failed download.
+
+Waits hold no download slot: the request goes back to the scheduler when the wait is over
+(:mod:`newscrawl.extensions.later`); outside a running crawl (unit tests) it waits in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.downloadermiddlewares.stats import DownloaderStats as ScrapyDownloaderStats
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.response import response_status_message
+
+from newscrawl.extensions.later import DeferredRequests, RequestDeferred
+from newscrawl.extract.challenge import challenge_marker
+
+
+def _inc(crawler: Crawler, request: Request, key: str, default: str = "site") -> None:
+    if crawler.stats is not None:
+        crawler.stats.inc_value(f"newscrawl/{request.meta.get('edition', default)}/{key}")
+
+
+async def _after(crawler: Crawler, request: Request, seconds: float, why: str) -> Request:
+    """``request`` once ``seconds`` have passed, through the scheduler (raises
+    :class:`RequestDeferred`); in place outside a running crawl."""
+    later = DeferredRequests.of(crawler)
+    if later is not None:
+        raise later.defer(request, seconds, why)
+    await asyncio.sleep(seconds)
+    return request
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header value, or None when absent or unreadable."""
+    text = (value.decode("latin-1") if isinstance(value, bytes) else value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """RetryMiddleware that waits before each retry (see the module docstring)."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.base_delay: float = settings.getfloat("NEWSCRAWL_RETRY_BASE_DELAY", 2.0)
+        self.max_delay: float = settings.getfloat("NEWSCRAWL_RETRY_MAX_DELAY", 120.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler.settings)
+        middleware.crawler = crawler
+        return middleware
+
+    def delay_for(self, request: Request, response: Response | None) -> float:
+        """How long to wait before retrying ``request``."""
+        delay = float(self.base_delay * 2 ** int(request.meta.get("retry_times", 0)))
+        if response is not None:
+            retry_after = retry_after_seconds(response.headers.get(b"Retry-After"))
+            delay = max(delay, retry_after or 0.0)
+        return float(min(delay, self.max_delay))
+
+    async def _retry_later(
+        self, request: Request, reason: str | Exception, response: Response | None
+    ) -> Request | None:
+        assert self.crawler.spider is not None
+        # RETRY_TIMES / RETRY_PRIORITY_ADJUST and their request.meta overrides are read there
+        retry = get_retry_request(request, spider=self.crawler.spider, reason=reason)
+        if retry is None:
+            return None
+        seconds = self.delay_for(request, response)
+        _inc(self.crawler, request, "retries", "unknown")
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("newscrawl/retry_wait_ms", round(seconds * 1000))
+        if seconds <= 0:
+            return retry
+        return await _after(self.crawler, retry, seconds, f"retry {retry.meta['retry_times']}")
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        reason = response_status_message(response.status)
+        return await self._retry_later(request, reason, response) or response
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Any = None
+    ) -> Request | Response | None:
+        if request.meta.get("dont_retry", False) or not isinstance(
+            exception, self.exceptions_to_retry
+        ):
+            return None
+        return await self._retry_later(request, exception, None)
+
+
+class FirewallMiddleware:
+    """Firewall challenge pages, per edition: each doubles the edition's back-off (from
+    ``NEWSCRAWL_RETRY_BASE_DELAY`` up to ``NEWSCRAWL_RETRY_MAX_DELAY``; a page that gets through
+    halves it), the challenged request is retried ``NEWSCRAWL_FIREWALL_RETRIES`` times after
+    it, and the edition's requests wait it out outside the downloader, so the other editions go
+    on at their pace. Stopped editions are listed in ``spider.stopped_editions``."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.max_in_row = settings.getint("NEWSCRAWL_FIREWALL_MAX_IN_ROW", 5)
+        self.retries = settings.getint("NEWSCRAWL_FIREWALL_RETRIES", 2)
+        self.base_delay = settings.getfloat("NEWSCRAWL_RETRY_BASE_DELAY", 2.0)
+        self.max_delay = settings.getfloat("NEWSCRAWL_RETRY_MAX_DELAY", 120.0)
+        self.in_row: Counter[str] = Counter()
+        self.stopped: set[str] = set()
+        #: Per edition: the current back-off delay, and until when (loop time) it holds.
+        self.delay: dict[str, float] = {}
+        self.until: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @staticmethod
+    def _now() -> float:
+        return asyncio.get_event_loop().time()
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        edition = request.meta.get("edition")
+        if edition is None:  # robots.txt and other requests of no edition
+            return
+        if edition in self.stopped:
+            raise IgnoreRequest(f"edition stopped: {edition} sent firewall challenges")
+        wait = self.until.get(edition, 0.0) - self._now()
+        if wait > 0 and (later := DeferredRequests.of(self.crawler)) is not None:
+            raise later.defer(request, wait, f"{edition} backs off from the firewall")
+
+    def _back_off(self, edition: str) -> float:
+        delay = min(max(self.delay.get(edition, 0.0) * 2, self.base_delay), self.max_delay)
+        self.delay[edition] = delay
+        self.until[edition] = self._now() + delay
+        if self.crawler.stats is not None:
+            self.crawler.stats.max_value(f"newscrawl/{edition}/firewall/max_delay_s", delay)
+        return delay
+
+    def _recover(self, edition: str) -> None:
+        self.in_row[edition] = 0
+        delay = self.delay.get(edition, 0.0) / 2
+        if delay < self.base_delay / 10:
+            self.delay.pop(edition, None)
+            self.until.pop(edition, None)
+        else:
+            self.delay[edition] = delay
+
+    def _stop(self, edition: str, marker: str, request: Request) -> None:
+        self.stopped.add(edition)
+        spider = self.crawler.spider
+        if spider is not None:
+            spider.logger.error(
+                "%s: %d firewall challenge pages in a row (%r at %s): edition stopped; "
+                "the site is blocking this crawler, slow the schedule down or ask the site",
+                *(edition, self.in_row[edition], marker, request.url),
+            )
+            stopped: set[str] = getattr(spider, "stopped_editions", set())
+            stopped.add(edition)
+        _inc(self.crawler, request, "firewall/stopped")
+
+    async def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        edition = request.meta.get("edition")
+        if edition is None:
+            return response
+        marker = None
+        if isinstance(response, TextResponse):
+            marker = challenge_marker(response.status, response.body)
+        if marker is None:
+            if response.status < 400:
+                self._recover(edition)
+            return response
+        _inc(self.crawler, request, "firewall/challenges")
+        self.in_row[edition] += 1
+        delay = self._back_off(edition)
+        if self.in_row[edition] >= self.max_in_row and edition not in self.stopped:
+            self._stop(edition, marker, request)
+        if edition in self.stopped:
+            raise IgnoreRequest(f"firewall challenge page ({marker}); edition stopped: {edition}")
+        tries = int(request.meta.get("firewall_retries", 0))
+        if tries >= self.retries:
+            raise IgnoreRequest(f"firewall challenge page ({marker}) after {tries} retries")
+        retry = request.replace(dont_filter=True)
+        retry.meta["firewall_retries"] = tries + 1
+        return await _after(self.crawler, retry, delay, f"firewall challenge ({marker})")
+
+
+def _port(url: str) -> int:
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+class SiteRedirectMiddleware(RedirectMiddleware):
+    """RedirectMiddleware bound to the spider's site (see the module docstring): a redirect to
+    another host, or another port than the site's (http <-> https apart), is refused (the
+    errback records ``offsite_redirect``)."""
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        result = super().process_response(request, response)
+        if not isinstance(result, Request):
+            return result
+        site = getattr(self.crawler.spider, "site", None)
+        ports = {_port(result.url), _port(site.base_url)} if site is not None else set()
+        same_port = len(ports) == 1 or ports == {80, 443}
+        if site is not None and not (site.is_on_site(result.url) and same_port):
+            _inc(self.crawler, request, "offsite_redirects")
+            raise IgnoreRequest(
+                f"Filtered offsite request to {urlparse_cached(result).hostname!r}: "
+                f"{request.url} redirects off the site"
+            )
+        result.dont_filter = True
+        return result
+
+
+class DownloaderStats(ScrapyDownloaderStats):
+    """Scrapy's download counts, per edition too; deferrals are not exceptions (module doc)."""
+
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = super().from_crawler(crawler)
+        middleware.crawler = crawler
+        return middleware
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        super().process_request(request)
+        retried = request.meta.get("retry_times") or request.meta.get("firewall_retries")
+        _inc(self.crawler, request, "retried_requests" if retried else "requests")
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        _inc(self.crawler, request, f"responses/{response.status}")
+        return super().process_response(request, response)
+
+    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
+        if isinstance(exception, RequestDeferred):
+            return
+        super().process_exception(request, exception)
+        _inc(self.crawler, request, f"download_exceptions/{type(exception).__name__}")

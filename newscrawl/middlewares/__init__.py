@@ -1,1 +1,0 @@
-"""Downloader middlewares: crawl policy (retries, accounting) kept out of the callbacks."""

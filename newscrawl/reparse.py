@@ -1,0 +1,240 @@
+"""``scrapy reparse``: the archived pages extracted again with the current code, offline.
+
+:func:`select` picks the records: read in file order (run ids are start times, so oldest first),
+an article URL (canonical, on the site) answered 200 with a page that is not a firewall
+challenge is a candidate, and the latest record of each article within the selection wins;
+``since``/``until`` select on the record's date (``WARC-Date``, when the page was fetched),
+known without extracting anything. Every other HTML page (home, feed, scroll batch) is read for
+its cards, so that an article gets the card it was found with (badges, category) as in a crawl.
+
+:class:`ReparseSpider` is the ``report`` spider's article code over that selection; each request
+carries its record and :class:`ReplayMiddleware` answers it from the archive, so nothing is
+downloaded (robots.txt is not asked for either). The items go through the crawl's pipelines and
+feeds; the state pipeline writes a new revision only where the record changed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.http import Headers, Request, Response
+from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings
+
+from newscrawl.archive import (
+    ARCHIVE_META,
+    REPLAYED_META,
+    ArchivedResponse,
+    ArchiveRef,
+    archive_dir,
+    archive_files,
+    iter_responses,
+    read_response,
+    run_of,
+)
+from newscrawl.dates import parse_iso
+from newscrawl.editions import EDITIONS, Edition
+from newscrawl.extract.challenge import challenge_marker
+from newscrawl.extract.feed import FeedCard, parse_feed
+from newscrawl.items import Article, Reject
+from newscrawl.spiders.report import ReportSpider
+from newscrawl.urls import SiteUrls
+
+#: ``request.meta`` key: the record's WARC-Date (when the page was fetched).
+ARCHIVE_DATE_META = "newscrawl_archive_date"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def matching_runs(directory: Path, prefix: str) -> list[str]:
+    """The archived runs whose id is ``prefix``, else those whose id starts with it (run ids
+    end in ``-<pid or job>``, so a start time names its run)."""
+    runs = sorted({run for path in archive_files(directory) if (run := run_of(path.name))})
+    return [run for run in runs if run == prefix] or [r for r in runs if r.startswith(prefix)]
+
+
+@dataclass
+class Selection:
+    """The articles to extract again (URL -> edition code and record), with their cards."""
+
+    site: SiteUrls
+    articles: dict[str, tuple[str, ArchiveRef, str]] = field(default_factory=dict)
+    cards: dict[str, FeedCard] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    responses: int = 0
+
+
+def detect_site(files: list[Path]) -> str | None:
+    """The site root most answered records of ``files`` belong to (None: no records)."""
+    counts: Counter[str] = Counter()
+    for path in files:
+        for response in iter_responses(path):
+            if response.status == 200:
+                parts = urlsplit(response.url)
+                counts[f"{parts.scheme}://{parts.netloc}"] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _is_html(response: ArchivedResponse) -> bool:
+    kind = (response.header("content-type") or "").split(";", 1)[0].strip().lower()
+    return response.status == 200 and kind in HTML_TYPES
+
+
+def select(
+    files: list[Path],
+    site: SiteUrls,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    editions: list[Edition] | None = None,
+) -> Selection:
+    """Read ``files`` and choose (see the module docstring)."""
+    wanted = {edition.code for edition in editions or EDITIONS.values()}
+    selection = Selection(site=site, files=files)
+    for path in files:
+        for response in iter_responses(path):
+            selection.responses += 1
+            if not _is_html(response) or not site.is_on_site(response.url):
+                continue
+            body = response.decoded_body()
+            article = site.article_path(response.url)
+            if article is None:
+                _read_cards(selection, response, body)
+                continue
+            fetched = parse_iso(response.date)
+            if article.edition.code not in wanted or not body or not body.strip():
+                continue
+            if (since and fetched < since) or (until and fetched >= until):
+                continue
+            if challenge_marker(response.status, body) is not None:
+                continue
+            known = selection.articles.get(article.url)
+            if known is None or response.date >= known[2]:
+                entry = (article.edition.code, response.ref, response.date)
+                selection.articles[article.url] = entry
+    return selection
+
+
+def _read_cards(selection: Selection, response: ArchivedResponse, body: bytes | None) -> None:
+    if not body:
+        return
+    first = urlsplit(response.url).path.strip("/").split("/", 1)[0]
+    edition = EDITIONS[first] if first in ("en", "ru") else EDITIONS["az"]
+    site = selection.site
+    for card in parse_feed(body.decode("utf-8", errors="replace"), edition).cards:
+        article = site.article_path(site.absolute(card.href, response.url))
+        if article is not None:
+            selection.cards[article.url] = card
+
+
+class ReplayMiddleware:
+    """Answers each request from its archive record (``meta["newscrawl_archive"]``); the rest of
+    the chain runs on it as on a downloaded page. A request without one is refused, counted."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.directory = archive_dir(crawler.settings) or Path("output") / "archive"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def _inc(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newscrawl/archive/{key}")
+
+    def process_request(self, request: Request, spider: Any = None) -> Response:
+        ref = request.meta.get(ARCHIVE_META)
+        if not ref:
+            self._inc("replay_refused")
+            raise IgnoreRequest(f"not in the archive (reparse never downloads): {request.url}")
+        try:
+            archived = read_response(self.directory, ref)
+        except (OSError, ValueError) as exc:
+            self._inc("replay_unreadable")
+            raise IgnoreRequest(f"archive record {ref} unreadable: {exc}") from None
+        request.meta[REPLAYED_META] = True
+        request.meta[ARCHIVE_DATE_META] = archived.date
+        self._inc("replayed")
+        headers = Headers()
+        for name, value in archived.headers:
+            headers.appendlist(name, value)
+        cls = responsetypes.from_args(headers=headers, url=archived.url, body=archived.body)
+        return cls(
+            url=archived.url,
+            status=archived.status,
+            headers=headers,
+            body=archived.body,
+            flags=["archive"],
+            request=request,
+            protocol=archived.protocol,
+        )
+
+
+class ReparseSpider(ReportSpider):
+    """The ``report`` spider's ``parse_article`` over a :class:`Selection` (module docstring);
+    an article's ``crawled_at`` is when its page was fetched, not when it was extracted again."""
+
+    name = "reparse"
+    #: Read by :class:`~newscrawl.pipelines.state.StatePipeline`: compare whole records.
+    reparse = True
+    #: Never grows the state's walked feed ranges.
+    records_walks = False
+
+    def __init__(self, selection: Selection, **kwargs: Any) -> None:
+        super().__init__(base_url=selection.site.base_url, **kwargs)
+        self.mode = "reparse"
+        self.selection = selection
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        middlewares = {
+            **settings.getdict("DOWNLOADER_MIDDLEWARES"),
+            "newscrawl.reparse.ReplayMiddleware": 990,
+            "newscrawl.archive.ArchiveMiddleware": None,
+        }
+        for name, value in {
+            "DOWNLOADER_MIDDLEWARES": middlewares,
+            "ROBOTSTXT_OBEY": False,
+            "AUTOTHROTTLE_ENABLED": False,
+            "DOWNLOAD_DELAY": 0,
+            "CONCURRENT_REQUESTS": 16,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        }.items():
+            settings.set(name, value, priority="spider")
+
+    async def start(self) -> AsyncIterator[Any]:
+        locked = self.crawl_state.locked_error
+        if locked is not None:
+            self.logger.error(locked)
+            raise CloseSpider("state_locked")
+        selection = self.selection
+        self.logger.info(
+            "reparse: %d articles from %d archive files (%d responses) of %s",
+            *(len(selection.articles), len(selection.files), selection.responses, self.base_url),
+        )
+        for url, (language, ref, _) in selection.articles.items():
+            yield Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_article_error,
+                cb_kwargs={"language": language, "card": selection.cards.get(url)},
+                meta={"edition": language, ARCHIVE_META: dict(ref)},
+                dont_filter=True,
+            )
+
+    def parse_article(
+        self, response: Response, language: str, card: FeedCard | None
+    ) -> Iterator[Article | Reject | Request]:
+        fetched = response.meta.get(ARCHIVE_DATE_META)
+        for result in super().parse_article(response, language, card):
+            if isinstance(result, Article | Reject) and fetched:
+                result.crawled_at = parse_iso(fetched).astimezone(UTC).isoformat("T", "seconds")
+            yield result

@@ -1,0 +1,32 @@
+"""Test markers, set in one place: ``make test`` runs everything, ``make test-fast`` (pytest
+``-m "not e2e and not slow"``) the unit tests, in under a minute.
+
+- ``e2e``: crawls of the local replica and what reads their output (``tests/e2e/``,
+  ``tests/dataset/``);
+- ``slow``: a ``scrapy`` command in a subprocess, or a crawl, outside those folders.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+E2E_PATHS = ("tests/e2e/", "tests/dataset/")
+SLOW_PATHS = ("tests/test_commands.py", "tests/bench/test_startup.py")
+SLOW_TESTS = (
+    "tests/archive/test_archive.py::test_scrapy_check_writes_nothing_to_the_archive",
+    "tests/bench/test_bench.py::test_polite_crawls_on_a_tiny_replica",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: a crawl of the local replica (make test-fast skips)")
+    config.addinivalue_line("markers", "slow: a scrapy command in a subprocess (test-fast skips)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        if path.startswith(E2E_PATHS):
+            item.add_marker(pytest.mark.e2e)
+        elif path in SLOW_PATHS or item.nodeid.split("[", 1)[0] in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

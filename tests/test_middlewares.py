@@ -1,0 +1,146 @@
+"""The downloader middlewares of ``newscrawl/middlewares.py`` on their own: retries that honour
+``Retry-After`` in both forms, the firewall's per-edition back-off and stop, the site-bound
+redirects, and download stats that do not count a deferral as an exception."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
+
+import pytest
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Request, Response
+from scrapy.utils.test import get_crawler
+
+from newscrawl.extensions.later import RequestDeferred
+from newscrawl.middlewares import (
+    BackoffRetryMiddleware,
+    DownloaderStats,
+    FirewallMiddleware,
+    SiteRedirectMiddleware,
+    retry_after_seconds,
+)
+from newscrawl.urls import SiteUrls
+
+SITE = "http://127.0.0.1:8765"
+CHALLENGE = b"<html><title>Attention Required! | Cloudflare</title></html>"
+SETTINGS = {"NEWSCRAWL_RETRY_BASE_DELAY": 0.01, "NEWSCRAWL_RETRY_MAX_DELAY": 0.04}
+
+
+def _crawler(**settings: Any) -> Crawler:
+    crawler = get_crawler(Spider, {**SETTINGS, **settings})
+    crawler.spider = Spider.from_crawler(crawler, name="t")
+    crawler.spider.site = SiteUrls(SITE)  # type: ignore[attr-defined]
+    crawler.spider.stopped_editions = set()  # type: ignore[attr-defined]
+    return crawler
+
+
+def _response(
+    path: str, status: int = 200, body: bytes = b"<html></html>", headers: Any = None
+) -> Response:
+    request = Request(SITE + path, meta={"edition": "en"})
+    return HtmlResponse(request.url, status=status, body=body, headers=headers, request=request)
+
+
+def test_retry_after_in_seconds_and_as_an_http_date() -> None:
+    now = datetime(2025, 10, 23, 12, tzinfo=UTC)
+    assert retry_after_seconds(b"120") == 120.0
+    assert (
+        retry_after_seconds(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == 90.0
+    )
+    assert retry_after_seconds("Thu, 23 Oct 2025 11:00:00 GMT", now) == 0.0  # already past
+    assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None
+
+
+def test_the_retry_waits_for_retry_after_capped_and_doubles_without_it() -> None:
+    middleware = BackoffRetryMiddleware.from_crawler(_crawler(NEWSCRAWL_RETRY_MAX_DELAY=60))
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    dated = _response("/en/", 503, headers={"Retry-After": later})
+    assert 28 <= middleware.delay_for(dated.request, dated) <= 30  # type: ignore[arg-type]
+    seconds = _response("/en/", 429, headers={"Retry-After": "600"})
+    assert middleware.delay_for(seconds.request, seconds) == 60  # type: ignore[arg-type]
+    third = Request(SITE + "/en/", meta={"retry_times": 2})
+    assert middleware.delay_for(third, None) == 0.04
+
+
+def test_a_503_is_retried_after_the_wait_and_counted_per_edition() -> None:
+    crawler = _crawler()
+    middleware = BackoffRetryMiddleware.from_crawler(crawler)
+    response = _response("/en/x", 503, headers={"Retry-After": "0"})
+    retry = asyncio.run(middleware.process_response(response.request, response))  # type: ignore[arg-type]
+    assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
+    assert crawler.stats is not None and crawler.stats.get_value("newscrawl/en/retries") == 1
+    ok = _response("/en/x")
+    assert asyncio.run(middleware.process_response(ok.request, ok)) is ok  # type: ignore[arg-type]
+
+
+def test_the_firewall_backs_off_per_edition_and_stops_an_edition_in_the_end() -> None:
+    crawler = _crawler(NEWSCRAWL_FIREWALL_MAX_IN_ROW=3, NEWSCRAWL_FIREWALL_RETRIES=5)
+    firewall = FirewallMiddleware.from_crawler(crawler)
+
+    def challenge() -> Any:
+        response = _response("/en/a", 403, CHALLENGE)
+        return asyncio.run(firewall.process_response(response.request, response))  # type: ignore[arg-type]
+
+    retry = challenge()
+    assert isinstance(retry, Request) and retry.meta["firewall_retries"] == 1
+    assert firewall.delay["en"] == 0.01
+    challenge()
+    assert firewall.delay["en"] == 0.02  # doubled
+    page = _response("/en/b")
+    asyncio.run(firewall.process_response(page.request, page))  # type: ignore[arg-type]
+    assert firewall.delay["en"] == 0.01 and firewall.in_row["en"] == 0  # halved, row reset
+    for _ in range(2):
+        challenge()
+    with pytest.raises(IgnoreRequest, match="edition stopped"):
+        challenge()
+    assert crawler.spider.stopped_editions == {"en"}  # type: ignore[union-attr]
+    with pytest.raises(IgnoreRequest):
+        firewall.process_request(Request(SITE + "/en/c", meta={"edition": "en"}))
+
+    async def other_edition() -> None:  # the loop's clock is read in a crawl
+        return firewall.process_request(Request(SITE + "/ru/c", meta={"edition": "ru"}))
+
+    assert asyncio.run(other_edition()) is None
+
+
+@pytest.mark.parametrize(
+    ("location", "refused"),
+    [
+        ("/en/other-countries/moved", False),
+        ("http://127.0.0.2:8765/en/x", True),  # another host
+        ("http://127.0.0.1:9999/en/x", True),  # another port
+        ("https://example.org/en/x", True),
+    ],
+)
+def test_a_redirect_never_leaves_the_site(location: str, refused: bool) -> None:
+    crawler = _crawler()
+    middleware = SiteRedirectMiddleware.from_crawler(crawler)
+    response = _response("/en/x", 301, b"", {"Location": location})
+    if refused:
+        with pytest.raises(IgnoreRequest, match="redirects off the site"):
+            middleware.process_response(response.request, response)  # type: ignore[arg-type]
+        assert crawler.stats is not None
+        assert crawler.stats.get_value("newscrawl/en/offsite_redirects") == 1
+    else:
+        target = middleware.process_response(response.request, response)  # type: ignore[arg-type]
+        assert isinstance(target, Request) and target.dont_filter  # a loop ends, not vanishes
+        assert target.url == SITE + location
+
+
+def test_a_deferral_is_not_a_download_exception() -> None:
+    crawler = _crawler()
+    stats = DownloaderStats.from_crawler(crawler)
+    request = Request(SITE + "/en/x", meta={"edition": "en"})
+    stats.process_request(request)
+    stats.process_exception(request, RequestDeferred("en backs off from the firewall"))
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("downloader/exception_count") is None
+    stats.process_exception(request, IgnoreRequest("edition stopped"))
+    assert crawler.stats.get_value("downloader/exception_count") == 1
+    assert crawler.stats.get_value("newscrawl/en/download_exceptions/IgnoreRequest") == 1
+    assert crawler.stats.get_value("newscrawl/en/requests") == 1
