@@ -47,7 +47,7 @@ class Command(ScrapyCommand):
         from scrapy.crawler import AsyncCrawlerProcess
 
         from newscrawl.archive import archive_dir, archive_files
-        from newscrawl.arguments import parse_datetime_argument
+        from newscrawl.arguments import SpiderArguments
         from newscrawl.editions import parse_editions
         from newscrawl.extensions.state import EXIT_CODE_STAT
         from newscrawl.reparse import ReparseSpider, detect_site, matching_runs, select
@@ -68,9 +68,10 @@ class Command(ScrapyCommand):
             line = f"no archived run matches --run {opts.run} in {directory}"
             return self._say(f"{line}; nothing to extract again", 0)
         try:
-            since = parse_datetime_argument("since", opts.since)
-            until = parse_datetime_argument("until", opts.until)
-            editions = parse_editions(opts.editions)
+            given = {"since": opts.since, "until": opts.until, "editions": opts.editions}
+            parsed = SpiderArguments.parse({k: v for k, v in given.items() if v is not None})
+            since, until = parsed.since, parsed.until
+            editions = parse_editions(",".join(parsed.editions))
             site = SiteUrls(opts.base_url) if opts.base_url else None
         except ValueError as exc:
             return self._say(f"error: {exc}", 1)
