@@ -145,6 +145,7 @@ def extract_article(
     layout_name = layout.name if layout is not None else "jsonld"
 
     title, other_titles = read_title(page, layout, jsonld, sources)
+    article: ArticlePath | None = None
     if layout is None and not paragraphs:
         layout_name = "generic"
         if not title:
@@ -179,7 +180,8 @@ def extract_article(
     if published_at is None or published_raw is None:
         raise ExtractionError("no_date", f"{layout_name} layout: no readable publication date")
 
-    article, _ = _resolve_url(page, url, site, warnings)
+    if article is None:  # resolved once: the generic path needed it already
+        article, _ = _resolve_url(page, url, site, warnings)
     category = read_category(
         page, layout, jsonld, title, site, article, url, card_category, sources
     )
