@@ -24,8 +24,7 @@ from newscrawl.canary.fixtures import FixtureWriter
 from newscrawl.canary.observe import ArticleSeen, CanarySeen, EditionSeen, FeedSeen, Fetch
 from newscrawl.editions import EDITIONS
 from newscrawl.encoding import response_text
-from newscrawl.extract.article import extract_article
-from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.article import ExtractionError, extract_article
 from newscrawl.extract.feed import FeedCard, parse_feed
 from newscrawl.items import Article, Reject
 from newscrawl.spiders.report import DEFAULT_BASE_URL, ReportSpider

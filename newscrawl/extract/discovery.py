@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 from parsel import Selector
 
 from newscrawl.editions import EDITIONS, Edition
-from newscrawl.extract.markup import parse_html
-from newscrawl.extract.text import element_text
+from newscrawl.extract.text import element_text, parse_html
 
 #: Path words of links that look like a latest-news feed (any edition).
 FEEDISH = ("son-xeberler", "latest", "lenta", "news-feed", "all-news", "xeber-lenti")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,13 +10,13 @@ from parsel import Selector
 
 from newscrawl.dates import DateError, parse_site_date
 from newscrawl.editions import Edition
-from newscrawl.extract.markup import inside, parse_html
-from newscrawl.extract.text import element_text
+from newscrawl.extract.text import element_text, image_url, inside, parse_html
 
 #: Most cards read from one page or batch; a larger page is cut, with a warning.
 MAX_CARDS_PER_PAGE = 500
 CARD = ".index-post-block"
 SCROLL_CONTAINER = ".loadContainer"
+_IMAGE_ATTRIBUTES = ("data-src", "data-original", "src")
 
 
 @dataclass
@@ -62,19 +61,12 @@ def _badge_of(node: HtmlElement, classes: str, labels: dict[str, str]) -> str | 
     return badge
 
 
-def _image_url(attributes: Mapping[str, str]) -> str | None:
-    for attribute in ("data-src", "data-original", "src"):
-        value = (attributes.get(attribute) or "").strip()
-        if value and not value.startswith("data:"):
-            return value
-    return None
-
-
 def parse_card(card: Selector, edition: Edition) -> FeedCard | None:
     """One ``div.index-post-block`` (elements inside it only); None without a link."""
     href = inside(card, "a.news__item::attr(href)").get()
     any_href = next((value for value in inside(card, "a::attr(href)").getall() if value), None)
-    image = next(filter(None, (_image_url(img.attrib) for img in inside(card, "img"))), None)
+    images = (image_url(img.attrib, _IMAGE_ATTRIBUTES) for img in inside(card, "img"))
+    image = next(filter(None, images), None)
     title = category = None
     for node in inside(card, ".news__title, .news__category"):
         tokens = (node.attrib.get("class") or "").split()

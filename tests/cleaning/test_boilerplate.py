@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.cleaning.boilerplate import (
+from newscrawl.cleaning import (
     BOILERPLATE_PATTERNS,
     is_boilerplate_paragraph,
     strip_trailing_credit,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.cleaning.dateline import split_dateline
+from newscrawl.cleaning import split_dateline
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.cleaning.title import clean_title
+from newscrawl.cleaning import clean_title
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from newscrawl.dates import to_iso
-from newscrawl.extract.article import ExtractedArticle, extract_article
-from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.article import ExtractedArticle, ExtractionError, extract_article
 from newscrawl.urls import SiteUrls
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"

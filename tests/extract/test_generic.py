@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from newscrawl.dates import to_iso
-from newscrawl.extract.article import extract_article
-from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.article import ExtractionError, extract_article
 from newscrawl.extract.feed import FeedCard
-from newscrawl.extract.markup import parse_html
-from newscrawl.extract.translations import discover_translations
+from newscrawl.extract.generic import discover_translations
+from newscrawl.extract.text import parse_html
 from newscrawl.urls import SiteUrls
 
 SITE = SiteUrls("https://report.az")
