@@ -10,9 +10,11 @@ can name them. Everything is pure: a parsed page in, values out.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from itertools import islice
 
 import lxml.html
@@ -20,11 +22,11 @@ import trafilatura
 from lxml import etree
 from lxml.etree import _Element as HtmlElement
 from parsel import Selector, SelectorList
-from trafilatura.settings import use_config
+from trafilatura.settings import Document, use_config
 
 from newscrawl.dates import DateError, parse_iso, parse_site_date
 from newscrawl.editions import EDITIONS
-from newscrawl.extract.text import LISTING_CLASSES, element_text, is_embed, links
+from newscrawl.extract.text import LISTING_CLASSES, element_text, links
 from newscrawl.urls import ArticlePath, SiteUrls
 
 #: Longest text (characters) read as a visible date; longer elements are prose.
@@ -37,6 +39,12 @@ _BARE_TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "10")
 _CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+#: Embedded posts (tweets, Instagram, Telegram widgets), pruned by trafilatura.
+_EMBEDS = [
+    f"//*[contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'),"
+    f" '{name}')]"
+    for name in ("twitter-tweet", "instagram-media", "telegram-post", "tiktok-embed", "fb-post")
+]
 _BREADCRUMB = re.compile(r"breadcrumb", re.IGNORECASE)
 #: Blocks whose text is never the article's head (navigation, page furniture).
 _FURNITURE = frozenset({"nav", "footer", "aside", "script", "style", "noscript", "template"})
@@ -264,8 +272,6 @@ def _prepared(html: str) -> HtmlElement:
     """The page as a tree for trafilatura: embedded posts removed, inline formatting unwrapped,
     text runs between ``<br>`` and ``div``s holding only text made paragraphs."""
     tree = lxml.html.document_fromstring(html)
-    for element in [e for e in tree.iter() if isinstance(e.tag, str) and is_embed(e)]:
-        element.drop_tree()
     etree.strip_tags(tree, *_INLINE_FORMATTING)
     for element in list(tree.iter("div", "section", "article", "td")):
         _runs_as_paragraphs(element)
@@ -331,44 +337,30 @@ def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
     ``drop`` (e.g. the tag names joined). Paragraphs are runs of text between line breaks.
     """
     best: list[str] = []
+    tree = _prepared(html)
     for precision in (False, True):
-        xml = trafilatura.extract(
-            _prepared(html),
-            output_format="xml",
+        document = trafilatura.bare_extraction(
+            tree,
+            favor_precision=precision,
             include_comments=False,
             include_tables=False,
-            include_images=False,
             include_links=True,
-            deduplicate=False,
-            with_metadata=False,
-            favor_precision=precision,
+            prune_xpath=_EMBEDS,
             config=_CONFIG,
         )
-        if not xml:
-            continue
-        try:
-            root = etree.fromstring(xml.encode("utf-8"))
-        except etree.XMLSyntaxError:
-            continue
-        main = root.find("main")
-        if main is None:
-            continue
-        found = _paragraphs(main, headlines, drop)
-        if sum(map(len, found)) > sum(map(len, best)):
-            best = found
+        if isinstance(document, Document) and document.body is not None:
+            found = _paragraphs(document.body, headlines, drop)
+            if sum(map(len, found)) > sum(map(len, best)):
+                best = found
     return best
 
 
 # --------------------------------------------------------------------------- translations
-# Where the site links an article's other editions is not known for sure (hreflang alternates,
-# a visible block of other-edition titles, a language switcher), so every on-site link to an
-# article URL of another edition is a candidate, ranked: ``link[rel=alternate][hreflang]``
-# (``meta``), the layout's translations block (``selector``), any other link (``generic``).
-# Links of news listings and links to the page's own edition are never taken.
-#: Rank of each source: a lower one wins when several links name one language.
+#: Rank of each source of a translation: a lower one wins when several links name one language.
 SOURCE_RANK = {"meta": 0, "selector": 1, "generic": 2}
 #: A list with at least this many items linking to articles of one edition is a listing.
 LISTING_MIN_LINKS = 3
+Resolve = Callable[[str], ArticlePath | None]
 
 
 @dataclass(frozen=True)
@@ -381,62 +373,21 @@ class Translations:
     @property
     def source(self) -> str | None:
         """The least trusted source any of the URLs came from (None when there are none)."""
-        if not self.sources:
-            return None
-        return max(self.sources.values(), key=lambda source: SOURCE_RANK[source])
+        return max(self.sources.values(), key=SOURCE_RANK.__getitem__, default=None)
 
 
-def _classes_of(element: HtmlElement) -> str:
-    value = element.get("class")
-    return value.lower() if isinstance(value, str) else ""
-
-
-class _Links:
-    """The article paths of a page's links, each href resolved once per page."""
-
-    def __init__(self, site: SiteUrls, page_url: str) -> None:
-        self.site = site
-        self.page_url = page_url
-        self._on_page: dict[str, ArticlePath | None] = {}
-        self._on_site: dict[str, ArticlePath | None] = {}
-
-    def on_page(self, href: str) -> ArticlePath | None:
-        """The article ``href`` names, joined against the page's URL."""
-        if href not in self._on_page:
-            self._on_page[href] = self.site.article_path(self.site.absolute(href, self.page_url))
-        return self._on_page[href]
-
-    def on_site(self, href: str) -> ArticlePath | None:
-        """The article ``href`` names, joined against the site root."""
-        if href not in self._on_site:
-            self._on_site[href] = self.site.article_path(href)
-        return self._on_site[href]
-
-
-def _article_editions(element: HtmlElement, resolved: _Links) -> set[str]:
-    """The editions of the article URLs ``element`` links to."""
-    editions = set()
-    for anchor in element.iter("a"):
-        article = resolved.on_site(anchor.get("href") or "")
-        if article is not None:
-            editions.add(article.edition.code)
-    return editions
-
-
-def _in_listing(anchor: HtmlElement, resolved: _Links) -> bool:
+def _in_listing(anchor: HtmlElement, on_site: Resolve) -> bool:
     """True when the link sits in a news listing: a latest-news/card container by its class,
     or a list of items (the largest block around the link holding no other link, and its
     siblings) most of which link to articles of one edition: a translations block links to
     one article per other edition, a listing to several of one edition."""
-    node: HtmlElement | None = anchor
-    while node is not None:
-        if LISTING_CLASSES.search(_classes_of(node)):
-            return True
-        node = node.getparent()
-    item = anchor
-    parent = item.getparent()
+    if any(LISTING_CLASSES.search((n.get("class") or "").lower()) for n in anchor.iterancestors()):
+        return True
+    if LISTING_CLASSES.search((anchor.get("class") or "").lower()):
+        return True
+    parent = anchor.getparent()
     while parent is not None and sum(1 for a in parent.iter("a") if a.get("href")) <= 1:
-        item, parent = parent, parent.getparent()
+        parent = parent.getparent()
     if parent is None:
         return False
     linked = [
@@ -444,10 +395,10 @@ def _in_listing(anchor: HtmlElement, resolved: _Links) -> bool:
         for child in parent
         if isinstance(child.tag, str) and (child.tag == "a" or child.find(".//a") is not None)
     ]
-    per_edition: dict[str, int] = {}
+    per_edition: Counter[str] = Counter()
     for child in linked:
-        for code in _article_editions(child, resolved):
-            per_edition[code] = per_edition.get(code, 0) + 1
+        articles = (on_site(a.get("href") or "") for a in child.iter("a"))
+        per_edition.update({article.edition.code for article in articles if article})
     most = max(per_edition.values(), default=0)
     return most >= LISTING_MIN_LINKS and most * 2 > len(linked)
 
@@ -460,43 +411,37 @@ def discover_translations(
     page_url: str,
     select: Callable[[str], SelectorList[Selector]] | None = None,
 ) -> Translations:
-    """The translations of the page: ``block_css`` are the layout's selectors of its block.
-
-    ``select`` evaluates a CSS selector on the page (``page.css`` unless given, e.g. a
-    :class:`~newscrawl.extract.page.Page`'s, which evaluates each selector once).
-    """
+    """The other editions' versions of the article: every on-site link to an article URL of
+    another edition is a candidate (where the site links them is not known for sure), ranked
+    ``link[rel=alternate][hreflang]`` (``meta``), the layout's translations block
+    (``block_css``, ``selector``), any other link (``generic``); never a link of a news listing
+    or to the page's own edition. ``select`` evaluates CSS on the page (once per selector)."""
     css = select or page.css
-    resolved = _Links(site, page_url)
+    on_page: Resolve = cache(lambda href: site.article_path(site.absolute(href, page_url)))
+    on_site: Resolve = cache(site.article_path)
     urls: dict[str, str] = {}
     sources: dict[str, str] = {}
 
     def consider(href: str, kind: str, anchor: HtmlElement | None) -> None:
-        article = resolved.on_page(href) if href else None
+        article = on_page(href) if href else None
         if article is None or article.edition.code == own_language:
             return
         code = article.edition.code
         if code in urls and SOURCE_RANK[sources[code]] <= SOURCE_RANK[kind]:
             return
-        if anchor is not None and _in_listing(anchor, resolved):
-            return
-        urls[code] = article.url
-        sources[code] = kind
+        if anchor is None or not _in_listing(anchor, on_site):
+            urls[code], sources[code] = article.url, kind
 
     for link in links(page, "alternate"):
         if link.attrib.get("hreflang"):
             consider(link.attrib.get("href") or "", "meta", None)
-    block_nodes: set[HtmlElement] = set()
-    for block in block_css:
-        found = css(block)
-        if found:
-            for node in found:
-                block_nodes.add(node.root)
-                consider(node.attrib.get("href") or "", "selector", None)
-            break
-    # Any other link only names an edition no alternate or block link named (a ``generic``
-    # candidate never beats a ``meta`` or ``selector`` one): with every other edition named,
-    # the page's links cannot change the result.
+    block = next(filter(None, map(css, block_css)), SelectorList())
+    for node in block:
+        consider(node.attrib.get("href") or "", "selector", None)
+    # A ``generic`` candidate never beats another: with every other edition named, the page's
+    # other links cannot change the result.
     if any(code != own_language and code not in urls for code in EDITIONS):
+        block_nodes = {node.root for node in block}
         for body in css("body")[:1]:
             for anchor in body.root.iter("a"):
                 href = anchor.get("href")
