@@ -31,39 +31,20 @@ __all__ = [
 
 
 # ------------------------------------------------------------------------ Unicode and white space
-# Characters deleted outright. None of them is needed in Azerbaijani, English or Russian text:
-# zero-width space/joiners, word joiner, BOM, soft hyphen, invisible math operators, the
-# Mongolian vowel separator and the bidirectional marks/embeddings/isolates.
-_DELETE_CHARS = (
-    "\u00ad"  # soft hyphen
-    "\u180e"  # Mongolian vowel separator
-    "\u200b\u200c\u200d"  # zero-width space, non-joiner, joiner
-    "\u200e\u200f"  # left-to-right / right-to-left mark
-    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
-    "\u2060\u2061\u2062\u2063\u2064"  # word joiner, invisible operators
-    "\u2066\u2067\u2068\u2069"  # bidi isolates
-    "\ufeff"  # zero-width no-break space / byte order mark
-)
+# Deleted outright (none is needed in az/en/ru text): soft hyphen, Mongolian vowel separator,
+# zero-width space and joiners, bidi marks, embeddings, overrides and isolates, word joiner,
+# invisible operators, byte order mark.
+_DELETE_CHARS = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+_DELETE_CHARS += "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
 _DELETE_TABLE = str.maketrans("", "", _DELETE_CHARS)
-
-# Line breaks other than "\n" (CR LF, CR, vertical tab, form feed, Unicode line separator) become
-# "\n"; the Unicode paragraph separator becomes a blank line.
+#: Line breaks other than ``\n``; the paragraph separator U+2029 becomes a blank line.
 _LINE_BREAK_RE = re.compile(r"\r\n|[\r\v\f\u2028]")
-_PARAGRAPH_SEPARATOR = "\u2029"
-
-# Horizontal whitespace: tab plus every Unicode space separator (category Zs), which covers
-# U+00A0, U+202F, U+2007, U+2000-U+200A, U+205F, U+3000 and U+1680.
+#: Tab and every Unicode space separator (category Zs).
 _HSPACE_RE = re.compile(r"[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-
 _BLANK_LINES_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
-
-
-# Control characters (category Cc) other than newline and tab: C0, DEL and C1.
+#: Control characters other than newline and tab: C0, DEL and C1.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-#: Every character one of the substitutions below changes, but the plain space (whose runs
-#: both callers collapse anyway): most text has none, and then only NFC is left to do.
+#: Every character the substitutions change but the plain space: most text has none.
 _SPECIAL_RE = re.compile(
     "[\r\v\f\u2028\u2029\x00-\x08\x0b-\x1f\x7f-\x9f\t\u00a0\u1680\u2000-\u200a\u202f"
     "\u205f\u3000" + re.escape(_DELETE_CHARS) + "]"
@@ -71,13 +52,11 @@ _SPECIAL_RE = re.compile(
 
 
 def _clean_chars(s: str) -> str:
-    """Unify line breaks, delete invisible characters and control characters, unify spaces.
-
-    Runs of plain spaces may be left: the callers split on white space.
-    """
+    """Unify line breaks and spaces, delete invisible and control characters (runs of plain
+    spaces may be left: the callers split on white space)."""
     if _SPECIAL_RE.search(s) is None:
         return unicodedata.normalize("NFC", s)  # a no-op on text already in NFC (quick check)
-    s = _LINE_BREAK_RE.sub("\n", s).replace(_PARAGRAPH_SEPARATOR, "\n\n")
+    s = _LINE_BREAK_RE.sub("\n", s).replace("\u2029", "\n\n")
     s = s.translate(_DELETE_TABLE)
     s = _CONTROL_RE.sub("", s)
     s = _HSPACE_RE.sub(" ", s)
@@ -86,30 +65,17 @@ def _clean_chars(s: str) -> str:
 
 
 def normalize_text(s: str) -> str:
-    """Normalise multi-paragraph text.
-
-    NFC; no-break and other Unicode spaces become a plain space; zero-width characters, soft
-    hyphens, bidi marks and control characters (except newline) are removed; runs of spaces and
-    tabs collapse to one space and every line is stripped. A blank line separates paragraphs:
-    the result has paragraphs joined by exactly ``"\\n\\n"``, while a single line break inside a
-    paragraph becomes a space. Leading and trailing blank lines are dropped.
-    """
-    s = _clean_chars(s)
-    paragraphs = _BLANK_LINES_RE.split(s)
-    out: list[str] = []
-    for paragraph in paragraphs:
-        words = paragraph.split()
-        if words:
-            out.append(" ".join(words))
-    return "\n\n".join(out)
+    """Normalise multi-paragraph text (idempotent): NFC; Unicode spaces become a plain space;
+    zero-width characters, soft hyphens, bidi marks and control characters are removed; white
+    space in a paragraph collapses to one space; paragraphs (separated by a blank line) are
+    joined by exactly ``"\\n\\n"``."""
+    paragraphs = (p.split() for p in _BLANK_LINES_RE.split(_clean_chars(s)))
+    return "\n\n".join(" ".join(words) for words in paragraphs if words)
 
 
 def normalize_line(s: str) -> str:
-    """Normalise a one-line field (title, category, tag).
-
-    The same character clean-up as :func:`normalize_text`, but every run of whitespace, line
-    breaks included, collapses to a single space and the result is stripped.
-    """
+    """Normalise a one-line field (title, category, tag): as :func:`normalize_text`, but every
+    run of white space, line breaks included, becomes one space."""
     return " ".join(_clean_chars(s).split())
 
 
@@ -128,14 +94,10 @@ def normalize_line(s: str) -> str:
 # valid UTF-8 to avoid it). Other code pages (cp1251, Mac Roman) are out of scope. A garbled
 # no-break space that lost its U+00A0 (``"Â "``) is reported, not repaired (restore_byte_a0 is
 # off: it turns a damaged ``"â€ "`` into ``†``).
-#: ftfy configuration used for every call, always through ``ftfy.fix_encoding(text, config)``.
-#: Besides the encoding fix, every fixer is off: quotes are not uncurled, ligatures and
-#: full-width characters are left alone, HTML entities are not unescaped, control characters and
-#: line breaks are left to :mod:`newscrawl.cleaning.unicode`, no Unicode normalisation.
-#: ``restore_byte_a0`` is off (see the module docstring). ``decode_inconsistent_utf8`` is off
-#: because ftfy 6.3 runs that step with its *default* configuration (restore_byte_a0 on); this
-#: module does the same job word by word instead. Caution: ``ftfy.fix_text(text, FTFY_CONFIG)``
-#: is not equivalent -- with ``explain=False`` ftfy 6.3 ignores the config for the encoding step.
+#: ftfy's configuration, always used through ``ftfy.fix_encoding(text, FTFY_CONFIG)`` (``fix_text``
+#: with ``explain=False`` ignores it for the encoding step in ftfy 6.3): every fixer but the
+#: encoding is off. ``decode_inconsistent_utf8`` is off because ftfy 6.3 runs it with its default
+#: configuration (restore_byte_a0 on); the word-by-word repair below does that job.
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
     remove_terminal_escapes=False,
@@ -215,34 +177,18 @@ def has_unrepairable_mojibake(s: str) -> bool:
     return "\ufffd" in s or looks_garbled(repair_mojibake(s))
 
 
-# Code point ranges of the characters a repair may produce: what az/en/ru news text uses, plus
-# common symbols and emoji. Anything else (Latin Extended-B and IPA letters other than Ə ə,
-# historic Cyrillic, Armenian, Hebrew, Syriac, Thaana ...) is what a *correct* string such as
-# "HEÇ°" or "Ü±" would turn into if it were wrongly decoded, so such a "repair" is refused.
-_PLAUSIBLE_RANGES: tuple[tuple[int, int], ...] = (
-    (0x09, 0x0A),
-    (0x0D, 0x0D),
-    (0x20, 0x7E),  # ASCII
-    (0xA0, 0x17F),  # Latin-1 symbols and letters, Latin Extended-A (ğ ı İ ş)
-    (0x18F, 0x18F),  # Ə
-    (0x259, 0x259),  # ə
-    (0x370, 0x3FF),  # Greek
-    (0x400, 0x45F),  # Russian and other basic Cyrillic, Ё ё included
-    (0x490, 0x491),  # Ґ ґ
-    (0x2000, 0x206F),  # general punctuation: dashes, quotes, ellipsis, per mille
-    (0x20A0, 0x20CF),  # currency: € ₼ ₽
-    (0x2100, 0x22FF),  # letterlike (№ ™), number forms, arrows, mathematical operators
-    (0x2500, 0x27BF),  # box drawing, geometric shapes, miscellaneous symbols, dingbats
-    (0xFE0F, 0xFE0F),  # emoji presentation selector
-    (0xFFFD, 0xFFFD),  # replacement character (lost bytes, reported separately)
-    (0x1F000, 0x1FAFF),  # emoji and regional-indicator flags
+# What a repair may produce: the characters of az/en/ru news text, common symbols and emoji.
+# Anything else (Latin Extended-B and IPA letters but Ə ə, historic Cyrillic, Hebrew, Syriac ...)
+# is what a *correct* string such as "HEÇ°" turns into when wrongly decoded: such a repair is
+# refused.
+_PLAUSIBLE_RE = re.compile(
+    "[\t\n\r -~\u00a0-\u017f\u018f\u0259\u0370-\u045f\u0490\u0491\u2000-\u206f\u20a0-\u20cf"
+    "\u2100-\u22ff\u2500-\u27bf\ufe0f\ufffd\U0001f000-\U0001faff]"
 )
 
 
 def _plausible_char(ch: str) -> bool:
-    """True for characters that a repair of az/en/ru text may produce."""
-    cp = ord(ch)
-    return any(low <= cp <= high for low, high in _PLAUSIBLE_RANGES)
+    return _PLAUSIBLE_RE.match(ch) is not None
 
 
 def _ftfy(text: str) -> str:
@@ -283,11 +229,6 @@ def _fix_sequence(match: re.Match[str]) -> str:
     return _strict_redecode(seq) or seq
 
 
-def _marker_count(s: str) -> int:
-    """Number of mojibake sequences in ``s``."""
-    return len(_MARKER_RE.findall(s))
-
-
 # Correct punctuation that often wraps a garbled word: “AzÉ™rbaycan”, «Ð—ÐµÐ»ÐµÐ½Ñ�ÐºÐ¸Ð¹».
 _WRAPPED_WORD_RE = re.compile(r"([(\[«“„\"']*)(.*?)([)\]»”\"',.:;!?]*)", re.DOTALL)
 
@@ -312,7 +253,7 @@ def _fix_word(match: re.Match[str]) -> str:
         candidates.append(prefix + _fix_core(core) + suffix)
     # The candidate with the fewest mojibake sequences left wins; on a tie, the whole word. So
     # a garbled "Â»" wrongly taken for correct wrapping punctuation does not win.
-    return min(candidates, key=_marker_count)
+    return min(candidates, key=lambda candidate: len(_MARKER_RE.findall(candidate)))
 
 
 # Words are split at ASCII whitespace only: U+00A0 is part of garbled letters ("Ð\xa0" is Р).
@@ -365,15 +306,12 @@ def repair_mojibake(s: str) -> str:
 # bullets, quotes, trailing ``.!:``) trimmed, and a pattern must match the *whole* rest,
 # case-insensitively (so ``KANALIMIZA`` matches ``kanalımıza``): real sentences that mention a
 # platform, and attribution formulas (``Report informs``, ``Как сообщает Report``), are kept.
-# ``_TAIL`` may follow any promo pattern: a link or handle such as ``: https://t.me/report_az``.
-# Optional link or handle after a promo line (": https://t.me/report_az", "@report_az").
+# ``_TAIL`` may follow any promo pattern: a link or handle (``: https://t.me/report_az``).
 _TAIL = r"(?:\s*[:\-–—]?\s*(?:https?://\S+|www\.\S+|t\.me/\S+|@\w+))*"
-
-# Social platforms named in promo lines.
 _PLATFORMS = r"(?:telegram|whatsapp|youtube|instagram|facebook|tiktok|twitter|x|threads|linkedin)"
 _SITE = r"(?:report(?:\.az)?|«report»|“report”|\"report\")"
 
-#: Whole-paragraph patterns per edition. Lower case; see the module docstring for how they match.
+#: Whole-paragraph patterns per edition (lower case).
 BOILERPLATE_PATTERNS: Mapping[str, tuple[str, ...]] = {
     "az": (
         r"sosial şəbəkələrdə paylaşın",
@@ -440,18 +378,11 @@ COMMON_PATTERNS: tuple[str, ...] = (
     r"(?:t\.me|twitter\.com|x\.com|instagram\.com|facebook\.com|youtu\.be|youtube\.com)/\S+",
 )
 
-_FLAGS = re.IGNORECASE
-
-
-def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """Compile whole-paragraph patterns, each allowed a trailing link or handle."""
-    return tuple(re.compile(f"(?:{p}){_TAIL}", _FLAGS) for p in patterns)
-
-
-_COMPILED: dict[str, tuple[re.Pattern[str], ...]] = {
-    lang: _compile(patterns) for lang, patterns in BOILERPLATE_PATTERNS.items()
+_COMPILED = {
+    lang: tuple(re.compile(f"(?:{p}){_TAIL}", re.IGNORECASE) for p in patterns)
+    for lang, patterns in BOILERPLATE_PATTERNS.items()
 }
-_COMMON_COMPILED = tuple(re.compile(p, _FLAGS) for p in COMMON_PATTERNS)
+_COMMON_COMPILED = tuple(re.compile(p, re.IGNORECASE) for p in COMMON_PATTERNS)
 
 
 def _is_decoration(ch: str) -> bool:
@@ -484,12 +415,8 @@ def _patterns_for(language: str) -> tuple[re.Pattern[str], ...]:
 
 
 def is_boilerplate_paragraph(p: str, language: str) -> bool:
-    """True when the whole paragraph is a share/promo line, a photo credit, a
-    ``pic.twitter.com`` link or a bare URL of the ``language`` edition (``az``, ``en``, ``ru``).
-
-    Real sentences that merely mention a platform, and attribution formulas, are kept.
-    Empty or whitespace-only paragraphs are not boilerplate (the caller drops them anyway).
-    """
+    """True when the whole paragraph is a share/promo line of the ``language`` edition, a photo
+    credit, a ``pic.twitter.com`` link or a bare URL (never an empty paragraph)."""
     patterns = _patterns_for(language)
     full = normalize_line(p)
     if not full:
@@ -508,18 +435,13 @@ def is_boilerplate_paragraph(p: str, language: str) -> bool:
 # "...the meeting.Photo: Report", "... görüşüb. Foto: AZƏRTAC".
 _TRAILING_CREDIT_RE = re.compile(
     rf"(?<=[.!?…»”\"')])\s*{_LABEL}\s*:\s*{_CREDIT_VALUE}\s*$",
-    _FLAGS,
+    re.IGNORECASE,
 )
 
 
 def strip_trailing_credit(p: str, language: str) -> str:
-    """Remove a photo credit glued to the end of a paragraph (after its last sentence).
-
-    ``"...the meeting.Photo: Report"`` -> ``"...the meeting."``. The paragraph is otherwise
-    returned unchanged; a paragraph that is nothing but a credit is left for
-    :func:`is_boilerplate_paragraph`. ``language`` is validated like there; the credit labels
-    of all editions are recognised in every edition.
-    """
+    """Remove a photo credit glued to the end of a paragraph (``"...the meeting.Photo: Report"``
+    -> ``"...the meeting."``); a paragraph that is only a credit is left as it is."""
     _patterns_for(language)
     match = _TRAILING_CREDIT_RE.search(p)
     if match is None:
@@ -528,27 +450,16 @@ def strip_trailing_credit(p: str, language: str) -> str:
 
 
 # --------------------------------------------------------------------------------------- headlines
-#: Site names that a ``<title>`` or ``og:title`` may carry after the headline. Regular
-#: expressions, matched case-insensitively.
-SITE_NAMES: tuple[str, ...] = (
-    r"report\.az",
-    r"report\s+news\s+agency",
-    r"report\s+information\s+agency",
-)
-
+#: The site name a ``<title>`` or ``og:title`` may carry after the headline.
 _SUFFIX_RE = re.compile(
-    r"\s+[-|–—]\s+(?:" + "|".join(SITE_NAMES) + r")\s*$",
+    r"\s+[-|–—]\s+(?:report\.az|report\s+news\s+agency|report\s+information\s+agency)\s*$",
     re.IGNORECASE,
 )
 
 
 def clean_title(s: str) -> str:
-    """Normalise a headline to one line and strip a trailing site name.
-
-    ``"Zelenskyy and Macron ... - Report.az"`` -> ``"Zelenskyy and Macron ..."``; also
-    ``" | Report.az"``, ``" – REPORT.AZ"``, ``" - Report News Agency"``, repeated suffixes
-    included. A title that is only the site name is returned as it is.
-    """
+    """A headline on one line without trailing site names (``" - Report.az"``, ``" | REPORT.AZ"``,
+    ``" - Report News Agency"``); a title that is only the site name is returned as it is."""
     title = normalize_line(s)
     while True:
         match = _SUFFIX_RE.search(title)
@@ -582,12 +493,8 @@ _DATELINE_RE = re.compile(
 
 
 def split_dateline(first_paragraph: str) -> tuple[str | None, str]:
-    """Split a leading ``City. Day Month. REPORT.AZ/`` dateline off the first paragraph.
-
-    Returns ``(dateline, rest)``: the dateline as written, without surrounding whitespace
-    (``"Baku. 15 March. REPORT.AZ/"``), and the rest of the paragraph stripped. Without a
-    dateline returns ``(None, first_paragraph)`` with the paragraph unchanged.
-    """
+    """``(dateline, rest)``: a leading ``City. Day Month. REPORT.AZ/`` as written and the rest
+    of the paragraph, both stripped; ``(None, first_paragraph)`` without a dateline."""
     match = _DATELINE_RE.match(first_paragraph)
     if match is None:
         return None, first_paragraph

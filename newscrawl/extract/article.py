@@ -5,7 +5,8 @@ page contains (its body element), never by its date; a variant of a layout is a 
 overrides one selector or method, listed before its parent in :data:`LAYOUTS`.
 :class:`ArticlePage` reads what every page has (JSON-LD, meta tags, ``<title>``) and the generic
 fallbacks (``extract/generic.py``): it is the parser of a page no layout matches. Each field
-method returns ``(value, source)`` (source one of :data:`SOURCES`) or None; the first source that
+method returns ``(value, source)`` or None, the source one of ``selector``, ``jsonld``, ``meta``
+(the page head: meta tags, ``<title>``, hreflang alternates), ``generic``, ``card``; the first that
 yields a value wins (``docs/site-markup.md``). Selectors are scoped to the article: every page
 also carries a latest-news list whose cards have their own category, date and title elements.
 """
@@ -37,11 +38,7 @@ from newscrawl.extract.text import (
 )
 from newscrawl.urls import ArticlePath, SiteUrls, article_id_from_short_link
 
-#: Where a field's value came from (``ExtractedArticle.sources``): the layout's selectors, the
-#: JSON-LD, the page head (meta tags, ``<title>``, hreflang alternates), the generic fallbacks
-#: or the feed card.
-SOURCES = ("selector", "jsonld", "meta", "generic", "card")
-#: The fields ``sources`` names, in item order.
+#: The fields ``ExtractedArticle.sources`` names, in item order.
 SOURCE_FIELDS = (
     "article_id",
     "title",
@@ -102,7 +99,7 @@ class ExtractedArticle:
     date_sources: dict[str, datetime] = field(default_factory=dict)
     other_titles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: field name -> where its value came from, one of :data:`SOURCES` (filled fields only)
+    #: field name -> where its value came from (filled fields only)
     sources: dict[str, str] = field(default_factory=dict)
 
 

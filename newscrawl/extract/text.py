@@ -86,9 +86,6 @@ INVISIBLE_TAGS = frozenset(
 #: Elements that start a new line of text when they sit inside a paragraph.
 BREAK_TAGS = frozenset({"br", "div", "p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
 _EMBED_CLASSES = re.compile("twitter-tweet|instagram-media|telegram-post|tiktok-embed|fb-post")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u202f\u2007]+")
-_AROUND_NEWLINE = re.compile(r" *\n *")
-_MANY_NEWLINES = re.compile(r"\n{2,}")
 
 
 def _pieces(element: HtmlElement, skip: frozenset[str]) -> Iterator[str]:
@@ -135,17 +132,11 @@ def raw_text(element: HtmlElement) -> str:
     return "".join(_pieces(element, INVISIBLE_TAGS))
 
 
-def element_text(element: HtmlElement, *, multiline: bool = False) -> str:
-    """The visible text of ``element`` with white space collapsed (with ``multiline`` the line
-    breaks made by ``<br>`` and block children are kept as ``\\n``)."""
-    if not multiline and not len(element):  # a leaf: its text is all there is
+def element_text(element: HtmlElement) -> str:
+    """The visible text of ``element`` on one line, white space collapsed."""
+    if not len(element):  # a leaf: its text is all there is
         return " ".join(element.text.split()) if element.text else ""
-    raw = _SPACES.sub(" ", raw_text(element))
-    if not multiline:
-        return " ".join(raw.split())
-    raw = _AROUND_NEWLINE.sub("\n", raw)
-    raw = _MANY_NEWLINES.sub("\n", raw)
-    return raw.strip()
+    return " ".join(raw_text(element).split())
 
 
 # --------------------------------------------------------------------------- body paragraphs
