@@ -230,42 +230,29 @@ def _runs_as_paragraphs(element: HtmlElement) -> None:
         return
     if not (element.text or "").strip() and not any((c.tail or "").strip() for c in children):
         return
-    runs: list[list[HtmlElement | str]] = [[element.text or ""]]
+    current: tuple[str, list[tuple[HtmlElement, str]]] = (element.text or "", [])
+    runs: list[HtmlElement | tuple[str, list[tuple[HtmlElement, str]]]] = [current]
     element.text = None
-    for child in children:
-        tail = child.tail or ""
-        child.tail = None
+    for child in children:  # runs of text with their inline elements, and blocks alone
+        tail, child.tail = child.tail or "", None
         element.remove(child)
         if child.tag == "br":
-            runs.append([])
+            current = (tail, [])
+            runs.append(current)
         elif _is_block(child):
-            runs.append([child])
-            runs.append([])
+            current = (tail, [])
+            runs += [child, current]
         else:
-            runs[-1].append(child)
-        runs[-1].append(tail)
+            current[1].append((child, tail))
     for run in runs:
-        nodes = [node for node in run if not isinstance(node, str)]
-        if (
-            len(nodes) == 1
-            and _is_block(nodes[0])
-            and not "".join(n for n in run if isinstance(n, str)).strip()
-        ):
-            element.append(nodes[0])
-            continue
-        if not "".join(n if isinstance(n, str) else "x" for n in run).strip():
-            continue
-        paragraph = etree.SubElement(element, "p")
-        last: HtmlElement | None = None
-        for node in run:
-            if isinstance(node, str):
-                if last is None:
-                    paragraph.text = (paragraph.text or "") + node
-                else:
-                    last.tail = (last.tail or "") + node
-            else:
+        if not isinstance(run, tuple):
+            element.append(run)
+        elif run[1] or run[0].strip():
+            paragraph = etree.SubElement(element, "p")
+            paragraph.text = run[0]
+            for node, tail in run[1]:
                 paragraph.append(node)
-                last = node
+                node.tail = tail
 
 
 def _prepared(html: str) -> HtmlElement:
