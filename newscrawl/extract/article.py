@@ -30,7 +30,6 @@ from newscrawl.extract.text import (
     body_paragraphs,
     element_text,
     image_url,
-    inside,
     links,
     meta_values,
     parse_html,
@@ -60,8 +59,6 @@ Dated = tuple[datetime, str]
 
 SITE_NAME_SUFFIX = re.compile(r"\s*[-|–—]\s*(report\.az|report news agency)\s*$", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
-#: ``CONTAINER REST``: one simple selector, then a descendant combinator.
-_SCOPED = re.compile(r"^([\w.#-]+) +([^~>+, ].*)$")
 _IMAGE_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "src")
 
 
@@ -129,20 +126,10 @@ class ArticlePage:
 
     # ------------------------------------------------------------------ reading the page
     def css(self, css: str) -> SelectorList[Selector]:
-        """``selector.css(css)``, evaluated once per page; a ``CONTAINER REST`` selector inside
-        the container when the page has exactly one (same elements, no pass over the page)."""
-        found = self._matches.get(css)
-        if found is None:
-            scoped = _SCOPED.match(css) if "," not in css else None
-            containers = self.css(scoped.group(1)) if scoped else None
-            if containers is None or len(containers) > 1:
-                found = self.selector.css(css)
-            elif scoped and len(containers) == 1:
-                found = inside(containers[0], scoped.group(2))
-            else:
-                found = SelectorList()
-            self._matches[css] = found
-        return found
+        """``selector.css(css)``, evaluated once per page."""
+        if css not in self._matches:
+            self._matches[css] = self.selector.css(css)
+        return self._matches[css]
 
     def first(self, css_list: tuple[str, ...]) -> SelectorList[Selector]:
         """The matches of the first selector in ``css_list`` that matches anything."""
@@ -173,7 +160,8 @@ class ArticlePage:
         elif requested is not None and article.url != requested.url:
             self.warnings.append(f"canonical URL differs from the requested {requested.url}")
         if article is None:
-            raise ExtractionError("not_article_url", f"{self.url[:200]} is not an article URL")
+            detail = f"{self.url[:200]} is not an article URL of the site"
+            raise ExtractionError("not_article_url", detail)
         return article
 
     @cached_property
