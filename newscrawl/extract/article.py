@@ -1,14 +1,10 @@
 """Article pages: HTML in, :class:`ExtractedArticle` out, one parser class per layout version.
 
-The Fundus way: each field is a method over parsel selectors; a layout is chosen by what the
-page contains (its body element), never by its date; a variant of a layout is a subclass that
-overrides one selector or method, listed before its parent in :data:`LAYOUTS`.
-:class:`ArticlePage` reads what every page has (JSON-LD, meta tags, ``<title>``) and the generic
-fallbacks (``extract/generic.py``): it is the parser of a page no layout matches. Each field
-method returns ``(value, source)`` or None, the source one of ``selector``, ``jsonld``, ``meta``
-(the page head: meta tags, ``<title>``, hreflang alternates), ``generic``, ``card``; the first that
-yields a value wins (``docs/site-markup.md``). Selectors are scoped to the article: every page
-also carries a latest-news list whose cards have their own category, date and title elements.
+The Fundus way: a field is a method over parsel selectors returning ``(value, source)`` or None
+(sources and their order: ``docs/site-markup.md``); a layout is chosen by its body element, never
+by the date; a variant is a subclass overriding one selector or method, listed before its parent
+in :data:`LAYOUTS`. :class:`ArticlePage`, the base, reads the head (JSON-LD, meta tags) and the
+generic fallbacks. Selectors are scoped to the article, never the latest-news cards beside it.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """The generic fallback: readings of an article page that do not depend on class names.
 
-When a page matches no layout and has no JSON-LD body, its text is trafilatura's main text and
-the other fields come from page-wide signals: the first ``h1``, ``<time datetime>``, a visible
-date in any of the site's formats, breadcrumbs, links to the article's category and tag pages.
-The other editions' versions of any article are found here too, from every link of the page that
-can name them. Everything is pure: a parsed page in, values out.
+The main text by trafilatura, and page-wide signals: the first ``h1``, ``<time datetime>``, a
+visible date in any of the site's formats, breadcrumbs, links to the article's category and tag
+pages, and the links that name the other editions' versions. A parsed page in, values out.
 """
 
 from __future__ import annotations

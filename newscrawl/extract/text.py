@@ -1,10 +1,8 @@
-"""The helpers every page type shares: a page as a parsel selector, the few selections no layout
-names, visible text joined the way a browser shows it, the paragraphs of a body, and JSON-LD.
+"""What every page type shares: pages as parsel selectors, the few selections no layout names,
+visible text, the paragraphs of a body, JSON-LD.
 
-Visible text: text nodes are concatenated as they are, inline markup adds nothing, and white
-space is then collapsed, so ``<a>“Report”</a> xəbər verir`` keeps its space and
-``Zelen<b>skyy</b>`` is not split (joining stripped text nodes with spaces or with nothing gets
-one of those two wrong).
+Visible text is text nodes concatenated as they are, then white space collapsed: so
+``<a>“Report”</a> xəbər verir`` keeps its space and ``Zelen<b>skyy</b>`` is not split.
 """
 
 from __future__ import annotations
