@@ -117,19 +117,12 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 
-def _continuation_chars() -> str:
-    """Characters that a UTF-8 continuation byte (80-BF) becomes in Latin-1 or cp1252."""
-    chars = {bytes([b]).decode("latin-1") for b in range(0x80, 0xC0)}
-    for b in range(0x80, 0xC0):
-        try:
-            chars.add(bytes([b]).decode("cp1252"))
-        except UnicodeDecodeError:
-            continue
-    chars.add("\ufffd")  # an undefined cp1252 byte decoded with errors="replace"
-    return "".join(sorted(chars))
-
-
-_CONT = "[" + re.escape(_continuation_chars()) + "]"
+#: What a UTF-8 continuation byte (80-BF) becomes in Latin-1 or cp1252 (U+FFFD: an undefined
+#: cp1252 byte decoded with errors="replace").
+_CONT_CHARS = {
+    bytes([b]).decode(c, "ignore") for b in range(0x80, 0xC0) for c in ("latin-1", "cp1252")
+}
+_CONT = "[" + re.escape("".join(sorted(_CONT_CHARS | {"\ufffd"}))) + "]"
 _CYRILLIC = "[\u0400-\u04ff]"
 
 # Typical leftovers of UTF-8 read as Latin-1/cp1252 in az/en/ru text. Lead characters that are
