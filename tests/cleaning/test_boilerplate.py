@@ -1,4 +1,4 @@
-"""Tests for newscrawl.cleaning.boilerplate."""
+"""Tests for newscrawl.cleaning: boilerplate."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for newscrawl.cleaning.dateline."""
+"""Tests for newscrawl.cleaning: dateline."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for newscrawl.cleaning.mojibake."""
+"""Tests for newscrawl.cleaning: mojibake."""
 
 from __future__ import annotations
 

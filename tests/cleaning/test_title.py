@@ -1,4 +1,4 @@
-"""Tests for newscrawl.cleaning.title."""
+"""Tests for newscrawl.cleaning: title."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for newscrawl.cleaning.unicode."""
+"""Tests for newscrawl.cleaning: unicode."""
 
 from __future__ import annotations
 
