@@ -49,24 +49,17 @@ _FURNITURE = frozenset({"nav", "footer", "aside", "script", "style", "noscript",
 
 
 def _in_furniture(element: HtmlElement) -> bool:
-    node: HtmlElement | None = element
-    while node is not None:
-        tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        classes = node.get("class") or ""
-        if tag in _FURNITURE or LISTING_CLASSES.search(classes.lower()):
-            return True
-        node = node.getparent()
-    return False
+    return any(
+        (isinstance(node.tag, str) and node.tag.lower() in _FURNITURE)
+        or LISTING_CLASSES.search((node.get("class") or "").lower())
+        for node in (element, *element.iterancestors())
+    )
 
 
 def headline(page: Selector) -> str | None:
     """The text of the first ``h1`` that is not page furniture."""
-    for node in page.css("body h1"):
-        if not _in_furniture(node.root):
-            text = element_text(node.root)
-            if text:
-                return text
-    return None
+    texts = (element_text(n.root) for n in page.css("body h1") if not _in_furniture(n.root))
+    return next(filter(None, texts), None)
 
 
 def time_element(page: Selector) -> tuple[datetime, str] | None:
@@ -104,15 +97,9 @@ def visible_date(page: Selector) -> tuple[datetime, str] | None:
             found = _date_of(element)
             if found is None or _in_furniture(element) or element.xpath("ancestor-or-self::a"):
                 continue
-            narrowed = True
-            while narrowed:
-                narrowed = False
-                for child in element:
-                    inner = _date_of(child)
-                    if inner is not None:
-                        element, found, narrowed = child, inner, True
-                        break
-            return found
+            while (child := next((c for c in element if _date_of(c)), None)) is not None:
+                element = child
+            return _date_of(element)
     return None
 
 
@@ -136,14 +123,11 @@ def category_link(
     page: Selector, site: SiteUrls, article: ArticlePath, page_url: str
 ) -> str | None:
     """The text of a link to the article's own category page (``/en/other-countries/``)."""
-    prefix = article.edition.prefix
-    wanted = site.canonical(f"{prefix}/{article.category_slug}")
+    wanted = site.canonical(f"{article.edition.prefix}/{article.category_slug}")
     for node in page.css("body a[href]"):
         href = node.attrib.get("href") or ""
-        if site.canonical(site.absolute(href, page_url)) == wanted:
-            text = element_text(node.root)
-            if text:
-                return text
+        if site.canonical(site.absolute(href, page_url)) == wanted and element_text(node.root):
+            return element_text(node.root)
     return None
 
 
