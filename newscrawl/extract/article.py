@@ -408,10 +408,8 @@ def read_page(html: str, url: str, site: SiteUrls) -> ArticlePage:
     """The page under the parser of its layout (:class:`ArticlePage` when none matches)."""
     selector = parse_html(html)
     for layout in LAYOUTS:
-        if body := selector.css(layout.body_css):
-            page = layout(html, selector, url, site)
-            page._matches[layout.body_css] = body
-            return page
+        if selector.css(layout.body_css):
+            return layout(html, selector, url, site)
     return ArticlePage(html, selector, url, site)
 
 
