@@ -29,7 +29,6 @@ from newscrawl.extract.text import (
     links,
     meta_values,
     parse_html,
-    script_texts,
 )
 from newscrawl.urls import ArticlePath, SiteUrls, article_id_from_short_link
 
@@ -116,7 +115,7 @@ class ArticlePage:
     def __init__(self, html: str, selector: Selector, url: str, site: SiteUrls) -> None:
         self.html, self.selector, self.url, self.site = html, selector, url, site
         self.meta_values = meta_values(selector)
-        self.jsonld = JsonLd.parse(script_texts(selector, "application/ld+json"))
+        self.jsonld = JsonLd.of(selector)
         self.warnings = list(self.jsonld.errors)
         self._matches: dict[str, SelectorList[Selector]] = {}
 

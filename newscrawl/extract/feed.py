@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lxml.etree import _Element as HtmlElement
 from parsel import Selector
 
 from newscrawl.dates import DateError, parse_site_date
@@ -51,14 +50,12 @@ _BADGE_CANDIDATES = ", ".join(
 )
 
 
-def _badge_of(node: HtmlElement, classes: str, labels: dict[str, str]) -> str | None:
+def _badge_of(node: Selector, labels: dict[str, str]) -> str | None:
     """A short label (Photo, Video) or a class such as ``icon-video``; None otherwise."""
-    badge = labels.get(element_text(node).lower()) if len(node) == 0 else None
-    if badge is None:
-        for cls in classes.lower().split():
-            if cls.endswith(("photo", "video", "foto")):
-                return "video" if "video" in cls else "photo"
-    return badge
+    badge = labels.get(element_text(node.root).lower()) if len(node.root) == 0 else None
+    classes = (node.attrib.get("class") or "").lower().split()
+    marked = (c for c in classes if c.endswith(("photo", "video", "foto")))
+    return badge or next(("video" if "video" in c else "photo" for c in marked), None)
 
 
 def parse_card(card: Selector, edition: Edition) -> FeedCard | None:
@@ -74,11 +71,8 @@ def parse_card(card: Selector, edition: Edition) -> FeedCard | None:
             title = element_text(node.root) or None
         elif category is None and "news__category" in tokens:
             category = element_text(node.root) or None
-    badges: list[str] = []
-    for node in inside(card, _BADGE_CANDIDATES):
-        badge = _badge_of(node.root, node.attrib.get("class") or "", edition.badge_labels)
-        if badge and badge not in badges:
-            badges.append(badge)
+    found = (_badge_of(node, edition.badge_labels) for node in inside(card, _BADGE_CANDIDATES))
+    badges = list(dict.fromkeys(filter(None, found)))
     href = href or any_href
     if not href or not href.strip():
         return None

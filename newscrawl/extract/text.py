@@ -45,17 +45,6 @@ def links(page: Selector, rel: str) -> SelectorList[Selector]:
     )
 
 
-def script_texts(page: Selector, script_type: str) -> list[str]:
-    """The text of each ``<script>`` of the given ``type`` (compared case-insensitively)."""
-    scripts = page.xpath(
-        "//script[translate(normalize-space(@type), $upper, $lower) = $type]",
-        upper=_UPPER,
-        lower=_UPPER.lower(),
-        type=script_type.lower(),
-    )
-    return [script.xpath("text()").get("") for script in scripts]
-
-
 def meta_values(page: Selector) -> dict[str, str]:
     """``<meta>`` contents by ``property`` or ``name`` (first one wins)."""
     values: dict[str, str] = {}
@@ -215,10 +204,15 @@ class JsonLd:
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def parse(cls, blocks: list[str]) -> JsonLd:
-        """Collect the article and breadcrumb of the page's JSON-LD blocks (script texts)."""
+    def of(cls, page: Selector) -> JsonLd:
+        """Collect the article and breadcrumb of the page's ``application/ld+json`` scripts."""
         result = cls()
-        for raw in blocks:
+        blocks = page.xpath(
+            "//script[translate(normalize-space(@type), $upper, $lower) = 'application/ld+json']",
+            upper=_UPPER,
+            lower=_UPPER.lower(),
+        )
+        for raw in (block.xpath("text()").get("") for block in blocks):
             if len(raw) > MAX_JSONLD_CHARS:
                 result.errors.append(f"json-ld block of {len(raw)} characters skipped")
                 continue
