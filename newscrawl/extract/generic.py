@@ -133,15 +133,16 @@ def category_link(
 
 def tag_links(page: Selector, site: SiteUrls, article: ArticlePath, page_url: str) -> list[str]:
     """Texts of links to the edition's tag pages (``/en/tags/...``), in page order."""
-    tags: list[str] = []
-    stem = site.canonical(f"{article.edition.prefix}/tags") or ""
-    for node in page.css("body a[href]"):
-        url = site.canonical(site.absolute(node.attrib.get("href") or "", page_url)) or ""
-        if url.startswith(stem + "/") and not _in_furniture(node.root):
-            text = element_text(node.root)
-            if text and text not in tags:
-                tags.append(text)
-    return tags
+    stem = (site.canonical(f"{article.edition.prefix}/tags") or "") + "/"
+    texts = (
+        element_text(node.root)
+        for node in page.css("body a[href]")
+        if (
+            site.canonical(site.absolute(node.attrib.get("href") or "", page_url)) or ""
+        ).startswith(stem)
+        and not _in_furniture(node.root)
+    )
+    return list(dict.fromkeys(filter(None, texts)))
 
 
 # --------------------------------------------------------------------------- body
@@ -238,8 +239,8 @@ def _runs_as_paragraphs(element: HtmlElement) -> None:
 
 
 def _prepared(html: str) -> HtmlElement:
-    """The page as a tree for trafilatura: embedded posts removed, inline formatting unwrapped,
-    text runs between ``<br>`` and ``div``s holding only text made paragraphs."""
+    """The page as a tree for trafilatura: inline formatting unwrapped, text runs between ``<br>``
+    and ``div``s holding only text made paragraphs (it loses words in both)."""
     tree = lxml.html.document_fromstring(html)
     etree.strip_tags(tree, *_INLINE_FORMATTING)
     for element in list(tree.iter("div", "section", "article", "td")):
@@ -257,17 +258,13 @@ _BLOCK_TAGS = frozenset({"p", "head", "quote", "list", "table"})
 
 
 def _blocks(main: HtmlElement) -> list[HtmlElement]:
-    """The outermost text blocks of trafilatura's ``<main>`` (blocks may sit in ``<div>``s)."""
-    blocks: list[HtmlElement] = []
-    for element in main.iter():
-        if element is main or element.tag not in _BLOCK_TAGS:
-            continue
-        parent = element.getparent()
-        while parent is not None and parent is not main and parent.tag not in _BLOCK_TAGS:
-            parent = parent.getparent()
-        if parent is main:
-            blocks.append(element)
-    return blocks
+    """The outermost text blocks of trafilatura's body (blocks may sit in ``<div>``s)."""
+    return [
+        element
+        for element in main.iter(*_BLOCK_TAGS)
+        if element is not main
+        and next(a for a in element.iterancestors() if a is main or a.tag in _BLOCK_TAGS) is main
+    ]
 
 
 def _paragraphs(main: HtmlElement, headlines: set[str], drop: set[str]) -> list[str]:
