@@ -1,41 +1,38 @@
-"""Article pages: HTML in, :class:`ExtractedArticle` out, for every layout the site has had.
+"""Article pages: HTML in, :class:`ExtractedArticle` out, one parser class per layout version.
 
-Each field is read from the page's layout first, then from meta tags and JSON-LD (see
-``docs/site-markup.md``), so a markup change that empties one source falls back to the next.
-A page that cannot yield an article raises :class:`ExtractionError` with a specific reason.
+The Fundus way: a field is a method over parsel selectors returning ``(value, source)`` or None
+(sources and their order: ``docs/site-markup.md``); a layout is chosen by its body element, never
+by the date; a variant is a subclass overriding one selector or method, listed before its parent
+in :data:`LAYOUTS`. :class:`ArticlePage`, the base, reads the head (JSON-LD, meta tags) and the
+generic fallbacks. Selectors are scoped to the article, never the latest-news cards beside it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from typing import TypeVar
 
-from newscrawl.cleaning.dateline import split_dateline
+from parsel import Selector, SelectorList
+
+from newscrawl.cleaning import split_dateline
+from newscrawl.dates import DateError, parse_iso, parse_site_date
 from newscrawl.extract import generic
-from newscrawl.extract.errors import ExtractionError
 from newscrawl.extract.feed import FeedCard
-from newscrawl.extract.fields import (
-    jsonld_paragraphs,
-    read_category,
-    read_images,
-    read_lead,
-    read_modified,
-    read_published,
-    read_tags,
-    read_title,
+from newscrawl.extract.text import (
+    JsonLd,
+    body_paragraphs,
+    element_text,
+    image_url,
+    links,
+    meta_values,
+    parse_html,
 )
-from newscrawl.extract.jsonld import parse_jsonld
-from newscrawl.extract.markup import links, script_texts
-from newscrawl.extract.page import Page, detect_layout, parse_page
-from newscrawl.extract.paragraphs import body_paragraphs
-from newscrawl.extract.translations import discover_translations
 from newscrawl.urls import ArticlePath, SiteUrls, article_id_from_short_link
 
-#: Where a field's value came from (``ExtractedArticle.sources``): the layout's selectors, the
-#: JSON-LD, the page head (meta tags, ``<title>``, hreflang alternates), the generic fallbacks
-#: (``extract/generic.py``, ``extract/translations.py``) or the feed card.
-SOURCES = ("selector", "jsonld", "meta", "generic", "card")
-#: The fields ``sources`` names, in item order.
+#: The fields ``ExtractedArticle.sources`` names, in item order.
 SOURCE_FIELDS = (
     "article_id",
     "title",
@@ -48,9 +45,25 @@ SOURCE_FIELDS = (
     "images",
     "translations",
 )
+T = TypeVar("T")
+#: A field's value and its source, or None when no source gave one.
+Found = tuple[T, str] | None
+Images = list[dict[str, str | None]]
+#: A moment and the text it was read from.
+Dated = tuple[datetime, str]
 
-#: The short link of an article (its numeric id), in every layout.
-SHORT_LINK = ".copy-url"
+SITE_NAME_SUFFIX = re.compile(r"\s*[-|–—]\s*(report\.az|report news agency)\s*$", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
+_IMAGE_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "src")
+
+
+class ExtractionError(Exception):
+    """A page that cannot become an article; ``reason`` is a stable code, ``detail`` says more."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
 
 
 @dataclass
@@ -69,7 +82,7 @@ class ExtractedArticle:
     category: str | None
     category_slug: str | None
     tags: list[str]
-    images: list[dict[str, str | None]]
+    images: Images
     translations: dict[str, str]
     layout: str
     dateline: str | None = None
@@ -78,36 +91,325 @@ class ExtractedArticle:
     date_sources: dict[str, datetime] = field(default_factory=dict)
     other_titles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: field name -> where its value came from, one of :data:`SOURCES` (filled fields only)
+    #: field name -> where its value came from (filled fields only)
     sources: dict[str, str] = field(default_factory=dict)
 
 
-def _resolve_url(
-    page: Page, url: str, site: SiteUrls, warnings: list[str]
-) -> tuple[ArticlePath, str]:
-    canonical_link = links(page.selector, "canonical").attrib.get("href")
-    article = site.article_path(canonical_link) if canonical_link else None
-    requested = site.article_path(url)
-    if article is None or (requested is not None and article.edition != requested.edition):
-        if canonical_link and article is None:
-            warnings.append(f"canonical link {canonical_link[:200]!r} is not an article URL")
-        article = requested
-    elif requested is not None and article.url != requested.url:
-        warnings.append(f"canonical URL differs from the requested {requested.url}")
-    if article is None:
-        raise ExtractionError("not_article_url", f"{url[:200]} is not an article URL of the site")
-    return article, url
+def _first(*candidates: tuple[T | None, str]) -> Found[T]:
+    """The first candidate with a value."""
+    return next(((value, source) for value, source in candidates if value), None)
 
 
-def _fallback_warnings(sources: dict[str, str]) -> list[str]:
-    """``generic_fallback: body,title`` / ``card_fallback: published_at`` for the fields that
-    no selector, JSON-LD or meta tag gave."""
-    warnings = []
-    for source in ("generic", "card"):
-        names = [name for name, value in sources.items() if value == source]
-        if names:
-            warnings.append(f"{source}_fallback: {','.join(names)}")
-    return warnings
+class ArticlePage:
+    """A page no layout matches: fields from its head (JSON-LD, meta tags) and the generic
+    fallbacks; the base of every layout. ``name`` becomes ``generic`` when the body is
+    trafilatura's main text."""
+
+    name = "jsonld"
+    #: The article's body; a page that has it has this layout.
+    body_css = ""
+    translations_css: tuple[str, ...] = ()
+    #: A ``Baku. 15 March. REPORT.AZ/`` dateline may open the body.
+    has_dateline = True
+
+    def __init__(self, html: str, selector: Selector, url: str, site: SiteUrls) -> None:
+        self.html, self.selector, self.url, self.site = html, selector, url, site
+        self.meta_values = meta_values(selector)
+        self.jsonld = JsonLd.of(selector)
+        self.warnings = list(self.jsonld.errors)
+        self._matches: dict[str, SelectorList[Selector]] = {}
+
+    # ------------------------------------------------------------------ reading the page
+    def css(self, css: str) -> SelectorList[Selector]:
+        """``selector.css(css)``, evaluated once per page."""
+        if css not in self._matches:
+            self._matches[css] = self.selector.css(css)
+        return self._matches[css]
+
+    def first(self, css_list: tuple[str, ...]) -> SelectorList[Selector]:
+        """The matches of the first selector in ``css_list`` that matches anything."""
+        return next(filter(None, map(self.css, css_list)), SelectorList())
+
+    def first_text(self, css_list: tuple[str, ...]) -> str | None:
+        return next(filter(None, (element_text(n.root) for n in self.first(css_list))), None)
+
+    def meta(self, *keys: str) -> str | None:
+        return next((self.meta_values[key] for key in keys if key in self.meta_values), None)
+
+    def meta_all(self, key: str) -> list[str]:
+        """Every non-empty ``content`` of the ``<meta>`` tags with this property or name."""
+        values = self.selector.xpath("//meta[@property=$key or @name=$key]/@content", key=key)
+        return [v.strip() for v in values.getall() if v.strip()]
+
+    @cached_property
+    def article(self) -> ArticlePath:
+        """The article's URL: the canonical link's when it is an article of the requested
+        edition, else the requested one (warnings say which differs)."""
+        canonical = links(self.selector, "canonical").attrib.get("href")
+        article = self.site.article_path(canonical) if canonical else None
+        requested = self.site.article_path(self.url)
+        if article is None or (requested is not None and article.edition != requested.edition):
+            if canonical and article is None:
+                self.warnings.append(f"canonical link {canonical[:200]!r} is not an article URL")
+            article = requested
+        elif requested is not None and article.url != requested.url:
+            self.warnings.append(f"canonical URL differs from the requested {requested.url}")
+        if article is None:
+            detail = f"{self.url[:200]} is not an article URL of the site"
+            raise ExtractionError("not_article_url", detail)
+        return article
+
+    @cached_property
+    def tag_links(self) -> list[str]:
+        return generic.tag_links(self.selector, self.site, self.article, self.url)
+
+    # ------------------------------------------------------------------ fields
+    def title(self) -> Found[str]:
+        headline = generic.headline(self.selector)
+        return (headline, "generic") if headline else self.head_title()
+
+    def head_title(self) -> Found[str]:
+        value = self.jsonld.text("headline") or self.meta("og:title")
+        source = "jsonld" if self.jsonld.text("headline") else "meta"
+        if value:
+            return " ".join(value.split()), source
+        titles = self.selector.css("title")
+        text = SITE_NAME_SUFFIX.sub("", element_text(titles[0].root)) if titles else None
+        return (text, "meta") if text else None
+
+    def other_titles(self) -> list[str]:
+        return []
+
+    def body(self, title: str | None) -> Found[list[str]]:
+        if paragraphs := self.jsonld.paragraphs():
+            return paragraphs, "jsonld"
+        self.name = "generic"
+        if not title:
+            raise ExtractionError(
+                "no_title", "unknown layout, no JSON-LD articleBody, and no headline in the page"
+            )
+        headlines = {title, *filter(None, (self.meta("og:title"), self.jsonld.text("headline")))}
+        drop = {" ".join(self.tag_links)} if self.tag_links else set()
+        if paragraphs := generic.main_text(self.html, headlines, drop):
+            return paragraphs, "generic"
+        raise ExtractionError(
+            "no_body", "unknown layout, no JSON-LD articleBody, and no main text found"
+        )
+
+    def header_date(self) -> str | None:
+        """The layout's date header as shown (none without a layout)."""
+        return None
+
+    def published(self, card: FeedCard | None) -> tuple[Found[Dated], dict[str, datetime]]:
+        """The publication time with the text it came from, and every source's reading."""
+        readings: dict[str, datetime] = {}
+        chosen: Found[Dated] = None
+        if raw := self.header_date():
+            try:
+                readings["header"] = parse_site_date(raw)
+                chosen = (readings["header"], raw), "selector"
+            except DateError as exc:
+                self.warnings.append(f"header date unreadable: {exc}")
+        for source, value in (
+            ("meta", self.meta("article:published_time")),
+            ("jsonld", self.jsonld.text("datePublished")),
+        ):
+            if value:
+                try:
+                    readings[source] = parse_iso(value)
+                except DateError as exc:
+                    self.warnings.append(f"{source} date unreadable: {exc}")
+                    continue
+                chosen = chosen or ((readings[source], value), source)
+        if chosen is None:
+            found = generic.time_element(self.selector) or generic.visible_date(self.selector)
+            chosen = (found, "generic") if found else None
+        if chosen is None and card is not None and card.published_at is not None:
+            raw = card.timestamp_raw or card.published_at.isoformat(sep=" ", timespec="seconds")
+            chosen = (card.published_at, raw), "card"
+        return chosen, readings
+
+    def modified(self) -> Found[datetime]:
+        for source, value in (
+            ("meta", self.meta("article:modified_time")),
+            ("jsonld", self.jsonld.text("dateModified")),
+        ):
+            if value:
+                try:
+                    return parse_iso(value), source
+                except DateError as exc:
+                    self.warnings.append(f"{source} modified date unreadable: {exc}")
+        return None
+
+    def category(self, title: str, card: FeedCard | None) -> Found[str]:
+        found = self.head_category()
+        if found is None:  # page-wide guesses only where no layout is known
+            guess = generic.breadcrumb_category(self.selector, title) or generic.category_link(
+                self.selector, self.site, self.article, self.url
+            )
+            found = _first((guess, "generic"), (card.category if card else None, "card"))
+        return found
+
+    def head_category(self) -> Found[str]:
+        return _first(
+            (self.meta("article:section"), "meta"),
+            (self.jsonld.text("articleSection"), "jsonld"),
+            (next(iter(self.jsonld.breadcrumb_names), None), "jsonld"),
+        )
+
+    def tags(self) -> Found[list[str]]:
+        return self.head_tags() or _first((self.tag_links, "generic"))
+
+    def head_tags(self) -> Found[list[str]]:
+        keywords = (self.meta("keywords") or "").split(",")
+        return _first(
+            (self.jsonld.keywords(), "jsonld"),
+            (self.meta_all("article:tag"), "meta"),
+            ([k.strip() for k in keywords if k.strip()], "meta"),
+        )
+
+    def images(self) -> Found[Images]:
+        found = _first(
+            (self.meta("og:image"), "meta"), (next(iter(self.jsonld.images()), None), "jsonld")
+        )
+        if found is None:
+            return None
+        return [{"url": self.site.absolute(found[0], self.url), "caption": None}], found[1]
+
+    def lead(self, paragraphs: list[str]) -> Found[str]:
+        """The description, unless it is only the start of the body."""
+        found = _first(
+            (self.meta("description", "og:description"), "meta"),
+            (self.jsonld.text("description"), "jsonld"),
+        )
+        if found is None:
+            return None
+        lead = " ".join(found[0].split())
+        stem = _ELLIPSIS.sub("", lead).strip()
+        first = paragraphs[0] if paragraphs else ""
+        body_start = " ".join(paragraphs)[: len(stem) + 1]
+        if not stem or first.startswith(stem) or body_start.startswith(stem) or stem == first:
+            return None
+        return lead, found[1]
+
+    def translations(self) -> generic.Translations:
+        return generic.discover_translations(
+            self.selector,
+            self.translations_css,
+            self.site,
+            self.article.edition.code,
+            self.url,
+            self.css,
+        )
+
+
+class Current(ArticlePage):
+    """The current layout (2024 on): ``.news-detail__desc``."""
+
+    name = "current"
+    body_css = ".news-detail__desc"
+    title_css: tuple[str, ...] = ("h1.section-title", ".news-detail__head h1")
+    #: A page can show the original headline beside the edited ``h1``.
+    other_titles_css: tuple[str, ...] = (".news-detail__title",)
+    date_css: tuple[str, ...] = (".news-detail__head ul.news__date li",)
+    category_css: tuple[str, ...] = (".news-detail__head .news__category",)
+    photo_css: tuple[str, ...] = (".news-detail__main-photo img",)
+    caption_css: tuple[str, ...] = (
+        ".news-detail__main-photo .photo-caption",
+        ".news-detail__main-photo figcaption",
+        ".news-detail__main-photo .caption",
+    )
+    tags_css: tuple[str, ...] = (
+        ".news-detail__desc .tags a",
+        ".news-detail__desc ~ .tags a",
+        ".news-detail .tags a",
+        ".news-detail__tags a",
+    )
+    translations_css: tuple[str, ...] = (".news-detail__translations a",)
+    has_dateline = False
+
+    def title(self) -> Found[str]:
+        return _first((self.first_text(self.title_css), "selector")) or self.head_title()
+
+    def other_titles(self) -> list[str]:
+        return [element_text(node.root) for node in self.first(self.other_titles_css)]
+
+    def body(self, title: str | None) -> Found[list[str]]:
+        container = self.css(self.body_css)
+        if paragraphs := body_paragraphs(container[0].root) if container else []:
+            return paragraphs, "selector"
+        if paragraphs := self.jsonld.paragraphs():
+            self.warnings.append(f"{self.name} layout body empty; body taken from JSON-LD")
+            return paragraphs, "jsonld"
+        return None
+
+    def header_date(self) -> str | None:
+        texts = (element_text(node.root) for node in self.first(self.date_css))
+        return " ".join(text for text in texts if text)
+
+    def category(self, title: str, card: FeedCard | None) -> Found[str]:
+        return (
+            _first((self.first_text(self.category_css), "selector"))
+            or self.head_category()
+            or _first((card.category if card else None, "card"))
+        )
+
+    def tags(self) -> Found[list[str]]:
+        texts = (element_text(node.root) for node in self.first(self.tags_css))
+        return _first((list(dict.fromkeys(t for t in texts if t)), "selector")) or self.head_tags()
+
+    def images(self) -> Found[Images]:
+        for img in self.first(self.photo_css)[:1]:
+            if url := image_url(img.attrib, _IMAGE_ATTRIBUTES):
+                caption = self.first_text(self.caption_css)
+                return [{"url": self.site.absolute(url, self.url), "caption": caption}], "selector"
+        return super().images()
+
+
+class Y2019(Current):
+    """The 2019 to early 2024 layout: ``.article-text``."""
+
+    name = "2019"
+    body_css = ".article-text"
+    title_css = ("h1.article-title",)
+    other_titles_css = ()
+    date_css = (".article-date",)
+    category_css = (".article-category", ".article-page .category-name")
+    photo_css = (".article-image img",)
+    caption_css = (".article-image .image-caption", ".article-image figcaption")
+    tags_css = (".article-tags a", ".article-text ~ .tags a")
+    translations_css = (".article-translations a",)
+
+
+class Oldest(Current):
+    """The oldest layout (about 2014 to 2019): ``.editor-body``, the body opened by a dateline."""
+
+    name = "oldest"
+    body_css = ".editor-body"
+    title_css = ("h1.news-title",)
+    other_titles_css = ()
+    date_css = (".news-date",)
+    category_css = (".news-category",)
+    photo_css = (".news-cover .image img", ".news-cover img")
+    caption_css = (".news-cover .caption", ".news-cover figcaption")
+    tags_css = (".editor-body ~ .tags a", ".news-tags a")
+    translations_css = (".editor-body ~ .translations a", ".editor-body ~ .news-translations a")
+    has_dateline = True
+
+
+#: Tried in this order; the first whose body the page contains is the page's layout.
+LAYOUTS: tuple[type[Current], ...] = (Current, Y2019, Oldest)
+#: The short link of an article (its numeric id), in every layout.
+SHORT_LINK = ".copy-url"
+
+
+def read_page(html: str, url: str, site: SiteUrls) -> ArticlePage:
+    """The page under the parser of its layout (:class:`ArticlePage` when none matches)."""
+    selector = parse_html(html)
+    for layout in LAYOUTS:
+        if selector.css(layout.body_css):
+            return layout(html, selector, url, site)
+    return ArticlePage(html, selector, url, site)
 
 
 def extract_article(
@@ -118,91 +420,53 @@ def extract_article(
     ``card`` is the feed card that led to the page, if any: its timestamp and category are the
     last fallbacks for the page's date and category (source ``card``).
     """
-    card_category = card.category if card is not None else None
     if not html or not html.strip():
         raise ExtractionError("empty_page", "the response body is empty")
-    page = parse_page(html)
+    page = read_page(html, url, site)
     if not page.selector.css("head, body"):
         raise ExtractionError("not_html", "no <head> or <body> in the response")
-    warnings: list[str] = []
     sources: dict[str, str] = {}
-    jsonld = parse_jsonld(script_texts(page.selector, "application/ld+json"))
-    warnings.extend(jsonld.errors)
-    layout = detect_layout(page)
 
-    paragraphs: list[str] = []
-    if layout is not None:
-        container = page.css(layout.body)
-        paragraphs = body_paragraphs(container[0].root) if container else []
-        if paragraphs:
-            sources["body"] = "selector"
-    if not paragraphs:
-        paragraphs = jsonld_paragraphs(jsonld)
-        if paragraphs:
-            sources["body"] = "jsonld"
-            if layout is not None:
-                warnings.append(f"{layout.name} layout body empty; body taken from JSON-LD")
-    layout_name = layout.name if layout is not None else "jsonld"
+    def take(name: str, found: Found[T]) -> T | None:
+        if found is None:
+            return None
+        sources[name] = found[1]
+        return found[0]
 
-    title, other_titles = read_title(page, layout, jsonld, sources)
-    if layout is None and not paragraphs:
-        layout_name = "generic"
-        if not title:
-            raise ExtractionError(
-                "no_title", "unknown layout, no JSON-LD articleBody, and no headline in the page"
-            )
-        article, _ = _resolve_url(page, url, site, warnings)
-        tag_links = generic.tag_links(page.selector, site, article, url)
-        headlines = {title, *(t for t in (page.meta("og:title"), jsonld.text("headline")) if t)}
-        drop = {" ".join(tag_links)} if tag_links else set()
-        paragraphs = generic.main_text(html, headlines, drop)
-        if not paragraphs:
-            raise ExtractionError(
-                "no_body", "unknown layout, no JSON-LD articleBody, and no main text found"
-            )
-        sources["body"] = "generic"
-
+    title = take("title", page.title())
+    paragraphs = take("body", page.body(title)) or []
     dateline: str | None = None
-    if paragraphs and (layout is None or layout.has_dateline):
+    if paragraphs and page.has_dateline:
         dateline, rest = split_dateline(paragraphs[0])
         if dateline is not None:
             paragraphs = [rest, *paragraphs[1:]] if rest else paragraphs[1:]
-
     if not title:
-        raise ExtractionError("no_title", f"{layout_name} layout: no headline in the page")
+        raise ExtractionError("no_title", f"{page.name} layout: no headline in the page")
     if not paragraphs:
-        raise ExtractionError("no_body", f"{layout_name} layout: the article body has no text")
-
-    published_at, published_raw, date_sources = read_published(
-        page, layout, jsonld, warnings, card, sources
-    )
-    if published_at is None or published_raw is None:
-        raise ExtractionError("no_date", f"{layout_name} layout: no readable publication date")
-
-    article, _ = _resolve_url(page, url, site, warnings)
-    category = read_category(
-        page, layout, jsonld, title, site, article, url, card_category, sources
-    )
-    translations = discover_translations(
-        page.selector,
-        layout.translations if layout is not None else (),
-        site,
-        article.edition.code,
-        url,
-        page.css,
-    )
+        raise ExtractionError("no_body", f"{page.name} layout: the article body has no text")
+    found, date_sources = page.published(card)
+    published = take("published_at", found)
+    if published is None:
+        raise ExtractionError("no_date", f"{page.name} layout: no readable publication date")
+    article = page.article
+    category = take("category", page.category(title, card))
+    translations = page.translations()
     if translations.source is not None:
         sources["translations"] = translations.source
     article_id = article_id_from_short_link(page.css(SHORT_LINK).attrib.get("data-url"))
     if article_id is not None:
         sources["article_id"] = "selector"
-    tag_links = generic.tag_links(page.selector, site, article, url) if layout is None else []
     html_lang = page.selector.xpath("/html/@lang").get()
-    lead = read_lead(page, jsonld, paragraphs, sources)
-    modified_at = read_modified(page, jsonld, warnings, sources)
-    tags = read_tags(page, layout, jsonld, tag_links, sources)
-    images = read_images(page, layout, jsonld, site, url, sources)
+    lead = take("lead", page.lead(paragraphs))
+    modified_at = take("modified_at", page.modified())
+    tags = take("tags", page.tags()) or []
+    images = take("images", page.images()) or []
     ordered = {name: sources[name] for name in SOURCE_FIELDS if name in sources}
+    fallbacks = [
+        f"{source}_fallback: {','.join(n for n, s in ordered.items() if s == source)}"
+        for source in ("generic", "card")
+        if source in ordered.values()
+    ]
     return ExtractedArticle(
         url=article.url,
         article_id=article_id,
@@ -210,20 +474,20 @@ def extract_article(
         title=title,
         lead=lead,
         body="\n\n".join(paragraphs),
-        published_at=published_at,
-        published_at_raw=published_raw,
+        published_at=published[0],
+        published_at_raw=published[1],
         modified_at=modified_at,
         category=category,
         category_slug=article.category_slug,
         tags=tags,
         images=images,
         translations=translations.urls,
-        layout=layout_name,
+        layout=page.name,
         dateline=dateline,
         html_lang=html_lang.strip().lower() if html_lang else None,
-        jsonld_language=jsonld.text("inLanguage"),
+        jsonld_language=page.jsonld.text("inLanguage"),
         date_sources=date_sources,
-        other_titles=other_titles,
-        warnings=warnings + _fallback_warnings(ordered),
+        other_titles=[t for t in page.other_titles() if t and t != title],
+        warnings=page.warnings + fallbacks,
         sources=ordered,
     )

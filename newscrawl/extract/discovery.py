@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 from parsel import Selector
 
 from newscrawl.editions import EDITIONS, Edition
-from newscrawl.extract.markup import parse_html
-from newscrawl.extract.text import element_text
+from newscrawl.extract.text import element_text, parse_html
 
 #: Path words of links that look like a latest-news feed (any edition).
 FEEDISH = ("son-xeberler", "latest", "lenta", "news-feed", "all-news", "xeber-lenti")
@@ -27,13 +26,7 @@ def _edition_of_path(path: str) -> str:
 
 def article_links(html: str) -> list[str]:
     """The hrefs of the feed cards of a page (home, feed), in page order, without repeats."""
-    page = parse_html(html or "")
-    seen: list[str] = []
-    for href in page.css(".index-post-block a[href]::attr(href)").getall():
-        href = href.strip()
-        if href and href not in seen:
-            seen.append(href)
-    return seen
+    return _unique(parse_html(html or "").css(".index-post-block a[href]::attr(href)").getall())
 
 
 def heuristic_feed_link(html: str, edition: Edition) -> str | None:
@@ -69,9 +62,4 @@ def sitemap_locs(xml: str) -> list[str]:
 
 
 def _unique(values: list[str]) -> list[str]:
-    result: list[str] = []
-    for value in values:
-        value = value.strip()
-        if value and value not in result:
-            result.append(value)
-    return result
+    return list(dict.fromkeys(value.strip() for value in values if value.strip()))

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lxml.etree import _Element as HtmlElement
 from parsel import Selector
 
 from newscrawl.dates import DateError, parse_site_date
 from newscrawl.editions import Edition
-from newscrawl.extract.markup import inside, parse_html
-from newscrawl.extract.text import element_text
+from newscrawl.extract.text import element_text, image_url, inside, parse_html
 
 #: Most cards read from one page or batch; a larger page is cut, with a warning.
 MAX_CARDS_PER_PAGE = 500
 CARD = ".index-post-block"
 SCROLL_CONTAINER = ".loadContainer"
+_IMAGE_ATTRIBUTES = ("data-src", "data-original", "src")
 
 
 @dataclass
@@ -52,29 +50,20 @@ _BADGE_CANDIDATES = ", ".join(
 )
 
 
-def _badge_of(node: HtmlElement, classes: str, labels: dict[str, str]) -> str | None:
+def _badge_of(node: Selector, labels: dict[str, str]) -> str | None:
     """A short label (Photo, Video) or a class such as ``icon-video``; None otherwise."""
-    badge = labels.get(element_text(node).lower()) if len(node) == 0 else None
-    if badge is None:
-        for cls in classes.lower().split():
-            if cls.endswith(("photo", "video", "foto")):
-                return "video" if "video" in cls else "photo"
-    return badge
-
-
-def _image_url(attributes: Mapping[str, str]) -> str | None:
-    for attribute in ("data-src", "data-original", "src"):
-        value = (attributes.get(attribute) or "").strip()
-        if value and not value.startswith("data:"):
-            return value
-    return None
+    badge = labels.get(element_text(node.root).lower()) if len(node.root) == 0 else None
+    classes = (node.attrib.get("class") or "").lower().split()
+    marked = (c for c in classes if c.endswith(("photo", "video", "foto")))
+    return badge or next(("video" if "video" in c else "photo" for c in marked), None)
 
 
 def parse_card(card: Selector, edition: Edition) -> FeedCard | None:
     """One ``div.index-post-block`` (elements inside it only); None without a link."""
     href = inside(card, "a.news__item::attr(href)").get()
     any_href = next((value for value in inside(card, "a::attr(href)").getall() if value), None)
-    image = next(filter(None, (_image_url(img.attrib) for img in inside(card, "img"))), None)
+    images = (image_url(img.attrib, _IMAGE_ATTRIBUTES) for img in inside(card, "img"))
+    image = next(filter(None, images), None)
     title = category = None
     for node in inside(card, ".news__title, .news__category"):
         tokens = (node.attrib.get("class") or "").split()
@@ -82,11 +71,8 @@ def parse_card(card: Selector, edition: Edition) -> FeedCard | None:
             title = element_text(node.root) or None
         elif category is None and "news__category" in tokens:
             category = element_text(node.root) or None
-    badges: list[str] = []
-    for node in inside(card, _BADGE_CANDIDATES):
-        badge = _badge_of(node.root, node.attrib.get("class") or "", edition.badge_labels)
-        if badge and badge not in badges:
-            badges.append(badge)
+    found = (_badge_of(node, edition.badge_labels) for node in inside(card, _BADGE_CANDIDATES))
+    badges = list(dict.fromkeys(filter(None, found)))
     href = href or any_href
     if not href or not href.strip():
         return None

@@ -1,28 +1,30 @@
-"""Generic fallbacks for article pages whose markup no layout selector covers.
+"""The generic fallback: readings of an article page that do not depend on class names.
 
-When a page matches none of the known layouts and has no JSON-LD body, its text is found by a
-generic main-text extractor (trafilatura) and the other fields by page-wide signals that do not
-depend on class names: the first ``h1``, ``<time datetime>``, a visible date in any of the
-site's formats, breadcrumbs, links to the article's category and to tag pages. Everything here
-is pure: a parsed page in, values out.
+The main text by trafilatura, and page-wide signals: the first ``h1``, ``<time datetime>``, a
+visible date in any of the site's formats, breadcrumbs, links to the article's category and tag
+pages, and the links that name the other editions' versions. A parsed page in, values out.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from itertools import islice
 
 import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.etree import _Element as HtmlElement
-from parsel import Selector
-from trafilatura.settings import use_config
+from parsel import Selector, SelectorList
+from trafilatura.settings import Document, use_config
 
 from newscrawl.dates import DateError, parse_iso, parse_site_date
-from newscrawl.extract.text import element_text, is_embed
-from newscrawl.extract.translations import LISTING_CLASSES
+from newscrawl.editions import EDITIONS
+from newscrawl.extract.text import LISTING_CLASSES, element_text, links
 from newscrawl.urls import ArticlePath, SiteUrls
 
 #: Longest text (characters) read as a visible date; longer elements are prose.
@@ -35,30 +37,29 @@ _BARE_TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "10")
 _CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+#: Embedded posts (tweets, Instagram, Telegram widgets), pruned by trafilatura.
+_EMBEDS = [
+    f"//*[contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'),"
+    f" '{name}')]"
+    for name in ("twitter-tweet", "instagram-media", "telegram-post", "tiktok-embed", "fb-post")
+]
 _BREADCRUMB = re.compile(r"breadcrumb", re.IGNORECASE)
 #: Blocks whose text is never the article's head (navigation, page furniture).
 _FURNITURE = frozenset({"nav", "footer", "aside", "script", "style", "noscript", "template"})
 
 
 def _in_furniture(element: HtmlElement) -> bool:
-    node: HtmlElement | None = element
-    while node is not None:
-        tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        classes = node.get("class") or ""
-        if tag in _FURNITURE or LISTING_CLASSES.search(classes.lower()):
-            return True
-        node = node.getparent()
-    return False
+    return any(
+        (isinstance(node.tag, str) and node.tag.lower() in _FURNITURE)
+        or LISTING_CLASSES.search((node.get("class") or "").lower())
+        for node in (element, *element.iterancestors())
+    )
 
 
 def headline(page: Selector) -> str | None:
     """The text of the first ``h1`` that is not page furniture."""
-    for node in page.css("body h1"):
-        if not _in_furniture(node.root):
-            text = element_text(node.root)
-            if text:
-                return text
-    return None
+    texts = (element_text(n.root) for n in page.css("body h1") if not _in_furniture(n.root))
+    return next(filter(None, texts), None)
 
 
 def time_element(page: Selector) -> tuple[datetime, str] | None:
@@ -96,15 +97,9 @@ def visible_date(page: Selector) -> tuple[datetime, str] | None:
             found = _date_of(element)
             if found is None or _in_furniture(element) or element.xpath("ancestor-or-self::a"):
                 continue
-            narrowed = True
-            while narrowed:
-                narrowed = False
-                for child in element:
-                    inner = _date_of(child)
-                    if inner is not None:
-                        element, found, narrowed = child, inner, True
-                        break
-            return found
+            while (child := next((c for c in element if _date_of(c)), None)) is not None:
+                element = child
+            return _date_of(element)
     return None
 
 
@@ -128,28 +123,26 @@ def category_link(
     page: Selector, site: SiteUrls, article: ArticlePath, page_url: str
 ) -> str | None:
     """The text of a link to the article's own category page (``/en/other-countries/``)."""
-    prefix = article.edition.prefix
-    wanted = site.canonical(f"{prefix}/{article.category_slug}")
+    wanted = site.canonical(f"{article.edition.prefix}/{article.category_slug}")
     for node in page.css("body a[href]"):
         href = node.attrib.get("href") or ""
-        if site.canonical(site.absolute(href, page_url)) == wanted:
-            text = element_text(node.root)
-            if text:
-                return text
+        if site.canonical(site.absolute(href, page_url)) == wanted and element_text(node.root):
+            return element_text(node.root)
     return None
 
 
 def tag_links(page: Selector, site: SiteUrls, article: ArticlePath, page_url: str) -> list[str]:
     """Texts of links to the edition's tag pages (``/en/tags/...``), in page order."""
-    tags: list[str] = []
-    stem = site.canonical(f"{article.edition.prefix}/tags") or ""
-    for node in page.css("body a[href]"):
-        url = site.canonical(site.absolute(node.attrib.get("href") or "", page_url)) or ""
-        if url.startswith(stem + "/") and not _in_furniture(node.root):
-            text = element_text(node.root)
-            if text and text not in tags:
-                tags.append(text)
-    return tags
+    stem = (site.canonical(f"{article.edition.prefix}/tags") or "") + "/"
+    texts = (
+        element_text(node.root)
+        for node in page.css("body a[href]")
+        if (
+            site.canonical(site.absolute(node.attrib.get("href") or "", page_url)) or ""
+        ).startswith(stem)
+        and not _in_furniture(node.root)
+    )
+    return list(dict.fromkeys(filter(None, texts)))
 
 
 # --------------------------------------------------------------------------- body
@@ -220,50 +213,35 @@ def _runs_as_paragraphs(element: HtmlElement) -> None:
         return
     if not (element.text or "").strip() and not any((c.tail or "").strip() for c in children):
         return
-    runs: list[list[HtmlElement | str]] = [[element.text or ""]]
+    current: tuple[str, list[tuple[HtmlElement, str]]] = (element.text or "", [])
+    runs: list[HtmlElement | tuple[str, list[tuple[HtmlElement, str]]]] = [current]
     element.text = None
-    for child in children:
-        tail = child.tail or ""
-        child.tail = None
+    for child in children:  # runs of text with their inline elements, and blocks alone
+        tail, child.tail = child.tail or "", None
         element.remove(child)
         if child.tag == "br":
-            runs.append([])
+            current = (tail, [])
+            runs.append(current)
         elif _is_block(child):
-            runs.append([child])
-            runs.append([])
+            current = (tail, [])
+            runs += [child, current]
         else:
-            runs[-1].append(child)
-        runs[-1].append(tail)
+            current[1].append((child, tail))
     for run in runs:
-        nodes = [node for node in run if not isinstance(node, str)]
-        if (
-            len(nodes) == 1
-            and _is_block(nodes[0])
-            and not "".join(n for n in run if isinstance(n, str)).strip()
-        ):
-            element.append(nodes[0])
-            continue
-        if not "".join(n if isinstance(n, str) else "x" for n in run).strip():
-            continue
-        paragraph = etree.SubElement(element, "p")
-        last: HtmlElement | None = None
-        for node in run:
-            if isinstance(node, str):
-                if last is None:
-                    paragraph.text = (paragraph.text or "") + node
-                else:
-                    last.tail = (last.tail or "") + node
-            else:
+        if not isinstance(run, tuple):
+            element.append(run)
+        elif run[1] or run[0].strip():
+            paragraph = etree.SubElement(element, "p")
+            paragraph.text = run[0]
+            for node, tail in run[1]:
                 paragraph.append(node)
-                last = node
+                node.tail = tail
 
 
 def _prepared(html: str) -> HtmlElement:
-    """The page as a tree for trafilatura: embedded posts removed, inline formatting unwrapped,
-    text runs between ``<br>`` and ``div``s holding only text made paragraphs."""
+    """The page as a tree for trafilatura: inline formatting unwrapped, text runs between ``<br>``
+    and ``div``s holding only text made paragraphs (it loses words in both)."""
     tree = lxml.html.document_fromstring(html)
-    for element in [e for e in tree.iter() if isinstance(e.tag, str) and is_embed(e)]:
-        element.drop_tree()
     etree.strip_tags(tree, *_INLINE_FORMATTING)
     for element in list(tree.iter("div", "section", "article", "td")):
         _runs_as_paragraphs(element)
@@ -280,17 +258,13 @@ _BLOCK_TAGS = frozenset({"p", "head", "quote", "list", "table"})
 
 
 def _blocks(main: HtmlElement) -> list[HtmlElement]:
-    """The outermost text blocks of trafilatura's ``<main>`` (blocks may sit in ``<div>``s)."""
-    blocks: list[HtmlElement] = []
-    for element in main.iter():
-        if element is main or element.tag not in _BLOCK_TAGS:
-            continue
-        parent = element.getparent()
-        while parent is not None and parent is not main and parent.tag not in _BLOCK_TAGS:
-            parent = parent.getparent()
-        if parent is main:
-            blocks.append(element)
-    return blocks
+    """The outermost text blocks of trafilatura's body (blocks may sit in ``<div>``s)."""
+    return [
+        element
+        for element in main.iter(*_BLOCK_TAGS)
+        if element is not main
+        and next(a for a in element.iterancestors() if a is main or a.tag in _BLOCK_TAGS) is main
+    ]
 
 
 def _paragraphs(main: HtmlElement, headlines: set[str], drop: set[str]) -> list[str]:
@@ -329,29 +303,115 @@ def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
     ``drop`` (e.g. the tag names joined). Paragraphs are runs of text between line breaks.
     """
     best: list[str] = []
+    tree = _prepared(html)
     for precision in (False, True):
-        xml = trafilatura.extract(
-            _prepared(html),
-            output_format="xml",
+        document = trafilatura.bare_extraction(
+            tree,
+            favor_precision=precision,
             include_comments=False,
             include_tables=False,
-            include_images=False,
             include_links=True,
-            deduplicate=False,
-            with_metadata=False,
-            favor_precision=precision,
+            prune_xpath=_EMBEDS,
             config=_CONFIG,
         )
-        if not xml:
-            continue
-        try:
-            root = etree.fromstring(xml.encode("utf-8"))
-        except etree.XMLSyntaxError:
-            continue
-        main = root.find("main")
-        if main is None:
-            continue
-        found = _paragraphs(main, headlines, drop)
-        if sum(map(len, found)) > sum(map(len, best)):
-            best = found
+        if isinstance(document, Document) and document.body is not None:
+            found = _paragraphs(document.body, headlines, drop)
+            if sum(map(len, found)) > sum(map(len, best)):
+                best = found
     return best
+
+
+# --------------------------------------------------------------------------- translations
+#: Rank of each source of a translation: a lower one wins when several links name one language.
+SOURCE_RANK = {"meta": 0, "selector": 1, "generic": 2}
+#: A list with at least this many items linking to articles of one edition is a listing.
+LISTING_MIN_LINKS = 3
+Resolve = Callable[[str], ArticlePath | None]
+
+
+@dataclass(frozen=True)
+class Translations:
+    """Canonical URLs of the other editions by language, and the source each came from."""
+
+    urls: dict[str, str]
+    sources: dict[str, str]
+
+    @property
+    def source(self) -> str | None:
+        """The least trusted source any of the URLs came from (None when there are none)."""
+        return max(self.sources.values(), key=SOURCE_RANK.__getitem__, default=None)
+
+
+def _in_listing(anchor: HtmlElement, on_site: Resolve) -> bool:
+    """True when the link sits in a news listing: a latest-news/card container by its class,
+    or a list of items (the largest block around the link holding no other link, and its
+    siblings) most of which link to articles of one edition: a translations block links to
+    one article per other edition, a listing to several of one edition."""
+    if any(LISTING_CLASSES.search((n.get("class") or "").lower()) for n in anchor.iterancestors()):
+        return True
+    if LISTING_CLASSES.search((anchor.get("class") or "").lower()):
+        return True
+    parent = anchor.getparent()
+    while parent is not None and sum(1 for a in parent.iter("a") if a.get("href")) <= 1:
+        parent = parent.getparent()
+    if parent is None:
+        return False
+    linked = [
+        child
+        for child in parent
+        if isinstance(child.tag, str) and (child.tag == "a" or child.find(".//a") is not None)
+    ]
+    per_edition: Counter[str] = Counter()
+    for child in linked:
+        articles = (on_site(a.get("href") or "") for a in child.iter("a"))
+        per_edition.update({article.edition.code for article in articles if article})
+    most = max(per_edition.values(), default=0)
+    return most >= LISTING_MIN_LINKS and most * 2 > len(linked)
+
+
+def discover_translations(
+    page: Selector,
+    block_css: tuple[str, ...],
+    site: SiteUrls,
+    own_language: str,
+    page_url: str,
+    select: Callable[[str], SelectorList[Selector]] | None = None,
+) -> Translations:
+    """The other editions' versions of the article: every on-site link to an article URL of
+    another edition is a candidate (where the site links them is not known for sure), ranked
+    ``link[rel=alternate][hreflang]`` (``meta``), the layout's translations block
+    (``block_css``, ``selector``), any other link (``generic``); never a link of a news listing
+    or to the page's own edition. ``select`` evaluates CSS on the page (once per selector)."""
+    css = select or page.css
+    on_page: Resolve = cache(lambda href: site.article_path(site.absolute(href, page_url)))
+    on_site: Resolve = cache(site.article_path)
+    urls: dict[str, str] = {}
+    sources: dict[str, str] = {}
+
+    def consider(href: str, kind: str, anchor: HtmlElement | None) -> None:
+        article = on_page(href) if href else None
+        if article is None or article.edition.code == own_language:
+            return
+        code = article.edition.code
+        if code in urls and SOURCE_RANK[sources[code]] <= SOURCE_RANK[kind]:
+            return
+        if anchor is None or not _in_listing(anchor, on_site):
+            urls[code], sources[code] = article.url, kind
+
+    for link in links(page, "alternate"):
+        if link.attrib.get("hreflang"):
+            consider(link.attrib.get("href") or "", "meta", None)
+    block = next(filter(None, map(css, block_css)), SelectorList())
+    for node in block:
+        consider(node.attrib.get("href") or "", "selector", None)
+    # A ``generic`` candidate never beats another: with every other edition named, the page's
+    # other links cannot change the result.
+    if any(code != own_language and code not in urls for code in EDITIONS):
+        block_nodes = {node.root for node in block}
+        for body in css("body")[:1]:
+            for anchor in body.root.iter("a"):
+                href = anchor.get("href")
+                if href and anchor not in block_nodes:
+                    consider(href, "generic", anchor)
+    ordered = sorted(urls)
+    return Translations({c: urls[c] for c in ordered}, {c: sources[c] for c in ordered})

@@ -1,38 +1,85 @@
-"""Visible text of HTML elements, joined the way a browser shows it.
+"""What every page type shares: pages as parsel selectors, the few selections no layout names,
+visible text, the paragraphs of a body, JSON-LD.
 
-Text nodes are concatenated as they are, inline markup adds nothing, and white space is then
-collapsed: so ``<a>“Report”</a> xəbər verir`` keeps its space and ``Zelen<b>skyy</b>`` is not
-split. Joining stripped text nodes with spaces or with nothing (the usual scraper shortcut)
-gets one of those two cases wrong.
+Visible text is text nodes concatenated as they are, then white space collapsed: so
+``<a>“Report”</a> xəbər verir`` keeps its space and ``Zelen<b>skyy</b>`` is not split.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 from lxml.etree import _Element as HtmlElement
+from parsel import Selector, SelectorList
+from parsel.csstranslator import HTMLTranslator
 
+_TRANSLATOR = HTMLTranslator()
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: Class-name fragments of news listings (latest news, feed cards) inside an article page.
+LISTING_CLASSES = re.compile(r"latest|index-post-block|news__item|news-list|most-read|popular")
+
+
+def parse_html(html: str) -> Selector:
+    """A page as a selector (lxml's HTML parser; ``type="html"`` even for a body that is JSON)."""
+    return Selector(text=html, type="html")
+
+
+def inside(node: Selector, css: str) -> SelectorList[Selector]:
+    """The elements inside ``node`` matching ``css``; unlike ``node.css()``, never ``node``."""
+    return node.xpath(_TRANSLATOR.css_to_xpath(css, prefix="descendant::"))
+
+
+def links(page: Selector, rel: str) -> SelectorList[Selector]:
+    """``<link>`` elements whose ``rel`` includes ``rel`` (compared case-insensitively)."""
+    return page.xpath(
+        "//link[contains(concat(' ', normalize-space(translate(@rel, $upper, $lower)), ' '),"
+        " $token)]",
+        upper=_UPPER,
+        lower=_UPPER.lower(),
+        token=f" {rel.lower()} ",
+    )
+
+
+def meta_values(page: Selector) -> dict[str, str]:
+    """``<meta>`` contents by ``property`` or ``name`` (first one wins)."""
+    values: dict[str, str] = {}
+    for meta in page.css("meta"):
+        key = meta.attrib.get("property") or meta.attrib.get("name")
+        content = meta.attrib.get("content")
+        if key and content and content.strip():
+            values.setdefault(key.strip(), content.strip())
+    return values
+
+
+def image_url(attributes: dict[str, str], names: tuple[str, ...]) -> str | None:
+    """The first of the ``names`` attributes that holds a URL (``data:`` URLs are not)."""
+    for name in names:
+        value = (attributes.get(name) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    return None
+
+
+# --------------------------------------------------------------------------- visible text
 #: Elements whose content is never visible article text.
 INVISIBLE_TAGS = frozenset(
     {"script", "style", "noscript", "iframe", "template", "svg", "button", "form", "input"}
 )
 #: Elements that start a new line of text when they sit inside a paragraph.
 BREAK_TAGS = frozenset({"br", "div", "p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
-
-#: Class-name fragments of embedded posts.
 _EMBED_CLASSES = re.compile("twitter-tweet|instagram-media|telegram-post|tiktok-embed|fb-post")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u202f\u2007]+")
-_AROUND_NEWLINE = re.compile(r" *\n *")
-_MANY_NEWLINES = re.compile(r"\n{2,}")
 
 
 def _pieces(element: HtmlElement, skip: frozenset[str]) -> Iterator[str]:
     """Text nodes of ``element`` in document order, with line breaks for block elements.
 
-    Iterative (no recursion), so a page nested thousands of levels deep is read like any other.
-    Comments and processing instructions add nothing, but the text after them is kept.
+    Iterative, so a page nested thousands of levels deep is read like any other. Comments and
+    processing instructions add nothing, but the text after them is kept.
     """
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
@@ -72,17 +119,174 @@ def raw_text(element: HtmlElement) -> str:
     return "".join(_pieces(element, INVISIBLE_TAGS))
 
 
-def element_text(element: HtmlElement, *, multiline: bool = False) -> str:
-    """The visible text of ``element`` with white space collapsed.
-
-    With ``multiline`` the line breaks made by ``<br>`` and block children are kept as ``\\n``;
-    otherwise everything is one line.
-    """
-    if not multiline and not len(element):  # a leaf: its text is all there is
+def element_text(element: HtmlElement) -> str:
+    """The visible text of ``element`` on one line, white space collapsed."""
+    if not len(element):  # a leaf: its text is all there is
         return " ".join(element.text.split()) if element.text else ""
-    raw = _SPACES.sub(" ", raw_text(element))
-    if not multiline:
-        return " ".join(raw.split())
-    raw = _AROUND_NEWLINE.sub("\n", raw)
-    raw = _MANY_NEWLINES.sub("\n", raw)
-    return raw.strip()
+    return " ".join(raw_text(element).split())
+
+
+# --------------------------------------------------------------------------- body paragraphs
+#: Class-name fragments of blocks inside an article body that are never article text.
+_NOT_TEXT = re.compile(
+    "tags|share|social|promo|subscribe|translations|related|banner|advert|read-also|copy-url"
+)
+_PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"})
+_MEDIA_TAGS = frozenset({"img", "figure", "picture", "video", "audio", "source", "hr"})
+_BLOCK_TAGS = frozenset({"div", "section", "article", "aside", "main", "table", "tbody", "tr"})
+#: Below this depth of nested blocks, a block is read as one paragraph (no deeper recursion).
+MAX_BLOCK_DEPTH = 40
+
+
+def _is_not_text(element: HtmlElement) -> bool:
+    tag = element.tag.lower()
+    if tag in INVISIBLE_TAGS or tag in _MEDIA_TAGS:
+        return True
+    classes = element.get("class")
+    return bool(classes) and (is_embed(element) or _NOT_TEXT.search(classes.lower()) is not None)
+
+
+def body_paragraphs(container: HtmlElement, depth: int = 0) -> list[str]:
+    """The paragraphs of an article body: ``p``-like blocks, list items and loose text runs.
+
+    Scripts, embeds, media and share/tags/translation blocks are left out; inline markup is
+    joined as a browser shows it; ``<br>`` ends a run of loose text.
+    """
+    paragraphs: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(pending).split())
+        if text:
+            paragraphs.append(text)
+        pending.clear()
+
+    if container.text:
+        pending.append(container.text)
+    for child in container:
+        if isinstance(child.tag, str) and not _is_not_text(child):
+            tag = child.tag.lower()
+            if tag == "br":
+                flush()
+            elif tag in _PARAGRAPH_TAGS:
+                flush()
+                if text := element_text(child):
+                    paragraphs.append(text)
+            elif tag in ("ul", "ol"):
+                flush()
+                paragraphs.extend(t for t in map(element_text, child.iter("li")) if t)
+            elif tag in _BLOCK_TAGS:
+                flush()
+                if depth < MAX_BLOCK_DEPTH:
+                    paragraphs.extend(body_paragraphs(child, depth + 1))
+                elif text := element_text(child):
+                    paragraphs.append(text)
+            else:
+                pending.append(raw_text(child))
+        if child.tail:
+            pending.append(child.tail)
+    flush()
+    return paragraphs
+
+
+# --------------------------------------------------------------------------- JSON-LD
+ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "LiveBlogPosting"})
+MAX_JSONLD_CHARS = 2_000_000
+
+
+@dataclass
+class JsonLd:
+    """The NewsArticle and BreadcrumbList of a page's JSON-LD, whatever its shape (one object, a
+    list, an ``@graph``); broken JSON is skipped and reported in ``errors``, never fatal."""
+
+    article: dict[str, Any] = field(default_factory=dict)
+    breadcrumb_names: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, page: Selector) -> JsonLd:
+        """Collect the article and breadcrumb of the page's ``application/ld+json`` scripts."""
+        result = cls()
+        blocks = page.xpath(
+            "//script[translate(normalize-space(@type), $upper, $lower) = 'application/ld+json']",
+            upper=_UPPER,
+            lower=_UPPER.lower(),
+        )
+        for raw in (block.xpath("text()").get("") for block in blocks):
+            if len(raw) > MAX_JSONLD_CHARS:
+                result.errors.append(f"json-ld block of {len(raw)} characters skipped")
+                continue
+            try:
+                data = json.loads(raw)
+            except ValueError as exc:
+                result.errors.append(f"invalid json-ld: {exc}")
+                continue
+            for node in _nodes(data):
+                value = node.get("@type")
+                listed = value if isinstance(value, list) else [value]
+                types = {v for v in listed if isinstance(v, str)}
+                if types & ARTICLE_TYPES and not result.article:
+                    result.article = node
+                elif "BreadcrumbList" in types and not result.breadcrumb_names:
+                    result.breadcrumb_names = _breadcrumb_names(node)
+        return result
+
+    def text(self, key: str) -> str | None:
+        """A string property of the article (first element when it is a list)."""
+        value = self.article.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("@value")
+        if isinstance(value, (str, int, float)) and str(value).strip():
+            return str(value).strip()
+        return None
+
+    def images(self) -> list[str]:
+        """Image URLs of the article, in order."""
+        value = self.article.get("image")
+        urls: list[str] = []
+        for item in value if isinstance(value, list) else [value]:
+            url = item.get("url") or item.get("contentUrl") if isinstance(item, dict) else item
+            if isinstance(url, str) and url.strip():
+                urls.append(url.strip())
+        return urls
+
+    def keywords(self) -> list[str]:
+        """``keywords`` as a list, whether given as a list or a comma-separated string."""
+        value = self.article.get("keywords")
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        if isinstance(value, list):
+            return [str(k).strip() for k in value if str(k).strip()]
+        return []
+
+    def paragraphs(self) -> list[str]:
+        """``articleBody`` split at line breaks, white space collapsed."""
+        body = self.text("articleBody") or ""
+        return [p for p in (" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", body)) if p]
+
+
+def _nodes(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for entry in data:
+            yield from _nodes(entry)
+    elif isinstance(data, dict):
+        if "@graph" in data:
+            yield from _nodes(data["@graph"])
+        yield data
+
+
+def _breadcrumb_names(node: dict[str, Any]) -> list[str]:
+    elements = node.get("itemListElement")
+    ranked: list[tuple[int, str]] = []
+    for index, element in enumerate(elements if isinstance(elements, list) else []):
+        if not isinstance(element, dict):
+            continue
+        name, item = element.get("name"), element.get("item")
+        if not name and isinstance(item, dict):
+            name = item.get("name")
+        position = element.get("position")
+        if isinstance(name, str) and name.strip():
+            ranked.append((position if isinstance(position, int) else index, name.strip()))
+    return [name for _, name in sorted(ranked)]

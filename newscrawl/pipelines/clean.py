@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol
 
-from newscrawl.cleaning.boilerplate import is_boilerplate_paragraph, strip_trailing_credit
-from newscrawl.cleaning.mojibake import has_unrepairable_mojibake, repair_mojibake
-from newscrawl.cleaning.title import clean_title
-from newscrawl.cleaning.unicode import normalize_line, normalize_text
+from newscrawl.cleaning import (
+    clean_title,
+    has_unrepairable_mojibake,
+    is_boilerplate_paragraph,
+    normalize_line,
+    normalize_text,
+    repair_mojibake,
+    strip_trailing_credit,
+)
 from newscrawl.items import Article
 from newscrawl.pipelines import ArticlePipeline
 

@@ -28,8 +28,7 @@ from newscrawl.encoding import declared_type, response_text
 from newscrawl.exports import ARTICLE_FORMAT, exports_setting, merge_feeds
 from newscrawl.extensions.later import RequestDeferred
 from newscrawl.extensions.state import CrawlState
-from newscrawl.extract.article import ExtractedArticle, extract_article
-from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.article import ExtractedArticle, ExtractionError, extract_article
 from newscrawl.extract.feed import FeedCard
 from newscrawl.failures import classify_failure, is_transient
 from newscrawl.items import Article, Reject

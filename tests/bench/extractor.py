@@ -20,8 +20,7 @@ from types import ModuleType
 import lxml.html
 
 from newscrawl.dates import parse_iso
-from newscrawl.extract.article import extract_article
-from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.article import ExtractionError, extract_article
 from newscrawl.urls import SiteUrls
 
 

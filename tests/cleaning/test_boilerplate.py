@@ -1,10 +1,10 @@
-"""Tests for newscrawl.cleaning.boilerplate."""
+"""Tests for newscrawl.cleaning: boilerplate."""
 
 from __future__ import annotations
 
 import pytest
 
-from newscrawl.cleaning.boilerplate import (
+from newscrawl.cleaning import (
     BOILERPLATE_PATTERNS,
     is_boilerplate_paragraph,
     strip_trailing_credit,

@@ -1,10 +1,10 @@
-"""Tests for newscrawl.cleaning.dateline."""
+"""Tests for newscrawl.cleaning: dateline."""
 
 from __future__ import annotations
 
 import pytest
 
-from newscrawl.cleaning.dateline import split_dateline
+from newscrawl.cleaning import split_dateline
 
 
 @pytest.mark.parametrize(

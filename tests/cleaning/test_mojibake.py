@@ -1,11 +1,11 @@
-"""Tests for newscrawl.cleaning.mojibake."""
+"""Tests for newscrawl.cleaning: mojibake."""
 
 from __future__ import annotations
 
 import ftfy
 import pytest
 
-from newscrawl.cleaning.mojibake import (
+from newscrawl.cleaning import (
     FTFY_CONFIG,
     has_unrepairable_mojibake,
     looks_garbled,

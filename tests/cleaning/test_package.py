@@ -1,4 +1,4 @@
-"""Tests for the newscrawl.cleaning package: the functions together, in the documented order."""
+"""Tests for newscrawl.cleaning: the functions together, in the documented order."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from newscrawl.cleaning import (
     clean_title,
     has_unrepairable_mojibake,
     is_boilerplate_paragraph,
-    is_time_marker,
     normalize_text,
     repair_mojibake,
     split_dateline,
@@ -16,14 +15,14 @@ from newscrawl.cleaning import (
 
 
 def clean_body(raw: str, language: str) -> tuple[str | None, list[str]]:
-    """The body pipeline described in the package docstring."""
+    """The body pipeline described in the module docstring."""
     text = normalize_text(repair_mojibake(raw))
     paragraphs = text.split("\n\n")
     dateline, paragraphs[0] = split_dateline(paragraphs[0])
     kept = [
         strip_trailing_credit(p, language)
         for p in paragraphs
-        if p and not is_boilerplate_paragraph(p, language) and not is_time_marker(p)
+        if p and not is_boilerplate_paragraph(p, language)
     ]
     return dateline, kept
 
@@ -51,7 +50,7 @@ def test_garbled_old_az_article_comes_out_clean() -> None:
     ]
 
 
-def test_live_ru_article_keeps_text_and_drops_markers() -> None:
+def test_live_ru_article_keeps_text_and_its_time_markers() -> None:
     raw = (
         "20:36\n\nКак сообщает Report, заседание продолжается.\n\n"
         "19:02\n\nЗеленский прибыл в Брюссель. Фото: Report\n\n"
@@ -60,7 +59,9 @@ def test_live_ru_article_keeps_text_and_drops_markers() -> None:
     dateline, paragraphs = clean_body(raw, "ru")
     assert dateline is None
     assert paragraphs == [
+        "20:36",
         "Как сообщает Report, заседание продолжается.",
+        "19:02",
         "Зеленский прибыл в Брюссель.",
     ]
 

@@ -1,10 +1,10 @@
-"""Tests for newscrawl.cleaning.title."""
+"""Tests for newscrawl.cleaning: title."""
 
 from __future__ import annotations
 
 import pytest
 
-from newscrawl.cleaning.title import clean_title
+from newscrawl.cleaning import clean_title
 
 
 @pytest.mark.parametrize(

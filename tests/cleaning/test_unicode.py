@@ -1,4 +1,4 @@
-"""Tests for newscrawl.cleaning.unicode."""
+"""Tests for newscrawl.cleaning: unicode."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from newscrawl.cleaning.unicode import normalize_line, normalize_text
+from newscrawl.cleaning import normalize_line, normalize_text
 from tests.cleaning.samples import ALL_CORRECT
 
 

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from newscrawl.dates import to_iso
-from newscrawl.extract.article import ExtractedArticle, extract_article
-from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.article import LAYOUTS, ExtractedArticle, ExtractionError, extract_article
 from newscrawl.urls import SiteUrls
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
@@ -32,8 +31,11 @@ def _as_json(article: ExtractedArticle) -> dict[str, Any]:
 def test_fixture_set_covers_every_layout_and_edition() -> None:
     names = {case.stem for case in CASES}
     for language in ("az", "en", "ru"):
-        for layout in ("current", "2019", "oldest"):
-            assert any(n.startswith(f"{language}-{layout}") for n in names), (language, layout)
+        for layout in LAYOUTS:
+            assert any(n.startswith(f"{language}-{layout.name}") for n in names), (language, layout)
+    expected = [json.loads(case.with_suffix(".json").read_text(encoding="utf-8")) for case in CASES]
+    parsers = {layout.name for layout in LAYOUTS} | {"jsonld", "generic"}
+    assert parsers <= {fixture.get("layout") for fixture in expected}
 
 
 @pytest.mark.parametrize("page", CASES, ids=[case.stem for case in CASES])

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from newscrawl.dates import to_iso
-from newscrawl.extract.article import extract_article
-from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.article import ExtractionError, extract_article
 from newscrawl.extract.feed import FeedCard
-from newscrawl.extract.markup import parse_html
-from newscrawl.extract.translations import discover_translations
+from newscrawl.extract.generic import discover_translations
+from newscrawl.extract.text import parse_html
 from newscrawl.urls import SiteUrls
 
 SITE = SiteUrls("https://report.az")
@@ -140,3 +139,20 @@ def test_latest_news_links_and_the_own_edition_are_never_translations() -> None:
     assert urls == {}
     latest = page(ARTICLE + f"<div class='latest-news'><a href='{RU}'>ru</a></div>")
     assert translations(latest)[0] == {}
+
+
+@pytest.mark.parametrize(
+    ("canonical", "warning"),
+    [
+        (URL + "-2", f"canonical URL differs from the requested {URL}"),
+        ("https://report.az/en/", "canonical link 'https://report.az/en/' is not an article URL"),
+    ],
+)
+def test_the_canonical_warning_of_a_generic_page_is_given_once(
+    canonical: str, warning: str
+) -> None:
+    """Bug 8: the generic path resolved the page's URL twice and warned twice."""
+    html = page(ARTICLE).replace(f"href='{URL}'", f"href='{canonical}'")
+    article = extract_article(html, URL, SITE)
+    assert article.layout == "generic"
+    assert article.warnings.count(warning) == 1, article.warnings

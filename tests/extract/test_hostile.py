@@ -10,8 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from newscrawl.editions import EDITIONS
-from newscrawl.extract.article import ExtractedArticle, extract_article
-from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.article import ExtractedArticle, ExtractionError, extract_article
 from newscrawl.extract.feed import parse_feed
 from newscrawl.urls import SiteUrls
 

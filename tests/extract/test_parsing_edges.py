@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from newscrawl.editions import EDITIONS
-from newscrawl.extract.article import extract_article
-from newscrawl.extract.errors import ExtractionError
+from newscrawl.extract.article import ExtractionError, extract_article
 from newscrawl.extract.feed import find_feed_link, parse_feed
 from newscrawl.urls import SiteUrls
 

@@ -1,0 +1,494 @@
+"""Pure text cleaning (``str`` in, ``str`` out; no Scrapy): Unicode and white space, mojibake,
+share/promo lines and photo credits, headlines, the datelines of the oldest layout.
+
+Order for a body: :func:`repair_mojibake` on the raw text (before any white-space clean-up: a
+garbled no-break space ``"Â\\xa0"`` is only repairable while the U+00A0 is there),
+:func:`has_unrepairable_mojibake` to refuse the item, :func:`normalize_text`, then per paragraph
+:func:`split_dateline` (first paragraph only), :func:`is_boilerplate_paragraph` and
+:func:`strip_trailing_credit`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+import ftfy
+from ftfy.chardata import UTF8_DETECTOR_RE
+
+__all__ = [
+    "clean_title",
+    "has_unrepairable_mojibake",
+    "is_boilerplate_paragraph",
+    "looks_garbled",
+    "normalize_line",
+    "normalize_text",
+    "repair_mojibake",
+    "split_dateline",
+    "strip_trailing_credit",
+]
+
+
+# ------------------------------------------------------------------------ Unicode and white space
+# Deleted outright (none is needed in az/en/ru text): soft hyphen, Mongolian vowel separator,
+# zero-width space and joiners, bidi marks, embeddings, overrides and isolates, word joiner,
+# invisible operators, byte order mark.
+_DELETE_CHARS = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+_DELETE_CHARS += "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+_DELETE_TABLE = str.maketrans("", "", _DELETE_CHARS)
+#: Line breaks other than ``\n``; the paragraph separator U+2029 becomes a blank line.
+_LINE_BREAK_RE = re.compile(r"\r\n|[\r\v\f\u2028]")
+#: Tab and every Unicode space separator (category Zs).
+_HSPACE_RE = re.compile(r"[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+#: Control characters other than newline and tab: C0, DEL and C1.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Every character the substitutions change but the plain space: most text has none.
+_SPECIAL_RE = re.compile(
+    "[\r\v\f\u2028\u2029\x00-\x08\x0b-\x1f\x7f-\x9f\t\u00a0\u1680\u2000-\u200a\u202f"
+    "\u205f\u3000" + re.escape(_DELETE_CHARS) + "]"
+)
+
+
+def _clean_chars(s: str) -> str:
+    """Unify line breaks and spaces, delete invisible and control characters (runs of plain
+    spaces may be left: the callers split on white space)."""
+    if _SPECIAL_RE.search(s) is None:
+        return unicodedata.normalize("NFC", s)  # a no-op on text already in NFC (quick check)
+    s = _LINE_BREAK_RE.sub("\n", s).replace("\u2029", "\n\n")
+    s = s.translate(_DELETE_TABLE)
+    s = _CONTROL_RE.sub("", s)
+    s = _HSPACE_RE.sub(" ", s)
+    # Deleting characters can bring a base letter and a combining mark together, so compose last.
+    return unicodedata.normalize("NFC", s)
+
+
+def normalize_text(s: str) -> str:
+    """Normalise multi-paragraph text (idempotent): NFC; Unicode spaces become a plain space;
+    zero-width characters, soft hyphens, bidi marks and control characters are removed; white
+    space in a paragraph collapses to one space; paragraphs (separated by a blank line) are
+    joined by exactly ``"\\n\\n"``."""
+    paragraphs = (p.split() for p in _BLANK_LINES_RE.split(_clean_chars(s)))
+    return "\n\n".join(" ".join(words) for words in paragraphs if words)
+
+
+def normalize_line(s: str) -> str:
+    """Normalise a one-line field (title, category, tag): as :func:`normalize_text`, but every
+    run of white space, line breaks included, becomes one space."""
+    return " ".join(_clean_chars(s).split())
+
+
+# ---------------------------------------------------------------------------------------- mojibake
+# UTF-8 decoded as Latin-1 or cp1252: ``"AzÉ™rbaycan"`` -> ``"Azərbaycan"``. ftfy decodes; this
+# section only decides *where* it may look, so that correct text is never touched:
+# 1. only lines that look_garbled go to ftfy (on short strings ftfy alone turns a correct
+#    ``"HEÇ°"`` into ``"HEǰ"``); 2. of its result only the words that looked garbled are taken,
+#    and words still garbled go to ftfy one by one; a result with characters foreign to az/en/ru
+#    text is refused; 3. sequences left inside a correct word (``“AzÉ™rbaycan”``) are re-encoded
+#    with ftfy's sloppy cp1252 / Latin-1 codec and decoded as strict UTF-8, kept only when every
+#    character is plausible.
+# Known limits: a body declared iso-8859-1 is decoded as cp1252 by Scrapy, which has no
+# character for 81 8D 8F 90 9D: letters containing those bytes (ru А Н с э я Ё, az Ə, ”) arrive
+# as U+FFFD and are lost (has_unrepairable_mojibake reports them; newscrawl.encoding prefers
+# valid UTF-8 to avoid it). Other code pages (cp1251, Mac Roman) are out of scope. A garbled
+# no-break space that lost its U+00A0 (``"Â "``) is reported, not repaired (restore_byte_a0 is
+# off: it turns a damaged ``"â€ "`` into ``†``).
+#: ftfy's configuration, always used through ``ftfy.fix_encoding(text, FTFY_CONFIG)`` (``fix_text``
+#: with ``explain=False`` ignores it for the encoding step in ftfy 6.3): every fixer but the
+#: encoding is off. ``decode_inconsistent_utf8`` is off because ftfy 6.3 runs it with its default
+#: configuration (restore_byte_a0 on); the word-by-word repair below does that job.
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=False,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=False,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+
+
+#: What a UTF-8 continuation byte (80-BF) becomes in Latin-1 or cp1252 (U+FFFD: an undefined
+#: cp1252 byte decoded with errors="replace").
+_CONT_CHARS = {
+    bytes([b]).decode(c, "ignore") for b in range(0x80, 0xC0) for c in ("latin-1", "cp1252")
+}
+_CONT = "[" + re.escape("".join(sorted(_CONT_CHARS | {"\ufffd"}))) + "]"
+_CYRILLIC = "[\u0400-\u04ff]"
+
+# Typical leftovers of UTF-8 read as Latin-1/cp1252 in az/en/ru text. Lead characters that are
+# real letters of these languages (Ç Ö Ü) are deliberately absent, and É/Æ only count in the
+# combinations that spell ə (C9 99) and Ə (C6 8F), so that correct text does not match.
+_MARKER_RE = re.compile(
+    "|".join(
+        (
+            f"[ÂÃÄÅÐÑ]{_CONT}",  # Latin-1 letters, Latin Extended-A (ğ ı İ ş), Cyrillic
+            "É™",  # ə
+            "Æ[\u008f\ufffd]",  # Ə (8F is undefined in cp1252)
+            f"â{_CONT}",  # three-byte punctuation: “ ” – — … € ™
+            "ï»¿",  # byte order mark
+            "ðŸ",  # emoji (F0 9F ...)
+            "[\u0080-\u009f]",  # C1 control characters never occur in real text
+            f"[ÐÑ](?={_CYRILLIC})|(?<={_CYRILLIC})[ÐÑ]",  # a Cyrillic lead byte left behind
+            "Â(?= )",  # no-break space whose A0 became a space
+        )
+    )
+)
+
+
+#: Every marker above contains one of these characters: text without any is not garbled, and
+#: a search for one character class is many times cheaper than the markers' alternation.
+_MARKER_CHARS_RE = re.compile("[ÂÃÄÅÐÑÉÆâïð\u0080-\u009f]")
+
+
+def looks_garbled(s: str) -> bool:
+    """True when ``s`` still shows typical UTF-8-as-Latin-1/cp1252 mojibake sequences.
+
+    Examples: ``Ã¼``, ``Ä±``, ``ÅŸ``, ``É™``, ``Ð—``, ``â€œ``, ``Ñ�``, C1 control characters.
+    Correct az/en/ru text (including ``São``, ``ÇÖÜ``, ``«»``, ``“”``, ``©°€``) does not match.
+    """
+    if s.isascii() or _MARKER_CHARS_RE.search(s) is None:
+        return False
+    return _MARKER_RE.search(s) is not None
+
+
+def has_unrepairable_mojibake(s: str) -> bool:
+    """True when ``s`` contains U+FFFD or mojibake that :func:`repair_mojibake` cannot undo.
+
+    Use it on the repaired text (or the raw text: repairing is idempotent) to reject an item
+    whose body was decoded with the wrong code page and lost bytes on the way.
+    """
+    return "\ufffd" in s or looks_garbled(repair_mojibake(s))
+
+
+# What a repair may produce: the characters of az/en/ru news text, common symbols and emoji.
+# Anything else (Latin Extended-B and IPA letters but Ə ə, historic Cyrillic, Hebrew, Syriac ...)
+# is what a *correct* string such as "HEÇ°" turns into when wrongly decoded: such a repair is
+# refused.
+_PLAUSIBLE_RE = re.compile(
+    "[\t\n\r -~\u00a0-\u017f\u018f\u0259\u0370-\u045f\u0490\u0491\u2000-\u206f\u20a0-\u20cf"
+    "\u2100-\u22ff\u2500-\u27bf\ufe0f\ufffd\U0001f000-\U0001faff]"
+)
+
+
+def _plausible_char(ch: str) -> bool:
+    return _PLAUSIBLE_RE.match(ch) is not None
+
+
+def _ftfy(text: str) -> str:
+    """``ftfy.fix_encoding`` with ``FTFY_CONFIG``, refused if it introduces implausible
+    characters (see ``_PLAUSIBLE_RANGES``)."""
+    fixed = ftfy.fix_encoding(text, FTFY_CONFIG)
+    if fixed == text:
+        return text
+    original = set(text)
+    if all(ch in original or _plausible_char(ch) for ch in fixed):
+        return fixed
+    return text
+
+
+def _strict_redecode(seq: str) -> str | None:
+    """Decode a garbled sequence back to UTF-8 via ftfy's sloppy cp1252 or Latin-1 codec.
+
+    Returns ``None`` unless the bytes are valid UTF-8 and every resulting character is plausible.
+    """
+    for codec in ("sloppy-windows-1252", "latin-1"):
+        try:
+            decoded = seq.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if decoded != seq and all(_plausible_char(ch) for ch in decoded):
+            return decoded
+    return None
+
+
+def _fix_sequence(match: re.Match[str]) -> str:
+    """Repair one detected sequence inside a word, or leave it as it is."""
+    seq = match.group(0)
+    if not looks_garbled(seq):
+        return seq
+    fixed = _ftfy(seq)
+    if fixed != seq:
+        return fixed
+    return _strict_redecode(seq) or seq
+
+
+# Correct punctuation that often wraps a garbled word: “AzÉ™rbaycan”, «Ð—ÐµÐ»ÐµÐ½Ñ�ÐºÐ¸Ð¹».
+_WRAPPED_WORD_RE = re.compile(r"([(\[«“„\"']*)(.*?)([)\]»”\"',.:;!?]*)", re.DOTALL)
+
+
+def _fix_core(word: str) -> str:
+    """Repair a word with ftfy, then repair the sequences ftfy left alone one by one."""
+    fixed = _ftfy(word)
+    if looks_garbled(fixed):
+        fixed = UTF8_DETECTOR_RE.sub(_fix_sequence, fixed)
+    return fixed
+
+
+def _fix_word(match: re.Match[str]) -> str:
+    """Repair one garbled whitespace-separated word, with or without its wrapping punctuation."""
+    word = match.group(0)
+    if not looks_garbled(word):
+        return word
+    candidates = [_fix_core(word)]
+    wrapped = _WRAPPED_WORD_RE.fullmatch(word)
+    if wrapped and wrapped.group(2) and wrapped.group(2) != word:
+        prefix, core, suffix = wrapped.groups()
+        candidates.append(prefix + _fix_core(core) + suffix)
+    # The candidate with the fewest mojibake sequences left wins; on a tie, the whole word. So
+    # a garbled "Â»" wrongly taken for correct wrapping punctuation does not win.
+    return min(candidates, key=lambda candidate: len(_MARKER_RE.findall(candidate)))
+
+
+# Words are split at ASCII whitespace only: U+00A0 is part of garbled letters ("Ð\xa0" is Р).
+# No UTF-8 sequence contains an ASCII space, so repairing never adds or removes one.
+_WORD_RE = re.compile(r"[^ \t\n\r\f\v]+")
+_SPACE_SPLIT_RE = re.compile(r"([ \t\n\r\f\v]+)")
+
+
+def _keep_only_garbled_changes(before: str, after: str) -> str:
+    """Take the words of ``after`` only where the same word of ``before`` looks garbled.
+
+    ftfy decodes a line as a whole and may then also decode a correct word that merely
+    resembles mojibake (``"DAĞ°"`` is valid UTF-8 in cp1254 and would become ``"DAа"``).
+    """
+    old_parts = _SPACE_SPLIT_RE.split(before)
+    new_parts = _SPACE_SPLIT_RE.split(after)
+    if len(old_parts) != len(new_parts):
+        return before
+    return "".join(
+        new if looks_garbled(old) else old for old, new in zip(old_parts, new_parts, strict=True)
+    )
+
+
+def _repair_line(line: str) -> str:
+    """Repair one line: as a whole first, word by word if garbled parts remain."""
+    if not looks_garbled(line):
+        return line
+    fixed = _keep_only_garbled_changes(line, _ftfy(line))
+    if looks_garbled(fixed):
+        fixed = _WORD_RE.sub(_fix_word, fixed)
+    return fixed
+
+
+def repair_mojibake(s: str) -> str:
+    """Restore text that was UTF-8 decoded as Latin-1 or cp1252, leaving correct text alone.
+
+    Works line by line and, in lines that mix correct and garbled text, word by word, so a
+    partly garbled string is repaired where it is garbled and untouched elsewhere. A line
+    without mojibake markers is returned unchanged. Idempotent. Letters lost as U+FFFD stay lost
+    (see :func:`has_unrepairable_mojibake`).
+    """
+    if not looks_garbled(s):
+        return s
+    return "\n".join(_repair_line(line) for line in s.split("\n"))
+
+
+# ------------------------------------------------------------------------------------- boilerplate
+# Share/promo lines and photo credits. The patterns are data: one table per edition and one
+# common table. A paragraph is normalised to one line, the decoration around it (emoji, arrows,
+# bullets, quotes, trailing ``.!:``) trimmed, and a pattern must match the *whole* rest,
+# case-insensitively (so ``KANALIMIZA`` matches ``kanalımıza``): real sentences that mention a
+# platform, and attribution formulas (``Report informs``, ``Как сообщает Report``), are kept.
+# ``_TAIL`` may follow any promo pattern: a link or handle (``: https://t.me/report_az``).
+_TAIL = r"(?:\s*[:\-–—]?\s*(?:https?://\S+|www\.\S+|t\.me/\S+|@\w+))*"
+_PLATFORMS = r"(?:telegram|whatsapp|youtube|instagram|facebook|tiktok|twitter|x|threads|linkedin)"
+_SITE = r"(?:report(?:\.az)?|«report»|“report”|\"report\")"
+
+#: Whole-paragraph patterns per edition (lower case).
+BOILERPLATE_PATTERNS: Mapping[str, tuple[str, ...]] = {
+    "az": (
+        r"sosial şəbəkələrdə paylaşın",
+        r"paylaş(?:ın)?",
+        # "Telegram kanalımıza abunə olun", "Report-un Telegram kanalına abunə olun",
+        # "WhatsApp kanalımıza qoşulun", "Bizi Telegram-da izləyin"
+        rf"(?:{_SITE}(?:-?un)?\s+)?(?:rəsmi\s+)?{_PLATFORMS}[\s-]*(?:kanalımıza|kanalına|"
+        r"kanalımızı|kanalını|səhifəmizə|səhifəsinə)\s+(?:abunə\s+olun|qoşulun|izləyin)",
+        rf"bizi\s+{_PLATFORMS}(?:-?(?:da|də|dan))?\s+izləyin",
+        # "Ən son xəbərlər" alone, or followed by a short pointer to a channel or the site:
+        # "Ən son xəbərlər Telegram kanalımızda". "Ən son xəbərlərə görə, ..." stays.
+        rf"ən\s+son\s+xəbərlər(?:\s+(?:\S+\s+){{0,3}}?(?:{_PLATFORMS}|{_SITE})(?:[\s-]+\S+){{0,3}})?",
+    ),
+    "en": (
+        r"share(?:\s+(?:this|the)\s+(?:article|news|story|post))?"
+        r"(?:\s+on\s+(?:social\s+(?:media|networks)|" + _PLATFORMS + r"))?",
+        # "Follow us on Telegram", "Follow Report on Telegram, X and Facebook"
+        rf"follow\s+(?:us|{_SITE})\s+on\s+{_PLATFORMS}(?:\s*(?:,|and|&)\s*{_PLATFORMS})*",
+        # "Subscribe to our Telegram channel", "Join our WhatsApp channel",
+        # "Join Report's Telegram channel", "Join us on Telegram"
+        rf"(?:subscribe|join)\s+(?:to\s+)?(?:our|{_SITE}(?:'s|’s)?)\s+(?:official\s+)?"
+        rf"{_PLATFORMS}\s+(?:channel|page|account)",
+        rf"(?:subscribe|join)\s+us\s+on\s+{_PLATFORMS}",
+        # "Latest news" alone or "Latest news on our Telegram channel"; "Latest news from the
+        # front shows ..." stays.
+        rf"(?:the\s+)?latest\s+news(?:\s+(?:\S+\s+){{0,3}}?(?:{_PLATFORMS}|{_SITE})"
+        rf"(?:[\s-]+\S+){{0,3}})?",
+    ),
+    "ru": (
+        r"поделиться(?:\s+в\s+(?:соцсетях|социальных\s+сетях|" + _PLATFORMS + r"))?",
+        # "Подписывайтесь на наш Telegram-канал", "Подпишитесь на Telegram-канал Report",
+        # "Присоединяйтесь к нашему WhatsApp-каналу", "Читайте нас в Telegram"
+        rf"(?:подписывайтесь|подпишитесь)\s+на\s+(?:наш\s+)?{_PLATFORMS}[\s-]*канал"
+        rf"(?:\s+{_SITE})?",
+        rf"(?:подписывайтесь|подпишитесь)\s+на\s+(?:наш\s+)?канал\s+в\s+{_PLATFORMS}",
+        rf"присоединяйтесь\s+к\s+(?:нашему\s+)?{_PLATFORMS}[\s-]*каналу(?:\s+{_SITE})?",
+        rf"(?:читайте|следите\s+за)\s+(?:нами|нас|новостями)\s+в\s+{_PLATFORMS}",
+        # "Последние новости" alone or with a pointer to a channel or the site.
+        rf"последние\s+новости(?:\s+(?:\S+\s+){{0,3}}?(?:{_PLATFORMS}|{_SITE})"
+        rf"(?:[\s-]+\S+){{0,3}})?",
+    ),
+}
+
+#: Photo-credit labels, in every edition (a Russian page can carry "Photo: Reuters").
+CREDIT_LABELS: tuple[str, ...] = (
+    r"photo\s+credit",
+    r"photos?",
+    r"photo\s+by",
+    r"foto(?:lar)?",
+    r"foto\s+müəllifi",
+    r"фото",
+    r"фотографии",
+)
+_LABEL = "(?:" + "|".join(CREDIT_LABELS) + ")"
+# A credit is short: at most six words, no sentence inside ("Photo: Report", "Фото: АЗЕРТАДЖ",
+# "Photo credit: Getty Images", "Foto: AZƏRTAC / Prezidentin mətbuat xidməti").
+_CREDIT_VALUE = r"[^\s.!?:][^\s!?:]*(?:\s+[^\s!?:]+){0,5}"
+
+#: Whole-paragraph patterns for every edition.
+COMMON_PATTERNS: tuple[str, ...] = (
+    rf"{_LABEL}\s*[:/]\s*{_CREDIT_VALUE}",
+    r"(?:pic\.twitter\.com/\S+\s*)+",
+    r"(?:(?:https?://|www\.)\S+\s*)+",
+    r"(?:t\.me|twitter\.com|x\.com|instagram\.com|facebook\.com|youtu\.be|youtube\.com)/\S+",
+)
+
+_COMPILED = {
+    lang: tuple(re.compile(f"(?:{p}){_TAIL}", re.IGNORECASE) for p in patterns)
+    for lang, patterns in BOILERPLATE_PATTERNS.items()
+}
+_COMMON_COMPILED = tuple(re.compile(p, re.IGNORECASE) for p in COMMON_PATTERNS)
+
+
+def _is_decoration(ch: str) -> bool:
+    """True for characters trimmed around a promo line: symbols, punctuation, emoji parts."""
+    if ch in "@#/":  # kept: they belong to handles, hashtags and links
+        return False
+    category = unicodedata.category(ch)
+    return category[0] in "SPZ" or ch in "\ufe0f\u200d"
+
+
+def _core(p: str) -> str:
+    """The paragraph as one line, without the decoration around it."""
+    line = normalize_line(p)
+    start, end = 0, len(line)
+    while start < end and _is_decoration(line[start]):
+        start += 1
+    while end > start and _is_decoration(line[end - 1]):
+        end -= 1
+    return line[start:end]
+
+
+def _patterns_for(language: str) -> tuple[re.Pattern[str], ...]:
+    """The compiled table of one edition; ValueError for an unknown edition."""
+    try:
+        return _COMPILED[language]
+    except KeyError:
+        raise ValueError(
+            f"unknown language {language!r}; expected one of {sorted(_COMPILED)}"
+        ) from None
+
+
+def is_boilerplate_paragraph(p: str, language: str) -> bool:
+    """True when the whole paragraph is a share/promo line of the ``language`` edition, a photo
+    credit, a ``pic.twitter.com`` link or a bare URL (never an empty paragraph)."""
+    patterns = _patterns_for(language)
+    full = normalize_line(p)
+    if not full:
+        return False
+    if any(pattern.fullmatch(full) for pattern in _COMMON_COMPILED):
+        return True
+    core = _core(p)
+    if not core:
+        return False
+    if any(pattern.fullmatch(core) for pattern in _COMMON_COMPILED):
+        return True
+    return any(pattern.fullmatch(core) for pattern in patterns)
+
+
+# A credit glued to the end of a paragraph, right after the sentence end:
+# "...the meeting.Photo: Report", "... görüşüb. Foto: AZƏRTAC".
+_TRAILING_CREDIT_RE = re.compile(
+    rf"(?<=[.!?…»”\"')])\s*{_LABEL}\s*:\s*{_CREDIT_VALUE}\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_trailing_credit(p: str, language: str) -> str:
+    """Remove a photo credit glued to the end of a paragraph (``"...the meeting.Photo: Report"``
+    -> ``"...the meeting."``); a paragraph that is only a credit is left as it is."""
+    _patterns_for(language)
+    match = _TRAILING_CREDIT_RE.search(p)
+    if match is None:
+        return p
+    return p[: match.start()].rstrip()
+
+
+# --------------------------------------------------------------------------------------- headlines
+#: The site name a ``<title>`` or ``og:title`` may carry after the headline.
+_SUFFIX_RE = re.compile(
+    r"\s+[-|–—]\s+(?:report\.az|report\s+news\s+agency|report\s+information\s+agency)\s*$",
+    re.IGNORECASE,
+)
+
+
+def clean_title(s: str) -> str:
+    """A headline on one line without trailing site names (``" - Report.az"``, ``" | REPORT.AZ"``,
+    ``" - Report News Agency"``); a title that is only the site name is returned as it is."""
+    title = normalize_line(s)
+    while True:
+        match = _SUFFIX_RE.search(title)
+        if match is None or match.start() == 0:
+            return title
+        title = title[: match.start()].rstrip()
+
+
+# --------------------------------------------------------------------------------------- datelines
+# The first paragraph of the oldest layout starts with ``City. Day Month. REPORT.AZ/``
+# (``Baku. 15 March. REPORT.AZ/``, ``Баку. 3 июля. REPORT.AZ/``, other cities, ``Report.az/``,
+# dashes for the dots or slash, an optional year, no space after the slash).
+_LETTER = r"[^\W\d_]"
+_SEP = r"\s*(?:[.,]\s*[–—-]?|[–—-])\s*"
+
+_DATELINE_RE = re.compile(
+    rf"""
+    \s*
+    (?P<dateline>
+        {_LETTER}[\w'’-]*(?:\s+{_LETTER}[\w'’-]*){{0,2}}   # city: one to three words
+        {_SEP}
+        \d{{1,2}}\s*{_LETTER}+                             # day and month: 15 March, 3 июля
+        (?:[\s,]*\d{{4}})?                                 # optional year
+        (?:{_SEP}|\s+)
+        report\.az\s*[/–—-]                                # the agency mark
+    )
+    \s*
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def split_dateline(first_paragraph: str) -> tuple[str | None, str]:
+    """``(dateline, rest)``: a leading ``City. Day Month. REPORT.AZ/`` as written and the rest
+    of the paragraph, both stripped; ``(None, first_paragraph)`` without a dateline."""
+    match = _DATELINE_RE.match(first_paragraph)
+    if match is None:
+        return None, first_paragraph
+    return match.group("dateline").strip(), first_paragraph[match.end() :].strip()
