@@ -10,7 +10,6 @@ import json
 import logging
 from collections import deque
 from pathlib import Path
-from typing import Any
 
 import pytest
 from scrapy import Spider
@@ -65,7 +64,7 @@ def test_failures_and_warnings_are_logged_one_line_each(caplog: pytest.LogCaptur
         (
             "WARNING",
             "health warning: edition en, holes: 1 feed range(s) not walked yet, the "
-            "oldest open for 2.0 h (fails after 24 h) {'holes': 1, 'oldest_hours': 2.0}",
+            "oldest open for 2.0 h (fails after 24 h) {'holes': 1, 'hole_age': 2.0}",
         ),
     ]
 
@@ -73,15 +72,10 @@ def test_failures_and_warnings_are_logged_one_line_each(caplog: pytest.LogCaptur
 def test_a_check_that_raises_is_a_failure_not_a_healthy_verdict(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(of: Any) -> dict[str, Any]:
-        raise KeyError("no such figure")
-
+    monkeypatch.setitem(newscrawl.monitors.DERIVED, "boom", lambda of: {}["no such figure"])
     real = newscrawl.monitors.table
-    monkeypatch.setattr(
-        newscrawl.monitors,
-        "table",
-        lambda settings: [Check("broken", broken, lambda f: None, ""), *real(settings)],
-    )
+    broken = Check("broken", "boom", ("boom",), "")
+    monkeypatch.setattr(newscrawl.monitors, "table", lambda settings: [broken, *real(settings)])
     verdict = health(run_stats(edition("en")))
     assert verdict["ok"] is False
     (failure,) = verdict["failures"]
