@@ -33,6 +33,13 @@ def edition(code: str, **changes: Any) -> dict[str, Any]:
     return {f"newscrawl/{code}/{key}": value for key, value in values.items()}
 
 
+def figures(**changes: Any) -> dict[str, Any]:
+    """One edition's figures as the run summary has them (tests/test_history.py)."""
+    coverage = {field: filled / 100 for field, filled in FIELDS.items()}
+    values = {"found": 100, "exported": 100, "dropped": {}, "coverage": coverage}
+    return values | {"requests": 110, "errors": 0, "feed_pages": 5} | changes
+
+
 def run_stats(
     *editions: dict[str, Any], start: datetime = NOW, scheduled: bool = True, **run: Any
 ) -> dict[str, Any]:
