@@ -86,11 +86,11 @@ NEWSCRAWL_RETRY_MAX_DELAY = 120.0  # a longer Retry-After is capped to this
 # --- at spider_closed; a failure exits with status 3 and runs the alert actions below      ---
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitors.HealthSuite"]
-# Spidermon's stats history (windows and trend): each run's stats, newest first, in
-# <NEWSCRAWL_OUTPUT_DIR>/stats/<spider>_stats_history; 8 days of a run every 10 minutes (the
-# trend's 24 h and the 7 days before) and room for the reparse and backfill runs beside them.
+# Spidermon's stats history (windows and trend): the stats of each scheduled crawl, newest first,
+# in <NEWSCRAWL_OUTPUT_DIR>/stats/<spider>_stats_history; 8 days of a run every 10 minutes (the
+# trend's 24 h and the 7 days before).
 STATS_CLASS = "newscrawl.monitors.StatsHistory"
-SPIDERMON_MAX_STORED_STATS = 1300
+SPIDERMON_MAX_STORED_STATS = 1200
 NEWSCRAWL_HEALTH_ENABLED = True
 NEWSCRAWL_HEALTH_MIN_FOUND = 1  # article cards found per crawled edition
 NEWSCRAWL_HEALTH_COVERAGE: dict[str, float] = {}  # e.g. {"tags": 0.8}; merged over the defaults

@@ -187,17 +187,17 @@ def test_secrets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
         importlib.reload(newscrawl.settings)
 
 
-def test_stats_history_is_kept_under_the_output_folder(tmp_path: Path) -> None:
+def test_the_stats_history_keeps_scheduled_crawls_under_the_output_folder(tmp_path: Path) -> None:
     crawler = crawler_for({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path), "SPIDERMON_MAX_STORED_STATS": 2})
     spider = Spider.from_crawler(crawler, name="report")
     crawler.spider = spider
-    for run in range(3):
+    for run, kind in enumerate(("crawl", "crawl", "reparse", "crawl")):
         collector = StatsHistory(crawler)
         collector.open_spider(spider)
-        collector.set_value("run", run)
+        collector.set_stats({"run": run, "newscrawl/scheduled": True, "newscrawl/kind": kind})
         collector.close_spider(spider, "finished")
     assert isinstance(spider.stats_history, deque)
-    assert [stats["run"] for stats in spider.stats_history] == [2, 1]
+    assert [stats["run"] for stats in spider.stats_history] == [3, 1]  # no reparse
     assert (tmp_path / "stats" / "report_stats_history").is_file()
     check = crawler_for({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path / "c"), "NEWSCRAWL_RUN_STATS": False})
     spider = Spider.from_crawler(check, name="report")

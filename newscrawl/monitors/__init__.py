@@ -363,10 +363,11 @@ class HealthVerdict(Action):
 
 
 class StatsHistory(local_storage.LocalStorageStatsHistoryCollector):
-    """Spidermon's stats history (``spider.stats_history``, ``SPIDERMON_MAX_STORED_STATS``
-    runs, newest first) kept in ``<NEWSCRAWL_OUTPUT_DIR>/stats/<spider>_stats_history`` instead
-    of a ``.scrapy`` folder found from a ``scrapy.cfg`` (none under Scrapyd); nothing is stored
-    when ``NEWSCRAWL_RUN_STATS`` is off (``scrapy check``)."""
+    """Spidermon's stats history (``spider.stats_history``, the last
+    ``SPIDERMON_MAX_STORED_STATS`` scheduled crawls, newest first) kept in
+    ``<NEWSCRAWL_OUTPUT_DIR>/stats/<spider>_stats_history`` instead of a ``.scrapy`` folder found
+    from a ``scrapy.cfg`` (none under Scrapyd). Only a scheduled crawl is stored: a reparse, a
+    backfill, a canary or ``scrapy check`` (``NEWSCRAWL_RUN_STATS`` off) leave it alone."""
 
     def _stats_location(self, spider: Spider) -> Path:
         output = spider.crawler.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
@@ -374,6 +375,6 @@ class StatsHistory(local_storage.LocalStorageStatsHistoryCollector):
 
     def _persist_stats(self, stats: Any, spider: Spider | None = None) -> None:
         spider = spider or self._crawler.spider
-        if spider.crawler.settings.getbool("NEWSCRAWL_RUN_STATS", True):
+        if spider.crawler.settings.getbool("NEWSCRAWL_RUN_STATS") and scheduled(self._stats):
             self._stats_location(spider).parent.mkdir(parents=True, exist_ok=True)
             super()._persist_stats(stats, spider)
