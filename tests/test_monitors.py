@@ -193,9 +193,9 @@ def test_the_stats_history_keeps_scheduled_crawls_under_the_output_folder(tmp_pa
     crawler.spider = spider
     for run, kind in enumerate(("crawl", "crawl", "reparse", "crawl")):
         collector = StatsHistory(crawler)
-        collector.open_spider(spider)
+        collector.open_spider()
         collector.set_stats({"run": run, "newscrawl/scheduled": True, "newscrawl/kind": kind})
-        collector.close_spider(spider, "finished")
+        collector.close_spider(reason="finished")
     assert isinstance(spider.stats_history, deque)
     assert [stats["run"] for stats in spider.stats_history] == [3, 1]  # no reparse
     assert (tmp_path / "stats" / "report_stats_history").is_file()
@@ -203,8 +203,8 @@ def test_the_stats_history_keeps_scheduled_crawls_under_the_output_folder(tmp_pa
     spider = Spider.from_crawler(check, name="report")
     check.spider = spider
     collector = StatsHistory(check)
-    collector.open_spider(spider)
-    collector.close_spider(spider, "finished")
+    collector.open_spider()
+    collector.close_spider(reason="finished")
     assert not (tmp_path / "c").exists()
 
 
