@@ -239,7 +239,7 @@ def test_a_failed_check_sets_the_exit_status_unless_already_set() -> None:
     crawler = crawler_for()
     health(run_stats(edition("ru", found=0)), crawler=crawler)
     assert crawler.stats is not None and crawler.stats.get_value(EXIT_CODE_STAT) == 3
-    earlier_cause = run_stats(edition("ru", found=0), **{EXIT_CODE_STAT: 1})
+    earlier_cause = run_stats(edition("ru", found=0)) | {EXIT_CODE_STAT: 1}
     health(earlier_cause, crawler=crawler)
     assert crawler.stats.get_value(EXIT_CODE_STAT) == 1
     healthy = crawler_for()

@@ -10,6 +10,7 @@ import json
 import logging
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scrapy import Spider
@@ -39,7 +40,7 @@ def test_finish_reason_is_spidermons_own_monitor() -> None:
 
 
 def test_optional_builtin_monitors_run_only_when_configured() -> None:
-    errors = {"log_count/ERROR": 3, "downloader/exception_count": 4}
+    errors: dict[str, Any] = {"log_count/ERROR": 3, "downloader/exception_count": 4}
     assert found(health(run_stats(**errors))) == set()
     configured = {"SPIDERMON_MAX_ERRORS": "1", "SPIDERMON_MAX_DOWNLOADER_EXCEPTIONS": "5"}
     verdict = health(run_stats(**errors), configured)
@@ -72,7 +73,9 @@ def test_failures_and_warnings_are_logged_one_line_each(caplog: pytest.LogCaptur
 def test_a_check_that_raises_is_a_failure_not_a_healthy_verdict(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(newscrawl.monitors.DERIVED, "boom", lambda of: {}["no such figure"])
+    monkeypatch.setitem(
+        newscrawl.monitors.DERIVED, "boom", lambda of: dict[str, int]()["no such figure"]
+    )
     real = newscrawl.monitors.table
     broken = Check("broken", "boom", ("boom",), "")
     monkeypatch.setattr(newscrawl.monitors, "table", lambda settings: [broken, *real(settings)])
@@ -196,8 +199,9 @@ def test_the_stats_history_keeps_scheduled_crawls_under_the_output_folder(tmp_pa
         collector.open_spider()
         collector.set_stats({"run": run, "newscrawl/scheduled": True, "newscrawl/kind": kind})
         collector.close_spider(reason="finished")
-    assert isinstance(spider.stats_history, deque)
-    assert [stats["run"] for stats in spider.stats_history] == [3, 1]  # no reparse
+    history = spider.stats_history  # type: ignore[attr-defined]
+    assert isinstance(history, deque)
+    assert [stats["run"] for stats in history] == [3, 1]  # no reparse
     assert (tmp_path / "stats" / "report_stats_history").is_file()
     check = crawler_for({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path / "c"), "NEWSCRAWL_RUN_STATS": False})
     spider = Spider.from_crawler(check, name="report")
