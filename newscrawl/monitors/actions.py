@@ -49,23 +49,12 @@ def alert(stats: dict[str, Any], spider: str) -> dict[str, str]:
     return {"health_subject": subject, "health_text": f"{subject}\n\n" + "\n".join(lines) + "\n"}
 
 
-class SettingsAction(Action):
-    """An action that reads the crawler's settings when it runs."""
-
-    def __init__(self, settings: BaseSettings) -> None:
-        super().__init__()
-        self.settings = settings
-
-    @classmethod
-    def from_crawler_kwargs(cls, crawler: Any) -> dict[str, Any]:
-        return {"settings": crawler.settings}
-
-
-class SmtpEmailAlert(SettingsAction):
+class SmtpEmailAlert(Action):
     """E-mails the alert through ``SPIDERMON_SMTP_HOST`` to ``SPIDERMON_EMAIL_TO`` (docstring
     of the module; ``SPIDERMON_SMTP_*`` and ``SPIDERMON_EMAIL_*`` as for Spidermon's own)."""
 
     def run_action(self) -> None:
+        self.settings = self.data.crawler.settings
         get, text = self.settings.get, self.data.meta
         use_ssl, timeout = self.settings.getbool("SPIDERMON_SMTP_ENFORCE_SSL"), 30.0
         message = EmailMessage()
@@ -88,12 +77,12 @@ class SmtpEmailAlert(SettingsAction):
             smtp.send_message(message)
 
 
-class ReportFileAlert(SettingsAction):
+class ReportFileAlert(Action):
     """Writes the verdict as JSON to ``NEWSCRAWL_ALERT_REPORT_FILE`` (``{run_id}`` and
     ``{output_dir}`` filled in): ``run_id``, ``ok``, ``subject``, ``failures``, ``text``."""
 
     def run_action(self) -> None:
-        stats = self.data.crawler.stats.get_stats()
+        self.settings, stats = self.data.crawler.settings, self.data.crawler.stats.get_stats()
         run_id, health = stats.get("newscrawl/run_id", "run"), stats.get(HEALTH_STAT) or {}
         output_dir = self.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
         path = Path(self.settings["NEWSCRAWL_ALERT_REPORT_FILE"].format(**locals()))
