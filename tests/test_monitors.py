@@ -194,14 +194,17 @@ def test_the_stats_history_keeps_scheduled_crawls_under_the_output_folder(tmp_pa
     crawler = crawler_for({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path), "SPIDERMON_MAX_STORED_STATS": 2})
     spider = Spider.from_crawler(crawler, name="report")
     crawler.spider = spider
-    for run, kind in enumerate(("crawl", "crawl", "reparse", "crawl")):
+    runs = [("crawl", "finished"), ("crawl", "finished"), ("reparse", "finished")]
+    runs += [("crawl", "state_locked"), ("crawl", "shutdown")]
+    for run, (kind, reason) in enumerate(runs):
         collector = StatsHistory(crawler)
         collector.open_spider()
         collector.set_stats({"run": run, "newscrawl/scheduled": True, "newscrawl/kind": kind})
-        collector.close_spider(reason="finished")
+        collector.set_value("finish_reason", reason)
+        collector.close_spider(reason=reason)
     history = spider.stats_history  # type: ignore[attr-defined]
     assert isinstance(history, deque)
-    assert [stats["run"] for stats in history] == [3, 1]  # no reparse
+    assert [stats["run"] for stats in history] == [4, 1]  # no reparse, no locked run
     assert (tmp_path / "stats" / "report_stats_history").is_file()
     check = crawler_for({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path / "c"), "NEWSCRAWL_RUN_STATS": False})
     spider = Spider.from_crawler(check, name="report")

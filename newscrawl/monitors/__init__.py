@@ -275,11 +275,6 @@ def monitor_for(check: Check) -> type[EditionCheck]:
     return monitors.name(f"check {check.name}")(generated)  # type: ignore[no-any-return]
 
 
-def not_checked(monitor: Any) -> bool:
-    """A run that never started (another run holds the state lock) is not judged."""
-    return bool(monitor.data.stats.get("finish_reason") == "state_locked")
-
-
 class HealthSuite(MonitorSuite):
     """The health checks (``SPIDERMON_SPIDER_CLOSE_MONITORS``): Spidermon's finish-reason
     monitor, the built-ins whose setting is given, the generated ones; then the verdict and the
@@ -302,8 +297,8 @@ class HealthSuite(MonitorSuite):
             crawler=crawler,
             **kwargs,
         )
-        for monitor in self.all_monitors:
-            monitor.skip_rules = {monitor.monitor_name: [not_checked]}
+        for monitor in self.all_monitors:  # a run that found the state locked is not judged
+            monitor.skip_rules = {monitor.monitor_name: [("finish_reason", "==", "state_locked")]}
 
 
 class HealthVerdict(Action):
@@ -367,7 +362,8 @@ class StatsHistory(local_storage.LocalStorageStatsHistoryCollector):
     ``SPIDERMON_MAX_STORED_STATS`` scheduled crawls, newest first) kept in
     ``<NEWSCRAWL_OUTPUT_DIR>/stats/<spider>_stats_history`` instead of a ``.scrapy`` folder found
     from a ``scrapy.cfg`` (none under Scrapyd). Only a scheduled crawl is stored: a reparse, a
-    backfill, a canary or ``scrapy check`` (``NEWSCRAWL_RUN_STATS`` off) leave it alone."""
+    backfill, a canary, ``scrapy check`` (``NEWSCRAWL_RUN_STATS`` off) or a run that found the
+    state locked leave it alone."""
 
     def _stats_location(self, spider: Spider) -> Path:
         output = spider.crawler.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
@@ -375,6 +371,11 @@ class StatsHistory(local_storage.LocalStorageStatsHistoryCollector):
 
     def _persist_stats(self, stats: Any, spider: Spider | None = None) -> None:
         spider = spider or self._crawler.spider
-        if spider.crawler.settings.getbool("NEWSCRAWL_RUN_STATS") and scheduled(self._stats):
+        ran = self._stats.get("finish_reason") != "state_locked"
+        if (
+            spider.crawler.settings.getbool("NEWSCRAWL_RUN_STATS")
+            and scheduled(self._stats)
+            and ran
+        ):
             self._stats_location(spider).parent.mkdir(parents=True, exist_ok=True)
             super()._persist_stats(stats, spider)
