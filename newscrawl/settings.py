@@ -84,8 +84,15 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 NEWSCRAWL_RETRY_BASE_DELAY = 2.0  # seconds; doubled on each retry of the same request
 NEWSCRAWL_RETRY_MAX_DELAY = 120.0  # a longer Retry-After is capped to this
 
-# --- Health checks at the end of a run: Spidermon monitors (newscrawl/monitors/); a failure ---
-# --- exits with status 3 and runs the alert actions that are configured below              ---
+# --- Health checks at the end of a run: Spidermon's extension runs newscrawl.monitors.HealthSuite
+# --- at spider_closed; a failure exits with status 3 and runs the alert actions below      ---
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitors.HealthSuite"]
+# Spidermon's stats history (windows and trend): the stats of each scheduled crawl, newest first,
+# in <NEWSCRAWL_OUTPUT_DIR>/stats/<spider>_stats_history; 8 days of a run every 10 minutes (the
+# trend's 24 h and the 7 days before).
+STATS_CLASS = "newscrawl.monitors.StatsHistory"
+SPIDERMON_MAX_STORED_STATS = 1200
 NEWSCRAWL_HEALTH_ENABLED = True
 NEWSCRAWL_HEALTH_MIN_FOUND = 1  # article cards found per crawled edition
 NEWSCRAWL_HEALTH_COVERAGE: dict[str, float] = {}  # e.g. {"tags": 0.8}; merged over the defaults
@@ -96,7 +103,7 @@ NEWSCRAWL_HEALTH_WARN_ERROR_RATE = 0.02
 NEWSCRAWL_HEALTH_WARN_REJECT_RATE = 0.02
 NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE = 0.2  # layout "generic" / exported: warn above this
 # Minimum samples: a rate is judged on this run when it has this many articles / requests,
-# else on the last NEWSCRAWL_HEALTH_WINDOW_HOURS of runs in the state, else not at all.
+# else on the scheduled crawls of the last NEWSCRAWL_HEALTH_WINDOW_HOURS, else not at all.
 NEWSCRAWL_HEALTH_MIN_ARTICLES = 20
 NEWSCRAWL_HEALTH_MIN_REQUESTS = 20
 NEWSCRAWL_HEALTH_WINDOW_HOURS = 24.0
@@ -112,13 +119,17 @@ NEWSCRAWL_HOLE_MAX_AGE_HOURS = 24.0
 # (SPIDERMON_SMTP_PORT/_USER/_PASSWORD/_ENFORCE_TLS/_ENFORCE_SSL, SPIDERMON_EMAIL_SENDER), Slack
 # SPIDERMON_SLACK_SENDER_TOKEN + SPIDERMON_SLACK_SENDER_NAME + SPIDERMON_SLACK_RECIPIENTS,
 # Telegram SPIDERMON_TELEGRAM_SENDER_TOKEN + SPIDERMON_TELEGRAM_RECIPIENTS, report file
-# NEWSCRAWL_ALERT_REPORT_FILE. The ones below may also come from the environment; the secrets
-# SPIDERMON_SMTP_PASSWORD, SPIDERMON_SLACK_SENDER_TOKEN and SPIDERMON_TELEGRAM_SENDER_TOKEN are
-# read from the environment by the actions themselves, so that they never become settings that
-# Scrapy prints in its "Overridden settings" log line.
+# NEWSCRAWL_ALERT_REPORT_FILE. Each of ALERT_ENV_SETTINGS may also come from the environment
+# (the secrets SPIDERMON_SMTP_PASSWORD, SPIDERMON_SLACK_SENDER_TOKEN and
+# SPIDERMON_TELEGRAM_SENDER_TOKEN best do: Scrapy never logs them, being no Scrapy settings).
 NEWSCRAWL_ALERT_WHEN = "failure"  # or "always": also report a healthy run
 NEWSCRAWL_ALERT_REPORT_FILE = None  # a path: the JSON report-file action
 NEWSCRAWL_ALERT_SMTP_TIMEOUT = 30.0  # seconds for the whole SMTP conversation
+# Spidermon's Slack and Telegram actions send the verdict's text (set either to "" for
+# Spidermon's own templates).
+SPIDERMON_SLACK_MESSAGE = "{{ data.meta.health_text }}"
+SPIDERMON_SLACK_INCLUDE_ATTACHMENTS = False
+SPIDERMON_TELEGRAM_MESSAGE = "{{ ('```\n' ~ data.meta.health_text ~ '```') | urlencode }}"
 ALERT_ENV_SETTINGS = (
     "NEWSCRAWL_ALERT_WHEN",
     "NEWSCRAWL_ALERT_REPORT_FILE",
@@ -128,10 +139,13 @@ ALERT_ENV_SETTINGS = (
     "SPIDERMON_SMTP_HOST",
     "SPIDERMON_SMTP_PORT",
     "SPIDERMON_SMTP_USER",
+    "SPIDERMON_SMTP_PASSWORD",
     "SPIDERMON_SMTP_ENFORCE_TLS",
     "SPIDERMON_SMTP_ENFORCE_SSL",
+    "SPIDERMON_SLACK_SENDER_TOKEN",
     "SPIDERMON_SLACK_SENDER_NAME",
     "SPIDERMON_SLACK_RECIPIENTS",
+    "SPIDERMON_TELEGRAM_SENDER_TOKEN",
     "SPIDERMON_TELEGRAM_RECIPIENTS",
 )
 globals().update({name: os.environ[name] for name in ALERT_ENV_SETTINGS if name in os.environ})
@@ -178,6 +192,8 @@ EXTENSIONS = {
     "newscrawl.extensions.later.DeferredRequests": 150,
     "newscrawl.extensions.rejects.RejectsExport": 400,
     "newscrawl.extensions.summary.RunSummary": 500,
+    # the health checks (SPIDERMON_SPIDER_CLOSE_MONITORS) and their alerts
+    "spidermon.contrib.scrapy.extensions.Spidermon": 600,
 }
 
 # --- Output files (FEEDS itself is built by the spider from NEWSCRAWL_OUTPUT_DIR) -----------

@@ -1,124 +1,250 @@
-"""Health checks, pure threshold logic: each check fires on its own figures, names the edition
-and the numbers, and passes when the figures are within the limits. (The same checks run as
-Spidermon monitors: tests/test_monitors.py.)"""
+"""The generated health checks, fed synthetic stats through a real crawler and Spidermon's own
+runner: each check passes, warns and fails on its own figures, names the edition and the
+numbers; a small run is judged on the window of scheduled crawls (Spidermon's stats history),
+and a window's breach the run did not add to only warns. (The suite, the verdict, the actions
+and the stats history: tests/test_monitors.py.)"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from newscrawl.extract.challenge import challenge_marker
-from newscrawl.monitors.thresholds import (
-    FAIL,
-    WARN,
-    HealthThresholds,
-    check_coverage,
-    check_edition,
-    check_error_rate,
-    check_firewall,
-    check_generic_share,
-    check_holes,
-    check_items,
-    check_reject_rate,
-    check_trend,
-)
+import pytest
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.utils.test import get_crawler
+from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
-LIMITS = HealthThresholds()
+from newscrawl import settings as project_settings
+from newscrawl.extract.challenge import challenge_marker
+from newscrawl.monitors import EXIT_CODE_STAT, HealthSuite, table
+
+HEALTH_SETTINGS = ("NEWSCRAWL_", "SPIDERMON_")
+NOW = datetime(2025, 10, 24, 12, 0, tzinfo=UTC)
+FIELDS = {"url": 100, "title": 100, "body": 100, "published_at": 100, "category": 100}
+FIELDS |= {"images": 90, "tags": 80}
+
+
+def edition(code: str, **changes: Any) -> dict[str, Any]:
+    """Healthy stats of one edition (``changes`` by stat name under ``newscrawl/<code>/``)."""
+    values: dict[str, Any] = {"found": 100, "exported": 100, "new": 100, "requests": 110}
+    values |= {"feed_pages": 5, **{f"filled/{k}": v for k, v in FIELDS.items()}}
+    values.update(changes)
+    return {f"newscrawl/{code}/{key}": value for key, value in values.items()}
 
 
 def figures(**changes: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "found": 100,
-        "exported": 100,
-        "dropped": {},
-        "coverage": {
-            "url": 1.0,
-            "title": 1.0,
-            "body": 1.0,
-            "published_at": 1.0,
-            "category": 1.0,
-            "images": 0.9,
-            "tags": 0.8,
-        },
-        "requests": 110,
-        "errors": 0,
-        "feed_pages": 5,
-    }
-    values.update(changes)
-    return values
+    """One edition's figures as the run summary has them (tests/test_history.py)."""
+    coverage = {field: filled / 100 for field, filled in FIELDS.items()}
+    values = {"found": 100, "exported": 100, "dropped": {}, "coverage": coverage}
+    return values | {"requests": 110, "errors": 0, "feed_pages": 5} | changes
 
 
-def test_a_healthy_edition_passes() -> None:
-    assert check_edition("az", figures(), LIMITS, stopped=False) == []
+def run_stats(
+    *editions: dict[str, Any], start: datetime = NOW, scheduled: bool = True, **run: Any
+) -> dict[str, Any]:
+    stats: dict[str, Any] = {"finish_reason": "finished", "start_time": start}
+    stats |= {"newscrawl/scheduled": scheduled, "newscrawl/kind": "crawl", "newscrawl/run_id": "r1"}
+    codes = sorted({key.split("/")[1] for one in editions for key in one})
+    stats["newscrawl/editions"] = codes or ["az", "en", "ru"]
+    for one in editions or [edition("az"), edition("en"), edition("ru")]:
+        stats |= one
+    return stats | run
 
 
-def test_incremental_run_with_nothing_new_is_healthy() -> None:
-    assert check_edition("az", figures(exported=0, coverage={}), LIMITS, stopped=False) == []
+def crawler_for(settings: dict[str, Any] | None = None) -> Crawler:
+    """A crawler with the project's health and alert settings (and ``settings``)."""
+    ours = {k: v for k, v in vars(project_settings).items() if k.startswith(HEALTH_SETTINGS)}
+    return get_crawler(Spider, {**ours, **(settings or {})})
 
 
-def test_no_articles_found_fails() -> None:
-    (failure,) = check_edition("ru", figures(found=0, exported=0), LIMITS, stopped=False)
-    assert (failure.edition, failure.check) == ("ru", "items")
-
-
-def test_low_coverage_fails_per_field() -> None:
-    coverage = {**figures()["coverage"], "body": 0.97, "tags": 0.2}
-    failures = check_edition("en", figures(coverage=coverage), LIMITS, stopped=False)
-    assert {f.check for f in failures} == {"coverage:body", "coverage:tags"}
-    assert all(f.edition == "en" for f in failures)
-
-
-def test_error_and_reject_rates() -> None:
-    failures = check_edition(
-        "az",
-        figures(errors=20, exported=80, dropped={"no_body": 20, "duplicate_of": 50}),
-        LIMITS,
-        stopped=False,
+def health(
+    stats: dict[str, Any],
+    settings: dict[str, Any] | None = None,
+    history: list[dict[str, Any]] | None = None,
+    crawler: Crawler | None = None,
+) -> dict[str, Any]:
+    """Run the health suite as Spidermon's extension does; ``newscrawl/health`` then."""
+    crawler = crawler or crawler_for(settings)
+    assert crawler.stats is not None
+    crawler.stats.set_stats(dict(stats))
+    spider = Spider(name="report")
+    SpiderMonitorRunner(spider=spider).run(
+        HealthSuite(crawler=crawler),
+        stats=crawler.stats.get_stats(),
+        stats_history=history or [],
+        crawler=crawler,
+        spider=spider,
+        job=None,
     )
-    assert {f.check for f in failures} == {"error_rate", "reject_rate"}
-    reject = next(f for f in failures if f.check == "reject_rate")
-    assert reject.figures["rejected"] == 20  # duplicates do not count
+    verdict: dict[str, Any] = crawler.stats.get_value("newscrawl/health") or {}
+    return verdict
 
 
-def test_thresholds_are_settings() -> None:
-    from scrapy.settings import Settings
-
-    limits = HealthThresholds.from_settings(
-        Settings(
-            {"NEWSCRAWL_HEALTH_COVERAGE": {"tags": 0.95}, "NEWSCRAWL_HEALTH_MAX_ERROR_RATE": 0.5}
-        )
-    )
-    assert limits.coverage["tags"] == 0.95 and limits.coverage["title"] == 1.0
-    assert limits.max_error_rate == 0.5
+def found(verdict: dict[str, Any]) -> set[tuple[str, str, str]]:
+    entries = verdict["failures"] + verdict["warnings"]
+    return {(e["edition"], e["check"], e["level"]) for e in entries}
 
 
-def test_firewall_stop_fails_only_when_stopped() -> None:
-    (failure,) = check_edition("en", figures(), LIMITS, stopped=True)
-    assert (failure.edition, failure.check, failure.figures) == ("en", "firewall", {})
-    assert check_firewall("en", stopped=False) == []
+def test_a_healthy_run_passes_every_check() -> None:
+    verdict = health(run_stats())
+    assert verdict == {"checked": True, "ok": True, "failures": [], "warnings": []}
+
+
+def test_an_incremental_run_with_nothing_new_is_healthy() -> None:
+    quiet = edition("az", exported=0, new=0, **{f"filled/{k}": 0 for k in FIELDS})
+    assert found(health(run_stats(quiet))) == set()
+
+
+@pytest.mark.parametrize(
+    ("changes", "check", "level"),
+    [
+        ({"firewall_stopped": 1}, "firewall", "fail"),
+        ({"found": 0, "exported": 0}, "items", "fail"),
+        ({"filled/body": 90}, "coverage:body", "fail"),
+        ({"filled/tags": 20}, "coverage:tags", "fail"),
+        ({"errors/http_500": 6, "requests": 100}, "error_rate", "fail"),
+        ({"errors/http_500": 3, "requests": 100}, "error_rate", "warn"),
+        ({"exported": 90, "dropped/no_body": 10}, "reject_rate", "fail"),
+        ({"exported": 97, "dropped/no_body": 3}, "reject_rate", "warn"),
+        ({"layout/generic": 30}, "generic_share", "warn"),
+        ({"holes": 2, "holes/oldest_hours": 3.0}, "holes", "warn"),
+        ({"holes": 1, "holes/oldest_hours": 30.0}, "holes", "fail"),
+    ],
+)
+def test_each_check_fires_for_its_edition_only(
+    changes: dict[str, Any], check: str, level: str
+) -> None:
+    verdict = health(run_stats(edition("az"), edition("en", **changes), edition("ru")))
+    assert found(verdict) == {("en", check, level)}
+    assert verdict["ok"] is (level == "warn")
 
 
 def test_each_check_passes_at_its_limit() -> None:
-    at_limits = figures(errors=5, requests=100, exported=95, dropped={"no_body": 5}, found=1)
-    coverage = {**figures()["coverage"], "category": 0.9, "images": 0.5, "tags": 0.5}
-    at_limits["coverage"] = coverage
-    assert check_items("az", at_limits, LIMITS) == []
-    assert check_coverage("az", at_limits, LIMITS) == []
-    # at the fail limit a rate is past its warn level: reported, not failed
-    assert [f.level for f in check_error_rate("az", at_limits, LIMITS)] == [WARN]
-    assert [f.level for f in check_reject_rate("az", at_limits, LIMITS)] == [WARN]
+    limits = {"errors/timeout": 2, "dropped/no_body": 2, "filled/category": 90}
+    limits |= {"filled/images": 49, "filled/tags": 49, "layout/generic": 19}
+    at_limits = edition("az", found=1, exported=98, requests=100, **limits)
+    assert found(health(run_stats(at_limits))) == set()
 
 
-def test_each_failure_names_its_figures() -> None:
-    (items,) = check_items("ru", figures(found=0, feed_pages=2), LIMITS)
-    assert items.figures == {"found": 0, "feed_pages": 2}
-    assert "found 0 articles, expected at least 1" in items.describe()
-    (errors,) = check_error_rate("ru", figures(errors=6, requests=100), LIMITS)
-    assert errors.figures == {"errors": 6, "requests": 100}
-    (coverage,) = check_coverage(
-        "ru", figures(coverage={**figures()["coverage"], "tags": 0.25}), LIMITS
+def test_duplicates_and_transient_sub_totals_are_not_counted_twice() -> None:
+    stats = edition("en", **{"dropped/duplicate_of": 50, "errors/timeout": 1})
+    stats |= edition("en", **{"errors/transient": 1})
+    assert found(health(run_stats(stats))) == set()
+
+
+def test_each_failure_names_the_edition_the_check_and_the_figures() -> None:
+    stats = edition("ru", requests=23, **{"errors/timeout": 4})
+    (failure,) = health(run_stats(stats))["failures"]
+    assert failure == {
+        "edition": "ru",
+        "check": "error_rate",
+        "level": "fail",
+        "message": "4 of 23 requests failed (17.4%, limit 5%)",
+        "figures": {"errors": 4, "requests": 23},
+    }
+    (items,) = health(run_stats(edition("ru", found=0, exported=0, feed_pages=2)))["failures"]
+    assert items["message"] == "found 0 articles, expected at least 1"
+    assert items["figures"] == {"found": 0, "feed_pages": 2}
+
+
+def test_thresholds_are_settings() -> None:
+    run = run_stats(edition("en", **{"filled/tags": 80}))
+    assert found(health(run)) == set()
+    strict = {"NEWSCRAWL_HEALTH_COVERAGE": {"tags": 0.9}, "NEWSCRAWL_HEALTH_MIN_FOUND": 200}
+    assert found(health(run, strict)) == {("en", "coverage:tags", "fail"), ("en", "items", "fail")}
+    checks = [check.name for check in table(crawler_for(strict).settings)]
+    assert "coverage:tags" in checks and "coverage:lead" not in checks
+
+
+def test_a_run_with_two_articles_is_not_judged_on_so_small_a_sample() -> None:
+    small = edition("en", exported=2, requests=3, **{"errors/timeout": 1, "dropped/no_body": 1})
+    small |= {f"newscrawl/en/filled/{k}": 2 for k in FIELDS} | {"newscrawl/en/filled/tags": 0}
+    assert found(health(run_stats(small))) == set()
+
+
+def earlier(hours: float, *editions: dict[str, Any], **run: Any) -> dict[str, Any]:
+    return run_stats(*editions, start=NOW - timedelta(hours=hours), **run)
+
+
+def test_a_small_run_is_judged_on_the_window_of_scheduled_crawls() -> None:
+    small = edition("en", exported=2, requests=3, **{"errors/timeout": 1})
+    small |= {f"newscrawl/en/filled/{k}": 2 for k in FIELDS}
+    figures = {"errors/timeout": 4, **{f"filled/{k}": 30 for k in FIELDS}, "filled/tags": 10}
+    before = [earlier(1, edition("en", exported=30, requests=40, **figures))]
+    verdict = health(run_stats(small), history=before)
+    assert found(verdict) == {("en", "error_rate", "fail"), ("en", "coverage:tags", "warn")}
+    (failure,) = verdict["failures"]
+    assert failure["figures"] == {"errors": 5, "requests": 43, "scope": "last 24 h, 2 runs"}
+    assert failure["message"].endswith("(last 24 h, 2 runs)")
+
+
+def test_a_window_breach_the_run_did_not_add_to_only_warns() -> None:
+    clean = edition("en", exported=5, requests=6)
+    bad = edition("en", exported=17, requests=28, **{"errors/timeout": 5, "dropped/http_404": 5})
+    verdict = health(run_stats(clean), history=[earlier(2, bad)])
+    assert found(verdict) == {("en", "error_rate", "warn"), ("en", "reject_rate", "warn")}
+    assert verdict["ok"] is True
+
+
+def test_the_window_counts_only_scheduled_crawls_of_the_last_24_hours() -> None:
+    small = edition("en", exported=2, requests=3, **{"errors/timeout": 1})
+    bad = edition("en", requests=40, **{"errors/timeout": 20})
+    history = [
+        earlier(1, bad, **{"newscrawl/kind": "reparse"}),
+        earlier(2, bad, scheduled=False),  # an archive backfill or a since/until run
+        earlier(30, bad),  # older than the window
+    ]
+    assert found(health(run_stats(small), history=history)) == set()
+    crawler = crawler_for()
+    health(run_stats(small), history=history, crawler=crawler)
+    assert crawler.stats is not None
+    window = crawler.stats.get_value("newscrawl/en/window")
+    assert (window["runs"], window["requests"], window["errors"]) == (1, 3, 1)
+
+
+def test_a_run_that_is_not_a_scheduled_crawl_is_not_judged_on_the_window() -> None:
+    small = edition("en", exported=2, requests=3, **{"errors/timeout": 1})
+    before = [earlier(1, edition("en", requests=40, **{"errors/timeout": 20}))]
+    crawler = crawler_for()
+    assert (
+        found(health(run_stats(small, scheduled=False), history=before, crawler=crawler)) == set()
     )
-    assert coverage.figures == {"coverage": 0.25, "minimum": 0.5, "exported": 100}
-    assert coverage.describe().startswith("edition ru, coverage:tags: tags filled in 25.0%")
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("newscrawl/en/window") is None
+    assert crawler.stats.get_value("newscrawl/en/trend") is None
+
+
+def test_trend_below_the_weekly_median_warns() -> None:
+    week = [earlier(24 * day + 1, edition("az", new=100)) for day in range(1, 8)]
+    crawler = crawler_for()
+    low = health(run_stats(edition("az", new=10)), history=week, crawler=crawler)
+    assert found(low) == {("az", "trend", "warn")}
+    assert crawler.stats is not None
+    trend = crawler.stats.get_value("newscrawl/az/trend")
+    assert trend == {"last_24h": 10, "median_7d": 100, "days": [100] * 7}
+    assert found(health(run_stats(edition("az", new=60)), history=week)) == set()
+    # a history younger than a week (a median of mostly empty days) says nothing
+    assert found(health(run_stats(edition("az", new=0)), history=week[:3])) == set()
+
+
+def test_trend_counts_no_backfill() -> None:
+    week = [earlier(24 * day + 1, edition("az", new=100)) for day in range(1, 8)]
+    backfills = [earlier(24 * day + 2, edition("az", new=5000), scheduled=False) for day in (1, 2)]
+    verdict = health(run_stats(edition("az", new=60)), history=backfills + week)
+    assert found(verdict) == set()
+
+
+def test_a_failed_check_sets_the_exit_status_unless_already_set() -> None:
+    crawler = crawler_for()
+    health(run_stats(edition("ru", found=0)), crawler=crawler)
+    assert crawler.stats is not None and crawler.stats.get_value(EXIT_CODE_STAT) == 3
+    earlier_cause = run_stats(edition("ru", found=0)) | {EXIT_CODE_STAT: 1}
+    health(earlier_cause, crawler=crawler)
+    assert crawler.stats.get_value(EXIT_CODE_STAT) == 1
+    healthy = crawler_for()
+    health(run_stats(), crawler=healthy)
+    assert healthy.stats is not None and healthy.stats.get_value(EXIT_CODE_STAT) is None
 
 
 def test_challenge_pages_are_recognised() -> None:
@@ -128,90 +254,3 @@ def test_challenge_pages_are_recognised() -> None:
     article = b"<div class='news-detail__desc'><p>Google drops captcha for Android</p></div>"
     assert challenge_marker(200, article) is None
     assert challenge_marker(404, b"<html>Not found</html>") is None
-
-
-# -- sample sizes, warn levels, rolling window, trend, generic share, holes ---------------
-def test_a_run_with_two_articles_does_not_fail_on_coverage_or_rejects() -> None:
-    small = figures(exported=2, coverage={"url": 1.0, "title": 1.0, "body": 1.0, "tags": 0.0})
-    small.update(dropped={"no_body": 1}, requests=3, errors=1)
-    assert check_edition("en", small, LIMITS, stopped=False) == []
-
-
-def test_a_small_run_is_judged_on_the_rolling_window() -> None:
-    small = figures(exported=2, requests=3, errors=1, coverage={"tags": 0.0})
-    small["window"] = {
-        "hours": 24,
-        "runs": 30,
-        "exported": 60,
-        "rejected": 0,
-        "requests": 70,
-        "errors": 7,
-        "generic": 0,
-        "dropped": {},
-        "filled": {"tags": 6},
-    }
-    found = {(f.check, f.level) for f in check_edition("en", small, LIMITS, stopped=False)}
-    assert found == {("coverage:tags", FAIL), ("error_rate", FAIL)}
-    (coverage,) = check_coverage("en", small, LIMITS)
-    assert coverage.figures["scope"] == "last 24 h (30 runs)"
-
-
-def test_error_rate_between_warn_and_fail_levels_warns() -> None:
-    (warning,) = check_error_rate("az", figures(errors=3, requests=100), LIMITS)
-    assert (warning.check, warning.level) == ("error_rate", WARN)
-    assert check_error_rate("az", figures(errors=1, requests=100), LIMITS) == []
-    (failure,) = check_error_rate("az", figures(errors=6, requests=100), LIMITS)
-    assert failure.level == FAIL
-
-
-def test_error_rate_needs_enough_requests() -> None:
-    assert check_error_rate("az", figures(errors=3, requests=5), LIMITS) == []
-
-
-def test_generic_share_warns_only() -> None:
-    many = figures(exported=100, layouts={"current": 70, "generic": 30})
-    (warning,) = check_generic_share("ru", many, LIMITS)
-    assert (warning.check, warning.level, warning.figures["generic"]) == ("generic_share", WARN, 30)
-    assert check_generic_share("ru", figures(layouts={"generic": 20}), LIMITS) == []
-    assert check_generic_share("ru", figures(exported=3, layouts={"generic": 3}), LIMITS) == []
-
-
-def test_trend_below_the_weekly_median_warns() -> None:
-    low = figures(trend={"last_24h": 10, "median_7d": 100, "days": [100] * 7})
-    (warning,) = check_trend("az", low, LIMITS)
-    assert (warning.check, warning.level) == ("trend", WARN)
-    assert check_trend("az", figures(trend={"last_24h": 60, "median_7d": 100}), LIMITS) == []
-    # a young state (median of mostly empty days) says nothing
-    assert check_trend("az", figures(trend={"last_24h": 0, "median_7d": 0}), LIMITS) == []
-    assert check_trend("az", figures(), LIMITS) == []
-
-
-def test_a_young_hole_warns_and_an_old_one_fails() -> None:
-    from datetime import UTC, datetime
-
-    now = datetime(2025, 10, 24, 12, 0, tzinfo=UTC)
-    young = {"from": "a", "to": "b", "cursor": "c", "since": "2025-10-24T06:00:00+00:00"}
-    old = {**young, "since": "2025-10-23T06:00:00+00:00"}
-    (warning,) = check_holes("en", figures(holes=[young]), LIMITS, now)
-    assert (warning.check, warning.level) == ("hole", WARN)
-    (failure,) = check_holes("en", figures(holes=[old]), LIMITS, now)
-    assert failure.level == FAIL and "open for 30.0 h" in failure.message
-    assert check_holes("en", figures(), LIMITS, now) == []  # the walk publishes no holes
-
-
-def test_a_clean_run_after_a_bad_one_only_warns_on_the_window() -> None:
-    clean = figures(exported=5, requests=6, errors=0, dropped={})
-    clean["window"] = {
-        "hours": 24,
-        "runs": 2,
-        "exported": 22,
-        "rejected": 5,
-        "requests": 34,
-        "errors": 5,
-        "generic": 0,
-        "dropped": {"timeout": 5},
-        "filled": {},
-    }
-    found = {(f.check, f.level) for f in check_edition("en", clean, LIMITS, stopped=False)}
-    assert ("error_rate", WARN) in found and ("reject_rate", WARN) in found
-    assert all(level == WARN for _, level in found)

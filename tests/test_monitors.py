@@ -1,132 +1,121 @@
-"""The health checks as a Spidermon suite: each monitor fails when it should and passes when it
-should, failures come back in the ``health`` shape, the actions are off until configured and
-send the edition, the check and the figures; the summary counts rejects from either signal."""
+"""The health suite as Spidermon runs it: Spidermon's finish-reason and opt-in built-in monitors
+beside the generated ones, the verdict in the stats and the log, a monitor that raises reported
+as a failure, a locked or disabled run not checked, the alert actions off until configured and
+carrying the edition, the check and the figures, and Spidermon's stats history kept under the
+output folder; the summary counts rejects from either signal."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import deque
 from pathlib import Path
 from typing import Any
 
 import pytest
 from scrapy import Spider
-from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
-from scrapy.utils.test import get_crawler
+from spidermon.contrib.actions.slack import SendSlackMessage
+from spidermon.contrib.actions.telegram import SendTelegramMessage
 
-from newscrawl.extensions.state import EXIT_CODE_STAT
+import newscrawl.monitors
 from newscrawl.extensions.summary import RunSummary, reason_kind
 from newscrawl.items import Article, Reject
-from newscrawl.monitors.actions import configured_actions
-from newscrawl.monitors.suites import run_health
+from newscrawl.monitors import Check, StatsHistory
+from newscrawl.monitors.actions import ReportFileAlert, SmtpEmailAlert, configured_actions
 from newscrawl.pipelines import Rejected
 from tests.smtp_server import SmtpSink
-from tests.test_health import figures
+from tests.test_health import crawler_for, edition, found, health, run_stats
+
+FAILING = run_stats(edition("az"), edition("ru", found=0, exported=0, feed_pages=1))
 
 
-def crawler_with(settings: dict[str, Any] | None = None, **stats: Any) -> Crawler:
-    crawler = get_crawler(Spider, settings or {})
-    assert crawler.stats is not None
-    crawler.stats.set_value("finish_reason", "finished")
-    for key, value in stats.items():
-        crawler.stats.set_value(key.replace("__", "/"), value)
-    return crawler
-
-
-def summary(**editions: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "spider": "report",
-        "run_id": "2025-10-23T21-00-00",
-        "base_url": "https://report.az",
-        "mode": "latest",
-        "finish_reason": "finished",
-        "editions": editions or {"az": figures(), "en": figures(), "ru": figures()},
-    }
-
-
-def checks(crawler: Crawler, run: dict[str, Any]) -> list[tuple[str, str]]:
-    failures = run_health(crawler, Spider(name="report"), run)
-    return [(f.edition, f.check) for f in failures]
-
-
-def test_a_healthy_run_passes_every_monitor() -> None:
-    assert checks(crawler_with(), summary()) == []
-
-
-@pytest.mark.parametrize(
-    ("changes", "check"),
-    [
-        ({"found": 0, "exported": 0}, "items"),
-        ({"coverage": {**figures()["coverage"], "body": 0.9}}, "coverage:body"),
-        ({"errors": 10, "requests": 100}, "error_rate"),
-        ({"exported": 90, "dropped": {"no_body": 10}}, "reject_rate"),
-    ],
-)
-def test_each_edition_monitor_fails_for_its_edition_only(
-    changes: dict[str, Any], check: str
-) -> None:
-    run = summary(az=figures(), en=figures(**changes), ru=figures())
-    assert checks(crawler_with(), run) == [("en", check)]
-
-
-def test_finish_reason_and_firewall_come_from_the_stats() -> None:
-    crawler = crawler_with(**{"newscrawl__en__firewall__stopped": 1})
-    assert crawler.stats is not None
-    crawler.stats.set_value("finish_reason", "shutdown")
-    failures = run_health(crawler, Spider(name="report"), summary())
-    assert [(f.edition, f.check) for f in failures] == [
-        ("all", "finish_reason"),
-        ("en", "firewall"),
-    ]
-    assert failures[0].figures == {"finish_reason": "shutdown"}
-    assert "shutdown" in failures[0].message
-
-
-def test_thresholds_are_read_from_the_settings() -> None:
-    run = summary(en=figures(coverage={**figures()["coverage"], "tags": 0.8}))
-    assert checks(crawler_with(), run) == []
-    strict = crawler_with({"NEWSCRAWL_HEALTH_COVERAGE": {"tags": 0.9}})
-    assert checks(strict, run) == [("en", "coverage:tags")]
+def test_finish_reason_is_spidermons_own_monitor() -> None:
+    verdict = health(run_stats(finish_reason="shutdown"))
+    (failure,) = verdict["failures"]
+    assert (failure["edition"], failure["check"]) == ("all", "finish_reason")
+    assert failure["figures"] == {"finish_reason": "shutdown"}
+    assert "shutdown" in failure["message"]
 
 
 def test_optional_builtin_monitors_run_only_when_configured() -> None:
-    errors = {"log_count__ERROR": 3, "downloader__exception_count": 4}
-    assert checks(crawler_with(**errors), summary()) == []
-    configured = crawler_with(
-        {"SPIDERMON_MAX_ERRORS": "1", "SPIDERMON_MAX_DOWNLOADER_EXCEPTIONS": "5"}, **errors
-    )
-    failures = run_health(configured, Spider(name="report"), summary())
-    assert [(f.edition, f.check, f.figures) for f in failures] == [
+    errors: dict[str, Any] = {"log_count/ERROR": 3, "downloader/exception_count": 4}
+    assert found(health(run_stats(**errors))) == set()
+    configured = {"SPIDERMON_MAX_ERRORS": "1", "SPIDERMON_MAX_DOWNLOADER_EXCEPTIONS": "5"}
+    verdict = health(run_stats(**errors), configured)
+    assert [(f["edition"], f["check"], f["figures"]) for f in verdict["failures"]] == [
         ("all", "log_errors", {"log_count/ERROR": 3})
     ]
+
+
+def test_failures_and_warnings_are_logged_one_line_each(caplog: pytest.LogCaptureFixture) -> None:
+    stats = run_stats(edition("en", found=0, exported=0, **{"layout/generic": 0}))
+    stats |= {"newscrawl/en/holes": 1, "newscrawl/en/holes/oldest_hours": 2.0}
+    with caplog.at_level(logging.WARNING):
+        health(stats)
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if "health" in r.getMessage()]
+    lines = [(level, message) for level, message in lines if message.startswith("health")]
+    assert lines == [
+        (
+            "ERROR",
+            "health check failed: edition en, items: found 0 articles, expected at least "
+            "1 {'found': 0, 'feed_pages': 5}",
+        ),
+        (
+            "WARNING",
+            "health warning: edition en, holes: 1 feed range(s) not walked yet, the "
+            "oldest open for 2.0 h (fails after 24 h) {'holes': 1, 'hole_age': 2.0}",
+        ),
+    ]
+
+
+def test_a_check_that_raises_is_a_failure_not_a_healthy_verdict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(
+        newscrawl.monitors.DERIVED, "boom", lambda of: dict[str, int]()["no such figure"]
+    )
+    real = newscrawl.monitors.table
+    broken = Check("broken", "boom", ("boom",), "")
+    monkeypatch.setattr(newscrawl.monitors, "table", lambda settings: [broken, *real(settings)])
+    verdict = health(run_stats(edition("en")))
+    assert verdict["ok"] is False
+    (failure,) = verdict["failures"]
+    assert (failure["edition"], failure["check"]) == ("en", "broken")
+    assert "KeyError" in failure["message"]
+
+
+def test_a_locked_or_disabled_run_is_not_checked() -> None:
+    locked = run_stats(edition("en", found=0), finish_reason="state_locked")
+    crawler = crawler_for()
+    assert health(locked, crawler=crawler) == {}
+    assert crawler.stats is not None and crawler.stats.get_value("newscrawl/exit_code") is None
+    assert health(FAILING, {"NEWSCRAWL_HEALTH_ENABLED": False}) == {}
+    assert health(FAILING, {"NEWSCRAWL_RUN_STATS": False}) == {}
 
 
 def test_every_action_is_off_until_its_settings_are_given() -> None:
     assert configured_actions(Settings()) == []
     assert configured_actions(Settings({"SPIDERMON_EMAIL_TO": "a@example.org"})) == []
-    names = [
-        action.__name__
-        for action in configured_actions(
-            Settings(
-                {
-                    "SPIDERMON_EMAIL_TO": "a@example.org",
-                    "SPIDERMON_SMTP_HOST": "127.0.0.1",
-                    "SPIDERMON_SLACK_SENDER_TOKEN": "xoxb-1",
-                    "SPIDERMON_SLACK_RECIPIENTS": "#crawls",
-                    "SPIDERMON_TELEGRAM_SENDER_TOKEN": "1:a",
-                    "SPIDERMON_TELEGRAM_RECIPIENTS": "42",
-                    "NEWSCRAWL_ALERT_REPORT_FILE": "/tmp/x.json",
-                }
-            )
-        )
+    everything = {
+        "SPIDERMON_EMAIL_TO": "a@example.org",
+        "SPIDERMON_SMTP_HOST": "127.0.0.1",
+        "SPIDERMON_SLACK_SENDER_TOKEN": "xoxb-1",
+        "SPIDERMON_SLACK_RECIPIENTS": "#crawls",
+        "SPIDERMON_TELEGRAM_SENDER_TOKEN": "1:a",
+        "SPIDERMON_TELEGRAM_RECIPIENTS": "42",
+        "NEWSCRAWL_ALERT_REPORT_FILE": "/tmp/x.json",
+    }
+    assert configured_actions(Settings(everything)) == [
+        SmtpEmailAlert,
+        SendSlackMessage,
+        SendTelegramMessage,
+        ReportFileAlert,
     ]
-    assert names == ["SmtpEmailAlert", "SlackAlert", "TelegramAlert", "ReportFileAlert"]
 
 
-def test_email_goes_out_on_failure_only(tmp_path: Path) -> None:
-    failing = summary(ru=figures(found=0, exported=0, feed_pages=1))
+def test_email_goes_out_on_failure_only() -> None:
     with SmtpSink() as smtp:
         settings = {
             "SPIDERMON_EMAIL_TO": "ops@example.org",
@@ -134,21 +123,21 @@ def test_email_goes_out_on_failure_only(tmp_path: Path) -> None:
             "SPIDERMON_SMTP_HOST": "127.0.0.1",
             "SPIDERMON_SMTP_PORT": smtp.port,
         }
-        checks(crawler_with(settings), summary())
+        health(run_stats(), settings)
         assert smtp.received() == []
-        checks(crawler_with(settings), failing)
+        health(FAILING, settings)
         (mail,) = smtp.wait_for(1)
     assert mail.rcpt_tos == ["ops@example.org"] and mail.mail_from == "crawler@example.org"
-    assert "ru items" in mail.subject
-    assert "edition ru, check items: found 0 articles, expected at least 1" in mail.text
-    assert 'figures: {"feed_pages": 1, "found": 0}' in mail.text
+    assert "health check failed (ru items)" in mail.subject
+    line = "- edition ru, check items: found 0 articles, expected at least 1; figures: "
+    assert line + '{"feed_pages": 1, "found": 0}' in mail.text
 
 
 def test_always_also_reports_a_healthy_run(tmp_path: Path) -> None:
     report = tmp_path / "alerts" / "health-{run_id}.json"
     settings = {"NEWSCRAWL_ALERT_REPORT_FILE": str(report), "NEWSCRAWL_ALERT_WHEN": "always"}
-    checks(crawler_with(settings), summary())
-    written = json.loads((tmp_path / "alerts" / "health-2025-10-23T21-00-00.json").read_text())
+    health(run_stats(), settings)
+    written = json.loads((tmp_path / "alerts" / "health-r1.json").read_text())
     assert written["ok"] is True and written["failures"] == []
 
 
@@ -166,34 +155,64 @@ def test_report_file_slack_and_telegram_carry_the_failure(
         "SPIDERMON_TELEGRAM_SENDER_TOKEN": "1:test",
         "SPIDERMON_TELEGRAM_RECIPIENTS": "42",
     }
-    run = summary(az=figures(errors=30, requests=100))
     with caplog.at_level(logging.INFO):
-        assert checks(crawler_with(settings), run) == [("az", "error_rate")]
-    report = json.loads((tmp_path / "alerts" / "2025-10-23T21-00-00.json").read_text())
+        verdict = health(
+            run_stats(edition("az", requests=100, **{"errors/http_500": 30})), settings
+        )
+    assert found(verdict) == {("az", "error_rate", "fail")}
+    report = json.loads((tmp_path / "alerts" / "r1.json").read_text())
     assert report["ok"] is False
     assert report["failures"][0]["figures"] == {"errors": 30, "requests": 100}
-    line = 'edition az, check error_rate: 30 of 100 requests failed (30.0%, limit 5%); figures: {"errors": 30, "requests": 100}'
+    line = "- edition az, check error_rate: 30 of 100 requests failed (30.0%, limit 5%); figures: "
+    line += '{"errors": 30, "requests": 100}'
     assert line in report["text"]
-    fake_messages = [
-        r.getMessage() for r in caplog.records if "spidermon.contrib.actions" in r.name
-    ]
-    assert any(line in message for message in fake_messages)  # Slack, as it is
-    assert any("edition%20az%2C%20check%20error_rate" in message for message in fake_messages)
+    sent = [r.getMessage() for r in caplog.records if "spidermon.contrib.actions" in r.name]
+    assert any(line in message for message in sent)  # Slack, as it is
+    assert any("edition%20az%2C%20check%20error_rate" in message for message in sent)
 
 
-def test_a_failed_check_sets_the_exit_status_stat_unless_already_set(tmp_path: Path) -> None:
-    crawler = crawler_with({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path)})
-    spider = Spider(name="report")
-    extension = RunSummary(crawler)
-    assert crawler.stats is not None
-    extension.add_health(summary(ru=figures(found=0, exported=0)), spider)
-    assert crawler.stats.get_value(EXIT_CODE_STAT) == 3
-    crawler.stats.set_value(EXIT_CODE_STAT, 75)
-    extension.add_health(summary(ru=figures(found=0, exported=0)), spider)
-    assert crawler.stats.get_value(EXIT_CODE_STAT) == 75
-    healthy = crawler_with()
-    RunSummary(healthy).add_health(summary(), spider)
-    assert healthy.stats is not None and healthy.stats.get_value(EXIT_CODE_STAT) is None
+def test_secrets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    import newscrawl.settings
+
+    monkeypatch.setenv("SPIDERMON_SMTP_PASSWORD", "from-env")
+    monkeypatch.setenv("SPIDERMON_SLACK_SENDER_TOKEN", "xoxb-env")
+    try:
+        reloaded = importlib.reload(newscrawl.settings)
+        assert reloaded.SPIDERMON_SMTP_PASSWORD == "from-env"  # type: ignore[attr-defined]
+        settings = Settings({"SPIDERMON_SLACK_RECIPIENTS": "#crawls"})
+        settings.setmodule(reloaded)
+        assert configured_actions(settings) == [SendSlackMessage]
+    finally:
+        monkeypatch.delenv("SPIDERMON_SMTP_PASSWORD")
+        monkeypatch.delenv("SPIDERMON_SLACK_SENDER_TOKEN")
+        importlib.reload(newscrawl.settings)
+
+
+def test_the_stats_history_keeps_scheduled_crawls_under_the_output_folder(tmp_path: Path) -> None:
+    crawler = crawler_for({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path), "SPIDERMON_MAX_STORED_STATS": 2})
+    spider = Spider.from_crawler(crawler, name="report")
+    crawler.spider = spider
+    runs = [("crawl", "finished"), ("crawl", "finished"), ("reparse", "finished")]
+    runs += [("crawl", "state_locked"), ("crawl", "shutdown")]
+    for run, (kind, reason) in enumerate(runs):
+        collector = StatsHistory(crawler)
+        collector.open_spider()
+        collector.set_stats({"run": run, "newscrawl/scheduled": True, "newscrawl/kind": kind})
+        collector.set_value("finish_reason", reason)
+        collector.close_spider(reason=reason)
+    history = spider.stats_history  # type: ignore[attr-defined]
+    assert isinstance(history, deque)
+    assert [stats["run"] for stats in history] == [4, 1]  # no reparse, no locked run
+    assert (tmp_path / "stats" / "report_stats_history").is_file()
+    check = crawler_for({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path / "c"), "NEWSCRAWL_RUN_STATS": False})
+    spider = Spider.from_crawler(check, name="report")
+    check.spider = spider
+    collector = StatsHistory(check)
+    collector.open_spider()
+    collector.close_spider(reason="finished")
+    assert not (tmp_path / "c").exists()
 
 
 def _article(language: str) -> Article:
@@ -214,7 +233,7 @@ def _article(language: str) -> Article:
 
 
 def test_rejects_count_from_rejected_drops_not_dropped_articles() -> None:
-    extension = RunSummary(crawler_with())
+    extension = RunSummary(crawler_for())
     no_body = Reject(reason="no_body", url="u1", language="en")
     extension.item_dropped(no_body, Rejected(no_body))  # the spider's reject, dropped
     duplicate = Reject(reason="duplicate_of", url="u2", language="en", detail="u0")
@@ -231,17 +250,3 @@ def test_reason_kind_reads_old_and_new_reasons() -> None:
     assert reason_kind("duplicate_of:https://report.az/en/a/b") == "duplicate_of"
     assert reason_kind("duplicate_of") == "duplicate_of"
     assert reason_kind("http_404") == "http_404"
-
-
-def test_secrets_come_from_the_environment_not_the_settings(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from newscrawl.monitors.actions import SmtpEmailAlert, secret
-
-    monkeypatch.setenv("SPIDERMON_SMTP_PASSWORD", "from-env")
-    monkeypatch.setenv("SPIDERMON_SLACK_SENDER_TOKEN", "xoxb-env")
-    settings = Settings({"SPIDERMON_SLACK_RECIPIENTS": "#crawls"})
-    assert secret(settings, "SPIDERMON_SMTP_PASSWORD") == "from-env"
-    assert [a.__name__ for a in configured_actions(settings)] == ["SlackAlert"]
-    crawler = crawler_with({"SPIDERMON_EMAIL_TO": "a@example.org", "SPIDERMON_SMTP_HOST": "h"})
-    assert SmtpEmailAlert.from_crawler_kwargs(crawler)["password"] == "from-env"

@@ -21,7 +21,6 @@ from scrapy.crawler import Crawler
 
 from newscrawl.editions import LANGUAGES
 from newscrawl.extensions.state import CrawlState
-from newscrawl.monitors.thresholds import rejects_that_count
 from newscrawl.state.store import StateStore
 
 #: Rows of the runs table older than this are deleted.
@@ -30,6 +29,11 @@ KEEP_RUNS = timedelta(days=30)
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def rejects_that_count(dropped: dict[str, int]) -> int:
+    """TEMP for health until core lands (was newscrawl.monitors.thresholds)."""
+    return sum(n for reason, n in dropped.items() if not reason.startswith("duplicate"))
 
 
 def run_counts(figures: dict[str, Any]) -> dict[str, Any]:

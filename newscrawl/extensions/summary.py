@@ -23,11 +23,8 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newscrawl.extensions.history import RunHistory
-from newscrawl.extensions.state import EXIT_CODE_STAT, CrawlState, set_exit_code
+from newscrawl.extensions.state import EXIT_CODE_STAT, CrawlState
 from newscrawl.items import Article, Reject
-from newscrawl.monitors.suites import run_health
-from newscrawl.monitors.thresholds import EXIT_HEALTH_FAILED, HealthFailure
 from newscrawl.pipelines import Rejected
 from newscrawl.publish import publish_run, remove_old_files
 from newscrawl.runinfo import code_version
@@ -99,6 +96,7 @@ class RunSummary:
         self.started = datetime.now(UTC)
         self.last_path: Path | None = None
         self.previous_run: dict[str, Any] = {"finished": None, "recovered_articles": 0}
+        self.pending: tuple[dict[str, Any], Spider, str, Path] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -107,15 +105,40 @@ class RunSummary:
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
         """After the state extension opened (and recovered) the state: what it found."""
         self.previous_run = previous_run(CrawlState.of(self.crawler).store)
+        # TEMP for health until core lands: the run-level stats of the stats contract
+        stats = self.crawler.stats
+        assert stats is not None
+        kind = {"report": "crawl"}.get(spider.name, spider.name)
+        stats.set_value("newscrawl/mode", getattr(spider, "mode", None))
+        stats.set_value("newscrawl/kind", kind)
+        stats.set_value("newscrawl/run_id", str(getattr(spider, "run_id", "")))
+        stats.set_value("newscrawl/editions", [e.code for e in getattr(spider, "editions", [])])
+        scheduled = kind == "crawl" and bool(getattr(spider, "records_walks", False))
+        stats.set_value("newscrawl/scheduled", scheduled)
 
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, Article):
             self.tallies[item.language].add_article(item)
+            # TEMP for health until core lands: the per-edition counts of the stats contract
+            stats, prefix = self.crawler.stats, f"newscrawl/{item.language}/"
+            assert stats is not None
+            stats.inc_value(prefix + "exported")
+            stats.inc_value(prefix + ("new" if item.revision == 1 else "updated"))
+            stats.inc_value(prefix + f"layout/{item.layout}")
+            if item.warnings:
+                stats.inc_value(prefix + "flagged")
+            for warning in item.warnings:
+                kind = warning.split(":", 1)[0] if ":" in warning else "other"
+                stats.inc_value(prefix + f"warning/{kind}")
+            for name in COVERAGE_FIELDS:
+                if _filled(getattr(item, name)):
+                    stats.inc_value(prefix + f"filled/{name}")
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         """A :class:`Rejected` drop counts under its reason; a plain drop (an unchanged
@@ -125,6 +148,9 @@ class RunSummary:
 
     def add_reject(self, reject: Reject) -> None:
         self.tallies[reject.language or "unknown"].dropped[reason_kind(reject.reason)] += 1
+        if self.crawler.stats is not None:  # TEMP for health until core lands
+            kind = reject.reason.split(":", 1)[0]
+            self.crawler.stats.inc_value(f"newscrawl/{reject.language or 'unknown'}/dropped/{kind}")
 
     def editions_summary(self, spider: Spider) -> dict[str, dict[str, Any]]:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
@@ -231,17 +257,39 @@ class RunSummary:
             },
             "health": {"checked": False, "ok": None, "failures": [], "warnings": []},
         }
-        history = RunHistory.of(self.crawler)
+        # TEMP for health until core lands: the holes and firewall stats of the stats
+        # contract, set before Spidermon's spider_closed runs the health suite (its extension
+        # is connected after this one); the stats file is written at engine_stopped, with the
+        # health, window and trend the suite put in the stats
+        stats = self.crawler.stats
+        assert stats is not None
+        now = datetime.now(UTC)
         for code, figures in summary["editions"].items():
-            if history is not None and code in history.windows:
-                figures["window"] = history.windows[code]
-                figures["trend"] = history.trends[code]
-            else:
-                figures["window"] = figures["trend"] = None
-        if reason != "state_locked":
-            self.add_health(summary, spider)
+            holes = figures.get("holes") or []
+            stats.set_value(f"newscrawl/{code}/holes", len(holes))
+            ages = [
+                (now - datetime.fromisoformat(str(h["since"]))).total_seconds() / 3600
+                for h in holes
+                if h.get("since")
+            ]
+            stats.set_value(f"newscrawl/{code}/holes/oldest_hours", max(ages, default=0.0))
+            if stats.get_value(f"newscrawl/{code}/firewall/stopped"):
+                stats.set_value(f"newscrawl/{code}/firewall_stopped", 1)
+        self.pending = (summary, spider, reason, output_dir / "stats" / f"report-{run_id}.json")
+
+    def engine_stopped(self) -> None:
+        """TEMP for health until core lands: the stats file, after the health suite ran."""
+        if self.pending is None:
+            return
+        summary, spider, reason, path = self.pending
+        stats = self.crawler.stats
+        assert stats is not None
+        default: dict[str, Any] = {"checked": False, "ok": None, "failures": [], "warnings": []}
+        summary["health"] = stats.get_value("newscrawl/health") or default
+        for code, figures in summary["editions"].items():
+            figures["window"] = stats.get_value(f"newscrawl/{code}/window")
+            figures["trend"] = stats.get_value(f"newscrawl/{code}/trend")
         summary["exit_code"] = self.exit_code(reason)
-        path = output_dir / "stats" / f"report-{run_id}.json"
         write_json_atomically(path, summary)
         self.last_path = path
         spider.logger.info("Run summary (%s):\n%s", path, format_summary(summary))
@@ -252,38 +300,6 @@ class RunSummary:
         if code:
             return code
         return 0 if reason == "finished" else 1
-
-    def add_health(self, summary: dict[str, Any], spider: Spider) -> None:
-        """Run the Spidermon health suite, log each failure as an ERROR and each warning as a
-        WARNING, set the exit status."""
-        if not self.crawler.settings.getbool("NEWSCRAWL_HEALTH_ENABLED", True):
-            return
-        warnings: list[HealthFailure] = []
-        failures = run_health(self.crawler, spider, summary, warnings)
-        summary["health"] = {
-            "checked": True,
-            "ok": not failures,
-            "failures": [failure.as_dict() for failure in failures],
-            "warnings": [warning.as_dict() for warning in warnings],
-        }
-        for failure in failures:
-            spider.logger.error(
-                "health check failed: edition %s, %s: %s %s",
-                failure.edition,
-                failure.check,
-                failure.message,
-                failure.figures,
-            )
-        for warning in warnings:
-            spider.logger.warning(
-                "health warning: edition %s, %s: %s %s",
-                warning.edition,
-                warning.check,
-                warning.message,
-                warning.figures,
-            )
-        if failures:
-            set_exit_code(self.crawler, EXIT_HEALTH_FAILED)
 
 
 def _text_or_none(value: Any) -> str | None:

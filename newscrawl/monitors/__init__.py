@@ -1,8 +1,381 @@
-"""The run's health checks as Spidermon monitors, and the alerts they send.
+"""The run's health: a Spidermon suite that Spidermon's own extension runs at ``spider_closed``.
 
-``thresholds.py`` holds the limits and the pure per-edition checks, ``edition.py`` the Spidermon
-monitors that run them, ``suites.py`` the suite (Spidermon's own finish-reason monitor, the
-per-edition monitors, opt-in built-ins, the configured actions) and the way the run summary
-runs it, ``verdict.py`` turns Spidermon's result into the ``health`` failures, ``message.py``
-words the alert and ``actions.py`` sends it (SMTP e-mail, Slack, Telegram, a report file).
+The per-edition monitors are generated from one table (:func:`table`). A rate judged on too
+small a run is judged on the window instead: its stats summed over the scheduled crawls of the
+last ``NEWSCRAWL_HEALTH_WINDOW_HOURS`` in Spidermon's stats history, this run included; a
+window's breach fails only when this run is past the limit too, else it warns. The monitors
+read nothing but the stats and that history. :class:`HealthVerdict`, the first action, puts
+the verdict into the stats (``newscrawl/health``, per edition ``window`` and ``trend``,
+``newscrawl/exit_code`` 3 on failure) and logs one ERROR per failure, one WARNING per warning.
 """
+
+from __future__ import annotations
+
+import statistics
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ClassVar
+
+from scrapy import Spider
+from scrapy.exceptions import ScrapyDeprecationWarning
+from scrapy.settings import BaseSettings
+from spidermon import MonitorSuite, monitors
+from spidermon.contrib.scrapy import monitors as stock
+from spidermon.contrib.stats.statscollectors import local_storage
+from spidermon.core.actions import Action
+
+from newscrawl.monitors.actions import HEALTH_STAT, alert, configured_actions
+
+# Spidermon's runner logs through Spider.log(), deprecated since Scrapy 2.13: its warning would
+# be the one line a healthy run prints at LOG_LEVEL=WARNING
+warnings.filterwarnings("ignore", r"Spider\.log\(\)", ScrapyDeprecationWarning, "spidermon")
+EDITIONS = ("az", "en", "ru")
+FAIL, WARN = "fail", "warn"
+EXIT_CODE_STAT = "newscrawl/exit_code"
+COVERAGE = {"url": 1.0, "title": 1.0, "body": 1.0, "published_at": 1.0, "category": 0.9}
+COVERAGE |= {"images": 0.5, "tags": 0.5}
+DAY = timedelta(days=1)
+Figures = dict[str, Any]
+
+
+def started(stats: Mapping[str, Any]) -> datetime:
+    moment = stats.get("start_time") or datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Of:
+    """One edition's figures in one run: ``of["requests"]`` is the stat
+    ``newscrawl/<ed>/requests`` (0 when unset), or one of :data:`DERIVED`."""
+
+    def __init__(self, stats: Mapping[str, Any], edition: str, history: Sequence[Any] = ()):
+        self.stats, self.edition, self.history = stats, edition, history
+
+    def __getitem__(self, key: str) -> Any:
+        if key in DERIVED:
+            return DERIVED[key](self)
+        return self.stats.get(f"newscrawl/{self.edition}/{key}") or 0
+
+    def under(self, part: str) -> dict[str, Any]:
+        start = f"newscrawl/{self.edition}/{part}"
+        return {k[len(start) :]: v for k, v in self.stats.items() if k.startswith(start)}
+
+    @cached_property
+    def trend(self) -> Figures:
+        """New articles of the scheduled crawls in the last 24 h and per day the 7 days before."""
+        days = [0] * 8
+        for stats in [self.stats, *self.history]:
+            if 0 <= (age := (started(self.stats) - started(stats)) // DAY) < 8:
+                days[age] += Of(stats, self.edition)["new"]
+        return {"last_24h": days[0], "median_7d": statistics.median(days[1:]), "days": days[1:]}
+
+
+def rejected(dropped: Mapping[str, int]) -> int:
+    """Rejects that show a problem (duplicates are the dedup doing its job)."""
+    return sum(n for reason, n in dropped.items() if not reason.startswith("duplicate"))
+
+
+#: Figures computed from several stats (``errors/transient`` is a sub-total of the others).
+DERIVED = {
+    "errors": lambda of: sum(n for k, n in of.under("errors/").items() if k != "transient"),
+    "by_reason": lambda of: of.under("dropped/"),
+    "rejected": lambda of: rejected(of.under("dropped/")),
+    "handled": lambda of: of["rejected"] + of["exported"],
+    "hole_age": lambda of: of["holes/oldest_hours"] if of["holes"] else None,
+    "last_24h": lambda of: of.trend["last_24h"],
+    "median_7d": lambda of: of.trend["median_7d"],
+    "days": lambda of: of.trend["days"],
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of the health table: the figures read (``stats``, space-separated); the value
+    judged, ``value[0] / value[1]`` (None: nothing to judge); a problem above (``below``:
+    under) the ``fail`` / ``warn`` limit (a setting or a number); ``sample`` = (the minimum's
+    setting, the figure it counts): a smaller run is judged on the window (unless ``window`` is
+    off) or not at all; ``message``, formatted with the figures, ``value``, ``limit``, ``word``
+    and ``fail``."""
+
+    name: str
+    stats: str
+    value: tuple[str, ...]
+    message: str
+    fail: str | float | None = None
+    warn: str | float | None = None
+    below: bool = False
+    sample: tuple[str, str] | None = None
+    window: bool = True
+
+    def read(self, of: Of) -> Figures:
+        return {name: of[name] for name in self.stats.split()}
+
+    def judged(self, figures: Figures) -> float | None:
+        part, whole = figures[self.value[0]], figures[self.value[1]] if self.value[1:] else 1
+        return None if part is None or not whole else float(part) / whole
+
+
+# fmt: off
+RATE = "({value:.1%}, {word} {limit:.0%})"
+MIN_ARTICLES = "NEWSCRAWL_HEALTH_MIN_ARTICLES"
+
+
+def table(settings: BaseSettings) -> list[Check]:
+    """The health checks in the order they run (coverage: each field given a minimum)."""
+    minimums = {**COVERAGE, **settings.getdict("NEWSCRAWL_HEALTH_COVERAGE")}
+    return [
+        Check("firewall", "firewall_stopped", ("firewall_stopped",),
+              "edition stopped by firewall challenge pages", fail=0.0),
+        Check("items", "found feed_pages", ("found",),
+              "found {found} articles, expected at least {limit:g}",
+              fail="NEWSCRAWL_HEALTH_MIN_FOUND", below=True),
+        *(Check(f"coverage:{field}", f"filled/{field} exported", (f"filled/{field}", "exported"),
+                f"{field} filled in {{value:.1%}} of {{exported}} articles, expected {{limit:.0%}}",
+                fail=minimum, below=True, sample=(MIN_ARTICLES, "exported"))
+          for field, minimum in minimums.items()),
+        Check("error_rate", "errors requests", ("errors", "requests"),
+              "{errors} of {requests} requests failed " + RATE,
+              fail="NEWSCRAWL_HEALTH_MAX_ERROR_RATE", warn="NEWSCRAWL_HEALTH_WARN_ERROR_RATE",
+              sample=("NEWSCRAWL_HEALTH_MIN_REQUESTS", "requests")),
+        Check("reject_rate", "rejected exported handled by_reason", ("rejected", "handled"),
+              "{rejected} of {handled} articles rejected " + RATE,
+              fail="NEWSCRAWL_HEALTH_MAX_REJECT_RATE", warn="NEWSCRAWL_HEALTH_WARN_REJECT_RATE",
+              sample=(MIN_ARTICLES, "handled")),
+        Check("generic_share", "layout/generic exported", ("layout/generic", "exported"),
+              "{value:.1%} of {exported} articles came from the generic extractor " + RATE,
+              warn="NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE", sample=(MIN_ARTICLES, "exported")),
+        Check("trend", "last_24h median_7d days", ("last_24h", "median_7d"),
+              "{last_24h} new articles in the last 24 h against a median of {median_7d:g} a "
+              "day over the 7 days before ({word} {limit:.0%} of it)",
+              warn="NEWSCRAWL_HEALTH_TREND_MIN_SHARE", below=True,
+              sample=("NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN", "median_7d"), window=False),
+        Check("holes", "holes hole_age", ("hole_age",),
+              "{holes} feed range(s) not walked yet, the oldest open for {hole_age:.1f} h "
+              "(fails after {fail:g} h)", fail="NEWSCRAWL_HOLE_MAX_AGE_HOURS", warn=-1.0),
+    ]
+
+
+#: Spidermon's own monitors: (monitor, check name, stats shown, the setting that adds it).
+BUILTINS: tuple[tuple[type[Any], str, str, str | None], ...] = (
+    (stock.FinishReasonMonitor, "finish_reason", "finish_reason", None),
+    (stock.ErrorCountMonitor, "log_errors", "log_count/ERROR", "SPIDERMON_MAX_ERRORS"),
+    (stock.UnwantedHTTPCodesMonitor, "http_codes", "downloader/response_status_count/",
+     "SPIDERMON_UNWANTED_HTTP_CODES_MAX_COUNT"),
+    (stock.UnwantedHTTPCodesMonitor, "http_codes", "downloader/response_status_count/",
+     "SPIDERMON_UNWANTED_HTTP_CODES"),
+    (stock.DownloaderExceptionMonitor, "downloader_exceptions", "downloader/exception_count",
+     "SPIDERMON_MAX_DOWNLOADER_EXCEPTIONS"),
+    (stock.RetryCountMonitor, "retries", "retry/max_reached", "SPIDERMON_MAX_RETRIES"),
+)
+# fmt: on
+
+
+def add(figures: Iterable[Figures]) -> Figures:
+    """Figures of several runs summed (a dict figure key by key)."""
+    total: Figures = {}
+    for one in figures:
+        for key, value in one.items():
+            if isinstance(value, dict):
+                total[key] = dict(Counter(total.get(key, {})) + Counter(value))
+            else:
+                total[key] = total.get(key, 0) + (value or 0)
+    return total
+
+
+def scheduled(stats: Mapping[str, Any]) -> bool:
+    """Whether a run counts in the windows and the trend: a scheduled crawl."""
+    return bool(stats.get("newscrawl/scheduled")) and stats.get("newscrawl/kind") == "crawl"
+
+
+def history_of(stats: Mapping[str, Any], history: Iterable[Any]) -> list[Any]:
+    """The scheduled crawls of the 8 days before a scheduled crawl (the history is newest
+    first: reading stops at the first older run)."""
+    runs: list[Any] = []
+    for earlier in history if scheduled(stats) else ():
+        if started(earlier) < started(stats) - 8 * DAY:
+            break
+        runs += [earlier] if scheduled(earlier) else []
+    return runs
+
+
+def window(of: Of, hours: float) -> list[Any]:
+    """This run and the scheduled crawls of the ``hours`` before it (none for other runs)."""
+    since = started(of.stats) - timedelta(hours=hours)
+    earlier = [stats for stats in of.history if started(stats) > since]
+    return [of.stats, *earlier] if scheduled(of.stats) else []
+
+
+def judge(check: Check, settings: BaseSettings, of: Of) -> list[Figures]:
+    """The findings of one check for one edition: none, a warning or a failure."""
+    figures, scope = check.read(of), ""
+    run_value = value = check.judged(figures)
+    if check.sample and figures[check.sample[1]] < settings.getfloat(check.sample[0]):
+        hours = settings.getfloat("NEWSCRAWL_HEALTH_WINDOW_HOURS")
+        runs = window(of, hours) if check.window else []
+        figures = add(check.read(Of(stats, of.edition)) for stats in runs)
+        if not runs or figures[check.sample[1]] < settings.getfloat(check.sample[0]):
+            return []
+        value, scope = check.judged(figures), f"last {hours:g} h, {len(runs)} runs"
+    fail, warn = (
+        settings.getfloat(x) if isinstance(x, str) else x for x in (check.fail, check.warn)
+    )
+
+    def past(limit: float | None, value: float | None) -> bool:
+        if limit is None or value is None:
+            return False
+        return value < limit if check.below else value > limit
+
+    level = FAIL if past(fail, value) else WARN if past(warn, value) else None
+    if level is None:
+        return []
+    limit, word = (fail, "limit") if level == FAIL else (warn, "warn level")
+    message = check.message.format(**figures, value=value, limit=limit, word=word, fail=fail)
+    if scope:  # a window's breach fails only when this run is past the limit too
+        figures, message = {**figures, "scope": scope}, f"{message} ({scope})"
+        level = level if past(fail, run_value) else WARN
+    return [finding(of.edition, check.name, level, message, figures)]
+
+
+def finding(edition: str, check: str, level: str, message: str, figures: Figures) -> Figures:
+    return {"edition": edition, "check": check, "level": level, "message": message,
+            "figures": figures}  # fmt: skip
+
+
+class EditionCheck(stock.BaseScrapyMonitor):
+    """Base of the generated monitors: one row of the table, a test method per edition."""
+
+    check: ClassVar[Check]
+
+    @property
+    def edition(self) -> str:
+        return str(self._testMethodName).removeprefix("test_")
+
+    def judge_edition(self) -> None:
+        self.findings: list[Figures] = []
+        if self.edition not in (self.stats.get("newscrawl/editions") or ()):
+            self.skipTest("edition not crawled")
+        history = history_of(self.stats, self.data.stats_history)
+        found = judge(self.check, self.crawler.settings, Of(self.stats, self.edition, history))
+        self.findings += found
+        if failed := [f"check {f['check']}: {f['message']}" for f in found if f["level"] == FAIL]:
+            self.fail(f"edition {self.edition}, " + "; ".join(failed))
+
+
+def monitor_for(check: Check) -> type[EditionCheck]:
+    """The Spidermon monitor of one row of the table."""
+    tests = {
+        f"test_{e}": monitors.name(f"edition {e}")(lambda self: self.judge_edition())
+        for e in EDITIONS
+    }
+    generated = type(f"Check_{check.name}", (EditionCheck,), {"check": check, **tests})
+    return monitors.name(f"check {check.name}")(generated)  # type: ignore[no-any-return]
+
+
+class HealthSuite(MonitorSuite):
+    """The health checks (``SPIDERMON_SPIDER_CLOSE_MONITORS``): Spidermon's finish-reason
+    monitor, the built-ins whose setting is given, the generated ones; then the verdict and the
+    alerts (on failure only unless ``NEWSCRAWL_ALERT_WHEN = "always"``). Empty when
+    ``NEWSCRAWL_HEALTH_ENABLED`` or ``NEWSCRAWL_RUN_STATS`` is off."""
+
+    def __init__(self, *args: Any, crawler: Any = None, **kwargs: Any) -> None:
+        settings, checks, alerts = crawler.settings, [], []
+        if settings.getbool("NEWSCRAWL_HEALTH_ENABLED") and settings.getbool("NEWSCRAWL_RUN_STATS"):
+            for monitor, _, _, setting in BUILTINS:
+                checks += [monitor] if not setting or settings.get(setting) else []
+            checks = list(dict.fromkeys(checks)) + [monitor_for(c) for c in table(settings)]
+            alerts = configured_actions(settings)
+        always = str(settings.get("NEWSCRAWL_ALERT_WHEN")).lower() == "always"
+        super().__init__(
+            *args,
+            monitors=checks,
+            monitors_finished_actions=[HealthVerdict, *(alerts if always else [])],
+            monitors_failed_actions=[] if always else alerts,
+            crawler=crawler,
+            **kwargs,
+        )
+        for monitor in self.all_monitors:  # a run that found the state locked is not judged
+            monitor.skip_rules = {monitor.monitor_name: [("finish_reason", "==", "state_locked")]}
+
+
+class HealthVerdict(Action):
+    """Puts the verdict into the stats, logs it, sets the exit status (see the module
+    docstring); hands the alert's text to the next actions in ``data.meta``."""
+
+    def run_action(self) -> None:
+        stats, spider, findings = self.data.crawler.stats, self.data.spider, list[Figures]()
+        self.alert: dict[str, str] = {}
+        for item in self.result.monitor_results:
+            monitor, lines = item.item, (item.error or "failed").strip().splitlines()
+            if isinstance(monitor, EditionCheck):
+                findings += getattr(monitor, "findings", [])
+                if item.status == "ERROR":
+                    raised = f"the check raised {lines[-1]}"
+                    findings.append(finding(monitor.edition, monitor.check.name, FAIL, raised, {}))
+            elif item.status in ("FAIL", "ERROR"):
+                message = str(getattr(item, "reason", None) or lines[-1])
+                check, key = next(((c, k) for m, c, k, _ in BUILTINS if isinstance(monitor, m)),
+                                  (str(monitor.monitor_name), "-"))  # fmt: skip
+                shown = {k: v for k, v in sorted(self.data.stats.items()) if k.startswith(key)}
+                findings.append(finding("all", check, FAIL, message, shown))
+        if not self.result.monitor_results:
+            return
+        findings.sort(key=lambda f: ("all", *EDITIONS).index(f["edition"]))
+        failures = [f for f in findings if f["level"] == FAIL]
+        warnings = [f for f in findings if f["level"] != FAIL]
+        health = {"checked": True, "ok": not failures, "failures": failures, "warnings": warnings}
+        stats.set_value(HEALTH_STAT, health)
+        self.put_windows(stats)
+        for f in findings:
+            log, title = (spider.logger.error, "health check failed") if f["level"] == FAIL else (
+                spider.logger.warning, "health warning")  # fmt: skip
+            log("%s: edition %s, %s: %s %s", title, f["edition"], f["check"], f["message"],
+                f["figures"])  # fmt: skip
+        if failures and not stats.get_value(EXIT_CODE_STAT):
+            stats.set_value(EXIT_CODE_STAT, 3)
+        self.alert = alert(stats.get_stats(), spider.name)
+
+    def put_windows(self, stats: Any) -> None:
+        """Each crawled edition's ``window`` and ``trend`` (None unless a scheduled crawl)."""
+        now, settings = self.data.stats, self.data.crawler.settings
+        hours = settings.getfloat("NEWSCRAWL_HEALTH_WINDOW_HOURS")
+        for edition in now.get("newscrawl/editions") or ():
+            this = Of(now, edition, history_of(now, self.data.stats_history))
+            runs = [Of(stats, edition) for stats in window(this, hours)]
+            summed = add({"exported": of["exported"], "rejected": of["rejected"],
+                          "requests": of["requests"], "errors": of["errors"],
+                          "generic": of["layout/generic"], "dropped": of["by_reason"],
+                          "filled": of.under("filled/")} for of in runs)  # fmt: skip
+            shown = {"hours": hours, "runs": len(runs), **summed} if runs else None
+            stats.set_value(f"newscrawl/{edition}/window", shown)
+            stats.set_value(f"newscrawl/{edition}/trend", this.trend if runs else None)
+
+    def get_meta(self) -> dict[str, str]:
+        return getattr(self, "alert", {})
+
+
+class StatsHistory(local_storage.LocalStorageStatsHistoryCollector):
+    """Spidermon's stats history (``spider.stats_history``, the last
+    ``SPIDERMON_MAX_STORED_STATS`` scheduled crawls, newest first) kept in
+    ``<NEWSCRAWL_OUTPUT_DIR>/stats/<spider>_stats_history`` instead of a ``.scrapy`` folder found
+    from a ``scrapy.cfg`` (none under Scrapyd). Only a scheduled crawl is stored: a reparse, a
+    backfill, a canary, ``scrapy check`` (``NEWSCRAWL_RUN_STATS`` off) or a run that found the
+    state locked leave it alone."""
+
+    def _stats_location(self, spider: Spider) -> Path:
+        output = spider.crawler.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
+        return Path(output, "stats", f"{spider.name}_stats_history")
+
+    def _persist_stats(self, stats: Any, spider: Spider | None = None) -> None:
+        spider = spider or self._crawler.spider
+        ran = self._stats.get("finish_reason") != "state_locked"
+        if (
+            spider.crawler.settings.getbool("NEWSCRAWL_RUN_STATS")
+            and scheduled(self._stats)
+            and ran
+        ):
+            self._stats_location(spider).parent.mkdir(parents=True, exist_ok=True)
+            super()._persist_stats(stats, spider)

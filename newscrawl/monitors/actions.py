@@ -1,212 +1,104 @@
-"""Spidermon actions that send the health verdict: e-mail over SMTP, Slack, Telegram, and a
-JSON report file. Each is off unless its settings are given (:func:`configured_actions`).
+"""The alerts of the health verdict: its wording, an e-mail over SMTP, a JSON report file, and
+which of those and of Spidermon's own Slack and Telegram actions the settings turn on (their
+``SPIDERMON_*_MESSAGE`` templates in ``settings.py`` send the text handed on in ``data.meta``).
 
-E-mail is sent with the standard library's ``smtplib`` from an action reading Spidermon's own
-``SPIDERMON_EMAIL_*`` / ``SPIDERMON_SMTP_*`` settings, rather than Spidermon's
-``SendSmtpEmail``: that one needs ``premailer``, insists on a user and a password (a local
-relay has none), and hands the message to Twisted without waiting, so a mail sent as the crawl
-closes can be lost when the reactor stops. Sending here is synchronous, bounded by
-``NEWSCRAWL_ALERT_SMTP_TIMEOUT``, and a failure to send is logged by Spidermon as an action
-error without changing the run's health. Slack and Telegram are Spidermon's own actions with
-the message replaced by the health verdict.
+E-mail is this small action over ``smtplib``, not Spidermon's ``SendSmtpEmail``: that one
+insists on a user and a password (a local relay has none) and hands the mail to Twisted without
+waiting, so a mail sent as the crawl closes can be lost when the reactor stops; Spidermon's
+other e-mail action needs Amazon SES. Sending here is synchronous, bounded by
+``NEWSCRAWL_ALERT_SMTP_TIMEOUT``; a failure to send is logged by Spidermon as an action error.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import smtplib
 import ssl
-import urllib.parse
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from spidermon.contrib.actions.slack import SendSlackMessage
 from spidermon.contrib.actions.telegram import SendTelegramMessage
 from spidermon.core.actions import Action
 
-from newscrawl.monitors.message import Alert, compose
-from newscrawl.monitors.verdict import failures_of
-
-#: Secrets read from the environment when not given as settings (a setting would be printed in
-#: Scrapy's "Overridden settings" log line).
-SECRETS = (
-    "SPIDERMON_SMTP_PASSWORD",
-    "SPIDERMON_SLACK_SENDER_TOKEN",
-    "SPIDERMON_TELEGRAM_SENDER_TOKEN",
-)
+HEALTH_STAT = "newscrawl/health"
 
 
-def secret(settings: BaseSettings, name: str) -> str | None:
-    """A secret setting, else the environment variable of the same name."""
-    return settings.get(name) or os.environ.get(name) or None
+def alert(stats: dict[str, Any], spider: str) -> dict[str, str]:
+    """The subject and text of one run's alert, from its stats (the verdict included)."""
+    failures = (stats.get(HEALTH_STAT) or {}).get("failures") or []
+    run_id = stats.get("newscrawl/run_id", "?")
+    checks = ", ".join(f"{f['edition']} {f['check']}" for f in failures)
+    subject = f"newscrawl {spider} run {run_id}: "
+    subject += f"health check failed ({checks})" if failures else "healthy"
+    mode, reason = stats.get("newscrawl/mode") or "-", stats.get("finish_reason", "?")
+    lines = [f"Run {run_id} (mode {mode}, finish reason {reason}).", ""]
+    lines += [f"{len(failures)} failed health check(s):" if failures else "All checks passed."]
+    for f in failures:
+        figures = json.dumps(f["figures"], sort_keys=True, ensure_ascii=False, default=str)
+        lines.append(f"- edition {f['edition']}, check {f['check']}: {f['message']}; "
+                     f"figures: {figures}")  # fmt: skip
+    lines += ["", "Per edition: found / exported / requests"]
+    for code in stats.get("newscrawl/editions") or ():
+        got = [
+            str(stats.get(f"newscrawl/{code}/{k}", 0)) for k in ("found", "exported", "requests")
+        ]
+        lines.append(f"  {code}: {' / '.join(got)}")
+    return {"health_subject": subject, "health_text": f"{subject}\n\n" + "\n".join(lines) + "\n"}
 
 
-class HealthAlertMixin:
-    """The verdict of the suite that runs the action, worded as an :class:`Alert`."""
-
-    result: Any
-    data: Any
-
-    def alert(self) -> Alert:
-        return compose(failures_of(self.result, self.data), self.data.get("summary") or {})
-
-
-class SmtpEmailAlert(HealthAlertMixin, Action):
-    """E-mails the alert through an SMTP server (``SPIDERMON_EMAIL_TO``,
-    ``SPIDERMON_SMTP_HOST``)."""
-
-    def __init__(
-        self,
-        *,
-        to: list[str],
-        host: str,
-        port: int,
-        sender: str,
-        subject: str | None = None,
-        user: str | None = None,
-        password: str | None = None,
-        starttls: bool = False,
-        use_ssl: bool = False,
-        timeout: float = 30.0,
-    ) -> None:
-        super().__init__()
-        self.to, self.host, self.port, self.sender = to, host, port, sender
-        self.subject, self.user, self.password = subject, user, password
-        self.starttls, self.use_ssl, self.timeout = starttls, use_ssl, timeout
-
-    @classmethod
-    def from_crawler_kwargs(cls, crawler: Crawler) -> dict[str, Any]:
-        settings = crawler.settings
-        use_ssl = settings.getbool("SPIDERMON_SMTP_ENFORCE_SSL")
-        return {
-            "to": [address.strip() for address in settings.getlist("SPIDERMON_EMAIL_TO")],
-            "host": settings.get("SPIDERMON_SMTP_HOST"),
-            "port": settings.getint("SPIDERMON_SMTP_PORT") or (465 if use_ssl else 25),
-            "sender": settings.get("SPIDERMON_EMAIL_SENDER") or "newscrawl@localhost",
-            "subject": settings.get("SPIDERMON_EMAIL_SUBJECT") or None,
-            "user": settings.get("SPIDERMON_SMTP_USER") or None,
-            "password": secret(settings, "SPIDERMON_SMTP_PASSWORD"),
-            "starttls": settings.getbool("SPIDERMON_SMTP_ENFORCE_TLS"),
-            "use_ssl": use_ssl,
-            "timeout": settings.getfloat("NEWSCRAWL_ALERT_SMTP_TIMEOUT", 30.0),
-        }
-
-    def message(self) -> EmailMessage:
-        alert = self.alert()
-        message = EmailMessage()
-        message["Subject"] = self.subject or alert.subject
-        message["From"] = self.sender
-        message["To"] = ", ".join(self.to)
-        message.set_content(alert.text)
-        return message
+class SmtpEmailAlert(Action):
+    """E-mails the alert through ``SPIDERMON_SMTP_HOST`` to ``SPIDERMON_EMAIL_TO`` (docstring
+    of the module; ``SPIDERMON_SMTP_*`` and ``SPIDERMON_EMAIL_*`` as for Spidermon's own)."""
 
     def run_action(self) -> None:
-        message = self.message()
+        self.settings = self.data.crawler.settings
+        get, text = self.settings.get, self.data.meta
+        use_ssl, timeout = self.settings.getbool("SPIDERMON_SMTP_ENFORCE_SSL"), 30.0
+        message = EmailMessage()
+        message["Subject"] = get("SPIDERMON_EMAIL_SUBJECT") or text["health_subject"]
+        message["From"] = get("SPIDERMON_EMAIL_SENDER") or "newscrawl@localhost"
+        message["To"] = ", ".join(a.strip() for a in self.settings.getlist("SPIDERMON_EMAIL_TO"))
+        message.set_content(text["health_text"])
+        host, port = get("SPIDERMON_SMTP_HOST"), self.settings.getint("SPIDERMON_SMTP_PORT")
+        timeout = self.settings.getfloat("NEWSCRAWL_ALERT_SMTP_TIMEOUT", timeout)
         context = ssl.create_default_context()
-        smtp: smtplib.SMTP
-        if self.use_ssl:
-            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-        else:
-            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        with smtp:
-            if self.starttls and not self.use_ssl:
+        with (
+            smtplib.SMTP_SSL(host, port or 465, timeout=timeout, context=context)
+            if use_ssl
+            else smtplib.SMTP(host, port or 25, timeout=timeout)
+        ) as smtp:
+            if self.settings.getbool("SPIDERMON_SMTP_ENFORCE_TLS") and not use_ssl:
                 smtp.starttls(context=context)
-            if self.user:
-                smtp.login(self.user, self.password or "")
+            if get("SPIDERMON_SMTP_USER"):
+                smtp.login(get("SPIDERMON_SMTP_USER"), get("SPIDERMON_SMTP_PASSWORD") or "")
             smtp.send_message(message)
 
 
-class SlackAlert(HealthAlertMixin, SendSlackMessage):
-    """Spidermon's Slack action (``SPIDERMON_SLACK_*``) posting the alert text."""
-
-    include_attachments = False
-
-    @classmethod
-    def from_crawler_kwargs(cls, crawler: Crawler) -> dict[str, Any]:
-        kwargs: dict[str, Any] = super().from_crawler_kwargs(crawler)
-        kwargs["sender_token"] = secret(crawler.settings, "SPIDERMON_SLACK_SENDER_TOKEN")
-        return kwargs
-
-    def get_message(self) -> str:
-        return self.alert().text
-
-    def get_attachments(self) -> None:
-        return None
-
-
-class TelegramAlert(HealthAlertMixin, SendTelegramMessage):
-    """Spidermon's Telegram action (``SPIDERMON_TELEGRAM_*``) sending the alert text.
-
-    Spidermon puts the text into the request URL as it is and asks for Markdown: the text is
-    sent as a preformatted block (check names have underscores) and percent-encoded here.
-    """
-
-    @classmethod
-    def from_crawler_kwargs(cls, crawler: Crawler) -> dict[str, Any]:
-        kwargs: dict[str, Any] = super().from_crawler_kwargs(crawler)
-        kwargs["sender_token"] = secret(crawler.settings, "SPIDERMON_TELEGRAM_SENDER_TOKEN")
-        return kwargs
-
-    def get_message(self) -> str:
-        return urllib.parse.quote(f"```\n{self.alert().text}```", safe="")
-
-
-class ReportFileAlert(HealthAlertMixin, Action):
+class ReportFileAlert(Action):
     """Writes the verdict as JSON to ``NEWSCRAWL_ALERT_REPORT_FILE`` (``{run_id}`` and
-    ``{output_dir}`` are filled in)."""
-
-    def __init__(self, *, path: str, output_dir: str) -> None:
-        super().__init__()
-        self.path, self.output_dir = path, output_dir
-
-    @classmethod
-    def from_crawler_kwargs(cls, crawler: Crawler) -> dict[str, Any]:
-        return {
-            "path": crawler.settings.get("NEWSCRAWL_ALERT_REPORT_FILE"),
-            "output_dir": crawler.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output",
-        }
+    ``{output_dir}`` filled in): ``run_id``, ``ok``, ``subject``, ``failures``, ``text``."""
 
     def run_action(self) -> None:
-        summary = self.data.get("summary") or {}
-        failures = failures_of(self.result, self.data)
-        alert = compose(failures, summary)
-        path = Path(
-            self.path.format(run_id=summary.get("run_id", "run"), output_dir=self.output_dir)
-        )
+        self.settings, stats = self.data.crawler.settings, self.data.crawler.stats.get_stats()
+        run_id, health = stats.get("newscrawl/run_id", "run"), stats.get(HEALTH_STAT) or {}
+        output_dir = self.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
+        path = Path(self.settings["NEWSCRAWL_ALERT_REPORT_FILE"].format(**locals()))
         path.parent.mkdir(parents=True, exist_ok=True)
-        report = {
-            "run_id": summary.get("run_id"),
-            "ok": not failures,
-            "subject": alert.subject,
-            "failures": [failure.as_dict() for failure in failures],
-            "text": alert.text,
-        }
+        report = {"run_id": run_id, "ok": health.get("ok"), "subject": self.data.meta[
+            "health_subject"], "failures": health.get("failures", []),
+            "text": self.data.meta["health_text"]}  # fmt: skip
         path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _given(settings: BaseSettings, *names: str) -> bool:
-    return all(settings.get(name) not in (None, "", []) for name in names)
-
-
 def configured_actions(settings: BaseSettings) -> list[type[Action]]:
-    """The actions whose settings are given, in the order they run."""
-    actions: list[type[Action]] = []
-    if _given(settings, "SPIDERMON_EMAIL_TO", "SPIDERMON_SMTP_HOST"):
-        actions.append(SmtpEmailAlert)
-    fake_slack = settings.getbool("SPIDERMON_SLACK_FAKE")
-    if _given(settings, "SPIDERMON_SLACK_RECIPIENTS") and (
-        fake_slack or secret(settings, "SPIDERMON_SLACK_SENDER_TOKEN")
-    ):
-        actions.append(SlackAlert)
-    fake_telegram = settings.getbool("SPIDERMON_TELEGRAM_FAKE")
-    if _given(settings, "SPIDERMON_TELEGRAM_RECIPIENTS") and (
-        fake_telegram or secret(settings, "SPIDERMON_TELEGRAM_SENDER_TOKEN")
-    ):
-        actions.append(TelegramAlert)
-    if _given(settings, "NEWSCRAWL_ALERT_REPORT_FILE"):
-        actions.append(ReportFileAlert)
-    return actions
+    """The alert actions whose settings are given, in the order they run."""
+    needs: dict[type[Action], tuple[str, ...]] = {
+        SmtpEmailAlert: ("SPIDERMON_EMAIL_TO", "SPIDERMON_SMTP_HOST"),
+        SendSlackMessage: ("SPIDERMON_SLACK_RECIPIENTS", "SPIDERMON_SLACK_SENDER_TOKEN"),
+        SendTelegramMessage: ("SPIDERMON_TELEGRAM_RECIPIENTS", "SPIDERMON_TELEGRAM_SENDER_TOKEN"),
+        ReportFileAlert: ("NEWSCRAWL_ALERT_REPORT_FILE",),
+    }
+    return [action for action, names in needs.items() if all(settings.get(n) for n in names)]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawl import FAST_SETTINGS, read_output, run_crawl
+from tests.crawl import FAST_SETTINGS, read_output, run_crawl, run_scrapy
 from tests.scrapyd_server import ScrapydServer
 from tests.site.harness import ReplicaServer
 from tests.smtp_server import Received, SmtpSink
@@ -120,3 +120,22 @@ def test_a_scrapyd_job_with_a_failing_check_reaches_the_smtp_server(
     assert_names_the_failures(mail, stats["health"])
     assert "SmtpEmailAlert... OK" in log
     print(f"Subject: {mail.subject}\n\n{mail.text}")
+
+
+def test_reparse_runs_do_not_count_in_the_scheduled_crawls_window(tmp_path: Path) -> None:
+    """Bug 4: a ``scrapy reparse`` between two scheduled crawls is not summed into the second
+    crawl's 24 h window (nor its trend): the window holds the two crawls."""
+    state, output = tmp_path / "state.sqlite", tmp_path / "output"
+    with ReplicaServer(articles=25, seed=21) as replica:
+        first = run_crawl(replica.base_url, output, state=state, arguments=ARGUMENTS)
+        assert first.returncode == 0, first.log[-3000:]
+        reparse = run_scrapy(["reparse"], output, state=state)
+        assert "Traceback" not in reparse.stdout, reparse.stdout[-3000:]
+        second = run_crawl(replica.base_url, output, state=state, arguments=ARGUMENTS)
+    assert second.returncode == 0, second.log[-3000:]
+    windows = {code: f["window"] for code, f in second.stats["editions"].items()}
+    assert {code: window["runs"] for code, window in windows.items()} == dict.fromkeys(
+        ("az", "en", "ru"), 2
+    )
+    exported = {code: f["exported"] for code, f in first.stats["editions"].items()}
+    assert {code: window["exported"] for code, window in windows.items()} == exported
