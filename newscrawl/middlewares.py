@@ -190,7 +190,7 @@ class FirewallMiddleware:
             )
             stopped: set[str] = getattr(spider, "stopped_editions", set())
             stopped.add(edition)
-        _inc(self.crawler, request, "firewall/stopped")
+        _inc(self.crawler, request, "firewall_stopped")
 
     async def process_response(
         self, request: Request, response: Response, spider: Any = None
