@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newscrawl.extensions.state import EXIT_CODE_STAT
+from newscrawl.extensions.summary import RunSummary, reason_kind
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from newscrawl.extensions.state import EXIT_CODE_STAT
-from newscrawl.extensions.summary import RunSummary, reason_kind
 from newscrawl.items import Article, Reject
 from newscrawl.monitors.actions import configured_actions
 from newscrawl.monitors.suites import run_health

@@ -45,10 +45,7 @@ CANARY_SETTINGS: dict[str, Any] = {
     "CLOSESPIDER_TIMEOUT": 50,
 }
 #: Extensions that write files (the rejects file, the stats file) are off.
-CANARY_EXTENSIONS_OFF = (
-    "newscrawl.extensions.rejects.RejectsExport",
-    "newscrawl.extensions.summary.RunSummary",
-)
+CANARY_EXTENSIONS_OFF = ("newscrawl.run.Run",)
 
 
 def _failure_text(failure: Failure) -> tuple[int | None, str]:
@@ -63,6 +60,7 @@ class CanarySpider(ReportSpider):
     """A first look at each edition (see the module docstring)."""
 
     name = "canary"
+    kind = "canary"
     #: Never grows the state's walked feed ranges (where the state keeps them).
     records_walks = False
 

@@ -40,7 +40,8 @@ class ReparseSpider(ReportSpider):
     """Extracts archived article pages again (see the module docstring)."""
 
     name = "reparse"
-    #: Read by :class:`~newscrawl.pipelines.state.StatePipeline`: compare whole records.
+    kind = "reparse"
+    #: Read by :class:`~newscrawl.pipelines.DedupPipeline`: compare whole records.
     reparse = True
     #: Never grows the state's walked feed ranges (where the state keeps them).
     records_walks = False
@@ -101,9 +102,7 @@ class ReparseSpider(ReportSpider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
-        locked = self.crawl_state.locked_error
-        if locked is not None:
-            self.logger.error(locked)
+        if self.crawl_run.failure is not None:  # logged by the run extension
             raise CloseSpider("state_locked")
         assert self.selection is not None
         selection = self.selection

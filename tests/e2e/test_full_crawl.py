@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from newscrawl.items import ARTICLE_FIELDS
-from newscrawl.pipelines.validate import SCHEMA
+from newscrawl.pipelines import SCHEMA
 from tests.crawl import CrawlResult
 from tests.site.harness import ReplicaServer
 

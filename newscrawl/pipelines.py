@@ -1,0 +1,392 @@
+"""Item pipelines, one small class per concern, in the order of ``ITEM_PIPELINES``: route
+rejects, clean, validate, content hash, deduplicate (in the run, and against the state).
+
+An item that does not become an exported article leaves the pipelines through Scrapy's drop
+mechanism: :class:`Rejected` (a ``DropItem``) carries its :class:`~newscrawl.items.Reject`
+record, which :class:`newscrawl.run.Run` writes to the rejects file; a plain ``DropItem`` (an
+unchanged article) is only counted. So Scrapy's ``item_scraped_count`` counts exported
+articles only, and ``item_dropped_count`` both kinds. The state row of an exported article is
+written by the run extension right after its line (never here).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, Protocol, Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newscrawl.cleaning.boilerplate import is_boilerplate_paragraph, strip_trailing_credit
+from newscrawl.cleaning.mojibake import has_unrepairable_mojibake, repair_mojibake
+from newscrawl.cleaning.title import clean_title
+from newscrawl.cleaning.unicode import normalize_line, normalize_text
+from newscrawl.dates import DateError, parse_iso, utc_now_iso
+from newscrawl.editions import LANGUAGES
+from newscrawl.items import REQUIRED_FIELDS, Article, Reject
+from newscrawl.run import Run
+from newscrawl.store import REVISED_WARNING, StateStore, record_hash
+
+
+class Rejected(DropItem):
+    """An item dropped with a reason worth a line in the rejects file."""
+
+    def __init__(self, reject: Reject) -> None:
+        super().__init__(f"rejected ({reject.reason}): {reject.url}", log_level="DEBUG")
+        self.reject = reject
+
+
+class RejectsPipeline:
+    """First of the pipelines: a :class:`Reject` the spider yielded (a page that failed to
+    download or to extract) is dropped as :class:`Rejected`; articles go on."""
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, Reject):
+            raise Rejected(item)
+        return item
+
+
+class ArticlePipeline:
+    """Base class: calls :meth:`process_article` for articles, passes anything else on."""
+
+    stage = "pipeline"
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, Article):
+            return self.process_article(item)
+        return item
+
+    def process_article(self, article: Article) -> Article:
+        raise NotImplementedError
+
+    def inc(self, language: str, key: str, count: int = 1) -> None:
+        """Add to the stat ``newscrawl/<language>/<key>``."""
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newscrawl/{language}/{key}", count)
+
+    def reject(self, article: Article, reasons: list[str], detail: str = "") -> Rejected:
+        """The drop of ``article``: its reject record carries every reason and the item."""
+        return Rejected(
+            Reject(
+                reason=reasons[0],
+                reasons=reasons,
+                url=article.url,
+                language=article.language,
+                detail=detail or "; ".join(reasons),
+                stage=self.stage,
+                crawled_at=utc_now_iso(),
+                item=article.model_dump(),
+            )
+        )
+
+
+#: One-line text fields.
+LINE_FIELDS = ("title", "lead", "category", "published_at_raw", "dateline")
+
+
+class Unrepairable(Exception):
+    """Damage a cleaner can detect but not undo; the message is the reject reason."""
+
+
+class Cleaner(Protocol):
+    """Changes an article in place; returns warnings to put on the item."""
+
+    def __call__(self, article: Article) -> list[str]: ...
+
+
+def _line_or_none(value: str) -> str | None:
+    return normalize_line(value) or None
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [p for p in body.split("\n\n") if p.strip()]
+
+
+class MojibakeRepair:
+    """Restores UTF-8 text that was read as Latin-1/cp1252; rejects what cannot be restored."""
+
+    def __call__(self, article: Article) -> list[str]:
+        warnings: list[str] = []
+        for name in (*LINE_FIELDS, "body"):
+            value = getattr(article, name)
+            if not isinstance(value, str) or not value:
+                continue
+            repaired = repair_mojibake(value)
+            if repaired != value:
+                warnings.append(f"mojibake_repaired: {name}")
+                setattr(article, name, repaired)
+            if has_unrepairable_mojibake(repaired):
+                raise Unrepairable(f"mojibake:{name}")
+        article.tags = [repair_mojibake(tag) for tag in article.tags]
+        for image in article.images:
+            if isinstance(image.get("caption"), str):
+                image["caption"] = repair_mojibake(str(image["caption"]))
+        return warnings
+
+
+class UnicodeNormaliser:
+    """NFC, white space collapsed, invisible characters removed, paragraphs kept apart."""
+
+    def __call__(self, article: Article) -> list[str]:
+        article.title = normalize_line(article.title)
+        article.published_at_raw = normalize_line(article.published_at_raw)
+        for name in ("lead", "category", "dateline"):
+            value = getattr(article, name)
+            if isinstance(value, str):
+                setattr(article, name, _line_or_none(value))
+        article.body = normalize_text(article.body)
+        article.tags = [t for t in dict.fromkeys(normalize_line(tag) for tag in article.tags) if t]
+        for image in article.images:
+            caption = image.get("caption")
+            image["caption"] = _line_or_none(caption) if isinstance(caption, str) else None
+        return []
+
+
+class BoilerplateFilter:
+    """Drops share/promo/credit paragraphs and photo credits glued to the end of a paragraph."""
+
+    def __call__(self, article: Article) -> list[str]:
+        kept: list[str] = []
+        for paragraph in _paragraphs(article.body):
+            if is_boilerplate_paragraph(paragraph, article.language):
+                continue
+            stripped = strip_trailing_credit(paragraph, article.language)
+            if stripped:
+                kept.append(stripped)
+        article.body = "\n\n".join(kept)
+        return []
+
+
+class TitleCleaner:
+    """Removes a trailing site name from the headline."""
+
+    def __call__(self, article: Article) -> list[str]:
+        article.title = clean_title(article.title)
+        return []
+
+
+class CleanPipeline(ArticlePipeline):
+    """Runs the cleaners in order; counts what each did per edition."""
+
+    stage = "clean"
+    cleaners: ClassVar[tuple[Cleaner, ...]] = (
+        MojibakeRepair(),
+        UnicodeNormaliser(),
+        BoilerplateFilter(),
+        TitleCleaner(),
+    )
+
+    def process_article(self, article: Article) -> Article:
+        for cleaner in self.cleaners:
+            try:
+                warnings = cleaner(article)
+            except Unrepairable as exc:
+                self.inc(article.language, f"invalid/{exc}")
+                raise self.reject(article, [str(exc)], "text still garbled after repair") from None
+            for _ in warnings:
+                self.inc(article.language, f"cleaning/{type(cleaner).__name__}")
+            article.warnings.extend(warnings)
+        return article
+
+
+#: The declared schema: field -> accepted types (None allowed where listed).
+SCHEMA: dict[str, tuple[type, ...]] = {
+    "url": (str,),
+    "language": (str,),
+    "article_id": (int, type(None)),
+    "slug": (str,),
+    "title": (str,),
+    "lead": (str, type(None)),
+    "body": (str,),
+    "published_at": (str,),
+    "published_at_raw": (str,),
+    "modified_at": (str, type(None)),
+    "category": (str, type(None)),
+    "category_slug": (str, type(None)),
+    "tags": (list,),
+    "images": (list,),
+    "translations": (dict,),
+    "badges": (list,),
+    "crawled_at": (str,),
+    "content_hash": (str,),
+    "revision": (int,),
+    "layout": (str,),
+    "dateline": (str, type(None)),
+    "warnings": (list,),
+    "sources": (dict,),
+    "revision_reason": (str, type(None)),
+    "archive": (dict, type(None)),
+}
+MAX_FUTURE = timedelta(days=1)
+
+
+def _timestamp_problem(value: str, name: str, now: datetime) -> str | None:
+    try:
+        moment = parse_iso(value)
+    except DateError:
+        return f"bad_date:{name}"
+    if "+" not in value[10:] and "-" not in value[10:] and not value.endswith("Z"):
+        return f"no_offset:{name}"
+    if moment - now > MAX_FUTURE:
+        return f"future_date:{name}"
+    return None
+
+
+def schema_problems(article: Article, min_body_words: int, site_check: Any = None) -> list[str]:
+    """Every way ``article`` breaks the schema, as reason codes (empty when it is valid)."""
+    problems: list[str] = []
+    values = dict(article)
+    for name, types in SCHEMA.items():
+        if not isinstance(values[name], types) or isinstance(values[name], bool):
+            problems.append(f"bad_type:{name}")
+    for name in REQUIRED_FIELDS:
+        value = values[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append(f"missing:{name}")
+    if isinstance(article.language, str) and article.language not in LANGUAGES:
+        problems.append("bad_language")
+    now = datetime.now(UTC)
+    for name in ("published_at", "modified_at"):
+        value = values[name]
+        if isinstance(value, str) and value:
+            problem = _timestamp_problem(value, name, now)
+            if problem:
+                problems.append(problem)
+    body = article.body if isinstance(article.body, str) else ""
+    if body.strip() and len(body.split()) < min_body_words:
+        problems.append("body_too_short")
+    url = article.url if isinstance(article.url, str) else ""
+    if site_check is not None and url and site_check.article_path(url) is None:
+        problems.append("url_not_on_site")
+    for image in article.images if isinstance(article.images, list) else []:
+        if not isinstance(image, dict) or not isinstance(image.get("url"), str):
+            problems.append("bad_type:images")
+            break
+    return list(dict.fromkeys(problems))
+
+
+class ValidatePipeline(ArticlePipeline):
+    """Drops an article that breaks the schema, with a reject record of every reason."""
+
+    stage = "validate"
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.min_body_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS", 5)
+
+    def process_article(self, article: Article) -> Article:
+        site = getattr(self.crawler.spider, "site", None)
+        problems = schema_problems(article, self.min_body_words, site)
+        if not problems:
+            return article
+        for problem in problems:
+            self.inc(str(article.language), f"invalid/{problem}")
+        raise self.reject(article, problems)
+
+
+def content_hash(title: str, body: str) -> str:
+    """SHA-256 of title and body after NFC, case folding and white-space collapsing.
+
+    Formatting-only differences (spacing, line breaks, letter case) give the same hash; any
+    change of words gives another.
+    """
+    parts = [
+        " ".join(unicodedata.normalize("NFC", text).casefold().split()) for text in (title, body)
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+class ContentHashPipeline(ArticlePipeline):
+    """Sets ``content_hash`` on each article."""
+
+    def process_article(self, article: Article) -> Article:
+        article.content_hash = content_hash(article.title, article.body)
+        return article
+
+
+class DedupPipeline(ArticlePipeline):
+    """Decides new / unchanged / revision / duplicate, in the run and against the state.
+
+    By canonical URL: a second article with a URL already passed on in this run is a
+    ``duplicate_url``; never seen before, it is exported with ``revision`` 1, unless another
+    article of the edition (in this run or the state, same site) has exactly the same content:
+    then it is a ``duplicate_of`` reject naming the original; seen with the same content it is
+    unchanged (dropped, counted); seen with other content it is exported with ``revision`` + 1
+    (``revision_reason`` ``"crawl"``). Under ``scrapy reparse`` (a spider with ``reparse =
+    True``) "changed" means the whole record would differ (``record_hash``), and a new revision
+    says ``"reparse"``.
+    """
+
+    stage = "dedup"
+
+    def __init__(self, crawler: Crawler, store: StateStore | None = None) -> None:
+        super().__init__(crawler)
+        self._store = store
+        self.seen: set[str] = set()
+        #: (language, content hash) -> URL of the articles passed on in this run.
+        self.content: dict[tuple[str, str], str] = {}
+
+    @property
+    def store(self) -> StateStore:
+        """The run's state (opened and closed by :class:`newscrawl.run.Run`)."""
+        if self._store is None:
+            self._store = Run.of(self.crawler).store
+        return self._store
+
+    @property
+    def reparse(self) -> bool:
+        return bool(getattr(self.crawler.spider, "reparse", False))
+
+    def process_article(self, article: Article) -> Article:
+        if article.url in self.seen:
+            self.inc(article.language, "duplicates/url")
+            raise self.reject(
+                article, ["duplicate_url"], f"{article.url} already exported in this run"
+            )
+        stored = self.store.get(article.url)
+        if stored is not None:
+            if self.reparse:  # a row from before record hashes cannot be proved unchanged
+                unchanged = stored.record_hash == record_hash(article.model_dump())
+            else:
+                unchanged = stored.content_hash == article.content_hash
+            if unchanged:
+                if not self.reparse:
+                    self.store.touch(article.url, article.crawled_at, article.archive)
+                self.inc(article.language, "unchanged")
+                raise DropItem(
+                    f"unchanged since revision {stored.revision}: {article.url}",
+                    log_level="DEBUG",
+                )
+            article.revision = stored.revision + 1
+            article.revision_reason = "reparse" if self.reparse else "crawl"
+            what = "re-extracted record" if self.reparse else "content"
+            article.warnings.append(
+                f"{REVISED_WARNING} {what} changed since revision {stored.revision} "
+                f"(first seen {stored.first_seen})"
+            )
+        else:
+            key = (article.language, article.content_hash)
+            original = self.content.get(key) or self.store.url_with_content(
+                article.language, article.content_hash, article.url
+            )
+            if original is not None and original != article.url:
+                self.inc(article.language, "duplicates/content")
+                raise self.reject(
+                    article,
+                    ["duplicate_of"],
+                    f"same title and body as {original} (republished under another URL)",
+                )
+            article.revision = 1
+            article.revision_reason = "reparse" if self.reparse else None
+        self.seen.add(article.url)
+        self.content.setdefault((article.language, article.content_hash), article.url)
+        return article
