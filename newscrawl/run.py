@@ -334,15 +334,13 @@ class Run:
             "warnings": [],
         }
         codes = list(stats.get("newscrawl/editions") or [])
-        codes += sorted(
-            {
-                key.split("/")[1]
-                for key in stats
-                if key.startswith("newscrawl/") and key.count("/") >= 2
-            }
-            - set(codes)
-            - {"health"}
-        )
+        # and the languages items were written or dropped in (e.g. a translation followed)
+        tallied = {
+            key.split("/")[1]
+            for key in stats
+            if key.startswith("newscrawl/") and (key.endswith("/exported") or "/dropped/" in key)
+        }
+        codes += sorted(tallied - set(codes))
         return {
             "spider": getattr(spider, "name", "report"),
             "run_id": self.run_id,

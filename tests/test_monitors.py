@@ -10,18 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from newscrawl.extensions.state import EXIT_CODE_STAT
-from newscrawl.extensions.summary import RunSummary, reason_kind
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from newscrawl.items import Article, Reject
 from newscrawl.monitors.actions import configured_actions
 from newscrawl.monitors.suites import run_health
-from newscrawl.pipelines import Rejected
 from tests.smtp_server import SmtpSink
 from tests.test_health import figures
 
@@ -179,58 +174,6 @@ def test_report_file_slack_and_telegram_carry_the_failure(
     ]
     assert any(line in message for message in fake_messages)  # Slack, as it is
     assert any("edition%20az%2C%20check%20error_rate" in message for message in fake_messages)
-
-
-def test_a_failed_check_sets_the_exit_status_stat_unless_already_set(tmp_path: Path) -> None:
-    crawler = crawler_with({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path)})
-    spider = Spider(name="report")
-    extension = RunSummary(crawler)
-    assert crawler.stats is not None
-    extension.add_health(summary(ru=figures(found=0, exported=0)), spider)
-    assert crawler.stats.get_value(EXIT_CODE_STAT) == 3
-    crawler.stats.set_value(EXIT_CODE_STAT, 75)
-    extension.add_health(summary(ru=figures(found=0, exported=0)), spider)
-    assert crawler.stats.get_value(EXIT_CODE_STAT) == 75
-    healthy = crawler_with()
-    RunSummary(healthy).add_health(summary(), spider)
-    assert healthy.stats is not None and healthy.stats.get_value(EXIT_CODE_STAT) is None
-
-
-def _article(language: str) -> Article:
-    return Article(
-        url=f"https://report.az/{language}/a/b",
-        language=language,
-        article_id=1,
-        slug="b",
-        title="t",
-        lead=None,
-        body="body",
-        published_at="2025-10-23T21:00:00+04:00",
-        published_at_raw="",
-        modified_at=None,
-        category=None,
-        category_slug=None,
-    )
-
-
-def test_rejects_count_from_rejected_drops_not_dropped_articles() -> None:
-    extension = RunSummary(crawler_with())
-    no_body = Reject(reason="no_body", url="u1", language="en")
-    extension.item_dropped(no_body, Rejected(no_body))  # the spider's reject, dropped
-    duplicate = Reject(reason="duplicate_of", url="u2", language="en", detail="u0")
-    extension.item_dropped(_article("en"), Rejected(duplicate))  # a pipeline's reject
-    # unchanged: dropped on purpose, not a reject
-    extension.item_dropped(_article("en"), DropItem("unchanged since revision 1"))
-    extension.item_scraped(_article("en"))
-    tally = extension.tallies["en"]
-    assert dict(tally.dropped) == {"no_body": 1, "duplicate_of": 1}
-    assert tally.exported == 1
-
-
-def test_reason_kind_reads_old_and_new_reasons() -> None:
-    assert reason_kind("duplicate_of:https://report.az/en/a/b") == "duplicate_of"
-    assert reason_kind("duplicate_of") == "duplicate_of"
-    assert reason_kind("http_404") == "http_404"
 
 
 def test_secrets_come_from_the_environment_not_the_settings(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.store import SCHEMA_VERSION, StateError, StateStore
+from tests.e2e.test_state_file import damage_state
 
 
 def test_a_schema_3_state_loses_its_runs_table_and_keeps_its_articles(tmp_path: Path) -> None:
@@ -59,29 +60,3 @@ def test_an_unreadable_state_is_named_with_its_cause(
     message = str(error.value)
     assert message.startswith(f"state {path} cannot be read: ") and cause in message
     assert "\n" not in message
-
-
-def damage_state(path: Path, damage: str) -> None:
-    """A state file made unreadable in one of three ways."""
-    if damage == "garbage":
-        path.write_bytes(b"\x00\xffnot a database at all\n" * 200)
-        return
-    store = StateStore(path)
-    for n in range(300):
-        store.record(
-            url=f"https://report.az/en/a/{n}",
-            language="en",
-            article_id=n,
-            content_hash=f"{n:064x}",
-            title="T" * 200,
-            revision=1,
-            published_at=None,
-            seen_at="2025-10-24T12:00:00+00:00",
-        )
-    if damage == "newer":
-        store.set_meta("schema_version", str(SCHEMA_VERSION + 1))
-    store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
-    if damage == "truncated":
-        data = path.read_bytes()
-        path.write_bytes(data[: len(data) // 2])

@@ -4,13 +4,35 @@ silent stateless run that writes every article again (bug 1 of issue 17)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.crawl import run_crawl
 from tests.site.harness import ReplicaServer
-from tests.test_store import damage_state
+
+
+def damage_state(path: Path, damage: str) -> None:
+    """A state file made unreadable in one of three ways (built with sqlite3 alone, so that the
+    test runs against any version of newscrawl)."""
+    if damage == "garbage":
+        path.write_bytes(b"\x00\xffnot a database at all\n" * 200)
+        return
+    with sqlite3.connect(path) as connection:
+        connection.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "CREATE TABLE filler (n INTEGER PRIMARY KEY, text TEXT);"
+        )
+        version = "99" if damage == "newer" else "1"
+        connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (version,))
+        connection.executemany(
+            "INSERT INTO filler VALUES (?, ?)", [(n, "x" * 500) for n in range(400)]
+        )
+    connection.close()
+    if damage == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
 
 
 @pytest.mark.parametrize(
