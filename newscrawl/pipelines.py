@@ -16,6 +16,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol, Self
 
+from pydantic import ValidationError
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
@@ -198,34 +199,6 @@ class CleanPipeline(ArticlePipeline):
         return article
 
 
-#: The declared schema: field -> accepted types (None allowed where listed).
-SCHEMA: dict[str, tuple[type, ...]] = {
-    "url": (str,),
-    "language": (str,),
-    "article_id": (int, type(None)),
-    "slug": (str,),
-    "title": (str,),
-    "lead": (str, type(None)),
-    "body": (str,),
-    "published_at": (str,),
-    "published_at_raw": (str,),
-    "modified_at": (str, type(None)),
-    "category": (str, type(None)),
-    "category_slug": (str, type(None)),
-    "tags": (list,),
-    "images": (list,),
-    "translations": (dict,),
-    "badges": (list,),
-    "crawled_at": (str,),
-    "content_hash": (str,),
-    "revision": (int,),
-    "layout": (str,),
-    "dateline": (str, type(None)),
-    "warnings": (list,),
-    "sources": (dict,),
-    "revision_reason": (str, type(None)),
-    "archive": (dict, type(None)),
-}
 MAX_FUTURE = timedelta(days=1)
 
 
@@ -243,11 +216,12 @@ def _timestamp_problem(value: str, name: str, now: datetime) -> str | None:
 
 def schema_problems(article: Article, min_body_words: int, site_check: Any = None) -> list[str]:
     """Every way ``article`` breaks the schema, as reason codes (empty when it is valid)."""
-    problems: list[str] = []
     values = dict(article)
-    for name, types in SCHEMA.items():
-        if not isinstance(values[name], types) or isinstance(values[name], bool):
-            problems.append(f"bad_type:{name}")
+    try:  # the declared schema is the model's: strict, so nothing is coerced
+        Article.model_validate(values, strict=True)
+        problems: list[str] = []
+    except ValidationError as error:
+        problems = [f"bad_type:{e['loc'][0]}" for e in error.errors() if e["loc"]]
     for name in REQUIRED_FIELDS:
         value = values[name]
         if value is None or (isinstance(value, str) and not value.strip()):

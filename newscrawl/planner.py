@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from newscrawl.dates import BAKU, parse_iso_or_none
 from newscrawl.extract.feed import FeedCard
@@ -568,7 +567,3 @@ class Planner:
     def remember(self, name: str, edition: str, url: str | None) -> None:
         if self.active and url != self.remembered(name, edition):
             self.store.set_meta(self._key(name, edition), url)
-
-    def summary(self, edition: str) -> dict[str, Any]:
-        """The holes of ``edition`` for the stats file."""
-        return {"holes": [hole.as_dict() for hole in self.holes(edition)]}

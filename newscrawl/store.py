@@ -276,15 +276,6 @@ class StateStore:
                 (key, value),
             )
 
-    def count(self, language: str | None = None) -> int:
-        if language is None:
-            row = self.connection.execute("SELECT COUNT(*) FROM articles").fetchone()
-        else:
-            row = self.connection.execute(
-                "SELECT COUNT(*) FROM articles WHERE language = ?", (language,)
-            ).fetchone()
-        return int(row[0])
-
     def close(self) -> None:
         self.connection.close()
         self.closed = True
