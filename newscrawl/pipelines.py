@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Protocol, Self
+from typing import Any, Self
 
 from pydantic import ValidationError
 from scrapy.crawler import Crawler
@@ -94,108 +94,53 @@ class ArticlePipeline:
 LINE_FIELDS = ("title", "lead", "category", "published_at_raw", "dateline")
 
 
-class Unrepairable(Exception):
-    """Damage a cleaner can detect but not undo; the message is the reject reason."""
-
-
-class Cleaner(Protocol):
-    """Changes an article in place; returns warnings to put on the item."""
-
-    def __call__(self, article: Article) -> list[str]: ...
-
-
 def _line_or_none(value: str) -> str | None:
     return normalize_line(value) or None
 
 
-def _paragraphs(body: str) -> list[str]:
-    return [p for p in body.split("\n\n") if p.strip()]
+class CleanPipeline(ArticlePipeline):
+    """Cleans in order: mojibake repaired (an article still garbled after repair is rejected,
+    never exported garbled), Unicode normalised (NFC, white space collapsed, invisible
+    characters removed, paragraphs kept apart), share/promo/credit paragraphs dropped, a
+    trailing site name taken off the headline."""
 
+    stage = "clean"
 
-class MojibakeRepair:
-    """Restores UTF-8 text that was read as Latin-1/cp1252; rejects what cannot be restored."""
-
-    def __call__(self, article: Article) -> list[str]:
-        warnings: list[str] = []
+    def process_article(self, article: Article) -> Article:
         for name in (*LINE_FIELDS, "body"):
             value = getattr(article, name)
             if not isinstance(value, str) or not value:
                 continue
             repaired = repair_mojibake(value)
             if repaired != value:
-                warnings.append(f"mojibake_repaired: {name}")
+                article.warnings.append(f"mojibake_repaired: {name}")
+                self.inc(article.language, "cleaning/MojibakeRepair")
                 setattr(article, name, repaired)
             if has_unrepairable_mojibake(repaired):
-                raise Unrepairable(f"mojibake:{name}")
-        article.tags = [repair_mojibake(tag) for tag in article.tags]
-        for image in article.images:
-            if isinstance(image.get("caption"), str):
-                image["caption"] = repair_mojibake(str(image["caption"]))
-        return warnings
-
-
-class UnicodeNormaliser:
-    """NFC, white space collapsed, invisible characters removed, paragraphs kept apart."""
-
-    def __call__(self, article: Article) -> list[str]:
-        article.title = normalize_line(article.title)
+                self.inc(article.language, f"invalid/mojibake:{name}")
+                reason = f"mojibake:{name}"
+                raise self.reject(article, [reason], "text still garbled after repair")
+        article.title = clean_title(normalize_line(article.title))
         article.published_at_raw = normalize_line(article.published_at_raw)
         for name in ("lead", "category", "dateline"):
             value = getattr(article, name)
             if isinstance(value, str):
                 setattr(article, name, _line_or_none(value))
-        article.body = normalize_text(article.body)
-        article.tags = [t for t in dict.fromkeys(normalize_line(tag) for tag in article.tags) if t]
+        tags = (normalize_line(repair_mojibake(tag)) for tag in article.tags)
+        article.tags = [tag for tag in dict.fromkeys(tags) if tag]
         for image in article.images:
             caption = image.get("caption")
-            image["caption"] = _line_or_none(caption) if isinstance(caption, str) else None
-        return []
-
-
-class BoilerplateFilter:
-    """Drops share/promo/credit paragraphs and photo credits glued to the end of a paragraph."""
-
-    def __call__(self, article: Article) -> list[str]:
-        kept: list[str] = []
-        for paragraph in _paragraphs(article.body):
-            if is_boilerplate_paragraph(paragraph, article.language):
-                continue
-            stripped = strip_trailing_credit(paragraph, article.language)
-            if stripped:
-                kept.append(stripped)
-        article.body = "\n\n".join(kept)
-        return []
-
-
-class TitleCleaner:
-    """Removes a trailing site name from the headline."""
-
-    def __call__(self, article: Article) -> list[str]:
-        article.title = clean_title(article.title)
-        return []
-
-
-class CleanPipeline(ArticlePipeline):
-    """Runs the cleaners in order; counts what each did per edition."""
-
-    stage = "clean"
-    cleaners: ClassVar[tuple[Cleaner, ...]] = (
-        MojibakeRepair(),
-        UnicodeNormaliser(),
-        BoilerplateFilter(),
-        TitleCleaner(),
-    )
-
-    def process_article(self, article: Article) -> Article:
-        for cleaner in self.cleaners:
-            try:
-                warnings = cleaner(article)
-            except Unrepairable as exc:
-                self.inc(article.language, f"invalid/{exc}")
-                raise self.reject(article, [str(exc)], "text still garbled after repair") from None
-            for _ in warnings:
-                self.inc(article.language, f"cleaning/{type(cleaner).__name__}")
-            article.warnings.extend(warnings)
+            image["caption"] = (
+                _line_or_none(repair_mojibake(caption)) if isinstance(caption, str) else None
+            )
+        language = article.language
+        paragraphs = [p for p in normalize_text(article.body).split("\n\n") if p.strip()]
+        kept = (
+            strip_trailing_credit(p, language)
+            for p in paragraphs
+            if not is_boilerplate_paragraph(p, language)
+        )
+        article.body = "\n\n".join(p for p in kept if p)
         return article
 
 
