@@ -319,7 +319,8 @@ class Planner:
                 for r in self.ranges(edition).ranges
             ]
         )
-        self._grow(edition, ranges, datetime.now(BAKU))
+        if self.limits.records_walks:
+            self._grow(edition, ranges, datetime.now(BAKU))
         holes = ranges.holes()
         ages = [(self._now() - h.since).total_seconds() / 3600 for h in holes if h.since]
         return len(holes), round(max(ages, default=0.0), 3)
@@ -327,6 +328,8 @@ class Planner:
     def record(self, now: datetime | None = None) -> None:
         """Grow each edition's walked ranges by what this run's walks covered for good, and
         save them."""
+        if not self.limits.records_walks:
+            return
         for edition in sorted({edition for edition, _ in self.walks}):
             self._grow(edition, self.ranges(edition), now or datetime.now(BAKU))
             if self.active:

@@ -149,8 +149,10 @@ class Run:
         self.state_path: str | None = (settings.get("NEWSCRAWL_STATE") if settings else "") or None
         self.store = StateStore(None)
         self.planner = Planner(self.store)
-        #: Why the run must end before any request (the state is locked or unreadable).
+        #: Why the run must end before any request (the state is locked or unreadable): the
+        #: line to log, and the finish reason (``state_locked``, ``state_unreadable``).
         self.failure: str | None = None
+        self.failure_reason = ""
         self.run_id = ""
         self.started = datetime.now(UTC)
         self.previous_run: dict[str, Any] = {"finished": None, "recovered_articles": 0}
@@ -218,7 +220,7 @@ class Run:
             try:
                 lock.acquire()
             except StateLockedError as exc:
-                self.failure = str(exc)
+                self.failure, self.failure_reason = str(exc), "state_locked"
                 if self.crawler is not None:
                     set_exit_code(self.crawler, EXIT_STATE_LOCKED)
                 return
@@ -226,7 +228,7 @@ class Run:
                 self.store = StateStore(self.state_path)
             except StateError as exc:
                 lock.release()
-                self.failure = str(exc)
+                self.failure, self.failure_reason = str(exc), "state_unreadable"
                 if self.crawler is not None:
                     set_exit_code(self.crawler, EXIT_BAD_RUN)
                 return
@@ -288,7 +290,7 @@ class Run:
             lines.close()
         if not self.store.closed:
             if self.store.persistent:
-                if self.planner.limits.records_walks and self.failure is None:
+                if self.failure is None:
                     self.planner.record()
                 self.store.set_meta(OPEN_RUN_KEY, None)
             editions = [e.code for e in getattr(spider, "editions", [])]

@@ -225,3 +225,18 @@ def test_known_articles_are_skipped_unless_the_card_changed(tmp_path: Path) -> N
     assert planner.skip_reason(url, same) == "known"
     assert planner.skip_reason(url, edited) is None and planner.headline_changed(url, edited)
     assert planner.skip_reason("https://report.az/en/a/other", same) is None
+
+
+def test_hole_figures_count_what_the_state_would_hold_if_the_run_ended_now() -> None:
+    planner = Planner(StateStore(None), limits=Limits(records_walks=True), now=NOW)
+    assert planner.hole_figures("en") == (0, 0.0)
+    planner._ranges["en"] = _three_ranges()  # two holes, both noted at NOW
+    assert planner.hole_figures("en") == (2, 0.0)
+    older_hole = planner.holes("en")[-1]
+    walk = planner.start("en", older_hole.key, older_hole)
+    _page(planner, older_hole.key, 1, 14, -1)
+    walk.reached_at = 1  # the walk closed it: one hole would be left
+    assert planner.hole_figures("en")[0] == 1
+    planner.now = NOW + timedelta(hours=5)
+    assert planner.hole_figures("en") == (1, 5.0)
+    assert len(planner.holes("en")) == 2  # nothing recorded before the run ends

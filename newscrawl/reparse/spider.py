@@ -103,7 +103,7 @@ class ReparseSpider(ReportSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         if self.crawl_run.failure is not None:  # logged by the run extension
-            raise CloseSpider("state_locked")
+            raise CloseSpider(self.crawl_run.failure_reason)
         assert self.selection is not None
         selection = self.selection
         self.logger.info(

@@ -278,12 +278,12 @@ class ReportSpider(scrapy.Spider):
     # -- start ------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         if self.crawl_run.failure is not None:  # logged by the run extension
-            locked = self.crawler.stats and self.crawler.stats.get_value("newscrawl/exit_code")
-            raise CloseSpider("state_locked" if locked == 75 else "state_unreadable")
+            raise CloseSpider(self.crawl_run.failure_reason)
         seconds = self.crawler.settings.getfloat("NEWSCRAWL_RUN_DEADLINE_SECONDS", 0)
         if seconds > 0:
             asyncio.get_event_loop().call_later(seconds, self._deadline_reached, seconds)
         for edition in self.editions:
+            self._hole_stats(edition.code)
             if self.mode == "archive":
                 for day in self.planner.archive_days():
                     url = self.site.url(f"{edition.prefix}/archive/{day:%Y/%m/%d}")
@@ -676,10 +676,9 @@ class ReportSpider(scrapy.Spider):
 
     def _hole_stats(self, edition: str) -> None:
         """``holes`` and ``holes/oldest_hours``: what the state would hold if the run ended now."""
-        if self.planner.limits.records_walks and self.planner.active:
-            holes, oldest = self.planner.hole_figures(edition)
-            self._set(edition, "holes", holes)
-            self._set(edition, "holes/oldest_hours", oldest)
+        holes, oldest = self.planner.hole_figures(edition)
+        self._set(edition, "holes", holes)
+        self._set(edition, "holes/oldest_hours", oldest)
 
     def _card_requests(
         self, cards: list[FeedCard], page_url: str, edition: str, walk: Walk | None, page: int
