@@ -26,11 +26,11 @@ test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check newscrawl tests
-	$(BIN)/ruff format --check newscrawl tests
+	$(BIN)/ruff check newscrawl newscrawl_data tests
+	$(BIN)/ruff format --check newscrawl newscrawl_data tests
 
 typecheck: $(STAMP)
-	$(BIN)/mypy newscrawl
+	$(BIN)/mypy newscrawl newscrawl_data
 
 ## bench: the benchmark of what users feel (docs/benchmarks.md): polite crawls of a small replica
 ## at DOWNLOAD_DELAY=0.25 in latest and archive mode (politeness efficiency, about 4 minutes), an

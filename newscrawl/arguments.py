@@ -1,22 +1,29 @@
-"""Checking the spider arguments and the project's settings before a crawl starts.
+"""The spider's arguments and the project's settings, one pydantic model each.
 
-``scrapy crawl report`` (``newscrawl/commands/crawl.py``) calls
-:meth:`newscrawl.spiders.report.ReportSpider.validate_arguments` before it starts Scrapy, so a
-bad value ends the command with one line naming the argument, what was given and what is
-expected (exit status 1), instead of a traceback from inside the engine. The same parsing
-functions run again in the spider's ``__init__`` for any other way of starting it.
+``scrapy crawl report`` (``newscrawl/commands/crawl.py``) checks both before it starts Scrapy,
+so a bad value ends the command with one line naming the argument or setting, what was given
+and what is expected (exit status 1) instead of a traceback from inside the engine; the spider
+builds its :class:`SpiderArguments` again in ``__init__`` for any other way of starting it.
+:class:`ProjectSettings` is the one list of the ``NEWSCRAWL_*`` settings with their types,
+bounds, defaults and meaning: ``newscrawl/settings.py`` sets the same defaults and
+``docs/arguments.md`` documents each one (``tests/test_models.py`` fails when they drift).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal, Self, get_args, get_origin
 
+import annotated_types
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from scrapy.settings import BaseSettings
 
 from newscrawl.dates import DateError, parse_argument_datetime
+from newscrawl.editions import parse_editions
+from newscrawl.items import COVERAGE_FIELDS
+from newscrawl.urls import SiteUrls
 
 #: Spider arguments Scrapyd adds to every job (``_job`` is the job id).
 SCRAPYD_ARGUMENTS = frozenset({"_job"})
@@ -30,72 +37,141 @@ class ArgumentError(ValueError):
         self.name, self.given, self.expected = name, given, expected
 
 
-def parse_datetime_argument(name: str, value: str | None) -> datetime | None:
-    """``since``/``until``: an ISO date or datetime (Baku time when no offset), or None."""
-    if value is None or str(value).strip() == "":
-        return None
-    try:
-        return parse_argument_datetime(str(value))
-    except DateError:
-        raise ArgumentError(
-            name, value, "an ISO date or datetime, e.g. 2025-10-23 or 2025-10-23T20:00"
-        ) from None
-
-
-def parse_int_argument(name: str, value: Any, minimum: int) -> int:
+def _whole(name: str, value: Any, minimum: int) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise ArgumentError(name, value, f"a whole number of at least {minimum}") from None
+        number = minimum - 1
     if number < minimum:
         raise ArgumentError(name, value, f"a whole number of at least {minimum}")
     return number
 
 
-def parse_float_argument(name: str, value: Any, minimum: float = 0.0) -> float:
-    try:
-        number = float(str(value).strip() or 0)
-    except (TypeError, ValueError):
-        raise ArgumentError(name, value, f"a number of at least {minimum:g}") from None
-    if number != number or number < minimum:  # NaN or too small
-        raise ArgumentError(name, value, f"a number of at least {minimum:g}")
-    return number
+class SpiderArguments(BaseModel):
+    """The ``-a NAME=VALUE`` arguments of the ``report`` spider (DESIGN.md, contract)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    editions: list[str] = Field(
+        default=["az", "en", "ru"], description="comma list of editions to crawl"
+    )
+    base_url: str = Field("https://report.az", description="site root; every URL is built from it")
+    since: datetime | None = Field(
+        None, description="ISO date or datetime (Baku time when no offset): the oldest cards"
+    )
+    until: datetime | None = Field(
+        None, description="ISO date or datetime: with mode=archive the last day to walk"
+    )
+    max_pages: int = Field(10, description="most feed pages per edition in one run")
+    mode: Literal["latest", "archive"] = Field("latest", description="latest feed or a period")
+    follow_translations: bool = Field(False, description="also fetch the other editions' versions")
+    recheck_hours: float = Field(0.0, description="re-fetch known articles younger than this")
+
+    @field_validator("editions", mode="before")
+    @classmethod
+    def _editions(cls, value: Any) -> list[str]:
+        if isinstance(value, list):
+            return value
+        if value is not None and not str(value).strip(" ,"):
+            raise ArgumentError("editions", value, "a comma list of az, en, ru (omit it for all)")
+        try:
+            return [edition.code for edition in parse_editions(value)]
+        except ValueError as exc:
+            raise ValueError(f"editions: {exc}") from None
+
+    @field_validator("base_url", mode="before")
+    @classmethod
+    def _base_url(cls, value: Any) -> str:
+        try:
+            return SiteUrls(str(value)).base_url
+        except ValueError:
+            raise ArgumentError(
+                "base_url", value, "an http(s) URL with a host, e.g. https://report.az"
+            ) from None
+
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _moment(cls, value: Any, info: Any) -> datetime | None:
+        if value is None or isinstance(value, datetime) or str(value).strip() == "":
+            return value or None
+        try:
+            return parse_argument_datetime(str(value))
+        except DateError:
+            raise ArgumentError(
+                info.field_name,
+                value,
+                "an ISO date or datetime, e.g. 2025-10-23 or 2025-10-23T20:00",
+            ) from None
+
+    @field_validator("max_pages", mode="before")
+    @classmethod
+    def _max_pages(cls, value: Any) -> int:
+        return _whole("max_pages", value, 1)
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode(cls, value: Any) -> str:
+        if value not in ("latest", "archive"):
+            raise ArgumentError("mode", value, "'latest' or 'archive'")
+        return str(value)
+
+    @field_validator("follow_translations", mode="before")
+    @classmethod
+    def _flag(cls, value: Any) -> bool:
+        text = str(value).strip().lower() if value is not None else "0"
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise ArgumentError("follow_translations", value, "0 or 1")
+
+    @field_validator("recheck_hours", mode="before")
+    @classmethod
+    def _hours(cls, value: Any) -> float:
+        try:
+            number = float(str(value).strip() or 0) if value is not None else 0.0
+        except (TypeError, ValueError):
+            number = -1.0
+        if number != number or number < 0:  # NaN or negative
+            raise ArgumentError("recheck_hours", value, "a number of at least 0")
+        return number
+
+    def model_post_init(self, context: Any) -> None:
+        """Cross-checks of ``since``, ``until`` and ``mode``."""
+        since, until = self.since, self.until
+        if since is not None and until is not None and until < since:
+            raise ArgumentError(
+                "until", until.isoformat(), f"a time at or after since ({since.isoformat()})"
+            )
+        if self.mode == "archive":
+            if since is None:
+                raise ArgumentError(
+                    "since", None, "a date with mode=archive, e.g. since=2025-10-01"
+                )
+            if since > datetime.now(UTC):
+                raise ArgumentError("since", since.isoformat(), "a date not in the future")
+
+    @classmethod
+    def parse(cls, given: Mapping[str, Any]) -> Self:
+        """The arguments from ``-a`` values (Scrapyd's ``_job`` left out); an
+        :class:`ArgumentError` (or ValueError) with one line for the first problem."""
+        values = {k: v for k, v in given.items() if k not in SCRAPYD_ARGUMENTS}
+        unknown = unknown_arguments(values)
+        if unknown:
+            raise ValueError(unknown[0])
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise ValueError(_first_line(exc)) from None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The arguments as the stats file shows them (JSON types)."""
+        return self.model_dump(mode="json")
 
 
-def parse_flag_argument(name: str, value: Any) -> bool:
-    text = str(value).strip().lower() if value is not None else "0"
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise ArgumentError(name, value, "0 or 1")
-
-
-def parse_choice_argument(name: str, value: Any, choices: Iterable[str]) -> str:
-    options = tuple(choices)
-    if value not in options:
-        raise ArgumentError(name, value, " or ".join(repr(c) for c in options))
-    return str(value)
-
-
-def check_date_range(
-    since: datetime | None, until: datetime | None, mode: str, now: datetime
-) -> None:
-    """Cross-checks of ``since``, ``until`` and ``mode``."""
-    if since is not None and until is not None and until < since:
-        raise ArgumentError(
-            "until", until.isoformat(), f"a time at or after since ({since.isoformat()})"
-        )
-    if mode == "archive":
-        if since is None:
-            raise ArgumentError("since", None, "a date with mode=archive, e.g. since=2025-10-01")
-        if since > now:
-            raise ArgumentError("since", since.isoformat(), "a date not in the future")
-
-
-def unknown_arguments(given: Iterable[str], known: Iterable[str]) -> list[str]:
+def unknown_arguments(given: Iterable[str]) -> list[str]:
     """One error per argument name the spider does not take."""
-    names = sorted(set(known))
+    names = sorted(SpiderArguments.model_fields)
     allowed = set(names) | SCRAPYD_ARGUMENTS
     return [
         f"unknown argument {name!r} (-a {name}=...); the report spider takes: {', '.join(names)}"
@@ -104,127 +180,189 @@ def unknown_arguments(given: Iterable[str], known: Iterable[str]) -> list[str]:
     ]
 
 
-# -- settings -----------------------------------------------------------------------------
-Check = Callable[[BaseSettings, str], None]
+def _first_line(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, ValueError):
+        return str(cause)
+    name = ".".join(str(part) for part in error["loc"])
+    return f"{name}: got {error.get('input')!r}, expected {error['msg']}"
 
 
-def _number(kind: type[int] | type[float], low: float | None, high: float | None) -> Check:
-    bounds = " ".join(
-        part
-        for part in (
-            f"at least {low:g}" if low is not None else "",
-            "and" if low is not None and high is not None else "",
-            f"at most {high:g}" if high is not None else "",
-        )
-        if part
+# -- settings -------------------------------------------------------------------------------
+Seconds = Annotated[float, annotated_types.Ge(0)]
+Share = Annotated[float, annotated_types.Ge(0), annotated_types.Le(1)]
+Count = Annotated[int, annotated_types.Ge(0)]
+
+
+class ProjectSettings(BaseModel):
+    """Every ``NEWSCRAWL_*`` setting: type, bounds, default (as in ``newscrawl/settings.py``)
+    and meaning (``docs/arguments.md`` has the long form). ``env``: also read from the
+    environment."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    NEWSCRAWL_OUTPUT_DIR: str = Field(
+        "output", description="root of the output files", json_schema_extra={"env": True}
     )
-    what = ("a whole number" if kind is int else "a number") + (f" {bounds}" if bounds else "")
+    NEWSCRAWL_STATE: str = Field(
+        ".newscrawl/state.sqlite",
+        description="the state of earlier runs; empty disables it",
+        json_schema_extra={"env": True},
+    )
+    NEWSCRAWL_CONTACT: str = Field(
+        "", description="e-mail or URL added to the User-Agent", json_schema_extra={"env": True}
+    )
+    NEWSCRAWL_ARCHIVE: str | None = Field(
+        None,
+        description="raw-page archive folder; empty or 0: off",
+        json_schema_extra={"env": True},
+    )
+    NEWSCRAWL_ARCHIVE_MAX_BYTES: Annotated[int, annotated_types.Ge(1)] = Field(
+        100 * 1024 * 1024,
+        description="start the next archive file past this size",
+        json_schema_extra={"env": True},
+    )
+    NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES: Seconds = Field(
+        30.0, description="overlap with the newest walked range"
+    )
+    NEWSCRAWL_EDIT_HORIZON_HOURS: Seconds = Field(
+        24.0, description="age within which cards are compared with the state"
+    )
+    NEWSCRAWL_RECHECK_PER_RUN: Count = Field(
+        5, description="known articles re-fetched per edition and run"
+    )
+    NEWSCRAWL_RSS_CROSSCHECK: bool = Field(
+        True, description="fetch the RSS once after the top walk"
+    )
+    NEWSCRAWL_HOLE_PAGES: Count = Field(
+        10, description="feed pages per edition and run spent on holes"
+    )
+    NEWSCRAWL_RUN_DEADLINE_SECONDS: Seconds = Field(
+        0.0, description="no more feed pages after this long (0: none)"
+    )
+    NEWSCRAWL_MIN_BODY_WORDS: Count = Field(5, description="shorter bodies are rejected")
+    NEWSCRAWL_RUN_STATS: bool = Field(
+        True, description="write the stats file and run the health checks"
+    )
+    NEWSCRAWL_RETENTION_DAYS: Seconds = Field(
+        0.0,
+        description="delete stats and rejects files older than this (0: off)",
+        json_schema_extra={"env": True},
+    )
+    NEWSCRAWL_RETRY_BASE_DELAY: Seconds = Field(2.0, description="retry backoff, doubled per retry")
+    NEWSCRAWL_RETRY_MAX_DELAY: Seconds = Field(
+        120.0, description="longest retry wait (Retry-After capped)"
+    )
+    NEWSCRAWL_FIREWALL_RETRIES: Count = Field(2, description="retries of one challenged request")
+    NEWSCRAWL_FIREWALL_MAX_IN_ROW: Annotated[int, annotated_types.Ge(1)] = Field(
+        5, description="challenges in a row that stop an edition"
+    )
+    NEWSCRAWL_HEALTH_ENABLED: bool = Field(True, description="all health checks")
+    NEWSCRAWL_HEALTH_MIN_FOUND: Count = Field(1, description="article cards found per edition")
+    NEWSCRAWL_HEALTH_MIN_ARTICLES: Count = Field(
+        20, description="smallest sample a share is judged on"
+    )
+    NEWSCRAWL_HEALTH_MIN_REQUESTS: Count = Field(
+        20, description="smallest sample an error rate is judged on"
+    )
+    NEWSCRAWL_HEALTH_WINDOW_HOURS: Seconds = Field(
+        24.0, description="window of runs judged when one run is too small"
+    )
+    NEWSCRAWL_HEALTH_COVERAGE: dict[str, float] = Field(
+        default_factory=dict,
+        description="share of articles with each field, merged over the defaults",
+    )
+    NEWSCRAWL_HEALTH_MAX_ERROR_RATE: Share = Field(
+        0.05, description="failed requests / requests (fail)"
+    )
+    NEWSCRAWL_HEALTH_WARN_ERROR_RATE: Share = Field(
+        0.02, description="failed requests / requests (warn)"
+    )
+    NEWSCRAWL_HEALTH_MAX_REJECT_RATE: Share = Field(
+        0.05, description="rejected / handled articles (fail)"
+    )
+    NEWSCRAWL_HEALTH_WARN_REJECT_RATE: Share = Field(
+        0.02, description="rejected / handled articles (warn)"
+    )
+    NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE: Share = Field(
+        0.2, description="articles from the generic extractor (warn)"
+    )
+    NEWSCRAWL_HEALTH_TREND_MIN_SHARE: Share = Field(
+        0.5, description="new in 24 h / median day of the 7 before (warn)"
+    )
+    NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN: Seconds = Field(
+        20.0, description="the trend is judged from this median on"
+    )
+    NEWSCRAWL_HOLE_MAX_AGE_HOURS: Seconds = Field(
+        24.0, description="a hole warns while younger, fails once older"
+    )
+    NEWSCRAWL_ALERT_WHEN: Literal["failure", "always"] = Field(
+        "failure", description="when the alert actions send", json_schema_extra={"env": True}
+    )
+    NEWSCRAWL_ALERT_REPORT_FILE: str | None = Field(
+        None, description="the JSON report-file action's path", json_schema_extra={"env": True}
+    )
+    NEWSCRAWL_ALERT_SMTP_TIMEOUT: Seconds = Field(
+        30.0, description="seconds for the whole SMTP conversation"
+    )
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "DEBUG", description="Scrapy's log level (env NEWSCRAWL_LOG_LEVEL)"
+    )
 
-    def check(settings: BaseSettings, name: str) -> None:
-        raw = settings.get(name)
-        try:
-            value = kind(raw)
-        except (TypeError, ValueError):
-            raise ArgumentError(name, raw, what) from None
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise ArgumentError(name, raw, what)
-
-    return check
-
-
-def _flag(settings: BaseSettings, name: str) -> None:
-    try:
-        settings.getbool(name)
-    except ValueError:
-        raise ArgumentError(name, settings.get(name), "True or False (1 or 0)") from None
-
-
-def _choice(*choices: str) -> Check:
-    def check(settings: BaseSettings, name: str) -> None:
-        value = str(settings.get(name) or "").strip()
-        if value.lower() not in {c.lower() for c in choices}:
-            raise ArgumentError(name, settings.get(name), " or ".join(choices))
-
-    return check
-
-
-def _text(settings: BaseSettings, name: str) -> None:
-    if not isinstance(settings.get(name), str):
-        raise ArgumentError(name, settings.get(name), "a text")
-
-
-def _share_dict(known: Iterable[str]) -> Check:
-    names = tuple(known)
-
-    def check(settings: BaseSettings, name: str) -> None:
-        raw = settings.get(name)
-        try:
-            value = settings.getdict(name)
-        except (TypeError, ValueError, json.JSONDecodeError):
-            raise ArgumentError(name, raw, 'a JSON object, e.g. {"tags": 0.8}') from None
+    @field_validator("NEWSCRAWL_HEALTH_COVERAGE", mode="before")
+    @classmethod
+    def _coverage(cls, value: Any) -> dict[str, float]:
+        name = "NEWSCRAWL_HEALTH_COVERAGE"
+        if isinstance(value, str):
+            try:
+                value = BaseSettings({name: value}).getdict(name)
+            except ValueError:
+                raise ArgumentError(name, value, 'a JSON object, e.g. {"tags": 0.8}') from None
+        if not isinstance(value, Mapping):
+            raise ArgumentError(name, value, 'a JSON object, e.g. {"tags": 0.8}')
         for key, share in value.items():
-            if key not in names:
-                raise ArgumentError(f"{name} key", key, f"one of {', '.join(names)}")
+            if key not in COVERAGE_FIELDS:
+                raise ArgumentError(f"{name} key", key, f"one of {', '.join(COVERAGE_FIELDS)}")
             try:
                 number = float(share)
             except (TypeError, ValueError):
-                raise ArgumentError(f"{name}[{key!r}]", share, "a share from 0 to 1") from None
+                number = -1.0
             if not 0 <= number <= 1:
                 raise ArgumentError(f"{name}[{key!r}]", share, "a share from 0 to 1")
+        return {key: float(share) for key, share in value.items()}
 
-    return check
-
-
-def setting_checks(coverage_fields: Iterable[str]) -> dict[str, Check]:
-    """Every setting of the project, with its check (docs/arguments.md lists them)."""
-    share = _number(float, 0, 1)
-    return {
-        "NEWSCRAWL_OUTPUT_DIR": _text,
-        "NEWSCRAWL_STATE": _text,
-        "NEWSCRAWL_CONTACT": _text,
-        "NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES": _number(float, 0, None),
-        "NEWSCRAWL_EDIT_HORIZON_HOURS": _number(float, 0, None),
-        "NEWSCRAWL_RECHECK_PER_RUN": _number(int, 0, None),
-        "NEWSCRAWL_HOLE_PAGES": _number(int, 0, None),
-        "NEWSCRAWL_RUN_DEADLINE_SECONDS": _number(float, 0, None),
-        "NEWSCRAWL_MIN_BODY_WORDS": _number(int, 0, None),
-        "NEWSCRAWL_ARCHIVE": _text,
-        "NEWSCRAWL_ARCHIVE_MAX_BYTES": _number(int, 1, None),
-        "NEWSCRAWL_ALERT_REPORT_FILE": _text,
-        "NEWSCRAWL_RETRY_BASE_DELAY": _number(float, 0, None),
-        "NEWSCRAWL_RETRY_MAX_DELAY": _number(float, 0, None),
-        "NEWSCRAWL_FIREWALL_RETRIES": _number(int, 0, None),
-        "NEWSCRAWL_FIREWALL_MAX_IN_ROW": _number(int, 1, None),
-        "NEWSCRAWL_RUN_STATS": _flag,
-        "NEWSCRAWL_HEALTH_ENABLED": _flag,
-        "NEWSCRAWL_HEALTH_MIN_FOUND": _number(int, 0, None),
-        "NEWSCRAWL_HEALTH_MIN_ARTICLES": _number(int, 0, None),
-        "NEWSCRAWL_HEALTH_MIN_REQUESTS": _number(int, 0, None),
-        "NEWSCRAWL_HEALTH_WINDOW_HOURS": _number(float, 0, None),
-        "NEWSCRAWL_HEALTH_COVERAGE": _share_dict(coverage_fields),
-        "NEWSCRAWL_HEALTH_MAX_ERROR_RATE": share,
-        "NEWSCRAWL_HEALTH_WARN_ERROR_RATE": share,
-        "NEWSCRAWL_HEALTH_MAX_REJECT_RATE": share,
-        "NEWSCRAWL_HEALTH_WARN_REJECT_RATE": share,
-        "NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE": share,
-        "NEWSCRAWL_HEALTH_TREND_MIN_SHARE": share,
-        "NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN": _number(float, 0, None),
-        "NEWSCRAWL_HOLE_MAX_AGE_HOURS": _number(float, 0, None),
-        "NEWSCRAWL_RETENTION_DAYS": _number(float, 0, None),
-        "NEWSCRAWL_ALERT_WHEN": _choice("failure", "always"),
-        "NEWSCRAWL_ALERT_SMTP_TIMEOUT": _number(float, 0, None),
-        "LOG_LEVEL": _choice("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
-    }
+    @classmethod
+    def errors(cls, settings: BaseSettings) -> list[str]:
+        """One line per setting whose value the project cannot use."""
+        lines: list[str] = []
+        for name, field in cls.model_fields.items():
+            raw = settings.get(name)
+            if raw is None:
+                continue
+            try:
+                cls.__pydantic_validator__.validate_assignment(cls.model_construct(), name, raw)
+            except ValidationError as exc:
+                cause = (exc.errors()[0].get("ctx") or {}).get("error")
+                if isinstance(cause, ArgumentError):
+                    lines.append(str(cause))
+                else:
+                    lines.append(str(ArgumentError(name, raw, expected(field))))
+        return lines
 
 
-def settings_errors(settings: BaseSettings, checks: Mapping[str, Check]) -> list[str]:
-    """One line per setting whose value the project cannot use."""
-    errors: list[str] = []
-    for name, check in checks.items():
-        if settings.get(name) is None:
-            continue
-        try:
-            check(settings, name)
-        except ArgumentError as exc:
-            errors.append(str(exc))
-    return errors
+def expected(field: FieldInfo) -> str:
+    """What a setting accepts, in words (from its annotation and bounds)."""
+    kind: Any = field.annotation
+    if get_origin(kind) is Literal:
+        return " or ".join(str(choice) for choice in get_args(kind))
+    if kind is bool:
+        return "True or False (1 or 0)"
+    what = {int: "a whole number", float: "a number"}.get(kind, "a text")
+    bounds = []
+    for item in field.metadata:
+        if isinstance(item, annotated_types.Ge):
+            bounds.append(f"at least {item.ge:g}")
+        elif isinstance(item, annotated_types.Le):
+            bounds.append(f"at most {item.le:g}")
+    return " ".join([what, " and ".join(bounds)]).strip()

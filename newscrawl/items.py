@@ -9,7 +9,10 @@ models (``tests/test_models.py`` fails when they drift).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -79,5 +82,155 @@ class Reject(BaseModel):
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(Article.model_fields)
 REJECT_FIELDS: tuple[str, ...] = tuple(Reject.model_fields)
+#: Fields whose coverage (share of exported articles with a non-empty value) is reported.
+COVERAGE_FIELDS: tuple[str, ...] = (
+    "url",
+    "title",
+    "body",
+    "published_at",
+    "article_id",
+    "lead",
+    "modified_at",
+    "category",
+    "tags",
+    "images",
+    "translations",
+    "badges",
+)
 #: Fields every exported article must have a non-empty value for.
 REQUIRED_FIELDS: tuple[str, ...] = ("url", "language", "title", "body", "published_at")
+
+
+# -- the stats file: output/stats/report-<run_id>.json ---------------------------------------
+Count = Annotated[int, Field(ge=0)]
+Counts = dict[str, Count]
+
+
+class Walk(BaseModel):
+    """Why and where an edition's feed walk stopped."""
+
+    stop_reason: str | None
+    stop_cursor: str | None
+
+
+class Cost(BaseModel):
+    """What each part of the run cost in requests."""
+
+    feed_pages: Count
+    hole_pages: Count
+    edited_cards: Count
+    rechecks: Count
+    rss: Count = Field(description="RSS requests (the cross-check, and RSS as a discovery source)")
+    sitemap: Count
+
+
+class EditionStats(BaseModel):
+    """One edition's figures in the stats file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    found: Count
+    exported: Count
+    new: Count
+    updated: Count
+    unchanged: Count
+    not_requested_known: Count
+    dropped: Counts = Field(description="rejects by reason kind")
+    dropped_total: Count
+    duplicates: Counts
+    flagged: Count = Field(description="articles written with warnings")
+    warnings: Counts
+    layouts: Counts
+    coverage: dict[str, Annotated[float, Field(ge=0, le=1)]]
+    feed_pages: Count
+    requests: Count
+    responses: Counts
+    retries: Count
+    errors: Count
+    transient_errors: Count
+    walk: Walk
+    holes: list[dict[str, Any]]
+    window: dict[str, Any] | None
+    trend: dict[str, Any] | None
+    cost: Cost
+    feed_source: str | None = Field(description="where the edition's articles were found")
+    rss_missed: Count = Field(description="articles of the RSS cross-check the walk did not reach")
+
+
+class HealthEntry(BaseModel):
+    """One failed or warning health check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    edition: str
+    check: str
+    message: str
+    figures: dict[str, Any]
+    level: Literal["fail", "warn"]
+
+
+class Health(BaseModel):
+    """The health checks' verdict on the run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    checked: bool
+    ok: bool | None
+    failures: list[HealthEntry]
+    warnings: list[HealthEntry]
+
+
+class OutputFile(BaseModel):
+    """One file the run wrote under the output directory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["az", "en", "ru", "rejects"]
+    path: str = Field(pattern=r"^(az|en|ru|rejects)/report-[^/]+\.jsonl$")
+    lines: Count
+    bytes: Count
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class RunStats(BaseModel):
+    """The stats file of one run: ``output/stats/report-<run_id>.json`` (DESIGN.md, contract)."""
+
+    spider: Literal["report"]
+    run_id: str
+    job_id: str | None
+    version: dict[str, str | None]
+    arguments: dict[str, Any]
+    base_url: str | None
+    mode: Literal["latest", "archive"] | None
+    started_at: str
+    finished_at: str
+    duration_seconds: float
+    finish_reason: str = Field(description="finished, state_locked, shutdown, closespider_*, ...")
+    exit_code: Literal[0, 1, 3, 75]
+    site_requests: Count
+    state: dict[str, Any]
+    previous_run: dict[str, Any]
+    editions: dict[str, EditionStats]
+    files: list[OutputFile]
+    retention: dict[str, Any]
+    health: Health
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {"article": Article, "reject": Reject, "stats": RunStats}
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write ``<name>.schema.json`` of each record model into ``folder`` (docs/schemas/)."""
+    written = []
+    for name, model in SCHEMAS.items():
+        path = folder / f"{name}.schema.json"
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+        schema.update(model.model_json_schema())
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # python -m newscrawl.items docs/schemas
+    for written_path in write_schemas(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/schemas")):
+        print(written_path)

@@ -41,7 +41,7 @@ from scrapy.exporters import JsonLinesItemExporter
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.editions import LANGUAGES
-from newscrawl.items import ARTICLE_FIELDS, REJECT_FIELDS, Article, Reject
+from newscrawl.items import ARTICLE_FIELDS, COVERAGE_FIELDS, REJECT_FIELDS, Article, Reject
 from newscrawl.planner import Limits, Planner
 from newscrawl.store import StateError, StateLock, StateLockedError, StateStore, record_hash
 
@@ -50,21 +50,6 @@ logger = logging.getLogger(__name__)
 #: The crawler stat ``scrapy crawl`` takes its exit status from.
 EXIT_CODE_STAT = "newscrawl/exit_code"
 EXIT_BAD_RUN, EXIT_HEALTH_FAILED, EXIT_STATE_LOCKED = 1, 3, 75
-#: Fields whose coverage (share of exported articles with a non-empty value) is counted.
-COVERAGE_FIELDS = (
-    "url",
-    "title",
-    "body",
-    "published_at",
-    "article_id",
-    "lead",
-    "modified_at",
-    "category",
-    "tags",
-    "images",
-    "translations",
-    "badges",
-)
 #: The kinds of JSON Lines file a run writes, each in its own directory.
 KINDS = (*LANGUAGES, "rejects")
 OPEN_RUN_KEY = "open_run"

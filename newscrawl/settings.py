@@ -37,6 +37,8 @@ NEWSCRAWL_HOLE_PAGES = 10
 #: After this many seconds a run asks for no more feed pages and lets waiting retries go;
 #: what it did not walk stays a hole for the next runs (0: no deadline).
 NEWSCRAWL_RUN_DEADLINE_SECONDS = 0.0
+#: An article body of fewer words is rejected (body_too_short).
+NEWSCRAWL_MIN_BODY_WORDS = 5
 COMMANDS_MODULE = "newscrawl.commands"
 #: Write output/stats/report-<run_id>.json and run the health checks at the end of a run
 #: (``scrapy check`` turns it off: a contract check is not a run).
@@ -113,6 +115,7 @@ NEWSCRAWL_HOLE_MAX_AGE_HOURS = 24.0
 # read from the environment by the actions themselves, so that they never become settings that
 # Scrapy prints in its "Overridden settings" log line.
 NEWSCRAWL_ALERT_WHEN = "failure"  # or "always": also report a healthy run
+NEWSCRAWL_ALERT_REPORT_FILE = None  # a path: the JSON report-file action
 NEWSCRAWL_ALERT_SMTP_TIMEOUT = 30.0  # seconds for the whole SMTP conversation
 ALERT_ENV_SETTINGS = (
     "NEWSCRAWL_ALERT_WHEN",

@@ -21,7 +21,6 @@ RSS is read once (``NEWSCRAWL_RSS_CROSSCHECK``) and what the walk missed is requ
 from __future__ import annotations
 
 import asyncio
-import inspect
 import os
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -39,18 +38,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newscrawl.arguments import (
-    ArgumentError,
-    check_date_range,
-    parse_choice_argument,
-    parse_datetime_argument,
-    parse_flag_argument,
-    parse_float_argument,
-    parse_int_argument,
-    setting_checks,
-    settings_errors,
-    unknown_arguments,
-)
+from newscrawl.arguments import ProjectSettings, SpiderArguments, unknown_arguments
 from newscrawl.dates import to_iso, utc_now_iso
 from newscrawl.editions import EDITIONS, Edition, parse_editions
 from newscrawl.encoding import declared_type, response_text
@@ -66,7 +54,7 @@ from newscrawl.extract.errors import ExtractionError
 from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
 from newscrawl.items import Article, Reject
 from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
-from newscrawl.run import COVERAGE_FIELDS, Run
+from newscrawl.run import Run
 from newscrawl.urls import SiteUrls
 
 DEFAULT_BASE_URL = "https://report.az"
@@ -134,29 +122,26 @@ class ReportSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if editions is not None and not str(editions).strip(" ,"):
-            raise ArgumentError(
-                "editions", editions, "a comma list of az, en, ru (omit it for all)"
-            )
-        try:
-            self.editions: list[Edition] = parse_editions(editions)
-        except ValueError as exc:
-            raise ValueError(f"editions: {exc}") from None
-        try:
-            self.site = SiteUrls(base_url)
-        except ValueError:
-            raise ArgumentError(
-                "base_url", base_url, "an http(s) URL with a host, e.g. https://report.az"
-            ) from None
+        given = {
+            "editions": editions,
+            "base_url": base_url,
+            "since": since,
+            "until": until,
+            "max_pages": max_pages,
+            "mode": mode,
+            "follow_translations": follow_translations,
+            "recheck_hours": recheck_hours or 0,
+        }
+        parsed = SpiderArguments.parse({k: v for k, v in given.items() if v is not None})
+        self.editions: list[Edition] = parse_editions(",".join(parsed.editions))
+        self.site = SiteUrls(parsed.base_url)
         self.base_url = self.site.base_url
         self.allowed_domains = [self.site.host]
-        self.since = parse_datetime_argument("since", since)
-        self.until = parse_datetime_argument("until", until)
-        self.max_pages = parse_int_argument("max_pages", max_pages, 1)
-        self.mode = parse_choice_argument("mode", mode, ("latest", "archive"))
-        check_date_range(self.since, self.until, self.mode, datetime.now(UTC))
-        self.follow_translations = parse_flag_argument("follow_translations", follow_translations)
-        self.recheck_hours = parse_float_argument("recheck_hours", recheck_hours or 0)
+        self.since, self.until = parsed.since, parsed.until
+        self.max_pages = parsed.max_pages
+        self.mode: str = parsed.mode
+        self.follow_translations = parsed.follow_translations
+        self.recheck_hours = parsed.recheck_hours
         self.job_id: str | None = job_id(kwargs.get("_job"))
         #: The arguments as given, for the stats file.
         self.arguments: dict[str, Any] = {
@@ -215,14 +200,8 @@ class ReportSpider(scrapy.Spider):
     @classmethod
     def validate_arguments(cls, spargs: dict[str, Any], settings: BaseSettings) -> list[str]:
         """Every problem with the spider arguments and settings, one line each (none: [])."""
-        parameters = inspect.signature(cls.__init__).parameters.values()
-        names = [
-            p.name
-            for p in parameters
-            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        ]
-        errors = unknown_arguments(spargs, names)
-        errors += settings_errors(settings, setting_checks(COVERAGE_FIELDS))
+        errors = unknown_arguments(spargs)
+        errors += ProjectSettings.errors(settings)
         if not errors:
             try:
                 cls(**spargs)

@@ -10,10 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newscrawl.corpus.align import Alignment, Document, Group
-from newscrawl.corpus.build import write_corpus
-from newscrawl.corpus.filters import FILTERS
-from newscrawl.corpus.script import matches_script
+from newscrawl_data.corpus import FILTERS, Alignment, Document, Group, matches_script, write_corpus
 from tests.crawl import read_jsonl
 from tests.dataset.conftest import TwoRuns
 

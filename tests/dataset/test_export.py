@@ -7,12 +7,22 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
+from pydantic import create_model
 
-from newscrawl.dataset.export import export_dataset
-from newscrawl.dataset.runs import find_run_files, run_id_of
+from newscrawl.items import Article
+from newscrawl_data.dataset import (
+    COLUMNS,
+    NARROWER,
+    columns_of,
+    export_dataset,
+    find_run_files,
+    run_id_of,
+)
 from tests.crawl import read_jsonl
 from tests.dataset.conftest import TwoRuns, copy_output, scrapy_export
 
+QUOTE = '"'  # DuckDB quotes struct fields named like keywords: "language", "offset"
 ORDER = {
     "articles": "url",
     "revisions": "url, revision, content_hash",
@@ -156,14 +166,53 @@ def test_nested_fields_keep_their_types(two_runs: TwoRuns) -> None:
         "crawled_at": "TIMESTAMP WITH TIME ZONE",
         "revision": "INTEGER",
         "year": "INTEGER",
+        "revision_reason": "VARCHAR",
+        "archive": "STRUCT(file VARCHAR, offset BIGINT)",
+        "sources": "STRUCT(" + ", ".join(f"{f} VARCHAR" for f in Article.model_fields) + ")",
     }
+    assert list(described)[: len(COLUMNS)] == list(Article.model_fields)
     for name, kind in expected.items():
-        assert described[name] == kind, name
+        assert described[name].replace(QUOTE, "") == kind, name
         if name != "year":  # a Hive partition column comes back as read from the path
-            assert from_parquet[name] == kind, name
+            assert from_parquet[name].replace(QUOTE, "") == kind, name
     assert pairs["a_links_b"] == "BOOLEAN" and pairs["published_at_a"] == expected["published_at"]
     languages = {p.name for p in (two_runs.output / "dataset/articles").iterdir()}
     assert languages == {"language=az", "language=en", "language=ru"}
+
+
+def test_the_model_fields_are_read_into_their_columns(two_runs: TwoRuns) -> None:
+    lines = {(a["url"], a["revision"]): a for a in lines_of(two_runs.output)}
+    assert all(a["sources"] and a["archive"] for a in lines.values())
+    with duckdb.connect(str(two_runs.output / "newscrawl.duckdb"), read_only=True) as con:
+        rows = con.execute("SELECT url, revision, sources, archive, revision_reason FROM revisions")
+        for url, revision, sources, archive, reason in rows.fetchall():
+            line = lines[(url, revision)]
+            assert {k: v for k, v in sources.items() if v is not None} == line["sources"]
+            assert archive == line["archive"] and reason == line["revision_reason"]
+
+
+def test_the_columns_follow_the_article_model() -> None:
+    """The columns are the model's fields in its order; a field the model gains becomes a
+    column, one of a type with no column type fails, and no override outlives its field."""
+    assert list(COLUMNS) == list(Article.model_fields)
+    assert set(NARROWER) <= set(Article.model_fields)
+    grown = create_model("Grown", __base__=Article, note=(str | None, None), score=(float, 0.0))
+    assert list(columns_of(grown).items())[-2:] == [("note", "VARCHAR"), ("score", "DOUBLE")]
+    odd = create_model("Odd", __base__=Article, seen=(set[int], set()))
+    with pytest.raises(TypeError, match="seen: no DuckDB type"):
+        columns_of(odd)
+
+
+def test_a_database_of_other_columns_is_read_again(two_runs: TwoRuns, tmp_path: Path) -> None:
+    output = copy_output(two_runs.output, tmp_path / "output")
+    export_dataset(output)
+    with duckdb.connect(str(output / "newscrawl.duckdb")) as con:  # as an older version made it
+        con.execute("ALTER TABLE article_lines DROP COLUMN archive")
+    again = export_dataset(output)
+    assert sorted(again.files_read) == sorted(r.relpath for r in find_run_files(output))
+    full = export_dataset(copy_output(two_runs.output, tmp_path / "full"), full=True)
+    for name in ORDER:
+        assert table(again.database, name) == table(full.database, name), name
 
 
 def test_the_run_id_is_read_tolerantly() -> None:
@@ -246,7 +295,7 @@ def test_translation_links_confirmed_one_way_and_uncrawled(tmp_path: Path) -> No
         ("az-ru", "one_way", True, False, True),
         ("en-ru", "one_way", False, True, True),
     ]
-    from newscrawl.corpus.build import build_corpus
+    from newscrawl_data.corpus import build_corpus
 
     report = build_corpus(output)
     assert report.kinds["az-ru"].one_way == 1 and report.kinds["az-en"].confirmed == 1

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from newscrawl.report import charts
-from newscrawl.report.page import write_report
+from newscrawl_data import charts
+from newscrawl_data.report import write_report
 from tests.dataset.conftest import TwoRuns
 
 CHARTS = 5
@@ -123,7 +123,7 @@ def test_a_missing_chromium_skips_locally_and_fails_under_ci(
 ) -> None:
     import tests.dataset.test_report_page as this
 
-    monkeypatch.setattr(this.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     monkeypatch.setattr(this, "CHROMIUM", tmp_path / "no-chromium")
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception):

@@ -1,14 +1,17 @@
-"""The report's charts, drawn with matplotlib (no pyplot state) and returned as SVG text.
+"""The run report's charts, drawn with matplotlib (no pyplot state) and returned as SVG text.
 
 Text is drawn as paths, so the page needs no font; each function returns one ``<svg>``.
-Runs whose health failed are marked on every per-run axis (red tick label and a red band).
+Runs whose health failed are marked on every per-run axis: a red band in the panel of each
+edition that failed, a red tick label (shared by the panels) when any edition failed.
 """
 
 from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
+from matplotlib.axes import Axes
 from matplotlib.dates import (
     AutoDateLocator,
     ConciseDateFormatter,
@@ -18,8 +21,12 @@ from matplotlib.dates import (
 )
 from matplotlib.figure import Figure
 
-from newscrawl.report.runs import LANGUAGES, Run
+from newscrawl.editions import EDITIONS
 
+if TYPE_CHECKING:
+    from newscrawl_data.report import Run
+
+LANGUAGES = tuple(EDITIONS)
 COLOURS = {"az": "#1f77b4", "en": "#ff7f0e", "ru": "#2ca02c"}
 FAILED = "#d62728"
 WIDTH = 11.0
@@ -33,26 +40,22 @@ def to_svg(figure: Figure) -> str:
     return text[text.index("<svg") :]
 
 
-def _run_labels(runs: list[Run]) -> list[str]:
-    return [r.run_id.replace("T", "\n", 1) for r in runs]
-
-
-def _mark_failed_runs(axes: object, runs: list[Run], language: str | None = None) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(axes, Axes)
+def _mark_failed_runs(axes: Axes, runs: list[Run], language: str | None = None) -> None:
+    """A red band over each run that failed for ``language`` (for any edition: None)."""
     for index, run in enumerate(runs):
         failed = run.failed_editions()
-        if (language is None and failed) or (language is not None and language in failed):
+        if (language is None and failed) or language in failed:
             axes.axvspan(index - 0.5, index + 0.5, color=FAILED, alpha=0.12, lw=0)
-            axes.get_xticklabels()[index].set_color(FAILED)
 
 
-def _run_axis(axes: object, runs: list[Run]) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(axes, Axes)
-    axes.set_xticks(range(len(runs)), _run_labels(runs), fontsize=7)
+def _run_axis(axes: Axes, runs: list[Run]) -> None:
+    """One tick per run, labelled with its id; red when the run failed for any edition. The
+    ticks, not ``get_xticklabels()``: panels sharing the axis have no visible labels."""
+    labels = [r.run_id.replace("T", "\n", 1) for r in runs]
+    ticks = axes.set_xticks(range(len(runs)), labels, fontsize=7)
+    for tick, run in zip(ticks, runs, strict=True):
+        if run.failed_editions():
+            tick.label1.set_color(FAILED)
     axes.set_xlim(-0.6, len(runs) - 0.4)
     axes.grid(axis="y", alpha=0.3)
 
