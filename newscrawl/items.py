@@ -195,7 +195,10 @@ class OutputFile(BaseModel):
 class RunStats(BaseModel):
     """The stats file of one run: ``output/stats/report-<run_id>.json`` (DESIGN.md, contract)."""
 
-    spider: Literal["report"]
+    spider: str = Field(description="report, or reparse for scrapy reparse")
+    kind: Literal["crawl", "reparse", "canary"] = Field(
+        "crawl", description="a crawl of the site, a re-extraction from the archive, a canary"
+    )
     run_id: str
     job_id: str | None
     version: dict[str, str | None]

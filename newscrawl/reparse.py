@@ -182,14 +182,14 @@ class ReparseSpider(ReportSpider):
     an article's ``crawled_at`` is when its page was fetched, not when it was extracted again."""
 
     name = "reparse"
-    #: Read by :class:`~newscrawl.pipelines.state.StatePipeline`: compare whole records.
+    kind = "reparse"
+    #: Read by :class:`~newscrawl.pipelines.DedupPipeline`: compare whole records.
     reparse = True
     #: Never grows the state's walked feed ranges.
     records_walks = False
 
     def __init__(self, selection: Selection, **kwargs: Any) -> None:
         super().__init__(base_url=selection.site.base_url, **kwargs)
-        self.mode = "reparse"
         self.selection = selection
 
     @classmethod
@@ -211,10 +211,8 @@ class ReparseSpider(ReportSpider):
             settings.set(name, value, priority="spider")
 
     async def start(self) -> AsyncIterator[Any]:
-        locked = self.crawl_state.locked_error
-        if locked is not None:
-            self.logger.error(locked)
-            raise CloseSpider("state_locked")
+        if self.crawl_run.failure is not None:  # logged by the run extension
+            raise CloseSpider(self.crawl_run.failure_reason)
         selection = self.selection
         self.logger.info(
             "reparse: %d articles from %d archive files (%d responses) of %s",

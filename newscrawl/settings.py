@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 
-from newscrawl.runinfo import BASE_USER_AGENT
-
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
@@ -53,7 +51,7 @@ ROBOTSTXT_OBEY = True
 #: How the site's operators reach you: an e-mail address or a URL (env NEWSCRAWL_CONTACT), added
 #: to the User-Agent as "newscrawl/0.1 (news archive crawler; +CONTACT)". Set it for the live site.
 NEWSCRAWL_CONTACT = os.environ.get("NEWSCRAWL_CONTACT", "")
-USER_AGENT = BASE_USER_AGENT
+USER_AGENT = "newscrawl/0.1 (news archive crawler)"  # NEWSCRAWL_CONTACT is added to it
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
@@ -172,39 +170,29 @@ SPIDER_MIDDLEWARES = {
     "newscrawl.archive.ArchiveRefMiddleware": 950,
 }
 
-# One class per concern, in this order (newscrawl/pipelines/). A reject leaves them as a
-# Rejected drop; newscrawl.extensions.rejects.RejectsExport writes it to output/rejects/.
+# One class per concern, in this order (newscrawl/pipelines.py). A reject leaves them as a
+# Rejected drop, which the run extension writes to output/rejects/.
 ITEM_PIPELINES = {
     "newscrawl.pipelines.RejectsPipeline": 50,
-    "newscrawl.pipelines.clean.CleanPipeline": 100,
-    "newscrawl.pipelines.validate.ValidatePipeline": 200,
-    "newscrawl.pipelines.fingerprint.ContentHashPipeline": 300,
-    "newscrawl.pipelines.dedup.InRunDedupPipeline": 400,
-    "newscrawl.pipelines.state.StatePipeline": 500,
+    "newscrawl.pipelines.CleanPipeline": 100,
+    "newscrawl.pipelines.ValidatePipeline": 200,
+    "newscrawl.pipelines.ContentHashPipeline": 300,
+    "newscrawl.pipelines.DedupPipeline": 400,
 }
 
 EXTENSIONS = {
-    # per-run counts in the state's runs table (before the state closes): rolling windows
-    "newscrawl.extensions.history.RunHistory": 90,
-    # lock, store, crash recovery and walk marks of the state of earlier runs
-    "newscrawl.extensions.state.CrawlState": 100,
+    # the run: lock, state, recovery, output files, tallies, stats file, exit status
+    "newscrawl.run.Run": 100,
     # retries and firewall back-offs wait here, outside the downloader
     "newscrawl.extensions.later.DeferredRequests": 150,
-    "newscrawl.extensions.rejects.RejectsExport": 400,
-    "newscrawl.extensions.summary.RunSummary": 500,
     # the health checks (SPIDERMON_SPIDER_CLOSE_MONITORS) and their alerts
     "spidermon.contrib.scrapy.extensions.Spidermon": 600,
 }
 
-# --- Output files (FEEDS itself is built by the spider from NEWSCRAWL_OUTPUT_DIR) -----------
+# --- Output files (the run extension writes output/<language>/ and output/rejects/; -o, -O,
+# --- FEEDS and Scrapyd's items_dir are Scrapy feed exports beside them) --------------------
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORE_EMPTY = False
-# The per-language feeds' exporter: JSON Lines that tells the state which articles it wrote
-FEED_EXPORTERS = {"newscrawl_jsonlines": "newscrawl.exports.ArticleLinesExporter"}
-FEED_STORAGES = {
-    "": "newscrawl.exports.UnbufferedFileFeedStorage",
-    "file": "newscrawl.exports.UnbufferedFileFeedStorage",
-}
 # Drops (unchanged articles, rejects) are counted and written to the rejects file; Scrapy's
 # own "Dropped:" line, which prints the whole item, is kept for DEBUG.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"

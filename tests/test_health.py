@@ -17,7 +17,8 @@ from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
 from newscrawl import settings as project_settings
 from newscrawl.extract.challenge import challenge_marker
-from newscrawl.monitors import EXIT_CODE_STAT, HealthSuite, table
+from newscrawl.monitors import HealthSuite, table
+from newscrawl.run import EXIT_CODE_STAT
 
 HEALTH_SETTINGS = ("NEWSCRAWL_", "SPIDERMON_")
 NOW = datetime(2025, 10, 24, 12, 0, tzinfo=UTC)

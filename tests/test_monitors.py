@@ -14,17 +14,13 @@ from typing import Any
 
 import pytest
 from scrapy import Spider
-from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 from spidermon.contrib.actions.slack import SendSlackMessage
 from spidermon.contrib.actions.telegram import SendTelegramMessage
 
 import newscrawl.monitors
-from newscrawl.extensions.summary import RunSummary, reason_kind
-from newscrawl.items import Article, Reject
 from newscrawl.monitors import Check, StatsHistory
 from newscrawl.monitors.actions import ReportFileAlert, SmtpEmailAlert, configured_actions
-from newscrawl.pipelines import Rejected
 from tests.smtp_server import SmtpSink
 from tests.test_health import crawler_for, edition, found, health, run_stats
 
@@ -213,40 +209,3 @@ def test_the_stats_history_keeps_scheduled_crawls_under_the_output_folder(tmp_pa
     collector.open_spider()
     collector.close_spider(reason="finished")
     assert not (tmp_path / "c").exists()
-
-
-def _article(language: str) -> Article:
-    return Article(
-        url=f"https://report.az/{language}/a/b",
-        language=language,
-        article_id=1,
-        slug="b",
-        title="t",
-        lead=None,
-        body="body",
-        published_at="2025-10-23T21:00:00+04:00",
-        published_at_raw="",
-        modified_at=None,
-        category=None,
-        category_slug=None,
-    )
-
-
-def test_rejects_count_from_rejected_drops_not_dropped_articles() -> None:
-    extension = RunSummary(crawler_for())
-    no_body = Reject(reason="no_body", url="u1", language="en")
-    extension.item_dropped(no_body, Rejected(no_body))  # the spider's reject, dropped
-    duplicate = Reject(reason="duplicate_of", url="u2", language="en", detail="u0")
-    extension.item_dropped(_article("en"), Rejected(duplicate))  # a pipeline's reject
-    # unchanged: dropped on purpose, not a reject
-    extension.item_dropped(_article("en"), DropItem("unchanged since revision 1"))
-    extension.item_scraped(_article("en"))
-    tally = extension.tallies["en"]
-    assert dict(tally.dropped) == {"no_body": 1, "duplicate_of": 1}
-    assert tally.exported == 1
-
-
-def test_reason_kind_reads_old_and_new_reasons() -> None:
-    assert reason_kind("duplicate_of:https://report.az/en/a/b") == "duplicate_of"
-    assert reason_kind("duplicate_of") == "duplicate_of"
-    assert reason_kind("http_404") == "http_404"

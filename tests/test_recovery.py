@@ -6,9 +6,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newscrawl.exports import output_path, part_path
-from newscrawl.state.recovery import mark_run_open, previous_run, recover_unfinished_run
-from newscrawl.state.store import StateStore
+from newscrawl.run import (
+    OPEN_RUN_KEY,
+    output_path,
+    part_path,
+    previous_run,
+    recover_unfinished_run,
+)
+from newscrawl.store import StateStore
+
+
+def mark_run_open(store: StateStore, run_id: str, output_dir: Path) -> None:
+    store.set_meta(OPEN_RUN_KEY, f"{run_id}|{output_dir.resolve()}")
 
 
 def _line(n: int) -> bytes:

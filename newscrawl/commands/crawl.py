@@ -4,10 +4,10 @@ so cron and CI notice.
 Scrapy's own command exits 0 whenever the spider started. This one first asks the spider class
 to check the ``-a`` arguments and the settings (``validate_arguments``): a problem ends the
 command before Scrapy starts, with one line per problem on stderr and exit status 1. After the
-crawl it exits with the crawler stat ``newscrawl/exit_code`` (75 when another run holds the
-state lock, 3 when a health check failed), and 1 for any finish reason other than
-``finished``. ``scrapy crawl report -h`` lists the arguments and exit statuses
-(``docs/arguments.md`` has the full reference).
+crawl it exits with :func:`newscrawl.run.exit_status`: 75 when another run holds the state
+lock, 1 when the state cannot be read or for any finish reason other than ``finished`` (Ctrl-C
+included), 3 when a health check failed. ``scrapy crawl report -h`` lists the arguments and
+exit statuses (``docs/arguments.md`` has the full reference).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.extensions.state import EXIT_CODE_STAT
+from newscrawl.commands._run import run_to_exit_code
 
 HELP = """\
 report spider arguments (-a NAME=VALUE):
@@ -34,7 +34,8 @@ report spider arguments (-a NAME=VALUE):
 
 exit status:
   0   finished and healthy (health warnings do not change it)
-  1   bad argument or setting (one line on stderr), or the crawl did not finish
+  1   bad argument or setting (one line on stderr), an unreadable state, or the crawl did
+      not finish (Ctrl-C included)
   3   a health check failed (output/stats/report-<run_id>.json, "health")
   75  another run holds the state lock; nothing was crawled
 
@@ -66,19 +67,7 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("run one spider: scrapy crawl report [-a name=value ...]")
         assert self.crawler_process is not None
-        crawler = self.crawler_process.create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
-            return
-        stats = crawler.stats
-        code = int(stats.get_value(EXIT_CODE_STAT, 0) or 0) if stats else 0
-        reason = stats.get_value("finish_reason") if stats else None
-        if code:
-            self.exitcode = code
-        elif crawler.spider is None or reason not in (None, "finished"):
-            self.exitcode = 1
+        self.exitcode, _ = run_to_exit_code(self.crawler_process, args[0], **opts.spargs)
 
     def argument_errors(self, name: str, spargs: dict[str, str]) -> list[str]:
         """What the spider class finds wrong with the arguments and settings (none: [])."""

@@ -49,8 +49,8 @@ class Command(ScrapyCommand):
         from newscrawl.archive import archive_dir, archive_files
         from newscrawl.arguments import SpiderArguments
         from newscrawl.editions import parse_editions
-        from newscrawl.extensions.state import EXIT_CODE_STAT
         from newscrawl.reparse import ReparseSpider, detect_site, matching_runs, select
+        from newscrawl.run import exit_status
         from newscrawl.urls import SiteUrls
 
         assert self.settings is not None
@@ -94,6 +94,4 @@ class Command(ScrapyCommand):
         arguments = {"since": opts.since, "until": opts.until, "editions": ",".join(editions_found)}
         process.crawl(crawler, selection=selection, **arguments)
         process.start()
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        finished = not process.bootstrap_failed and stats.get("finish_reason") == "finished"
-        self.exitcode = int(stats.get(EXIT_CODE_STAT) or 0) or (0 if finished else 1)
+        self.exitcode = 1 if process.bootstrap_failed else exit_status(crawler.stats)

@@ -29,14 +29,14 @@ from spidermon.contrib.scrapy import monitors as stock
 from spidermon.contrib.stats.statscollectors import local_storage
 from spidermon.core.actions import Action
 
+from newscrawl.editions import LANGUAGES as EDITIONS
 from newscrawl.monitors.actions import HEALTH_STAT, alert, configured_actions
+from newscrawl.run import EXIT_HEALTH_FAILED, set_exit_code
 
 # Spidermon's runner logs through Spider.log(), deprecated since Scrapy 2.13: its warning would
 # be the one line a healthy run prints at LOG_LEVEL=WARNING
 warnings.filterwarnings("ignore", r"Spider\.log\(\)", ScrapyDeprecationWarning, "spidermon")
-EDITIONS = ("az", "en", "ru")
 FAIL, WARN = "fail", "warn"
-EXIT_CODE_STAT = "newscrawl/exit_code"
 COVERAGE = {"url": 1.0, "title": 1.0, "body": 1.0, "published_at": 1.0, "category": 0.9}
 COVERAGE |= {"images": 0.5, "tags": 0.5}
 DAY = timedelta(days=1)
@@ -334,8 +334,8 @@ class HealthVerdict(Action):
                 spider.logger.warning, "health warning")  # fmt: skip
             log("%s: edition %s, %s: %s %s", title, f["edition"], f["check"], f["message"],
                 f["figures"])  # fmt: skip
-        if failures and not stats.get_value(EXIT_CODE_STAT):
-            stats.set_value(EXIT_CODE_STAT, 3)
+        if failures:
+            set_exit_code(self.data.crawler, EXIT_HEALTH_FAILED)
         self.alert = alert(stats.get_stats(), spider.name)
 
     def put_windows(self, stats: Any) -> None:

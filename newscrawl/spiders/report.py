@@ -1,53 +1,111 @@
 """The ``report`` spider: editions -> home page -> latest-news feed -> scroll batches -> articles.
 
+It only issues requests (home page, feed, scroll batches, RSS and news sitemap, archive days,
+articles) and parses responses with the pure functions of :mod:`newscrawl.extract`; where to go
+next (walks, holes, stop reasons, re-checks, what may be skipped) it asks the walk planner
+(:class:`newscrawl.planner.Planner`) that the run extension (:class:`newscrawl.run.Run`) set up
+over the state of earlier runs.
+
 Arguments (DESIGN.md, contract): ``editions``, ``base_url``, ``since``, ``until``, ``max_pages``,
-``mode`` (``latest`` | ``archive``) and ``follow_translations``. Extraction is done by the pure
-functions of :mod:`newscrawl.extract`; this module only walks the site.
+``mode`` (``latest`` | ``archive``), ``follow_translations`` and ``recheck_hours``.
+
+Feed discovery, in order: the home page's feed link (``home_link``); the feed link of an article
+page linked from the home page (``article_link``); feed-ish links of the home page
+(``heuristic``); the edition's ``feed_fallback_path``; its RSS (``rss``); the news sitemap
+(``sitemap``); a feed URL remembered from an earlier run is ``remembered``. The source goes to
+``newscrawl/<edition>/feed_source``. When the top walk of a scheduled run stops, the edition's
+RSS is read once (``NEWSCRAWL_RSS_CROSSCHECK``) and what the walk missed is requested
+(``rss_missed``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
+import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Self
+from urllib.parse import urlencode
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl.arguments import ProjectSettings, SpiderArguments, unknown_arguments
-from newscrawl.consistency import date_disagreements, language_mismatches
 from newscrawl.dates import to_iso, utc_now_iso
-from newscrawl.editions import Edition, parse_editions
+from newscrawl.editions import EDITIONS, Edition, parse_editions
 from newscrawl.encoding import declared_type, response_text
-from newscrawl.exports import ARTICLE_FORMAT, exports_setting, merge_feeds
-from newscrawl.extensions.later import RequestDeferred
-from newscrawl.extensions.state import CrawlState
+from newscrawl.extensions.later import DeferredRequests, RequestDeferred
 from newscrawl.extract.article import ExtractedArticle, ExtractionError, extract_article
-from newscrawl.extract.feed import FeedCard
-from newscrawl.failures import classify_failure, is_transient
+from newscrawl.extract.discovery import (
+    article_links,
+    heuristic_feed_link,
+    rss_links,
+    sitemap_locs,
+)
+from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
 from newscrawl.items import Article, Reject
-from newscrawl.runinfo import job_id, priority_of, run_id_for, user_agent
-from newscrawl.spiders.parts import ARTICLE_PRIORITY
-from newscrawl.spiders.schedule import ScheduledRun
-from newscrawl.spiders.walking import FeedWalking
-from newscrawl.state.incremental import IncrementalPolicy
+from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
+from newscrawl.run import Run
 from newscrawl.urls import SiteUrls
 
 DEFAULT_BASE_URL = "https://report.az"
+#: The User-Agent without a contact; NEWSCRAWL_CONTACT adds one (see settings.py).
+BASE_USER_AGENT = "newscrawl/0.1 (news archive crawler)"
 #: An article page answered with an empty body is asked for again this many times.
 EMPTY_PAGE_RETRIES = 2
+#: Articles go before the next feed batch: the queue holds about one batch of articles.
+ARTICLE_PRIORITY = 10
+HOME_LINK, ARTICLE_LINK, HEURISTIC = "home_link", "article_link", "heuristic"
+FALLBACK_PATH, RSS, SITEMAP, REMEMBERED = "fallback_path", "rss", "sitemap", "remembered"
+#: What comes after a source whose feed could not be read.
+NEXT_SOURCE = {
+    HOME_LINK: FALLBACK_PATH,
+    ARTICLE_LINK: FALLBACK_PATH,
+    HEURISTIC: FALLBACK_PATH,
+    FALLBACK_PATH: RSS,
+    RSS: SITEMAP,
+}
+SITEMAP_PATH = "/news-sitemap.xml"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
+def job_id(argument: Any = None) -> str | None:
+    """The Scrapyd job id (the ``_job`` argument, else env SCRAPY_JOB / SCRAPYD_JOB), made
+    safe for a file name, or None."""
+    raw = argument or os.environ.get("SCRAPY_JOB") or os.environ.get("SCRAPYD_JOB")
+    if not raw:
+        return None
+    return _UNSAFE.sub("_", str(raw)).strip("._-")[:64] or None
+
+
+def run_id_for(started: datetime, job: str | None) -> str:
+    """``2025-10-23T16-02-00-<job id or process id>``: sorts by start time, unique per job."""
+    return f"{started:%Y-%m-%dT%H-%M-%S}-{job or os.getpid()}"
+
+
+def user_agent(settings: BaseSettings) -> str:
+    """``USER_AGENT``, with ``NEWSCRAWL_CONTACT`` added when the agent is the project's own."""
+    agent = str(settings.get("USER_AGENT") or BASE_USER_AGENT)
+    contact = str(settings.get("NEWSCRAWL_CONTACT") or "").strip()
+    if contact and agent == BASE_USER_AGENT:
+        return f"{BASE_USER_AGENT[:-1]}; +{contact})"
+    return agent
+
+
+class ReportSpider(scrapy.Spider):
     """Crawls the latest-news feed (or the date archive) of each edition of report.az."""
 
     name = "report"
+    #: What kind of run this spider makes (``newscrawl/kind``): crawl, reparse or canary.
+    kind = "crawl"
 
     def __init__(
         self,
@@ -80,10 +138,9 @@ class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
         self.allowed_domains = [self.site.host]
         self.since, self.until = parsed.since, parsed.until
         self.max_pages = parsed.max_pages
-        self.mode = parsed.mode
+        self.mode: str = parsed.mode
         self.follow_translations = parsed.follow_translations
         self.recheck_hours = parsed.recheck_hours
-        #: Scrapyd's job id (the ``_job`` argument it passes), else SCRAPY_JOB / SCRAPYD_JOB.
         self.job_id: str | None = job_id(kwargs.get("_job"))
         #: The arguments as given, for the stats file.
         self.arguments: dict[str, Any] = {
@@ -99,65 +156,45 @@ class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
         self.started_at = datetime.now(UTC)
         #: Start time and job in file names: output/<language>/report-<run_id>.jsonl
         self.run_id = run_id_for(self.started_at, self.job_id)
-        #: Known articles whose request was skipped in this run (counted once each).
+        self.limits = Limits(
+            max_pages=self.max_pages,
+            since=self.since,
+            until=self.until,
+            records_walks=self.records_walks,
+            recheck=timedelta(hours=self.recheck_hours) if self.recheck_hours > 0 else None,
+        )
         self._known_skipped: set[str] = set()
-        #: Editions the firewall middleware stopped (too many challenge pages in a row).
-        self.stopped_editions: set[str] = set()
-        #: Set when NEWSCRAWL_RUN_DEADLINE_SECONDS have passed: no new feed pages.
+        #: Article URLs requested from feed pages in this run (for the RSS cross-check).
+        self._walk_urls: set[str] = set()
+        self._crosschecked: set[str] = set()
         self.deadline_passed = False
-        self._crawl_state: CrawlState | None = None
 
     @property
     def records_walks(self) -> bool:
-        """Whether this run's feed walks grow the state's walked ranges: a ``latest`` walk
-        of the whole feed (not one bounded by ``since``/``until``)."""
+        """Whether this run's walks grow the state's walked ranges: a ``latest`` walk of the
+        whole feed (not one bounded by ``since``/``until``)."""
         return self.mode == "latest" and self.since is None and self.until is None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        horizon = settings.getfloat("NEWSCRAWL_EDIT_HORIZON_HOURS", 24)
+        spider.limits.hole_pages = settings.getint("NEWSCRAWL_HOLE_PAGES", 10)
+        spider.limits.overlap = timedelta(
+            minutes=settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30)
+        )
+        spider.limits.horizon = timedelta(hours=horizon) if horizon > 0 else None
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
-
-    @property
-    def crawl_state(self) -> CrawlState:
-        """The state of earlier runs, through the :class:`CrawlState` extension (in memory
-        when the extension is not running, as under unit tests)."""
-        if self._crawl_state is None:
-            self._crawl_state = CrawlState.of(getattr(self, "crawler", None))
-        return self._crawl_state
-
-    @property
-    def incremental(self) -> IncrementalPolicy:
-        return self.crawl_state.policy
-
-    def request_dropped(self, request: Request) -> None:
-        """Scrapy's duplicate filter refused a request: an article already asked for in this
-        run (the feed's cursor is inclusive, and translations link back)."""
-        if request.callback == self.parse_article:
-            self._inc(str(request.meta.get("edition", "site")), "cards/repeated")
-            self._handled(request)  # the copy already queued stands for it
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
-        output_dir = settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
-        # -o/-O, FEEDS and Scrapyd's items_dir add a feed beside the per-language ones
-        merged = merge_feeds(settings, exports_setting(output_dir))
-        # one above the user's: Scrapy applies the command line's settings to the crawler again
-        # (CrawlerProcess.crawl), which must not take the per-language feeds away
-        priority = max((settings.getpriority("FEEDS") or 0) + 1, SETTINGS_PRIORITIES["spider"])
-        settings.set("FEEDS", merged, priority=priority)
-        exporters = dict(settings.getdict("FEED_EXPORTERS"))
-        exporters.setdefault(ARTICLE_FORMAT, "newscrawl.exports.ArticleLinesExporter")
-        settings.set(
-            "FEED_EXPORTERS",
-            exporters,
-            priority=max(priority_of(settings, "FEED_EXPORTERS"), SETTINGS_PRIORITIES["spider"]),
-        )
-        settings.set(
-            "USER_AGENT", user_agent(settings), priority=priority_of(settings, "USER_AGENT")
-        )
+        # at spider priority: the crawl command merges the project's settings into the crawler
+        # again, which would put the project's USER_AGENT back over one of equal priority
+        priority = max(int(settings.getpriority("USER_AGENT") or 0), SETTINGS_PRIORITIES["spider"])
+        settings.set("USER_AGENT", user_agent(settings), priority=priority)
 
     @classmethod
     def validate_arguments(cls, spargs: dict[str, Any], settings: BaseSettings) -> list[str]:
@@ -171,10 +208,25 @@ class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
                 errors.append(str(exc))
         return errors
 
-    # -- helpers --------------------------------------------------------------------------
+    # -- helpers ----------------------------------------------------------------------------
+    @property
+    def crawl_run(self) -> Run:
+        """The run extension (an in-memory one outside a running crawl)."""
+        if not hasattr(self, "_crawl_run"):
+            self._crawl_run = Run.of(getattr(self, "crawler", None))
+        return self._crawl_run
+
+    @property
+    def planner(self) -> Planner:
+        return self.crawl_run.planner
+
     def _inc(self, edition: str, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newscrawl/{edition}/{key}", count)
+
+    def _set(self, edition: str, key: str, value: Any) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(f"newscrawl/{edition}/{key}", value)
 
     def _stat(self, edition: str, key: str) -> int:
         stats = self.crawler.stats
@@ -197,37 +249,501 @@ class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
         """An absolute URL for a link found on ``page_url`` (off-site pages: the site root)."""
         return self.site.absolute(link, page_url if self.site.is_on_site(page_url) else None)
 
-    # -- start ----------------------------------------------------------------------------
-    async def start(self) -> AsyncIterator[Any]:
-        locked = self.crawl_state.locked_error
-        if locked is not None:
-            self.logger.error(locked)
-            raise CloseSpider("state_locked")
-        self._start_deadline()
-        for request in self._start_requests():
-            yield request
+    def _request(self, url: str, callback: Any, errback: Any, edition: str, **kw: Any) -> Request:
+        meta = {"edition": edition, **kw.pop("meta", {})}
+        return Request(url, callback=callback, errback=errback, meta=meta, **kw)
 
-    def _start_requests(self) -> Iterator[Request]:
+    # -- start ------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        if self.crawl_run.failure is not None:  # logged by the run extension
+            raise CloseSpider(self.crawl_run.failure_reason)
+        seconds = self.crawler.settings.getfloat("NEWSCRAWL_RUN_DEADLINE_SECONDS", 0)
+        if seconds > 0:
+            asyncio.get_event_loop().call_later(seconds, self._deadline_reached, seconds)
         for edition in self.editions:
+            self._hole_stats(edition.code)
             if self.mode == "archive":
-                yield from self._archive_requests(edition)
+                for day in self.planner.archive_days():
+                    url = self.site.url(f"{edition.prefix}/archive/{day:%Y/%m/%d}")
+                    yield self._feed_request(edition.code, url, walk=None)
                 continue
-            if cached := self.incremental.feed_url(edition.code):
+            if cached := self.planner.remembered("feed_url", edition.code):
                 yield self._feed_request(edition.code, cached, from_cache=True)
             else:
                 yield self._home_request(edition)
-            yield from self._recheck_requests(edition.code)
+            limit = self.crawler.settings.getint("NEWSCRAWL_RECHECK_PER_RUN", 5)
+            for url in self.planner.recheck_candidates(edition.code, limit):
+                self._inc(edition.code, "rechecks")
+                yield self._article_page(url, edition.code, None, meta={"recheck": True})
 
-    # -- articles -------------------------------------------------------------------------
+    def _deadline_reached(self, seconds: float) -> None:
+        """No new feed pages from now on; requests waiting for a retry are let go."""
+        self.deadline_passed = True
+        later = DeferredRequests.of(self.crawler)
+        dropped = later.cancel_all() if later is not None else 0
+        self.logger.warning(
+            "run deadline of %.0f s reached: no more feed pages (%d waiting requests dropped); "
+            "the rest is left to the next runs",
+            seconds,
+            dropped,
+        )
+
+    def request_dropped(self, request: Request) -> None:
+        """Scrapy's duplicate filter refused an article already asked for in this run."""
+        if request.callback == self.parse_article:
+            self._inc(str(request.meta.get("edition", "site")), "cards/repeated")
+            self._handled(request)  # the copy already queued stands for it
+
+    # -- home page and discovery ------------------------------------------------------------
+    def _home_request(self, edition: Edition) -> Request:
+        return self._request(
+            self.site.url(edition.home_path),
+            self.parse_home,
+            self.on_home_error,
+            edition.code,
+            cb_kwargs={"edition": edition.code},
+        )
+
+    def parse_home(self, response: Response, edition: str) -> Iterator[Request]:
+        """Find the edition's latest-news feed from its home page link (fallback: the table).
+
+        @fixture tests/fixtures/feeds/en-home.html
+        @cb_kwargs {"edition": "en"}
+        @returns requests 1 1
+        """
+        info = EDITIONS[edition]
+        html = response_text(response) or ""
+        href = find_feed_link(html, info)
+        url = self._join(href, response.url) if href else None
+        if url is not None and self.site.is_on_site(url):
+            self.planner.remember("feed_url", edition, url)
+            yield self._source_feed(edition, url, HOME_LINK)
+            return
+        self.logger.warning(
+            "%s: no latest-news link on the home page %s (found %r); looking further",
+            edition,
+            response.url,
+            href,
+        )
+        self._inc(edition, "feed_link_missing")
+        heuristic = heuristic_feed_link(html, info)
+        for link in article_links(html):
+            article = self.site.article_path(self._join(link, response.url))
+            if article is not None and article.edition.code == edition:
+                yield self._request(
+                    article.url,
+                    self.parse_discovery_article,
+                    self.on_discovery_article_error,
+                    edition,
+                    cb_kwargs={
+                        "edition": edition,
+                        "heuristic": heuristic,
+                        "home_url": response.url,
+                    },
+                    dont_filter=True,
+                )
+                return
+        yield from self._after_article(edition, heuristic, response.url)
+
+    def on_home_error(self, failure: Failure) -> Iterator[Request]:
+        if failure.check(RequestDeferred):
+            return
+        request = failure.request  # type: ignore[attr-defined]
+        edition = request.cb_kwargs["edition"]
+        self.logger.error(
+            "%s: home page %s failed (%s); trying the fallback feed path",
+            edition,
+            request.url,
+            failure.getErrorMessage(),
+        )
+        self._inc(edition, "errors/home")
+        yield self._fallback_source(edition, FALLBACK_PATH)
+
+    def parse_discovery_article(
+        self, response: Response, edition: str, heuristic: str | None, home_url: str
+    ) -> Iterator[Request]:
+        """The feed link of an article page (its "All News Feed" link), else what is left."""
+        href = find_feed_link(response_text(response) or "", EDITIONS[edition])
+        url = self._join(href, response.url) if href else None
+        if url is not None and self.site.is_on_site(url):
+            self.logger.info(
+                "%s: latest-news feed %s found on article %s", edition, url, response.url
+            )
+            yield self._source_feed(edition, url, ARTICLE_LINK)
+            return
+        yield from self._after_article(edition, heuristic, home_url)
+
+    def on_discovery_article_error(self, failure: Failure) -> Iterator[Request]:
+        if failure.check(RequestDeferred):
+            return
+        request = failure.request  # type: ignore[attr-defined]
+        kwargs = request.cb_kwargs
+        self.logger.warning(
+            "%s: article page %s for discovery failed: %s",
+            kwargs["edition"],
+            request.url,
+            failure.getErrorMessage(),
+        )
+        yield from self._after_article(kwargs["edition"], kwargs["heuristic"], kwargs["home_url"])
+
+    def _after_article(
+        self, edition: str, heuristic: str | None, home_url: str
+    ) -> Iterator[Request]:
+        if heuristic is not None:
+            url = self._join(heuristic, home_url)
+            if self.site.is_on_site(url):
+                self.logger.warning(
+                    "%s: using the feed-like link %s of the home page", edition, url
+                )
+                yield self._source_feed(edition, url, HEURISTIC)
+                return
+        yield self._fallback_source(edition, FALLBACK_PATH)
+
+    def _source_feed(self, edition: str, url: str, source: str) -> Request:
+        """The first page of a feed found through ``source`` (not filtered: a remembered feed
+        URL that failed may be this same URL)."""
+        request = self._feed_request(edition, url, dont_filter=True)
+        request.meta["feed_source"] = source
+        return request
+
+    def _fallback_source(self, edition: str, source: str) -> Request:
+        """The request of ``source`` (``fallback_path``, ``rss`` or ``sitemap``)."""
+        if source != FALLBACK_PATH:
+            return self._listing_request(edition, source)
+        path = EDITIONS[edition].feed_fallback_path
+        self._inc(edition, "feed_link_fallback")
+        self.logger.warning("%s: using the fallback feed path %s", edition, path)
+        return self._source_feed(edition, self.site.url(path), FALLBACK_PATH)
+
+    def _next_source(self, edition: str, source: str | None) -> Iterator[Request]:
+        """After the feed of ``source`` failed or had no cards: the next source, if any."""
+        following = NEXT_SOURCE.get(source or "")
+        if following is not None:
+            self.logger.warning("%s: feed from %s unusable; trying %s", edition, source, following)
+            yield self._fallback_source(edition, following)
+
+    def _listing_request(self, edition: str, source: str, crosscheck: bool = False) -> Request:
+        path = f"{EDITIONS[edition].prefix}/rss/" if source == RSS else SITEMAP_PATH
+        self._inc(edition, "cost/rss" if source == RSS else "cost/sitemap")
+        return self._request(
+            self.site.url(path),
+            self.parse_listing,
+            self.on_listing_error,
+            edition,
+            cb_kwargs={"edition": edition, "source": source, "crosscheck": crosscheck},
+            dont_filter=True,
+        )
+
+    def parse_listing(
+        self, response: Response, edition: str, source: str, crosscheck: bool
+    ) -> Iterator[Request]:
+        """The edition's article URLs of an RSS feed or a news sitemap, requested as articles
+        without a card (as a source, or the run's cross-check)."""
+        xml = response.body.decode("utf-8", "replace")  # XML: not an HTML page
+        try:
+            links = rss_links(xml) if source == RSS else sitemap_locs(xml)
+        except ValueError as exc:  # not XML at all
+            self.logger.error("%s: %s %s unreadable: %s", edition, source, response.url, exc)
+            links = []
+        urls = []
+        for link in links:
+            absolute = self._join(link, response.url)
+            article = self.site.article_path(absolute) if self.site.is_on_site(absolute) else None
+            if article is not None and article.edition.code == edition:
+                urls.append(article.url)
+        if crosscheck:
+            urls = [url for url in urls if url not in self._walk_urls]
+        elif not urls:
+            self.logger.error("%s: no article URLs of the edition in %s", edition, response.url)
+            yield from self._next_source(edition, source)
+            return
+        else:
+            self._set(edition, "feed_source", source)
+        for url in urls:
+            request = self._article_request(url, response.url, edition)
+            if request is not None:
+                if crosscheck:
+                    self._inc(edition, "rss_missed")
+                yield request
+
+    def on_listing_error(self, failure: Failure) -> Iterator[Request]:
+        if failure.check(RequestDeferred):
+            return
+        request = failure.request  # type: ignore[attr-defined]
+        kwargs = request.cb_kwargs
+        self.logger.error(
+            "%s: %s %s failed: %s",
+            kwargs["edition"],
+            kwargs["source"],
+            request.url,
+            failure.getErrorMessage(),
+        )
+        self._inc(kwargs["edition"], "errors/listing")
+        if not kwargs["crosscheck"]:
+            yield from self._next_source(kwargs["edition"], kwargs["source"])
+
+    def _crosscheck(self, edition: str) -> None:
+        """Schedule the edition's RSS cross-check once per run (when the top walk stops)."""
+        if edition in self._crosschecked or not self.records_walks:
+            return
+        if not self.crawler.settings.getbool("NEWSCRAWL_RSS_CROSSCHECK", True):
+            return
+        stats = self.crawler.stats
+        source = stats.get_value(f"newscrawl/{edition}/feed_source") if stats else None
+        if source is None or source in (RSS, SITEMAP):
+            return  # no feed served (the next source is on its way), or RSS is the source
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # not crawling (unit tests of the callbacks)
+            return
+        self._crosschecked.add(edition)
+        engine.crawl(self._listing_request(edition, RSS, crosscheck=True))
+
+    # -- feed pages -------------------------------------------------------------------------
+    def _feed_request(
+        self,
+        edition: str,
+        url: str,
+        *,
+        page: int = 1,
+        cursor: str | None = None,
+        load_url: str | None = None,
+        from_cache: bool = False,
+        dont_filter: bool = False,
+        walk: str | None = TOP,
+    ) -> Request:
+        """A feed page, scroll batch or archive day of ``edition``; ``walk`` names the walk it
+        belongs to (None: a day of ``mode=archive``)."""
+        return self._request(
+            url,
+            self.parse_feed,
+            self.on_feed_error,
+            edition,
+            cb_kwargs={"edition": edition, "page": page, "cursor": cursor, "load_url": load_url},
+            meta={"feed_from_cache": from_cache, "walk": walk},
+            dont_filter=dont_filter,
+        )
+
+    def _scroll_request(
+        self, edition: str, endpoint: str, cursor: str, page: int, walk: str
+    ) -> Request:
+        return self._feed_request(
+            edition,
+            f"{endpoint}?{urlencode({'date': cursor, 'oldest': 1})}",
+            page=page,
+            cursor=cursor,
+            load_url=endpoint,
+            walk=walk,
+            dont_filter=walk != TOP,  # a hole walk may ask for a batch the top walk had
+        )
+
+    def parse_feed(
+        self,
+        response: Response,
+        edition: str,
+        page: int,
+        cursor: str | None,
+        load_url: str | None,
+    ) -> Iterator[Request]:
+        """Queue the articles of one feed page or scroll batch, then the next batch.
+
+        @fixture tests/fixtures/feeds/en-feed.html
+        @cb_kwargs {"edition": "en", "page": 1, "cursor": null, "load_url": null}
+        @returns requests 21 21
+        @returns items 0 0
+        """
+        info = EDITIONS[edition]
+        walk = self.planner.walk_of(edition, response.meta.get("walk", TOP), page)
+        from_cache = response.meta.get("feed_from_cache")
+        html = response_text(response)
+        if html is None:
+            self.logger.error("%s: feed page %s is not text", edition, response.url)
+            self._inc(edition, "errors/feed_not_text")
+            self._stop(walk, "error", cursor)
+            return
+        feed = parse_feed(html, info)
+        self._inc(edition, "hole_pages" if walk is not None and walk.key != TOP else "feed_pages")
+        if page == 1 and not feed.cards and from_cache:
+            self.logger.warning(
+                "%s: remembered feed %s has no cards; finding the feed again from the home page",
+                edition,
+                response.url,
+            )
+            self.planner.remember("feed_url", edition, None)
+            yield self._home_request(info)
+            return
+        if walk is not None:  # an archive day is one page: it needs no scroll markup
+            for warning in feed.warnings:
+                self.logger.warning("%s: %s: %s", edition, response.url, warning)
+        endpoint = self._endpoint(edition, feed.load_url or load_url, response.url)
+        if endpoint is not None:
+            self.planner.remember("scroll_url", edition, endpoint)
+        self.planner.page_cards(walk, page, feed.cards)
+        is_first = walk is not None and walk.key == TOP and page == 1
+        if not feed.cards:
+            if is_first and not from_cache:
+                self.logger.warning("%s: feed %s has no cards", edition, response.url)
+                yield from self._next_source(edition, response.meta.get("feed_source"))
+            self.logger.info("%s: feed ends at page %d (%s)", edition, page, response.url)
+            self._stop(walk, "feed_end", cursor)
+            return
+        if is_first:
+            source = REMEMBERED if from_cache else response.meta.get("feed_source") or HOME_LINK
+            self._set(edition, "feed_source", source)
+        yield from self._card_requests(feed.cards, response.url, edition, walk, page)
+        if is_first and (hole := self.planner.first_hole(edition)) is not None:
+            yield from self._hole_walk(edition, hole, endpoint)
+        if walk is None:
+            return
+        step = self.planner.after_page(
+            walk,
+            page,
+            cursor,
+            feed.cards,
+            deadline_passed=self.deadline_passed,
+            has_endpoint=endpoint is not None,
+        )
+        if walk.reached_at == page and walk.key == TOP:
+            self._inc(edition, "feed_reached_known")
+        if step.cursor is not None and endpoint is not None:
+            yield self._scroll_request(edition, endpoint, step.cursor, page + 1, walk.key)
+            return
+        if step.stop is None:
+            return
+        self._log_stop(walk, step.stop, page, cursor, response.url)
+        self._stop(walk, step.stop, cursor)
+        if step.hole_closed:
+            self._inc(edition, "holes_closed")
+            if (above := self.planner.next_hole(walk)) is not None:
+                yield from self._hole_walk(edition, above, endpoint)
+
+    def _log_stop(self, walk: Walk, reason: str, page: int, cursor: str | None, url: str) -> None:
+        edition = walk.edition
+        if reason == "max_pages" and not walk.is_hole_walk:
+            self.logger.info("%s: stopped at max_pages=%d", edition, self.max_pages)
+            self._inc(edition, "feed_max_pages_reached")
+        elif reason == "known_reached":
+            self.logger.info(
+                "%s: reached articles known from earlier runs at page %d", edition, page
+            )
+        elif reason == "since":
+            self.logger.info("%s: reached cards older than since=%s", edition, self.since)
+        elif reason == "cursor_unreadable":
+            self.logger.warning("%s: no readable timestamp to scroll on from %s", edition, url)
+        elif reason == "cursor_stuck":
+            self.logger.warning(
+                "%s: scroll cursor did not move (%s) at %s; stopping this feed",
+                edition,
+                cursor,
+                url,
+            )
+            self._inc(edition, "feed_cursor_stuck")
+        elif reason == "no_scroll":
+            self.logger.warning("%s: no .loadContainer[data-url] on %s", edition, url)
+
+    def _stop(self, walk: Walk | None, reason: str, cursor: str | None = None) -> None:
+        """Record why ``walk`` stopped (the top walk's reason also goes to the stats)."""
+        if walk is None or not self.planner.stop(walk, reason, cursor):
+            return
+        if walk.key == TOP:
+            self._set(walk.edition, "walk/stop_reason", reason)
+            if cursor is not None:
+                self._set(walk.edition, "walk/stop_cursor", cursor)
+            self._crosscheck(walk.edition)
+        self._hole_stats(walk.edition)
+
+    def _hole_stats(self, edition: str) -> None:
+        """``holes`` and ``holes/oldest_hours``: what the state would hold if the run ended now."""
+        holes, oldest = self.planner.hole_figures(edition)
+        self._set(edition, "holes", holes)
+        self._set(edition, "holes/oldest_hours", oldest)
+
+    def _card_requests(
+        self, cards: list[FeedCard], page_url: str, edition: str, walk: Walk | None, page: int
+    ) -> Iterator[Request]:
+        """The article requests of one page's cards, each counted against its page."""
+        for card in cards:
+            for warning in card.warnings:
+                self.logger.warning("%s: card %s: %s", edition, card.href, warning)
+                self._inc(edition, "cards/warnings")
+            if not self.planner.wants_card(card.published_at, self.mode):
+                continue
+            request = self._article_request(card.href, page_url, edition, card)
+            if request is None:
+                continue
+            self._walk_urls.add(request.url)
+            if walk is not None:
+                ref = (edition, walk.key, page)
+                request.meta["walk_page"] = ref
+                self.planner.requested(ref)
+            yield request
+
+    def _endpoint(self, edition: str, load_url: str | None, page_url: str) -> str | None:
+        """The scroll endpoint named by ``.loadContainer[data-url]``, if on the site."""
+        if not load_url:
+            return None
+        endpoint = self._join(load_url, page_url).split("?", 1)[0]
+        if not self.site.is_on_site(endpoint):
+            self.logger.error("%s: scroll endpoint %s is off-site; not followed", edition, endpoint)
+            self._inc(edition, "offsite_links")
+            return None
+        return endpoint
+
+    def _hole_walk(self, edition: str, hole: Hole, endpoint: str | None) -> Iterator[Request]:
+        """The first requests of a walk into ``hole``: from its cursor by scrolling, or by the
+        date archive's days when there is no cursor or scroll endpoint."""
+        if not self.planner.hole_budget_left(edition):
+            return
+        walk = self.planner.start(edition, hole.key, hole)
+        self.logger.info(
+            "%s: walking the hole %s .. %s in the feed", edition, hole.bottom, hole.top
+        )
+        endpoint = endpoint or self.planner.remembered("scroll_url", edition)
+        if hole.cursor is not None and endpoint is not None:
+            self.planner.use_hole_page(edition)
+            yield self._scroll_request(edition, endpoint, hole.cursor, 1, hole.key)
+            return
+        prefix = EDITIONS[edition].prefix
+        for page, day in enumerate(self.planner.hole_days(walk), start=1):
+            url = self.site.url(f"{prefix}/archive/{day:%Y/%m/%d}")
+            yield self._feed_request(edition, url, page=page, walk=hole.key, dont_filter=True)
+
+    def on_feed_error(self, failure: Failure) -> Iterator[Request]:
+        if failure.check(RequestDeferred):
+            return
+        request = failure.request  # type: ignore[attr-defined]
+        info = EDITIONS[request.cb_kwargs["edition"]]
+        self.logger.error(
+            "%s: feed page %s failed: %s", info.code, request.url, failure.getErrorMessage()
+        )
+        self._inc(info.code, "errors/feed")
+        if request.cb_kwargs.get("page") == 1 and not request.meta.get("feed_from_cache"):
+            yield from self._next_source(info.code, request.meta.get("feed_source"))
+        walk = self.planner.get(info.code, request.meta.get("walk"))
+        self._stop(walk, "error", request.cb_kwargs.get("cursor"))
+        if request.meta.get("feed_from_cache"):
+            self.planner.remember("feed_url", info.code, None)
+            yield self._home_request(info)
+
+    # -- articles ---------------------------------------------------------------------------
+    def _article_page(
+        self, url: str, language: str, card: FeedCard | None, meta: dict[str, Any] | None = None
+    ) -> Request:
+        return self._request(
+            url,
+            self.parse_article,
+            self.on_article_error,
+            language,
+            cb_kwargs={"language": language, "card": card},
+            meta=meta or {},
+            priority=ARTICLE_PRIORITY,
+        )
+
     def _article_request(
         self, link: str, page_url: str, edition: str, card: FeedCard | None = None
     ) -> Request | None:
-        """The request for an article linked from ``page_url`` in ``edition``'s feed.
-
-        None when the link is off-site, not an article, or known from earlier runs with an
-        unchanged card. A second request for the same article in one run is dropped by
-        Scrapy's duplicate filter (kept with the job under JOBDIR).
-        """
+        """The request for an article linked from ``page_url``; None when the link is
+        off-site, not an article, or known from earlier runs with an unchanged card."""
         absolute = self._join(link, page_url)
         if not self.site.is_on_site(absolute):
             self.logger.warning("%s: off-site link %s not followed", edition, absolute[:200])
@@ -239,22 +755,15 @@ class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
             self._inc(edition, "cards/not_article")
             return None
         language = article.edition.code
-        if self.incremental.headline_changed(article.url, card):
+        if self.planner.headline_changed(article.url, card):
             self._inc(language, "edited_cards")
-        elif self.incremental.skip_reason(article.url, card) is not None:
+        elif self.planner.skip_reason(article.url, card) is not None:
             if article.url not in self._known_skipped:
                 self._known_skipped.add(article.url)
                 self._inc(language, "found")
                 self._inc(language, "known_skipped")
             return None
-        return Request(
-            article.url,
-            callback=self.parse_article,
-            errback=self.on_article_error,
-            cb_kwargs={"language": language, "card": card},
-            meta={"edition": language},
-            priority=ARTICLE_PRIORITY,
-        )
+        return self._article_page(article.url, language, card)
 
     def parse_article(
         self, response: Response, language: str, card: FeedCard | None
@@ -291,13 +800,8 @@ class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
         self._handled(response.request)
         html = response_text(response)
         if html is None:
-            yield self._reject(
-                "not_html",
-                response.url,
-                language,
-                f"content type {declared_type(response)!r} is not an HTML page",
-                "extract",
-            )
+            detail = f"content type {declared_type(response)!r} is not an HTML page"
+            yield self._reject("not_html", response.url, language, detail, "extract")
             return
         try:
             page = extract_article(html, response.url, self.site, card)
@@ -351,7 +855,8 @@ class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         language: str = request.cb_kwargs["language"]
         reason, detail = classify_failure(failure.value)
-        self._handled(request, clean=not is_transient(reason))
+        transient = is_transient(reason)
+        self._handled(request, clean=not transient)
         # after redirects, the article is the URL first asked for, not the last hop
         url = (request.meta.get("redirect_urls") or [request.url])[0]
         if url != request.url:
@@ -359,6 +864,142 @@ class ReportSpider(FeedWalking, ScheduledRun, scrapy.Spider):
         self.logger.warning("%s: article %s failed: %s", language, url, detail)
         self._inc(language, "found")
         self._inc(language, "errors/article")
-        if is_transient(reason):
+        if transient:
             self._inc(language, "errors/transient")
         yield self._reject(reason, url, language, detail, "download")
+
+    def _handled(self, request: Request | None, clean: bool = True) -> None:
+        """An article request of a walk's page came to its end."""
+        if request is None or (ref := request.meta.get("walk_page")) is None:
+            return
+        self.planner.handled(ref, clean)
+        walk = self.planner.get(ref[0], ref[1])
+        if walk is not None and walk.page(ref[2]).pending == 0:
+            self._hole_stats(ref[0])
+
+
+# -- download failures as stable reject reasons ------------------------------------------------
+_BY_CLASS: dict[str, str] = {
+    "DownloadTimeoutError": "timeout",
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "ConnectionRefusedError": "connection_refused",
+    "ConnectError": "connection_refused",
+    "ResponseDataLossError": "connection_lost",
+    "_DataLoss": "connection_lost",
+    "ConnectionLost": "connection_lost",
+    "ConnectionDone": "connection_lost",
+    "ResponseFailed": "connection_lost",
+    "ResponseNeverReceived": "connection_lost",
+    "DownloadFailedError": "connection_lost",
+    "DownloadCancelledError": "too_large",
+    "CannotResolveHostError": "dns_error",
+    "DNSLookupError": "dns_error",
+}
+_IGNORED = (
+    ("max redirections", "redirect_loop"),
+    ("Filtered offsite request", "offsite_redirect"),
+    ("Forbidden by robots.txt", "robots_forbidden"),
+    ("firewall", "firewall_challenge"),
+    ("edition stopped", "edition_stopped"),
+)
+#: Reasons that may clear by themselves: the page is worth asking for again in a later run.
+TRANSIENT_REASONS = frozenset(
+    {
+        "timeout",
+        "connection_lost",
+        "connection_refused",
+        "dns_error",
+        "download_error",
+        "firewall_challenge",
+        "edition_stopped",
+        "http_429",
+    }
+)
+
+
+def classify_failure(error: BaseException | None) -> tuple[str, str]:
+    """The reject reason and a one-line detail for a failed request (matched by exception
+    class name, so it holds across Scrapy and Twisted versions)."""
+    if isinstance(error, HttpError):
+        status = error.response.status
+        return f"http_{status}", f"the site answered HTTP {status}"
+    message = str(error) if error is not None else "unknown failure"
+    name = type(error).__name__
+    if isinstance(error, IgnoreRequest):
+        for fragment, reason in _IGNORED:
+            if fragment in message:
+                return reason, message
+        return "ignored", message
+    if "download max size" in message:
+        return "too_large", message
+    return _BY_CLASS.get(name, "download_error"), f"{name}: {message}"[:500]
+
+
+def is_transient(reason: str) -> bool:
+    """True for failures a later run may not meet again (5xx, timeouts, firewall...)."""
+    return reason in TRANSIENT_REASONS or reason.startswith("http_5")
+
+
+# -- consistency warnings on an extracted article ----------------------------------------------
+#: Letters of Azerbaijani Latin that English text does not use (ü/ö also occur in names).
+AZ_LETTERS = frozenset("əƏğĞıİşŞçÇ")
+DATE_TOLERANCE = timedelta(minutes=1)
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+_CYRILLIC_RUNS = re.compile("[\u0400-\u04ff]+")
+_LATIN_RUNS = re.compile("[A-Za-z\u00c0-\u024f" + "".join(sorted(AZ_LETTERS)) + "]+")
+
+
+def script_language(text: str) -> str | None:
+    """The edition a text's alphabet points to: ``ru`` (Cyrillic), ``az`` (Latin with
+    Azerbaijani letters), ``en`` (plain Latin); None when there are too few letters."""
+    letters = _NOT_LETTERS.sub("", text[:20_000])
+    cyrillic = sum(map(len, _CYRILLIC_RUNS.findall(letters)))
+    latin = sum(map(len, _LATIN_RUNS.findall(letters)))
+    azeri = sum(letters.count(char) for char in AZ_LETTERS)
+    counted = cyrillic + latin
+    if counted < 40:
+        return None
+    if cyrillic > latin:
+        return "ru"
+    return "az" if azeri / counted > 0.005 else "en"
+
+
+def _code(value: str | None) -> str | None:
+    if not value:
+        return None
+    return value.strip().lower().replace("_", "-").split("-")[0] or None
+
+
+def language_mismatches(
+    edition: str, html_lang: str | None, jsonld_lang: str | None, text: str
+) -> list[str]:
+    """A ``language_mismatch`` warning for each signal (``<html lang>``, JSON-LD
+    ``inLanguage``, the text's alphabet) that names another language than the edition."""
+    findings = []
+    for name, value in (
+        ("html_lang", _code(html_lang)),
+        ("jsonld_inLanguage", _code(jsonld_lang)),
+        ("script", script_language(text)),
+    ):
+        if value is not None and value != edition:
+            findings.append(f"language_mismatch: {name} says {value!r}, edition is {edition!r}")
+    return findings
+
+
+def date_disagreements(
+    sources: dict[str, datetime], card_time: datetime | None, chosen: datetime
+) -> list[str]:
+    """A ``date_disagreement`` warning when the page's date sources or the feed card differ
+    from the chosen publication time by more than a minute."""
+    readings = dict(sources)
+    if card_time is not None:
+        readings["feed_card"] = card_time
+    differing = {
+        name: moment for name, moment in readings.items() if abs(moment - chosen) > DATE_TOLERANCE
+    }
+    if not differing:
+        return []
+    listed = ", ".join(f"{name}={to_iso(moment)}" for name, moment in sorted(differing.items()))
+    return [f"date_disagreement: kept {to_iso(chosen)}; {listed}"]

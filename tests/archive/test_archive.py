@@ -28,7 +28,7 @@ from newscrawl.archive import (
     scan,
 )
 from newscrawl.reparse import ReplayMiddleware
-from newscrawl.state.store import SCHEMA_VERSION, StateStore
+from newscrawl.store import SCHEMA_VERSION, StateStore
 from tests.crawl import ROOT
 
 RUN = "2025-10-23T16-02-00"
@@ -151,7 +151,7 @@ def test_a_schema_1_state_is_upgraded_in_place(tmp_path: Path) -> None:
     store = StateStore(path)
     old = store.get("http://x/en/a/b")
     assert old is not None and old.revision == 3 and old.archive_file is None
-    assert store.get_meta("schema_version") == str(SCHEMA_VERSION) == "3"
+    assert store.get_meta("schema_version") == str(SCHEMA_VERSION) == "4"
     store.touch("http://x/en/a/b", "2025-02-01T00:00:00+00:00", {"file": "f.warc.gz", "offset": 9})
     moved = store.get("http://x/en/a/b")
     assert moved is not None and (moved.archive_file, moved.archive_offset) == ("f.warc.gz", 9)

@@ -27,10 +27,9 @@ COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("CleanPipeline (cleaning: unicode, mojibake, boilerplate)", ("CleanPipeline.",)),
     ("ValidatePipeline", ("ValidatePipeline.",)),
     ("ContentHashPipeline", ("ContentHashPipeline.",)),
-    ("InRunDedupPipeline", ("InRunDedupPipeline.",)),
-    ("StatePipeline (SQLite state)", ("StatePipeline.", "StateStore.")),
+    ("DedupPipeline (in the run and the SQLite state)", ("DedupPipeline.", "StateStore.")),
     ("feed export (JSON Lines)", ("feedexport.py", "exporters.py", "newscrawl/feeds.py")),
-    ("run summary extension", ("RunSummary.",)),
+    ("run extension (files, state rows, tallies, stats file)", ("newscrawl/run.py",)),
     ("firewall challenge check (newscrawl.extract.challenge)", ("challenge_marker (",)),
     ("other project middlewares (retry, firewall, edition stats)", ("newscrawl/middlewares.py",)),
     (

@@ -98,7 +98,7 @@ def test_pause_with_jobdir_and_resume(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)  # the graceful stop that JOBDIR resumes from
         assert process.stdout is not None
         process.stdout.read()
-        assert process.wait(timeout=60) == 3  # health: the run did not finish
+        assert process.wait(timeout=60) == 1  # the run did not finish (README: exit status 1)
         paused = read_output(output)
         assert paused.stats["finish_reason"] == "shutdown"
         assert 0 < len(paused.all_articles()) < len(expected)
@@ -109,3 +109,28 @@ def test_pause_with_jobdir_and_resume(tmp_path: Path) -> None:
     written = Counter(a["url"] for a in read_output(output).all_articles())
     assert set(written) == expected
     assert [url for url, n in written.items() if n > 1] == []
+
+
+@pytest.mark.parametrize("presses", [1, 2])
+def test_an_interrupted_run_exits_1(tmp_path: Path, presses: int) -> None:
+    """Ctrl-C (SIGINT, finish reason ``shutdown``) exits 1 as documented, never 3 or 0; a
+    second Ctrl-C (Scrapy's unclean shutdown) exits non-zero too (bug 9 of issue 17)."""
+    with ReplicaServer(articles=60, seed=4) as replica:
+        process = start_crawl(
+            replica.base_url,
+            tmp_path / "output",
+            state=tmp_path / "state.sqlite",
+            arguments={"max_pages": "100"},
+            settings=SLOW,
+        )
+        _run_until(process, "Scraped from <200", 10)
+        for _ in range(presses):
+            process.send_signal(signal.SIGINT)
+        assert process.stdout is not None
+        log = process.stdout.read()
+        code = process.wait(timeout=60)
+    if presses == 1:
+        assert code == 1, log[-3000:]
+        assert read_output(tmp_path / "output").stats["finish_reason"] == "shutdown"
+    else:
+        assert code not in (0, 3), log[-3000:]

@@ -10,9 +10,9 @@ import pytest
 from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 
-from newscrawl.extensions.state import CrawlState
 from newscrawl.items import Article, Reject
 from newscrawl.pipelines import Rejected
+from newscrawl.run import Run
 from newscrawl.spiders.report import ReportSpider
 
 
@@ -30,21 +30,25 @@ def make_crawler(tmp_path: Path) -> Iterator[Callable[..., Crawler]]:
 
 
 @pytest.fixture
-def open_state(make_crawler: Callable[..., Crawler]) -> Iterator[Callable[..., CrawlState]]:
-    """The state extension of one run, opened (lock taken) as at spider_opened; every one
-    still open is closed after the test."""
-    opened: list[CrawlState] = []
+def open_state(
+    make_crawler: Callable[..., Crawler], tmp_path: Path
+) -> Iterator[Callable[..., Run]]:
+    """The run extension of one run, opened (lock taken, state read) as at spider_opened;
+    every one still open is closed after the test."""
+    opened: list[tuple[Run, Crawler]] = []
 
-    def make(**settings: Any) -> CrawlState:
-        crawler = make_crawler(**settings)
-        state = CrawlState(crawler, crawler.settings.get("NEWSCRAWL_STATE") or None)
-        state.open(run_id="2025-10-23T16-00-00", site="https://report.az")
-        opened.append(state)
-        return state
+    def make(**settings: Any) -> Run:
+        crawler = make_crawler(NEWSCRAWL_OUTPUT_DIR=str(tmp_path / "output"), **settings)
+        run = Run(crawler)
+        run.run_id = "2025-10-23T16-00-00-1"
+        run.open(site="https://report.az")
+        opened.append((run, crawler))
+        return run
 
     yield make
-    for state in opened:
-        state.close()
+    for run, crawler in opened:
+        if not run.store.closed:
+            run.spider_closed(crawler.spider, "finished")
 
 
 def make_article(**fields: Any) -> Article:

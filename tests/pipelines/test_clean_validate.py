@@ -8,8 +8,7 @@ import pytest
 from scrapy.crawler import Crawler
 
 from newscrawl.items import Article
-from newscrawl.pipelines.clean import CleanPipeline
-from newscrawl.pipelines.validate import ValidatePipeline
+from newscrawl.pipelines import CleanPipeline, ValidatePipeline
 from tests.pipelines.conftest import make_article, reject_of
 
 AZ_BODY = (

@@ -1,4 +1,5 @@
-"""Deduplication across runs: new, unchanged, updated (revision + 1), content duplicates."""
+"""Deduplication across runs (DedupPipeline): new, unchanged, updated (revision + 1), content
+duplicates; the run extension writes the line, then the state row, in one handler."""
 
 from __future__ import annotations
 
@@ -8,12 +9,10 @@ from pathlib import Path
 import pytest
 from scrapy.exceptions import DropItem
 
-from newscrawl.exports import note_written
-from newscrawl.extensions.state import CrawlState
 from newscrawl.items import Article
-from newscrawl.pipelines.fingerprint import content_hash
-from newscrawl.pipelines.state import StatePipeline
-from newscrawl.state import StateStore
+from newscrawl.pipelines import DedupPipeline, content_hash
+from newscrawl.run import Run, part_path
+from newscrawl.store import StateStore, record_hash
 from tests.pipelines.conftest import make_article, reject_of
 
 
@@ -23,60 +22,68 @@ def _hashed(**fields: object) -> Article:
     return article
 
 
-def _export(pipeline: StatePipeline, article: Article) -> Article:
-    """Pass an article through the pipeline and, like the feed exporter, report it scraped."""
+class _Pipeline(DedupPipeline):
+    """The pipeline with the run it belongs to."""
+
+    def __init__(self, run: Run) -> None:
+        assert run.crawler is not None
+        super().__init__(run.crawler, run.store)
+        self.state = run
+
+    def close(self) -> None:
+        self.state.spider_closed(self.crawler.spider, "finished")  # type: ignore[arg-type]
+
+
+def _export(pipeline: _Pipeline, article: Article) -> Article:
+    """Pass an article through the pipeline, then the run's item_scraped, like Scrapy."""
     result = pipeline.process_item(article)
-    if isinstance(result, Article):
-        note_written(pipeline.crawler, result)
-    pipeline.item_scraped(result)
+    pipeline.state.item_scraped(result)
     return result
 
 
-def _pipeline(open_state: Callable[..., CrawlState], **settings: object) -> StatePipeline:
-    state = open_state(**settings)
-    assert state.crawler is not None
-    return StatePipeline(state.crawler, state)
+def _pipeline(open_state: Callable[..., Run], **settings: object) -> _Pipeline:
+    return _Pipeline(open_state(**settings))
 
 
-def test_first_run_new_second_run_unchanged(open_state: Callable[..., CrawlState]) -> None:
+def test_first_run_new_second_run_unchanged(open_state: Callable[..., Run]) -> None:
     first = _pipeline(open_state)
     result = _export(first, _hashed())
     assert isinstance(result, Article) and result.revision == 1
-    first.state.close()
+    first.close()
 
     second = _pipeline(open_state)
     with pytest.raises(DropItem, match="unchanged"):
         second.process_item(_hashed())
-    second.state.close()
+    second.close()
 
 
-def test_edited_article_gets_next_revision(open_state: Callable[..., CrawlState]) -> None:
+def test_edited_article_gets_next_revision(open_state: Callable[..., Run]) -> None:
     first = _pipeline(open_state)
     _export(first, _hashed())
-    first.state.close()
+    first.close()
 
     second = _pipeline(open_state)
     edited = _export(second, _hashed(title="Zelenskyy and Macron agree on air defense support"))
     assert isinstance(edited, Article) and edited.revision == 2
-    second.state.close()
+    second.close()
 
     third = _pipeline(open_state)
     again = _export(third, _hashed(title="Zelenskyy and Macron: a third headline"))
     assert isinstance(again, Article) and again.revision == 3
-    third.state.close()
+    third.close()
 
 
-def test_whitespace_only_change_is_not_a_revision(open_state: Callable[..., CrawlState]) -> None:
+def test_whitespace_only_change_is_not_a_revision(open_state: Callable[..., Run]) -> None:
     first = _pipeline(open_state)
     original = _hashed()
     _export(first, original)
-    first.state.close()
+    first.close()
     second = _pipeline(open_state)
     with pytest.raises(DropItem):
         second.process_item(_hashed(body=original.body.replace(" ", "  ")))
 
 
-def test_republished_under_new_slug_is_a_duplicate(open_state: Callable[..., CrawlState]) -> None:
+def test_republished_under_new_slug_is_a_duplicate(open_state: Callable[..., Run]) -> None:
     pipeline = _pipeline(open_state)
     original = _export(pipeline, _hashed())
     copy = reject_of(
@@ -88,7 +95,7 @@ def test_republished_under_new_slug_is_a_duplicate(open_state: Callable[..., Cra
 
 
 def test_in_run_duplicate_before_first_copy_is_written(
-    open_state: Callable[..., CrawlState],
+    open_state: Callable[..., Run],
 ) -> None:
     pipeline = _pipeline(open_state)
     pipeline.process_item(_hashed())  # not yet exported
@@ -97,7 +104,7 @@ def test_in_run_duplicate_before_first_copy_is_written(
 
 
 def test_same_content_in_another_edition_is_not_a_duplicate(
-    open_state: Callable[..., CrawlState],
+    open_state: Callable[..., Run],
 ) -> None:
     pipeline = _pipeline(open_state)
     _export(pipeline, _hashed())
@@ -105,22 +112,21 @@ def test_same_content_in_another_edition_is_not_a_duplicate(
     assert isinstance(other, Article) and other.revision == 1
 
 
-def test_state_is_written_only_when_the_item_reached_its_feed(
-    open_state: Callable[..., CrawlState], tmp_path: Path
+def test_state_row_is_written_right_after_the_line(
+    open_state: Callable[..., Run], tmp_path: Path
 ) -> None:
     pipeline = _pipeline(open_state)
     article = pipeline.process_item(_hashed())
     assert StateStore(tmp_path / "state.sqlite").get(article.url) is None
-    pipeline.item_scraped(article)  # seen by a feed of the user's own (-o), not output/<lang>/
-    assert StateStore(tmp_path / "state.sqlite").get(article.url) is None
-    note_written(pipeline.crawler, article)
-    pipeline.item_scraped(article)
+    pipeline.state.item_scraped(article)
+    line = part_path(tmp_path / "output", "en", pipeline.state.run_id).read_text("utf-8")
+    assert article.url in line and line.endswith("\n")
     stored = StateStore(tmp_path / "state.sqlite").get(article.url)
     assert stored is not None and stored.revision == 1
     assert stored.content_hash == article.content_hash
 
 
-def test_empty_state_path_keeps_state_in_memory(open_state: Callable[..., CrawlState]) -> None:
+def test_empty_state_path_keeps_state_in_memory(open_state: Callable[..., Run]) -> None:
     pipeline = _pipeline(open_state, NEWSCRAWL_STATE="")
     assert not pipeline.store.persistent
     assert isinstance(_export(pipeline, _hashed()), Article)
@@ -142,9 +148,6 @@ def test_content_duplicates_are_looked_for_on_the_same_site_only(tmp_path: Path)
 
 
 def test_record_hash_leaves_out_what_differs_between_runs() -> None:
-
-    from newscrawl.pipelines.fingerprint import record_hash
-
     first = _hashed()
     again = _hashed()
     again.crawled_at, again.revision, again.revision_reason = "2030-01-01T00:00:00+00:00", 5, "x"
@@ -155,11 +158,11 @@ def test_record_hash_leaves_out_what_differs_between_runs() -> None:
     assert record_hash(first.model_dump()) != record_hash(again.model_dump())
 
 
-def test_reparse_writes_only_a_changed_record(open_state: Callable[..., CrawlState]) -> None:
+def test_reparse_writes_only_a_changed_record(open_state: Callable[..., Run]) -> None:
     crawl = _pipeline(open_state)
     first = _export(crawl, _hashed(tags=[]))
     assert (first.revision, first.revision_reason) == (1, None)
-    crawl.state.close()
+    crawl.close()
     reparse = _pipeline(open_state)
     reparse.crawler.spider.reparse = True  # type: ignore[union-attr]
     with pytest.raises(DropItem):

@@ -186,7 +186,7 @@ def test_arguments_are_checked_with_clear_messages() -> None:
 def test_invalid_utf8_never_reaches_the_feed_garbled() -> None:
     """Bytes that are not UTF-8 decode with replacement characters; cleaning then refuses the
     article with a reason instead of exporting it garbled."""
-    from newscrawl.pipelines.clean import CleanPipeline
+    from newscrawl.pipelines import CleanPipeline
 
     html = (FIXTURES / "articles" / "en-current-seed.html").read_bytes()
     html = html.replace(b"Fiala.", b"Fiala \xff\xfe\xc3(.")

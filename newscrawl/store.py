@@ -1,24 +1,35 @@
-"""The state of earlier runs: what was exported, keyed by canonical URL, in SQLite.
+"""The state of earlier runs in SQLite (``NEWSCRAWL_STATE``), and the lock that keeps two runs
+over one state apart.
 
 One row per article: language, article id, content hash, revision, publication time, first and
 last seen, where the raw archive holds its latest page (file name relative to the archive
 directory and the record's byte offset), and the hash of the whole exported record (what
-``scrapy reparse`` compares to decide whether re-extraction changed the output). A row is
-written only after its item has reached its feed file, so a crash can never mark as done an
-article that was not written. An empty path keeps the state in memory for
-the run only (deduplication within the run still works the same way).
+``scrapy reparse`` compares). A row is written only after its article's line has reached its
+file (:class:`newscrawl.run.Run`), so a crash never marks as done an article that was not
+written. Named marks (walked ranges, feed URLs, the open run) live in ``meta``. An empty path
+keeps the state in memory for the run only.
+
+A state file that cannot be read (not a database, cut short, a newer schema) raises
+:class:`StateError` naming the file and the cause; an older schema is migrated in place.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-SCHEMA_VERSION = 3
+from newscrawl.items import ARTICLE_FIELDS
+
+#: 4: the runs table is gone (health keeps its history in Spidermon's stats history).
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -49,19 +60,36 @@ _COLUMNS = (
     "last_seen, archive_file, archive_offset, record_hash"
 )
 
-#: Schema 3 (additive): one row per run and edition with the run's counts, for health checks
-#: over a rolling window (newscrawl/extensions/history.py).
-_RUNS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    run_id      TEXT NOT NULL,
-    edition     TEXT NOT NULL,
-    finished_at TEXT NOT NULL,
-    mode        TEXT,
-    figures     TEXT NOT NULL,
-    PRIMARY KEY (run_id, edition)
-);
-CREATE INDEX IF NOT EXISTS runs_by_finish ON runs (edition, finished_at);
-"""
+
+class StateError(RuntimeError):
+    """The state file cannot be read; the message names the file, the cause and what to do."""
+
+    def __init__(self, path: Path | None, cause: str) -> None:
+        super().__init__(
+            f"state {path} cannot be read: {cause}; move it away to start afresh, or restore "
+            "it (docs/operations.md)"
+        )
+
+
+def _check_size(path: Path) -> None:
+    """A file cut short: smaller than the database size its header declares."""
+    try:
+        with path.open("rb") as stream:
+            header = stream.read(100)
+    except FileNotFoundError:
+        return
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        if header:
+            raise StateError(path, "file is not a database")
+        return
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[24:28] == header[92:96]
+    if valid and pages and path.stat().st_size < pages * page_size:
+        raise StateError(
+            path, f"file is cut short ({path.stat().st_size} of {pages * page_size} bytes)"
+        )
 
 
 @dataclass(frozen=True)
@@ -89,14 +117,24 @@ class StateStore:
         self.path = Path(path) if path else None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _check_size(self.path)
         self.connection = sqlite3.connect(
             str(self.path) if self.path is not None else ":memory:", isolation_level=None
         )
+        self.closed = False
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            self.connection.close()
+            raise StateError(self.path, str(exc)) from None
+        except StateError:
+            self.connection.close()
+            raise
+
+    def _open(self) -> None:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
-        self.closed = False
         self.connection.executescript(_SCHEMA)
-        self.connection.executescript(_RUNS_SCHEMA)  # schema 3; additive, so always safe
         version = self.connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchone()
@@ -104,13 +142,19 @@ class StateStore:
             self.connection.execute(
                 "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
-        elif int(version[0]) > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"state file {self.path} has schema {version[0]}, newer than this newscrawl "
-                f"({SCHEMA_VERSION}); upgrade newscrawl or point NEWSCRAWL_STATE elsewhere"
+            return
+        try:
+            found = int(version[0])
+        except ValueError:
+            raise StateError(self.path, f"schema version {version[0]!r} is not a number") from None
+        if found > SCHEMA_VERSION:
+            raise StateError(
+                self.path,
+                f"it has schema {found}, newer than this newscrawl's {SCHEMA_VERSION} "
+                "(upgrade newscrawl)",
             )
-        elif int(version[0]) < SCHEMA_VERSION:
-            self._migrate(int(version[0]))
+        if found < SCHEMA_VERSION:
+            self._migrate(found)
 
     def _migrate(self, version: int) -> None:
         """Upgrade a state file of an older schema in place, in one transaction."""
@@ -121,6 +165,7 @@ class StateStore:
                 for name, kind in _ADDED_COLUMNS.get(step, ()):
                     if name not in present:
                         self.connection.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+            self.connection.execute("DROP TABLE IF EXISTS runs")  # schema 4
             self.connection.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
             )
@@ -231,61 +276,6 @@ class StateStore:
                 (key, value),
             )
 
-    def count(self, language: str | None = None) -> int:
-        if language is None:
-            row = self.connection.execute("SELECT COUNT(*) FROM articles").fetchone()
-        else:
-            row = self.connection.execute(
-                "SELECT COUNT(*) FROM articles WHERE language = ?", (language,)
-            ).fetchone()
-        return int(row[0])
-
-    # -- runs (schema 2) ----------------------------------------------------------------
-    def record_run(
-        self,
-        run_id: str,
-        edition: str,
-        finished_at: str,
-        figures: dict[str, Any],
-        mode: str | None = None,
-    ) -> None:
-        """Keep one run's counts for one edition (replaced if the run is recorded again)."""
-        self.connection.execute(
-            "INSERT INTO runs (run_id, edition, finished_at, mode, figures) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_id, edition) DO UPDATE SET "
-            "finished_at = excluded.finished_at, mode = excluded.mode, "
-            "figures = excluded.figures",
-            (run_id, edition, finished_at, mode, json.dumps(figures, sort_keys=True)),
-        )
-
-    def runs_since(self, edition: str, since: str) -> list[dict[str, Any]]:
-        """The counts of the edition's runs finished at or after ``since`` (ISO, UTC)."""
-        rows = self.connection.execute(
-            "SELECT figures FROM runs WHERE edition = ? AND finished_at >= ? ORDER BY finished_at",
-            (edition, since),
-        ).fetchall()
-        result: list[dict[str, Any]] = []
-        for (text,) in rows:
-            try:
-                value = json.loads(text)
-            except ValueError:
-                continue
-            if isinstance(value, dict):
-                result.append(value)
-        return result
-
-    def forget_runs_before(self, before: str) -> None:
-        self.connection.execute("DELETE FROM runs WHERE finished_at < ?", (before,))
-
-    def first_seen_between(self, language: str, start: str, end: str) -> int:
-        """Articles of ``language`` first seen in ``[start, end)`` (ISO, UTC)."""
-        row = self.connection.execute(
-            "SELECT COUNT(*) FROM articles WHERE language = ? AND first_seen >= ? "
-            "AND first_seen < ?",
-            (language, start, end),
-        ).fetchone()
-        return int(row[0])
-
     def close(self) -> None:
         self.connection.close()
         self.closed = True
@@ -295,3 +285,63 @@ def _archive_columns(archive: Mapping[str, Any] | None) -> tuple[str | None, int
     if not archive or not archive.get("file"):
         return None, None
     return str(archive["file"]), int(archive.get("offset") or 0)
+
+
+#: Fields left out of :func:`record_hash`: what differs between two runs over the same page.
+RUN_FIELDS = frozenset({"crawled_at", "revision", "revision_reason", "archive"})
+#: The warning :class:`~newscrawl.pipelines.DedupPipeline` adds to a new revision.
+REVISED_WARNING = "revised:"
+
+
+def record_hash(values: Mapping[str, Any]) -> str:
+    """SHA-256 of an exported article's fields, run-specific ones left out (``RUN_FIELDS``
+    and the ``revised:`` warning): two extractions of one page give the same hash exactly when
+    they would write the same record. ``scrapy reparse`` decides "changed" by it."""
+    kept = {
+        name: value
+        for name, value in values.items()
+        if name in ARTICLE_FIELDS and name not in RUN_FIELDS
+    }
+    kept["warnings"] = [
+        w for w in kept.get("warnings") or [] if not str(w).startswith(REVISED_WARNING)
+    ]
+    text = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class StateLockedError(RuntimeError):
+    """Another process holds the lock; the message names it."""
+
+
+class StateLock:
+    """An exclusive, non-blocking lock on ``<state path>.lock``."""
+
+    def __init__(self, state_path: Path) -> None:
+        self.path = state_path.with_name(state_path.name + ".lock")
+        self._handle: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown process"
+            handle.close()
+            raise StateLockedError(
+                f"another crawl is using the state {self.path.with_suffix('')} ({holder}); "
+                "this run exits without crawling. Runs over one state must not overlap: "
+                "widen the schedule interval, or give each job its own NEWSCRAWL_STATE."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}")
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None

@@ -1,0 +1,316 @@
+"""Item pipelines, one small class per concern, in the order of ``ITEM_PIPELINES``: route
+rejects, clean, validate, content hash, deduplicate (in the run, and against the state).
+
+An item that does not become an exported article leaves the pipelines through Scrapy's drop
+mechanism: :class:`Rejected` (a ``DropItem``) carries its :class:`~newscrawl.items.Reject`
+record, which :class:`newscrawl.run.Run` writes to the rejects file; a plain ``DropItem`` (an
+unchanged article) is only counted. So Scrapy's ``item_scraped_count`` counts exported
+articles only, and ``item_dropped_count`` both kinds. The state row of an exported article is
+written by the run extension right after its line (never here).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
+
+from pydantic import ValidationError
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newscrawl.cleaning import (
+    clean_title,
+    has_unrepairable_mojibake,
+    is_boilerplate_paragraph,
+    normalize_line,
+    normalize_text,
+    repair_mojibake,
+    strip_trailing_credit,
+)
+from newscrawl.dates import DateError, parse_iso, utc_now_iso
+from newscrawl.editions import LANGUAGES
+from newscrawl.items import REQUIRED_FIELDS, Article, Reject
+from newscrawl.run import Run
+from newscrawl.store import REVISED_WARNING, StateStore, record_hash
+
+
+class Rejected(DropItem):
+    """An item dropped with a reason worth a line in the rejects file."""
+
+    def __init__(self, reject: Reject) -> None:
+        super().__init__(f"rejected ({reject.reason}): {reject.url}", log_level="DEBUG")
+        self.reject = reject
+
+
+class RejectsPipeline:
+    """First of the pipelines: a :class:`Reject` the spider yielded (a page that failed to
+    download or to extract) is dropped as :class:`Rejected`; articles go on."""
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, Reject):
+            raise Rejected(item)
+        return item
+
+
+class ArticlePipeline:
+    """Base class: calls :meth:`process_article` for articles, passes anything else on."""
+
+    stage = "pipeline"
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, Article):
+            return self.process_article(item)
+        return item
+
+    def process_article(self, article: Article) -> Article:
+        raise NotImplementedError
+
+    def inc(self, language: str, key: str, count: int = 1) -> None:
+        """Add to the stat ``newscrawl/<language>/<key>``."""
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newscrawl/{language}/{key}", count)
+
+    def reject(self, article: Article, reasons: list[str], detail: str = "") -> Rejected:
+        """The drop of ``article``: its reject record carries every reason and the item."""
+        return Rejected(
+            Reject(
+                reason=reasons[0],
+                reasons=reasons,
+                url=article.url,
+                language=article.language,
+                detail=detail or "; ".join(reasons),
+                stage=self.stage,
+                crawled_at=utc_now_iso(),
+                item=article.model_dump(),
+            )
+        )
+
+
+#: One-line text fields.
+LINE_FIELDS = ("title", "lead", "category", "published_at_raw", "dateline")
+
+
+def _line_or_none(value: str) -> str | None:
+    return normalize_line(value) or None
+
+
+class CleanPipeline(ArticlePipeline):
+    """Cleans in order: mojibake repaired (an article still garbled after repair is rejected,
+    never exported garbled), Unicode normalised (NFC, white space collapsed, invisible
+    characters removed, paragraphs kept apart), share/promo/credit paragraphs dropped, a
+    trailing site name taken off the headline."""
+
+    stage = "clean"
+
+    def process_article(self, article: Article) -> Article:
+        for name in (*LINE_FIELDS, "body"):
+            value = getattr(article, name)
+            if not isinstance(value, str) or not value:
+                continue
+            repaired = repair_mojibake(value)
+            if repaired != value:
+                article.warnings.append(f"mojibake_repaired: {name}")
+                self.inc(article.language, "cleaning/MojibakeRepair")
+                setattr(article, name, repaired)
+            if has_unrepairable_mojibake(repaired):
+                self.inc(article.language, f"invalid/mojibake:{name}")
+                reason = f"mojibake:{name}"
+                raise self.reject(article, [reason], "text still garbled after repair")
+        article.title = clean_title(normalize_line(article.title))
+        article.published_at_raw = normalize_line(article.published_at_raw)
+        for name in ("lead", "category", "dateline"):
+            value = getattr(article, name)
+            if isinstance(value, str):
+                setattr(article, name, _line_or_none(value))
+        tags = (normalize_line(repair_mojibake(tag)) for tag in article.tags)
+        article.tags = [tag for tag in dict.fromkeys(tags) if tag]
+        for image in article.images:
+            caption = image.get("caption")
+            image["caption"] = (
+                _line_or_none(repair_mojibake(caption)) if isinstance(caption, str) else None
+            )
+        language = article.language
+        paragraphs = [p for p in normalize_text(article.body).split("\n\n") if p.strip()]
+        kept = (
+            strip_trailing_credit(p, language)
+            for p in paragraphs
+            if not is_boilerplate_paragraph(p, language)
+        )
+        article.body = "\n\n".join(p for p in kept if p)
+        return article
+
+
+MAX_FUTURE = timedelta(days=1)
+
+
+def _timestamp_problem(value: str, name: str, now: datetime) -> str | None:
+    try:
+        moment = parse_iso(value)
+    except DateError:
+        return f"bad_date:{name}"
+    if "+" not in value[10:] and "-" not in value[10:] and not value.endswith("Z"):
+        return f"no_offset:{name}"
+    if moment - now > MAX_FUTURE:
+        return f"future_date:{name}"
+    return None
+
+
+def schema_problems(article: Article, min_body_words: int, site_check: Any = None) -> list[str]:
+    """Every way ``article`` breaks the schema, as reason codes (empty when it is valid)."""
+    values = dict(article)
+    try:  # the declared schema is the model's: strict, so nothing is coerced
+        Article.model_validate(values, strict=True)
+        problems: list[str] = []
+    except ValidationError as error:
+        problems = [f"bad_type:{e['loc'][0]}" for e in error.errors() if e["loc"]]
+    for name in REQUIRED_FIELDS:
+        value = values[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append(f"missing:{name}")
+    if isinstance(article.language, str) and article.language not in LANGUAGES:
+        problems.append("bad_language")
+    now = datetime.now(UTC)
+    for name in ("published_at", "modified_at"):
+        value = values[name]
+        if isinstance(value, str) and value:
+            problem = _timestamp_problem(value, name, now)
+            if problem:
+                problems.append(problem)
+    body = article.body if isinstance(article.body, str) else ""
+    if body.strip() and len(body.split()) < min_body_words:
+        problems.append("body_too_short")
+    url = article.url if isinstance(article.url, str) else ""
+    if site_check is not None and url and site_check.article_path(url) is None:
+        problems.append("url_not_on_site")
+    for image in article.images if isinstance(article.images, list) else []:
+        if not isinstance(image, dict) or not isinstance(image.get("url"), str):
+            problems.append("bad_type:images")
+            break
+    return list(dict.fromkeys(problems))
+
+
+class ValidatePipeline(ArticlePipeline):
+    """Drops an article that breaks the schema, with a reject record of every reason."""
+
+    stage = "validate"
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.min_body_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS", 5)
+
+    def process_article(self, article: Article) -> Article:
+        site = getattr(self.crawler.spider, "site", None)
+        problems = schema_problems(article, self.min_body_words, site)
+        if not problems:
+            return article
+        for problem in problems:
+            self.inc(str(article.language), f"invalid/{problem}")
+        raise self.reject(article, problems)
+
+
+def content_hash(title: str, body: str) -> str:
+    """SHA-256 of title and body after NFC, case folding and white-space collapsing.
+
+    Formatting-only differences (spacing, line breaks, letter case) give the same hash; any
+    change of words gives another.
+    """
+    parts = [
+        " ".join(unicodedata.normalize("NFC", text).casefold().split()) for text in (title, body)
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+class ContentHashPipeline(ArticlePipeline):
+    """Sets ``content_hash`` on each article."""
+
+    def process_article(self, article: Article) -> Article:
+        article.content_hash = content_hash(article.title, article.body)
+        return article
+
+
+class DedupPipeline(ArticlePipeline):
+    """Decides new / unchanged / revision / duplicate, in the run and against the state.
+
+    By canonical URL: a second article with a URL already passed on in this run is a
+    ``duplicate_url``; never seen before, it is exported with ``revision`` 1, unless another
+    article of the edition (in this run or the state, same site) has exactly the same content:
+    then it is a ``duplicate_of`` reject naming the original; seen with the same content it is
+    unchanged (dropped, counted); seen with other content it is exported with ``revision`` + 1
+    (``revision_reason`` ``"crawl"``). Under ``scrapy reparse`` (a spider with ``reparse =
+    True``) "changed" means the whole record would differ (``record_hash``), and a new revision
+    says ``"reparse"``.
+    """
+
+    stage = "dedup"
+
+    def __init__(self, crawler: Crawler, store: StateStore | None = None) -> None:
+        super().__init__(crawler)
+        self._store = store
+        self.seen: set[str] = set()
+        #: (language, content hash) -> URL of the articles passed on in this run.
+        self.content: dict[tuple[str, str], str] = {}
+
+    @property
+    def store(self) -> StateStore:
+        """The run's state (opened and closed by :class:`newscrawl.run.Run`)."""
+        if self._store is None:
+            self._store = Run.of(self.crawler).store
+        return self._store
+
+    @property
+    def reparse(self) -> bool:
+        return bool(getattr(self.crawler.spider, "reparse", False))
+
+    def process_article(self, article: Article) -> Article:
+        if article.url in self.seen:
+            self.inc(article.language, "duplicates/url")
+            raise self.reject(
+                article, ["duplicate_url"], f"{article.url} already exported in this run"
+            )
+        stored = self.store.get(article.url)
+        if stored is not None:
+            if self.reparse:  # a row from before record hashes cannot be proved unchanged
+                unchanged = stored.record_hash == record_hash(article.model_dump())
+            else:
+                unchanged = stored.content_hash == article.content_hash
+            if unchanged:
+                if not self.reparse:
+                    self.store.touch(article.url, article.crawled_at, article.archive)
+                self.inc(article.language, "unchanged")
+                raise DropItem(
+                    f"unchanged since revision {stored.revision}: {article.url}",
+                    log_level="DEBUG",
+                )
+            article.revision = stored.revision + 1
+            article.revision_reason = "reparse" if self.reparse else "crawl"
+            what = "re-extracted record" if self.reparse else "content"
+            article.warnings.append(
+                f"{REVISED_WARNING} {what} changed since revision {stored.revision} "
+                f"(first seen {stored.first_seen})"
+            )
+        else:
+            key = (article.language, article.content_hash)
+            original = self.content.get(key) or self.store.url_with_content(
+                article.language, article.content_hash, article.url
+            )
+            if original is not None and original != article.url:
+                self.inc(article.language, "duplicates/content")
+                raise self.reject(
+                    article,
+                    ["duplicate_of"],
+                    f"same title and body as {original} (republished under another URL)",
+                )
+            article.revision = 1
+            article.revision_reason = "reparse" if self.reparse else None
+        self.seen.add(article.url)
+        self.content.setdefault((article.language, article.content_hash), article.url)
+        return article

@@ -1,0 +1,572 @@
+"""Where the ``report`` spider goes next: a pure walk planner (no Scrapy in here).
+
+*Walked ranges.* A range is a stretch of feed time every card of which was handled by some run.
+Runs walk an edition's latest-news feed from the top (newest card) down; a walk that reaches the
+newest range extends it, a walk cut short (``max_pages``, an error, a firewall stop, a deadline,
+a kill) adds a new range above it and leaves a *hole* between the two. A hole is known by its
+time span (``top``, ``bottom``), never by a list position, and keeps the scroll cursor where the
+newer range ends, so a later run walks on from there; when that walk reaches the older range the
+two ranges merge and the hole is gone. Ranges are kept newest first, as JSON in the state's
+``meta`` table, per site and edition.
+
+*Walks of this run.* A walk is one chain of feed pages of one edition: the ``top`` walk from the
+newest card down, a hole walk from a hole's cursor (or through the date archive's days), or the
+walk a paused JOBDIR run had queued (``resumed``). Each page records its card times, its cursor
+and how many of its article requests are still out; a page whose articles failed in a way a
+later run may not meet again is *unclean*. When the run closes, the stretch a walk covered for
+good (its leading parsed, finished, clean pages) is what the ranges grow by.
+
+*The incremental policy.* What a scheduled run may skip (a known article with an unchanged
+card), where the top walk stops (past the newest range minus the overlap, and past the edit
+horizon within which every card is compared with the state), the re-check rotation, and the
+feed and scroll URLs remembered per site.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from newscrawl.dates import BAKU, parse_iso_or_none
+from newscrawl.extract.feed import FeedCard
+from newscrawl.store import StateStore
+
+TOP = "top"
+#: The walk of batches a paused (JOBDIR) run had queued, when the job resumes.
+RESUMED = "resumed"
+
+
+# -- walked ranges and holes ------------------------------------------------------------------
+@dataclass
+class WalkedRange:
+    """Feed time from ``bottom`` to ``top`` walked completely."""
+
+    top: datetime
+    bottom: datetime
+    #: The scroll cursor (a card's ``data-timestamp``) that continues below ``bottom``.
+    cursor: str | None = None
+    #: When the hole below this range was first recorded (None: no hole below it yet).
+    hole_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Hole:
+    """Feed time between two walked ranges that no run has walked yet (exclusive bounds)."""
+
+    top: datetime
+    bottom: datetime
+    cursor: str | None
+    since: datetime | None
+
+    @property
+    def key(self) -> str:
+        """The walk key of a walk into this hole: its span."""
+        return f"hole:{self.top.isoformat()}/{self.bottom.isoformat()}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The hole as the stats file reports it."""
+        return {
+            "from": self.bottom.isoformat(),
+            "to": self.top.isoformat(),
+            "cursor": self.cursor,
+            "since": self.since.isoformat() if self.since else None,
+        }
+
+
+class Walks:
+    """The walked ranges of one edition of one site, newest first."""
+
+    def __init__(self, ranges: list[WalkedRange] | None = None) -> None:
+        self.ranges: list[WalkedRange] = ranges or []
+
+    @property
+    def newest(self) -> WalkedRange | None:
+        return self.ranges[0] if self.ranges else None
+
+    def holes(self) -> list[Hole]:
+        """The holes, newest first (the oldest is walked first)."""
+        return [
+            Hole(newer.bottom, older.top, newer.cursor, newer.hole_since)
+            for newer, older in zip(self.ranges, self.ranges[1:], strict=False)
+        ]
+
+    def record_top_walk(
+        self, top: datetime, bottom: datetime, cursor: str | None, reached: bool, now: datetime
+    ) -> None:
+        """A walk from the top covered ``top`` down to ``bottom``; with ``reached`` it went on
+        into the newest range (they join)."""
+        newest = self.newest
+        if newest is not None and (reached or bottom <= newest.top):
+            newest.top = max(newest.top, top)
+            return
+        if newest is not None and top <= newest.top:
+            return  # walked nothing above what is already held
+        hole_since = now if newest else None
+        self.ranges.insert(0, WalkedRange(top, bottom, cursor, hole_since))
+
+    def record_hole_walk(
+        self, hole: Hole, bottom: datetime, cursor: str | None, closed: bool
+    ) -> None:
+        """A walk into ``hole`` covered it down to ``bottom``; with ``closed`` it reached the
+        older range and the two join. A hole already closed (two walks recorded on one hole)
+        changes nothing: the ranges are found by the hole's span."""
+        newer = next((r for r in self.ranges if r.bottom == hole.top), None)
+        if newer is None:
+            return
+        index = self.ranges.index(newer)
+        older = self.ranges[index + 1] if index + 1 < len(self.ranges) else None
+        if older is None or older.top != hole.bottom:
+            return
+        if closed:
+            self.ranges.remove(older)
+            newer.bottom, newer.cursor, newer.hole_since = (
+                older.bottom,
+                older.cursor,
+                older.hole_since,
+            )
+        elif bottom < newer.bottom:
+            newer.bottom, newer.cursor = bottom, cursor
+
+    def to_json(self) -> str:
+        return json.dumps(
+            [
+                {
+                    "top": r.top.isoformat(),
+                    "bottom": r.bottom.isoformat(),
+                    "cursor": r.cursor,
+                    "hole_since": r.hole_since.isoformat() if r.hole_since else None,
+                }
+                for r in self.ranges
+            ]
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None, legacy_top: str | None = None) -> Walks:
+        """Ranges as stored; ``legacy_top`` is the single walk mark of an older newscrawl,
+        read as a range of its own."""
+        try:
+            raw = json.loads(text) if text else []
+        except ValueError:
+            raw = []
+        ranges: list[WalkedRange] = []
+        for entry in raw if isinstance(raw, list) else []:
+            if not isinstance(entry, dict):
+                continue
+            top, bottom = (
+                parse_iso_or_none(entry.get("top")),
+                parse_iso_or_none(entry.get("bottom")),
+            )
+            if top is None or bottom is None:
+                continue
+            cursor = entry.get("cursor")
+            ranges.append(
+                WalkedRange(
+                    top,
+                    bottom,
+                    cursor if isinstance(cursor, str) else None,
+                    parse_iso_or_none(entry.get("hole_since")),
+                )
+            )
+        if not ranges and (legacy := parse_iso_or_none(legacy_top)) is not None:
+            ranges.append(WalkedRange(legacy, legacy))
+        return cls(ranges)
+
+
+# -- this run's walks -------------------------------------------------------------------------
+@dataclass
+class PageProgress:
+    """One feed page (or scroll batch, or archive day) of a walk."""
+
+    oldest: datetime | None = None
+    newest: datetime | None = None
+    #: The data-timestamp of its last readable card: the cursor of the next batch.
+    cursor: str | None = None
+    parsed: bool = False
+    pending: int = 0
+    clean: bool = True
+
+    @property
+    def finished(self) -> bool:
+        return self.parsed and self.pending == 0 and self.clean
+
+
+@dataclass
+class Walk:
+    """One chain of feed pages of one edition (see the module docstring)."""
+
+    edition: str
+    key: str
+    hole: Hole | None = None
+    pages: dict[int, PageProgress] = field(default_factory=dict)
+    #: The page at which the walk reached what earlier runs hold, or None.
+    reached_at: int | None = None
+    stop_reason: str | None = None
+    stop_cursor: str | None = None
+
+    @property
+    def is_hole_walk(self) -> bool:
+        return self.key not in (TOP, RESUMED)
+
+    def page(self, number: int) -> PageProgress:
+        return self.pages.setdefault(number, PageProgress())
+
+    def covered(self) -> tuple[datetime, datetime, str | None, bool] | None:
+        """``(newest, oldest, cursor, reached)`` of the leading finished pages, or None when
+        not even the first page is finished. ``reached``: they run into the older range."""
+        newest: datetime | None = None
+        oldest: datetime | None = None
+        cursor: str | None = None
+        reached = self.reached_at is not None
+        last = self.reached_at if self.reached_at is not None else max(self.pages, default=0)
+        for number in range(1, last + 1):
+            progress = self.pages.get(number)
+            if progress is None or not progress.finished:
+                reached = False
+                break
+            if progress.oldest is None or progress.newest is None:
+                continue  # a page without dated cards (an empty archive day) adds nothing
+            newest = progress.newest if newest is None else max(newest, progress.newest)
+            oldest, cursor = progress.oldest, progress.cursor
+        if newest is None or oldest is None:
+            return None
+        return newest, oldest, cursor, reached
+
+
+def _same_headline(card_title: str | None, stored_title: str | None) -> bool:
+    if not card_title or not stored_title:
+        return True  # nothing to compare: the card gives no sign of an edit
+    return " ".join(card_title.split()).casefold() == " ".join(stored_title.split()).casefold()
+
+
+@dataclass
+class Limits:
+    """The run's walk limits, from the spider's arguments and the settings."""
+
+    max_pages: int = 10
+    hole_pages: int = 10
+    since: datetime | None = None
+    until: datetime | None = None
+    #: A ``latest`` walk of the whole feed (no since/until): it grows the walked ranges.
+    records_walks: bool = False
+    overlap: timedelta = timedelta(minutes=30)
+    recheck: timedelta | None = None
+    horizon: timedelta | None = None
+
+
+@dataclass
+class Step:
+    """What follows a feed page: a stop with its reason, or the next batch at ``cursor``."""
+
+    stop: str | None = None
+    cursor: str | None = None
+    #: The walk reached the older range of its hole: walk the next hole.
+    hole_closed: bool = False
+
+
+class Planner:
+    """The walk planner of one run over the state (see the module docstring)."""
+
+    def __init__(
+        self,
+        store: StateStore,
+        site: str = "",
+        limits: Limits | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        self.store = store
+        self.site = site
+        self.limits = limits or Limits()
+        self.now = now
+        self.walks: dict[tuple[str, str], Walk] = {}
+        self._ranges: dict[str, Walks] = {}
+        self._hole_pages: dict[str, int] = {}
+
+    @property
+    def active(self) -> bool:
+        """Whether there is a persistent state to plan from."""
+        return self.store.persistent
+
+    def _key(self, name: str, edition: str) -> str:
+        return f"{name}:{edition}:{self.site}"
+
+    def _now(self) -> datetime:
+        return self.now or datetime.now(BAKU)
+
+    # -- walked ranges ----------------------------------------------------------------------
+    def ranges(self, edition: str) -> Walks:
+        """The walked ranges of ``edition``'s feed on this site (read once per run)."""
+        if edition not in self._ranges:
+            self._ranges[edition] = (
+                Walks.from_json(
+                    self.store.get_meta(self._key("walks", edition)),
+                    legacy_top=self.store.get_meta(self._key("walked_to", edition)),
+                )
+                if self.active
+                else Walks()
+            )
+        return self._ranges[edition]
+
+    def holes(self, edition: str) -> list[Hole]:
+        return self.ranges(edition).holes()
+
+    def hole_figures(self, edition: str) -> tuple[int, float]:
+        """``(holes, age in hours of the oldest)`` of ``edition`` (0.0 when none), as the
+        state would hold them if the run ended now."""
+        ranges = Walks(
+            [
+                WalkedRange(r.top, r.bottom, r.cursor, r.hole_since)
+                for r in self.ranges(edition).ranges
+            ]
+        )
+        if self.limits.records_walks:
+            self._grow(edition, ranges, datetime.now(BAKU))
+        holes = ranges.holes()
+        ages = [(self._now() - h.since).total_seconds() / 3600 for h in holes if h.since]
+        return len(holes), round(max(ages, default=0.0), 3)
+
+    def record(self, now: datetime | None = None) -> None:
+        """Grow each edition's walked ranges by what this run's walks covered for good, and
+        save them."""
+        if not self.limits.records_walks:
+            return
+        for edition in sorted({edition for edition, _ in self.walks}):
+            self._grow(edition, self.ranges(edition), now or datetime.now(BAKU))
+            if self.active:
+                self.store.set_meta(self._key("walks", edition), self.ranges(edition).to_json())
+                self.store.set_meta(self._key("walked_to", edition), None)
+
+    def _grow(self, edition: str, ranges: Walks, now: datetime) -> None:
+        # hole walks first, the older hole first; each finds its ranges by the hole's span
+        walks = [w for (code, _), w in self.walks.items() if code == edition]
+        walks.sort(key=lambda w: (w.hole is None, w.hole.bottom if w.hole else now))
+        for walk in walks:
+            covered = walk.covered()
+            if covered is None:
+                continue
+            newest, oldest, cursor, reached = covered
+            if walk.key == TOP:
+                ranges.record_top_walk(newest, oldest, cursor, reached, now)
+            elif walk.hole is not None:
+                ranges.record_hole_walk(walk.hole, oldest, cursor, reached)
+
+    # -- walks of this run ------------------------------------------------------------------
+    def start(self, edition: str, key: str, hole: Hole | None = None) -> Walk:
+        walk = Walk(edition=edition, key=key, hole=hole)
+        self.walks[(edition, key)] = walk
+        return walk
+
+    def get(self, edition: str, key: str | None) -> Walk | None:
+        return self.walks.get((edition, key)) if key else None
+
+    def walk_of(self, edition: str, key: str | None, page: int) -> Walk | None:
+        """The walk a feed page belongs to (started at its first page), or None (an archive
+        day of ``mode=archive``)."""
+        if key is None:
+            return None
+        walk = self.get(edition, key)
+        if key == TOP and page > 1 and walk is None:
+            # a batch queued by a run paused under JOBDIR: its walk went on below the range
+            # that run recorded, so it is a walk into the hole under the newest range
+            walk = self.get(edition, RESUMED)
+            if walk is None:
+                holes = self.holes(edition)
+                walk = self.start(edition, RESUMED, holes[0] if holes else None)
+        elif walk is None or (page == 1 and key == TOP):
+            walk = self.start(edition, key, walk.hole if walk is not None else None)
+        return walk
+
+    def page_cards(self, walk: Walk | None, page: int, cards: list[FeedCard]) -> None:
+        """Note a parsed page's card times and its cursor."""
+        if walk is None:
+            return
+        progress = walk.page(page)
+        progress.parsed = True
+        times = [card.published_at for card in cards if card.published_at is not None]
+        if times:
+            progress.newest, progress.oldest = max(times), min(times)
+            progress.cursor = next(
+                (card.timestamp_raw for card in reversed(cards) if card.published_at), None
+            )
+
+    def requested(self, ref: tuple[str, str, int] | None) -> None:
+        """An article request of page ``ref`` = (edition, walk key, page) was queued."""
+        if ref is not None and (walk := self.get(ref[0], ref[1])) is not None:
+            walk.page(ref[2]).pending += 1
+
+    def handled(self, ref: tuple[str, str, int] | None, clean: bool = True) -> None:
+        """An article request of page ``ref`` came to its end (an item, a reject, a drop)."""
+        if ref is None or (walk := self.get(ref[0], ref[1])) is None:
+            return
+        progress = walk.page(ref[2])
+        progress.pending = max(0, progress.pending - 1)
+        progress.clean = progress.clean and clean
+
+    def stop(self, walk: Walk | None, reason: str, cursor: str | None = None) -> bool:
+        """Record why ``walk`` stopped; True the first time."""
+        if walk is None or walk.stop_reason is not None:
+            return False
+        walk.stop_reason, walk.stop_cursor = reason, cursor
+        return True
+
+    def wants_card(self, published: datetime | None, mode: str) -> bool:
+        """Whether a card's article is inside ``since``/``until``."""
+        limits = self.limits
+        if limits.since is not None and published is not None and published < limits.since:
+            return False
+        return not (mode == "latest" and limits.until and published and published > limits.until)
+
+    def after_page(
+        self,
+        walk: Walk,
+        page: int,
+        cursor: str | None,
+        cards: list[FeedCard],
+        *,
+        deadline_passed: bool,
+        has_endpoint: bool,
+    ) -> Step:
+        """The next batch of ``walk`` after its page ``page``, or why it stops here."""
+        limits = self.limits
+        times = [card.published_at for card in cards if card.published_at is not None]
+        if limits.since is not None and times and min(times) < limits.since:
+            return Step(stop="since")
+        if walk.hole is not None:
+            if times and min(times) <= walk.hole.bottom:
+                walk.reached_at = page
+                if walk.key == RESUMED:
+                    return Step(stop="known_reached")
+                return Step(stop="hole_closed", hole_closed=True)
+            if walk.hole.cursor is None:  # an archive day of a hole walk: no scrolling
+                return Step()
+        elif walk.key == TOP and self.feed_reached_known(walk.edition, cards):
+            if walk.reached_at is None:
+                walk.reached_at = page
+            if not self.within_horizon(cards):
+                return Step(stop="known_reached")
+        if deadline_passed:
+            return Step(stop="deadline")
+        if not walk.is_hole_walk and page >= limits.max_pages:
+            return Step(stop="max_pages")
+        if walk.is_hole_walk and not self.hole_budget_left(walk.edition):
+            return Step(stop="max_pages")
+        next_cursor = walk.page(page).cursor
+        if next_cursor is None:
+            return Step(stop="cursor_unreadable")
+        if next_cursor == cursor:
+            return Step(stop="cursor_stuck")
+        if not has_endpoint:
+            return Step(stop="no_scroll")
+        if walk.is_hole_walk:
+            self.use_hole_page(walk.edition)
+        return Step(cursor=next_cursor)
+
+    # -- holes --------------------------------------------------------------------------------
+    def hole_budget_left(self, edition: str) -> bool:
+        return self._hole_pages.get(edition, 0) < self.limits.hole_pages
+
+    def use_hole_page(self, edition: str) -> None:
+        self._hole_pages[edition] = self._hole_pages.get(edition, 0) + 1
+
+    def first_hole(self, edition: str) -> Hole | None:
+        """The oldest hole of ``edition`` (walked first), when the run records walks."""
+        holes = self.holes(edition) if self.limits.records_walks else []
+        return holes[-1] if holes else None
+
+    def next_hole(self, closed: Walk) -> Hole | None:
+        """After a hole is walked to its end, the one above it."""
+        assert closed.hole is not None
+        above = [h for h in self.holes(closed.edition) if h.bottom >= closed.hole.top]
+        return above[-1] if above else None
+
+    def hole_days(self, walk: Walk) -> list[date]:
+        """The archive days of a hole without a cursor or scroll endpoint, newest first,
+        within the hole budget (each counted); the walk then scrolls no further."""
+        assert walk.hole is not None
+        hole = walk.hole
+        day, last = hole.top.astimezone(BAKU).date(), hole.bottom.astimezone(BAKU).date()
+        days = []
+        while day >= last and self.hole_budget_left(walk.edition):
+            self.use_hole_page(walk.edition)
+            days.append(day)
+            day -= timedelta(days=1)
+        walk.hole = Hole(hole.top, hole.bottom, None, hole.since)
+        return days
+
+    def archive_days(self) -> list[date]:
+        """The days of ``mode=archive``, from ``until`` (or today) back to ``since``."""
+        assert self.limits.since is not None
+        first = self.limits.since.astimezone(BAKU).date()
+        day = (self.limits.until or datetime.now(BAKU)).astimezone(BAKU).date()
+        days = []
+        while day >= first:
+            days.append(day)
+            day -= timedelta(days=1)
+        return days
+
+    # -- the incremental policy ---------------------------------------------------------------
+    def walked_to(self, edition: str) -> datetime | None:
+        newest = self.ranges(edition).newest
+        return newest.top if newest is not None else None
+
+    def within_horizon(self, cards: list[FeedCard]) -> bool:
+        """True while a batch still holds cards young enough to compare with the state."""
+        if self.limits.horizon is None or not self.active:
+            return False
+        times = [card.published_at for card in cards if card.published_at is not None]
+        return bool(times) and min(times) > self._now() - self.limits.horizon
+
+    def feed_reached_known(self, edition: str, cards: list[FeedCard]) -> bool:
+        """True when this batch reaches back past what earlier runs already hold."""
+        if not self.active:
+            return False
+        newest = self.walked_to(edition)
+        times = [card.published_at for card in cards if card.published_at is not None]
+        if newest is None or not times:
+            return False
+        boundary = newest - self.limits.overlap
+        if self.limits.recheck is not None:  # keep walking while cards may be re-checked
+            boundary = min(boundary, self._now() - self.limits.recheck)
+        return min(times) <= boundary
+
+    def recheck_candidates(self, edition: str, limit: int) -> list[str]:
+        """Up to ``limit`` known articles inside the horizon, fetched longest ago first."""
+        if not self.limits.records_walks or self.limits.horizon is None or not self.active:
+            return []
+        if limit <= 0:
+            return []
+        oldest = (self._now() - self.limits.horizon).astimezone(BAKU)
+        return self.store.least_recently_seen(edition, self.site, oldest.isoformat(), limit)
+
+    def headline_changed(self, url: str, card: FeedCard | None) -> bool:
+        """True when ``card`` shows a headline other than the one the state holds."""
+        if not self.active or card is None:
+            return False
+        stored = self.store.get(url)
+        return stored is not None and not _same_headline(card.title, stored.title)
+
+    def skip_reason(self, url: str, card: FeedCard | None) -> str | None:
+        """Why an article need not be requested, or None when it must be."""
+        if not self.active:
+            return None
+        stored = self.store.get(url)
+        if stored is None:
+            return None
+        if card is not None and not _same_headline(card.title, stored.title):
+            return None  # the headline changed on the card: fetch the edit
+        stored_time = parse_iso_or_none(stored.published_at)
+        card_time = card.published_at if card is not None else None
+        if card_time and stored_time and card_time > stored_time + timedelta(minutes=1):
+            return None  # the card moved: republished or re-dated
+        recheck = self.limits.recheck
+        if recheck is not None and stored_time is not None and self._now() - stored_time <= recheck:
+            return None  # young enough to be re-checked for edits
+        return "known"
+
+    def remembered(self, name: str, edition: str) -> str | None:
+        """The ``feed_url`` or ``scroll_url`` last seen for ``edition`` on this site."""
+        return self.store.get_meta(self._key(name, edition)) if self.active else None
+
+    def remember(self, name: str, edition: str, url: str | None) -> None:
+        if self.active and url != self.remembered(name, edition):
+            self.store.set_meta(self._key(name, edition), url)

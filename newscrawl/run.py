@@ -1,0 +1,658 @@
+"""The run's life, as one Scrapy extension (:class:`Run`).
+
+- ``spider_opened``: the run's figures go to the stats (``newscrawl/mode``, ``kind``,
+  ``run_id``, ``editions``, ``scheduled``); the lock beside the state file is taken (75 when
+  another run holds it), the state opened (a file it cannot read ends the run before any
+  request, exit 1), what a killed run wrote is folded in (recovery), this run is noted as open,
+  and the walk planner is set up over the state.
+- ``item_scraped``: the article's line goes to ``output/<language>/.report-<run_id>.jsonl.part``
+  (unbuffered, one ``write``), then, in the same handler, its state row; its tallies go to the
+  stats. ``item_dropped``: a reject's line goes to ``output/rejects/`` and ``dropped/<reason>``
+  is counted. ``-o``/``-O``, ``FEEDS`` and Scrapyd's ``items_dir`` stay Scrapy feed exports
+  beside these files.
+- ``spider_closed``: the walked ranges grow by what the walks covered for good, the run is
+  noted as finished, the state closed and the lock let go; each file is renamed into place
+  (``report-<run_id>.jsonl``) and described; old stats and rejects files are removed
+  (``NEWSCRAWL_RETENTION_DAYS``).
+- ``engine_stopped`` (after Spidermon's monitors put their verdict into the stats at
+  ``spider_closed``): the stats file ``output/stats/report-<run_id>.json`` is written from the
+  stats (schema: ``docs/schemas/stats.schema.json``), with the exit status
+  :func:`exit_status` gives.
+
+No handler depends on the order in which extensions connect to one signal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import IO, Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exporters import JsonLinesItemExporter
+from scrapy.statscollectors import StatsCollector
+
+from newscrawl.editions import LANGUAGES
+from newscrawl.items import ARTICLE_FIELDS, COVERAGE_FIELDS, REJECT_FIELDS, Article, Reject
+from newscrawl.planner import Limits, Planner
+from newscrawl.store import StateError, StateLock, StateLockedError, StateStore, record_hash
+
+logger = logging.getLogger(__name__)
+
+#: The crawler stat ``scrapy crawl`` takes its exit status from.
+EXIT_CODE_STAT = "newscrawl/exit_code"
+EXIT_BAD_RUN, EXIT_HEALTH_FAILED, EXIT_STATE_LOCKED = 1, 3, 75
+#: The kinds of JSON Lines file a run writes, each in its own directory.
+KINDS = (*LANGUAGES, "rejects")
+OPEN_RUN_KEY = "open_run"
+#: What the last recovery found: ``{"finished": bool, "run_id": ..., "recovered_articles": n}``
+PREVIOUS_RUN_KEY = "previous_run"
+
+
+def set_exit_code(crawler: Crawler, code: int) -> None:
+    """Set the run's exit status unless an earlier cause already set one."""
+    if crawler.stats is not None and not crawler.stats.get_value(EXIT_CODE_STAT):
+        crawler.stats.set_value(EXIT_CODE_STAT, code)
+
+
+def exit_status(stats: StatsCollector | None) -> int:
+    """0 finished and healthy; 1 the state could not be read, or the run did not finish
+    (Ctrl-C, a kill, a crash: any finish reason but ``finished``); 3 a health check failed;
+    75 another run holds the state lock."""
+    if stats is None:
+        return EXIT_BAD_RUN
+    code = int(stats.get_value(EXIT_CODE_STAT, 0) or 0)
+    if code in (EXIT_BAD_RUN, EXIT_STATE_LOCKED):
+        return code
+    if stats.get_value("finish_reason") != "finished":
+        return EXIT_BAD_RUN
+    return code
+
+
+def output_path(output_dir: str | Path, kind: str, run_id: str) -> Path:
+    """Where a run's finished file of one kind (a language or ``rejects``) lives."""
+    return Path(output_dir) / kind / f"report-{run_id}.jsonl"
+
+
+def part_path(output_dir: str | Path, kind: str, run_id: str) -> Path:
+    """The temporary name of that file while its run writes it."""
+    return Path(output_dir) / kind / f".report-{run_id}.jsonl.part"
+
+
+def reason_kind(reason: str) -> str:
+    """A reject reason as a stable code (``duplicate_of:<url>`` of old is ``duplicate_of``)."""
+    return "duplicate_of" if reason.startswith("duplicate_of:") else reason
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+class _Lines:
+    """One JSON Lines file of the run, opened at its first line, written unbuffered."""
+
+    def __init__(self, path: Path, fields: tuple[str, ...]) -> None:
+        self.path, self.fields = path, fields
+        self._stream: IO[bytes] | None = None
+        self._exporter: JsonLinesItemExporter | None = None
+
+    def write(self, item: Article | Reject) -> None:
+        if self._exporter is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._stream = self.path.open("ab", buffering=0)
+            self._exporter = JsonLinesItemExporter(
+                self._stream,  # type: ignore[arg-type]  # any binary file works
+                fields_to_export=list(self.fields),
+                encoding="utf-8",
+            )
+        self._exporter.export_item(item)
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = self._exporter = None
+
+
+class Run:
+    """Lock, state, recovery, output files, tallies, stats file and exit status of one run
+    (see the module docstring)."""
+
+    def __init__(self, crawler: Crawler | None = None) -> None:
+        self.crawler = crawler
+        settings = crawler.settings if crawler is not None else None
+        self.output_dir = Path(
+            (settings.get("NEWSCRAWL_OUTPUT_DIR") if settings else "") or "output"
+        )
+        self.state_path: str | None = (settings.get("NEWSCRAWL_STATE") if settings else "") or None
+        self.store = StateStore(None)
+        self.planner = Planner(self.store)
+        #: Why the run must end before any request (the state is locked or unreadable): the
+        #: line to log, and the finish reason (``state_locked``, ``state_unreadable``).
+        self.failure: str | None = None
+        self.failure_reason = ""
+        self.run_id = ""
+        self.started = datetime.now(UTC)
+        self.previous_run: dict[str, Any] = {"finished": None, "recovered_articles": 0}
+        self.files: list[dict[str, Any]] = []
+        self.removed = 0
+        self.holes: dict[str, list[dict[str, str | None]]] = {}
+        self._lock: StateLock | None = None
+        self._lines: dict[str, _Lines] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        run = cls(crawler)
+        crawler.signals.connect(run.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(run.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(run.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(run.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(run.engine_stopped, signal=signals.engine_stopped)
+        return run
+
+    @classmethod
+    def of(cls, crawler: Crawler | None) -> Run:
+        """The crawl's instance; one in memory, planning with the spider's limits, when the
+        extension is not running (a spider or pipeline under unit test)."""
+        if crawler is not None:
+            try:
+                found: Run | None = crawler.get_extension(cls)
+            except RuntimeError:  # no extension manager yet: not a running crawl
+                found = None
+            if found is not None:
+                return found
+        run = cls(crawler)
+        spider = getattr(crawler, "spider", None)
+        site, limits = getattr(spider, "base_url", ""), getattr(spider, "limits", Limits())
+        run.planner = Planner(run.store, site=site, limits=limits)
+        return run
+
+    def _set(self, key: str, value: Any) -> None:
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.set_value(key, value)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key, count)
+
+    # -- opening -------------------------------------------------------------------------------
+    def spider_opened(self, spider: Spider) -> None:
+        mode = str(getattr(spider, "mode", "latest"))
+        limits: Limits = getattr(spider, "limits", Limits())
+        self.run_id = str(getattr(spider, "run_id", "")) or self.started.strftime(
+            "%Y-%m-%dT%H-%M-%S"
+        )
+        self._set("newscrawl/run_id", self.run_id)
+        self._set("newscrawl/mode", mode)
+        self._set("newscrawl/kind", str(getattr(spider, "kind", "crawl")))
+        self._set("newscrawl/editions", [e.code for e in getattr(spider, "editions", [])])
+        self._set("newscrawl/scheduled", mode == "latest" and limits.records_walks)
+        self.open(site=str(getattr(spider, "base_url", "")), limits=limits)
+        if self.failure is not None:
+            spider.logger.error(self.failure)
+
+    def open(self, *, site: str = "", limits: Limits | None = None) -> None:
+        """Take the lock, open and recover the state, note the run open, plan over it."""
+        if self.state_path:
+            lock = StateLock(Path(self.state_path))
+            try:
+                lock.acquire()
+            except StateLockedError as exc:
+                self.failure, self.failure_reason = str(exc), "state_locked"
+                if self.crawler is not None:
+                    set_exit_code(self.crawler, EXIT_STATE_LOCKED)
+                return
+            try:
+                self.store = StateStore(self.state_path)
+            except StateError as exc:
+                lock.release()
+                self.failure, self.failure_reason = str(exc), "state_unreadable"
+                if self.crawler is not None:
+                    set_exit_code(self.crawler, EXIT_BAD_RUN)
+                return
+            self._lock = lock
+            recover_unfinished_run(self.store)
+            self.previous_run = previous_run(self.store)
+            self.store.set_meta(OPEN_RUN_KEY, f"{self.run_id}|{self.output_dir.resolve()}")
+        self.planner = Planner(self.store, site=site, limits=limits or Limits())
+
+    # -- items ---------------------------------------------------------------------------------
+    def _file(self, kind: str) -> _Lines:
+        if kind not in self._lines:
+            fields = REJECT_FIELDS if kind == "rejects" else ARTICLE_FIELDS
+            self._lines[kind] = _Lines(part_path(self.output_dir, kind, self.run_id), fields)
+        return self._lines[kind]
+
+    def item_scraped(self, item: Any) -> None:
+        """The article's line, then its state row, then its tallies."""
+        if not isinstance(item, Article) or item.language not in LANGUAGES:
+            return
+        self._file(item.language).write(item)
+        self.store.record(
+            url=item.url,
+            language=item.language,
+            article_id=item.article_id,
+            content_hash=item.content_hash,
+            title=item.title,
+            revision=item.revision,
+            published_at=item.published_at,
+            seen_at=item.crawled_at,
+            archive=item.archive,
+            record_hash=record_hash(item.model_dump()),
+        )
+        prefix = f"newscrawl/{item.language}/"
+        self._inc(prefix + "exported")
+        self._inc(prefix + ("new" if item.revision == 1 else "updated"))
+        self._inc(prefix + f"layout/{item.layout}")
+        if item.warnings:
+            self._inc(prefix + "flagged")
+        for warning in item.warnings:
+            kind = warning.split(":", 1)[0] if ":" in warning else "other"
+            self._inc(prefix + f"warning/{kind}")
+        for name in COVERAGE_FIELDS:
+            if _filled(getattr(item, name)):
+                self._inc(prefix + f"filled/{name}")
+
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        """A reject's line (a plain drop, an unchanged article, is not one)."""
+        reject = getattr(exception, "reject", None)
+        if isinstance(reject, Reject):
+            self._file("rejects").write(reject)
+            self._inc(
+                f"newscrawl/{reject.language or 'unknown'}/dropped/{reason_kind(reject.reason)}"
+            )
+
+    # -- closing -------------------------------------------------------------------------------
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        for lines in self._lines.values():
+            lines.close()
+        if not self.store.closed:
+            if self.store.persistent:
+                if self.failure is None:
+                    self.planner.record()
+                self.store.set_meta(OPEN_RUN_KEY, None)
+            editions = [e.code for e in getattr(spider, "editions", [])]
+            self.holes = {
+                code: [hole.as_dict() for hole in self.planner.holes(code)] for code in editions
+            }
+            self.store.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+        self.files = publish_run(self.output_dir, self.run_id)
+        if self.crawler is not None:
+            days = self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0)
+            self.removed = remove_old_files(self.output_dir, days)
+
+    def engine_stopped(self) -> None:
+        assert self.crawler is not None and self.crawler.stats is not None
+        settings = self.crawler.settings
+        if not settings.getbool("NEWSCRAWL_RUN_STATS", True) or not self.run_id:
+            return
+        spider = self.crawler.spider
+        summary = self.summary(spider)
+        summary["exit_code"] = exit_status(self.crawler.stats)
+        path = self.output_dir / "stats" / f"report-{self.run_id}.json"
+        write_json_atomically(path, summary)
+        logger.info("Run summary (%s):\n%s", path, format_summary(summary))
+
+    # -- the stats file ------------------------------------------------------------------------
+    def summary(self, spider: Spider | None) -> dict[str, Any]:
+        """The stats file's content, from the stats."""
+        assert self.crawler is not None and self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        finished = datetime.now(UTC)
+        started = stats.get("start_time") or self.started
+        if isinstance(started, datetime) and started.tzinfo is None:
+            started = started.replace(tzinfo=UTC)
+        health = stats.get("newscrawl/health") or {
+            "checked": False,
+            "ok": None,
+            "failures": [],
+            "warnings": [],
+        }
+        codes = list(stats.get("newscrawl/editions") or [])
+        # and the languages items were written or dropped in (e.g. a translation followed)
+        tallied = {
+            key.split("/")[1]
+            for key in stats
+            if key.startswith("newscrawl/") and (key.endswith("/exported") or "/dropped/" in key)
+        }
+        codes += sorted(tallied - set(codes))
+        return {
+            "spider": getattr(spider, "name", "report"),
+            "kind": stats.get("newscrawl/kind", "crawl"),
+            "run_id": self.run_id,
+            "job_id": getattr(spider, "job_id", None),
+            "version": code_version(),
+            "arguments": getattr(spider, "arguments", {}),
+            "base_url": getattr(spider, "base_url", None),
+            "mode": getattr(spider, "mode", None),
+            "started_at": started.isoformat(timespec="seconds"),
+            "finished_at": finished.isoformat(timespec="seconds"),
+            "duration_seconds": round((finished - started).total_seconds(), 3),
+            "finish_reason": stats.get("finish_reason"),
+            "exit_code": 0,
+            "site_requests": stats.get("downloader/request_count", 0),
+            "state": {
+                "path": self.state_path,
+                "locked": stats.get(EXIT_CODE_STAT) == EXIT_STATE_LOCKED,
+            },
+            "previous_run": self.previous_run,
+            "editions": {code: self.edition_figures(code, stats) for code in codes},
+            "files": self.files,
+            "retention": {
+                "days": self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0) or None,
+                "removed": self.removed,
+            },
+            "health": health,
+        }
+
+    def edition_figures(self, code: str, stats: dict[str, Any]) -> dict[str, Any]:
+        """One edition's figures in the stats file."""
+        prefix = f"newscrawl/{code}/"
+        own = {key[len(prefix) :]: value for key, value in stats.items() if key.startswith(prefix)}
+
+        def group(name: str) -> dict[str, Any]:
+            return dict(
+                sorted((k[len(name) + 1 :], v) for k, v in own.items() if k.startswith(name + "/"))
+            )
+
+        exported = int(own.get("exported", 0))
+        filled = group("filled")
+        dropped = group("dropped")
+        # errors/transient counts again some of the other errors/ (a sub-total)
+        errors = sum(v for k, v in group("errors").items() if k != "transient")
+        return {
+            "found": own.get("found", 0),
+            "exported": exported,
+            "new": own.get("new", 0),
+            "updated": own.get("updated", 0),
+            "unchanged": own.get("unchanged", 0) + own.get("known_skipped", 0),
+            "not_requested_known": own.get("known_skipped", 0),
+            "dropped": dropped,
+            "dropped_total": sum(dropped.values()),
+            "duplicates": group("duplicates"),
+            "flagged": own.get("flagged", 0),
+            "warnings": group("warning"),
+            "layouts": group("layout"),
+            "coverage": {
+                name: round(filled.get(name, 0) / exported, 4) if exported else 0.0
+                for name in COVERAGE_FIELDS
+            },
+            "feed_pages": own.get("feed_pages", 0),
+            "requests": own.get("requests", 0),
+            "responses": group("responses"),
+            "retries": own.get("retries", 0),
+            "errors": errors,
+            "transient_errors": own.get("errors/transient", 0),
+            "walk": {
+                "stop_reason": own.get("walk/stop_reason"),
+                "stop_cursor": _text_or_none(own.get("walk/stop_cursor")),
+            },
+            "holes": self.holes.get(code, []),
+            "window": own.get("window"),
+            "trend": own.get("trend"),
+            "cost": {
+                "feed_pages": own.get("feed_pages", 0),
+                "hole_pages": own.get("hole_pages", 0),
+                "edited_cards": own.get("edited_cards", 0),
+                "rechecks": own.get("rechecks", 0),
+                "rss": own.get("cost/rss", 0),
+                "sitemap": own.get("cost/sitemap", 0),
+            },
+            "feed_source": _text_or_none(own.get("feed_source")),
+            "rss_missed": own.get("rss_missed", 0),
+        }
+
+
+# -- recovery after a kill ----------------------------------------------------------------------
+def _put_in_place(output_dir: str | Path, kind: str, run_id: str) -> Path | None:
+    """Rename a killed run's temporary file of ``kind`` to its final name; the file to read."""
+    part, final = part_path(output_dir, kind, run_id), output_path(output_dir, kind, run_id)
+    if part.exists():
+        if part.stat().st_size == 0:
+            part.unlink()
+        else:
+            os.replace(part, final)
+    return final if final.exists() else None
+
+
+def _complete_lines(path: Path) -> list[dict[str, Any]]:
+    """The whole JSON lines of a file; a torn last line is cut off the file."""
+    data = path.read_bytes()
+    end = data.rfind(b"\n") + 1
+    if end < len(data):
+        logger.warning("%s ends in a torn line of %d bytes; cut off", path, len(data) - end)
+        with path.open("r+b") as stream:
+            stream.truncate(end)
+    items = []
+    for line in data[:end].splitlines():
+        try:
+            value = json.loads(line)
+        except ValueError:
+            logger.warning("%s has an unreadable line; left as it is", path)
+            continue
+        if isinstance(value, dict):
+            items.append(value)
+    return items
+
+
+def recover_unfinished_run(store: StateStore) -> int:
+    """Record what the last unfinished run wrote but did not record (each line reaches its
+    file before its row is written, so a kill between the two leaves a few); put its files
+    in place and cut a torn last line. Returns how many articles were recorded."""
+    marker = store.get_meta(OPEN_RUN_KEY)
+    if not marker:
+        store.set_meta(PREVIOUS_RUN_KEY, json.dumps({"finished": True, "recovered_articles": 0}))
+        return 0
+    run_id, _, output_dir = marker.partition("|")
+    recovered = 0
+    for kind in KINDS:
+        path = _put_in_place(output_dir, kind, run_id)
+        if path is None:
+            continue
+        lines = _complete_lines(path)
+        if kind == "rejects":
+            continue
+        for item in lines:
+            url, digest = item.get("url"), item.get("content_hash")
+            if not isinstance(url, str) or not isinstance(digest, str):
+                continue
+            stored = store.get(url)
+            if stored is not None and stored.content_hash == digest:
+                continue
+            revision, article_id = item.get("revision"), item.get("article_id")
+            title, published_at = item.get("title"), item.get("published_at")
+            archive = item.get("archive")
+            store.record(
+                url=url,
+                language=kind,
+                article_id=article_id if isinstance(article_id, int) else None,
+                content_hash=digest,
+                title=title if isinstance(title, str) else None,
+                revision=revision if isinstance(revision, int) else 1,
+                published_at=published_at if isinstance(published_at, str) else None,
+                seen_at=str(item.get("crawled_at") or ""),
+                archive=archive if isinstance(archive, dict) else None,
+                record_hash=record_hash(item),
+            )
+            recovered += 1
+    if recovered:
+        logger.warning(
+            "run %s did not finish: %d articles it wrote are now recorded in the state",
+            run_id,
+            recovered,
+        )
+    note = {"finished": False, "run_id": run_id, "recovered_articles": recovered}
+    store.set_meta(PREVIOUS_RUN_KEY, json.dumps(note))
+    store.set_meta(OPEN_RUN_KEY, None)
+    return recovered
+
+
+def previous_run(store: StateStore) -> dict[str, Any]:
+    """``{"finished": bool | None, "recovered_articles": n}`` as the last recovery noted it."""
+    note: dict[str, Any] = {"finished": None, "recovered_articles": 0}
+    try:
+        value = json.loads(store.get_meta(PREVIOUS_RUN_KEY) or "{}")
+    except ValueError:
+        value = {}
+    if isinstance(value, dict) and value:
+        note["finished"] = value.get("finished")
+        note["recovered_articles"] = int(value.get("recovered_articles") or 0)
+    return note
+
+
+# -- files ----------------------------------------------------------------------------------
+def describe(path: Path, output_dir: Path, kind: str) -> dict[str, Any]:
+    """``{"kind", "path" (relative to the output directory), "lines", "bytes", "sha256"}``."""
+    digest = hashlib.sha256()
+    lines = size = 0
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+            size += len(chunk)
+    try:
+        shown = str(path.resolve().relative_to(output_dir.resolve()))
+    except ValueError:
+        shown = str(path)
+    return {
+        "kind": kind,
+        "path": shown,
+        "lines": lines,
+        "bytes": size,
+        "sha256": digest.hexdigest(),
+    }
+
+
+def publish_run(output_dir: str | Path, run_id: str) -> list[dict[str, Any]]:
+    """Rename the run's temporary files into place; the description of each. The stats file
+    is written last: a consumer that waits for it finds every file it lists complete."""
+    files = []
+    for kind in KINDS:
+        final = _put_in_place(output_dir, kind, run_id)
+        if final is not None:
+            files.append(describe(final, Path(output_dir), kind))
+    return files
+
+
+def remove_old_files(output_dir: str | Path, days: float, now: float | None = None) -> int:
+    """Delete stats and rejects files older than ``days`` (0 keeps all); how many. Article
+    files are never removed."""
+    if days <= 0:
+        return 0
+    limit = (now if now is not None else time.time()) - days * 86400
+    removed = 0
+    for kind, pattern in (("stats", "report-*.json"), ("rejects", "report-*.jsonl")):
+        for path in (Path(output_dir) / kind).glob(pattern):
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+    return removed
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """Write JSON to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.fchmod(handle, 0o666 & ~mask)  # mkstemp makes it 0600; read like the JSON Lines
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(data, stream, ensure_ascii=False, indent=2, default=str)
+        stream.write("\n")
+    os.replace(temporary, path)
+
+
+def code_version() -> dict[str, str | None]:
+    """The installed package version and the Scrapyd egg version a job was scheduled with
+    (env SCRAPYD_EGG_VERSION); each None when unknown."""
+    try:
+        package: str | None = metadata.version("newscrawl")
+    except metadata.PackageNotFoundError:
+        package = None
+    return {
+        "package": package,
+        "git": _git_describe(),
+        "egg": os.environ.get("SCRAPYD_EGG_VERSION") or None,
+    }
+
+
+def _git_describe() -> str | None:
+    head = Path(__file__).resolve().parent.parent / ".git"
+    if not head.exists():
+        return None
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(head.parent), "describe", "--always", "--dirty", "--tags"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """A plain-text table of the per-edition figures."""
+    header = (
+        f"{'edition':<8}{'found':>7}{'new':>7}{'updated':>9}{'unchanged':>11}"
+        f"{'dropped':>9}{'requests':>10}{'errors':>8}"
+    )
+    lines = [header, "-" * len(header)]
+    for code, f in summary["editions"].items():
+        lines.append(
+            f"{code:<8}{f['found']:>7}{f['new']:>7}{f['updated']:>9}{f['unchanged']:>11}"
+            f"{f['dropped_total']:>9}{f['requests']:>10}{f['errors']:>8}"
+        )
+        if f["dropped"]:
+            reasons = ", ".join(f"{reason}={count}" for reason, count in f["dropped"].items())
+            lines.append(f"{'':<8}dropped: {reasons}")
+        walk, cost = f.get("walk") or {}, f.get("cost") or {}
+        if f.get("feed_source"):
+            lines.append(
+                f"{'':<8}feed source: {f['feed_source']}; RSS cross-check: "
+                f"{f.get('rss_missed', 0)} missed by the walk"
+            )
+        if walk.get("stop_reason"):
+            lines.append(
+                f"{'':<8}walk stopped: {walk['stop_reason']}; requests: "
+                f"{cost.get('feed_pages', 0)} feed pages, {cost.get('hole_pages', 0)} hole "
+                f"pages, {cost.get('edited_cards', 0)} edited headlines, "
+                f"{cost.get('rechecks', 0)} re-checks"
+            )
+        for hole in f.get("holes") or []:
+            lines.append(
+                f"{'':<8}HOLE in the feed from {hole['from']} to {hole['to']} "
+                f"(since {hole['since']}): later runs walk it"
+            )
+    lines.append(
+        f"finish reason: {summary['finish_reason']}; duration {summary['duration_seconds']} s"
+    )
+    health = summary.get("health")
+    if health is not None and health.get("checked", True):
+        failed = [f"{f['edition']} {f['check']}" for f in health["failures"]]
+        warned = [f"{f['edition']} {f['check']}" for f in health.get("warnings") or []]
+        lines.append("health: ok" if health["ok"] else f"health: FAILED ({', '.join(failed)})")
+        if warned:
+            lines.append(f"health warnings: {', '.join(warned)}")
+    return "\n".join(lines)

@@ -1,0 +1,242 @@
+"""The walk planner (newscrawl/planner.py), without Scrapy: walked ranges and holes, this run's
+page progress, what a walk covers for good, how ranges grow and join, where a walk stops."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from newscrawl.dates import BAKU
+from newscrawl.extract.feed import FeedCard
+from newscrawl.planner import RESUMED, TOP, Limits, Planner, Walks
+from newscrawl.store import StateStore
+
+T0 = datetime(2025, 10, 23, 21, 0, tzinfo=BAKU)
+NOW = datetime(2025, 10, 23, 17, 0, tzinfo=BAKU)
+
+
+def _at(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+def test_first_walk_is_one_range_without_a_hole() -> None:
+    walks = Walks()
+    walks.record_top_walk(_at(0), _at(-10), "c-10", reached=False, now=NOW)
+    assert [(r.top, r.bottom) for r in walks.ranges] == [(_at(0), _at(-10))]
+    assert walks.holes() == []
+
+
+def test_walk_cut_short_above_the_newest_range_leaves_a_hole_with_its_cursor() -> None:
+    walks = Walks()
+    walks.record_top_walk(_at(0), _at(-10), "c-10", reached=False, now=NOW)
+    walks.record_top_walk(_at(25), _at(15), "c15", reached=False, now=NOW)
+    (hole,) = walks.holes()
+    assert (hole.top, hole.bottom, hole.cursor, hole.since) == (_at(15), _at(0), "c15", NOW)
+    assert hole.as_dict()["from"] == _at(0).isoformat()
+
+
+def test_walk_that_reaches_the_newest_range_extends_it() -> None:
+    walks = Walks()
+    walks.record_top_walk(_at(0), _at(-10), "c-10", reached=False, now=NOW)
+    walks.record_top_walk(_at(3), _at(1), "c1", reached=True, now=NOW)
+    assert [(r.top, r.bottom, r.cursor) for r in walks.ranges] == [(_at(3), _at(-10), "c-10")]
+    # a walk whose bottom overlaps the range joins it too, without the flag
+    walks.record_top_walk(_at(4), _at(2), "c2", reached=False, now=NOW)
+    assert [(r.top, r.bottom) for r in walks.ranges] == [(_at(4), _at(-10))]
+
+
+def test_hole_walk_shrinks_the_hole_then_closes_it() -> None:
+    walks = Walks()
+    walks.record_top_walk(_at(0), _at(-10), "c-10", reached=False, now=NOW)
+    walks.record_top_walk(_at(25), _at(15), "c15", reached=False, now=NOW)
+    (hole,) = walks.holes()
+    walks.record_hole_walk(hole, _at(8), "c8", closed=False)
+    (smaller,) = walks.holes()
+    assert (smaller.top, smaller.bottom, smaller.cursor) == (_at(8), _at(0), "c8")
+    walks.record_hole_walk(smaller, _at(-1), "c-1", closed=True)
+    assert walks.holes() == []
+    assert [(r.top, r.bottom, r.cursor) for r in walks.ranges] == [(_at(25), _at(-10), "c-10")]
+
+
+def test_ranges_survive_storage_and_an_old_single_mark_is_read_as_a_range() -> None:
+    walks = Walks()
+    walks.record_top_walk(_at(0), _at(-10), "c-10", reached=False, now=NOW)
+    walks.record_top_walk(_at(25), _at(15), "c15", reached=False, now=NOW)
+    again = Walks.from_json(walks.to_json())
+    assert again.holes() == walks.holes()
+    legacy = Walks.from_json(None, legacy_top=_at(5).isoformat())
+    assert [(r.top, r.bottom) for r in legacy.ranges] == [(_at(5), _at(5))]
+    assert Walks.from_json("not json").ranges == []
+
+
+def _page(progress: Planner, key: str, number: int, newest: float, oldest: float) -> None:
+    walk = progress.get("en", key)
+    assert walk is not None
+    page = walk.page(number)
+    page.parsed, page.newest, page.oldest, page.cursor = (
+        True,
+        _at(newest),
+        _at(oldest),
+        f"c{oldest}",
+    )
+
+
+def test_walk_covers_its_leading_finished_clean_pages_only() -> None:
+    progress = Planner(StateStore(None))
+    walk = progress.start("en", TOP)
+    for number, (newest, oldest) in enumerate([(10, 8), (8, 6), (6, 4)], start=1):
+        _page(progress, TOP, number, newest, oldest)
+    ref2, ref3 = ("en", TOP, 2), ("en", TOP, 3)
+    progress.requested(ref2)
+    progress.requested(ref3)
+    assert walk.covered() == (_at(10), _at(8), "c8", False)  # page 2 still has an article out
+    progress.handled(ref2)
+    progress.handled(ref3, clean=False)  # a timeout: page 3 must be walked again
+    assert walk.covered() == (_at(10), _at(6), "c6", False)
+    walk.reached_at = 2
+    assert walk.covered() == (_at(10), _at(6), "c6", True)
+
+
+def test_walk_with_an_unparsed_first_page_covers_nothing() -> None:
+    progress = Planner(StateStore(None))
+    walk = progress.start("en", TOP)
+    walk.page(1)  # requested, never parsed (a kill, an error)
+    assert walk.covered() is None
+
+
+def _three_ranges() -> Walks:
+    """Three walked ranges with two holes between them: (0, -10) <hole A> (15, 25) ..."""
+    walks = Walks()
+    walks.record_top_walk(_at(0), _at(-10), "c-10", reached=False, now=NOW)
+    walks.record_top_walk(_at(25), _at(15), "c15", reached=False, now=NOW)
+    walks.record_top_walk(_at(50), _at(40), "c40", reached=False, now=NOW)
+    return walks
+
+
+def test_two_walks_recorded_on_one_hole_leave_the_next_hole_alone() -> None:
+    """Holes are keyed by their span: a second walk that closed the same hole (a hole walk and
+    the walk a resumed JOBDIR run had queued) finds it gone and changes nothing. On 95e45c3,
+    holes were keyed by list position and the second record deleted the next hole unwalked."""
+    walks = _three_ranges()
+    newer_hole, older_hole = walks.holes()
+    walks.record_hole_walk(older_hole, _at(-1), "c-1", closed=True)
+    walks.record_hole_walk(older_hole, _at(-1), "c-1", closed=True)
+    assert walks.holes() == [newer_hole]
+    assert [(r.top, r.bottom) for r in walks.ranges] == [(_at(50), _at(40)), (_at(25), _at(-10))]
+
+
+def test_the_planner_records_two_walks_on_one_hole_once() -> None:
+    store = StateStore(None)
+    planner = Planner(store, limits=Limits(records_walks=True))
+    planner._ranges["en"] = _three_ranges()
+    newer_hole, older_hole = planner.holes("en")
+    for key in (older_hole.key, RESUMED):
+        walk = planner.start("en", key, older_hole)
+        _page(planner, key, 1, 14, -1)
+        walk.reached_at = 1
+    planner.record(NOW)
+    assert planner.holes("en") == [newer_hole]
+
+
+def _card(hours: float, cursor: str | None = None) -> FeedCard:
+    return FeedCard(
+        href=f"/en/a/{hours}",
+        timestamp_raw=cursor or f"c{hours}",
+        published_at=_at(hours),
+        title="t",
+        category=None,
+    )
+
+
+def test_top_walk_stops_at_max_pages_and_scrolls_before() -> None:
+    planner = Planner(StateStore(None), limits=Limits(max_pages=2))
+    walk = planner.walk_of("en", TOP, 1)
+    assert walk is not None
+    cards = [_card(10), _card(9)]
+    planner.page_cards(walk, 1, cards)
+    step = planner.after_page(walk, 1, None, cards, deadline_passed=False, has_endpoint=True)
+    assert (step.stop, step.cursor) == (None, "c9")
+    planner.page_cards(walk, 2, [_card(8)])
+    step = planner.after_page(walk, 2, "c9", [_card(8)], deadline_passed=False, has_endpoint=True)
+    assert step.stop == "max_pages"
+
+
+def test_walk_stop_reasons_in_order() -> None:
+    planner = Planner(StateStore(None), limits=Limits(since=_at(9.5)))
+    walk = planner.walk_of("en", TOP, 1)
+    assert walk is not None
+    cards = [_card(10), _card(9)]
+    planner.page_cards(walk, 1, cards)
+    kwargs = {"deadline_passed": False, "has_endpoint": True}
+    assert planner.after_page(walk, 1, None, cards, **kwargs).stop == "since"
+    planner.limits.since = None
+    assert planner.after_page(walk, 1, "c9", cards, **kwargs).stop == "cursor_stuck"
+    assert planner.after_page(
+        walk, 1, None, cards, deadline_passed=True, has_endpoint=True
+    ).stop == ("deadline")
+    assert planner.after_page(
+        walk, 1, None, cards, deadline_passed=False, has_endpoint=False
+    ).stop == ("no_scroll")
+
+
+def test_hole_walk_closes_at_the_older_range_and_the_next_hole_is_the_one_above() -> None:
+    planner = Planner(StateStore(None), limits=Limits(records_walks=True, hole_pages=3))
+    planner._ranges["en"] = _three_ranges()
+    newer_hole, older_hole = planner.holes("en")
+    assert planner.first_hole("en") == older_hole
+    walk = planner.start("en", older_hole.key, older_hole)
+    cards = [_card(14), _card(-1)]
+    planner.page_cards(walk, 1, cards)
+    step = planner.after_page(walk, 1, "c15", cards, deadline_passed=False, has_endpoint=True)
+    assert step.stop == "hole_closed" and step.hole_closed
+    assert planner.next_hole(walk) == newer_hole
+
+
+def test_hole_without_cursor_is_walked_by_archive_days_within_the_budget() -> None:
+    planner = Planner(StateStore(None), limits=Limits(hole_pages=2))
+    walks = _three_ranges()
+    planner._ranges["en"] = walks
+    hole = planner.holes("en")[-1]
+    walk = planner.start("en", hole.key, hole)
+    days = planner.hole_days(walk)
+    assert len(days) == 2 and days[0] == hole.top.astimezone(BAKU).date()
+    assert walk.hole is not None and walk.hole.cursor is None
+    assert not planner.hole_budget_left("en")
+
+
+def test_known_articles_are_skipped_unless_the_card_changed(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    url = "https://report.az/en/a/b"
+    store.record(
+        url=url,
+        language="en",
+        article_id=1,
+        content_hash="h",
+        title="Old headline",
+        revision=1,
+        published_at=_at(0).isoformat(),
+        seen_at="2025-10-23T16:00:00+00:00",
+    )
+    planner = Planner(store, site="https://report.az")
+    same = FeedCard(
+        href=url, timestamp_raw="c", published_at=_at(0), title="Old  headline", category=None
+    )
+    edited = FeedCard(href=url, timestamp_raw="c", published_at=_at(0), title="New", category=None)
+    assert planner.skip_reason(url, same) == "known"
+    assert planner.skip_reason(url, edited) is None and planner.headline_changed(url, edited)
+    assert planner.skip_reason("https://report.az/en/a/other", same) is None
+
+
+def test_hole_figures_count_what_the_state_would_hold_if_the_run_ended_now() -> None:
+    planner = Planner(StateStore(None), limits=Limits(records_walks=True), now=NOW)
+    assert planner.hole_figures("en") == (0, 0.0)
+    planner._ranges["en"] = _three_ranges()  # two holes, both noted at NOW
+    assert planner.hole_figures("en") == (2, 0.0)
+    older_hole = planner.holes("en")[-1]
+    walk = planner.start("en", older_hole.key, older_hole)
+    _page(planner, older_hole.key, 1, 14, -1)
+    walk.reached_at = 1  # the walk closed it: one hole would be left
+    assert planner.hole_figures("en")[0] == 1
+    planner.now = NOW + timedelta(hours=5)
+    assert planner.hole_figures("en") == (1, 5.0)
+    assert len(planner.holes("en")) == 2  # nothing recorded before the run ends
