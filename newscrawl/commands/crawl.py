@@ -19,8 +19,6 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.commands._run import run_to_exit_code
-
 HELP = """\
 report spider arguments (-a NAME=VALUE):
   editions=az,en,ru      comma list of editions (default: all three)
@@ -66,8 +64,15 @@ class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("run one spider: scrapy crawl report [-a name=value ...]")
-        assert self.crawler_process is not None
-        self.exitcode, _ = run_to_exit_code(self.crawler_process, args[0], **opts.spargs)
+        from newscrawl.run import exit_status  # not when every scrapy command starts
+
+        process = self.crawler_process
+        assert process is not None
+        crawler = process.create_crawler(args[0])
+        process.crawl(crawler, **opts.spargs)
+        process.start()
+        failed = process.bootstrap_failed or crawler.spider is None
+        self.exitcode = 1 if failed else exit_status(crawler.stats)
 
     def argument_errors(self, name: str, spargs: dict[str, str]) -> list[str]:
         """What the spider class finds wrong with the arguments and settings (none: [])."""

@@ -24,11 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 import tempfile
 import textwrap
+from collections import deque
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from tests.bench.measure import run_measured
@@ -62,7 +65,8 @@ PROBE = textwrap.dedent(
                 on[0] = True
             elif code.co_name.startswith("close_spider"):
                 on[0] = False
-        elif on[0] and code.co_filename.startswith(root) and "/tests/" not in code.co_filename:
+        elif (on[0] and code.co_filename.startswith(root) and "/tests/" not in code.co_filename
+              and "/.venv" not in code.co_filename):
             files.add(code.co_filename[len(root):])
     sys.setprofile(profile)
     threading.setprofile(profile)
@@ -70,7 +74,7 @@ PROBE = textwrap.dedent(
         modules = sorted(
             name for name, module in list(sys.modules.items())
             if (getattr(module, "__file__", None) or "").startswith(root)
-            and not name.startswith("tests")
+            and not name.startswith("tests") and "/.venv" not in module.__file__
         )
         with open(out, "w") as f:
             json.dump({"modules": modules, "files": sorted(files)}, f)
@@ -169,9 +173,30 @@ def probe(repo: Path, base_url: str, work: Path) -> dict[str, list[str]]:
     command = [sys.executable, str(script), str(repo), str(out)]
     command += crawl_args(base_url, "-a", "editions=en", "-a", "max_pages=1")
     env = env_for(repo, work / "probe-output", work / "probe-state.sqlite")
-    subprocess.run(command, cwd=repo, env=env, capture_output=True, check=False, timeout=600)
+    done = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    if done.returncode not in (0, 3):
+        raise RuntimeError(f"probe crawl failed ({done.returncode}):\n{done.stderr[-3000:]}")
     result: dict[str, list[str]] = json.loads(out.read_text(encoding="utf-8"))
     return result
+
+
+def grow_history(seed_output: Path, output: Path, runs: int) -> None:
+    """Spidermon's stats history (where the checkout keeps one) with ``runs`` scheduled runs,
+    at most its stored maximum, each a copy of the seed run's stats 10 minutes apart."""
+    history = seed_output / "stats" / "report_stats_history"
+    if not history.exists():
+        return  # this checkout keeps its run history in the state (grown by GROW)
+    stored = pickle.loads(history.read_bytes())
+    seed = stored[0]
+    grown = deque(maxlen=stored.maxlen)
+    for n in range(min(runs, stored.maxlen or runs)):
+        entry = dict(seed)
+        for key in ("start_time", "finish_time"):
+            if isinstance(entry.get(key), datetime):
+                entry[key] = entry[key] - timedelta(minutes=10 * (n + 1))
+        grown.append(entry)
+    (output / "stats").mkdir(parents=True, exist_ok=True)
+    (output / "stats" / history.name).write_bytes(pickle.dumps(grown))
 
 
 def cpu_of(command: list[str], env: dict[str, str], cwd: Path, log: Path, repeat: int) -> float:
@@ -200,6 +225,7 @@ def nothing_new(repo: Path, replica: ReplicaServer, work: Path, repeat: int) -> 
     for label, days in (("1 day", 1.0), ("3 years", 3 * 365.0)):
         state = work / f"state-{days:g}.sqlite"
         shutil.copy(seeded, state)
+        grow_history(work / "out-seed", work / f"out-{days:g}", int(days * 144))
         grow = [sys.executable, "-c", GROW, str(state), replica.base_url, str(days), str(PER_DAY)]
         subprocess.run(grow, cwd=repo, env=env_for(repo, work, state), check=True, timeout=3600)
         best = float("inf")
