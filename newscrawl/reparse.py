@@ -42,9 +42,9 @@ from newscrawl.archive import (
 )
 from newscrawl.dates import parse_iso
 from newscrawl.editions import EDITIONS, Edition
-from newscrawl.extract.challenge import challenge_marker
 from newscrawl.extract.feed import FeedCard, parse_feed
 from newscrawl.items import Article, Reject
+from newscrawl.middlewares import challenge_marker
 from newscrawl.spiders.report import ReportSpider
 from newscrawl.urls import SiteUrls
 

@@ -184,7 +184,7 @@ EXTENSIONS = {
     # the run: lock, state, recovery, output files, tallies, stats file, exit status
     "newscrawl.run.Run": 100,
     # retries and firewall back-offs wait here, outside the downloader
-    "newscrawl.extensions.later.DeferredRequests": 150,
+    "newscrawl.middlewares.DeferredRequests": 150,
     # the health checks (SPIDERMON_SPIDER_CLOSE_MONITORS) and their alerts
     "spidermon.contrib.scrapy.extensions.Spidermon": 600,
 }

@@ -16,7 +16,7 @@ from scrapy.utils.test import get_crawler
 from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
 from newscrawl import settings as project_settings
-from newscrawl.extract.challenge import challenge_marker
+from newscrawl.middlewares import challenge_marker
 from newscrawl.monitors import HealthSuite, table
 from newscrawl.run import EXIT_CODE_STAT
 

@@ -16,11 +16,11 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
-from newscrawl.extensions.later import RequestDeferred
 from newscrawl.middlewares import (
     BackoffRetryMiddleware,
     DownloaderStats,
     FirewallMiddleware,
+    RequestDeferred,
     SiteRedirectMiddleware,
     retry_after_seconds,
 )

@@ -42,7 +42,6 @@ from newscrawl.arguments import ProjectSettings, SpiderArguments, unknown_argume
 from newscrawl.dates import to_iso, utc_now_iso
 from newscrawl.editions import EDITIONS, Edition, parse_editions
 from newscrawl.encoding import declared_type, response_text
-from newscrawl.extensions.later import DeferredRequests, RequestDeferred
 from newscrawl.extract.article import ExtractedArticle, ExtractionError, extract_article
 from newscrawl.extract.discovery import (
     article_links,
@@ -52,6 +51,7 @@ from newscrawl.extract.discovery import (
 )
 from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
 from newscrawl.items import Article, Reject
+from newscrawl.middlewares import DeferredRequests, RequestDeferred
 from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
 from newscrawl.run import Run
 from newscrawl.urls import SiteUrls

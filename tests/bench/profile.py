@@ -30,7 +30,7 @@ COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("DedupPipeline (in the run and the SQLite state)", ("DedupPipeline.", "StateStore.")),
     ("feed export (JSON Lines)", ("feedexport.py", "exporters.py", "newscrawl/feeds.py")),
     ("run extension (files, state rows, tallies, stats file)", ("newscrawl/run.py",)),
-    ("firewall challenge check (newscrawl.extract.challenge)", ("challenge_marker (",)),
+    ("firewall challenge check (newscrawl.middlewares)", ("challenge_marker (",)),
     ("other project middlewares (retry, firewall, edition stats)", ("newscrawl/middlewares.py",)),
     (
         "Scrapy's generator-callback check (WARN_ON_GENERATOR_RETURN_VALUE)",
