@@ -112,7 +112,7 @@ NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN = 20.0
 # Holes in the walked feed: a warning while younger than this, a failure after.
 NEWSCRAWL_HOLE_MAX_AGE_HOURS = 24.0
 
-# --- Alerts (newscrawl/monitors/actions.py; docs/operations.md "Alerts") ---------------------
+# --- Alerts (newscrawl/monitors.py; docs/operations.md "Alerts") ---------------------
 # Each action is off until its settings are given: e-mail SPIDERMON_EMAIL_TO + SPIDERMON_SMTP_HOST
 # (SPIDERMON_SMTP_PORT/_USER/_PASSWORD/_ENFORCE_TLS/_ENFORCE_SSL, SPIDERMON_EMAIL_SENDER), Slack
 # SPIDERMON_SLACK_SENDER_TOKEN + SPIDERMON_SLACK_SENDER_NAME + SPIDERMON_SLACK_RECIPIENTS,

@@ -19,8 +19,13 @@ from spidermon.contrib.actions.slack import SendSlackMessage
 from spidermon.contrib.actions.telegram import SendTelegramMessage
 
 import newscrawl.monitors
-from newscrawl.monitors import Check, StatsHistory
-from newscrawl.monitors.actions import ReportFileAlert, SmtpEmailAlert, configured_actions
+from newscrawl.monitors import (
+    Check,
+    ReportFileAlert,
+    SmtpEmailAlert,
+    StatsHistory,
+    configured_actions,
+)
 from tests.smtp_server import SmtpSink
 from tests.test_health import crawler_for, edition, found, health, run_stats
 

@@ -1,22 +1,24 @@
 """The run's health: a Spidermon suite that Spidermon's own extension runs at ``spider_closed``.
 
-The per-edition monitors are generated from one table (:func:`table`). A rate judged on too
-small a run is judged on the window instead: its stats summed over the scheduled crawls of the
-last ``NEWSCRAWL_HEALTH_WINDOW_HOURS`` in Spidermon's stats history, this run included; a
-window's breach fails only when this run is past the limit too, else it warns. The monitors
-read nothing but the stats and that history. :class:`HealthVerdict`, the first action, puts
-the verdict into the stats (``newscrawl/health``, per edition ``window`` and ``trend``,
-``newscrawl/exit_code`` 3 on failure) and logs one ERROR per failure, one WARNING per warning.
+Per-edition monitors generated from one table (:func:`table`) read nothing but the stats and
+Spidermon's stats history. A rate judged on too small a run is judged on the window instead
+(the scheduled crawls of the last ``NEWSCRAWL_HEALTH_WINDOW_HOURS``, this run included); a
+window's breach fails only when this run is past the limit too, else it warns. The first
+action, :class:`HealthVerdict`, writes the verdict; the alert actions follow.
 """
 
 from __future__ import annotations
 
+import json
+import smtplib
+import ssl
 import statistics
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,17 +27,19 @@ from scrapy import Spider
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import BaseSettings
 from spidermon import MonitorSuite, monitors
+from spidermon.contrib.actions.slack import SendSlackMessage
+from spidermon.contrib.actions.telegram import SendTelegramMessage
 from spidermon.contrib.scrapy import monitors as stock
 from spidermon.contrib.stats.statscollectors import local_storage
 from spidermon.core.actions import Action
 
 from newscrawl.editions import LANGUAGES as EDITIONS
-from newscrawl.monitors.actions import HEALTH_STAT, alert, configured_actions
 from newscrawl.run import EXIT_HEALTH_FAILED, set_exit_code
 
 # Spidermon's runner logs through Spider.log(), deprecated since Scrapy 2.13: its warning would
 # be the one line a healthy run prints at LOG_LEVEL=WARNING
 warnings.filterwarnings("ignore", r"Spider\.log\(\)", ScrapyDeprecationWarning, "spidermon")
+HEALTH_STAT = "newscrawl/health"
 FAIL, WARN = "fail", "warn"
 COVERAGE = {"url": 1.0, "title": 1.0, "body": 1.0, "published_at": 1.0, "category": 0.9}
 COVERAGE |= {"images": 0.5, "tags": 0.5}
@@ -46,6 +50,11 @@ Figures = dict[str, Any]
 def started(stats: Mapping[str, Any]) -> datetime:
     moment = stats.get("start_time") or datetime.now(UTC)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def scheduled(stats: Mapping[str, Any]) -> bool:
+    """Whether a run counts in the windows and the trend: a scheduled crawl."""
+    return bool(stats.get("newscrawl/scheduled")) and stats.get("newscrawl/kind") == "crawl"
 
 
 class Of:
@@ -74,16 +83,14 @@ class Of:
         return {"last_24h": days[0], "median_7d": statistics.median(days[1:]), "days": days[1:]}
 
 
-def rejected(dropped: Mapping[str, int]) -> int:
-    """Rejects that show a problem (duplicates are the dedup doing its job)."""
-    return sum(n for reason, n in dropped.items() if not reason.startswith("duplicate"))
-
-
-#: Figures computed from several stats (``errors/transient`` is a sub-total of the others).
+#: Figures computed from several stats (``errors/transient`` is a sub-total of the others;
+#: duplicates are the dedup doing its job, not rejects that show a problem).
 DERIVED = {
     "errors": lambda of: sum(n for k, n in of.under("errors/").items() if k != "transient"),
     "by_reason": lambda of: of.under("dropped/"),
-    "rejected": lambda of: rejected(of.under("dropped/")),
+    "rejected": lambda of: sum(
+        n for reason, n in of.under("dropped/").items() if not reason.startswith("duplicate")
+    ),
     "handled": lambda of: of["rejected"] + of["exported"],
     "hole_age": lambda of: of["holes/oldest_hours"] if of["holes"] else None,
     "last_24h": lambda of: of.trend["last_24h"],
@@ -95,11 +102,10 @@ DERIVED = {
 @dataclass(frozen=True)
 class Check:
     """One row of the health table: the figures read (``stats``, space-separated); the value
-    judged, ``value[0] / value[1]`` (None: nothing to judge); a problem above (``below``:
-    under) the ``fail`` / ``warn`` limit (a setting or a number); ``sample`` = (the minimum's
-    setting, the figure it counts): a smaller run is judged on the window (unless ``window`` is
-    off) or not at all; ``message``, formatted with the figures, ``value``, ``limit``, ``word``
-    and ``fail``."""
+    judged, ``value[0] / value[1]``; a problem above (``below``: under) the ``fail`` / ``warn``
+    limit (a setting or a number); ``sample`` = (the minimum's setting, the figure it counts):
+    a smaller run is judged on the window (unless ``window`` is off) or not at all;
+    ``message``, formatted with the figures, ``value``, ``limit``, ``word`` and ``fail``."""
 
     name: str
     stats: str
@@ -119,7 +125,6 @@ class Check:
         return None if part is None or not whole else float(part) / whole
 
 
-# fmt: off
 RATE = "({value:.1%}, {word} {limit:.0%})"
 MIN_ARTICLES = "NEWSCRAWL_HEALTH_MIN_ARTICLES"
 
@@ -127,51 +132,100 @@ MIN_ARTICLES = "NEWSCRAWL_HEALTH_MIN_ARTICLES"
 def table(settings: BaseSettings) -> list[Check]:
     """The health checks in the order they run (coverage: each field given a minimum)."""
     minimums = {**COVERAGE, **settings.getdict("NEWSCRAWL_HEALTH_COVERAGE")}
+    coverage = "{field} filled in {{value:.1%}} of {{exported}} articles, expected {{limit:.0%}}"
     return [
-        Check("firewall", "firewall_stopped", ("firewall_stopped",),
-              "edition stopped by firewall challenge pages", fail=0.0),
-        Check("items", "found feed_pages", ("found",),
-              "found {found} articles, expected at least {limit:g}",
-              fail="NEWSCRAWL_HEALTH_MIN_FOUND", below=True),
-        *(Check(f"coverage:{field}", f"filled/{field} exported", (f"filled/{field}", "exported"),
-                f"{field} filled in {{value:.1%}} of {{exported}} articles, expected {{limit:.0%}}",
-                fail=minimum, below=True, sample=(MIN_ARTICLES, "exported"))
-          for field, minimum in minimums.items()),
-        Check("error_rate", "errors requests", ("errors", "requests"),
-              "{errors} of {requests} requests failed " + RATE,
-              fail="NEWSCRAWL_HEALTH_MAX_ERROR_RATE", warn="NEWSCRAWL_HEALTH_WARN_ERROR_RATE",
-              sample=("NEWSCRAWL_HEALTH_MIN_REQUESTS", "requests")),
-        Check("reject_rate", "rejected exported handled by_reason", ("rejected", "handled"),
-              "{rejected} of {handled} articles rejected " + RATE,
-              fail="NEWSCRAWL_HEALTH_MAX_REJECT_RATE", warn="NEWSCRAWL_HEALTH_WARN_REJECT_RATE",
-              sample=(MIN_ARTICLES, "handled")),
-        Check("generic_share", "layout/generic exported", ("layout/generic", "exported"),
-              "{value:.1%} of {exported} articles came from the generic extractor " + RATE,
-              warn="NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE", sample=(MIN_ARTICLES, "exported")),
-        Check("trend", "last_24h median_7d days", ("last_24h", "median_7d"),
-              "{last_24h} new articles in the last 24 h against a median of {median_7d:g} a "
-              "day over the 7 days before ({word} {limit:.0%} of it)",
-              warn="NEWSCRAWL_HEALTH_TREND_MIN_SHARE", below=True,
-              sample=("NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN", "median_7d"), window=False),
-        Check("holes", "holes hole_age", ("hole_age",),
-              "{holes} feed range(s) not walked yet, the oldest open for {hole_age:.1f} h "
-              "(fails after {fail:g} h)", fail="NEWSCRAWL_HOLE_MAX_AGE_HOURS", warn=-1.0),
+        Check(
+            "firewall",
+            "firewall_stopped",
+            ("firewall_stopped",),
+            "edition stopped by firewall challenge pages",
+            fail=0.0,
+        ),
+        Check(
+            "items",
+            "found feed_pages",
+            ("found",),
+            "found {found} articles, expected at least {limit:g}",
+            fail="NEWSCRAWL_HEALTH_MIN_FOUND",
+            below=True,
+        ),
+        *(
+            Check(
+                f"coverage:{field}",
+                f"filled/{field} exported",
+                (f"filled/{field}", "exported"),
+                coverage.format(field=field),
+                fail=minimum,
+                below=True,
+                sample=(MIN_ARTICLES, "exported"),
+            )
+            for field, minimum in minimums.items()
+        ),
+        Check(
+            "error_rate",
+            "errors requests",
+            ("errors", "requests"),
+            "{errors} of {requests} requests failed " + RATE,
+            fail="NEWSCRAWL_HEALTH_MAX_ERROR_RATE",
+            warn="NEWSCRAWL_HEALTH_WARN_ERROR_RATE",
+            sample=("NEWSCRAWL_HEALTH_MIN_REQUESTS", "requests"),
+        ),
+        Check(
+            "reject_rate",
+            "rejected exported handled by_reason",
+            ("rejected", "handled"),
+            "{rejected} of {handled} articles rejected " + RATE,
+            fail="NEWSCRAWL_HEALTH_MAX_REJECT_RATE",
+            warn="NEWSCRAWL_HEALTH_WARN_REJECT_RATE",
+            sample=(MIN_ARTICLES, "handled"),
+        ),
+        Check(
+            "generic_share",
+            "layout/generic exported",
+            ("layout/generic", "exported"),
+            "{value:.1%} of {exported} articles came from the generic extractor " + RATE,
+            warn="NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE",
+            sample=(MIN_ARTICLES, "exported"),
+        ),
+        Check(
+            "trend",
+            "last_24h median_7d days",
+            ("last_24h", "median_7d"),
+            "{last_24h} new articles in the last 24 h against a median of {median_7d:g} a "
+            "day over the 7 days before ({word} {limit:.0%} of it)",
+            warn="NEWSCRAWL_HEALTH_TREND_MIN_SHARE",
+            below=True,
+            sample=("NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN", "median_7d"),
+            window=False,
+        ),
+        Check(
+            "holes",
+            "holes hole_age",
+            ("hole_age",),
+            "{holes} feed range(s) not walked yet, the oldest open for {hole_age:.1f} h "
+            "(fails after {fail:g} h)",
+            fail="NEWSCRAWL_HOLE_MAX_AGE_HOURS",
+            warn=-1.0,
+        ),
     ]
 
 
-#: Spidermon's own monitors: (monitor, check name, stats shown, the setting that adds it).
-BUILTINS: tuple[tuple[type[Any], str, str, str | None], ...] = (
-    (stock.FinishReasonMonitor, "finish_reason", "finish_reason", None),
-    (stock.ErrorCountMonitor, "log_errors", "log_count/ERROR", "SPIDERMON_MAX_ERRORS"),
-    (stock.UnwantedHTTPCodesMonitor, "http_codes", "downloader/response_status_count/",
-     "SPIDERMON_UNWANTED_HTTP_CODES_MAX_COUNT"),
-    (stock.UnwantedHTTPCodesMonitor, "http_codes", "downloader/response_status_count/",
-     "SPIDERMON_UNWANTED_HTTP_CODES"),
-    (stock.DownloaderExceptionMonitor, "downloader_exceptions", "downloader/exception_count",
-     "SPIDERMON_MAX_DOWNLOADER_EXCEPTIONS"),
-    (stock.RetryCountMonitor, "retries", "retry/max_reached", "SPIDERMON_MAX_RETRIES"),
-)
-# fmt: on
+#: Spidermon's own monitors: check name, stats shown, the settings of which any adds it.
+BUILTINS: dict[type[Any], tuple[str, str, tuple[str, ...]]] = {
+    stock.FinishReasonMonitor: ("finish_reason", "finish_reason", ()),
+    stock.ErrorCountMonitor: ("log_errors", "log_count/ERROR", ("SPIDERMON_MAX_ERRORS",)),
+    stock.UnwantedHTTPCodesMonitor: (
+        "http_codes",
+        "downloader/response_status_count/",
+        ("SPIDERMON_UNWANTED_HTTP_CODES_MAX_COUNT", "SPIDERMON_UNWANTED_HTTP_CODES"),
+    ),
+    stock.DownloaderExceptionMonitor: (
+        "downloader_exceptions",
+        "downloader/exception_count",
+        ("SPIDERMON_MAX_DOWNLOADER_EXCEPTIONS",),
+    ),
+    stock.RetryCountMonitor: ("retries", "retry/max_reached", ("SPIDERMON_MAX_RETRIES",)),
+}
 
 
 def add(figures: Iterable[Figures]) -> Figures:
@@ -184,11 +238,6 @@ def add(figures: Iterable[Figures]) -> Figures:
             else:
                 total[key] = total.get(key, 0) + (value or 0)
     return total
-
-
-def scheduled(stats: Mapping[str, Any]) -> bool:
-    """Whether a run counts in the windows and the trend: a scheduled crawl."""
-    return bool(stats.get("newscrawl/scheduled")) and stats.get("newscrawl/kind") == "crawl"
 
 
 def history_of(stats: Mapping[str, Any], history: Iterable[Any]) -> list[Any]:
@@ -241,8 +290,7 @@ def judge(check: Check, settings: BaseSettings, of: Of) -> list[Figures]:
 
 
 def finding(edition: str, check: str, level: str, message: str, figures: Figures) -> Figures:
-    return {"edition": edition, "check": check, "level": level, "message": message,
-            "figures": figures}  # fmt: skip
+    return dict(edition=edition, check=check, level=level, message=message, figures=figures)
 
 
 class EditionCheck(stock.BaseScrapyMonitor):
@@ -284,9 +332,12 @@ class HealthSuite(MonitorSuite):
     def __init__(self, *args: Any, crawler: Any = None, **kwargs: Any) -> None:
         settings, checks, alerts = crawler.settings, [], []
         if settings.getbool("NEWSCRAWL_HEALTH_ENABLED") and settings.getbool("NEWSCRAWL_RUN_STATS"):
-            for monitor, _, _, setting in BUILTINS:
-                checks += [monitor] if not setting or settings.get(setting) else []
-            checks = list(dict.fromkeys(checks)) + [monitor_for(c) for c in table(settings)]
+            checks = [
+                monitor
+                for monitor, (_, _, names) in BUILTINS.items()
+                if not names or any(settings.get(name) for name in names)
+            ]
+            checks += [monitor_for(check) for check in table(settings)]
             alerts = configured_actions(settings)
         always = str(settings.get("NEWSCRAWL_ALERT_WHEN")).lower() == "always"
         super().__init__(
@@ -317,8 +368,7 @@ class HealthVerdict(Action):
                     findings.append(finding(monitor.edition, monitor.check.name, FAIL, raised, {}))
             elif item.status in ("FAIL", "ERROR"):
                 message = str(getattr(item, "reason", None) or lines[-1])
-                check, key = next(((c, k) for m, c, k, _ in BUILTINS if isinstance(monitor, m)),
-                                  (str(monitor.monitor_name), "-"))  # fmt: skip
+                check, key, _ = BUILTINS.get(type(monitor), (str(monitor.monitor_name), "-", ()))
                 shown = {k: v for k, v in sorted(self.data.stats.items()) if k.startswith(key)}
                 findings.append(finding("all", check, FAIL, message, shown))
         if not self.result.monitor_results:
@@ -330,10 +380,11 @@ class HealthVerdict(Action):
         stats.set_value(HEALTH_STAT, health)
         self.put_windows(stats)
         for f in findings:
-            log, title = (spider.logger.error, "health check failed") if f["level"] == FAIL else (
-                spider.logger.warning, "health warning")  # fmt: skip
-            log("%s: edition %s, %s: %s %s", title, f["edition"], f["check"], f["message"],
-                f["figures"])  # fmt: skip
+            failed = f["level"] == FAIL
+            log = spider.logger.error if failed else spider.logger.warning
+            title = "health check failed" if failed else "health warning"
+            values = [f[key] for key in ("edition", "check", "message", "figures")]
+            log("%s: edition %s, %s: %s %s", title, *values)
         if failures:
             set_exit_code(self.data.crawler, EXIT_HEALTH_FAILED)
         self.alert = alert(stats.get_stats(), spider.name)
@@ -345,10 +396,12 @@ class HealthVerdict(Action):
         for edition in now.get("newscrawl/editions") or ():
             this = Of(now, edition, history_of(now, self.data.stats_history))
             runs = [Of(stats, edition) for stats in window(this, hours)]
-            summed = add({"exported": of["exported"], "rejected": of["rejected"],
-                          "requests": of["requests"], "errors": of["errors"],
-                          "generic": of["layout/generic"], "dropped": of["by_reason"],
-                          "filled": of.under("filled/")} for of in runs)  # fmt: skip
+            summed = add(
+                {key: of[key] for key in ("exported", "rejected", "requests", "errors")}
+                | {"generic": of["layout/generic"], "dropped": of["by_reason"]}
+                | {"filled": of.under("filled/")}
+                for of in runs
+            )
             shown = {"hours": hours, "runs": len(runs), **summed} if runs else None
             stats.set_value(f"newscrawl/{edition}/window", shown)
             stats.set_value(f"newscrawl/{edition}/trend", this.trend if runs else None)
@@ -358,12 +411,9 @@ class HealthVerdict(Action):
 
 
 class StatsHistory(local_storage.LocalStorageStatsHistoryCollector):
-    """Spidermon's stats history (``spider.stats_history``, the last
-    ``SPIDERMON_MAX_STORED_STATS`` scheduled crawls, newest first) kept in
-    ``<NEWSCRAWL_OUTPUT_DIR>/stats/<spider>_stats_history`` instead of a ``.scrapy`` folder found
-    from a ``scrapy.cfg`` (none under Scrapyd). Only a scheduled crawl is stored: a reparse, a
-    backfill, a canary, ``scrapy check`` (``NEWSCRAWL_RUN_STATS`` off) or a run that found the
-    state locked leave it alone."""
+    """Spidermon's stats history (``spider.stats_history``, newest first) of the scheduled
+    crawls only, in ``<NEWSCRAWL_OUTPUT_DIR>/stats/<spider>_stats_history`` (not in a
+    ``.scrapy`` folder found from a ``scrapy.cfg``: there is none under Scrapyd)."""
 
     def _stats_location(self, spider: Spider) -> Path:
         output = spider.crawler.settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
@@ -371,11 +421,86 @@ class StatsHistory(local_storage.LocalStorageStatsHistoryCollector):
 
     def _persist_stats(self, stats: Any, spider: Spider | None = None) -> None:
         spider = spider or self._crawler.spider
-        ran = self._stats.get("finish_reason") != "state_locked"
-        if (
-            spider.crawler.settings.getbool("NEWSCRAWL_RUN_STATS")
-            and scheduled(self._stats)
-            and ran
-        ):
+        wanted = scheduled(self._stats) and self._stats.get("finish_reason") != "state_locked"
+        if wanted and spider.crawler.settings.getbool("NEWSCRAWL_RUN_STATS"):
             self._stats_location(spider).parent.mkdir(parents=True, exist_ok=True)
             super()._persist_stats(stats, spider)
+
+
+def alert(stats: dict[str, Any], spider: str) -> dict[str, str]:
+    """The subject and text of one run's alert, from its stats (the verdict included)."""
+    failures = (stats.get(HEALTH_STAT) or {}).get("failures") or []
+    run_id = stats.get("newscrawl/run_id", "?")
+    checks = ", ".join(f"{f['edition']} {f['check']}" for f in failures)
+    subject = f"newscrawl {spider} run {run_id}: "
+    subject += f"health check failed ({checks})" if failures else "healthy"
+    mode, reason = stats.get("newscrawl/mode") or "-", stats.get("finish_reason", "?")
+    lines = [f"Run {run_id} (mode {mode}, finish reason {reason}).", ""]
+    lines += [f"{len(failures)} failed health check(s):" if failures else "All checks passed."]
+    for f in failures:
+        figures = json.dumps(f["figures"], sort_keys=True, ensure_ascii=False, default=str)
+        where = f"edition {f['edition']}, check {f['check']}"
+        lines.append(f"- {where}: {f['message']}; figures: {figures}")
+    lines += ["", "Per edition: found / exported / requests"]
+    for code in stats.get("newscrawl/editions") or ():
+        got = [
+            str(stats.get(f"newscrawl/{code}/{k}", 0)) for k in ("found", "exported", "requests")
+        ]
+        lines.append(f"  {code}: {' / '.join(got)}")
+    return {"health_subject": subject, "health_text": f"{subject}\n\n" + "\n".join(lines) + "\n"}
+
+
+class SmtpEmailAlert(Action):
+    """E-mails the alert (``SPIDERMON_SMTP_*``, ``SPIDERMON_EMAIL_*``), synchronously: Spidermon's
+    ``SendSmtpEmail`` needs a password (a local relay has none) and does not wait for Twisted,
+    so a mail sent as the crawl closes can be lost when the reactor stops."""
+
+    def run_action(self) -> None:
+        settings, text = self.data.crawler.settings, self.data.meta
+        get, use_ssl = settings.get, settings.getbool("SPIDERMON_SMTP_ENFORCE_SSL")
+        message = EmailMessage()
+        message["Subject"] = get("SPIDERMON_EMAIL_SUBJECT") or text["health_subject"]
+        message["From"] = get("SPIDERMON_EMAIL_SENDER") or "newscrawl@localhost"
+        message["To"] = ", ".join(a.strip() for a in settings.getlist("SPIDERMON_EMAIL_TO"))
+        message.set_content(text["health_text"])
+        host, port = get("SPIDERMON_SMTP_HOST"), settings.getint("SPIDERMON_SMTP_PORT")
+        timeout = settings.getfloat("NEWSCRAWL_ALERT_SMTP_TIMEOUT", 30.0)
+        context = ssl.create_default_context()
+        with (
+            smtplib.SMTP_SSL(host, port or 465, timeout=timeout, context=context)
+            if use_ssl
+            else smtplib.SMTP(host, port or 25, timeout=timeout)
+        ) as smtp:
+            if settings.getbool("SPIDERMON_SMTP_ENFORCE_TLS") and not use_ssl:
+                smtp.starttls(context=context)
+            if get("SPIDERMON_SMTP_USER"):
+                smtp.login(get("SPIDERMON_SMTP_USER"), get("SPIDERMON_SMTP_PASSWORD") or "")
+            smtp.send_message(message)
+
+
+class ReportFileAlert(Action):
+    """Writes the verdict as JSON to ``NEWSCRAWL_ALERT_REPORT_FILE`` (``{run_id}`` and
+    ``{output_dir}`` filled in): ``run_id``, ``ok``, ``subject``, ``failures``, ``text``."""
+
+    def run_action(self) -> None:
+        settings, stats = self.data.crawler.settings, self.data.crawler.stats.get_stats()
+        run_id, health = stats.get("newscrawl/run_id", "run"), stats.get(HEALTH_STAT) or {}
+        output_dir = settings.get("NEWSCRAWL_OUTPUT_DIR") or "output"
+        name = settings["NEWSCRAWL_ALERT_REPORT_FILE"]
+        path = Path(name.format(run_id=run_id, output_dir=output_dir))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = self.data.meta
+        report = {"run_id": run_id, "ok": health.get("ok"), "subject": meta["health_subject"]}
+        report |= {"failures": health.get("failures", []), "text": meta["health_text"]}
+        path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def configured_actions(settings: BaseSettings) -> list[type[Action]]:
+    """The alert actions whose settings are given, in the order they run."""
+    needs: dict[type[Action], tuple[str, ...]] = {
+        SmtpEmailAlert: ("SPIDERMON_EMAIL_TO", "SPIDERMON_SMTP_HOST"),
+        SendSlackMessage: ("SPIDERMON_SLACK_RECIPIENTS", "SPIDERMON_SLACK_SENDER_TOKEN"),
+        SendTelegramMessage: ("SPIDERMON_TELEGRAM_RECIPIENTS", "SPIDERMON_TELEGRAM_SENDER_TOKEN"),
+        ReportFileAlert: ("NEWSCRAWL_ALERT_REPORT_FILE",),
+    }
+    return [action for action, names in needs.items() if all(settings.get(n) for n in names)]
