@@ -1,27 +1,21 @@
 """The raw-page archive: every response the crawl reads, kept as it came, in WARC files.
 
-``NEWSCRAWL_ARCHIVE`` (setting or environment): unset means ``<output dir>/archive``, a path
-moves it, empty or ``0`` turns it off. A run writes ``<spider>-<run_id>-NNNNN.warc.gz``, the
-next file started past ``NEWSCRAWL_ARCHIVE_MAX_BYTES``; nothing read from a page is in a path.
-:class:`ArchiveWriter` (warcio) writes a ``response`` record as the downloader returned it (a
-compressed body keeps its ``Content-Encoding``, ``Transfer-Encoding`` is dropped) and its
-``request`` record, each one gzip member flushed at once: a killed process leaves a file that
-reads to its last complete record. Reading uses warcio's ``ArchiveIterator``, which reads a cut
-gzip member without complaint, so a torn tail is found by the last member with a gzip trailer.
-:class:`ArchiveMiddleware` (downloader, 950: after every stock one) archives each attempt before
-decompression, redirects, retries and the firewall check, and hands the record's place on in
-``request.meta``; :class:`ArchiveRefMiddleware` (spider) puts it on each article. Responses that
-``scrapy reparse`` replays (``meta["newscrawl_replayed"]``) are not written again.
+``NEWSCRAWL_ARCHIVE``: unset means ``<output dir>/archive``, a path moves it, empty or ``0``
+turns it off. A run writes ``<spider>-<run_id>-NNNNN.warc.gz`` (warcio), the next file started
+past ``NEWSCRAWL_ARCHIVE_MAX_BYTES``; each record is one gzip member flushed at once, so a
+killed process leaves a file that reads to its last complete record. warcio reads a cut gzip
+member without complaint: a torn tail is found by the last member with a gzip trailer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import http
 import io
 import re
 import zlib
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +24,7 @@ from typing import IO, Any, Self, TypedDict
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Request, Response
+from scrapy.http import Headers, Request, Response
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
@@ -38,9 +32,7 @@ from warcio.warcwriter import WARCWriter
 
 from newscrawl.items import Article
 
-#: Default size at which a run's archive file is closed and the next one started.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-SUFFIX = ".warc.gz"
 _NAME = re.compile(r"^(?P<spider>[a-z]+)-(?P<run>.+)-(?P<counter>\d{5})\.warc\.gz$")
 #: ``request.meta`` keys: the record of the response; set on requests answered from the archive.
 ARCHIVE_META = "newscrawl_archive"
@@ -74,24 +66,16 @@ def run_of(name: str) -> str | None:
 def archive_files(directory: Path, run_id: str | None = None) -> list[Path]:
     """The archive files under ``directory`` (of one run when ``run_id`` is given), oldest
     first (run ids are start times, so the names sort in time order)."""
-    if not directory.is_dir():
-        return []
-    return sorted(
-        path
-        for path in directory.glob(f"*{SUFFIX}")
-        if (run := run_of(path.name)) is not None and run_id in (None, run)
-    )
+    paths = directory.glob("*.warc.gz") if directory.is_dir() else ()
+    return sorted(p for p in paths if (run := run_of(p.name)) is not None and run_id in (None, run))
 
 
-def _pairs(headers: Any, drop: str = "") -> list[tuple[str, str]]:
-    def text(value: Any) -> str:
-        return value.decode("latin-1") if isinstance(value, bytes) else str(value)
-
+def _pairs(headers: Headers, drop: str = "") -> list[tuple[str, str]]:
     return [
-        (text(name), text(value))
+        (name.decode("latin-1"), value.decode("latin-1"))
         for name, values in headers.items()
-        if text(name).lower() != drop
-        for value in (values if isinstance(values, list) else [values])
+        if name.decode("latin-1").lower() != drop
+        for value in values
     ]
 
 
@@ -100,7 +84,10 @@ def _warc_date(moment: datetime) -> str:
 
 
 class ArchiveWriter:
-    """The archive files of one run: ``<spider>-<run_id>-NNNNN.warc.gz``, rotated by size."""
+    """The archive files of one run: ``<spider>-<run_id>-NNNNN.warc.gz``, rotated by size.
+
+    A ``response`` record as the downloader returned it (a compressed body keeps its
+    ``Content-Encoding``, ``Transfer-Encoding`` is dropped), then its ``request`` record."""
 
     def __init__(
         self,
@@ -111,29 +98,22 @@ class ArchiveWriter:
         software: str = "newscrawl",
     ) -> None:
         self.directory, self.spider, self.run_id = directory, spider, run_id
-        self.max_bytes = max(1, max_bytes)
-        self.software = software
-        self.counter = -1
-        self.name: str | None = None
+        self.max_bytes, self.software = max(1, max_bytes), software
+        self.counter, self.name, self.bytes = -1, "", 0  # bytes: written in this run
         self._stream: IO[bytes] | None = None
         self._writer: WARCWriter | None = None
-        #: Bytes written in this run.
-        self.bytes = 0
 
     def _open_next(self) -> None:
         self.close()
         self.directory.mkdir(parents=True, exist_ok=True)
-        while True:
+        while self._stream is None:
             self.counter += 1
-            name = f"{self.spider}-{self.run_id}-{self.counter:05d}{SUFFIX}"
-            try:  # never append to a file another run (or job) left
-                self._stream = (self.directory / name).open("xb")
-                break
-            except FileExistsError:
-                continue
-        self.name, self._writer = name, WARCWriter(self._stream, gzip=True, warc_version="1.1")
+            self.name = f"{self.spider}-{self.run_id}-{self.counter:05d}.warc.gz"
+            with contextlib.suppress(FileExistsError):  # never append to another run's file
+                self._stream = (self.directory / self.name).open("xb")
+        self._writer = WARCWriter(self._stream, gzip=True, warc_version="1.1")
         info = {"software": self.software, "format": "WARC File Format 1.1", "run": self.run_id}
-        self._write(self._writer.create_warcinfo_record(name, info))
+        self._write(self._writer.create_warcinfo_record(self.name, info))
 
     def _write(self, record: Any) -> int:
         assert self._writer is not None and self._stream is not None
@@ -153,7 +133,6 @@ class ArchiveWriter:
         """Append the response and its request; returns where the response record is."""
         if self._stream is None or self._stream.tell() >= self.max_bytes:
             self._open_next()
-        assert self.name is not None
         protocol = getattr(response, "protocol", None) or "HTTP/1.1"
         try:
             status = f"{response.status} {http.HTTPStatus(response.status).phrase}"
@@ -166,9 +145,8 @@ class ArchiveWriter:
         record = self._record(response.url, "response", response.body, head, warc)
         offset = self._write(record)
         target = "/" + request.url.split("://", 1)[-1].partition("/")[2]
-        head = StatusAndHeaders(
-            f"{request.method} {target} {protocol}", _pairs(request.headers), is_http_request=True
-        )
+        line = f"{request.method} {target} {protocol}"
+        head = StatusAndHeaders(line, _pairs(request.headers), is_http_request=True)
         sent = received - timedelta(seconds=float(request.meta.get("download_latency") or 0))
         concurrent = record.rec_headers.get_header("WARC-Record-ID")
         warc = {"WARC-Date": _warc_date(sent), "WARC-Concurrent-To": concurrent}
@@ -212,17 +190,6 @@ class ArchivedResponse:
         except (OSError, EOFError, zlib.error):
             return None
         return self.body if encoding == "identity" else None
-
-
-@dataclass
-class ArchiveScan:
-    """What one file holds: complete records, response records, bytes left over at its end."""
-
-    path: Path
-    records: int = 0
-    responses: int = 0
-    torn_bytes: int = 0
-    urls: list[str] = field(default_factory=list)
 
 
 def _response(record: Any, name: str, offset: int) -> ArchivedResponse:
@@ -270,43 +237,54 @@ def whole_members_end(path: Path) -> int:
     return end
 
 
-def iter_responses(path: Path, scan: ArchiveScan | None = None) -> Iterator[ArchivedResponse]:
-    """Every complete response record of ``path``, in file order, up to a torn tail; ``scan``
-    counts the records and the bytes left over."""
+def iter_records(path: Path) -> Iterator[ArchivedResponse | None]:
+    """Every complete record of ``path`` in file order, up to a torn tail: a response record
+    as an :class:`ArchivedResponse`, any other as None."""
     whole = whole_members_end(path)
-    with path.open("rb") as stream:
+    with path.open("rb") as stream, contextlib.suppress(*TORN_ERRORS):
         iterator = ArchiveIterator(stream)
-        try:
-            for record in iterator:
-                # the payload first: asking for the offset reads the record to its end
-                response = (
-                    _response(record, path.name, 0) if record.rec_type == "response" else None
-                )
-                offset = iterator.get_record_offset()
-                if offset + iterator.get_record_length() > whole:
-                    break  # the torn tail
-                if scan is not None:
-                    scan.records += 1
-                if response is not None:
-                    response.ref["offset"] = offset
-                    yield response
-        except TORN_ERRORS:
-            pass
-    if scan is not None:
-        scan.torn_bytes = max(0, path.stat().st_size - whole)
+        for record in iterator:
+            # the payload first: asking for the offset reads the record to its end
+            response = _response(record, path.name, 0) if record.rec_type == "response" else None
+            offset = iterator.get_record_offset()
+            if offset + iterator.get_record_length() > whole:
+                return  # the torn tail
+            if response is not None:
+                response.ref["offset"] = offset
+            yield response
+
+
+def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
+    """Every complete response record of ``path``, in file order."""
+    return (response for response in iter_records(path) if response is not None)
+
+
+@dataclass
+class ArchiveScan:
+    """What one file holds: complete records, response records, bytes left over at its end."""
+
+    path: Path
+    records: int = 0
+    responses: int = 0
+    torn_bytes: int = 0
+    urls: list[str] = field(default_factory=list)
 
 
 def scan(path: Path) -> ArchiveScan:
     """Read every complete record of ``path``; count them and the bytes after the last one."""
-    result = ArchiveScan(path)
-    for response in iter_responses(path, result):
-        result.responses += 1
-        result.urls.append(response.url)
+    result = ArchiveScan(path, torn_bytes=max(0, path.stat().st_size - whole_members_end(path)))
+    for response in iter_records(path):
+        result.records += 1
+        if response is not None:
+            result.responses += 1
+            result.urls.append(response.url)
     return result
 
 
 class ArchiveMiddleware:
-    """Writes each downloaded response (and its request) to the run's WARC files."""
+    """Downloader middleware (950, after every stock one): writes each attempt before
+    decompression, redirects, retries and the firewall check, and puts the record's place in
+    ``request.meta``; responses that ``scrapy reparse`` replays are not written again."""
 
     def __init__(self, crawler: Crawler) -> None:
         directory = archive_dir(crawler.settings)
@@ -328,12 +306,11 @@ class ArchiveMiddleware:
         if request.meta.get(REPLAYED_META):
             return response
         if self.writer is None:
-            spider_ = self.crawler.spider
             started = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S")
             self.writer = ArchiveWriter(
                 self.directory,
-                spider=str(getattr(spider_, "name", "crawl")),
-                run_id=str(getattr(spider_, "run_id", "") or started),
+                spider=str(getattr(self.crawler.spider, "name", "crawl")),
+                run_id=str(getattr(self.crawler.spider, "run_id", "") or started),
                 max_bytes=self.max_bytes,
                 software=str(self.crawler.settings.get("USER_AGENT") or "newscrawl"),
             )
@@ -352,24 +329,13 @@ class ArchiveMiddleware:
 
 
 class ArchiveRefMiddleware:
-    """Sets ``archive`` on each article from the record of the page it came from."""
+    """Spider middleware: sets ``archive`` on each article from its page's record."""
 
-    @staticmethod
-    def _with_ref(response: Response, item: Any) -> Any:
-        if isinstance(item, Article) and item.archive is None and response.request is not None:
-            ref = response.meta.get(ARCHIVE_META)
-            if ref is not None:
-                item.archive = dict(ref)
-        return item
-
-    def process_spider_output(
-        self, response: Response, result: Iterable[Any], spider: Any = None
-    ) -> Iterator[Any]:
-        for item in result:
-            yield self._with_ref(response, item)
-
-    async def process_spider_output_async(
+    async def process_spider_output(
         self, response: Response, result: AsyncIterator[Any], spider: Any = None
     ) -> AsyncIterator[Any]:
+        ref = response.meta.get(ARCHIVE_META) if response.request is not None else None
         async for item in result:
-            yield self._with_ref(response, item)
+            if isinstance(item, Article) and item.archive is None and ref is not None:
+                item.archive = dict(ref)
+            yield item

@@ -1,16 +1,9 @@
 """``scrapy reparse``: the archived pages extracted again with the current code, offline.
 
-:func:`select` picks the records: read in file order (run ids are start times, so oldest first),
-an article URL (canonical, on the site) answered 200 with a page that is not a firewall
-challenge is a candidate, and the latest record of each article within the selection wins;
-``since``/``until`` select on the record's date (``WARC-Date``, when the page was fetched),
-known without extracting anything. Every other HTML page (home, feed, scroll batch) is read for
-its cards, so that an article gets the card it was found with (badges, category) as in a crawl.
-
-:class:`ReparseSpider` is the ``report`` spider's article code over that selection; each request
-carries its record and :class:`ReplayMiddleware` answers it from the archive, so nothing is
-downloaded (robots.txt is not asked for either). The items go through the crawl's pipelines and
-feeds; the state pipeline writes a new revision only where the record changed.
+:func:`select` picks the records; :class:`ReparseSpider` runs the ``report`` spider's article
+code over them, each request answered from its record by :class:`ReplayMiddleware` (nothing is
+downloaded, not even robots.txt). The items go through the crawl's pipelines and feeds; the
+state pipeline writes a new revision only where the record changed.
 """
 
 from __future__ import annotations
@@ -82,11 +75,6 @@ def detect_site(files: list[Path]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _is_html(response: ArchivedResponse) -> bool:
-    kind = (response.header("content-type") or "").split(";", 1)[0].strip().lower()
-    return response.status == 200 and kind in HTML_TYPES
-
-
 def select(
     files: list[Path],
     site: SiteUrls,
@@ -94,13 +82,19 @@ def select(
     until: datetime | None = None,
     editions: list[Edition] | None = None,
 ) -> Selection:
-    """Read ``files`` and choose (see the module docstring)."""
+    """The latest record (files are read oldest first) of each article page of ``editions``
+    answered 200, not a firewall challenge, fetched (``WARC-Date``) within ``since``/``until``;
+    the other HTML pages (home, feed, scroll) are read for their cards, so that an article gets
+    the card it was found with (badges, category) as in a crawl."""
     wanted = {edition.code for edition in editions or EDITIONS.values()}
     selection = Selection(site=site, files=files)
     for path in files:
         for response in iter_responses(path):
             selection.responses += 1
-            if not _is_html(response) or not site.is_on_site(response.url):
+            kind = (response.header("content-type") or "").split(";", 1)[0].strip().lower()
+            if response.status != 200 or kind not in HTML_TYPES:
+                continue
+            if not site.is_on_site(response.url):
                 continue
             body = response.decoded_body()
             article = site.article_path(response.url)
@@ -162,9 +156,7 @@ class ReplayMiddleware:
         request.meta[REPLAYED_META] = True
         request.meta[ARCHIVE_DATE_META] = archived.date
         self._inc("replayed")
-        headers = Headers()
-        for name, value in archived.headers:
-            headers.appendlist(name, value)
+        headers = Headers(archived.headers)
         cls = responsetypes.from_args(headers=headers, url=archived.url, body=archived.body)
         return cls(
             url=archived.url,

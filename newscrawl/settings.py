@@ -201,5 +201,5 @@ DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = os.environ.get("NEWSCRAWL_LOG_LEVEL", "INFO")
 
-# --- `scrapy check report` reads stored pages (see newscrawl/contracts.py) ------------------
-SPIDER_CONTRACTS = {"newscrawl.contracts.FixtureContract": 10}
+# --- `scrapy check report` reads stored pages (see newscrawl/commands/check.py) -----------
+SPIDER_CONTRACTS = {"newscrawl.commands.check.FixtureContract": 10}

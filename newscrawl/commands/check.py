@@ -1,13 +1,34 @@
-"""``scrapy check`` without the state of earlier runs, without run stats and without the raw
-archive: a contract's outcome must not depend on what an earlier crawl in the same directory left
-in ``NEWSCRAWL_STATE``, a contract check is not a run (no ``output/stats/`` file, no health
-checks, no alerts), and its fixture pages are not pages of the site (never in the archive)."""
+"""``scrapy check`` on stored pages, without the state of earlier runs, run stats or the raw
+archive: a contract's outcome must not depend on what an earlier crawl left in
+``NEWSCRAWL_STATE``, a contract check is not a run (no ``output/stats/`` file, no health checks,
+no alerts), and its fixture pages are not pages of the site (never in the archive)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Any
 
 from scrapy.commands.check import Command as ScrapyCheckCommand
+from scrapy.contracts import Contract
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+class FixtureContract(Contract):
+    """``@fixture tests/fixtures/articles/en-current-seed.html``: the contract's request fetches
+    that stored page (a path relative to the project root; it may leave the site) instead of a
+    live URL, so ``scrapy check report`` needs no network and no running replica."""
+
+    name = "fixture"
+
+    def adjust_request_args(self, args: dict[str, Any]) -> dict[str, Any]:
+        path = (PROJECT_ROOT / self.args[0]).resolve()
+        if not path.is_file():
+            raise FileNotFoundError(f"@fixture {self.args[0]}: no such file {path}")
+        args["url"] = path.as_uri()
+        args["meta"] = {**(args.get("meta") or {}), "allow_offsite": True}
+        return args
 
 
 class Command(ScrapyCheckCommand):

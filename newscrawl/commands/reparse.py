@@ -1,11 +1,8 @@
-"""``scrapy reparse``: extract the archived pages again with the current code, offline.
+"""``scrapy reparse [--run RUN_ID] [--since DATE] [--until DATE] [--editions az,en]``.
 
-Options select the records: ``--run RUN_ID`` (one run's archive files; a prefix such as its start
-time will do when it names one run), ``--since``/``--until`` (the date the page was fetched, the
-record's ``WARC-Date``; ISO date or datetime, Baku time when no offset; a date ``until``
-includes that day), ``--editions az,en``; by default every archived article. The site is never
-asked for anything (:mod:`newscrawl.reparse`). Exit status as ``scrapy crawl``; a selection of
-nothing is one line and status 0, a ``--run`` that names more than one run status 2.
+``--run`` takes a run id or a prefix naming one run (its start time); the dates are when the
+page was fetched (a date ``until`` includes that day). Exit status as ``scrapy crawl``; a
+selection of nothing is one line and status 0, a ``--run`` naming several runs status 2.
 """
 
 from __future__ import annotations
@@ -21,8 +18,7 @@ class Command(ScrapyCommand):
     """Re-extract archived pages; write a new revision where the output changed."""
 
     requires_project = True
-    #: Started only when there is something to extract (a selection of nothing logs nothing).
-    requires_crawler_process = False
+    requires_crawler_process = False  # started only when there is something to extract
 
     def syntax(self) -> str:
         return "[--run RUN_ID] [--since DATE] [--until DATE] [--editions az,en,ru]"
@@ -57,9 +53,7 @@ class Command(ScrapyCommand):
         directory = archive_dir(self.settings)
         if directory is None:
             return self._say("error: NEWSCRAWL_ARCHIVE is off: there is no archive to reparse", 1)
-        runs: list[str | None] = [None]
-        if opts.run:
-            runs = list(matching_runs(directory, opts.run))
+        runs: list[str | None] = [*matching_runs(directory, opts.run)] if opts.run else [None]
         if len(runs) > 1:
             return self._say(
                 f"--run {opts.run} is ambiguous: it matches {', '.join(map(str, runs))}", 2
