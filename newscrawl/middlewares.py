@@ -1,15 +1,4 @@
-"""The crawl policy, kept out of the callbacks (orders: settings.py).
-
-- :class:`BackoffRetryMiddleware` (550, for Scrapy's ``RetryMiddleware``): ``get_retry_request``
-  after the larger of ``NEWSCRAWL_RETRY_BASE_DELAY * 2**attempt`` and ``Retry-After`` (seconds
-  or an HTTP date), capped at ``NEWSCRAWL_RETRY_MAX_DELAY``.
-- :class:`FirewallMiddleware` (555): challenge pages (:func:`challenge_marker`) counted and
-  backed off from per edition.
-- :class:`SiteRedirectMiddleware` (600, for ``RedirectMiddleware``): a redirect to another host
-  or port is refused at once; targets skip the duplicate filter, so a loop ends at
-  ``REDIRECT_MAX_TIMES`` instead of vanishing.
-- :class:`DownloaderStats` (850, for Scrapy's): its counts, and per edition ``requests`` (first
-  attempts), ``retried_requests``, ``responses/<status>``, ``download_exceptions/<type>``.
+"""The crawl policy, kept out of the callbacks: downloader middlewares (orders: settings.py).
 
 Waits hold no download slot (a few sleeping middlewares would fill ``CONCURRENT_REQUESTS`` and
 stall every edition): the middleware raises :class:`RequestDeferred` (an ``IgnoreRequest``, not
@@ -41,25 +30,15 @@ from scrapy.utils.response import response_status_message
 
 #: Markers of firewall and bot-challenge pages (any status, even 200), matched
 #: case-insensitively in the first ``SCAN_BYTES`` of the page.
-CHALLENGE_MARKERS: tuple[str, ...] = (
-    "cf-challenge",
-    "cf-browser-verification",
-    "/cdn-cgi/challenge-platform",
-    "attention required! | cloudflare",
-    "checking your browser",
-    "just a moment...",
-    "ddos protection by",
-    "g-recaptcha",
-    "h-captcha",
-    "captcha",
-    "access denied",
-    "request blocked",
-    "you have been blocked",
+CHALLENGE_MARKERS = re.compile(
+    r"cf-challenge|cf-browser-verification|/cdn-cgi/challenge-platform|checking your browser"
+    r"|attention required! \| cloudflare|just a moment\.\.\.|ddos protection by|g-recaptcha"
+    r"|h-captcha|captcha|access denied|request blocked|you have been blocked",
+    re.IGNORECASE,
 )
 SCAN_BYTES = 20_000
 #: Class names of article and feed markup, searched with ``in`` (ten times faster than a regex).
 _ARTICLE_MARKERS = (b"news-detail__desc", b"article-text", b"editor-body", b"index-post-block")
-_MARKERS = re.compile("|".join(map(re.escape, CHALLENGE_MARKERS)), re.IGNORECASE)
 
 
 def challenge_marker(status: int, body: bytes) -> str | None:
@@ -68,7 +47,7 @@ def challenge_marker(status: int, body: bytes) -> str | None:
     captchas)."""
     if status < 300 and any(marker in body for marker in _ARTICLE_MARKERS):
         return None  # the usual case, decided without decoding anything
-    match = _MARKERS.search(body[:SCAN_BYTES].decode("utf-8", errors="replace"))
+    match = CHALLENGE_MARKERS.search(body[:SCAN_BYTES].decode("utf-8", errors="replace"))
     return match.group(0).lower() if match else None
 
 
@@ -156,7 +135,9 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    """RetryMiddleware that waits before each retry (see the module docstring)."""
+    """Scrapy's ``RetryMiddleware`` (550) that waits before each retry: the larger of
+    ``NEWSCRAWL_RETRY_BASE_DELAY * 2**attempt`` and ``Retry-After`` (seconds or an HTTP date),
+    capped at ``NEWSCRAWL_RETRY_MAX_DELAY``."""
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
@@ -238,22 +219,40 @@ class FirewallMiddleware:
         if wait > 0 and (later := DeferredRequests.of(self.crawler)) is not None:
             raise later.defer(request, wait, f"{edition} backs off from the firewall")
 
-    def _back_off(self, edition: str) -> float:
+    async def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        edition = request.meta.get("edition")
+        if edition is None:
+            return response
+        marker = None
+        if isinstance(response, TextResponse):
+            marker = challenge_marker(response.status, response.body)
+        if marker is None:
+            if response.status < 400:  # the page got through: the back-off halves
+                self.in_row[edition] = 0
+                delay = self.delay.pop(edition, 0.0) / 2
+                if delay >= self.base_delay / 10:
+                    self.delay[edition] = delay
+                else:
+                    self.until.pop(edition, None)
+            return response
+        _inc(self.crawler, request, "firewall/challenges")
+        self.in_row[edition] += 1
         delay = min(max(self.delay.get(edition, 0.0) * 2, self.base_delay), self.max_delay)
-        self.delay[edition] = delay
-        self.until[edition] = asyncio.get_event_loop().time() + delay
+        self.delay[edition], self.until[edition] = delay, asyncio.get_event_loop().time() + delay
         if self.crawler.stats is not None:
             self.crawler.stats.max_value(f"newscrawl/{edition}/firewall/max_delay_s", delay)
-        return delay
-
-    def _recover(self, edition: str) -> None:
-        self.in_row[edition] = 0
-        delay = self.delay.get(edition, 0.0) / 2
-        if delay < self.base_delay / 10:
-            self.delay.pop(edition, None)
-            self.until.pop(edition, None)
-        else:
-            self.delay[edition] = delay
+        if self.in_row[edition] >= self.max_in_row and edition not in self.stopped:
+            self._stop(edition, marker, request)
+        if edition in self.stopped:
+            raise IgnoreRequest(f"firewall challenge page ({marker}); edition stopped: {edition}")
+        tries = int(request.meta.get("firewall_retries", 0))
+        if tries >= self.retries:
+            raise IgnoreRequest(f"firewall challenge page ({marker}) after {tries} retries")
+        retry = request.replace(dont_filter=True)
+        retry.meta["firewall_retries"] = tries + 1
+        return await _after(self.crawler, retry, delay, f"firewall challenge ({marker})")
 
     def _stop(self, edition: str, marker: str, request: Request) -> None:
         self.stopped.add(edition)
@@ -267,33 +266,6 @@ class FirewallMiddleware:
             stopped.add(edition)
         _inc(self.crawler, request, "firewall_stopped")
 
-    async def process_response(
-        self, request: Request, response: Response, spider: Any = None
-    ) -> Request | Response:
-        edition = request.meta.get("edition")
-        if edition is None:
-            return response
-        marker = None
-        if isinstance(response, TextResponse):
-            marker = challenge_marker(response.status, response.body)
-        if marker is None:
-            if response.status < 400:
-                self._recover(edition)
-            return response
-        _inc(self.crawler, request, "firewall/challenges")
-        self.in_row[edition] += 1
-        delay = self._back_off(edition)
-        if self.in_row[edition] >= self.max_in_row and edition not in self.stopped:
-            self._stop(edition, marker, request)
-        if edition in self.stopped:
-            raise IgnoreRequest(f"firewall challenge page ({marker}); edition stopped: {edition}")
-        tries = int(request.meta.get("firewall_retries", 0))
-        if tries >= self.retries:
-            raise IgnoreRequest(f"firewall challenge page ({marker}) after {tries} retries")
-        retry = request.replace(dont_filter=True)
-        retry.meta["firewall_retries"] = tries + 1
-        return await _after(self.crawler, retry, delay, f"firewall challenge ({marker})")
-
 
 def _port(url: str) -> int:
     parts = urlsplit(url)
@@ -301,9 +273,10 @@ def _port(url: str) -> int:
 
 
 class SiteRedirectMiddleware(RedirectMiddleware):
-    """RedirectMiddleware bound to the spider's site (see the module docstring): a redirect to
-    another host, or another port than the site's (http <-> https apart), is refused (the
-    errback records ``offsite_redirect``)."""
+    """Scrapy's ``RedirectMiddleware`` (600) bound to the spider's site: a redirect to another
+    host, or another port than the site's (http <-> https apart), is refused (the errback records
+    ``offsite_redirect``); targets skip the duplicate filter, so a loop ends at
+    ``REDIRECT_MAX_TIMES`` instead of vanishing."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Any = None
@@ -325,7 +298,9 @@ class SiteRedirectMiddleware(RedirectMiddleware):
 
 
 class DownloaderStats(ScrapyDownloaderStats):
-    """Scrapy's download counts, per edition too; deferrals are not exceptions (module doc)."""
+    """Scrapy's download counts (850), and per edition ``requests`` (first attempts),
+    ``retried_requests``, ``responses/<status>``, ``download_exceptions/<type>``; a deferral is
+    not an exception."""
 
     crawler: Crawler
 
