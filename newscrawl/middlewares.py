@@ -25,6 +25,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_reques
 from scrapy.downloadermiddlewares.stats import DownloaderStats as ScrapyDownloaderStats
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
@@ -106,9 +107,9 @@ class DeferredRequests:
             raise DontCloseSpider
 
 
-def _inc(crawler: Crawler, request: Request, key: str, default: str = "site") -> None:
-    if crawler.stats is not None:
-        crawler.stats.inc_value(f"newscrawl/{request.meta.get('edition', default)}/{key}")
+def _inc(stats: StatsCollector | None, request: Request, key: str, default: str = "site") -> None:
+    if stats is not None:
+        stats.inc_value(f"newscrawl/{request.meta.get('edition', default)}/{key}")
 
 
 async def _after(crawler: Crawler, request: Request, seconds: float, why: str) -> Request:
@@ -160,7 +161,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if retry is None:
             return None
         seconds = self.delay_for(request, response)
-        _inc(self.crawler, request, "retries", "unknown")
+        _inc(self.crawler.stats, request, "retries", "unknown")
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("newscrawl/retry_wait_ms", round(seconds * 1000))
         if seconds <= 0:
@@ -237,7 +238,7 @@ class FirewallMiddleware:
                 else:
                     self.until.pop(edition, None)
             return response
-        _inc(self.crawler, request, "firewall/challenges")
+        _inc(self.crawler.stats, request, "firewall/challenges")
         self.in_row[edition] += 1
         delay = min(max(self.delay.get(edition, 0.0) * 2, self.base_delay), self.max_delay)
         self.delay[edition], self.until[edition] = delay, asyncio.get_event_loop().time() + delay
@@ -264,7 +265,7 @@ class FirewallMiddleware:
             )
             stopped: set[str] = getattr(spider, "stopped_editions", set())
             stopped.add(edition)
-        _inc(self.crawler, request, "firewall_stopped")
+        _inc(self.crawler.stats, request, "firewall_stopped")
 
 
 def _port(url: str) -> int:
@@ -288,7 +289,7 @@ class SiteRedirectMiddleware(RedirectMiddleware):
         ports = {_port(result.url), _port(site.base_url)} if site is not None else set()
         same_port = len(ports) <= 1 or ports == {80, 443}
         if site is not None and not (site.is_on_site(result.url) and same_port):
-            _inc(self.crawler, request, "offsite_redirects")
+            _inc(self.crawler.stats, request, "offsite_redirects")
             raise IgnoreRequest(
                 f"Filtered offsite request to {urlparse_cached(result).hostname!r}: "
                 f"{request.url} redirects off the site"
@@ -302,27 +303,19 @@ class DownloaderStats(ScrapyDownloaderStats):
     ``retried_requests``, ``responses/<status>``, ``download_exceptions/<type>``; a deferral is
     not an exception."""
 
-    crawler: Crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = super().from_crawler(crawler)
-        middleware.crawler = crawler
-        return middleware
-
     def process_request(self, request: Request, spider: Any = None) -> None:
         super().process_request(request)
         retried = request.meta.get("retry_times") or request.meta.get("firewall_retries")
-        _inc(self.crawler, request, "retried_requests" if retried else "requests")
+        _inc(self.stats, request, "retried_requests" if retried else "requests")
 
     def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Request | Response:
-        _inc(self.crawler, request, f"responses/{response.status}")
+        _inc(self.stats, request, f"responses/{response.status}")
         return super().process_response(request, response)
 
     def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
         if isinstance(exception, RequestDeferred):
             return
         super().process_exception(request, exception)
-        _inc(self.crawler, request, f"download_exceptions/{type(exception).__name__}")
+        _inc(self.stats, request, f"download_exceptions/{type(exception).__name__}")

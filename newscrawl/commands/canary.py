@@ -1,13 +1,10 @@
 """``scrapy canary [--base-url URL] [--editions az,en,ru] [--save-fixtures DIR]``: a first look.
 
-One ``report`` crawl with ``max_pages=1`` (the project's User-Agent, robots.txt and delays), run
-in-process with the state, archive, run stats and RSS cross-check off and its output in a
-temporary directory, judged from what it recorded. Per edition: ``home`` (the home page
-answered), ``feed_link`` (the home page links to the feed; a feed found another way fails it),
-``feed`` (a feed page with cards), ``article`` (articles with every required field and a known
-layout); for the site, ``robots`` (robots.txt read, nothing needed disallowed). Exit status 0
-with ``RESULT: OK (...)``, 3 with ``RESULT: FAIL (az: article; ...)``. ``--save-fixtures DIR``
-keeps each page read (``en-003-article.html``) and each article's fields (``.json``) beside it.
+One polite ``report`` crawl with ``max_pages=1``, state, archive, run stats and RSS cross-check
+off, its output in a temporary directory, judged from what it recorded (:func:`judge`; for the
+site, ``robots``: robots.txt read, nothing needed disallowed). Exit status 0 with ``RESULT: OK
+(...)``, 3 with ``RESULT: FAIL (az: article; ...)``. ``--save-fixtures DIR`` keeps each page
+read (``en-003-article.html``) and each article's fields (``.json``) beside it.
 """
 
 from __future__ import annotations
@@ -28,7 +25,9 @@ EXIT_FAILED = 3
 
 
 def judge(code: str, stats: dict[str, Any], articles: list[dict[str, Any]]) -> list[Any]:
-    """``(edition, check, ok, detail)`` rows of one edition, from the crawl's stats and items."""
+    """``(edition, check, ok, detail)`` rows of one edition, from the crawl's stats and items:
+    ``home`` answered, ``feed_link`` (the home page links to the feed), ``feed`` (a feed page
+    with cards), ``article`` (articles with every required field and a known layout)."""
     from newscrawl.items import REQUIRED_FIELDS
 
     own = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith(f"newscrawl/{code}/")}
