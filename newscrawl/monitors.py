@@ -9,6 +9,7 @@ action, :class:`HealthVerdict`, writes the verdict; the alert actions follow.
 
 from __future__ import annotations
 
+import itertools
 import json
 import smtplib
 import ssl
@@ -243,12 +244,9 @@ def add(figures: Iterable[Figures]) -> Figures:
 def history_of(stats: Mapping[str, Any], history: Iterable[Any]) -> list[Any]:
     """The scheduled crawls of the 8 days before a scheduled crawl (the history is newest
     first: reading stops at the first older run)."""
-    runs: list[Any] = []
-    for earlier in history if scheduled(stats) else ():
-        if started(earlier) < started(stats) - 8 * DAY:
-            break
-        runs += [earlier] if scheduled(earlier) else []
-    return runs
+    since = started(stats) - 8 * DAY
+    recent = itertools.takewhile(lambda earlier: started(earlier) >= since, history)
+    return [earlier for earlier in recent if scheduled(earlier)] if scheduled(stats) else []
 
 
 def window(of: Of, hours: float) -> list[Any]:
@@ -443,10 +441,8 @@ def alert(stats: dict[str, Any], spider: str) -> dict[str, str]:
         lines.append(f"- {where}: {f['message']}; figures: {figures}")
     lines += ["", "Per edition: found / exported / requests"]
     for code in stats.get("newscrawl/editions") or ():
-        got = [
-            str(stats.get(f"newscrawl/{code}/{k}", 0)) for k in ("found", "exported", "requests")
-        ]
-        lines.append(f"  {code}: {' / '.join(got)}")
+        got = (stats.get(f"newscrawl/{code}/{k}", 0) for k in ("found", "exported", "requests"))
+        lines.append(f"  {code}: {' / '.join(map(str, got))}")
     return {"health_subject": subject, "health_text": f"{subject}\n\n" + "\n".join(lines) + "\n"}
 
 
