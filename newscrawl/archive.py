@@ -16,7 +16,7 @@ import io
 import re
 import zlib
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Self, TypedDict
@@ -257,28 +257,6 @@ def iter_records(path: Path) -> Iterator[ArchivedResponse | None]:
 def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
     """Every complete response record of ``path``, in file order."""
     return (response for response in iter_records(path) if response is not None)
-
-
-@dataclass
-class ArchiveScan:
-    """What one file holds: complete records, response records, bytes left over at its end."""
-
-    path: Path
-    records: int = 0
-    responses: int = 0
-    torn_bytes: int = 0
-    urls: list[str] = field(default_factory=list)
-
-
-def scan(path: Path) -> ArchiveScan:
-    """Read every complete record of ``path``; count them and the bytes after the last one."""
-    result = ArchiveScan(path, torn_bytes=max(0, path.stat().st_size - whole_members_end(path)))
-    for response in iter_records(path):
-        result.records += 1
-        if response is not None:
-            result.responses += 1
-            result.urls.append(response.url)
-    return result
 
 
 class ArchiveMiddleware:

@@ -25,10 +25,10 @@ from newscrawl.archive import (
     archive_files,
     read_response,
     run_of,
-    scan,
 )
 from newscrawl.reparse import ReplayMiddleware
 from newscrawl.store import SCHEMA_VERSION, StateStore
+from tests.archive import scan
 from tests.crawl import ROOT
 
 RUN = "2025-10-23T16-02-00"

@@ -7,7 +7,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from newscrawl.archive import archive_files, read_response, scan
+from newscrawl.archive import archive_files, read_response
+from tests.archive import scan
 from tests.crawl import CrawlResult, start_crawl
 from tests.e2e.test_crash import SLOW, _kill, _run_until
 from tests.site.harness import ReplicaServer
