@@ -90,7 +90,7 @@ DERIVED = {
     "errors": lambda of: sum(n for k, n in of.under("errors/").items() if k != "transient"),
     "by_reason": lambda of: of.under("dropped/"),
     "rejected": lambda of: sum(
-        n for reason, n in of.under("dropped/").items() if not reason.startswith("duplicate")
+        n for reason, n in of["by_reason"].items() if not reason.startswith("duplicate")
     ),
     "handled": lambda of: of["rejected"] + of["exported"],
     "hole_age": lambda of: of["holes/oldest_hours"] if of["holes"] else None,

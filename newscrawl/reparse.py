@@ -66,12 +66,8 @@ class Selection:
 
 def detect_site(files: list[Path]) -> str | None:
     """The site root most answered records of ``files`` belong to (None: no records)."""
-    counts: Counter[str] = Counter()
-    for path in files:
-        for response in iter_responses(path):
-            if response.status == 200:
-                parts = urlsplit(response.url)
-                counts[f"{parts.scheme}://{parts.netloc}"] += 1
+    answered = (r.url for path in files for r in iter_responses(path) if r.status == 200)
+    counts = Counter(f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, answered))
     return counts.most_common(1)[0][0] if counts else None
 
 
