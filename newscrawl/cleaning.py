@@ -90,7 +90,7 @@ def normalize_line(s: str) -> str:
 #    character is plausible.
 # Known limits: a body declared iso-8859-1 is decoded as cp1252 by Scrapy, which has no
 # character for 81 8D 8F 90 9D: letters containing those bytes (ru А Н с э я Ё, az Ə, ”) arrive
-# as U+FFFD and are lost (has_unrepairable_mojibake reports them; newscrawl.encoding prefers
+# as U+FFFD and are lost (has_unrepairable_mojibake reports them; response_text prefers
 # valid UTF-8 to avoid it). Other code pages (cp1251, Mac Roman) are out of scope. A garbled
 # no-break space that lost its U+00A0 (``"Â "``) is reported, not repaired (restore_byte_a0 is
 # off: it turns a damaged ``"â€ "`` into ``†``).

@@ -1,5 +1,5 @@
-"""What every page type shares: pages as parsel selectors, the few selections no layout names,
-visible text, the paragraphs of a body, JSON-LD.
+"""What every page type shares: a response's text, pages as parsel selectors, the few selections
+no layout names, visible text, the paragraphs of a body, JSON-LD.
 
 Visible text is text nodes concatenated as they are, then white space collapsed: so
 ``<a>“Report”</a> xəbər verir`` keeps its space and ``Zelen<b>skyy</b>`` is not split.
@@ -17,11 +17,34 @@ from lxml import etree
 from lxml.etree import _Element as HtmlElement
 from parsel import Selector, SelectorList
 from parsel.csstranslator import HTMLTranslator
+from scrapy.http import Response, TextResponse
 
 _TRANSLATOR = HTMLTranslator()
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: Class-name fragments of news listings (latest news, feed cards) inside an article page.
 LISTING_CLASSES = re.compile(r"latest|index-post-block|news__item|news-list|most-read|popular")
+#: Content types read as pages; a response declaring another type is not parsed.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})
+
+
+def declared_type(response: Response) -> str:
+    """The media type of the ``Content-Type`` header, lower case, without parameters."""
+    value = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    return value.split(";", 1)[0].strip().lower()
+
+
+def response_text(response: Response) -> str | None:
+    """The decoded body of an HTML response, or None when it is not an HTML page.
+
+    Valid UTF-8 wins over any declaration: the site has served UTF-8 declared as Latin-1, which
+    Scrapy decodes as cp1252, turning some Cyrillic bytes into U+FFFD that nothing can undo.
+    """
+    if not isinstance(response, TextResponse) or declared_type(response) not in HTML_TYPES:
+        return None
+    try:
+        return response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response.text
 
 
 def parse_html(html: str) -> Selector:
