@@ -81,39 +81,17 @@ def normalize_line(s: str) -> str:
 
 # ---------------------------------------------------------------------------------------- mojibake
 # UTF-8 decoded as Latin-1 or cp1252: ``"AzÉ™rbaycan"`` -> ``"Azərbaycan"``. ftfy decodes; this
-# section only decides *where* it may look, so that correct text is never touched:
-# 1. only lines that look_garbled go to ftfy (on short strings ftfy alone turns a correct
-#    ``"HEÇ°"`` into ``"HEǰ"``); 2. of its result only the words that looked garbled are taken,
-#    and words still garbled go to ftfy one by one; a result with characters foreign to az/en/ru
-#    text is refused; 3. sequences left inside a correct word (``“AzÉ™rbaycan”``) are re-encoded
-#    with ftfy's sloppy cp1252 / Latin-1 codec and decoded as strict UTF-8, kept only when every
-#    character is plausible.
-# Known limits: a body declared iso-8859-1 is decoded as cp1252 by Scrapy, which has no
-# character for 81 8D 8F 90 9D: letters containing those bytes (ru А Н с э я Ё, az Ə, ”) arrive
-# as U+FFFD and are lost (has_unrepairable_mojibake reports them; response_text prefers
-# valid UTF-8 to avoid it). Other code pages (cp1251, Mac Roman) are out of scope. A garbled
-# no-break space that lost its U+00A0 (``"Â "``) is reported, not repaired (restore_byte_a0 is
-# off: it turns a damaged ``"â€ "`` into ``†``).
-#: ftfy's configuration, always used through ``ftfy.fix_encoding(text, FTFY_CONFIG)`` (``fix_text``
-#: with ``explain=False`` ignores it for the encoding step in ftfy 6.3): every fixer but the
-#: encoding is off. ``decode_inconsistent_utf8`` is off because ftfy 6.3 runs it with its default
-#: configuration (restore_byte_a0 on); the word-by-word repair below does that job.
+# section only decides *where* it may look, so that correct text is never touched: only lines
+# that look garbled go to ftfy (alone, it turns a correct ``"HEÇ°"`` into ``"HEǰ"``), only the
+# words that looked garbled are taken from its result, and a repair that brings characters
+# foreign to az/en/ru text is refused. Letters Scrapy's cp1252 decoding turned into U+FFFD are
+# lost (has_unrepairable_mojibake reports them); a garbled no-break space that lost its U+00A0
+# (``"Â "``) is reported, not repaired.
+#: ``ftfy.fix_encoding``'s options: restore_byte_a0 off (it turns a damaged ``"â€ "`` into
+#: ``†``), and decode_inconsistent_utf8 off (ftfy 6.3 runs it with restore_byte_a0 on; the
+#: word-by-word repair below does its job).
 FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=False,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=False,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=False,
+    restore_byte_a0=False, decode_inconsistent_utf8=False, explain=False
 )
 
 
@@ -151,22 +129,15 @@ _MARKER_CHARS_RE = re.compile("[ÂÃÄÅÐÑÉÆâïð\u0080-\u009f]")
 
 
 def looks_garbled(s: str) -> bool:
-    """True when ``s`` still shows typical UTF-8-as-Latin-1/cp1252 mojibake sequences.
-
-    Examples: ``Ã¼``, ``Ä±``, ``ÅŸ``, ``É™``, ``Ð—``, ``â€œ``, ``Ñ�``, C1 control characters.
-    Correct az/en/ru text (including ``São``, ``ÇÖÜ``, ``«»``, ``“”``, ``©°€``) does not match.
-    """
+    """True when ``s`` still shows UTF-8-as-Latin-1/cp1252 sequences (``Ã¼``, ``É™``, ``Ð—``,
+    ``â€œ``, C1 controls); correct az/en/ru text (``São``, ``ÇÖÜ``, ``«»``, ``©°€``) never does."""
     if s.isascii() or _MARKER_CHARS_RE.search(s) is None:
         return False
     return _MARKER_RE.search(s) is not None
 
 
 def has_unrepairable_mojibake(s: str) -> bool:
-    """True when ``s`` contains U+FFFD or mojibake that :func:`repair_mojibake` cannot undo.
-
-    Use it on the repaired text (or the raw text: repairing is idempotent) to reject an item
-    whose body was decoded with the wrong code page and lost bytes on the way.
-    """
+    """True when ``s`` contains U+FFFD or mojibake that :func:`repair_mojibake` cannot undo."""
     return "\ufffd" in s or looks_garbled(repair_mojibake(s))
 
 
@@ -180,46 +151,32 @@ _PLAUSIBLE_RE = re.compile(
 )
 
 
-def _plausible_char(ch: str) -> bool:
-    return _PLAUSIBLE_RE.match(ch) is not None
-
-
 def _ftfy(text: str) -> str:
-    """``ftfy.fix_encoding`` with ``FTFY_CONFIG``, refused if it introduces implausible
-    characters (see ``_PLAUSIBLE_RANGES``)."""
+    """``ftfy.fix_encoding``, refused if it brings characters that are not plausible."""
     fixed = ftfy.fix_encoding(text, FTFY_CONFIG)
-    if fixed == text:
-        return text
     original = set(text)
-    if all(ch in original or _plausible_char(ch) for ch in fixed):
+    if all(ch in original or _PLAUSIBLE_RE.match(ch) for ch in fixed):
         return fixed
     return text
 
 
-def _strict_redecode(seq: str) -> str | None:
-    """Decode a garbled sequence back to UTF-8 via ftfy's sloppy cp1252 or Latin-1 codec.
-
-    Returns ``None`` unless the bytes are valid UTF-8 and every resulting character is plausible.
-    """
+def _fix_sequence(match: re.Match[str]) -> str:
+    """Repair one sequence left inside a word (``“AzÉ™rbaycan”``): ftfy, else the bytes of
+    ftfy's sloppy cp1252 or Latin-1 decoded as strict UTF-8, kept when every character is
+    plausible."""
+    seq = match.group(0)
+    if not looks_garbled(seq):
+        return seq
+    if (fixed := _ftfy(seq)) != seq:
+        return fixed
     for codec in ("sloppy-windows-1252", "latin-1"):
         try:
             decoded = seq.encode(codec).decode("utf-8")
         except UnicodeError:
             continue
-        if decoded != seq and all(_plausible_char(ch) for ch in decoded):
+        if decoded != seq and all(_PLAUSIBLE_RE.match(ch) for ch in decoded):
             return decoded
-    return None
-
-
-def _fix_sequence(match: re.Match[str]) -> str:
-    """Repair one detected sequence inside a word, or leave it as it is."""
-    seq = match.group(0)
-    if not looks_garbled(seq):
-        return seq
-    fixed = _ftfy(seq)
-    if fixed != seq:
-        return fixed
-    return _strict_redecode(seq) or seq
+    return seq
 
 
 # Correct punctuation that often wraps a garbled word: “AzÉ™rbaycan”, «Ð—ÐµÐ»ÐµÐ½Ñ�ÐºÐ¸Ð¹».
@@ -256,11 +213,8 @@ _SPACE_SPLIT_RE = re.compile(r"([ \t\n\r\f\v]+)")
 
 
 def _keep_only_garbled_changes(before: str, after: str) -> str:
-    """Take the words of ``after`` only where the same word of ``before`` looks garbled.
-
-    ftfy decodes a line as a whole and may then also decode a correct word that merely
-    resembles mojibake (``"DAĞ°"`` is valid UTF-8 in cp1254 and would become ``"DAа"``).
-    """
+    """The words of ``after`` where the same word of ``before`` looks garbled: ftfy may also
+    decode a correct word that merely resembles mojibake (``"DAĞ°"`` would become ``"DAа"``)."""
     old_parts = _SPACE_SPLIT_RE.split(before)
     new_parts = _SPACE_SPLIT_RE.split(after)
     if len(old_parts) != len(new_parts):
@@ -281,13 +235,8 @@ def _repair_line(line: str) -> str:
 
 
 def repair_mojibake(s: str) -> str:
-    """Restore text that was UTF-8 decoded as Latin-1 or cp1252, leaving correct text alone.
-
-    Works line by line and, in lines that mix correct and garbled text, word by word, so a
-    partly garbled string is repaired where it is garbled and untouched elsewhere. A line
-    without mojibake markers is returned unchanged. Idempotent. Letters lost as U+FFFD stay lost
-    (see :func:`has_unrepairable_mojibake`).
-    """
+    """Restore text that was UTF-8 decoded as Latin-1 or cp1252, line by line and, where a line
+    mixes correct and garbled text, word by word; correct text is left alone. Idempotent."""
     if not looks_garbled(s):
         return s
     return "\n".join(_repair_line(line) for line in s.split("\n"))
@@ -349,16 +298,7 @@ BOILERPLATE_PATTERNS: Mapping[str, tuple[str, ...]] = {
 }
 
 #: Photo-credit labels, in every edition (a Russian page can carry "Photo: Reuters").
-CREDIT_LABELS: tuple[str, ...] = (
-    r"photo\s+credit",
-    r"photos?",
-    r"photo\s+by",
-    r"foto(?:lar)?",
-    r"foto\s+müəllifi",
-    r"фото",
-    r"фотографии",
-)
-_LABEL = "(?:" + "|".join(CREDIT_LABELS) + ")"
+_LABEL = r"(?:photo\s+credit|photos?|photo\s+by|foto(?:lar)?|foto\s+müəllifi|фото|фотографии)"
 # A credit is short: at most six words, no sentence inside ("Photo: Report", "Фото: АЗЕРТАДЖ",
 # "Photo credit: Getty Images", "Foto: AZƏRTAC / Prezidentin mətbuat xidməti").
 _CREDIT_VALUE = r"[^\s.!?:][^\s!?:]*(?:\s+[^\s!?:]+){0,5}"
@@ -386,9 +326,8 @@ def _is_decoration(ch: str) -> bool:
     return category[0] in "SPZ" or ch in "\ufe0f\u200d"
 
 
-def _core(p: str) -> str:
-    """The paragraph as one line, without the decoration around it."""
-    line = normalize_line(p)
+def _core(line: str) -> str:
+    """The line without the decoration around it."""
     start, end = 0, len(line)
     while start < end and _is_decoration(line[start]):
         start += 1
@@ -399,12 +338,9 @@ def _core(p: str) -> str:
 
 def _patterns_for(language: str) -> tuple[re.Pattern[str], ...]:
     """The compiled table of one edition; ValueError for an unknown edition."""
-    try:
-        return _COMPILED[language]
-    except KeyError:
-        raise ValueError(
-            f"unknown language {language!r}; expected one of {sorted(_COMPILED)}"
-        ) from None
+    if language not in _COMPILED:
+        raise ValueError(f"unknown language {language!r}; expected one of {sorted(_COMPILED)}")
+    return _COMPILED[language]
 
 
 def is_boilerplate_paragraph(p: str, language: str) -> bool:
@@ -412,14 +348,8 @@ def is_boilerplate_paragraph(p: str, language: str) -> bool:
     credit, a ``pic.twitter.com`` link or a bare URL (never an empty paragraph)."""
     patterns = _patterns_for(language)
     full = normalize_line(p)
-    if not full:
-        return False
-    if any(pattern.fullmatch(full) for pattern in _COMMON_COMPILED):
-        return True
-    core = _core(p)
-    if not core:
-        return False
-    if any(pattern.fullmatch(core) for pattern in _COMMON_COMPILED):
+    core = _core(full)  # no pattern matches an empty line
+    if any(pattern.fullmatch(full) or pattern.fullmatch(core) for pattern in _COMMON_COMPILED):
         return True
     return any(pattern.fullmatch(core) for pattern in patterns)
 

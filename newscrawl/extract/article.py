@@ -1,16 +1,14 @@
 """Article pages: HTML in, :class:`ExtractedArticle` out, one parser class per layout version.
 
 The Fundus way: a field is a method over parsel selectors returning ``(value, source)`` or None
-(sources and their order: ``docs/site-markup.md``); a layout is chosen by its body element, never
-by the date; a variant is a subclass overriding one selector or method, listed before its parent
-in :data:`LAYOUTS`. :class:`ArticlePage`, the base, reads the head (JSON-LD, meta tags) and the
-generic fallbacks. Selectors are scoped to the article, never the latest-news cards beside it.
+(``docs/site-markup.md``); a layout is chosen by its body element, never by the date; a variant
+is a subclass overriding one selector or method, listed before its parent in :data:`LAYOUTS`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
@@ -32,19 +30,6 @@ from newscrawl.extract.text import (
 )
 from newscrawl.urls import ArticlePath, SiteUrls, article_id_from_short_link
 
-#: The fields ``ExtractedArticle.sources`` names, in item order.
-SOURCE_FIELDS = (
-    "article_id",
-    "title",
-    "lead",
-    "body",
-    "published_at",
-    "modified_at",
-    "category",
-    "tags",
-    "images",
-    "translations",
-)
 T = TypeVar("T")
 #: A field's value and its source, or None when no source gave one.
 Found = tuple[T, str] | None
@@ -91,7 +76,7 @@ class ExtractedArticle:
     date_sources: dict[str, datetime] = field(default_factory=dict)
     other_titles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: field name -> where its value came from (filled fields only)
+    #: field name -> where its value came from (filled fields only, in field order)
     sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -461,7 +446,7 @@ def extract_article(
     modified_at = take("modified_at", page.modified())
     tags = take("tags", page.tags()) or []
     images = take("images", page.images()) or []
-    ordered = {name: sources[name] for name in SOURCE_FIELDS if name in sources}
+    ordered = {f.name: sources[f.name] for f in fields(ExtractedArticle) if f.name in sources}
     fallbacks = [
         f"{source}_fallback: {','.join(n for n, s in ordered.items() if s == source)}"
         for source in ("generic", "card")

@@ -1,9 +1,6 @@
-"""The generic fallback: readings of an article page that do not depend on class names.
-
-The main text by trafilatura, and page-wide signals: the first ``h1``, ``<time datetime>``, a
-visible date in any of the site's formats, breadcrumbs, links to the article's category and tag
-pages, and the links that name the other editions' versions. A parsed page in, values out.
-"""
+"""The generic fallback: readings of an article page that do not depend on class names (the
+main text by trafilatura, the first ``h1``, ``<time>``, a visible date, breadcrumbs, category and
+tag links), and the other editions' versions among all the page's links."""
 
 from __future__ import annotations
 
@@ -113,9 +110,7 @@ def breadcrumb_category(page: Selector, title: str | None) -> str | None:
             continue
         labels = [element_text(a) for a in element.iter("a")]
         labels = [label for label in labels if label and label != title]
-        if len(labels) >= 2:
-            return labels[-1]
-        return None
+        return labels[-1] if len(labels) >= 2 else None
     return None
 
 
@@ -177,9 +172,9 @@ MAX_DATE_LINE_WORDS = 6
 
 
 def _is_date_line(text: str) -> bool:
-    if len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
+    if len(text) > MAX_DATE_TEXT or len(text.split()) > MAX_DATE_LINE_WORDS:
         return False
-    if len(text.split()) > MAX_DATE_LINE_WORDS:
+    if not any(c.isdigit() for c in text):
         return False
     if _BARE_TIME.match(text):
         return True
@@ -294,14 +289,9 @@ def _paragraphs(main: HtmlElement, headlines: set[str], drop: set[str]) -> list[
 
 
 def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
-    """The paragraphs of the page's main text, by trafilatura, cleaned of what is not prose.
-
-    trafilatura runs twice (its default and its precision mode, which find the main block
-    differently on short articles); the reading with more text wins. Left out: headings that
-    repeat a headline, runs that are only link text (category, tag, share and translation
-    links) or a short label with links, lists of date and time lines, and paragraphs in
-    ``drop`` (e.g. the tag names joined). Paragraphs are runs of text between line breaks.
-    """
+    """The paragraphs (runs of text between line breaks) of the page's main text by trafilatura,
+    in its default and precision modes (the reading with more text wins), without headlines,
+    runs of link text or a short label with links, lists of dates, and paragraphs in ``drop``."""
     best: list[str] = []
     tree = _prepared(html)
     for precision in (False, True):
@@ -343,10 +333,9 @@ class Translations:
 
 
 def _in_listing(anchor: HtmlElement, on_site: Resolve) -> bool:
-    """True when the link sits in a news listing: a latest-news/card container by its class,
-    or a list of items (the largest block around the link holding no other link, and its
-    siblings) most of which link to articles of one edition: a translations block links to
-    one article per other edition, a listing to several of one edition."""
+    """True when the link sits in a news listing: a container with a listing class, or a list
+    of items (the largest block around the link holding no other link, and its siblings) most
+    of which link to articles of one edition (a translations block links to one per edition)."""
     if any(LISTING_CLASSES.search((n.get("class") or "").lower()) for n in anchor.iterancestors()):
         return True
     if LISTING_CLASSES.search((anchor.get("class") or "").lower()):
@@ -377,11 +366,9 @@ def discover_translations(
     page_url: str,
     select: Callable[[str], SelectorList[Selector]] | None = None,
 ) -> Translations:
-    """The other editions' versions of the article: every on-site link to an article URL of
-    another edition is a candidate (where the site links them is not known for sure), ranked
-    ``link[rel=alternate][hreflang]`` (``meta``), the layout's translations block
-    (``block_css``, ``selector``), any other link (``generic``); never a link of a news listing
-    or to the page's own edition. ``select`` evaluates CSS on the page (once per selector)."""
+    """The other editions' versions of the article: on-site links to an article of another
+    edition, ranked ``link[rel=alternate][hreflang]`` (``meta``), the layout's translations block
+    (``block_css``, ``selector``), any other link outside news listings (``generic``)."""
     css = select or page.css
     on_page: Resolve = cache(lambda href: site.article_path(site.absolute(href, page_url)))
     on_site: Resolve = cache(site.article_path)

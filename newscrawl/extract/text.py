@@ -1,9 +1,5 @@
 """What every page type shares: a response's text, pages as parsel selectors, the few selections
-no layout names, visible text, the paragraphs of a body, JSON-LD.
-
-Visible text is text nodes concatenated as they are, then white space collapsed: so
-``<a>“Report”</a> xəbər verir`` keeps its space and ``Zelen<b>skyy</b>`` is not split.
-"""
+no layout names, visible text, the paragraphs of a body, JSON-LD."""
 
 from __future__ import annotations
 
@@ -99,11 +95,8 @@ _EMBED_CLASSES = re.compile("twitter-tweet|instagram-media|telegram-post|tiktok-
 
 
 def _pieces(element: HtmlElement, skip: frozenset[str]) -> Iterator[str]:
-    """Text nodes of ``element`` in document order, with line breaks for block elements.
-
-    Iterative, so a page nested thousands of levels deep is read like any other. Comments and
-    processing instructions add nothing, but the text after them is kept.
-    """
+    """Text nodes of ``element`` in document order, with line breaks for block elements
+    (iterative: a page nested thousands of levels deep is read like any other)."""
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         if node is element:
@@ -143,7 +136,8 @@ def raw_text(element: HtmlElement) -> str:
 
 
 def element_text(element: HtmlElement) -> str:
-    """The visible text of ``element`` on one line, white space collapsed."""
+    """The visible text of ``element`` on one line: text nodes joined as they are, then white
+    space collapsed (``<a>“Report”</a> xəbər`` keeps its space, ``Zelen<b>skyy</b>`` one word)."""
     if not len(element):  # a leaf: its text is all there is
         return " ".join(element.text.split()) if element.text else ""
     return " ".join(raw_text(element).split())
@@ -170,11 +164,8 @@ def _is_not_text(element: HtmlElement) -> bool:
 
 
 def body_paragraphs(container: HtmlElement, depth: int = 0) -> list[str]:
-    """The paragraphs of an article body: ``p``-like blocks, list items and loose text runs.
-
-    Scripts, embeds, media and share/tags/translation blocks are left out; inline markup is
-    joined as a browser shows it; ``<br>`` ends a run of loose text.
-    """
+    """The paragraphs of an article body: ``p``-like blocks, list items and loose text runs
+    (``<br>`` ends one); scripts, embeds, media and share/tags/translation blocks left out."""
     paragraphs: list[str] = []
     pending: list[str] = []
 
@@ -219,8 +210,8 @@ MAX_JSONLD_CHARS = 2_000_000
 
 @dataclass
 class JsonLd:
-    """The NewsArticle and BreadcrumbList of a page's JSON-LD, whatever its shape (one object, a
-    list, an ``@graph``); broken JSON is skipped and reported in ``errors``, never fatal."""
+    """The NewsArticle and BreadcrumbList of a page's JSON-LD, whatever its shape (object, list,
+    ``@graph``); broken JSON is reported in ``errors``."""
 
     article: dict[str, Any] = field(default_factory=dict)
     breadcrumb_names: list[str] = field(default_factory=list)
