@@ -17,23 +17,9 @@ from collections.abc import Mapping
 import ftfy
 from ftfy.chardata import UTF8_DETECTOR_RE
 
-__all__ = [
-    "clean_title",
-    "has_unrepairable_mojibake",
-    "is_boilerplate_paragraph",
-    "looks_garbled",
-    "normalize_line",
-    "normalize_text",
-    "repair_mojibake",
-    "split_dateline",
-    "strip_trailing_credit",
-]
-
-
 # ------------------------------------------------------------------------ Unicode and white space
-# Deleted outright (none is needed in az/en/ru text): soft hyphen, Mongolian vowel separator,
-# zero-width space and joiners, bidi marks, embeddings, overrides and isolates, word joiner,
-# invisible operators, byte order mark.
+# Deleted outright: soft hyphen, Mongolian vowel separator, zero-width space and joiners, bidi
+# marks, embeddings, overrides and isolates, word joiner, invisible operators, byte order mark.
 _DELETE_CHARS = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
 _DELETE_CHARS += "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
 _DELETE_TABLE = str.maketrans("", "", _DELETE_CHARS)
@@ -65,10 +51,8 @@ def _clean_chars(s: str) -> str:
 
 
 def normalize_text(s: str) -> str:
-    """Normalise multi-paragraph text (idempotent): NFC; Unicode spaces become a plain space;
-    zero-width characters, soft hyphens, bidi marks and control characters are removed; white
-    space in a paragraph collapses to one space; paragraphs (separated by a blank line) are
-    joined by exactly ``"\\n\\n"``."""
+    """Normalise multi-paragraph text (idempotent): NFC, invisible and control characters
+    removed, white space collapsed, paragraphs (split at blank lines) joined by ``"\\n\\n"``."""
     paragraphs = (p.split() for p in _BLANK_LINES_RE.split(_clean_chars(s)))
     return "\n\n".join(" ".join(words) for words in paragraphs if words)
 
@@ -212,23 +196,18 @@ _WORD_RE = re.compile(r"[^ \t\n\r\f\v]+")
 _SPACE_SPLIT_RE = re.compile(r"([ \t\n\r\f\v]+)")
 
 
-def _keep_only_garbled_changes(before: str, after: str) -> str:
-    """The words of ``after`` where the same word of ``before`` looks garbled: ftfy may also
-    decode a correct word that merely resembles mojibake (``"DAĞ°"`` would become ``"DAа"``)."""
-    old_parts = _SPACE_SPLIT_RE.split(before)
-    new_parts = _SPACE_SPLIT_RE.split(after)
-    if len(old_parts) != len(new_parts):
-        return before
-    return "".join(
-        new if looks_garbled(old) else old for old, new in zip(old_parts, new_parts, strict=True)
-    )
-
-
 def _repair_line(line: str) -> str:
-    """Repair one line: as a whole first, word by word if garbled parts remain."""
+    """Repair one line: as a whole first, word by word if garbled parts remain. Of ftfy's
+    result only the words that looked garbled are taken: it may also decode a correct word
+    that merely resembles mojibake (``"DAĞ°"`` would become ``"DAа"``)."""
     if not looks_garbled(line):
         return line
-    fixed = _keep_only_garbled_changes(line, _ftfy(line))
+    old_parts = _SPACE_SPLIT_RE.split(line)
+    new_parts = _SPACE_SPLIT_RE.split(_ftfy(line))
+    fixed = line
+    if len(old_parts) == len(new_parts):
+        pairs = zip(old_parts, new_parts, strict=True)
+        fixed = "".join(new if looks_garbled(old) else old for old, new in pairs)
     if looks_garbled(fixed):
         fixed = _WORD_RE.sub(_fix_word, fixed)
     return fixed

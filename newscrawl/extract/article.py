@@ -121,11 +121,6 @@ class ArticlePage:
     def meta(self, *keys: str) -> str | None:
         return next((self.meta_values[key] for key in keys if key in self.meta_values), None)
 
-    def meta_all(self, key: str) -> list[str]:
-        """Every non-empty ``content`` of the ``<meta>`` tags with this property or name."""
-        values = self.selector.xpath("//meta[@property=$key or @name=$key]/@content", key=key)
-        return [v.strip() for v in values.getall() if v.strip()]
-
     @cached_property
     def article(self) -> ArticlePath:
         """The article's URL: the canonical link's when it is an article of the requested
@@ -246,10 +241,11 @@ class ArticlePage:
         return self.head_tags() or _first((self.tag_links, "generic"))
 
     def head_tags(self) -> Found[list[str]]:
+        tags = self.selector.xpath("//meta[@property=$t or @name=$t]/@content", t="article:tag")
         keywords = (self.meta("keywords") or "").split(",")
         return _first(
             (self.jsonld.keywords(), "jsonld"),
-            (self.meta_all("article:tag"), "meta"),
+            ([t.strip() for t in tags.getall() if t.strip()], "meta"),
             ([k.strip() for k in keywords if k.strip()], "meta"),
         )
 
@@ -388,15 +384,6 @@ LAYOUTS: tuple[type[Current], ...] = (Current, Y2019, Oldest)
 SHORT_LINK = ".copy-url"
 
 
-def read_page(html: str, url: str, site: SiteUrls) -> ArticlePage:
-    """The page under the parser of its layout (:class:`ArticlePage` when none matches)."""
-    selector = parse_html(html)
-    for layout in LAYOUTS:
-        if selector.css(layout.body_css):
-            return layout(html, selector, url, site)
-    return ArticlePage(html, selector, url, site)
-
-
 def extract_article(
     html: str, url: str, site: SiteUrls, card: FeedCard | None = None
 ) -> ExtractedArticle:
@@ -407,7 +394,9 @@ def extract_article(
     """
     if not html or not html.strip():
         raise ExtractionError("empty_page", "the response body is empty")
-    page = read_page(html, url, site)
+    selector = parse_html(html)
+    layout = next((layout for layout in LAYOUTS if selector.css(layout.body_css)), ArticlePage)
+    page = layout(html, selector, url, site)
     if not page.selector.css("head, body"):
         raise ExtractionError("not_html", "no <head> or <body> in the response")
     sources: dict[str, str] = {}
