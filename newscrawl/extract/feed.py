@@ -64,7 +64,9 @@ def _badge_of(node: Selector, labels: dict[str, str]) -> str | None:
 def parse_card(card: Selector, edition: Edition) -> FeedCard | None:
     """One ``div.index-post-block`` (elements inside it only); None without a link."""
     href = inside(card, "a.news__item::attr(href)").get()
-    any_href = next((value for value in inside(card, "a::attr(href)").getall() if value), None)
+    href = href or next(filter(None, inside(card, "a::attr(href)").getall()), None)
+    if not href or not href.strip():
+        return None
     images = (image_url(img.attrib, _IMAGE_ATTRIBUTES) for img in inside(card, "img"))
     image = next(filter(None, images), None)
     title = category = None
@@ -76,9 +78,6 @@ def parse_card(card: Selector, edition: Edition) -> FeedCard | None:
             category = element_text(node.root) or None
     found = (_badge_of(node, edition.badge_labels) for node in inside(card, _BADGE_CANDIDATES))
     badges = list(dict.fromkeys(filter(None, found)))
-    href = href or any_href
-    if not href or not href.strip():
-        return None
     warnings: list[str] = []
     timestamp_raw = card.attrib.get("data-timestamp")
     published_at: datetime | None = None

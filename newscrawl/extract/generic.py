@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -63,12 +64,9 @@ def time_element(page: Selector) -> tuple[datetime, str] | None:
     """The ``datetime`` of the first readable ``<time datetime>`` outside the page furniture."""
     for node in page.css("body time[datetime]"):
         value = (node.attrib.get("datetime") or "").strip()
-        if not value or _in_furniture(node.root):
-            continue
-        try:
-            return parse_iso(value), value
-        except DateError:
-            continue
+        if value and not _in_furniture(node.root):
+            with suppress(DateError):
+                return parse_iso(value), value
     return None
 
 
@@ -78,12 +76,10 @@ def _date_of(element: HtmlElement) -> tuple[datetime, str] | None:
     if sum(1 for _ in islice(element.iter(), MAX_DATE_DESCENDANTS + 1)) > MAX_DATE_DESCENDANTS:
         return None
     text = element_text(element)
-    if not text or len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
-        return None
-    try:
-        return parse_site_date(text), text
-    except DateError:
-        return None
+    if text and len(text) <= MAX_DATE_TEXT and any(c.isdigit() for c in text):
+        with suppress(DateError):
+            return parse_site_date(text), text
+    return None
 
 
 def visible_date(page: Selector) -> tuple[datetime, str] | None:
@@ -174,15 +170,11 @@ MAX_DATE_LINE_WORDS = 6
 def _is_date_line(text: str) -> bool:
     if len(text) > MAX_DATE_TEXT or len(text.split()) > MAX_DATE_LINE_WORDS:
         return False
-    if not any(c.isdigit() for c in text):
-        return False
     if _BARE_TIME.match(text):
         return True
-    try:
-        parse_site_date(text, "00:00")
-    except DateError:
-        return False
-    return True
+    with suppress(DateError):
+        return any(c.isdigit() for c in text) and bool(parse_site_date(text, "00:00"))
+    return False
 
 
 #: Inline formatting unwrapped before trafilatura, which trims the text after such an element
@@ -336,9 +328,8 @@ def _in_listing(anchor: HtmlElement, on_site: Resolve) -> bool:
     """True when the link sits in a news listing: a container with a listing class, or a list
     of items (the largest block around the link holding no other link, and its siblings) most
     of which link to articles of one edition (a translations block links to one per edition)."""
-    if any(LISTING_CLASSES.search((n.get("class") or "").lower()) for n in anchor.iterancestors()):
-        return True
-    if LISTING_CLASSES.search((anchor.get("class") or "").lower()):
+    nodes = (anchor, *anchor.iterancestors())
+    if any(LISTING_CLASSES.search((n.get("class") or "").lower()) for n in nodes):
         return True
     parent = anchor.getparent()
     while parent is not None and sum(1 for a in parent.iter("a") if a.get("href")) <= 1:

@@ -269,11 +269,8 @@ class JsonLd:
     def keywords(self) -> list[str]:
         """``keywords`` as a list, whether given as a list or a comma-separated string."""
         value = self.article.get("keywords")
-        if isinstance(value, str):
-            return [k.strip() for k in value.split(",") if k.strip()]
-        if isinstance(value, list):
-            return [str(k).strip() for k in value if str(k).strip()]
-        return []
+        items = value.split(",") if isinstance(value, str) else value
+        return [str(k).strip() for k in items if str(k).strip()] if isinstance(items, list) else []
 
     def paragraphs(self) -> list[str]:
         """``articleBody`` split at line breaks, white space collapsed."""
