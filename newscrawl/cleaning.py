@@ -299,10 +299,8 @@ _COMMON_COMPILED = tuple(re.compile(p, re.IGNORECASE) for p in COMMON_PATTERNS)
 
 def _is_decoration(ch: str) -> bool:
     """True for characters trimmed around a promo line: symbols, punctuation, emoji parts."""
-    if ch in "@#/":  # kept: they belong to handles, hashtags and links
-        return False
-    category = unicodedata.category(ch)
-    return category[0] in "SPZ" or ch in "\ufe0f\u200d"
+    kept = ch in "@#/"  # they belong to handles, hashtags and links
+    return not kept and (unicodedata.category(ch)[0] in "SPZ" or ch in "\ufe0f\u200d")
 
 
 def _core(line: str) -> str:
@@ -346,9 +344,7 @@ def strip_trailing_credit(p: str, language: str) -> str:
     -> ``"...the meeting."``); a paragraph that is only a credit is left as it is."""
     _patterns_for(language)
     match = _TRAILING_CREDIT_RE.search(p)
-    if match is None:
-        return p
-    return p[: match.start()].rstrip()
+    return p[: match.start()].rstrip() if match else p
 
 
 # --------------------------------------------------------------------------------------- headlines

@@ -47,8 +47,7 @@ class ExtractionError(Exception):
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
+        self.reason, self.detail = reason, detail
 
 
 @dataclass
@@ -274,13 +273,9 @@ class ArticlePage:
         return lead, found[1]
 
     def translations(self) -> generic.Translations:
+        code = self.article.edition.code
         return generic.discover_translations(
-            self.selector,
-            self.translations_css,
-            self.site,
-            self.article.edition.code,
-            self.url,
-            self.css,
+            self.selector, self.translations_css, self.site, code, self.url, self.css
         )
 
 
@@ -425,8 +420,9 @@ def extract_article(
     article = page.article
     category = take("category", page.category(title, card))
     translations = page.translations()
-    if translations.source is not None:
-        sources["translations"] = translations.source
+    if translations.sources:  # the least trusted source of any of the URLs
+        rank = generic.SOURCE_RANK.__getitem__
+        sources["translations"] = max(translations.sources.values(), key=rank)
     article_id = article_id_from_short_link(page.css(SHORT_LINK).attrib.get("data-url"))
     if article_id is not None:
         sources["article_id"] = "selector"

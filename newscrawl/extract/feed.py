@@ -108,13 +108,9 @@ def parse_feed(html: str, edition: Edition) -> FeedPage:
     if len(blocks) > MAX_CARDS_PER_PAGE:
         warnings.append(f"{len(blocks)} cards on one page; read the first {MAX_CARDS_PER_PAGE}")
         blocks = blocks[:MAX_CARDS_PER_PAGE]
-    cards = []
-    for block in blocks:
-        card = parse_card(block, edition)
-        if card is None:
-            warnings.append("card without link skipped")
-        else:
-            cards.append(card)
+    parsed = [parse_card(block, edition) for block in blocks]
+    cards = [card for card in parsed if card is not None]
+    warnings += ["card without link skipped"] * (len(parsed) - len(cards))
     load_url = page.css(SCROLL_CONTAINER).attrib.get("data-url")
     return FeedPage(cards=cards, load_url=load_url.strip() if load_url else None, warnings=warnings)
 

@@ -244,25 +244,17 @@ MAX_LINK_LABEL = 30
 _BLOCK_TAGS = frozenset({"p", "head", "quote", "list", "table"})
 
 
-def _blocks(main: HtmlElement) -> list[HtmlElement]:
-    """The outermost text blocks of trafilatura's body (blocks may sit in ``<div>``s)."""
-    return [
-        element
-        for element in main.iter(*_BLOCK_TAGS)
-        if element is not main
-        and next(a for a in element.iterancestors() if a is main or a.tag in _BLOCK_TAGS) is main
-    ]
-
-
 def _paragraphs(main: HtmlElement, headlines: set[str], drop: set[str]) -> list[str]:
     paragraphs: list[str] = []
-    for block in _blocks(main):
+    for block in main.iter(*_BLOCK_TAGS):
+        ancestors = (a for a in block.iterancestors() if a is main or a.tag in _BLOCK_TAGS)
+        if block is main or next(ancestors) is not main:
+            continue  # only the outermost text blocks (they may sit in ``<div>``s)
         if block.tag == "list":
             items = [" ".join("".join(item.itertext()).split()) for item in block.iter("item")]
             items = [item for item in items if item]
-            if items and all(_is_date_line(item) for item in items):
-                continue
-            paragraphs.extend(item for item in items if item not in drop)
+            if not items or not all(map(_is_date_line, items)):
+                paragraphs.extend(item for item in items if item not in drop)
             continue
         for text, plain in _runs(block):
             label = plain.strip(" .,;:|·-–—")
@@ -317,11 +309,6 @@ class Translations:
 
     urls: dict[str, str]
     sources: dict[str, str]
-
-    @property
-    def source(self) -> str | None:
-        """The least trusted source any of the URLs came from (None when there are none)."""
-        return max(self.sources.values(), key=SOURCE_RANK.__getitem__, default=None)
 
 
 def _in_listing(anchor: HtmlElement, on_site: Resolve) -> bool:
