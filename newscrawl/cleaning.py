@@ -139,9 +139,7 @@ def _ftfy(text: str) -> str:
     """``ftfy.fix_encoding``, refused if it brings characters that are not plausible."""
     fixed = ftfy.fix_encoding(text, FTFY_CONFIG)
     original = set(text)
-    if all(ch in original or _PLAUSIBLE_RE.match(ch) for ch in fixed):
-        return fixed
-    return text
+    return fixed if all(ch in original or _PLAUSIBLE_RE.match(ch) for ch in fixed) else text
 
 
 def _fix_sequence(match: re.Match[str]) -> str:
@@ -170,9 +168,7 @@ _WRAPPED_WORD_RE = re.compile(r"([(\[«“„\"']*)(.*?)([)\]»”\"',.:;!?]*)",
 def _fix_core(word: str) -> str:
     """Repair a word with ftfy, then repair the sequences ftfy left alone one by one."""
     fixed = _ftfy(word)
-    if looks_garbled(fixed):
-        fixed = UTF8_DETECTOR_RE.sub(_fix_sequence, fixed)
-    return fixed
+    return UTF8_DETECTOR_RE.sub(_fix_sequence, fixed) if looks_garbled(fixed) else fixed
 
 
 def _fix_word(match: re.Match[str]) -> str:
@@ -208,9 +204,7 @@ def _repair_line(line: str) -> str:
     if len(old_parts) == len(new_parts):
         pairs = zip(old_parts, new_parts, strict=True)
         fixed = "".join(new if looks_garbled(old) else old for old, new in pairs)
-    if looks_garbled(fixed):
-        fixed = _WORD_RE.sub(_fix_word, fixed)
-    return fixed
+    return _WORD_RE.sub(_fix_word, fixed) if looks_garbled(fixed) else fixed
 
 
 def repair_mojibake(s: str) -> str:
@@ -359,11 +353,9 @@ def clean_title(s: str) -> str:
     """A headline on one line without trailing site names (``" - Report.az"``, ``" | REPORT.AZ"``,
     ``" - Report News Agency"``); a title that is only the site name is returned as it is."""
     title = normalize_line(s)
-    while True:
-        match = _SUFFIX_RE.search(title)
-        if match is None or match.start() == 0:
-            return title
+    while (match := _SUFFIX_RE.search(title)) is not None and match.start() > 0:
         title = title[: match.start()].rstrip()
+    return title
 
 
 # --------------------------------------------------------------------------------------- datelines

@@ -103,7 +103,6 @@ class ArticlePage:
         self.warnings = list(self.jsonld.errors)
         self._matches: dict[str, SelectorList[Selector]] = {}
 
-    # ------------------------------------------------------------------ reading the page
     def css(self, css: str) -> SelectorList[Selector]:
         """``selector.css(css)``, evaluated once per page."""
         if css not in self._matches:
@@ -142,7 +141,6 @@ class ArticlePage:
     def tag_links(self) -> list[str]:
         return generic.tag_links(self.selector, self.site, self.article, self.url)
 
-    # ------------------------------------------------------------------ fields
     def title(self) -> Found[str]:
         headline = generic.headline(self.selector)
         return (headline, "generic") if headline else self.head_title()

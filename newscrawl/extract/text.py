@@ -77,11 +77,8 @@ def meta_values(page: Selector) -> dict[str, str]:
 
 def image_url(attributes: dict[str, str], names: tuple[str, ...]) -> str | None:
     """The first of the ``names`` attributes that holds a URL (``data:`` URLs are not)."""
-    for name in names:
-        value = (attributes.get(name) or "").strip()
-        if value and not value.startswith("data:"):
-            return value
-    return None
+    values = ((attributes.get(name) or "").strip() for name in names)
+    return next((value for value in values if value and not value.startswith("data:")), None)
 
 
 # --------------------------------------------------------------------------- visible text
