@@ -146,10 +146,9 @@ class ArticlePage:
         return (headline, "generic") if headline else self.head_title()
 
     def head_title(self) -> Found[str]:
-        value = self.jsonld.text("headline") or self.meta("og:title")
-        source = "jsonld" if self.jsonld.text("headline") else "meta"
-        if value:
-            return " ".join(value.split()), source
+        found = _first((self.jsonld.text("headline"), "jsonld"), (self.meta("og:title"), "meta"))
+        if found:
+            return " ".join(found[0].split()), found[1]
         titles = self.selector.css("title")
         text = SITE_NAME_SUFFIX.sub("", element_text(titles[0].root)) if titles else None
         return (text, "meta") if text else None
@@ -264,9 +263,7 @@ class ArticlePage:
             return None
         lead = " ".join(found[0].split())
         stem = _ELLIPSIS.sub("", lead).strip()
-        first = paragraphs[0] if paragraphs else ""
-        body_start = " ".join(paragraphs)[: len(stem) + 1]
-        if not stem or first.startswith(stem) or body_start.startswith(stem) or stem == first:
+        if not stem or " ".join(paragraphs).startswith(stem):
             return None
         return lead, found[1]
 

@@ -110,14 +110,12 @@ def breadcrumb_category(page: Selector, title: str | None) -> str | None:
     return None
 
 
-def category_link(
-    page: Selector, site: SiteUrls, article: ArticlePath, page_url: str
-) -> str | None:
+def category_link(page: Selector, site: SiteUrls, article: ArticlePath, url: str) -> str | None:
     """The text of a link to the article's own category page (``/en/other-countries/``)."""
     wanted = site.canonical(f"{article.edition.prefix}/{article.category_slug}")
     for node in page.css("body a[href]"):
         href = node.attrib.get("href") or ""
-        if site.canonical(site.absolute(href, page_url)) == wanted and element_text(node.root):
+        if site.canonical(site.absolute(href, url)) == wanted and element_text(node.root):
             return element_text(node.root)
     return None
 
@@ -180,11 +178,9 @@ def _is_date_line(text: str) -> bool:
 #: Inline formatting unwrapped before trafilatura, which trims the text after such an element
 #: (``<b>“Report” xəbər verir ki,</b> Azərbaycan`` would lose its space) or drops it.
 _INLINE_FORMATTING = ("b", "strong", "em", "i", "u", "span", "font", "mark", "time")
-
-
 #: Elements that are text inside a paragraph; anything else is a block.
 _INLINE = frozenset(
-    {*_INLINE_FORMATTING, "a", "sup", "sub", "abbr", "code", "q", "s", "small", "time", "cite"}
+    {*_INLINE_FORMATTING, "a", "sup", "sub", "abbr", "code", "q", "s", "small", "cite"}
 )
 
 
@@ -196,9 +192,8 @@ def _runs_as_paragraphs(element: HtmlElement) -> None:
     """Loose text separated by ``<br>`` (``text<br><br>text``) turned into ``<p>`` elements, as
     the layouts read it; trafilatura loses the words before a link in such runs."""
     children = list(element)
-    if not any(child.tag == "br" for child in children):
-        return
-    if not (element.text or "").strip() and not any((c.tail or "").strip() for c in children):
+    loose = (element.text or "").strip() or any((c.tail or "").strip() for c in children)
+    if not loose or not any(child.tag == "br" for child in children):
         return
     current: tuple[str, list[tuple[HtmlElement, str]]] = (element.text or "", [])
     runs: list[HtmlElement | tuple[str, list[tuple[HtmlElement, str]]]] = [current]
