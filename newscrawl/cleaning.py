@@ -43,8 +43,7 @@ def _clean_chars(s: str) -> str:
     if _SPECIAL_RE.search(s) is None:
         return unicodedata.normalize("NFC", s)  # a no-op on text already in NFC (quick check)
     s = _LINE_BREAK_RE.sub("\n", s).replace("\u2029", "\n\n")
-    s = s.translate(_DELETE_TABLE)
-    s = _CONTROL_RE.sub("", s)
+    s = _CONTROL_RE.sub("", s.translate(_DELETE_TABLE))
     s = _HSPACE_RE.sub(" ", s)
     # Deleting characters can bring a base letter and a combining mark together, so compose last.
     return unicodedata.normalize("NFC", s)
@@ -126,9 +125,8 @@ def has_unrepairable_mojibake(s: str) -> bool:
 
 
 # What a repair may produce: the characters of az/en/ru news text, common symbols and emoji.
-# Anything else (Latin Extended-B and IPA letters but Ə ə, historic Cyrillic, Hebrew, Syriac ...)
-# is what a *correct* string such as "HEÇ°" turns into when wrongly decoded: such a repair is
-# refused.
+# Anything else (Latin Extended-B and IPA but Ə ə, historic Cyrillic, Hebrew...) is what a
+# *correct* string such as "HEÇ°" turns into when wrongly decoded: such a repair is refused.
 _PLAUSIBLE_RE = re.compile(
     "[\t\n\r -~\u00a0-\u017f\u018f\u0259\u0370-\u045f\u0490\u0491\u2000-\u206f\u20a0-\u20cf"
     "\u2100-\u22ff\u2500-\u27bf\ufe0f\ufffd\U0001f000-\U0001faff]"
@@ -250,8 +248,7 @@ BOILERPLATE_PATTERNS: Mapping[str, tuple[str, ...]] = {
         rf"(?:subscribe|join)\s+(?:to\s+)?(?:our|{_SITE}(?:'s|’s)?)\s+(?:official\s+)?"
         rf"{_PLATFORMS}\s+(?:channel|page|account)",
         rf"(?:subscribe|join)\s+us\s+on\s+{_PLATFORMS}",
-        # "Latest news" alone or "Latest news on our Telegram channel"; "Latest news from the
-        # front shows ..." stays.
+        # "Latest news" alone or "Latest news on our Telegram channel"; "Latest news from" stays.
         rf"(?:the\s+)?latest\s+news(?:\s+(?:\S+\s+){{0,3}}?(?:{_PLATFORMS}|{_SITE})"
         rf"(?:[\s-]+\S+){{0,3}})?",
     ),

@@ -85,9 +85,8 @@ def _first(*candidates: tuple[T | None, str]) -> Found[T]:
 
 
 class ArticlePage:
-    """A page no layout matches: fields from its head (JSON-LD, meta tags) and the generic
-    fallbacks; the base of every layout. ``name`` becomes ``generic`` when the body is
-    trafilatura's main text."""
+    """A page no layout matches, the base of every layout: fields from its head (JSON-LD, meta
+    tags) and the generic fallbacks (``name`` becomes ``generic`` with trafilatura's body)."""
 
     name = "jsonld"
     #: The article's body; a page that has it has this layout.
@@ -370,8 +369,6 @@ class Oldest(Current):
 
 #: Tried in this order; the first whose body the page contains is the page's layout.
 LAYOUTS: tuple[type[Current], ...] = (Current, Y2019, Oldest)
-#: The short link of an article (its numeric id), in every layout.
-SHORT_LINK = ".copy-url"
 
 
 def extract_article(
@@ -418,7 +415,8 @@ def extract_article(
     if translations.sources:  # the least trusted source of any of the URLs
         rank = generic.SOURCE_RANK.__getitem__
         sources["translations"] = max(translations.sources.values(), key=rank)
-    article_id = article_id_from_short_link(page.css(SHORT_LINK).attrib.get("data-url"))
+    short_link = page.css(".copy-url").attrib.get("data-url")  # in every layout
+    article_id = article_id_from_short_link(short_link)
     if article_id is not None:
         sources["article_id"] = "selector"
     html_lang = page.selector.xpath("/html/@lang").get()

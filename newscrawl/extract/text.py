@@ -30,11 +30,8 @@ def declared_type(response: Response) -> str:
 
 
 def response_text(response: Response) -> str | None:
-    """The decoded body of an HTML response, or None when it is not an HTML page.
-
-    Valid UTF-8 wins over any declaration: the site has served UTF-8 declared as Latin-1, which
-    Scrapy decodes as cp1252, turning some Cyrillic bytes into U+FFFD that nothing can undo.
-    """
+    """The decoded body of an HTML response, or None when it is not an HTML page. Valid UTF-8
+    wins over any declaration: Scrapy decodes a declared Latin-1 as cp1252, which loses letters."""
     if not isinstance(response, TextResponse) or declared_type(response) not in HTML_TYPES:
         return None
     try:
@@ -256,12 +253,9 @@ class JsonLd:
     def images(self) -> list[str]:
         """Image URLs of the article, in order."""
         value = self.article.get("image")
-        urls: list[str] = []
-        for item in value if isinstance(value, list) else [value]:
-            url = item.get("url") or item.get("contentUrl") if isinstance(item, dict) else item
-            if isinstance(url, str) and url.strip():
-                urls.append(url.strip())
-        return urls
+        items = value if isinstance(value, list) else [value]
+        urls = (i.get("url") or i.get("contentUrl") if isinstance(i, dict) else i for i in items)
+        return [url.strip() for url in urls if isinstance(url, str) and url.strip()]
 
     def keywords(self) -> list[str]:
         """``keywords`` as a list, whether given as a list or a comma-separated string."""
