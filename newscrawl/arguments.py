@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from scrapy.settings import BaseSettings
 
@@ -50,22 +50,24 @@ def _whole(name: str, value: Any, minimum: int) -> int:
 class SpiderArguments(BaseModel):
     """The ``-a NAME=VALUE`` arguments of the ``report`` spider (DESIGN.md, contract)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-    editions: list[str] = Field(
-        default=["az", "en", "ru"], description="comma list of editions to crawl"
-    )
-    base_url: str = Field("https://report.az", description="site root; every URL is built from it")
-    since: datetime | None = Field(
-        None, description="ISO date or datetime (Baku time when no offset): the oldest cards"
-    )
-    until: datetime | None = Field(
-        None, description="ISO date or datetime: with mode=archive the last day to walk"
-    )
-    max_pages: int = Field(10, description="most feed pages per edition in one run")
-    mode: Literal["latest", "archive"] = Field("latest", description="latest feed or a period")
-    follow_translations: bool = Field(False, description="also fetch the other editions' versions")
-    recheck_hours: float = Field(0.0, description="re-fetch known articles younger than this")
+    editions: list[str] = ["az", "en", "ru"]
+    """Comma list of editions to crawl."""
+    base_url: str = "https://report.az"
+    """Site root; every URL is built from it."""
+    since: datetime | None = None
+    """ISO date or datetime (Baku time when no offset): stop at cards older than this."""
+    until: datetime | None = None
+    """ISO date or datetime: with mode=archive the last day to walk."""
+    max_pages: int = 10
+    """Most feed pages per edition in one run."""
+    mode: Literal["latest", "archive"] = "latest"
+    """The latest-news feed, or the period from since to until."""
+    follow_translations: bool = False
+    """Also fetch the other editions' versions of each article."""
+    recheck_hours: float = 0.0
+    """Re-fetch known articles younger than this many hours."""
 
     @field_validator("editions", mode="before")
     @classmethod
@@ -164,10 +166,6 @@ class SpiderArguments(BaseModel):
         except ValidationError as exc:
             raise ValueError(_first_line(exc)) from None
 
-    def as_dict(self) -> dict[str, Any]:
-        """The arguments as the stats file shows them (JSON types)."""
-        return self.model_dump(mode="json")
-
 
 def unknown_arguments(given: Iterable[str]) -> list[str]:
     """One error per argument name the spider does not take."""
@@ -197,118 +195,82 @@ Count = Annotated[int, annotated_types.Ge(0)]
 
 class ProjectSettings(BaseModel):
     """Every ``NEWSCRAWL_*`` setting: type, bounds, default (as in ``newscrawl/settings.py``)
-    and meaning (``docs/arguments.md`` has the long form). ``env``: also read from the
-    environment."""
+    and meaning (``docs/arguments.md`` has the long form)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", use_attribute_docstrings=True)
 
-    NEWSCRAWL_OUTPUT_DIR: str = Field(
-        "output", description="root of the output files", json_schema_extra={"env": True}
-    )
-    NEWSCRAWL_STATE: str = Field(
-        ".newscrawl/state.sqlite",
-        description="the state of earlier runs; empty disables it",
-        json_schema_extra={"env": True},
-    )
-    NEWSCRAWL_CONTACT: str = Field(
-        "", description="e-mail or URL added to the User-Agent", json_schema_extra={"env": True}
-    )
-    NEWSCRAWL_ARCHIVE: str | None = Field(
-        None,
-        description="raw-page archive folder; empty or 0: off",
-        json_schema_extra={"env": True},
-    )
-    NEWSCRAWL_ARCHIVE_MAX_BYTES: Annotated[int, annotated_types.Ge(1)] = Field(
-        100 * 1024 * 1024,
-        description="start the next archive file past this size",
-        json_schema_extra={"env": True},
-    )
-    NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES: Seconds = Field(
-        30.0, description="overlap with the newest walked range"
-    )
-    NEWSCRAWL_EDIT_HORIZON_HOURS: Seconds = Field(
-        24.0, description="age within which cards are compared with the state"
-    )
-    NEWSCRAWL_RECHECK_PER_RUN: Count = Field(
-        5, description="known articles re-fetched per edition and run"
-    )
-    NEWSCRAWL_RSS_CROSSCHECK: bool = Field(
-        True, description="fetch the RSS once after the top walk"
-    )
-    NEWSCRAWL_HOLE_PAGES: Count = Field(
-        10, description="feed pages per edition and run spent on holes"
-    )
-    NEWSCRAWL_RUN_DEADLINE_SECONDS: Seconds = Field(
-        0.0, description="no more feed pages after this long (0: none)"
-    )
-    NEWSCRAWL_MIN_BODY_WORDS: Count = Field(5, description="shorter bodies are rejected")
-    NEWSCRAWL_RUN_STATS: bool = Field(
-        True, description="write the stats file and run the health checks"
-    )
-    NEWSCRAWL_RETENTION_DAYS: Seconds = Field(
-        0.0,
-        description="delete stats and rejects files older than this (0: off)",
-        json_schema_extra={"env": True},
-    )
-    NEWSCRAWL_RETRY_BASE_DELAY: Seconds = Field(2.0, description="retry backoff, doubled per retry")
-    NEWSCRAWL_RETRY_MAX_DELAY: Seconds = Field(
-        120.0, description="longest retry wait (Retry-After capped)"
-    )
-    NEWSCRAWL_FIREWALL_RETRIES: Count = Field(2, description="retries of one challenged request")
-    NEWSCRAWL_FIREWALL_MAX_IN_ROW: Annotated[int, annotated_types.Ge(1)] = Field(
-        5, description="challenges in a row that stop an edition"
-    )
-    NEWSCRAWL_HEALTH_ENABLED: bool = Field(True, description="all health checks")
-    NEWSCRAWL_HEALTH_MIN_FOUND: Count = Field(1, description="article cards found per edition")
-    NEWSCRAWL_HEALTH_MIN_ARTICLES: Count = Field(
-        20, description="smallest sample a share is judged on"
-    )
-    NEWSCRAWL_HEALTH_MIN_REQUESTS: Count = Field(
-        20, description="smallest sample an error rate is judged on"
-    )
-    NEWSCRAWL_HEALTH_WINDOW_HOURS: Seconds = Field(
-        24.0, description="window of runs judged when one run is too small"
-    )
-    NEWSCRAWL_HEALTH_COVERAGE: dict[str, float] = Field(
-        default_factory=dict,
-        description="share of articles with each field, merged over the defaults",
-    )
-    NEWSCRAWL_HEALTH_MAX_ERROR_RATE: Share = Field(
-        0.05, description="failed requests / requests (fail)"
-    )
-    NEWSCRAWL_HEALTH_WARN_ERROR_RATE: Share = Field(
-        0.02, description="failed requests / requests (warn)"
-    )
-    NEWSCRAWL_HEALTH_MAX_REJECT_RATE: Share = Field(
-        0.05, description="rejected / handled articles (fail)"
-    )
-    NEWSCRAWL_HEALTH_WARN_REJECT_RATE: Share = Field(
-        0.02, description="rejected / handled articles (warn)"
-    )
-    NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE: Share = Field(
-        0.2, description="articles from the generic extractor (warn)"
-    )
-    NEWSCRAWL_HEALTH_TREND_MIN_SHARE: Share = Field(
-        0.5, description="new in 24 h / median day of the 7 before (warn)"
-    )
-    NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN: Seconds = Field(
-        20.0, description="the trend is judged from this median on"
-    )
-    NEWSCRAWL_HOLE_MAX_AGE_HOURS: Seconds = Field(
-        24.0, description="a hole warns while younger, fails once older"
-    )
-    NEWSCRAWL_ALERT_WHEN: Literal["failure", "always"] = Field(
-        "failure", description="when the alert actions send", json_schema_extra={"env": True}
-    )
-    NEWSCRAWL_ALERT_REPORT_FILE: str | None = Field(
-        None, description="the JSON report-file action's path", json_schema_extra={"env": True}
-    )
-    NEWSCRAWL_ALERT_SMTP_TIMEOUT: Seconds = Field(
-        30.0, description="seconds for the whole SMTP conversation"
-    )
-    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
-        "DEBUG", description="Scrapy's log level (env NEWSCRAWL_LOG_LEVEL)"
-    )
+    NEWSCRAWL_OUTPUT_DIR: str = "output"
+    """Root of the output files (env too)."""
+    NEWSCRAWL_STATE: str = ".newscrawl/state.sqlite"
+    """The state of earlier runs; empty disables it (env too)."""
+    NEWSCRAWL_CONTACT: str = ""
+    """E-mail or URL added to the User-Agent (env too)."""
+    NEWSCRAWL_ARCHIVE: str | None = None
+    """Raw-page archive folder (default output/archive); empty or 0: off (env too)."""
+    NEWSCRAWL_ARCHIVE_MAX_BYTES: Annotated[int, annotated_types.Ge(1)] = 100 * 1024 * 1024
+    """Start the next archive file past this size (env too)."""
+    NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES: Seconds = 30.0
+    """Overlap with the newest walked range of the feed."""
+    NEWSCRAWL_EDIT_HORIZON_HOURS: Seconds = 24.0
+    """Age within which feed cards are compared with the state."""
+    NEWSCRAWL_RECHECK_PER_RUN: Count = 5
+    """Known articles re-fetched per edition and run."""
+    NEWSCRAWL_RSS_CROSSCHECK: bool = True
+    """Fetch the RSS once after the top walk."""
+    NEWSCRAWL_HOLE_PAGES: Count = 10
+    """Feed pages per edition and run spent on holes."""
+    NEWSCRAWL_RUN_DEADLINE_SECONDS: Seconds = 0.0
+    """No more feed pages after this long (0: no deadline)."""
+    NEWSCRAWL_MIN_BODY_WORDS: Count = 5
+    """Shorter bodies are rejected."""
+    NEWSCRAWL_RUN_STATS: bool = True
+    """Write the stats file and run the health checks."""
+    NEWSCRAWL_RETENTION_DAYS: Seconds = 0.0
+    """Delete stats and rejects files older than this (0: off; env too)."""
+    NEWSCRAWL_RETRY_BASE_DELAY: Seconds = 2.0
+    """Retry backoff in seconds, doubled per retry."""
+    NEWSCRAWL_RETRY_MAX_DELAY: Seconds = 120.0
+    """Longest retry wait (a longer Retry-After is capped)."""
+    NEWSCRAWL_FIREWALL_RETRIES: Count = 2
+    """Retries of one challenged request."""
+    NEWSCRAWL_FIREWALL_MAX_IN_ROW: Annotated[int, annotated_types.Ge(1)] = 5
+    """Challenge pages in a row that stop an edition."""
+    NEWSCRAWL_HEALTH_ENABLED: bool = True
+    """All health checks."""
+    NEWSCRAWL_HEALTH_MIN_FOUND: Count = 1
+    """Article cards found per edition."""
+    NEWSCRAWL_HEALTH_MIN_ARTICLES: Count = 20
+    """Smallest sample a share is judged on."""
+    NEWSCRAWL_HEALTH_MIN_REQUESTS: Count = 20
+    """Smallest sample an error rate is judged on."""
+    NEWSCRAWL_HEALTH_WINDOW_HOURS: Seconds = 24.0
+    """The window of runs judged when one run is too small a sample."""
+    NEWSCRAWL_HEALTH_COVERAGE: dict[str, float] = {}
+    """Share of articles with each field, merged over the defaults."""
+    NEWSCRAWL_HEALTH_MAX_ERROR_RATE: Share = 0.05
+    """Failed requests / requests (fail)."""
+    NEWSCRAWL_HEALTH_WARN_ERROR_RATE: Share = 0.02
+    """Failed requests / requests (warn)."""
+    NEWSCRAWL_HEALTH_MAX_REJECT_RATE: Share = 0.05
+    """Rejected / handled articles (fail)."""
+    NEWSCRAWL_HEALTH_WARN_REJECT_RATE: Share = 0.02
+    """Rejected / handled articles (warn)."""
+    NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE: Share = 0.2
+    """Articles from the generic extractor (warn)."""
+    NEWSCRAWL_HEALTH_TREND_MIN_SHARE: Share = 0.5
+    """New in 24 h / the median day of the 7 before (warn)."""
+    NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN: Seconds = 20.0
+    """The trend is judged from this median on."""
+    NEWSCRAWL_HOLE_MAX_AGE_HOURS: Seconds = 24.0
+    """A hole warns while younger, fails once older."""
+    NEWSCRAWL_ALERT_WHEN: Literal["failure", "always"] = "failure"
+    """When the alert actions send (env too)."""
+    NEWSCRAWL_ALERT_REPORT_FILE: str | None = None
+    """The JSON report-file action's path (env too)."""
+    NEWSCRAWL_ALERT_SMTP_TIMEOUT: Seconds = 30.0
+    """Seconds for the whole SMTP conversation."""
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "DEBUG"
+    """Scrapy's log level (env NEWSCRAWL_LOG_LEVEL)."""
 
     @field_validator("NEWSCRAWL_HEALTH_COVERAGE", mode="before")
     @classmethod

@@ -17,23 +17,9 @@ from collections.abc import Mapping
 import ftfy
 from ftfy.chardata import UTF8_DETECTOR_RE
 
-__all__ = [
-    "clean_title",
-    "has_unrepairable_mojibake",
-    "is_boilerplate_paragraph",
-    "looks_garbled",
-    "normalize_line",
-    "normalize_text",
-    "repair_mojibake",
-    "split_dateline",
-    "strip_trailing_credit",
-]
-
-
 # ------------------------------------------------------------------------ Unicode and white space
-# Deleted outright (none is needed in az/en/ru text): soft hyphen, Mongolian vowel separator,
-# zero-width space and joiners, bidi marks, embeddings, overrides and isolates, word joiner,
-# invisible operators, byte order mark.
+# Deleted outright: soft hyphen, Mongolian vowel separator, zero-width space and joiners, bidi
+# marks, embeddings, overrides and isolates, word joiner, invisible operators, byte order mark.
 _DELETE_CHARS = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
 _DELETE_CHARS += "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
 _DELETE_TABLE = str.maketrans("", "", _DELETE_CHARS)
@@ -57,18 +43,15 @@ def _clean_chars(s: str) -> str:
     if _SPECIAL_RE.search(s) is None:
         return unicodedata.normalize("NFC", s)  # a no-op on text already in NFC (quick check)
     s = _LINE_BREAK_RE.sub("\n", s).replace("\u2029", "\n\n")
-    s = s.translate(_DELETE_TABLE)
-    s = _CONTROL_RE.sub("", s)
+    s = _CONTROL_RE.sub("", s.translate(_DELETE_TABLE))
     s = _HSPACE_RE.sub(" ", s)
     # Deleting characters can bring a base letter and a combining mark together, so compose last.
     return unicodedata.normalize("NFC", s)
 
 
 def normalize_text(s: str) -> str:
-    """Normalise multi-paragraph text (idempotent): NFC; Unicode spaces become a plain space;
-    zero-width characters, soft hyphens, bidi marks and control characters are removed; white
-    space in a paragraph collapses to one space; paragraphs (separated by a blank line) are
-    joined by exactly ``"\\n\\n"``."""
+    """Normalise multi-paragraph text (idempotent): NFC, invisible and control characters
+    removed, white space collapsed, paragraphs (split at blank lines) joined by ``"\\n\\n"``."""
     paragraphs = (p.split() for p in _BLANK_LINES_RE.split(_clean_chars(s)))
     return "\n\n".join(" ".join(words) for words in paragraphs if words)
 
@@ -81,39 +64,17 @@ def normalize_line(s: str) -> str:
 
 # ---------------------------------------------------------------------------------------- mojibake
 # UTF-8 decoded as Latin-1 or cp1252: ``"AzÉ™rbaycan"`` -> ``"Azərbaycan"``. ftfy decodes; this
-# section only decides *where* it may look, so that correct text is never touched:
-# 1. only lines that look_garbled go to ftfy (on short strings ftfy alone turns a correct
-#    ``"HEÇ°"`` into ``"HEǰ"``); 2. of its result only the words that looked garbled are taken,
-#    and words still garbled go to ftfy one by one; a result with characters foreign to az/en/ru
-#    text is refused; 3. sequences left inside a correct word (``“AzÉ™rbaycan”``) are re-encoded
-#    with ftfy's sloppy cp1252 / Latin-1 codec and decoded as strict UTF-8, kept only when every
-#    character is plausible.
-# Known limits: a body declared iso-8859-1 is decoded as cp1252 by Scrapy, which has no
-# character for 81 8D 8F 90 9D: letters containing those bytes (ru А Н с э я Ё, az Ə, ”) arrive
-# as U+FFFD and are lost (has_unrepairable_mojibake reports them; newscrawl.encoding prefers
-# valid UTF-8 to avoid it). Other code pages (cp1251, Mac Roman) are out of scope. A garbled
-# no-break space that lost its U+00A0 (``"Â "``) is reported, not repaired (restore_byte_a0 is
-# off: it turns a damaged ``"â€ "`` into ``†``).
-#: ftfy's configuration, always used through ``ftfy.fix_encoding(text, FTFY_CONFIG)`` (``fix_text``
-#: with ``explain=False`` ignores it for the encoding step in ftfy 6.3): every fixer but the
-#: encoding is off. ``decode_inconsistent_utf8`` is off because ftfy 6.3 runs it with its default
-#: configuration (restore_byte_a0 on); the word-by-word repair below does that job.
+# section only decides *where* it may look, so that correct text is never touched: only lines
+# that look garbled go to ftfy (alone, it turns a correct ``"HEÇ°"`` into ``"HEǰ"``), only the
+# words that looked garbled are taken from its result, and a repair that brings characters
+# foreign to az/en/ru text is refused. Letters Scrapy's cp1252 decoding turned into U+FFFD are
+# lost (has_unrepairable_mojibake reports them); a garbled no-break space that lost its U+00A0
+# (``"Â "``) is reported, not repaired.
+#: ``ftfy.fix_encoding``'s options: restore_byte_a0 off (it turns a damaged ``"â€ "`` into
+#: ``†``), and decode_inconsistent_utf8 off (ftfy 6.3 runs it with restore_byte_a0 on; the
+#: word-by-word repair below does its job).
 FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=False,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=False,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=False,
+    restore_byte_a0=False, decode_inconsistent_utf8=False, explain=False
 )
 
 
@@ -151,75 +112,51 @@ _MARKER_CHARS_RE = re.compile("[ÂÃÄÅÐÑÉÆâïð\u0080-\u009f]")
 
 
 def looks_garbled(s: str) -> bool:
-    """True when ``s`` still shows typical UTF-8-as-Latin-1/cp1252 mojibake sequences.
-
-    Examples: ``Ã¼``, ``Ä±``, ``ÅŸ``, ``É™``, ``Ð—``, ``â€œ``, ``Ñ�``, C1 control characters.
-    Correct az/en/ru text (including ``São``, ``ÇÖÜ``, ``«»``, ``“”``, ``©°€``) does not match.
-    """
+    """True when ``s`` still shows UTF-8-as-Latin-1/cp1252 sequences (``Ã¼``, ``É™``, ``Ð—``,
+    ``â€œ``, C1 controls); correct az/en/ru text (``São``, ``ÇÖÜ``, ``«»``, ``©°€``) never does."""
     if s.isascii() or _MARKER_CHARS_RE.search(s) is None:
         return False
     return _MARKER_RE.search(s) is not None
 
 
 def has_unrepairable_mojibake(s: str) -> bool:
-    """True when ``s`` contains U+FFFD or mojibake that :func:`repair_mojibake` cannot undo.
-
-    Use it on the repaired text (or the raw text: repairing is idempotent) to reject an item
-    whose body was decoded with the wrong code page and lost bytes on the way.
-    """
+    """True when ``s`` contains U+FFFD or mojibake that :func:`repair_mojibake` cannot undo."""
     return "\ufffd" in s or looks_garbled(repair_mojibake(s))
 
 
 # What a repair may produce: the characters of az/en/ru news text, common symbols and emoji.
-# Anything else (Latin Extended-B and IPA letters but Ə ə, historic Cyrillic, Hebrew, Syriac ...)
-# is what a *correct* string such as "HEÇ°" turns into when wrongly decoded: such a repair is
-# refused.
+# Anything else (Latin Extended-B and IPA but Ə ə, historic Cyrillic, Hebrew...) is what a
+# *correct* string such as "HEÇ°" turns into when wrongly decoded: such a repair is refused.
 _PLAUSIBLE_RE = re.compile(
     "[\t\n\r -~\u00a0-\u017f\u018f\u0259\u0370-\u045f\u0490\u0491\u2000-\u206f\u20a0-\u20cf"
     "\u2100-\u22ff\u2500-\u27bf\ufe0f\ufffd\U0001f000-\U0001faff]"
 )
 
 
-def _plausible_char(ch: str) -> bool:
-    return _PLAUSIBLE_RE.match(ch) is not None
-
-
 def _ftfy(text: str) -> str:
-    """``ftfy.fix_encoding`` with ``FTFY_CONFIG``, refused if it introduces implausible
-    characters (see ``_PLAUSIBLE_RANGES``)."""
+    """``ftfy.fix_encoding``, refused if it brings characters that are not plausible."""
     fixed = ftfy.fix_encoding(text, FTFY_CONFIG)
-    if fixed == text:
-        return text
     original = set(text)
-    if all(ch in original or _plausible_char(ch) for ch in fixed):
+    return fixed if all(ch in original or _PLAUSIBLE_RE.match(ch) for ch in fixed) else text
+
+
+def _fix_sequence(match: re.Match[str]) -> str:
+    """Repair one sequence left inside a word (``“AzÉ™rbaycan”``): ftfy, else the bytes of
+    ftfy's sloppy cp1252 or Latin-1 decoded as strict UTF-8, kept when every character is
+    plausible."""
+    seq = match.group(0)
+    if not looks_garbled(seq):
+        return seq
+    if (fixed := _ftfy(seq)) != seq:
         return fixed
-    return text
-
-
-def _strict_redecode(seq: str) -> str | None:
-    """Decode a garbled sequence back to UTF-8 via ftfy's sloppy cp1252 or Latin-1 codec.
-
-    Returns ``None`` unless the bytes are valid UTF-8 and every resulting character is plausible.
-    """
     for codec in ("sloppy-windows-1252", "latin-1"):
         try:
             decoded = seq.encode(codec).decode("utf-8")
         except UnicodeError:
             continue
-        if decoded != seq and all(_plausible_char(ch) for ch in decoded):
+        if decoded != seq and all(_PLAUSIBLE_RE.match(ch) for ch in decoded):
             return decoded
-    return None
-
-
-def _fix_sequence(match: re.Match[str]) -> str:
-    """Repair one detected sequence inside a word, or leave it as it is."""
-    seq = match.group(0)
-    if not looks_garbled(seq):
-        return seq
-    fixed = _ftfy(seq)
-    if fixed != seq:
-        return fixed
-    return _strict_redecode(seq) or seq
+    return seq
 
 
 # Correct punctuation that often wraps a garbled word: “AzÉ™rbaycan”, «Ð—ÐµÐ»ÐµÐ½Ñ�ÐºÐ¸Ð¹».
@@ -229,9 +166,7 @@ _WRAPPED_WORD_RE = re.compile(r"([(\[«“„\"']*)(.*?)([)\]»”\"',.:;!?]*)",
 def _fix_core(word: str) -> str:
     """Repair a word with ftfy, then repair the sequences ftfy left alone one by one."""
     fixed = _ftfy(word)
-    if looks_garbled(fixed):
-        fixed = UTF8_DETECTOR_RE.sub(_fix_sequence, fixed)
-    return fixed
+    return UTF8_DETECTOR_RE.sub(_fix_sequence, fixed) if looks_garbled(fixed) else fixed
 
 
 def _fix_word(match: re.Match[str]) -> str:
@@ -255,39 +190,24 @@ _WORD_RE = re.compile(r"[^ \t\n\r\f\v]+")
 _SPACE_SPLIT_RE = re.compile(r"([ \t\n\r\f\v]+)")
 
 
-def _keep_only_garbled_changes(before: str, after: str) -> str:
-    """Take the words of ``after`` only where the same word of ``before`` looks garbled.
-
-    ftfy decodes a line as a whole and may then also decode a correct word that merely
-    resembles mojibake (``"DAĞ°"`` is valid UTF-8 in cp1254 and would become ``"DAа"``).
-    """
-    old_parts = _SPACE_SPLIT_RE.split(before)
-    new_parts = _SPACE_SPLIT_RE.split(after)
-    if len(old_parts) != len(new_parts):
-        return before
-    return "".join(
-        new if looks_garbled(old) else old for old, new in zip(old_parts, new_parts, strict=True)
-    )
-
-
 def _repair_line(line: str) -> str:
-    """Repair one line: as a whole first, word by word if garbled parts remain."""
+    """Repair one line: as a whole first, word by word if garbled parts remain. Of ftfy's
+    result only the words that looked garbled are taken: it may also decode a correct word
+    that merely resembles mojibake (``"DAĞ°"`` would become ``"DAа"``)."""
     if not looks_garbled(line):
         return line
-    fixed = _keep_only_garbled_changes(line, _ftfy(line))
-    if looks_garbled(fixed):
-        fixed = _WORD_RE.sub(_fix_word, fixed)
-    return fixed
+    old_parts = _SPACE_SPLIT_RE.split(line)
+    new_parts = _SPACE_SPLIT_RE.split(_ftfy(line))
+    fixed = line
+    if len(old_parts) == len(new_parts):
+        pairs = zip(old_parts, new_parts, strict=True)
+        fixed = "".join(new if looks_garbled(old) else old for old, new in pairs)
+    return _WORD_RE.sub(_fix_word, fixed) if looks_garbled(fixed) else fixed
 
 
 def repair_mojibake(s: str) -> str:
-    """Restore text that was UTF-8 decoded as Latin-1 or cp1252, leaving correct text alone.
-
-    Works line by line and, in lines that mix correct and garbled text, word by word, so a
-    partly garbled string is repaired where it is garbled and untouched elsewhere. A line
-    without mojibake markers is returned unchanged. Idempotent. Letters lost as U+FFFD stay lost
-    (see :func:`has_unrepairable_mojibake`).
-    """
+    """Restore text that was UTF-8 decoded as Latin-1 or cp1252, line by line and, where a line
+    mixes correct and garbled text, word by word; correct text is left alone. Idempotent."""
     if not looks_garbled(s):
         return s
     return "\n".join(_repair_line(line) for line in s.split("\n"))
@@ -328,8 +248,7 @@ BOILERPLATE_PATTERNS: Mapping[str, tuple[str, ...]] = {
         rf"(?:subscribe|join)\s+(?:to\s+)?(?:our|{_SITE}(?:'s|’s)?)\s+(?:official\s+)?"
         rf"{_PLATFORMS}\s+(?:channel|page|account)",
         rf"(?:subscribe|join)\s+us\s+on\s+{_PLATFORMS}",
-        # "Latest news" alone or "Latest news on our Telegram channel"; "Latest news from the
-        # front shows ..." stays.
+        # "Latest news" alone or "Latest news on our Telegram channel"; "Latest news from" stays.
         rf"(?:the\s+)?latest\s+news(?:\s+(?:\S+\s+){{0,3}}?(?:{_PLATFORMS}|{_SITE})"
         rf"(?:[\s-]+\S+){{0,3}})?",
     ),
@@ -349,16 +268,7 @@ BOILERPLATE_PATTERNS: Mapping[str, tuple[str, ...]] = {
 }
 
 #: Photo-credit labels, in every edition (a Russian page can carry "Photo: Reuters").
-CREDIT_LABELS: tuple[str, ...] = (
-    r"photo\s+credit",
-    r"photos?",
-    r"photo\s+by",
-    r"foto(?:lar)?",
-    r"foto\s+müəllifi",
-    r"фото",
-    r"фотографии",
-)
-_LABEL = "(?:" + "|".join(CREDIT_LABELS) + ")"
+_LABEL = r"(?:photo\s+credit|photos?|photo\s+by|foto(?:lar)?|foto\s+müəllifi|фото|фотографии)"
 # A credit is short: at most six words, no sentence inside ("Photo: Report", "Фото: АЗЕРТАДЖ",
 # "Photo credit: Getty Images", "Foto: AZƏRTAC / Prezidentin mətbuat xidməti").
 _CREDIT_VALUE = r"[^\s.!?:][^\s!?:]*(?:\s+[^\s!?:]+){0,5}"
@@ -380,15 +290,12 @@ _COMMON_COMPILED = tuple(re.compile(p, re.IGNORECASE) for p in COMMON_PATTERNS)
 
 def _is_decoration(ch: str) -> bool:
     """True for characters trimmed around a promo line: symbols, punctuation, emoji parts."""
-    if ch in "@#/":  # kept: they belong to handles, hashtags and links
-        return False
-    category = unicodedata.category(ch)
-    return category[0] in "SPZ" or ch in "\ufe0f\u200d"
+    kept = ch in "@#/"  # they belong to handles, hashtags and links
+    return not kept and (unicodedata.category(ch)[0] in "SPZ" or ch in "\ufe0f\u200d")
 
 
-def _core(p: str) -> str:
-    """The paragraph as one line, without the decoration around it."""
-    line = normalize_line(p)
+def _core(line: str) -> str:
+    """The line without the decoration around it."""
     start, end = 0, len(line)
     while start < end and _is_decoration(line[start]):
         start += 1
@@ -399,12 +306,9 @@ def _core(p: str) -> str:
 
 def _patterns_for(language: str) -> tuple[re.Pattern[str], ...]:
     """The compiled table of one edition; ValueError for an unknown edition."""
-    try:
-        return _COMPILED[language]
-    except KeyError:
-        raise ValueError(
-            f"unknown language {language!r}; expected one of {sorted(_COMPILED)}"
-        ) from None
+    if language not in _COMPILED:
+        raise ValueError(f"unknown language {language!r}; expected one of {sorted(_COMPILED)}")
+    return _COMPILED[language]
 
 
 def is_boilerplate_paragraph(p: str, language: str) -> bool:
@@ -412,14 +316,8 @@ def is_boilerplate_paragraph(p: str, language: str) -> bool:
     credit, a ``pic.twitter.com`` link or a bare URL (never an empty paragraph)."""
     patterns = _patterns_for(language)
     full = normalize_line(p)
-    if not full:
-        return False
-    if any(pattern.fullmatch(full) for pattern in _COMMON_COMPILED):
-        return True
-    core = _core(p)
-    if not core:
-        return False
-    if any(pattern.fullmatch(core) for pattern in _COMMON_COMPILED):
+    core = _core(full)  # no pattern matches an empty line
+    if any(pattern.fullmatch(full) or pattern.fullmatch(core) for pattern in _COMMON_COMPILED):
         return True
     return any(pattern.fullmatch(core) for pattern in patterns)
 
@@ -437,9 +335,7 @@ def strip_trailing_credit(p: str, language: str) -> str:
     -> ``"...the meeting."``); a paragraph that is only a credit is left as it is."""
     _patterns_for(language)
     match = _TRAILING_CREDIT_RE.search(p)
-    if match is None:
-        return p
-    return p[: match.start()].rstrip()
+    return p[: match.start()].rstrip() if match else p
 
 
 # --------------------------------------------------------------------------------------- headlines
@@ -454,11 +350,9 @@ def clean_title(s: str) -> str:
     """A headline on one line without trailing site names (``" - Report.az"``, ``" | REPORT.AZ"``,
     ``" - Report News Agency"``); a title that is only the site name is returned as it is."""
     title = normalize_line(s)
-    while True:
-        match = _SUFFIX_RE.search(title)
-        if match is None or match.start() == 0:
-            return title
+    while (match := _SUFFIX_RE.search(title)) is not None and match.start() > 0:
         title = title[: match.start()].rstrip()
+    return title
 
 
 # --------------------------------------------------------------------------------------- datelines

@@ -22,65 +22,23 @@ class Edition:
         return self.prefix + "/"
 
 
-_AZ_MONTHS = {
-    "yanvar": 1,
-    "fevral": 2,
-    "mart": 3,
-    "aprel": 4,
-    "may": 5,
-    "iyun": 6,
-    "iyul": 7,
-    "avqust": 8,
-    "avgust": 8,
-    "sentyabr": 9,
-    "oktyabr": 10,
-    "noyabr": 11,
-    "dekabr": 12,
-}
+def _months(names: str) -> dict[str, int]:
+    """Month names, January first, months apart by ``|``, spellings of one month by spaces."""
+    groups = names.split("|")
+    return {name: number for number, group in enumerate(groups, 1) for name in group.split()}
 
-_EN_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
-_RU_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("января", "январь"),
-            ("февраля", "февраль"),
-            ("марта", "март"),
-            ("апреля", "апрель"),
-            ("мая", "май"),
-            ("июня", "июнь"),
-            ("июля", "июль"),
-            ("августа", "август"),
-            ("сентября", "сентябрь"),
-            ("октября", "октябрь"),
-            ("ноября", "ноябрь"),
-            ("декабря", "декабрь"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+_AZ_MONTHS = _months(
+    "yanvar|fevral|mart|aprel|may|iyun|iyul|avqust avgust|sentyabr|oktyabr|noyabr|dekabr"
+)
+_EN_MONTHS = _months(
+    "january jan|february feb|march mar|april apr|may|june jun|july jul|august aug|"
+    "september sep sept|october oct|november nov|december dec"
+)
+_RU_MONTHS = _months(
+    "января январь|февраля февраль|марта март|апреля апрель|мая май|июня июнь|июля июль|"
+    "августа август|сентября сентябрь|октября октябрь|ноября ноябрь|декабря декабрь"
+)
 
 EDITIONS: dict[str, Edition] = {
     "az": Edition(

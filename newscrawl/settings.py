@@ -10,41 +10,22 @@ BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
 
-# --- Where things go ----------------------------------------------------------------------
-#: Root of output/<language>/, output/rejects/ and output/stats/ (env NEWSCRAWL_OUTPUT_DIR).
+# --- The project's own settings: their types, bounds and meaning are ProjectSettings in
+# --- newscrawl/arguments.py (checked before a crawl starts), the long form docs/arguments.md.
 NEWSCRAWL_OUTPUT_DIR = os.environ.get("NEWSCRAWL_OUTPUT_DIR", "output")
-#: The state of earlier runs (env NEWSCRAWL_STATE); empty disables it.
 NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE", ".newscrawl/state.sqlite")
-#: The raw-page archive (WARC, newscrawl/archive/): unset = <output dir>/archive; a directory
-#: moves it; empty or 0 turns it off (env NEWSCRAWL_ARCHIVE). One file series per run,
-#: report-<run_id>-NNNNN.warc.gz, the next file started past NEWSCRAWL_ARCHIVE_MAX_BYTES.
-NEWSCRAWL_ARCHIVE = os.environ.get("NEWSCRAWL_ARCHIVE")
+NEWSCRAWL_ARCHIVE = os.environ.get("NEWSCRAWL_ARCHIVE")  # unset: <output dir>/archive
 NEWSCRAWL_ARCHIVE_MAX_BYTES = int(os.environ.get("NEWSCRAWL_ARCHIVE_MAX_BYTES", 100 * 1024 * 1024))
-#: Incremental runs walk the feed this far past the newest article already held.
 NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES = 30
-#: Edits: within this age every run compares the feed cards with the state and fetches the
-#: articles whose headline changed (0: off). The top walk goes on through it (up to max_pages).
 NEWSCRAWL_EDIT_HORIZON_HOURS = 24.0
-#: Edits of the body alone: known articles inside the horizon re-fetched per edition and run,
-#: the one fetched longest ago first (0: none).
 NEWSCRAWL_RECHECK_PER_RUN = 5
-#: After the top walk of a latest run, fetch each edition's RSS once and request what the walk
-#: missed (newscrawl/<edition>/rss_missed).
 NEWSCRAWL_RSS_CROSSCHECK = True
-#: Holes (stretches of the feed a cut-short walk left): feed pages per edition and run spent
-#: walking into them, the oldest first (max_pages stays the top walk's budget).
 NEWSCRAWL_HOLE_PAGES = 10
-#: After this many seconds a run asks for no more feed pages and lets waiting retries go;
-#: what it did not walk stays a hole for the next runs (0: no deadline).
 NEWSCRAWL_RUN_DEADLINE_SECONDS = 0.0
-#: An article body of fewer words is rejected (body_too_short).
 NEWSCRAWL_MIN_BODY_WORDS = 5
-COMMANDS_MODULE = "newscrawl.commands"
-#: Write output/stats/report-<run_id>.json and run the health checks at the end of a run
-#: (``scrapy check`` turns it off: a contract check is not a run).
 NEWSCRAWL_RUN_STATS = True
-#: Delete stats and rejects files older than this many days at the end of a run (0: keep all).
 NEWSCRAWL_RETENTION_DAYS = float(os.environ.get("NEWSCRAWL_RETENTION_DAYS", "0") or 0)
+COMMANDS_MODULE = "newscrawl.commands"
 
 # --- Politeness (live site) ---------------------------------------------------------------
 ROBOTSTXT_OBEY = True

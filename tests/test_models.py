@@ -84,4 +84,4 @@ def test_a_bad_setting_is_one_line(name: str, value: str, line: str) -> None:
 def test_arguments_are_typed() -> None:
     parsed = SpiderArguments.parse({"editions": "en,ru", "max_pages": "3", "since": "2025-10-01"})
     assert parsed.editions == ["en", "ru"] and parsed.max_pages == 3
-    assert parsed.as_dict()["since"] == "2025-10-01T00:00:00+04:00"
+    assert parsed.model_dump(mode="json")["since"] == "2025-10-01T00:00:00+04:00"

@@ -1,16 +1,14 @@
 """Article pages: HTML in, :class:`ExtractedArticle` out, one parser class per layout version.
 
 The Fundus way: a field is a method over parsel selectors returning ``(value, source)`` or None
-(sources and their order: ``docs/site-markup.md``); a layout is chosen by its body element, never
-by the date; a variant is a subclass overriding one selector or method, listed before its parent
-in :data:`LAYOUTS`. :class:`ArticlePage`, the base, reads the head (JSON-LD, meta tags) and the
-generic fallbacks. Selectors are scoped to the article, never the latest-news cards beside it.
+(``docs/site-markup.md``); a layout is chosen by its body element, never by the date; a variant
+is a subclass overriding one selector or method, listed before its parent in :data:`LAYOUTS`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
@@ -32,19 +30,6 @@ from newscrawl.extract.text import (
 )
 from newscrawl.urls import ArticlePath, SiteUrls, article_id_from_short_link
 
-#: The fields ``ExtractedArticle.sources`` names, in item order.
-SOURCE_FIELDS = (
-    "article_id",
-    "title",
-    "lead",
-    "body",
-    "published_at",
-    "modified_at",
-    "category",
-    "tags",
-    "images",
-    "translations",
-)
 T = TypeVar("T")
 #: A field's value and its source, or None when no source gave one.
 Found = tuple[T, str] | None
@@ -62,8 +47,7 @@ class ExtractionError(Exception):
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
+        self.reason, self.detail = reason, detail
 
 
 @dataclass
@@ -91,7 +75,7 @@ class ExtractedArticle:
     date_sources: dict[str, datetime] = field(default_factory=dict)
     other_titles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: field name -> where its value came from (filled fields only)
+    #: field name -> where its value came from (filled fields only, in field order)
     sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -101,9 +85,8 @@ def _first(*candidates: tuple[T | None, str]) -> Found[T]:
 
 
 class ArticlePage:
-    """A page no layout matches: fields from its head (JSON-LD, meta tags) and the generic
-    fallbacks; the base of every layout. ``name`` becomes ``generic`` when the body is
-    trafilatura's main text."""
+    """A page no layout matches, the base of every layout: fields from its head (JSON-LD, meta
+    tags) and the generic fallbacks (``name`` becomes ``generic`` with trafilatura's body)."""
 
     name = "jsonld"
     #: The article's body; a page that has it has this layout.
@@ -119,7 +102,6 @@ class ArticlePage:
         self.warnings = list(self.jsonld.errors)
         self._matches: dict[str, SelectorList[Selector]] = {}
 
-    # ------------------------------------------------------------------ reading the page
     def css(self, css: str) -> SelectorList[Selector]:
         """``selector.css(css)``, evaluated once per page."""
         if css not in self._matches:
@@ -135,11 +117,6 @@ class ArticlePage:
 
     def meta(self, *keys: str) -> str | None:
         return next((self.meta_values[key] for key in keys if key in self.meta_values), None)
-
-    def meta_all(self, key: str) -> list[str]:
-        """Every non-empty ``content`` of the ``<meta>`` tags with this property or name."""
-        values = self.selector.xpath("//meta[@property=$key or @name=$key]/@content", key=key)
-        return [v.strip() for v in values.getall() if v.strip()]
 
     @cached_property
     def article(self) -> ArticlePath:
@@ -163,16 +140,14 @@ class ArticlePage:
     def tag_links(self) -> list[str]:
         return generic.tag_links(self.selector, self.site, self.article, self.url)
 
-    # ------------------------------------------------------------------ fields
     def title(self) -> Found[str]:
         headline = generic.headline(self.selector)
         return (headline, "generic") if headline else self.head_title()
 
     def head_title(self) -> Found[str]:
-        value = self.jsonld.text("headline") or self.meta("og:title")
-        source = "jsonld" if self.jsonld.text("headline") else "meta"
-        if value:
-            return " ".join(value.split()), source
+        found = _first((self.jsonld.text("headline"), "jsonld"), (self.meta("og:title"), "meta"))
+        if found:
+            return " ".join(found[0].split()), found[1]
         titles = self.selector.css("title")
         text = SITE_NAME_SUFFIX.sub("", element_text(titles[0].root)) if titles else None
         return (text, "meta") if text else None
@@ -261,10 +236,11 @@ class ArticlePage:
         return self.head_tags() or _first((self.tag_links, "generic"))
 
     def head_tags(self) -> Found[list[str]]:
+        tags = self.selector.xpath("//meta[@property=$t or @name=$t]/@content", t="article:tag")
         keywords = (self.meta("keywords") or "").split(",")
         return _first(
             (self.jsonld.keywords(), "jsonld"),
-            (self.meta_all("article:tag"), "meta"),
+            ([t.strip() for t in tags.getall() if t.strip()], "meta"),
             ([k.strip() for k in keywords if k.strip()], "meta"),
         )
 
@@ -286,20 +262,14 @@ class ArticlePage:
             return None
         lead = " ".join(found[0].split())
         stem = _ELLIPSIS.sub("", lead).strip()
-        first = paragraphs[0] if paragraphs else ""
-        body_start = " ".join(paragraphs)[: len(stem) + 1]
-        if not stem or first.startswith(stem) or body_start.startswith(stem) or stem == first:
+        if not stem or " ".join(paragraphs).startswith(stem):
             return None
         return lead, found[1]
 
     def translations(self) -> generic.Translations:
+        code = self.article.edition.code
         return generic.discover_translations(
-            self.selector,
-            self.translations_css,
-            self.site,
-            self.article.edition.code,
-            self.url,
-            self.css,
+            self.selector, self.translations_css, self.site, code, self.url, self.css
         )
 
 
@@ -399,17 +369,6 @@ class Oldest(Current):
 
 #: Tried in this order; the first whose body the page contains is the page's layout.
 LAYOUTS: tuple[type[Current], ...] = (Current, Y2019, Oldest)
-#: The short link of an article (its numeric id), in every layout.
-SHORT_LINK = ".copy-url"
-
-
-def read_page(html: str, url: str, site: SiteUrls) -> ArticlePage:
-    """The page under the parser of its layout (:class:`ArticlePage` when none matches)."""
-    selector = parse_html(html)
-    for layout in LAYOUTS:
-        if selector.css(layout.body_css):
-            return layout(html, selector, url, site)
-    return ArticlePage(html, selector, url, site)
 
 
 def extract_article(
@@ -422,7 +381,9 @@ def extract_article(
     """
     if not html or not html.strip():
         raise ExtractionError("empty_page", "the response body is empty")
-    page = read_page(html, url, site)
+    selector = parse_html(html)
+    layout = next((layout for layout in LAYOUTS if selector.css(layout.body_css)), ArticlePage)
+    page = layout(html, selector, url, site)
     if not page.selector.css("head, body"):
         raise ExtractionError("not_html", "no <head> or <body> in the response")
     sources: dict[str, str] = {}
@@ -451,9 +412,11 @@ def extract_article(
     article = page.article
     category = take("category", page.category(title, card))
     translations = page.translations()
-    if translations.source is not None:
-        sources["translations"] = translations.source
-    article_id = article_id_from_short_link(page.css(SHORT_LINK).attrib.get("data-url"))
+    if translations.sources:  # the least trusted source of any of the URLs
+        rank = generic.SOURCE_RANK.__getitem__
+        sources["translations"] = max(translations.sources.values(), key=rank)
+    short_link = page.css(".copy-url").attrib.get("data-url")  # in every layout
+    article_id = article_id_from_short_link(short_link)
     if article_id is not None:
         sources["article_id"] = "selector"
     html_lang = page.selector.xpath("/html/@lang").get()
@@ -461,7 +424,7 @@ def extract_article(
     modified_at = take("modified_at", page.modified())
     tags = take("tags", page.tags()) or []
     images = take("images", page.images()) or []
-    ordered = {name: sources[name] for name in SOURCE_FIELDS if name in sources}
+    ordered = {f.name: sources[f.name] for f in fields(ExtractedArticle) if f.name in sources}
     fallbacks = [
         f"{source}_fallback: {','.join(n for n, s in ordered.items() if s == source)}"
         for source in ("generic", "card")

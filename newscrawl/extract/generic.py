@@ -1,15 +1,13 @@
-"""The generic fallback: readings of an article page that do not depend on class names.
-
-The main text by trafilatura, and page-wide signals: the first ``h1``, ``<time datetime>``, a
-visible date in any of the site's formats, breadcrumbs, links to the article's category and tag
-pages, and the links that name the other editions' versions. A parsed page in, values out.
-"""
+"""The generic fallback: readings of an article page that do not depend on class names (the
+main text by trafilatura, the first ``h1``, ``<time>``, a visible date, breadcrumbs, category and
+tag links), and the other editions' versions among all the page's links."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -66,12 +64,9 @@ def time_element(page: Selector) -> tuple[datetime, str] | None:
     """The ``datetime`` of the first readable ``<time datetime>`` outside the page furniture."""
     for node in page.css("body time[datetime]"):
         value = (node.attrib.get("datetime") or "").strip()
-        if not value or _in_furniture(node.root):
-            continue
-        try:
-            return parse_iso(value), value
-        except DateError:
-            continue
+        if value and not _in_furniture(node.root):
+            with suppress(DateError):
+                return parse_iso(value), value
     return None
 
 
@@ -81,12 +76,10 @@ def _date_of(element: HtmlElement) -> tuple[datetime, str] | None:
     if sum(1 for _ in islice(element.iter(), MAX_DATE_DESCENDANTS + 1)) > MAX_DATE_DESCENDANTS:
         return None
     text = element_text(element)
-    if not text or len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
-        return None
-    try:
-        return parse_site_date(text), text
-    except DateError:
-        return None
+    if text and len(text) <= MAX_DATE_TEXT and any(c.isdigit() for c in text):
+        with suppress(DateError):
+            return parse_site_date(text), text
+    return None
 
 
 def visible_date(page: Selector) -> tuple[datetime, str] | None:
@@ -113,20 +106,16 @@ def breadcrumb_category(page: Selector, title: str | None) -> str | None:
             continue
         labels = [element_text(a) for a in element.iter("a")]
         labels = [label for label in labels if label and label != title]
-        if len(labels) >= 2:
-            return labels[-1]
-        return None
+        return labels[-1] if len(labels) >= 2 else None
     return None
 
 
-def category_link(
-    page: Selector, site: SiteUrls, article: ArticlePath, page_url: str
-) -> str | None:
+def category_link(page: Selector, site: SiteUrls, article: ArticlePath, url: str) -> str | None:
     """The text of a link to the article's own category page (``/en/other-countries/``)."""
     wanted = site.canonical(f"{article.edition.prefix}/{article.category_slug}")
     for node in page.css("body a[href]"):
         href = node.attrib.get("href") or ""
-        if site.canonical(site.absolute(href, page_url)) == wanted and element_text(node.root):
+        if site.canonical(site.absolute(href, url)) == wanted and element_text(node.root):
             return element_text(node.root)
     return None
 
@@ -177,27 +166,21 @@ MAX_DATE_LINE_WORDS = 6
 
 
 def _is_date_line(text: str) -> bool:
-    if len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
-        return False
-    if len(text.split()) > MAX_DATE_LINE_WORDS:
+    if len(text) > MAX_DATE_TEXT or len(text.split()) > MAX_DATE_LINE_WORDS:
         return False
     if _BARE_TIME.match(text):
         return True
-    try:
-        parse_site_date(text, "00:00")
-    except DateError:
-        return False
-    return True
+    with suppress(DateError):
+        return any(c.isdigit() for c in text) and bool(parse_site_date(text, "00:00"))
+    return False
 
 
 #: Inline formatting unwrapped before trafilatura, which trims the text after such an element
 #: (``<b>“Report” xəbər verir ki,</b> Azərbaycan`` would lose its space) or drops it.
 _INLINE_FORMATTING = ("b", "strong", "em", "i", "u", "span", "font", "mark", "time")
-
-
 #: Elements that are text inside a paragraph; anything else is a block.
 _INLINE = frozenset(
-    {*_INLINE_FORMATTING, "a", "sup", "sub", "abbr", "code", "q", "s", "small", "time", "cite"}
+    {*_INLINE_FORMATTING, "a", "sup", "sub", "abbr", "code", "q", "s", "small", "cite"}
 )
 
 
@@ -209,9 +192,8 @@ def _runs_as_paragraphs(element: HtmlElement) -> None:
     """Loose text separated by ``<br>`` (``text<br><br>text``) turned into ``<p>`` elements, as
     the layouts read it; trafilatura loses the words before a link in such runs."""
     children = list(element)
-    if not any(child.tag == "br" for child in children):
-        return
-    if not (element.text or "").strip() and not any((c.tail or "").strip() for c in children):
+    loose = (element.text or "").strip() or any((c.tail or "").strip() for c in children)
+    if not loose or not any(child.tag == "br" for child in children):
         return
     current: tuple[str, list[tuple[HtmlElement, str]]] = (element.text or "", [])
     runs: list[HtmlElement | tuple[str, list[tuple[HtmlElement, str]]]] = [current]
@@ -257,25 +239,17 @@ MAX_LINK_LABEL = 30
 _BLOCK_TAGS = frozenset({"p", "head", "quote", "list", "table"})
 
 
-def _blocks(main: HtmlElement) -> list[HtmlElement]:
-    """The outermost text blocks of trafilatura's body (blocks may sit in ``<div>``s)."""
-    return [
-        element
-        for element in main.iter(*_BLOCK_TAGS)
-        if element is not main
-        and next(a for a in element.iterancestors() if a is main or a.tag in _BLOCK_TAGS) is main
-    ]
-
-
 def _paragraphs(main: HtmlElement, headlines: set[str], drop: set[str]) -> list[str]:
     paragraphs: list[str] = []
-    for block in _blocks(main):
+    for block in main.iter(*_BLOCK_TAGS):
+        ancestors = (a for a in block.iterancestors() if a is main or a.tag in _BLOCK_TAGS)
+        if block is main or next(ancestors) is not main:
+            continue  # only the outermost text blocks (they may sit in ``<div>``s)
         if block.tag == "list":
             items = [" ".join("".join(item.itertext()).split()) for item in block.iter("item")]
             items = [item for item in items if item]
-            if items and all(_is_date_line(item) for item in items):
-                continue
-            paragraphs.extend(item for item in items if item not in drop)
+            if not items or not all(map(_is_date_line, items)):
+                paragraphs.extend(item for item in items if item not in drop)
             continue
         for text, plain in _runs(block):
             label = plain.strip(" .,;:|·-–—")
@@ -294,14 +268,9 @@ def _paragraphs(main: HtmlElement, headlines: set[str], drop: set[str]) -> list[
 
 
 def main_text(html: str, headlines: set[str], drop: set[str]) -> list[str]:
-    """The paragraphs of the page's main text, by trafilatura, cleaned of what is not prose.
-
-    trafilatura runs twice (its default and its precision mode, which find the main block
-    differently on short articles); the reading with more text wins. Left out: headings that
-    repeat a headline, runs that are only link text (category, tag, share and translation
-    links) or a short label with links, lists of date and time lines, and paragraphs in
-    ``drop`` (e.g. the tag names joined). Paragraphs are runs of text between line breaks.
-    """
+    """The paragraphs (runs of text between line breaks) of the page's main text by trafilatura,
+    in its default and precision modes (the reading with more text wins), without headlines,
+    runs of link text or a short label with links, lists of dates, and paragraphs in ``drop``."""
     best: list[str] = []
     tree = _prepared(html)
     for precision in (False, True):
@@ -336,20 +305,13 @@ class Translations:
     urls: dict[str, str]
     sources: dict[str, str]
 
-    @property
-    def source(self) -> str | None:
-        """The least trusted source any of the URLs came from (None when there are none)."""
-        return max(self.sources.values(), key=SOURCE_RANK.__getitem__, default=None)
-
 
 def _in_listing(anchor: HtmlElement, on_site: Resolve) -> bool:
-    """True when the link sits in a news listing: a latest-news/card container by its class,
-    or a list of items (the largest block around the link holding no other link, and its
-    siblings) most of which link to articles of one edition: a translations block links to
-    one article per other edition, a listing to several of one edition."""
-    if any(LISTING_CLASSES.search((n.get("class") or "").lower()) for n in anchor.iterancestors()):
-        return True
-    if LISTING_CLASSES.search((anchor.get("class") or "").lower()):
+    """True when the link sits in a news listing: a container with a listing class, or a list
+    of items (the largest block around the link holding no other link, and its siblings) most
+    of which link to articles of one edition (a translations block links to one per edition)."""
+    nodes = (anchor, *anchor.iterancestors())
+    if any(LISTING_CLASSES.search((n.get("class") or "").lower()) for n in nodes):
         return True
     parent = anchor.getparent()
     while parent is not None and sum(1 for a in parent.iter("a") if a.get("href")) <= 1:
@@ -377,11 +339,9 @@ def discover_translations(
     page_url: str,
     select: Callable[[str], SelectorList[Selector]] | None = None,
 ) -> Translations:
-    """The other editions' versions of the article: every on-site link to an article URL of
-    another edition is a candidate (where the site links them is not known for sure), ranked
-    ``link[rel=alternate][hreflang]`` (``meta``), the layout's translations block
-    (``block_css``, ``selector``), any other link (``generic``); never a link of a news listing
-    or to the page's own edition. ``select`` evaluates CSS on the page (once per selector)."""
+    """The other editions' versions of the article: on-site links to an article of another
+    edition, ranked ``link[rel=alternate][hreflang]`` (``meta``), the layout's translations block
+    (``block_css``, ``selector``), any other link outside news listings (``generic``)."""
     css = select or page.css
     on_page: Resolve = cache(lambda href: site.article_path(site.absolute(href, page_url)))
     on_site: Resolve = cache(site.article_path)

@@ -1,9 +1,5 @@
-"""What every page type shares: pages as parsel selectors, the few selections no layout names,
-visible text, the paragraphs of a body, JSON-LD.
-
-Visible text is text nodes concatenated as they are, then white space collapsed: so
-``<a>“Report”</a> xəbər verir`` keeps its space and ``Zelen<b>skyy</b>`` is not split.
-"""
+"""What every page type shares: a response's text, pages as parsel selectors, the few selections
+no layout names, visible text, the paragraphs of a body, JSON-LD."""
 
 from __future__ import annotations
 
@@ -17,11 +13,31 @@ from lxml import etree
 from lxml.etree import _Element as HtmlElement
 from parsel import Selector, SelectorList
 from parsel.csstranslator import HTMLTranslator
+from scrapy.http import Response, TextResponse
 
 _TRANSLATOR = HTMLTranslator()
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: Class-name fragments of news listings (latest news, feed cards) inside an article page.
 LISTING_CLASSES = re.compile(r"latest|index-post-block|news__item|news-list|most-read|popular")
+#: Content types read as pages; a response declaring another type is not parsed.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})
+
+
+def declared_type(response: Response) -> str:
+    """The media type of the ``Content-Type`` header, lower case, without parameters."""
+    value = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    return value.split(";", 1)[0].strip().lower()
+
+
+def response_text(response: Response) -> str | None:
+    """The decoded body of an HTML response, or None when it is not an HTML page. Valid UTF-8
+    wins over any declaration: Scrapy decodes a declared Latin-1 as cp1252, which loses letters."""
+    if not isinstance(response, TextResponse) or declared_type(response) not in HTML_TYPES:
+        return None
+    try:
+        return response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response.text
 
 
 def parse_html(html: str) -> Selector:
@@ -58,11 +74,8 @@ def meta_values(page: Selector) -> dict[str, str]:
 
 def image_url(attributes: dict[str, str], names: tuple[str, ...]) -> str | None:
     """The first of the ``names`` attributes that holds a URL (``data:`` URLs are not)."""
-    for name in names:
-        value = (attributes.get(name) or "").strip()
-        if value and not value.startswith("data:"):
-            return value
-    return None
+    values = ((attributes.get(name) or "").strip() for name in names)
+    return next((value for value in values if value and not value.startswith("data:")), None)
 
 
 # --------------------------------------------------------------------------- visible text
@@ -76,11 +89,8 @@ _EMBED_CLASSES = re.compile("twitter-tweet|instagram-media|telegram-post|tiktok-
 
 
 def _pieces(element: HtmlElement, skip: frozenset[str]) -> Iterator[str]:
-    """Text nodes of ``element`` in document order, with line breaks for block elements.
-
-    Iterative, so a page nested thousands of levels deep is read like any other. Comments and
-    processing instructions add nothing, but the text after them is kept.
-    """
+    """Text nodes of ``element`` in document order, with line breaks for block elements
+    (iterative: a page nested thousands of levels deep is read like any other)."""
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         if node is element:
@@ -120,7 +130,8 @@ def raw_text(element: HtmlElement) -> str:
 
 
 def element_text(element: HtmlElement) -> str:
-    """The visible text of ``element`` on one line, white space collapsed."""
+    """The visible text of ``element`` on one line: text nodes joined as they are, then white
+    space collapsed (``<a>“Report”</a> xəbər`` keeps its space, ``Zelen<b>skyy</b>`` one word)."""
     if not len(element):  # a leaf: its text is all there is
         return " ".join(element.text.split()) if element.text else ""
     return " ".join(raw_text(element).split())
@@ -147,11 +158,8 @@ def _is_not_text(element: HtmlElement) -> bool:
 
 
 def body_paragraphs(container: HtmlElement, depth: int = 0) -> list[str]:
-    """The paragraphs of an article body: ``p``-like blocks, list items and loose text runs.
-
-    Scripts, embeds, media and share/tags/translation blocks are left out; inline markup is
-    joined as a browser shows it; ``<br>`` ends a run of loose text.
-    """
+    """The paragraphs of an article body: ``p``-like blocks, list items and loose text runs
+    (``<br>`` ends one); scripts, embeds, media and share/tags/translation blocks left out."""
     paragraphs: list[str] = []
     pending: list[str] = []
 
@@ -196,8 +204,8 @@ MAX_JSONLD_CHARS = 2_000_000
 
 @dataclass
 class JsonLd:
-    """The NewsArticle and BreadcrumbList of a page's JSON-LD, whatever its shape (one object, a
-    list, an ``@graph``); broken JSON is skipped and reported in ``errors``, never fatal."""
+    """The NewsArticle and BreadcrumbList of a page's JSON-LD, whatever its shape (object, list,
+    ``@graph``); broken JSON is reported in ``errors``."""
 
     article: dict[str, Any] = field(default_factory=dict)
     breadcrumb_names: list[str] = field(default_factory=list)
@@ -245,21 +253,15 @@ class JsonLd:
     def images(self) -> list[str]:
         """Image URLs of the article, in order."""
         value = self.article.get("image")
-        urls: list[str] = []
-        for item in value if isinstance(value, list) else [value]:
-            url = item.get("url") or item.get("contentUrl") if isinstance(item, dict) else item
-            if isinstance(url, str) and url.strip():
-                urls.append(url.strip())
-        return urls
+        items = value if isinstance(value, list) else [value]
+        urls = (i.get("url") or i.get("contentUrl") if isinstance(i, dict) else i for i in items)
+        return [url.strip() for url in urls if isinstance(url, str) and url.strip()]
 
     def keywords(self) -> list[str]:
         """``keywords`` as a list, whether given as a list or a comma-separated string."""
         value = self.article.get("keywords")
-        if isinstance(value, str):
-            return [k.strip() for k in value.split(",") if k.strip()]
-        if isinstance(value, list):
-            return [str(k).strip() for k in value if str(k).strip()]
-        return []
+        items = value.split(",") if isinstance(value, str) else value
+        return [str(k).strip() for k in items if str(k).strip()] if isinstance(items, list) else []
 
     def paragraphs(self) -> list[str]:
         """``articleBody`` split at line breaks, white space collapsed."""

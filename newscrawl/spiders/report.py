@@ -41,15 +41,17 @@ from twisted.python.failure import Failure
 from newscrawl.arguments import ProjectSettings, SpiderArguments, unknown_arguments
 from newscrawl.dates import to_iso, utc_now_iso
 from newscrawl.editions import EDITIONS, Edition, parse_editions
-from newscrawl.encoding import declared_type, response_text
 from newscrawl.extract.article import ExtractedArticle, ExtractionError, extract_article
-from newscrawl.extract.discovery import (
+from newscrawl.extract.feed import (
+    FeedCard,
     article_links,
+    find_feed_link,
     heuristic_feed_link,
+    parse_feed,
     rss_links,
     sitemap_locs,
 )
-from newscrawl.extract.feed import FeedCard, find_feed_link, parse_feed
+from newscrawl.extract.text import declared_type, response_text
 from newscrawl.items import Article, Reject
 from newscrawl.middlewares import DeferredRequests, RequestDeferred
 from newscrawl.planner import TOP, Hole, Limits, Planner, Walk

@@ -36,8 +36,8 @@ from parsel import Selector
 from scrapy.http import Request, Response
 
 from newscrawl.editions import EDITIONS, Edition, parse_editions
-from newscrawl.encoding import response_text
 from newscrawl.extract.feed import find_feed_link
+from newscrawl.extract.text import response_text
 from newscrawl.spiders import report
 from newscrawl.urls import SiteUrls
 

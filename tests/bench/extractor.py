@@ -61,7 +61,7 @@ class ExtractorComparison:
 
 
 def fetch_pages(urls: Sequence[str], timeout: float = 30) -> list[tuple[str, str]]:
-    """(url, decoded HTML) of each page; UTF-8 first, like ``newscrawl.encoding``."""
+    """(url, decoded HTML) of each page; UTF-8 first, like ``newscrawl.extract.text``."""
     pages: list[tuple[str, str]] = []
     for url in urls:
         with urllib.request.urlopen(url, timeout=timeout) as response:

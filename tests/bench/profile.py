@@ -41,7 +41,7 @@ COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "Scrapy's handling of yielded items and requests (spider output, pipeline chain, signals)",
         ("Scraper.handle_spider_output_async", "Scraper.start_itemproc"),
     ),
-    ("response decoding (newscrawl.encoding)", ("response_text (",)),
+    ("response decoding (newscrawl.extract.text)", ("response_text (",)),
 )
 OTHER = "Scrapy and Twisted: engine, scheduler, downloader, HTTP, middlewares"
 REACTOR_MARKER = "Reactor.run ("

@@ -33,6 +33,7 @@ import textwrap
 from collections import deque
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from tests.bench.measure import run_measured
 from tests.site.harness import ReplicaServer
@@ -188,7 +189,7 @@ def grow_history(seed_output: Path, output: Path, runs: int) -> None:
         return  # this checkout keeps its run history in the state (grown by GROW)
     stored = pickle.loads(history.read_bytes())
     seed = stored[0]
-    grown = deque(maxlen=stored.maxlen)
+    grown: deque[dict[str, Any]] = deque(maxlen=stored.maxlen)
     for n in range(min(runs, stored.maxlen or runs)):
         entry = dict(seed)
         for key in ("start_time", "finish_time"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newscrawl.editions import EDITIONS
-from newscrawl.extract.discovery import (
+from newscrawl.extract.feed import (
     article_links,
     heuristic_feed_link,
     rss_links,
