@@ -1,26 +1,18 @@
 """The ``report`` spider: editions -> home page -> latest-news feed -> scroll batches -> articles.
 
-It only issues requests (home page, feed, scroll batches, RSS and news sitemap, archive days,
-articles) and parses responses with the pure functions of :mod:`newscrawl.extract`; where to go
-next (walks, holes, stop reasons, re-checks, what may be skipped) it asks the walk planner
-(:class:`newscrawl.planner.Planner`) that the run extension (:class:`newscrawl.run.Run`) set up
-over the state of earlier runs.
-
-Arguments (DESIGN.md, contract): ``editions``, ``base_url``, ``since``, ``until``, ``max_pages``,
-``mode`` (``latest`` | ``archive``), ``follow_translations`` and ``recheck_hours``.
-
-Feed discovery, in order: the home page's feed link (``home_link``); the feed link of an article
-page linked from the home page (``article_link``); feed-ish links of the home page
-(``heuristic``); the edition's ``feed_fallback_path``; its RSS (``rss``); the news sitemap
-(``sitemap``); a feed URL remembered from an earlier run is ``remembered``. The source goes to
-``newscrawl/<edition>/feed_source``. When the top walk of a scheduled run stops, the edition's
-RSS is read once (``NEWSCRAWL_RSS_CROSSCHECK``) and what the walk missed is requested
-(``rss_missed``).
+It only issues requests (home, feed, scroll, RSS, sitemap, archive days, articles) and parses
+them with :mod:`newscrawl.extract`; where to go next it asks the walk planner
+(:class:`newscrawl.planner.Planner`) that the run extension (:class:`newscrawl.run.Run`) set up.
+Feed discovery, in order (``newscrawl/<edition>/feed_source``): ``home_link``,
+``article_link``, ``heuristic``, ``fallback_path``, ``rss``, ``sitemap``; ``remembered`` is a
+feed URL of an earlier run. When the top walk of a scheduled run stops, the RSS is read once
+and what the walk missed is requested (``rss_missed``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -56,7 +48,6 @@ from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
 from newscrawl.run import Run
 from newscrawl.urls import SiteUrls
 
-DEFAULT_BASE_URL = "https://report.az"
 #: The User-Agent without a contact; NEWSCRAWL_CONTACT adds one (see settings.py).
 BASE_USER_AGENT = "newscrawl/0.1 (news archive crawler)"
 #: An article page answered with an empty body is asked for again this many times.
@@ -66,38 +57,34 @@ ARTICLE_PRIORITY = 10
 HOME_LINK, ARTICLE_LINK, HEURISTIC = "home_link", "article_link", "heuristic"
 FALLBACK_PATH, RSS, SITEMAP, REMEMBERED = "fallback_path", "rss", "sitemap", "remembered"
 #: What comes after a source whose feed could not be read.
-NEXT_SOURCE = {
-    HOME_LINK: FALLBACK_PATH,
-    ARTICLE_LINK: FALLBACK_PATH,
-    HEURISTIC: FALLBACK_PATH,
-    FALLBACK_PATH: RSS,
-    RSS: SITEMAP,
+NEXT_SOURCE = {HOME_LINK: FALLBACK_PATH, FALLBACK_PATH: RSS, RSS: SITEMAP}
+NEXT_SOURCE[ARTICLE_LINK] = NEXT_SOURCE[HEURISTIC] = FALLBACK_PATH
+#: How a walk's stop is logged: level, message, the stat it adds to.
+STOP_LOGS = {
+    "max_pages": (
+        logging.INFO,
+        "%(edition)s: stopped at max_pages=%(max)d",
+        "feed_max_pages_reached",
+    ),
+    "known_reached": (
+        logging.INFO,
+        "%(edition)s: reached articles known from earlier runs at page %(page)d",
+        None,
+    ),
+    "since": (logging.INFO, "%(edition)s: reached cards older than since=%(since)s", None),
+    "cursor_unreadable": (
+        logging.WARNING,
+        "%(edition)s: no readable timestamp to scroll on from %(url)s",
+        None,
+    ),
+    "cursor_stuck": (
+        logging.WARNING,
+        "%(edition)s: scroll cursor did not move (%(cursor)s) at %(url)s; stopping this feed",
+        "feed_cursor_stuck",
+    ),
+    "no_scroll": (logging.WARNING, "%(edition)s: no .loadContainer[data-url] on %(url)s", None),
 }
-SITEMAP_PATH = "/news-sitemap.xml"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def job_id(argument: Any = None) -> str | None:
-    """The Scrapyd job id (the ``_job`` argument, else env SCRAPY_JOB / SCRAPYD_JOB), made
-    safe for a file name, or None."""
-    raw = argument or os.environ.get("SCRAPY_JOB") or os.environ.get("SCRAPYD_JOB")
-    if not raw:
-        return None
-    return _UNSAFE.sub("_", str(raw)).strip("._-")[:64] or None
-
-
-def run_id_for(started: datetime, job: str | None) -> str:
-    """``2025-10-23T16-02-00-<job id or process id>``: sorts by start time, unique per job."""
-    return f"{started:%Y-%m-%dT%H-%M-%S}-{job or os.getpid()}"
-
-
-def user_agent(settings: BaseSettings) -> str:
-    """``USER_AGENT``, with ``NEWSCRAWL_CONTACT`` added when the agent is the project's own."""
-    agent = str(settings.get("USER_AGENT") or BASE_USER_AGENT)
-    contact = str(settings.get("NEWSCRAWL_CONTACT") or "").strip()
-    if contact and agent == BASE_USER_AGENT:
-        return f"{BASE_USER_AGENT[:-1]}; +{contact})"
-    return agent
 
 
 class ReportSpider(scrapy.Spider):
@@ -107,30 +94,10 @@ class ReportSpider(scrapy.Spider):
     #: What kind of run this spider makes (``newscrawl/kind``): crawl, reparse or canary.
     kind = "crawl"
 
-    def __init__(
-        self,
-        editions: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        since: str | None = None,
-        until: str | None = None,
-        max_pages: str | int = 10,
-        mode: str = "latest",
-        follow_translations: str | int = 0,
-        recheck_hours: str | float = 0,
-        *args: Any,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The arguments of :class:`SpiderArguments`; ``_job`` is Scrapyd's job id."""
+        given = {k: kwargs.pop(k) for k in SpiderArguments.model_fields if k in kwargs}
         super().__init__(*args, **kwargs)
-        given = {
-            "editions": editions,
-            "base_url": base_url,
-            "since": since,
-            "until": until,
-            "max_pages": max_pages,
-            "mode": mode,
-            "follow_translations": follow_translations,
-            "recheck_hours": recheck_hours or 0,
-        }
         parsed = SpiderArguments.parse({k: v for k, v in given.items() if v is not None})
         self.editions: list[Edition] = parse_editions(",".join(parsed.editions))
         self.site = SiteUrls(parsed.base_url)
@@ -141,21 +108,17 @@ class ReportSpider(scrapy.Spider):
         self.mode: str = parsed.mode
         self.follow_translations = parsed.follow_translations
         self.recheck_hours = parsed.recheck_hours
-        self.job_id: str | None = job_id(kwargs.get("_job"))
+        # the Scrapyd job id (``_job``, else env SCRAPY_JOB / SCRAPYD_JOB), safe in a file name
+        job = kwargs.get("_job") or os.environ.get("SCRAPY_JOB") or os.environ.get("SCRAPYD_JOB")
+        self.job_id = (_UNSAFE.sub("_", str(job)).strip("._-")[:64] or None) if job else None
         #: The arguments as given, for the stats file.
         self.arguments: dict[str, Any] = {
-            "editions": [edition.code for edition in self.editions],
-            "base_url": self.base_url,
-            "since": self.since.isoformat() if self.since else None,
-            "until": self.until.isoformat() if self.until else None,
-            "max_pages": self.max_pages,
-            "mode": self.mode,
-            "follow_translations": self.follow_translations,
-            "recheck_hours": self.recheck_hours,
+            name: value.isoformat() if isinstance(value, datetime) else value
+            for name, value in parsed.model_dump().items()
         }
         self.started_at = datetime.now(UTC)
         #: Start time and job in file names: output/<language>/report-<run_id>.jsonl
-        self.run_id = run_id_for(self.started_at, self.job_id)
+        self.run_id = f"{self.started_at:%Y-%m-%dT%H-%M-%S}-{self.job_id or os.getpid()}"
         self.limits = Limits(
             max_pages=self.max_pages,
             since=self.since,
@@ -194,7 +157,11 @@ class ReportSpider(scrapy.Spider):
         # at spider priority: the crawl command merges the project's settings into the crawler
         # again, which would put the project's USER_AGENT back over one of equal priority
         priority = max(int(settings.getpriority("USER_AGENT") or 0), SETTINGS_PRIORITIES["spider"])
-        settings.set("USER_AGENT", user_agent(settings), priority=priority)
+        agent = str(settings.get("USER_AGENT") or BASE_USER_AGENT)
+        contact = str(settings.get("NEWSCRAWL_CONTACT") or "").strip()
+        if contact and agent == BASE_USER_AGENT:  # only the project's own agent gets it
+            agent = f"{BASE_USER_AGENT[:-1]}; +{contact})"
+        settings.set("USER_AGENT", agent, priority=priority)
 
     @classmethod
     def validate_arguments(cls, spargs: dict[str, Any], settings: BaseSettings) -> list[str]:
@@ -227,10 +194,6 @@ class ReportSpider(scrapy.Spider):
     def _set(self, edition: str, key: str, value: Any) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.set_value(f"newscrawl/{edition}/{key}", value)
-
-    def _stat(self, edition: str, key: str) -> int:
-        stats = self.crawler.stats
-        return int(stats.get_value(f"newscrawl/{edition}/{key}", 0)) if stats else 0
 
     def _reject(
         self, reason: str, url: str, language: str | None, detail: str, stage: str
@@ -423,7 +386,7 @@ class ReportSpider(scrapy.Spider):
             yield self._fallback_source(edition, following)
 
     def _listing_request(self, edition: str, source: str, crosscheck: bool = False) -> Request:
-        path = f"{EDITIONS[edition].prefix}/rss/" if source == RSS else SITEMAP_PATH
+        path = f"{EDITIONS[edition].prefix}/rss/" if source == RSS else "/news-sitemap.xml"
         self._inc(edition, "cost/rss" if source == RSS else "cost/sitemap")
         return self._request(
             self.site.url(path),
@@ -618,28 +581,13 @@ class ReportSpider(scrapy.Spider):
                 yield from self._hole_walk(edition, above, endpoint)
 
     def _log_stop(self, walk: Walk, reason: str, page: int, cursor: str | None, url: str) -> None:
-        edition = walk.edition
-        if reason == "max_pages" and not walk.is_hole_walk:
-            self.logger.info("%s: stopped at max_pages=%d", edition, self.max_pages)
-            self._inc(edition, "feed_max_pages_reached")
-        elif reason == "known_reached":
-            self.logger.info(
-                "%s: reached articles known from earlier runs at page %d", edition, page
-            )
-        elif reason == "since":
-            self.logger.info("%s: reached cards older than since=%s", edition, self.since)
-        elif reason == "cursor_unreadable":
-            self.logger.warning("%s: no readable timestamp to scroll on from %s", edition, url)
-        elif reason == "cursor_stuck":
-            self.logger.warning(
-                "%s: scroll cursor did not move (%s) at %s; stopping this feed",
-                edition,
-                cursor,
-                url,
-            )
-            self._inc(edition, "feed_cursor_stuck")
-        elif reason == "no_scroll":
-            self.logger.warning("%s: no .loadContainer[data-url] on %s", edition, url)
+        if reason not in STOP_LOGS or (reason == "max_pages" and walk.is_hole_walk):
+            return
+        level, message, stat = STOP_LOGS[reason]
+        values = {"edition": walk.edition, "page": page, "cursor": cursor, "url": url}
+        self.logger.log(level, message, {**values, "max": self.max_pages, "since": self.since})
+        if stat is not None:
+            self._inc(walk.edition, stat)
 
     def _stop(self, walk: Walk | None, reason: str, cursor: str | None = None) -> None:
         """Record why ``walk`` stopped (the top walk's reason also goes to the stats)."""
