@@ -1,29 +1,20 @@
 """Where the ``report`` spider goes next: a pure walk planner (no Scrapy in here).
 
-*Walked ranges.* A range is a stretch of feed time every card of which was handled by some run.
-Runs walk an edition's latest-news feed from the top (newest card) down; a walk that reaches the
-newest range extends it, a walk cut short (``max_pages``, an error, a firewall stop, a deadline,
-a kill) adds a new range above it and leaves a *hole* between the two. A hole is known by its
-time span (``top``, ``bottom``), never by a list position, and keeps the scroll cursor where the
-newer range ends, so a later run walks on from there; when that walk reaches the older range the
-two ranges merge and the hole is gone. Ranges are kept newest first, as JSON in the state's
-``meta`` table, per site and edition.
-
-*Walks of this run.* A walk is one chain of feed pages of one edition: the ``top`` walk from the
-newest card down, a hole walk from a hole's cursor (or through the date archive's days), or the
-walk a paused JOBDIR run had queued (``resumed``). Each page records its card times, its cursor
-and how many of its article requests are still out; a page whose articles failed in a way a
-later run may not meet again is *unclean*. When the run closes, the stretch a walk covered for
-good (its leading parsed, finished, clean pages) is what the ranges grow by.
-
-*The incremental policy.* What a scheduled run may skip (a known article with an unchanged
-card), where the top walk stops (past the newest range minus the overlap, and past the edit
-horizon within which every card is compared with the state), the re-check rotation, and the
-feed and scroll URLs remembered per site.
+A walked range is a stretch of feed time every card of which some run handled; they are kept
+newest first, as JSON in the state's ``meta``, per site and edition. A walk from the top that
+is cut short (``max_pages``, an error, a deadline, a kill) adds a range above the newest and
+leaves a *hole* between them, known by its time span (never a list position) and keeping the
+scroll cursor where the newer range ends; a later walk into it that reaches the older range
+merges the two. A walk of this run is one chain of feed pages of one edition (``top``, a hole
+walk, or ``resumed``: the batches a paused JOBDIR run had queued); at the close the ranges grow
+by its leading finished pages (parsed, every article handled, none failed transiently).
+The planner also holds the incremental policy: what may be skipped, where the top walk stops
+(the newest range minus the overlap, the edit horizon), re-checks, remembered feed URLs.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -157,17 +148,10 @@ class Walks:
                 parse_iso_or_none(entry.get("top")),
                 parse_iso_or_none(entry.get("bottom")),
             )
-            if top is None or bottom is None:
-                continue
-            cursor = entry.get("cursor")
-            ranges.append(
-                WalkedRange(
-                    top,
-                    bottom,
-                    cursor if isinstance(cursor, str) else None,
-                    parse_iso_or_none(entry.get("hole_since")),
-                )
-            )
+            cursor = entry.get("cursor") if isinstance(entry.get("cursor"), str) else None
+            if top is not None and bottom is not None:
+                since = parse_iso_or_none(entry.get("hole_since"))
+                ranges.append(WalkedRange(top, bottom, cursor, since))
         if not ranges and (legacy := parse_iso_or_none(legacy_top)) is not None:
             ranges.append(WalkedRange(legacy, legacy))
         return cls(ranges)
@@ -231,6 +215,12 @@ class Walk:
         if newest is None or oldest is None:
             return None
         return newest, oldest, cursor, reached
+
+
+def _days(newest: datetime, oldest: datetime) -> list[date]:
+    """The Baku days from ``newest`` back to ``oldest``, newest first."""
+    day, last = newest.astimezone(BAKU).date(), oldest.astimezone(BAKU).date()
+    return [day - timedelta(days=n) for n in range((day - last).days + 1)]
 
 
 def _same_headline(card_title: str | None, stored_title: str | None) -> bool:
@@ -313,12 +303,7 @@ class Planner:
     def hole_figures(self, edition: str) -> tuple[int, float]:
         """``(holes, age in hours of the oldest)`` of ``edition`` (0.0 when none), as the
         state would hold them if the run ended now."""
-        ranges = Walks(
-            [
-                WalkedRange(r.top, r.bottom, r.cursor, r.hole_since)
-                for r in self.ranges(edition).ranges
-            ]
-        )
+        ranges = copy.deepcopy(self.ranges(edition))
         if self.limits.records_walks:
             self._grow(edition, ranges, datetime.now(BAKU))
         holes = ranges.holes()
@@ -484,31 +469,21 @@ class Planner:
         within the hole budget (each counted); the walk then scrolls no further."""
         assert walk.hole is not None
         hole = walk.hole
-        day, last = hole.top.astimezone(BAKU).date(), hole.bottom.astimezone(BAKU).date()
         days = []
-        while day >= last and self.hole_budget_left(walk.edition):
+        for day in _days(hole.top, hole.bottom):
+            if not self.hole_budget_left(walk.edition):
+                break
             self.use_hole_page(walk.edition)
             days.append(day)
-            day -= timedelta(days=1)
         walk.hole = Hole(hole.top, hole.bottom, None, hole.since)
         return days
 
     def archive_days(self) -> list[date]:
         """The days of ``mode=archive``, from ``until`` (or today) back to ``since``."""
         assert self.limits.since is not None
-        first = self.limits.since.astimezone(BAKU).date()
-        day = (self.limits.until or datetime.now(BAKU)).astimezone(BAKU).date()
-        days = []
-        while day >= first:
-            days.append(day)
-            day -= timedelta(days=1)
-        return days
+        return _days(self.limits.until or datetime.now(BAKU), self.limits.since)
 
     # -- the incremental policy ---------------------------------------------------------------
-    def walked_to(self, edition: str) -> datetime | None:
-        newest = self.ranges(edition).newest
-        return newest.top if newest is not None else None
-
     def within_horizon(self, cards: list[FeedCard]) -> bool:
         """True while a batch still holds cards young enough to compare with the state."""
         if self.limits.horizon is None or not self.active:
@@ -520,11 +495,11 @@ class Planner:
         """True when this batch reaches back past what earlier runs already hold."""
         if not self.active:
             return False
-        newest = self.walked_to(edition)
+        newest = self.ranges(edition).newest
         times = [card.published_at for card in cards if card.published_at is not None]
         if newest is None or not times:
             return False
-        boundary = newest - self.limits.overlap
+        boundary = newest.top - self.limits.overlap
         if self.limits.recheck is not None:  # keep walking while cards may be re-checked
             boundary = min(boundary, self._now() - self.limits.recheck)
         return min(times) <= boundary
@@ -538,22 +513,14 @@ class Planner:
         oldest = (self._now() - self.limits.horizon).astimezone(BAKU)
         return self.store.least_recently_seen(edition, self.site, oldest.isoformat(), limit)
 
-    def headline_changed(self, url: str, card: FeedCard | None) -> bool:
-        """True when ``card`` shows a headline other than the one the state holds."""
-        if not self.active or card is None:
-            return False
-        stored = self.store.get(url)
-        return stored is not None and not _same_headline(card.title, stored.title)
-
-    def skip_reason(self, url: str, card: FeedCard | None) -> str | None:
-        """Why an article need not be requested, or None when it must be."""
-        if not self.active:
-            return None
-        stored = self.store.get(url)
+    def card_status(self, url: str, card: FeedCard | None) -> str | None:
+        """``known`` when an article need not be requested, ``edited`` when its card shows
+        another headline than the state holds, None when it must be requested."""
+        stored = self.store.get(url) if self.active else None
         if stored is None:
             return None
         if card is not None and not _same_headline(card.title, stored.title):
-            return None  # the headline changed on the card: fetch the edit
+            return "edited"
         stored_time = parse_iso_or_none(stored.published_at)
         card_time = card.published_at if card is not None else None
         if card_time and stored_time and card_time > stored_time + timedelta(minutes=1):

@@ -703,9 +703,10 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "cards/not_article")
             return None
         language = article.edition.code
-        if self.planner.headline_changed(article.url, card):
+        status = self.planner.card_status(article.url, card)
+        if status == "edited":
             self._inc(language, "edited_cards")
-        elif self.planner.skip_reason(article.url, card) is not None:
+        elif status == "known":
             if article.url not in self._known_skipped:
                 self._known_skipped.add(article.url)
                 self._inc(language, "found")
