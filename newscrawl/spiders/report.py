@@ -16,7 +16,7 @@ import logging
 import os
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Self
 from urllib.parse import urlencode
 
@@ -212,9 +212,15 @@ class ReportSpider(scrapy.Spider):
         """An absolute URL for a link found on ``page_url`` (off-site pages: the site root)."""
         return self.site.absolute(link, page_url if self.site.is_on_site(page_url) else None)
 
-    def _request(self, url: str, callback: Any, errback: Any, edition: str, **kw: Any) -> Request:
-        meta = {"edition": edition, **kw.pop("meta", {})}
-        return Request(url, callback=callback, errback=errback, meta=meta, **kw)
+    def _request(
+        self, url: str, callback: Any, errback: Any, meta: dict[str, Any] | None = None, **kw: Any
+    ) -> Request:
+        """A request of ``callback`` with ``kw`` as its keyword arguments (Scrapy's own
+        ``dont_filter`` and ``priority`` apart); the edition goes in ``meta`` too."""
+        options = {name: kw.pop(name) for name in ("dont_filter", "priority") if name in kw}
+        edition = kw.get("edition", kw.get("language"))
+        meta = {"edition": edition, **(meta or {})}
+        return Request(url, callback, errback=errback, cb_kwargs=kw, meta=meta, **options)
 
     # -- start ------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -224,20 +230,20 @@ class ReportSpider(scrapy.Spider):
         if seconds > 0:
             asyncio.get_event_loop().call_later(seconds, self._deadline_reached, seconds)
         for edition in self.editions:
-            self._hole_stats(edition.code)
+            code = edition.code
+            self._hole_stats(code)
             if self.mode == "archive":
                 for day in self.planner.archive_days():
-                    url = self.site.url(f"{edition.prefix}/archive/{day:%Y/%m/%d}")
-                    yield self._feed_request(edition.code, url, walk=None)
+                    yield self._feed_request(code, self._day_url(code, day), walk=None)
                 continue
-            if cached := self.planner.remembered("feed_url", edition.code):
-                yield self._feed_request(edition.code, cached, from_cache=True)
+            if cached := self.planner.remembered("feed_url", code):
+                yield self._feed_request(code, cached, feed_from_cache=True)
             else:
-                yield self._home_request(edition)
+                yield self._home_request(code)
             limit = self.crawler.settings.getint("NEWSCRAWL_RECHECK_PER_RUN", 5)
-            for url in self.planner.recheck_candidates(edition.code, limit):
-                self._inc(edition.code, "rechecks")
-                yield self._article_page(url, edition.code, None, meta={"recheck": True})
+            for url in self.planner.recheck_candidates(code, limit):
+                self._inc(code, "rechecks")
+                yield self._article_page(url, code, None)
 
     def _deadline_reached(self, seconds: float) -> None:
         """No new feed pages from now on; requests waiting for a retry are let go."""
@@ -258,14 +264,9 @@ class ReportSpider(scrapy.Spider):
             self._handled(request)  # the copy already queued stands for it
 
     # -- home page and discovery ------------------------------------------------------------
-    def _home_request(self, edition: Edition) -> Request:
-        return self._request(
-            self.site.url(edition.home_path),
-            self.parse_home,
-            self.on_home_error,
-            edition.code,
-            cb_kwargs={"edition": edition.code},
-        )
+    def _home_request(self, edition: str) -> Request:
+        url = self.site.url(EDITIONS[edition].home_path)
+        return self._request(url, self.parse_home, self.on_home_error, edition=edition)
 
     def parse_home(self, response: Response, edition: str) -> Iterator[Request]:
         """Find the edition's latest-news feed from its home page link (fallback: the table).
@@ -280,7 +281,7 @@ class ReportSpider(scrapy.Spider):
         url = self._join(href, response.url) if href else None
         if url is not None and self.site.is_on_site(url):
             self.planner.remember("feed_url", edition, url)
-            yield self._source_feed(edition, url, HOME_LINK)
+            yield self._feed_request(edition, url, feed_source=HOME_LINK)
             return
         self.logger.warning(
             "%s: no latest-news link on the home page %s (found %r); looking further",
@@ -297,21 +298,17 @@ class ReportSpider(scrapy.Spider):
                     article.url,
                     self.parse_discovery_article,
                     self.on_discovery_article_error,
-                    edition,
-                    cb_kwargs={
-                        "edition": edition,
-                        "heuristic": heuristic,
-                        "home_url": response.url,
-                    },
+                    edition=edition,
+                    heuristic=heuristic,
+                    home_url=response.url,
                     dont_filter=True,
                 )
                 return
         yield from self._after_article(edition, heuristic, response.url)
 
     def on_home_error(self, failure: Failure) -> Iterator[Request]:
-        if failure.check(RequestDeferred):
+        if (request := _failed(failure)) is None:
             return
-        request = failure.request  # type: ignore[attr-defined]
         edition = request.cb_kwargs["edition"]
         self.logger.error(
             "%s: home page %s failed (%s); trying the fallback feed path",
@@ -320,7 +317,7 @@ class ReportSpider(scrapy.Spider):
             failure.getErrorMessage(),
         )
         self._inc(edition, "errors/home")
-        yield self._fallback_source(edition, FALLBACK_PATH)
+        yield self._source(edition, FALLBACK_PATH)
 
     def parse_discovery_article(
         self, response: Response, edition: str, heuristic: str | None, home_url: str
@@ -332,70 +329,55 @@ class ReportSpider(scrapy.Spider):
             self.logger.info(
                 "%s: latest-news feed %s found on article %s", edition, url, response.url
             )
-            yield self._source_feed(edition, url, ARTICLE_LINK)
+            yield self._feed_request(edition, url, feed_source=ARTICLE_LINK)
             return
         yield from self._after_article(edition, heuristic, home_url)
 
     def on_discovery_article_error(self, failure: Failure) -> Iterator[Request]:
-        if failure.check(RequestDeferred):
+        if (request := _failed(failure)) is None:
             return
-        request = failure.request  # type: ignore[attr-defined]
-        kwargs = request.cb_kwargs
+        edition = request.cb_kwargs["edition"]
+        message = failure.getErrorMessage()
         self.logger.warning(
-            "%s: article page %s for discovery failed: %s",
-            kwargs["edition"],
-            request.url,
-            failure.getErrorMessage(),
+            "%s: article page %s for discovery failed: %s", edition, request.url, message
         )
-        yield from self._after_article(kwargs["edition"], kwargs["heuristic"], kwargs["home_url"])
+        yield from self._after_article(**request.cb_kwargs)
 
     def _after_article(
         self, edition: str, heuristic: str | None, home_url: str
     ) -> Iterator[Request]:
-        if heuristic is not None:
-            url = self._join(heuristic, home_url)
-            if self.site.is_on_site(url):
-                self.logger.warning(
-                    "%s: using the feed-like link %s of the home page", edition, url
-                )
-                yield self._source_feed(edition, url, HEURISTIC)
-                return
-        yield self._fallback_source(edition, FALLBACK_PATH)
+        url = self._join(heuristic, home_url) if heuristic is not None else None
+        if url is not None and self.site.is_on_site(url):
+            self.logger.warning("%s: using the feed-like link %s of the home page", edition, url)
+            yield self._feed_request(edition, url, feed_source=HEURISTIC)
+        else:
+            yield self._source(edition, FALLBACK_PATH)
 
-    def _source_feed(self, edition: str, url: str, source: str) -> Request:
-        """The first page of a feed found through ``source`` (not filtered: a remembered feed
-        URL that failed may be this same URL)."""
-        request = self._feed_request(edition, url, dont_filter=True)
-        request.meta["feed_source"] = source
-        return request
-
-    def _fallback_source(self, edition: str, source: str) -> Request:
-        """The request of ``source`` (``fallback_path``, ``rss`` or ``sitemap``)."""
-        if source != FALLBACK_PATH:
-            return self._listing_request(edition, source)
-        path = EDITIONS[edition].feed_fallback_path
-        self._inc(edition, "feed_link_fallback")
-        self.logger.warning("%s: using the fallback feed path %s", edition, path)
-        return self._source_feed(edition, self.site.url(path), FALLBACK_PATH)
-
-    def _next_source(self, edition: str, source: str | None) -> Iterator[Request]:
-        """After the feed of ``source`` failed or had no cards: the next source, if any."""
-        following = NEXT_SOURCE.get(source or "")
-        if following is not None:
-            self.logger.warning("%s: feed from %s unusable; trying %s", edition, source, following)
-            yield self._fallback_source(edition, following)
-
-    def _listing_request(self, edition: str, source: str, crosscheck: bool = False) -> Request:
+    def _source(self, edition: str, source: str, crosscheck: bool = False) -> Request:
+        """The request of ``source``: ``fallback_path``, ``rss`` or ``sitemap``."""
+        if source == FALLBACK_PATH:
+            path = EDITIONS[edition].feed_fallback_path
+            self._inc(edition, "feed_link_fallback")
+            self.logger.warning("%s: using the fallback feed path %s", edition, path)
+            return self._feed_request(edition, self.site.url(path), feed_source=FALLBACK_PATH)
         path = f"{EDITIONS[edition].prefix}/rss/" if source == RSS else "/news-sitemap.xml"
         self._inc(edition, "cost/rss" if source == RSS else "cost/sitemap")
         return self._request(
             self.site.url(path),
             self.parse_listing,
             self.on_listing_error,
-            edition,
-            cb_kwargs={"edition": edition, "source": source, "crosscheck": crosscheck},
+            edition=edition,
+            source=source,
+            crosscheck=crosscheck,
             dont_filter=True,
         )
+
+    def _next_source(self, edition: str, source: str | None) -> Iterator[Request]:
+        """After the feed of ``source`` failed or had no cards: the next source, if any."""
+        following = NEXT_SOURCE.get(source or "")
+        if following is not None:
+            self.logger.warning("%s: feed from %s unusable; trying %s", edition, source, following)
+            yield self._source(edition, following)
 
     def parse_listing(
         self, response: Response, edition: str, source: str, crosscheck: bool
@@ -430,9 +412,8 @@ class ReportSpider(scrapy.Spider):
                 yield request
 
     def on_listing_error(self, failure: Failure) -> Iterator[Request]:
-        if failure.check(RequestDeferred):
+        if (request := _failed(failure)) is None:
             return
-        request = failure.request  # type: ignore[attr-defined]
         kwargs = request.cb_kwargs
         self.logger.error(
             "%s: %s %s failed: %s",
@@ -460,45 +441,42 @@ class ReportSpider(scrapy.Spider):
         except RuntimeError:  # not crawling (unit tests of the callbacks)
             return
         self._crosschecked.add(edition)
-        engine.crawl(self._listing_request(edition, RSS, crosscheck=True))
+        engine.crawl(self._source(edition, RSS, crosscheck=True))
 
     # -- feed pages -------------------------------------------------------------------------
     def _feed_request(
         self,
         edition: str,
         url: str,
-        *,
         page: int = 1,
         cursor: str | None = None,
         load_url: str | None = None,
-        from_cache: bool = False,
-        dont_filter: bool = False,
         walk: str | None = TOP,
+        **meta: Any,
     ) -> Request:
-        """A feed page, scroll batch or archive day of ``edition``; ``walk`` names the walk it
-        belongs to (None: a day of ``mode=archive``)."""
+        """A feed page, scroll batch or archive day of ``edition`` in ``walk`` (None: a day of
+        ``mode=archive``). Not filtered: a feed found through a source (a remembered feed URL
+        that failed may be the same), a page of a hole walk (the top walk may have had it)."""
         return self._request(
             url,
             self.parse_feed,
             self.on_feed_error,
-            edition,
-            cb_kwargs={"edition": edition, "page": page, "cursor": cursor, "load_url": load_url},
-            meta={"feed_from_cache": from_cache, "walk": walk},
-            dont_filter=dont_filter,
+            meta={"walk": walk, **meta},
+            dont_filter="feed_source" in meta or walk not in (TOP, None),
+            edition=edition,
+            page=page,
+            cursor=cursor,
+            load_url=load_url,
         )
 
     def _scroll_request(
         self, edition: str, endpoint: str, cursor: str, page: int, walk: str
     ) -> Request:
-        return self._feed_request(
-            edition,
-            f"{endpoint}?{urlencode({'date': cursor, 'oldest': 1})}",
-            page=page,
-            cursor=cursor,
-            load_url=endpoint,
-            walk=walk,
-            dont_filter=walk != TOP,  # a hole walk may ask for a batch the top walk had
-        )
+        url = f"{endpoint}?{urlencode({'date': cursor, 'oldest': 1})}"
+        return self._feed_request(edition, url, page, cursor, endpoint, walk)
+
+    def _day_url(self, edition: str, day: date) -> str:
+        return self.site.url(f"{EDITIONS[edition].prefix}/archive/{day:%Y/%m/%d}")
 
     def parse_feed(
         self,
@@ -533,7 +511,7 @@ class ReportSpider(scrapy.Spider):
                 response.url,
             )
             self.planner.remember("feed_url", edition, None)
-            yield self._home_request(info)
+            yield self._home_request(edition)
             return
         if walk is not None:  # an archive day is one page: it needs no scroll markup
             for warning in feed.warnings:
@@ -651,39 +629,32 @@ class ReportSpider(scrapy.Spider):
             self.planner.use_hole_page(edition)
             yield self._scroll_request(edition, endpoint, hole.cursor, 1, hole.key)
             return
-        prefix = EDITIONS[edition].prefix
         for page, day in enumerate(self.planner.hole_days(walk), start=1):
-            url = self.site.url(f"{prefix}/archive/{day:%Y/%m/%d}")
-            yield self._feed_request(edition, url, page=page, walk=hole.key, dont_filter=True)
+            yield self._feed_request(edition, self._day_url(edition, day), page, walk=hole.key)
 
     def on_feed_error(self, failure: Failure) -> Iterator[Request]:
-        if failure.check(RequestDeferred):
+        if (request := _failed(failure)) is None:
             return
-        request = failure.request  # type: ignore[attr-defined]
-        info = EDITIONS[request.cb_kwargs["edition"]]
-        self.logger.error(
-            "%s: feed page %s failed: %s", info.code, request.url, failure.getErrorMessage()
-        )
-        self._inc(info.code, "errors/feed")
-        if request.cb_kwargs.get("page") == 1 and not request.meta.get("feed_from_cache"):
-            yield from self._next_source(info.code, request.meta.get("feed_source"))
-        walk = self.planner.get(info.code, request.meta.get("walk"))
+        edition, meta = request.cb_kwargs["edition"], request.meta
+        message = failure.getErrorMessage()
+        self.logger.error("%s: feed page %s failed: %s", edition, request.url, message)
+        self._inc(edition, "errors/feed")
+        if request.cb_kwargs.get("page") == 1 and not meta.get("feed_from_cache"):
+            yield from self._next_source(edition, meta.get("feed_source"))
+        walk = self.planner.get(edition, meta.get("walk"))
         self._stop(walk, "error", request.cb_kwargs.get("cursor"))
-        if request.meta.get("feed_from_cache"):
-            self.planner.remember("feed_url", info.code, None)
-            yield self._home_request(info)
+        if meta.get("feed_from_cache"):
+            self.planner.remember("feed_url", edition, None)
+            yield self._home_request(edition)
 
     # -- articles ---------------------------------------------------------------------------
-    def _article_page(
-        self, url: str, language: str, card: FeedCard | None, meta: dict[str, Any] | None = None
-    ) -> Request:
+    def _article_page(self, url: str, language: str, card: FeedCard | None) -> Request:
         return self._request(
             url,
             self.parse_article,
             self.on_article_error,
-            language,
-            cb_kwargs={"language": language, "card": card},
-            meta=meta or {},
+            language=language,
+            card=card,
             priority=ARTICLE_PRIORITY,
         )
 
@@ -799,9 +770,8 @@ class ReportSpider(scrapy.Spider):
         )
 
     def on_article_error(self, failure: Failure) -> Iterator[Reject]:
-        if failure.check(RequestDeferred):
+        if (request := _failed(failure)) is None:
             return  # sent again after a wait: not a failure
-        request = failure.request  # type: ignore[attr-defined]
         language: str = request.cb_kwargs["language"]
         reason, detail = classify_failure(failure.value)
         transient = is_transient(reason)
@@ -825,6 +795,11 @@ class ReportSpider(scrapy.Spider):
         walk = self.planner.get(ref[0], ref[1])
         if walk is not None and walk.page(ref[2]).pending == 0:
             self._hole_stats(ref[0])
+
+
+def _failed(failure: Failure) -> Request | None:
+    """The request that failed, or None when it was only deferred (sent again after a wait)."""
+    return None if failure.check(RequestDeferred) else failure.request  # type: ignore[attr-defined,no-any-return]
 
 
 # -- download failures as stable reject reasons ------------------------------------------------
