@@ -746,27 +746,16 @@ class ReportSpider(scrapy.Spider):
             language, page.html_lang, page.jsonld_language, f"{page.title}\n{page.body}"
         )
         return Article(
-            url=page.url,
-            language=language,
-            article_id=page.article_id,
-            slug=page.slug,
-            title=page.title,
-            lead=page.lead,
-            body=page.body,
-            published_at=to_iso(page.published_at),
-            published_at_raw=page.published_at_raw,
-            modified_at=to_iso(page.modified_at) if page.modified_at else None,
-            category=page.category or (card.category if card is not None else None),
-            category_slug=page.category_slug,
-            tags=page.tags,
-            images=page.images,
-            translations=page.translations,
-            badges=list(card.badges) if card is not None else [],
-            crawled_at=utc_now_iso(),
-            layout=page.layout,
-            dateline=page.dateline,
-            warnings=warnings,
-            sources=page.sources,
+            **{name: value for name, value in vars(page).items() if name in Article.model_fields}
+            | {
+                "language": language,
+                "published_at": to_iso(page.published_at),
+                "modified_at": to_iso(page.modified_at) if page.modified_at else None,
+                "category": page.category or (card.category if card is not None else None),
+                "badges": list(card.badges) if card is not None else [],
+                "crawled_at": utc_now_iso(),
+                "warnings": warnings,
+            }
         )
 
     def on_article_error(self, failure: Failure) -> Iterator[Reject]:
