@@ -1,12 +1,10 @@
 """Item pipelines, one small class per concern, in the order of ``ITEM_PIPELINES``: route
 rejects, clean, validate, content hash, deduplicate (in the run, and against the state).
 
-An item that does not become an exported article leaves the pipelines through Scrapy's drop
-mechanism: :class:`Rejected` (a ``DropItem``) carries its :class:`~newscrawl.items.Reject`
-record, which :class:`newscrawl.run.Run` writes to the rejects file; a plain ``DropItem`` (an
-unchanged article) is only counted. So Scrapy's ``item_scraped_count`` counts exported
-articles only, and ``item_dropped_count`` both kinds. The state row of an exported article is
-written by the run extension right after its line (never here).
+An item that is not exported leaves through Scrapy's drop: :class:`Rejected` carries its
+:class:`~newscrawl.items.Reject` (the run extension writes it to the rejects file); a plain
+``DropItem`` (an unchanged article) is only counted. The state row of an exported article is
+written by :class:`newscrawl.run.Run` right after its line, never here.
 """
 
 from __future__ import annotations
@@ -152,18 +150,6 @@ class CleanPipeline(ArticlePipeline):
 MAX_FUTURE = timedelta(days=1)
 
 
-def _timestamp_problem(value: str, name: str, now: datetime) -> str | None:
-    try:
-        moment = parse_iso(value)
-    except DateError:
-        return f"bad_date:{name}"
-    if "+" not in value[10:] and "-" not in value[10:] and not value.endswith("Z"):
-        return f"no_offset:{name}"
-    if moment - now > MAX_FUTURE:
-        return f"future_date:{name}"
-    return None
-
-
 def schema_problems(article: Article, min_body_words: int, site_check: Any = None) -> list[str]:
     """Every way ``article`` breaks the schema, as reason codes (empty when it is valid)."""
     values = dict(article)
@@ -178,13 +164,19 @@ def schema_problems(article: Article, min_body_words: int, site_check: Any = Non
             problems.append(f"missing:{name}")
     if isinstance(article.language, str) and article.language not in LANGUAGES:
         problems.append("bad_language")
-    now = datetime.now(UTC)
     for name in ("published_at", "modified_at"):
         value = values[name]
-        if isinstance(value, str) and value:
-            problem = _timestamp_problem(value, name, now)
-            if problem:
-                problems.append(problem)
+        if not isinstance(value, str) or not value:
+            continue
+        try:
+            moment = parse_iso(value)
+        except DateError:
+            problems.append(f"bad_date:{name}")
+            continue
+        if "+" not in value[10:] and "-" not in value[10:] and not value.endswith("Z"):
+            problems.append(f"no_offset:{name}")
+        elif moment - datetime.now(UTC) > MAX_FUTURE:
+            problems.append(f"future_date:{name}")
     body = article.body if isinstance(article.body, str) else ""
     if body.strip() and len(body.split()) < min_body_words:
         problems.append("body_too_short")
@@ -218,11 +210,8 @@ class ValidatePipeline(ArticlePipeline):
 
 
 def content_hash(title: str, body: str) -> str:
-    """SHA-256 of title and body after NFC, case folding and white-space collapsing.
-
-    Formatting-only differences (spacing, line breaks, letter case) give the same hash; any
-    change of words gives another.
-    """
+    """SHA-256 of title and body after NFC, case folding and white-space collapsing: only a
+    change of words changes it."""
     parts = [
         " ".join(unicodedata.normalize("NFC", text).casefold().split()) for text in (title, body)
     ]
@@ -238,16 +227,12 @@ class ContentHashPipeline(ArticlePipeline):
 
 
 class DedupPipeline(ArticlePipeline):
-    """Decides new / unchanged / revision / duplicate, in the run and against the state.
+    """New, unchanged, revision or duplicate, in the run and against the state (same site).
 
-    By canonical URL: a second article with a URL already passed on in this run is a
-    ``duplicate_url``; never seen before, it is exported with ``revision`` 1, unless another
-    article of the edition (in this run or the state, same site) has exactly the same content:
-    then it is a ``duplicate_of`` reject naming the original; seen with the same content it is
-    unchanged (dropped, counted); seen with other content it is exported with ``revision`` + 1
-    (``revision_reason`` ``"crawl"``). Under ``scrapy reparse`` (a spider with ``reparse =
-    True``) "changed" means the whole record would differ (``record_hash``), and a new revision
-    says ``"reparse"``.
+    A URL already passed on in this run is a ``duplicate_url``; a new URL with the content of
+    another article of the edition is a ``duplicate_of`` reject; a known URL with the same
+    content is dropped as unchanged, with other content exported as ``revision`` + 1. Under
+    ``scrapy reparse`` (``reparse = True``) "changed" compares the whole record (``record_hash``).
     """
 
     stage = "dedup"

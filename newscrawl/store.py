@@ -1,16 +1,11 @@
-"""The state of earlier runs in SQLite (``NEWSCRAWL_STATE``), and the lock that keeps two runs
-over one state apart.
+"""The state of earlier runs in SQLite (``NEWSCRAWL_STATE``; empty: in memory for the run),
+and the lock that keeps two runs over one state apart.
 
-One row per article: language, article id, content hash, revision, publication time, first and
-last seen, where the raw archive holds its latest page (file name relative to the archive
-directory and the record's byte offset), and the hash of the whole exported record (what
-``scrapy reparse`` compares). A row is written only after its article's line has reached its
-file (:class:`newscrawl.run.Run`), so a crash never marks as done an article that was not
-written. Named marks (walked ranges, feed URLs, the open run) live in ``meta``. An empty path
-keeps the state in memory for the run only.
-
-A state file that cannot be read (not a database, cut short, a newer schema) raises
-:class:`StateError` naming the file and the cause; an older schema is migrated in place.
+One row per article (content hash, revision, first and last seen, where the raw archive holds
+its latest page, the hash of the whole record); a row is written only after its article's line
+reached its file (:class:`newscrawl.run.Run`). Named marks (walked ranges, feed URLs, the open
+run) live in ``meta``. A file that cannot be read raises :class:`StateError` naming the file
+and the cause; an older schema is migrated in place.
 """
 
 from __future__ import annotations
