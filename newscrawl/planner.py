@@ -223,12 +223,6 @@ def _days(newest: datetime, oldest: datetime) -> list[date]:
     return [day - timedelta(days=n) for n in range((day - last).days + 1)]
 
 
-def _same_headline(card_title: str | None, stored_title: str | None) -> bool:
-    if not card_title or not stored_title:
-        return True  # nothing to compare: the card gives no sign of an edit
-    return " ".join(card_title.split()).casefold() == " ".join(stored_title.split()).casefold()
-
-
 @dataclass
 class Limits:
     """The run's walk limits, from the spider's arguments and the settings."""
@@ -519,7 +513,8 @@ class Planner:
         stored = self.store.get(url) if self.active else None
         if stored is None:
             return None
-        if card is not None and not _same_headline(card.title, stored.title):
+        shown = " ".join(card.title.split()).casefold() if card and card.title else ""
+        if shown and stored.title and shown != " ".join(stored.title.split()).casefold():
             return "edited"
         stored_time = parse_iso_or_none(stored.published_at)
         card_time = card.published_at if card is not None else None

@@ -79,10 +79,6 @@ def reason_kind(reason: str) -> str:
     return "duplicate_of" if reason.startswith("duplicate_of:") else reason
 
 
-def _filled(value: Any) -> bool:
-    return value not in (None, "", [], {})
-
-
 class _Lines:
     """One JSON Lines file of the run, opened at its first line, written unbuffered."""
 
@@ -233,7 +229,7 @@ class Run:
             kind = warning.split(":", 1)[0] if ":" in warning else "other"
             self._inc(prefix + f"warning/{kind}")
         for name in COVERAGE_FIELDS:
-            if _filled(getattr(item, name)):
+            if getattr(item, name) not in (None, "", [], {}):
                 self._inc(prefix + f"filled/{name}")
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:

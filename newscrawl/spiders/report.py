@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Any, Self
 from urllib.parse import urlencode
 
@@ -176,12 +177,10 @@ class ReportSpider(scrapy.Spider):
         return errors
 
     # -- helpers ----------------------------------------------------------------------------
-    @property
+    @cached_property
     def crawl_run(self) -> Run:
         """The run extension (an in-memory one outside a running crawl)."""
-        if not hasattr(self, "_crawl_run"):
-            self._crawl_run = Run.of(getattr(self, "crawler", None))
-        return self._crawl_run
+        return Run.of(getattr(self, "crawler", None))
 
     @property
     def planner(self) -> Planner:
@@ -763,7 +762,7 @@ class ReportSpider(scrapy.Spider):
             return  # sent again after a wait: not a failure
         language: str = request.cb_kwargs["language"]
         reason, detail = classify_failure(failure.value)
-        transient = is_transient(reason)
+        transient = reason in TRANSIENT_REASONS or reason.startswith("http_5")
         self._handled(request, clean=not transient)
         # after redirects, the article is the URL first asked for, not the last hop
         url = (request.meta.get("redirect_urls") or [request.url])[0]
@@ -817,7 +816,7 @@ _IGNORED = (
     ("firewall", "firewall_challenge"),
     ("edition stopped", "edition_stopped"),
 )
-#: Reasons that may clear by themselves: the page is worth asking for again in a later run.
+#: Reasons that may clear by themselves (and 5xx): the page is worth asking for again later.
 TRANSIENT_REASONS = frozenset(
     {
         "timeout",
@@ -848,11 +847,6 @@ def classify_failure(error: BaseException | None) -> tuple[str, str]:
     if "download max size" in message:
         return "too_large", message
     return _BY_CLASS.get(name, "download_error"), f"{name}: {message}"[:500]
-
-
-def is_transient(reason: str) -> bool:
-    """True for failures a later run may not meet again (5xx, timeouts, firewall...)."""
-    return reason in TRANSIENT_REASONS or reason.startswith("http_5")
 
 
 # -- consistency warnings on an extracted article ----------------------------------------------
