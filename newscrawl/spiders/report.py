@@ -195,7 +195,7 @@ class ReportSpider(scrapy.Spider):
             self.crawler.stats.set_value(f"newscrawl/{edition}/{key}", value)
 
     def _reject(
-        self, reason: str, url: str, language: str | None, detail: str, stage: str
+        self, reason: str, url: str, language: str | None, detail: str, stage: str = "extract"
     ) -> Reject:
         return Reject(
             reason=reason,
@@ -708,25 +708,22 @@ class ReportSpider(scrapy.Spider):
                 self._inc(language, "empty_page_retries")
                 yield retry
                 return
-            tries = int(response.meta.get("retry_times", 0)) + 1
-            self._inc(language, "found")
-            self._handled(response.request)
-            yield self._reject(
-                "empty_page", response.url, language, f"empty body {tries} times", "extract"
-            )
-            return
         self._inc(language, "found")
         self._handled(response.request)
+        if not response.body.strip():
+            tries = int(response.meta.get("retry_times", 0)) + 1
+            yield self._reject("empty_page", response.url, language, f"empty body {tries} times")
+            return
         html = response_text(response)
         if html is None:
             detail = f"content type {declared_type(response)!r} is not an HTML page"
-            yield self._reject("not_html", response.url, language, detail, "extract")
+            yield self._reject("not_html", response.url, language, detail)
             return
         try:
             page = extract_article(html, response.url, self.site, card)
         except ExtractionError as exc:
             self.logger.warning("%s: cannot extract %s: %s", language, response.url, exc)
-            yield self._reject(exc.reason, response.url, language, exc.detail, "extract")
+            yield self._reject(exc.reason, response.url, language, exc.detail)
             return
         yield self._article(page, language, card)
         if self.follow_translations:
