@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from newscrawl.dates import BAKU, parse_iso_or_none
@@ -102,35 +102,19 @@ class Walks:
         """A walk into ``hole`` covered it down to ``bottom``; with ``closed`` it reached the
         older range and the two join. A hole already closed (two walks recorded on one hole)
         changes nothing: the ranges are found by the hole's span."""
-        newer = next((r for r in self.ranges if r.bottom == hole.top), None)
-        if newer is None:
+        pairs = zip(self.ranges, self.ranges[1:], strict=False)
+        found = [(n, o) for n, o in pairs if n.bottom == hole.top and o.top == hole.bottom]
+        if not found:
             return
-        index = self.ranges.index(newer)
-        older = self.ranges[index + 1] if index + 1 < len(self.ranges) else None
-        if older is None or older.top != hole.bottom:
-            return
+        newer, older = found[0]
         if closed:
-            self.ranges.remove(older)
-            newer.bottom, newer.cursor, newer.hole_since = (
-                older.bottom,
-                older.cursor,
-                older.hole_since,
-            )
+            older.top = newer.top
+            self.ranges.remove(newer)
         elif bottom < newer.bottom:
             newer.bottom, newer.cursor = bottom, cursor
 
     def to_json(self) -> str:
-        return json.dumps(
-            [
-                {
-                    "top": r.top.isoformat(),
-                    "bottom": r.bottom.isoformat(),
-                    "cursor": r.cursor,
-                    "hole_since": r.hole_since.isoformat() if r.hole_since else None,
-                }
-                for r in self.ranges
-            ]
-        )
+        return json.dumps([asdict(r) for r in self.ranges], default=datetime.isoformat)
 
     @classmethod
     def from_json(cls, text: str | None, legacy_top: str | None = None) -> Walks:
@@ -281,14 +265,10 @@ class Planner:
     def ranges(self, edition: str) -> Walks:
         """The walked ranges of ``edition``'s feed on this site (read once per run)."""
         if edition not in self._ranges:
-            self._ranges[edition] = (
-                Walks.from_json(
-                    self.store.get_meta(self._key("walks", edition)),
-                    legacy_top=self.store.get_meta(self._key("walked_to", edition)),
-                )
-                if self.active
-                else Walks()
+            walks, legacy = (
+                self.store.get_meta(self._key(k, edition)) for k in ("walks", "walked_to")
             )
+            self._ranges[edition] = Walks.from_json(walks, legacy)
         return self._ranges[edition]
 
     def holes(self, edition: str) -> list[Hole]:
