@@ -42,6 +42,8 @@ KINDS = (*LANGUAGES, "rejects")
 OPEN_RUN_KEY = "open_run"
 #: What the last recovery found: ``{"finished": bool, "run_id": ..., "recovered_articles": n}``
 PREVIOUS_RUN_KEY = "previous_run"
+#: ``health`` in the stats file of a run Spidermon did not check.
+NO_HEALTH: dict[str, Any] = {"checked": False, "ok": None, "failures": [], "warnings": []}
 
 
 def set_exit_code(crawler: Crawler, code: int) -> None:
@@ -187,18 +189,17 @@ class Run:
             lock = StateLock(Path(self.state_path))
             try:
                 lock.acquire()
-            except StateLockedError as exc:
-                self.failure, self.failure_reason = str(exc), "state_locked"
+                try:
+                    self.store = StateStore(self.state_path)
+                except StateError:
+                    lock.release()
+                    raise
+            except (StateLockedError, StateError) as exc:
+                locked = isinstance(exc, StateLockedError)
+                self.failure = str(exc)
+                self.failure_reason = "state_locked" if locked else "state_unreadable"
                 if self.crawler is not None:
-                    set_exit_code(self.crawler, EXIT_STATE_LOCKED)
-                return
-            try:
-                self.store = StateStore(self.state_path)
-            except StateError as exc:
-                lock.release()
-                self.failure, self.failure_reason = str(exc), "state_unreadable"
-                if self.crawler is not None:
-                    set_exit_code(self.crawler, EXIT_BAD_RUN)
+                    set_exit_code(self.crawler, EXIT_STATE_LOCKED if locked else EXIT_BAD_RUN)
                 return
             self._lock = lock
             recover_unfinished_run(self.store)
@@ -288,12 +289,7 @@ class Run:
         started = stats.get("start_time") or self.started
         if isinstance(started, datetime) and started.tzinfo is None:
             started = started.replace(tzinfo=UTC)
-        health = stats.get("newscrawl/health") or {
-            "checked": False,
-            "ok": None,
-            "failures": [],
-            "warnings": [],
-        }
+        health = stats.get("newscrawl/health") or NO_HEALTH
         codes = list(stats.get("newscrawl/editions") or [])
         # and the languages items were written or dropped in (e.g. a translation followed)
         tallied = {
