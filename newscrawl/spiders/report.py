@@ -105,10 +105,8 @@ class ReportSpider(scrapy.Spider):
         self.base_url = self.site.base_url
         self.allowed_domains = [self.site.host]
         self.since, self.until = parsed.since, parsed.until
-        self.max_pages = parsed.max_pages
         self.mode: str = parsed.mode
         self.follow_translations = parsed.follow_translations
-        self.recheck_hours = parsed.recheck_hours
         # the Scrapyd job id (``_job``, else env SCRAPY_JOB / SCRAPYD_JOB), safe in a file name
         job = kwargs.get("_job") or os.environ.get("SCRAPY_JOB") or os.environ.get("SCRAPYD_JOB")
         self.job_id = (_UNSAFE.sub("_", str(job)).strip("._-")[:64] or None) if job else None
@@ -117,15 +115,15 @@ class ReportSpider(scrapy.Spider):
             name: value.isoformat() if isinstance(value, datetime) else value
             for name, value in parsed.model_dump().items()
         }
-        self.started_at = datetime.now(UTC)
         #: Start time and job in file names: output/<language>/report-<run_id>.jsonl
-        self.run_id = f"{self.started_at:%Y-%m-%dT%H-%M-%S}-{self.job_id or os.getpid()}"
+        self.run_id = f"{datetime.now(UTC):%Y-%m-%dT%H-%M-%S}-{self.job_id or os.getpid()}"
+        hours = parsed.recheck_hours
         self.limits = Limits(
-            max_pages=self.max_pages,
+            max_pages=parsed.max_pages,
             since=self.since,
             until=self.until,
             records_walks=self.records_walks,
-            recheck=timedelta(hours=self.recheck_hours) if self.recheck_hours > 0 else None,
+            recheck=timedelta(hours=hours) if hours > 0 else None,
         )
         self._known_skipped: set[str] = set()
         #: Article URLs requested from feed pages in this run (for the RSS cross-check).
@@ -492,7 +490,6 @@ class ReportSpider(scrapy.Spider):
         @returns requests 21 21
         @returns items 0 0
         """
-        info = EDITIONS[edition]
         walk = self.planner.walk_of(edition, response.meta.get("walk", TOP), page)
         from_cache = response.meta.get("feed_from_cache")
         html = response_text(response)
@@ -501,7 +498,7 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "errors/feed_not_text")
             self._stop(walk, "error", cursor)
             return
-        feed = parse_feed(html, info)
+        feed = parse_feed(html, EDITIONS[edition])
         self._inc(edition, "hole_pages" if walk is not None and walk.key != TOP else "feed_pages")
         if page == 1 and not feed.cards and from_cache:
             self.logger.warning(
@@ -515,7 +512,13 @@ class ReportSpider(scrapy.Spider):
         if walk is not None:  # an archive day is one page: it needs no scroll markup
             for warning in feed.warnings:
                 self.logger.warning("%s: %s: %s", edition, response.url, warning)
-        endpoint = self._endpoint(edition, feed.load_url or load_url, response.url)
+        # the scroll endpoint named by .loadContainer[data-url], if on the site
+        load_url = feed.load_url or load_url
+        endpoint = self._join(load_url, response.url).split("?", 1)[0] if load_url else None
+        if endpoint is not None and not self.site.is_on_site(endpoint):
+            self.logger.error("%s: scroll endpoint %s is off-site; not followed", edition, endpoint)
+            self._inc(edition, "offsite_links")
+            endpoint = None
         if endpoint is not None:
             self.planner.remember("scroll_url", edition, endpoint)
         self.planner.page_cards(walk, page, feed.cards)
@@ -562,7 +565,9 @@ class ReportSpider(scrapy.Spider):
             return
         level, message, stat = STOP_LOGS[reason]
         values = {"edition": walk.edition, "page": page, "cursor": cursor, "url": url}
-        self.logger.log(level, message, {**values, "max": self.max_pages, "since": self.since})
+        self.logger.log(
+            level, message, {**values, "max": self.limits.max_pages, "since": self.since}
+        )
         if stat is not None:
             self._inc(walk.edition, stat)
 
@@ -602,17 +607,6 @@ class ReportSpider(scrapy.Spider):
                 request.meta["walk_page"] = ref
                 self.planner.requested(ref)
             yield request
-
-    def _endpoint(self, edition: str, load_url: str | None, page_url: str) -> str | None:
-        """The scroll endpoint named by ``.loadContainer[data-url]``, if on the site."""
-        if not load_url:
-            return None
-        endpoint = self._join(load_url, page_url).split("?", 1)[0]
-        if not self.site.is_on_site(endpoint):
-            self.logger.error("%s: scroll endpoint %s is off-site; not followed", edition, endpoint)
-            self._inc(edition, "offsite_links")
-            return None
-        return endpoint
 
     def _hole_walk(self, edition: str, hole: Hole, endpoint: str | None) -> Iterator[Request]:
         """The first requests of a walk into ``hole``: from its cursor by scrolling, or by the
