@@ -232,23 +232,17 @@ class Step:
     hole_closed: bool = False
 
 
+@dataclass
 class Planner:
     """The walk planner of one run over the state (see the module docstring)."""
 
-    def __init__(
-        self,
-        store: StateStore,
-        site: str = "",
-        limits: Limits | None = None,
-        now: datetime | None = None,
-    ) -> None:
-        self.store = store
-        self.site = site
-        self.limits = limits or Limits()
-        self.now = now
-        self.walks: dict[tuple[str, str], Walk] = {}
-        self._ranges: dict[str, Walks] = {}
-        self._hole_pages: dict[str, int] = {}
+    store: StateStore
+    site: str = ""
+    limits: Limits = field(default_factory=Limits)
+    now: datetime | None = None
+    walks: dict[tuple[str, str], Walk] = field(default_factory=dict)
+    _ranges: dict[str, Walks] = field(default_factory=dict, init=False)
+    _hole_pages: dict[str, int] = field(default_factory=dict, init=False)
 
     @property
     def active(self) -> bool:

@@ -387,12 +387,8 @@ class ReportSpider(scrapy.Spider):
         except ValueError as exc:  # not XML at all
             self.logger.error("%s: %s %s unreadable: %s", edition, source, response.url, exc)
             links = []
-        urls = []
-        for link in links:
-            absolute = self._join(link, response.url)
-            article = self.site.article_path(absolute) if self.site.is_on_site(absolute) else None
-            if article is not None and article.edition.code == edition:
-                urls.append(article.url)
+        paths = (self.site.article_path(self._join(link, response.url)) for link in links)
+        urls = [path.url for path in paths if path is not None and path.edition.code == edition]
         if crosscheck:
             urls = [url for url in urls if url not in self._walk_urls]
         elif not urls:
