@@ -207,10 +207,9 @@ class StateStore:
         """Insert or update one article, committed at once. ``archive`` (``{"file", "offset"}``)
         points at the record of its page; without one, a pointer already held is kept."""
         file, offset = _archive_columns(archive)
+        row = (url, language, article_id, content_hash, title, revision, published_at)
         self.connection.execute(
-            "INSERT INTO articles (url, language, article_id, content_hash, title, revision, "
-            "published_at, first_seen, last_seen, archive_file, archive_offset, record_hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id, "
             "content_hash = excluded.content_hash, title = excluded.title, "
             "revision = excluded.revision, published_at = excluded.published_at, "
@@ -218,20 +217,7 @@ class StateStore:
             "archive_file = coalesce(excluded.archive_file, archive_file), "
             "archive_offset = coalesce(excluded.archive_offset, archive_offset), "
             "record_hash = excluded.record_hash",
-            (
-                url,
-                language,
-                article_id,
-                content_hash,
-                title,
-                revision,
-                published_at,
-                seen_at,
-                seen_at,
-                file,
-                offset,
-                record_hash,
-            ),
+            (*row, seen_at, seen_at, file, offset, record_hash),
         )
 
     def least_recently_seen(

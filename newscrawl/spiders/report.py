@@ -60,31 +60,17 @@ FALLBACK_PATH, RSS, SITEMAP, REMEMBERED = "fallback_path", "rss", "sitemap", "re
 #: What comes after a source whose feed could not be read.
 NEXT_SOURCE = {HOME_LINK: FALLBACK_PATH, FALLBACK_PATH: RSS, RSS: SITEMAP}
 NEXT_SOURCE[ARTICLE_LINK] = NEXT_SOURCE[HEURISTIC] = FALLBACK_PATH
-#: How a walk's stop is logged: level, message, the stat it adds to.
+#: How a walk's stop is logged: info for the first three, a warning for the rest.
 STOP_LOGS = {
-    "max_pages": (
-        logging.INFO,
-        "%(edition)s: stopped at max_pages=%(max)d",
-        "feed_max_pages_reached",
-    ),
-    "known_reached": (
-        logging.INFO,
-        "%(edition)s: reached articles known from earlier runs at page %(page)d",
-        None,
-    ),
-    "since": (logging.INFO, "%(edition)s: reached cards older than since=%(since)s", None),
-    "cursor_unreadable": (
-        logging.WARNING,
-        "%(edition)s: no readable timestamp to scroll on from %(url)s",
-        None,
-    ),
-    "cursor_stuck": (
-        logging.WARNING,
-        "%(edition)s: scroll cursor did not move (%(cursor)s) at %(url)s; stopping this feed",
-        "feed_cursor_stuck",
-    ),
-    "no_scroll": (logging.WARNING, "%(edition)s: no .loadContainer[data-url] on %(url)s", None),
+    "max_pages": "%(edition)s: stopped at max_pages=%(max)d",
+    "known_reached": "%(edition)s: reached articles known from earlier runs at page %(page)d",
+    "since": "%(edition)s: reached cards older than since=%(since)s",
+    "cursor_unreadable": "%(edition)s: no readable timestamp to scroll on from %(url)s",
+    "cursor_stuck": "%(edition)s: scroll cursor did not move (%(cursor)s) at %(url)s; "
+    "stopping this feed",
+    "no_scroll": "%(edition)s: no .loadContainer[data-url] on %(url)s",
 }
+STOP_STATS = {"max_pages": "feed_max_pages_reached", "cursor_stuck": "feed_cursor_stuck"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -559,13 +545,14 @@ class ReportSpider(scrapy.Spider):
     def _log_stop(self, walk: Walk, reason: str, page: int, cursor: str | None, url: str) -> None:
         if reason not in STOP_LOGS or (reason == "max_pages" and walk.is_hole_walk):
             return
-        level, message, stat = STOP_LOGS[reason]
-        values = {"edition": walk.edition, "page": page, "cursor": cursor, "url": url}
-        self.logger.log(
-            level, message, {**values, "max": self.limits.max_pages, "since": self.since}
+        level = (
+            logging.INFO if reason in ("max_pages", "known_reached", "since") else logging.WARNING
         )
-        if stat is not None:
-            self._inc(walk.edition, stat)
+        values = {"edition": walk.edition, "page": page, "cursor": cursor, "url": url}
+        values |= {"max": self.limits.max_pages, "since": self.since}
+        self.logger.log(level, STOP_LOGS[reason], values)
+        if reason in STOP_STATS:
+            self._inc(walk.edition, STOP_STATS[reason])
 
     def _stop(self, walk: Walk | None, reason: str, cursor: str | None = None) -> None:
         """Record why ``walk`` stopped (the top walk's reason also goes to the stats)."""
