@@ -97,10 +97,6 @@ class ArticlePipeline:
 LINE_FIELDS = ("title", "lead", "category", "published_at_raw", "dateline")
 
 
-def _line_or_none(value: str) -> str | None:
-    return normalize_line(value) or None
-
-
 class CleanPipeline(ArticlePipeline):
     """Cleans in order: mojibake repaired (an article still garbled after repair is rejected,
     never exported garbled), Unicode normalised (NFC, white space collapsed, invisible
@@ -121,21 +117,21 @@ class CleanPipeline(ArticlePipeline):
                 setattr(article, name, repaired)
             if has_unrepairable_mojibake(repaired):
                 self.inc(article.language, f"invalid/mojibake:{name}")
-                reason = f"mojibake:{name}"
-                raise self.reject(article, [reason], "text still garbled after repair")
+                garbled = "text still garbled after repair"
+                raise self.reject(article, [f"mojibake:{name}"], garbled)
         article.title = clean_title(normalize_line(article.title))
         article.published_at_raw = normalize_line(article.published_at_raw)
         for name in ("lead", "category", "dateline"):
             value = getattr(article, name)
             if isinstance(value, str):
-                setattr(article, name, _line_or_none(value))
+                setattr(article, name, normalize_line(value) or None)
         tags = (normalize_line(repair_mojibake(tag)) for tag in article.tags)
         article.tags = [tag for tag in dict.fromkeys(tags) if tag]
         for image in article.images:
             caption = image.get("caption")
-            image["caption"] = (
-                _line_or_none(repair_mojibake(caption)) if isinstance(caption, str) else None
-            )
+            if isinstance(caption, str):
+                caption = normalize_line(repair_mojibake(caption)) or None
+            image["caption"] = caption if isinstance(caption, str) else None
         language = article.language
         paragraphs = [p for p in normalize_text(article.body).split("\n\n") if p.strip()]
         kept = (
