@@ -347,13 +347,15 @@ class Planner:
         if ref is not None and (walk := self.get(ref[0], ref[1])) is not None:
             walk.page(ref[2]).pending += 1
 
-    def handled(self, ref: tuple[str, str, int] | None, clean: bool = True) -> None:
-        """An article request of page ``ref`` came to its end (an item, a reject, a drop)."""
+    def handled(self, ref: tuple[str, str, int] | None, clean: bool = True) -> bool:
+        """An article request of page ``ref`` came to its end (an item, a reject, a drop);
+        True when none of the page's is left."""
         if ref is None or (walk := self.get(ref[0], ref[1])) is None:
-            return
+            return False
         progress = walk.page(ref[2])
         progress.pending = max(0, progress.pending - 1)
         progress.clean = progress.clean and clean
+        return progress.pending == 0
 
     def stop(self, walk: Walk | None, reason: str, cursor: str | None = None) -> bool:
         """Record why ``walk`` stopped; True the first time."""

@@ -407,9 +407,8 @@ class ReportSpider(scrapy.Spider):
 
     def _crosscheck(self, edition: str) -> None:
         """Schedule the edition's RSS cross-check once per run (when the top walk stops)."""
-        if edition in self._crosschecked or not self.records_walks:
-            return
-        if not self.crawler.settings.getbool("NEWSCRAWL_RSS_CROSSCHECK", True):
+        enabled = self.crawler.settings.getbool("NEWSCRAWL_RSS_CROSSCHECK", True)
+        if edition in self._crosschecked or not self.records_walks or not enabled:
             return
         stats = self.crawler.stats
         source = stats.get_value(f"newscrawl/{edition}/feed_source") if stats else None
@@ -751,11 +750,8 @@ class ReportSpider(scrapy.Spider):
 
     def _handled(self, request: Request | None, clean: bool = True) -> None:
         """An article request of a walk's page came to its end."""
-        if request is None or (ref := request.meta.get("walk_page")) is None:
-            return
-        self.planner.handled(ref, clean)
-        walk = self.planner.get(ref[0], ref[1])
-        if walk is not None and walk.page(ref[2]).pending == 0:
+        ref = request.meta.get("walk_page") if request is not None else None
+        if ref is not None and self.planner.handled(ref, clean):
             self._hole_stats(ref[0])
 
 
