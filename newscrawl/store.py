@@ -155,7 +155,7 @@ class StateStore:
         """Upgrade a state file of an older schema in place, in one transaction."""
         present = {row[1] for row in self.connection.execute("PRAGMA table_info(articles)")}
         self.connection.execute("BEGIN IMMEDIATE")
-        try:
+        with self.connection:  # commits, or rolls back on any error
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for name, kind in _ADDED_COLUMNS.get(step, ()):
                     if name not in present:
@@ -164,10 +164,6 @@ class StateStore:
             self.connection.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
             )
-            self.connection.execute("COMMIT")
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
 
     @property
     def persistent(self) -> bool:
