@@ -24,7 +24,6 @@ from typing import IO, Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exporters import JsonLinesItemExporter
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.editions import LANGUAGES
@@ -82,28 +81,23 @@ def reason_kind(reason: str) -> str:
 
 
 class _Lines:
-    """One JSON Lines file of the run, opened at its first line, written unbuffered."""
+    """One JSON Lines file of the run, opened at its first line; a line is one unbuffered write."""
 
     def __init__(self, path: Path, fields: tuple[str, ...]) -> None:
         self.path, self.fields = path, fields
         self._stream: IO[bytes] | None = None
-        self._exporter: JsonLinesItemExporter | None = None
 
     def write(self, item: Article | Reject) -> None:
-        if self._exporter is None:
+        if self._stream is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._stream = self.path.open("ab", buffering=0)
-            self._exporter = JsonLinesItemExporter(
-                self._stream,  # type: ignore[arg-type]  # any binary file works
-                fields_to_export=list(self.fields),
-                encoding="utf-8",
-            )
-        self._exporter.export_item(item)
+        line = json.dumps({name: getattr(item, name) for name in self.fields}, ensure_ascii=False)
+        self._stream.write(line.encode("utf-8") + b"\n")
 
     def close(self) -> None:
         if self._stream is not None:
             self._stream.close()
-            self._stream = self._exporter = None
+            self._stream = None
 
 
 class Run:
