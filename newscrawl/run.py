@@ -24,6 +24,7 @@ from typing import IO, Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.editions import LANGUAGES
@@ -106,11 +107,9 @@ class Run:
 
     def __init__(self, crawler: Crawler | None = None) -> None:
         self.crawler = crawler
-        settings = crawler.settings if crawler is not None else None
-        self.output_dir = Path(
-            (settings.get("NEWSCRAWL_OUTPUT_DIR") if settings else "") or "output"
-        )
-        self.state_path: str | None = (settings.get("NEWSCRAWL_STATE") if settings else "") or None
+        settings = crawler.settings if crawler is not None else BaseSettings()
+        self.output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
+        self.state_path: str | None = settings.get("NEWSCRAWL_STATE") or None
         self.store = StateStore(None)
         self.planner = Planner(self.store)
         #: Why the run must end before any request (the state is locked or unreadable): the
