@@ -119,8 +119,7 @@ class ReportSpider(scrapy.Spider):
 
     @property
     def records_walks(self) -> bool:
-        """Whether this run's walks grow the state's walked ranges: a ``latest`` walk of the
-        whole feed (not one bounded by ``since``/``until``)."""
+        """Whether this run's walks grow the walked ranges: ``latest`` without since/until."""
         return self.mode == "latest" and self.since is None and self.until is None
 
     @classmethod
@@ -151,8 +150,7 @@ class ReportSpider(scrapy.Spider):
     @classmethod
     def validate_arguments(cls, spargs: dict[str, Any], settings: BaseSettings) -> list[str]:
         """Every problem with the spider arguments and settings, one line each (none: [])."""
-        errors = unknown_arguments(spargs)
-        errors += ProjectSettings.errors(settings)
+        errors = unknown_arguments(spargs) + ProjectSettings.errors(settings)
         if not errors:
             try:
                 cls(**spargs)
