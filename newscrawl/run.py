@@ -279,9 +279,7 @@ class Run:
         assert self.crawler is not None and self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         finished = datetime.now(UTC)
-        started = stats.get("start_time") or self.started
-        if isinstance(started, datetime) and started.tzinfo is None:
-            started = started.replace(tzinfo=UTC)
+        started = stats.get("start_time") or self.started  # aware (UTC) since Scrapy 2.19
         health = stats.get("newscrawl/health") or NO_HEALTH
         codes = list(stats.get("newscrawl/editions") or [])
         # and the languages items were written or dropped in (e.g. a translation followed)
