@@ -139,12 +139,8 @@ class Run:
     def of(cls, crawler: Crawler | None) -> Run:
         """The crawl's instance; one in memory, planning with the spider's limits, when the
         extension is not running (a spider or pipeline under unit test)."""
-        if crawler is not None:
-            try:
-                found: Run | None = crawler.get_extension(cls)
-            except RuntimeError:  # no extension manager yet: not a running crawl
-                found = None
-            if found is not None:
+        with contextlib.suppress(RuntimeError):  # no extension manager yet: not a running crawl
+            if crawler is not None and (found := crawler.get_extension(cls)) is not None:
                 return found
         run = cls(crawler)
         spider = getattr(crawler, "spider", None)
