@@ -160,9 +160,7 @@ class Run:
     def spider_opened(self, spider: Spider) -> None:
         mode = str(getattr(spider, "mode", "latest"))
         limits: Limits = getattr(spider, "limits", Limits())
-        self.run_id = str(getattr(spider, "run_id", "")) or self.started.strftime(
-            "%Y-%m-%dT%H-%M-%S"
-        )
+        self.run_id = str(getattr(spider, "run_id", "")) or f"{self.started:%Y-%m-%dT%H-%M-%S}"
         self._set("newscrawl/run_id", self.run_id)
         self._set("newscrawl/mode", mode)
         self._set("newscrawl/kind", str(getattr(spider, "kind", "crawl")))

@@ -391,17 +391,12 @@ class ReportSpider(scrapy.Spider):
     def on_listing_error(self, failure: Failure) -> Iterator[Request]:
         if (request := _failed(failure)) is None:
             return
-        kwargs = request.cb_kwargs
-        self.logger.error(
-            "%s: %s %s failed: %s",
-            kwargs["edition"],
-            kwargs["source"],
-            request.url,
-            failure.getErrorMessage(),
-        )
-        self._inc(kwargs["edition"], "errors/listing")
-        if not kwargs["crosscheck"]:
-            yield from self._next_source(kwargs["edition"], kwargs["source"])
+        edition, source = request.cb_kwargs["edition"], request.cb_kwargs["source"]
+        message = failure.getErrorMessage()
+        self.logger.error("%s: %s %s failed: %s", edition, source, request.url, message)
+        self._inc(edition, "errors/listing")
+        if not request.cb_kwargs["crosscheck"]:
+            yield from self._next_source(edition, source)
 
     def _crosscheck(self, edition: str) -> None:
         """Schedule the edition's RSS cross-check once per run (when the top walk stops)."""
@@ -517,13 +512,9 @@ class ReportSpider(scrapy.Spider):
             yield from self._hole_walk(edition, hole, endpoint)
         if walk is None:
             return
+        deadline, scrolls = self.deadline_passed, endpoint is not None
         step = self.planner.after_page(
-            walk,
-            page,
-            cursor,
-            feed.cards,
-            deadline_passed=self.deadline_passed,
-            has_endpoint=endpoint is not None,
+            walk, page, cursor, feed.cards, deadline_passed=deadline, has_endpoint=scrolls
         )
         if walk.reached_at == page and walk.key == TOP:
             self._inc(edition, "feed_reached_known")
