@@ -1,12 +1,10 @@
 """Item pipelines, one small class per concern, in the order of ``ITEM_PIPELINES``: route
 rejects, clean, validate, content hash, deduplicate (in the run, and against the state).
 
-An item that does not become an exported article leaves the pipelines through Scrapy's drop
-mechanism: :class:`Rejected` (a ``DropItem``) carries its :class:`~newscrawl.items.Reject`
-record, which :class:`newscrawl.run.Run` writes to the rejects file; a plain ``DropItem`` (an
-unchanged article) is only counted. So Scrapy's ``item_scraped_count`` counts exported
-articles only, and ``item_dropped_count`` both kinds. The state row of an exported article is
-written by the run extension right after its line (never here).
+An item that is not exported leaves through Scrapy's drop: :class:`Rejected` carries its
+:class:`~newscrawl.items.Reject` (the run extension writes it to the rejects file); a plain
+``DropItem`` (an unchanged article) is only counted. The state row of an exported article is
+written by :class:`newscrawl.run.Run` right after its line, never here.
 """
 
 from __future__ import annotations
@@ -99,10 +97,6 @@ class ArticlePipeline:
 LINE_FIELDS = ("title", "lead", "category", "published_at_raw", "dateline")
 
 
-def _line_or_none(value: str) -> str | None:
-    return normalize_line(value) or None
-
-
 class CleanPipeline(ArticlePipeline):
     """Cleans in order: mojibake repaired (an article still garbled after repair is rejected,
     never exported garbled), Unicode normalised (NFC, white space collapsed, invisible
@@ -123,21 +117,21 @@ class CleanPipeline(ArticlePipeline):
                 setattr(article, name, repaired)
             if has_unrepairable_mojibake(repaired):
                 self.inc(article.language, f"invalid/mojibake:{name}")
-                reason = f"mojibake:{name}"
-                raise self.reject(article, [reason], "text still garbled after repair")
+                garbled = "text still garbled after repair"
+                raise self.reject(article, [f"mojibake:{name}"], garbled)
         article.title = clean_title(normalize_line(article.title))
         article.published_at_raw = normalize_line(article.published_at_raw)
         for name in ("lead", "category", "dateline"):
             value = getattr(article, name)
             if isinstance(value, str):
-                setattr(article, name, _line_or_none(value))
+                setattr(article, name, normalize_line(value) or None)
         tags = (normalize_line(repair_mojibake(tag)) for tag in article.tags)
         article.tags = [tag for tag in dict.fromkeys(tags) if tag]
         for image in article.images:
             caption = image.get("caption")
-            image["caption"] = (
-                _line_or_none(repair_mojibake(caption)) if isinstance(caption, str) else None
-            )
+            if isinstance(caption, str):
+                caption = normalize_line(repair_mojibake(caption)) or None
+            image["caption"] = caption if isinstance(caption, str) else None
         language = article.language
         paragraphs = [p for p in normalize_text(article.body).split("\n\n") if p.strip()]
         kept = (
@@ -150,18 +144,6 @@ class CleanPipeline(ArticlePipeline):
 
 
 MAX_FUTURE = timedelta(days=1)
-
-
-def _timestamp_problem(value: str, name: str, now: datetime) -> str | None:
-    try:
-        moment = parse_iso(value)
-    except DateError:
-        return f"bad_date:{name}"
-    if "+" not in value[10:] and "-" not in value[10:] and not value.endswith("Z"):
-        return f"no_offset:{name}"
-    if moment - now > MAX_FUTURE:
-        return f"future_date:{name}"
-    return None
 
 
 def schema_problems(article: Article, min_body_words: int, site_check: Any = None) -> list[str]:
@@ -178,13 +160,19 @@ def schema_problems(article: Article, min_body_words: int, site_check: Any = Non
             problems.append(f"missing:{name}")
     if isinstance(article.language, str) and article.language not in LANGUAGES:
         problems.append("bad_language")
-    now = datetime.now(UTC)
     for name in ("published_at", "modified_at"):
         value = values[name]
-        if isinstance(value, str) and value:
-            problem = _timestamp_problem(value, name, now)
-            if problem:
-                problems.append(problem)
+        if not isinstance(value, str) or not value:
+            continue
+        try:
+            moment = parse_iso(value)
+        except DateError:
+            problems.append(f"bad_date:{name}")
+            continue
+        if "+" not in value[10:] and "-" not in value[10:] and not value.endswith("Z"):
+            problems.append(f"no_offset:{name}")
+        elif moment - datetime.now(UTC) > MAX_FUTURE:
+            problems.append(f"future_date:{name}")
     body = article.body if isinstance(article.body, str) else ""
     if body.strip() and len(body.split()) < min_body_words:
         problems.append("body_too_short")
@@ -218,11 +206,8 @@ class ValidatePipeline(ArticlePipeline):
 
 
 def content_hash(title: str, body: str) -> str:
-    """SHA-256 of title and body after NFC, case folding and white-space collapsing.
-
-    Formatting-only differences (spacing, line breaks, letter case) give the same hash; any
-    change of words gives another.
-    """
+    """SHA-256 of title and body after NFC, case folding and white-space collapsing: only a
+    change of words changes it."""
     parts = [
         " ".join(unicodedata.normalize("NFC", text).casefold().split()) for text in (title, body)
     ]
@@ -238,16 +223,12 @@ class ContentHashPipeline(ArticlePipeline):
 
 
 class DedupPipeline(ArticlePipeline):
-    """Decides new / unchanged / revision / duplicate, in the run and against the state.
+    """New, unchanged, revision or duplicate, in the run and against the state (same site).
 
-    By canonical URL: a second article with a URL already passed on in this run is a
-    ``duplicate_url``; never seen before, it is exported with ``revision`` 1, unless another
-    article of the edition (in this run or the state, same site) has exactly the same content:
-    then it is a ``duplicate_of`` reject naming the original; seen with the same content it is
-    unchanged (dropped, counted); seen with other content it is exported with ``revision`` + 1
-    (``revision_reason`` ``"crawl"``). Under ``scrapy reparse`` (a spider with ``reparse =
-    True``) "changed" means the whole record would differ (``record_hash``), and a new revision
-    says ``"reparse"``.
+    A URL already passed on in this run is a ``duplicate_url``; a new URL with the content of
+    another article of the edition is a ``duplicate_of`` reject; a known URL with the same
+    content is dropped as unchanged, with other content exported as ``revision`` + 1. Under
+    ``scrapy reparse`` (``reparse = True``) "changed" compares the whole record (``record_hash``).
     """
 
     stage = "dedup"

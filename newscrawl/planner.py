@@ -1,31 +1,22 @@
 """Where the ``report`` spider goes next: a pure walk planner (no Scrapy in here).
 
-*Walked ranges.* A range is a stretch of feed time every card of which was handled by some run.
-Runs walk an edition's latest-news feed from the top (newest card) down; a walk that reaches the
-newest range extends it, a walk cut short (``max_pages``, an error, a firewall stop, a deadline,
-a kill) adds a new range above it and leaves a *hole* between the two. A hole is known by its
-time span (``top``, ``bottom``), never by a list position, and keeps the scroll cursor where the
-newer range ends, so a later run walks on from there; when that walk reaches the older range the
-two ranges merge and the hole is gone. Ranges are kept newest first, as JSON in the state's
-``meta`` table, per site and edition.
-
-*Walks of this run.* A walk is one chain of feed pages of one edition: the ``top`` walk from the
-newest card down, a hole walk from a hole's cursor (or through the date archive's days), or the
-walk a paused JOBDIR run had queued (``resumed``). Each page records its card times, its cursor
-and how many of its article requests are still out; a page whose articles failed in a way a
-later run may not meet again is *unclean*. When the run closes, the stretch a walk covered for
-good (its leading parsed, finished, clean pages) is what the ranges grow by.
-
-*The incremental policy.* What a scheduled run may skip (a known article with an unchanged
-card), where the top walk stops (past the newest range minus the overlap, and past the edit
-horizon within which every card is compared with the state), the re-check rotation, and the
-feed and scroll URLs remembered per site.
+A walked range is a stretch of feed time every card of which some run handled; they are kept
+newest first, as JSON in the state's ``meta``, per site and edition. A walk from the top that
+is cut short (``max_pages``, an error, a deadline, a kill) adds a range above the newest and
+leaves a *hole* between them, known by its time span (never a list position) and keeping the
+scroll cursor where the newer range ends; a later walk into it that reaches the older range
+merges the two. A walk of this run is one chain of feed pages of one edition (``top``, a hole
+walk, or ``resumed``: the batches a paused JOBDIR run had queued); at the close the ranges grow
+by its leading finished pages (parsed, every article handled, none failed transiently).
+The planner also holds the incremental policy: what may be skipped, where the top walk stops
+(the newest range minus the overlap, the edit horizon), re-checks, remembered feed URLs.
 """
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from newscrawl.dates import BAKU, parse_iso_or_none
@@ -111,35 +102,19 @@ class Walks:
         """A walk into ``hole`` covered it down to ``bottom``; with ``closed`` it reached the
         older range and the two join. A hole already closed (two walks recorded on one hole)
         changes nothing: the ranges are found by the hole's span."""
-        newer = next((r for r in self.ranges if r.bottom == hole.top), None)
-        if newer is None:
+        pairs = zip(self.ranges, self.ranges[1:], strict=False)
+        found = [(n, o) for n, o in pairs if n.bottom == hole.top and o.top == hole.bottom]
+        if not found:
             return
-        index = self.ranges.index(newer)
-        older = self.ranges[index + 1] if index + 1 < len(self.ranges) else None
-        if older is None or older.top != hole.bottom:
-            return
+        newer, older = found[0]
         if closed:
-            self.ranges.remove(older)
-            newer.bottom, newer.cursor, newer.hole_since = (
-                older.bottom,
-                older.cursor,
-                older.hole_since,
-            )
+            older.top = newer.top
+            self.ranges.remove(newer)
         elif bottom < newer.bottom:
             newer.bottom, newer.cursor = bottom, cursor
 
     def to_json(self) -> str:
-        return json.dumps(
-            [
-                {
-                    "top": r.top.isoformat(),
-                    "bottom": r.bottom.isoformat(),
-                    "cursor": r.cursor,
-                    "hole_since": r.hole_since.isoformat() if r.hole_since else None,
-                }
-                for r in self.ranges
-            ]
-        )
+        return json.dumps([asdict(r) for r in self.ranges], default=datetime.isoformat)
 
     @classmethod
     def from_json(cls, text: str | None, legacy_top: str | None = None) -> Walks:
@@ -157,17 +132,10 @@ class Walks:
                 parse_iso_or_none(entry.get("top")),
                 parse_iso_or_none(entry.get("bottom")),
             )
-            if top is None or bottom is None:
-                continue
-            cursor = entry.get("cursor")
-            ranges.append(
-                WalkedRange(
-                    top,
-                    bottom,
-                    cursor if isinstance(cursor, str) else None,
-                    parse_iso_or_none(entry.get("hole_since")),
-                )
-            )
+            cursor = entry.get("cursor") if isinstance(entry.get("cursor"), str) else None
+            if top is not None and bottom is not None:
+                since = parse_iso_or_none(entry.get("hole_since"))
+                ranges.append(WalkedRange(top, bottom, cursor, since))
         if not ranges and (legacy := parse_iso_or_none(legacy_top)) is not None:
             ranges.append(WalkedRange(legacy, legacy))
         return cls(ranges)
@@ -233,10 +201,10 @@ class Walk:
         return newest, oldest, cursor, reached
 
 
-def _same_headline(card_title: str | None, stored_title: str | None) -> bool:
-    if not card_title or not stored_title:
-        return True  # nothing to compare: the card gives no sign of an edit
-    return " ".join(card_title.split()).casefold() == " ".join(stored_title.split()).casefold()
+def _days(newest: datetime, oldest: datetime) -> list[date]:
+    """The Baku days from ``newest`` back to ``oldest``, newest first."""
+    day, last = newest.astimezone(BAKU).date(), oldest.astimezone(BAKU).date()
+    return [day - timedelta(days=n) for n in range((day - last).days + 1)]
 
 
 @dataclass
@@ -264,23 +232,17 @@ class Step:
     hole_closed: bool = False
 
 
+@dataclass
 class Planner:
     """The walk planner of one run over the state (see the module docstring)."""
 
-    def __init__(
-        self,
-        store: StateStore,
-        site: str = "",
-        limits: Limits | None = None,
-        now: datetime | None = None,
-    ) -> None:
-        self.store = store
-        self.site = site
-        self.limits = limits or Limits()
-        self.now = now
-        self.walks: dict[tuple[str, str], Walk] = {}
-        self._ranges: dict[str, Walks] = {}
-        self._hole_pages: dict[str, int] = {}
+    store: StateStore
+    site: str = ""
+    limits: Limits = field(default_factory=Limits)
+    now: datetime | None = None
+    walks: dict[tuple[str, str], Walk] = field(default_factory=dict)
+    _ranges: dict[str, Walks] = field(default_factory=dict, init=False)
+    _hole_pages: dict[str, int] = field(default_factory=dict, init=False)
 
     @property
     def active(self) -> bool:
@@ -297,14 +259,10 @@ class Planner:
     def ranges(self, edition: str) -> Walks:
         """The walked ranges of ``edition``'s feed on this site (read once per run)."""
         if edition not in self._ranges:
-            self._ranges[edition] = (
-                Walks.from_json(
-                    self.store.get_meta(self._key("walks", edition)),
-                    legacy_top=self.store.get_meta(self._key("walked_to", edition)),
-                )
-                if self.active
-                else Walks()
+            walks, legacy = (
+                self.store.get_meta(self._key(k, edition)) for k in ("walks", "walked_to")
             )
+            self._ranges[edition] = Walks.from_json(walks, legacy)
         return self._ranges[edition]
 
     def holes(self, edition: str) -> list[Hole]:
@@ -313,12 +271,7 @@ class Planner:
     def hole_figures(self, edition: str) -> tuple[int, float]:
         """``(holes, age in hours of the oldest)`` of ``edition`` (0.0 when none), as the
         state would hold them if the run ended now."""
-        ranges = Walks(
-            [
-                WalkedRange(r.top, r.bottom, r.cursor, r.hole_since)
-                for r in self.ranges(edition).ranges
-            ]
-        )
+        ranges = copy.deepcopy(self.ranges(edition))
         if self.limits.records_walks:
             self._grow(edition, ranges, datetime.now(BAKU))
         holes = ranges.holes()
@@ -394,13 +347,15 @@ class Planner:
         if ref is not None and (walk := self.get(ref[0], ref[1])) is not None:
             walk.page(ref[2]).pending += 1
 
-    def handled(self, ref: tuple[str, str, int] | None, clean: bool = True) -> None:
-        """An article request of page ``ref`` came to its end (an item, a reject, a drop)."""
+    def handled(self, ref: tuple[str, str, int] | None, clean: bool = True) -> bool:
+        """An article request of page ``ref`` came to its end (an item, a reject, a drop);
+        True when none of the page's is left."""
         if ref is None or (walk := self.get(ref[0], ref[1])) is None:
-            return
+            return False
         progress = walk.page(ref[2])
         progress.pending = max(0, progress.pending - 1)
         progress.clean = progress.clean and clean
+        return progress.pending == 0
 
     def stop(self, walk: Walk | None, reason: str, cursor: str | None = None) -> bool:
         """Record why ``walk`` stopped; True the first time."""
@@ -484,31 +439,21 @@ class Planner:
         within the hole budget (each counted); the walk then scrolls no further."""
         assert walk.hole is not None
         hole = walk.hole
-        day, last = hole.top.astimezone(BAKU).date(), hole.bottom.astimezone(BAKU).date()
         days = []
-        while day >= last and self.hole_budget_left(walk.edition):
+        for day in _days(hole.top, hole.bottom):
+            if not self.hole_budget_left(walk.edition):
+                break
             self.use_hole_page(walk.edition)
             days.append(day)
-            day -= timedelta(days=1)
         walk.hole = Hole(hole.top, hole.bottom, None, hole.since)
         return days
 
     def archive_days(self) -> list[date]:
         """The days of ``mode=archive``, from ``until`` (or today) back to ``since``."""
         assert self.limits.since is not None
-        first = self.limits.since.astimezone(BAKU).date()
-        day = (self.limits.until or datetime.now(BAKU)).astimezone(BAKU).date()
-        days = []
-        while day >= first:
-            days.append(day)
-            day -= timedelta(days=1)
-        return days
+        return _days(self.limits.until or datetime.now(BAKU), self.limits.since)
 
     # -- the incremental policy ---------------------------------------------------------------
-    def walked_to(self, edition: str) -> datetime | None:
-        newest = self.ranges(edition).newest
-        return newest.top if newest is not None else None
-
     def within_horizon(self, cards: list[FeedCard]) -> bool:
         """True while a batch still holds cards young enough to compare with the state."""
         if self.limits.horizon is None or not self.active:
@@ -520,11 +465,11 @@ class Planner:
         """True when this batch reaches back past what earlier runs already hold."""
         if not self.active:
             return False
-        newest = self.walked_to(edition)
+        newest = self.ranges(edition).newest
         times = [card.published_at for card in cards if card.published_at is not None]
         if newest is None or not times:
             return False
-        boundary = newest - self.limits.overlap
+        boundary = newest.top - self.limits.overlap
         if self.limits.recheck is not None:  # keep walking while cards may be re-checked
             boundary = min(boundary, self._now() - self.limits.recheck)
         return min(times) <= boundary
@@ -538,22 +483,15 @@ class Planner:
         oldest = (self._now() - self.limits.horizon).astimezone(BAKU)
         return self.store.least_recently_seen(edition, self.site, oldest.isoformat(), limit)
 
-    def headline_changed(self, url: str, card: FeedCard | None) -> bool:
-        """True when ``card`` shows a headline other than the one the state holds."""
-        if not self.active or card is None:
-            return False
-        stored = self.store.get(url)
-        return stored is not None and not _same_headline(card.title, stored.title)
-
-    def skip_reason(self, url: str, card: FeedCard | None) -> str | None:
-        """Why an article need not be requested, or None when it must be."""
-        if not self.active:
-            return None
-        stored = self.store.get(url)
+    def card_status(self, url: str, card: FeedCard | None) -> str | None:
+        """``known`` when an article need not be requested, ``edited`` when its card shows
+        another headline than the state holds, None when it must be requested."""
+        stored = self.store.get(url) if self.active else None
         if stored is None:
             return None
-        if card is not None and not _same_headline(card.title, stored.title):
-            return None  # the headline changed on the card: fetch the edit
+        shown = " ".join(card.title.split()).casefold() if card and card.title else ""
+        if shown and stored.title and shown != " ".join(stored.title.split()).casefold():
+            return "edited"
         stored_time = parse_iso_or_none(stored.published_at)
         card_time = card.published_at if card is not None else None
         if card_time and stored_time and card_time > stored_time + timedelta(minutes=1):

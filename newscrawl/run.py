@@ -1,34 +1,21 @@
-"""The run's life, as one Scrapy extension (:class:`Run`).
-
-- ``spider_opened``: the run's figures go to the stats (``newscrawl/mode``, ``kind``,
-  ``run_id``, ``editions``, ``scheduled``); the lock beside the state file is taken (75 when
-  another run holds it), the state opened (a file it cannot read ends the run before any
-  request, exit 1), what a killed run wrote is folded in (recovery), this run is noted as open,
-  and the walk planner is set up over the state.
-- ``item_scraped``: the article's line goes to ``output/<language>/.report-<run_id>.jsonl.part``
-  (unbuffered, one ``write``), then, in the same handler, its state row; its tallies go to the
-  stats. ``item_dropped``: a reject's line goes to ``output/rejects/`` and ``dropped/<reason>``
-  is counted. ``-o``/``-O``, ``FEEDS`` and Scrapyd's ``items_dir`` stay Scrapy feed exports
-  beside these files.
-- ``spider_closed``: the walked ranges grow by what the walks covered for good, the run is
-  noted as finished, the state closed and the lock let go; each file is renamed into place
-  (``report-<run_id>.jsonl``) and described; old stats and rejects files are removed
-  (``NEWSCRAWL_RETENTION_DAYS``).
-- ``engine_stopped`` (after Spidermon's monitors put their verdict into the stats at
-  ``spider_closed``): the stats file ``output/stats/report-<run_id>.json`` is written from the
-  stats (schema: ``docs/schemas/stats.schema.json``), with the exit status
-  :func:`exit_status` gives.
-
-No handler depends on the order in which extensions connect to one signal.
+"""The run's life, as one Scrapy extension (:class:`Run`): at ``spider_opened`` the lock, the
+state (an unreadable file ends the run before any request, exit 1), recovery of a killed run
+and the walk planner; at ``item_scraped`` the article's line (``.report-<run_id>.jsonl.part``,
+unbuffered) and then, in the same handler, its state row; at ``item_dropped`` a reject's line;
+at ``spider_closed`` the walked ranges, the files renamed into place and retention; at
+``engine_stopped`` (after Spidermon's verdict) the stats file
+``output/stats/report-<run_id>.json`` with :func:`exit_status`. No handler depends on the order
+in which extensions connect to a signal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
-import tempfile
+import subprocess
 import time
 from datetime import UTC, datetime
 from importlib import metadata
@@ -37,7 +24,7 @@ from typing import IO, Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exporters import JsonLinesItemExporter
+from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.editions import LANGUAGES
@@ -55,6 +42,8 @@ KINDS = (*LANGUAGES, "rejects")
 OPEN_RUN_KEY = "open_run"
 #: What the last recovery found: ``{"finished": bool, "run_id": ..., "recovered_articles": n}``
 PREVIOUS_RUN_KEY = "previous_run"
+#: ``health`` in the stats file of a run Spidermon did not check.
+NO_HEALTH: dict[str, Any] = {"checked": False, "ok": None, "failures": [], "warnings": []}
 
 
 def set_exit_code(crawler: Crawler, code: int) -> None:
@@ -92,33 +81,24 @@ def reason_kind(reason: str) -> str:
     return "duplicate_of" if reason.startswith("duplicate_of:") else reason
 
 
-def _filled(value: Any) -> bool:
-    return value not in (None, "", [], {})
-
-
 class _Lines:
-    """One JSON Lines file of the run, opened at its first line, written unbuffered."""
+    """One JSON Lines file of the run, opened at its first line; a line is one unbuffered write."""
 
     def __init__(self, path: Path, fields: tuple[str, ...]) -> None:
         self.path, self.fields = path, fields
         self._stream: IO[bytes] | None = None
-        self._exporter: JsonLinesItemExporter | None = None
 
     def write(self, item: Article | Reject) -> None:
-        if self._exporter is None:
+        if self._stream is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._stream = self.path.open("ab", buffering=0)
-            self._exporter = JsonLinesItemExporter(
-                self._stream,  # type: ignore[arg-type]  # any binary file works
-                fields_to_export=list(self.fields),
-                encoding="utf-8",
-            )
-        self._exporter.export_item(item)
+        line = json.dumps({name: getattr(item, name) for name in self.fields}, ensure_ascii=False)
+        self._stream.write(line.encode("utf-8") + b"\n")
 
     def close(self) -> None:
         if self._stream is not None:
             self._stream.close()
-            self._stream = self._exporter = None
+            self._stream = None
 
 
 class Run:
@@ -127,11 +107,9 @@ class Run:
 
     def __init__(self, crawler: Crawler | None = None) -> None:
         self.crawler = crawler
-        settings = crawler.settings if crawler is not None else None
-        self.output_dir = Path(
-            (settings.get("NEWSCRAWL_OUTPUT_DIR") if settings else "") or "output"
-        )
-        self.state_path: str | None = (settings.get("NEWSCRAWL_STATE") if settings else "") or None
+        settings = crawler.settings if crawler is not None else BaseSettings()
+        self.output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
+        self.state_path: str | None = settings.get("NEWSCRAWL_STATE") or None
         self.store = StateStore(None)
         self.planner = Planner(self.store)
         #: Why the run must end before any request (the state is locked or unreadable): the
@@ -161,12 +139,8 @@ class Run:
     def of(cls, crawler: Crawler | None) -> Run:
         """The crawl's instance; one in memory, planning with the spider's limits, when the
         extension is not running (a spider or pipeline under unit test)."""
-        if crawler is not None:
-            try:
-                found: Run | None = crawler.get_extension(cls)
-            except RuntimeError:  # no extension manager yet: not a running crawl
-                found = None
-            if found is not None:
+        with contextlib.suppress(RuntimeError):  # no extension manager yet: not a running crawl
+            if crawler is not None and (found := crawler.get_extension(cls)) is not None:
                 return found
         run = cls(crawler)
         spider = getattr(crawler, "spider", None)
@@ -186,9 +160,7 @@ class Run:
     def spider_opened(self, spider: Spider) -> None:
         mode = str(getattr(spider, "mode", "latest"))
         limits: Limits = getattr(spider, "limits", Limits())
-        self.run_id = str(getattr(spider, "run_id", "")) or self.started.strftime(
-            "%Y-%m-%dT%H-%M-%S"
-        )
+        self.run_id = str(getattr(spider, "run_id", "")) or f"{self.started:%Y-%m-%dT%H-%M-%S}"
         self._set("newscrawl/run_id", self.run_id)
         self._set("newscrawl/mode", mode)
         self._set("newscrawl/kind", str(getattr(spider, "kind", "crawl")))
@@ -204,18 +176,17 @@ class Run:
             lock = StateLock(Path(self.state_path))
             try:
                 lock.acquire()
-            except StateLockedError as exc:
-                self.failure, self.failure_reason = str(exc), "state_locked"
+                try:
+                    self.store = StateStore(self.state_path)
+                except StateError:
+                    lock.release()
+                    raise
+            except (StateLockedError, StateError) as exc:
+                locked = isinstance(exc, StateLockedError)
+                self.failure = str(exc)
+                self.failure_reason = "state_locked" if locked else "state_unreadable"
                 if self.crawler is not None:
-                    set_exit_code(self.crawler, EXIT_STATE_LOCKED)
-                return
-            try:
-                self.store = StateStore(self.state_path)
-            except StateError as exc:
-                lock.release()
-                self.failure, self.failure_reason = str(exc), "state_unreadable"
-                if self.crawler is not None:
-                    set_exit_code(self.crawler, EXIT_BAD_RUN)
+                    set_exit_code(self.crawler, EXIT_STATE_LOCKED if locked else EXIT_BAD_RUN)
                 return
             self._lock = lock
             recover_unfinished_run(self.store)
@@ -235,18 +206,7 @@ class Run:
         if not isinstance(item, Article) or item.language not in LANGUAGES:
             return
         self._file(item.language).write(item)
-        self.store.record(
-            url=item.url,
-            language=item.language,
-            article_id=item.article_id,
-            content_hash=item.content_hash,
-            title=item.title,
-            revision=item.revision,
-            published_at=item.published_at,
-            seen_at=item.crawled_at,
-            archive=item.archive,
-            record_hash=record_hash(item.model_dump()),
-        )
+        record_line(self.store, item.language, item.model_dump())
         prefix = f"newscrawl/{item.language}/"
         self._inc(prefix + "exported")
         self._inc(prefix + ("new" if item.revision == 1 else "updated"))
@@ -257,7 +217,7 @@ class Run:
             kind = warning.split(":", 1)[0] if ":" in warning else "other"
             self._inc(prefix + f"warning/{kind}")
         for name in COVERAGE_FIELDS:
-            if _filled(getattr(item, name)):
+            if getattr(item, name) not in (None, "", [], {}):
                 self._inc(prefix + f"filled/{name}")
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
@@ -300,7 +260,11 @@ class Run:
         summary = self.summary(spider)
         summary["exit_code"] = exit_status(self.crawler.stats)
         path = self.output_dir / "stats" / f"report-{self.run_id}.json"
-        write_json_atomically(path, summary)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".tmp-{path.name}")  # then renamed into place
+        text = json.dumps(summary, ensure_ascii=False, indent=2, default=str)
+        temporary.write_text(text + "\n", encoding="utf-8")
+        os.replace(temporary, path)
         logger.info("Run summary (%s):\n%s", path, format_summary(summary))
 
     # -- the stats file ------------------------------------------------------------------------
@@ -309,15 +273,8 @@ class Run:
         assert self.crawler is not None and self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         finished = datetime.now(UTC)
-        started = stats.get("start_time") or self.started
-        if isinstance(started, datetime) and started.tzinfo is None:
-            started = started.replace(tzinfo=UTC)
-        health = stats.get("newscrawl/health") or {
-            "checked": False,
-            "ok": None,
-            "failures": [],
-            "warnings": [],
-        }
+        started = stats.get("start_time") or self.started  # aware (UTC) since Scrapy 2.19
+        health = stats.get("newscrawl/health") or NO_HEALTH
         codes = list(stats.get("newscrawl/editions") or [])
         # and the languages items were written or dropped in (e.g. a translation followed)
         tallied = {
@@ -425,30 +382,10 @@ def _put_in_place(output_dir: str | Path, kind: str, run_id: str) -> Path | None
     return final if final.exists() else None
 
 
-def _complete_lines(path: Path) -> list[dict[str, Any]]:
-    """The whole JSON lines of a file; a torn last line is cut off the file."""
-    data = path.read_bytes()
-    end = data.rfind(b"\n") + 1
-    if end < len(data):
-        logger.warning("%s ends in a torn line of %d bytes; cut off", path, len(data) - end)
-        with path.open("r+b") as stream:
-            stream.truncate(end)
-    items = []
-    for line in data[:end].splitlines():
-        try:
-            value = json.loads(line)
-        except ValueError:
-            logger.warning("%s has an unreadable line; left as it is", path)
-            continue
-        if isinstance(value, dict):
-            items.append(value)
-    return items
-
-
 def recover_unfinished_run(store: StateStore) -> int:
-    """Record what the last unfinished run wrote but did not record (each line reaches its
-    file before its row is written, so a kill between the two leaves a few); put its files
-    in place and cut a torn last line. Returns how many articles were recorded."""
+    """Record what the last unfinished run wrote but did not record (a line reaches its file
+    before its row is written); put its files in place, cut off a torn last line. Returns how
+    many articles were recorded."""
     marker = store.get_meta(OPEN_RUN_KEY)
     if not marker:
         store.set_meta(PREVIOUS_RUN_KEY, json.dumps({"finished": True, "recovered_articles": 0}))
@@ -459,32 +396,23 @@ def recover_unfinished_run(store: StateStore) -> int:
         path = _put_in_place(output_dir, kind, run_id)
         if path is None:
             continue
-        lines = _complete_lines(path)
-        if kind == "rejects":
-            continue
-        for item in lines:
-            url, digest = item.get("url"), item.get("content_hash")
-            if not isinstance(url, str) or not isinstance(digest, str):
+        data = path.read_bytes()
+        end = data.rfind(b"\n") + 1
+        if end < len(data):
+            logger.warning("%s ends in a torn line of %d bytes; cut off", path, len(data) - end)
+            with path.open("r+b") as stream:
+                stream.truncate(end)
+        for line in data[:end].splitlines() if kind != "rejects" else []:
+            try:
+                item = json.loads(line)
+            except ValueError:
+                logger.warning("%s has an unreadable line; left as it is", path)
                 continue
-            stored = store.get(url)
-            if stored is not None and stored.content_hash == digest:
+            if not isinstance(item, dict):
                 continue
-            revision, article_id = item.get("revision"), item.get("article_id")
-            title, published_at = item.get("title"), item.get("published_at")
-            archive = item.get("archive")
-            store.record(
-                url=url,
-                language=kind,
-                article_id=article_id if isinstance(article_id, int) else None,
-                content_hash=digest,
-                title=title if isinstance(title, str) else None,
-                revision=revision if isinstance(revision, int) else 1,
-                published_at=published_at if isinstance(published_at, str) else None,
-                seen_at=str(item.get("crawled_at") or ""),
-                archive=archive if isinstance(archive, dict) else None,
-                record_hash=record_hash(item),
-            )
-            recovered += 1
+            stored = store.get(str(item.get("url")))
+            if stored is None or stored.content_hash != item.get("content_hash"):
+                recovered += record_line(store, kind, item)
     if recovered:
         logger.warning(
             "run %s did not finish: %d articles it wrote are now recorded in the state",
@@ -497,50 +425,68 @@ def recover_unfinished_run(store: StateStore) -> int:
     return recovered
 
 
+def record_line(store: StateStore, language: str, item: dict[str, Any]) -> int:
+    """Write the state row of an article line (1), or nothing (0) if it lacks URL or hash."""
+    url, digest = item.get("url"), item.get("content_hash")
+    if not isinstance(url, str) or not isinstance(digest, str):
+        return 0
+
+    def typed(name: str, kind: type) -> Any:
+        value = item.get(name)
+        return value if isinstance(value, kind) else None
+
+    store.record(
+        url=url,
+        language=language,
+        article_id=typed("article_id", int),
+        content_hash=digest,
+        title=typed("title", str),
+        revision=typed("revision", int) or 1,
+        published_at=typed("published_at", str),
+        seen_at=str(item.get("crawled_at") or ""),
+        archive=typed("archive", dict),
+        record_hash=record_hash(item),
+    )
+    return 1
+
+
 def previous_run(store: StateStore) -> dict[str, Any]:
     """``{"finished": bool | None, "recovered_articles": n}`` as the last recovery noted it."""
-    note: dict[str, Any] = {"finished": None, "recovered_articles": 0}
     try:
-        value = json.loads(store.get_meta(PREVIOUS_RUN_KEY) or "{}")
+        note = json.loads(store.get_meta(PREVIOUS_RUN_KEY) or "{}")
     except ValueError:
-        value = {}
-    if isinstance(value, dict) and value:
-        note["finished"] = value.get("finished")
-        note["recovered_articles"] = int(value.get("recovered_articles") or 0)
-    return note
-
-
-# -- files ----------------------------------------------------------------------------------
-def describe(path: Path, output_dir: Path, kind: str) -> dict[str, Any]:
-    """``{"kind", "path" (relative to the output directory), "lines", "bytes", "sha256"}``."""
-    digest = hashlib.sha256()
-    lines = size = 0
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-            lines += chunk.count(b"\n")
-            size += len(chunk)
-    try:
-        shown = str(path.resolve().relative_to(output_dir.resolve()))
-    except ValueError:
-        shown = str(path)
+        note = {}
+    note = note if isinstance(note, dict) else {}
     return {
-        "kind": kind,
-        "path": shown,
-        "lines": lines,
-        "bytes": size,
-        "sha256": digest.hexdigest(),
+        "finished": note.get("finished"),
+        "recovered_articles": int(note.get("recovered_articles") or 0),
     }
 
 
+# -- files ----------------------------------------------------------------------------------
 def publish_run(output_dir: str | Path, run_id: str) -> list[dict[str, Any]]:
-    """Rename the run's temporary files into place; the description of each. The stats file
-    is written last: a consumer that waits for it finds every file it lists complete."""
+    """Rename the run's temporary files into place; ``{"kind", "path" (relative to the output
+    directory), "lines", "bytes", "sha256"}`` of each. The stats file is written last: a
+    consumer that waits for it finds every file it lists complete."""
     files = []
     for kind in KINDS:
         final = _put_in_place(output_dir, kind, run_id)
-        if final is not None:
-            files.append(describe(final, Path(output_dir), kind))
+        if final is None:
+            continue
+        data = final.read_bytes()
+        try:
+            shown = str(final.resolve().relative_to(Path(output_dir).resolve()))
+        except ValueError:
+            shown = str(final)
+        files.append(
+            {
+                "kind": kind,
+                "path": shown,
+                "lines": data.count(b"\n"),
+                "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
     return files
 
 
@@ -562,50 +508,21 @@ def remove_old_files(output_dir: str | Path, days: float, now: float | None = No
     return removed
 
 
-def write_json_atomically(path: Path, data: Any) -> None:
-    """Write JSON to a temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    mask = os.umask(0o022)
-    os.umask(mask)
-    os.fchmod(handle, 0o666 & ~mask)  # mkstemp makes it 0600; read like the JSON Lines
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(data, stream, ensure_ascii=False, indent=2, default=str)
-        stream.write("\n")
-    os.replace(temporary, path)
-
-
 def code_version() -> dict[str, str | None]:
-    """The installed package version and the Scrapyd egg version a job was scheduled with
-    (env SCRAPYD_EGG_VERSION); each None when unknown."""
+    """The installed package version, ``git describe`` of a checkout and the Scrapyd egg
+    version a job was scheduled with (env SCRAPYD_EGG_VERSION); each None when unknown."""
     try:
         package: str | None = metadata.version("newscrawl")
     except metadata.PackageNotFoundError:
         package = None
-    return {
-        "package": package,
-        "git": _git_describe(),
-        "egg": os.environ.get("SCRAPYD_EGG_VERSION") or None,
-    }
-
-
-def _git_describe() -> str | None:
-    head = Path(__file__).resolve().parent.parent / ".git"
-    if not head.exists():
-        return None
-    import subprocess
-
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(head.parent), "describe", "--always", "--dirty", "--tags"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return (done.stdout.strip() or None) if done.returncode == 0 else None
+    git = None
+    root = Path(__file__).resolve().parent.parent
+    if (root / ".git").exists():
+        command = ["git", "-C", str(root), "describe", "--always", "--dirty", "--tags"]
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            done = subprocess.run(command, capture_output=True, text=True, timeout=5)
+            git = (done.stdout.strip() or None) if done.returncode == 0 else None
+    return {"package": package, "git": git, "egg": os.environ.get("SCRAPYD_EGG_VERSION") or None}
 
 
 def _text_or_none(value: Any) -> str | None:

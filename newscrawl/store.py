@@ -1,16 +1,11 @@
-"""The state of earlier runs in SQLite (``NEWSCRAWL_STATE``), and the lock that keeps two runs
-over one state apart.
+"""The state of earlier runs in SQLite (``NEWSCRAWL_STATE``; empty: in memory for the run),
+and the lock that keeps two runs over one state apart.
 
-One row per article: language, article id, content hash, revision, publication time, first and
-last seen, where the raw archive holds its latest page (file name relative to the archive
-directory and the record's byte offset), and the hash of the whole exported record (what
-``scrapy reparse`` compares). A row is written only after its article's line has reached its
-file (:class:`newscrawl.run.Run`), so a crash never marks as done an article that was not
-written. Named marks (walked ranges, feed URLs, the open run) live in ``meta``. An empty path
-keeps the state in memory for the run only.
-
-A state file that cannot be read (not a database, cut short, a newer schema) raises
-:class:`StateError` naming the file and the cause; an older schema is migrated in place.
+One row per article (content hash, revision, first and last seen, where the raw archive holds
+its latest page, the hash of the whole record); a row is written only after its article's line
+reached its file (:class:`newscrawl.run.Run`). Named marks (walked ranges, feed URLs, the open
+run) live in ``meta``. A file that cannot be read raises :class:`StateError` naming the file
+and the cause; an older schema is migrated in place.
 """
 
 from __future__ import annotations
@@ -160,7 +155,7 @@ class StateStore:
         """Upgrade a state file of an older schema in place, in one transaction."""
         present = {row[1] for row in self.connection.execute("PRAGMA table_info(articles)")}
         self.connection.execute("BEGIN IMMEDIATE")
-        try:
+        with self.connection:  # commits, or rolls back on any error
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for name, kind in _ADDED_COLUMNS.get(step, ()):
                     if name not in present:
@@ -169,10 +164,6 @@ class StateStore:
             self.connection.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
             )
-            self.connection.execute("COMMIT")
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
 
     @property
     def persistent(self) -> bool:
@@ -212,10 +203,9 @@ class StateStore:
         """Insert or update one article, committed at once. ``archive`` (``{"file", "offset"}``)
         points at the record of its page; without one, a pointer already held is kept."""
         file, offset = _archive_columns(archive)
+        row = (url, language, article_id, content_hash, title, revision, published_at)
         self.connection.execute(
-            "INSERT INTO articles (url, language, article_id, content_hash, title, revision, "
-            "published_at, first_seen, last_seen, archive_file, archive_offset, record_hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id, "
             "content_hash = excluded.content_hash, title = excluded.title, "
             "revision = excluded.revision, published_at = excluded.published_at, "
@@ -223,20 +213,7 @@ class StateStore:
             "archive_file = coalesce(excluded.archive_file, archive_file), "
             "archive_offset = coalesce(excluded.archive_offset, archive_offset), "
             "record_hash = excluded.record_hash",
-            (
-                url,
-                language,
-                article_id,
-                content_hash,
-                title,
-                revision,
-                published_at,
-                seen_at,
-                seen_at,
-                file,
-                offset,
-                record_hash,
-            ),
+            (*row, seen_at, seen_at, file, offset, record_hash),
         )
 
     def least_recently_seen(

@@ -222,9 +222,9 @@ def test_known_articles_are_skipped_unless_the_card_changed(tmp_path: Path) -> N
         href=url, timestamp_raw="c", published_at=_at(0), title="Old  headline", category=None
     )
     edited = FeedCard(href=url, timestamp_raw="c", published_at=_at(0), title="New", category=None)
-    assert planner.skip_reason(url, same) == "known"
-    assert planner.skip_reason(url, edited) is None and planner.headline_changed(url, edited)
-    assert planner.skip_reason("https://report.az/en/a/other", same) is None
+    assert planner.card_status(url, same) == "known"
+    assert planner.card_status(url, edited) == "edited"
+    assert planner.card_status("https://report.az/en/a/other", same) is None
 
 
 def test_hole_figures_count_what_the_state_would_hold_if_the_run_ended_now() -> None:

@@ -1,13 +1,6 @@
-"""``scrapy crawl`` that checks its arguments first and exits non-zero when the run went wrong,
-so cron and CI notice.
-
-Scrapy's own command exits 0 whenever the spider started. This one first asks the spider class
-to check the ``-a`` arguments and the settings (``validate_arguments``): a problem ends the
-command before Scrapy starts, with one line per problem on stderr and exit status 1. After the
-crawl it exits with :func:`newscrawl.run.exit_status`: 75 when another run holds the state
-lock, 1 when the state cannot be read or for any finish reason other than ``finished`` (Ctrl-C
-included), 3 when a health check failed. ``scrapy crawl report -h`` lists the arguments and
-exit statuses (``docs/arguments.md`` has the full reference).
+"""``scrapy crawl`` that checks the spider's arguments and the settings before Scrapy starts (one
+line per problem on stderr, exit 1) and exits with :func:`newscrawl.run.exit_status` after the
+crawl, so cron and CI notice a run that went wrong (Scrapy's own command exits 0).
 """
 
 from __future__ import annotations
@@ -50,15 +43,19 @@ class Command(ScrapyCrawlCommand):
         parser.epilog = HELP
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        """Scrapy's options, then the spider's check of its arguments and the settings, before
-        the crawler process exists (so before Scrapy logs anything)."""
         super().process_options(args, opts)
-        if len(args) != 1:
-            return
-        errors = self.argument_errors(args[0], opts.spargs)
+        assert self.settings is not None
+        try:
+            spider_class = (
+                get_spider_loader(self.settings).load(args[0]) if len(args) == 1 else None
+            )
+        except KeyError:
+            spider_class = None  # Scrapy reports an unknown spider itself
+        validate = getattr(spider_class, "validate_arguments", None)
+        errors: list[str] = validate(dict(opts.spargs), self.settings) if validate else []
+        for error in errors:
+            print(f"scrapy crawl {args[0]}: error: {error}", file=sys.stderr)
         if errors:
-            for error in errors:
-                print(f"scrapy crawl {args[0]}: error: {error}", file=sys.stderr)
             raise SystemExit(1)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -73,16 +70,3 @@ class Command(ScrapyCrawlCommand):
         process.start()
         failed = process.bootstrap_failed or crawler.spider is None
         self.exitcode = 1 if failed else exit_status(crawler.stats)
-
-    def argument_errors(self, name: str, spargs: dict[str, str]) -> list[str]:
-        """What the spider class finds wrong with the arguments and settings (none: [])."""
-        assert self.settings is not None
-        try:
-            spider_class = get_spider_loader(self.settings).load(name)
-        except KeyError:
-            return []  # Scrapy reports an unknown spider itself
-        validate = getattr(spider_class, "validate_arguments", None)
-        if validate is None:
-            return []
-        errors: list[str] = validate(dict(spargs), self.settings)
-        return errors

@@ -1,30 +1,23 @@
 """The ``report`` spider: editions -> home page -> latest-news feed -> scroll batches -> articles.
 
-It only issues requests (home page, feed, scroll batches, RSS and news sitemap, archive days,
-articles) and parses responses with the pure functions of :mod:`newscrawl.extract`; where to go
-next (walks, holes, stop reasons, re-checks, what may be skipped) it asks the walk planner
-(:class:`newscrawl.planner.Planner`) that the run extension (:class:`newscrawl.run.Run`) set up
-over the state of earlier runs.
-
-Arguments (DESIGN.md, contract): ``editions``, ``base_url``, ``since``, ``until``, ``max_pages``,
-``mode`` (``latest`` | ``archive``), ``follow_translations`` and ``recheck_hours``.
-
-Feed discovery, in order: the home page's feed link (``home_link``); the feed link of an article
-page linked from the home page (``article_link``); feed-ish links of the home page
-(``heuristic``); the edition's ``feed_fallback_path``; its RSS (``rss``); the news sitemap
-(``sitemap``); a feed URL remembered from an earlier run is ``remembered``. The source goes to
-``newscrawl/<edition>/feed_source``. When the top walk of a scheduled run stops, the edition's
-RSS is read once (``NEWSCRAWL_RSS_CROSSCHECK``) and what the walk missed is requested
-(``rss_missed``).
+It only issues requests (home, feed, scroll, RSS, sitemap, archive days, articles) and parses
+them with :mod:`newscrawl.extract`; where to go next it asks the walk planner
+(:class:`newscrawl.planner.Planner`) that the run extension (:class:`newscrawl.run.Run`) set up.
+Feed discovery, in order (``newscrawl/<edition>/feed_source``): ``home_link``,
+``article_link``, ``heuristic``, ``fallback_path``, ``rss``, ``sitemap``; ``remembered`` is a
+feed URL of an earlier run. When the top walk of a scheduled run stops, the RSS is read once
+and what the walk missed is requested (``rss_missed``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Any, Self
 from urllib.parse import urlencode
 
@@ -58,7 +51,6 @@ from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
 from newscrawl.run import Run
 from newscrawl.urls import SiteUrls
 
-DEFAULT_BASE_URL = "https://report.az"
 #: The User-Agent without a contact; NEWSCRAWL_CONTACT adds one (see settings.py).
 BASE_USER_AGENT = "newscrawl/0.1 (news archive crawler)"
 #: An article page answered with an empty body is asked for again this many times.
@@ -68,38 +60,20 @@ ARTICLE_PRIORITY = 10
 HOME_LINK, ARTICLE_LINK, HEURISTIC = "home_link", "article_link", "heuristic"
 FALLBACK_PATH, RSS, SITEMAP, REMEMBERED = "fallback_path", "rss", "sitemap", "remembered"
 #: What comes after a source whose feed could not be read.
-NEXT_SOURCE = {
-    HOME_LINK: FALLBACK_PATH,
-    ARTICLE_LINK: FALLBACK_PATH,
-    HEURISTIC: FALLBACK_PATH,
-    FALLBACK_PATH: RSS,
-    RSS: SITEMAP,
+NEXT_SOURCE = {HOME_LINK: FALLBACK_PATH, FALLBACK_PATH: RSS, RSS: SITEMAP}
+NEXT_SOURCE[ARTICLE_LINK] = NEXT_SOURCE[HEURISTIC] = FALLBACK_PATH
+#: How a walk's stop is logged: info for the first three, a warning for the rest.
+STOP_LOGS = {
+    "max_pages": "%(edition)s: stopped at max_pages=%(max)d",
+    "known_reached": "%(edition)s: reached articles known from earlier runs at page %(page)d",
+    "since": "%(edition)s: reached cards older than since=%(since)s",
+    "cursor_unreadable": "%(edition)s: no readable timestamp to scroll on from %(url)s",
+    "cursor_stuck": "%(edition)s: scroll cursor did not move (%(cursor)s) at %(url)s; "
+    "stopping this feed",
+    "no_scroll": "%(edition)s: no .loadContainer[data-url] on %(url)s",
 }
-SITEMAP_PATH = "/news-sitemap.xml"
+STOP_STATS = {"max_pages": "feed_max_pages_reached", "cursor_stuck": "feed_cursor_stuck"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def job_id(argument: Any = None) -> str | None:
-    """The Scrapyd job id (the ``_job`` argument, else env SCRAPY_JOB / SCRAPYD_JOB), made
-    safe for a file name, or None."""
-    raw = argument or os.environ.get("SCRAPY_JOB") or os.environ.get("SCRAPYD_JOB")
-    if not raw:
-        return None
-    return _UNSAFE.sub("_", str(raw)).strip("._-")[:64] or None
-
-
-def run_id_for(started: datetime, job: str | None) -> str:
-    """``2025-10-23T16-02-00-<job id or process id>``: sorts by start time, unique per job."""
-    return f"{started:%Y-%m-%dT%H-%M-%S}-{job or os.getpid()}"
-
-
-def user_agent(settings: BaseSettings) -> str:
-    """``USER_AGENT``, with ``NEWSCRAWL_CONTACT`` added when the agent is the project's own."""
-    agent = str(settings.get("USER_AGENT") or BASE_USER_AGENT)
-    contact = str(settings.get("NEWSCRAWL_CONTACT") or "").strip()
-    if contact and agent == BASE_USER_AGENT:
-        return f"{BASE_USER_AGENT[:-1]}; +{contact})"
-    return agent
 
 
 class ReportSpider(scrapy.Spider):
@@ -109,61 +83,35 @@ class ReportSpider(scrapy.Spider):
     #: What kind of run this spider makes (``newscrawl/kind``): crawl, reparse or canary.
     kind = "crawl"
 
-    def __init__(
-        self,
-        editions: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        since: str | None = None,
-        until: str | None = None,
-        max_pages: str | int = 10,
-        mode: str = "latest",
-        follow_translations: str | int = 0,
-        recheck_hours: str | float = 0,
-        *args: Any,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The arguments of :class:`SpiderArguments`; ``_job`` is Scrapyd's job id."""
+        given = {k: kwargs.pop(k) for k in SpiderArguments.model_fields if k in kwargs}
         super().__init__(*args, **kwargs)
-        given = {
-            "editions": editions,
-            "base_url": base_url,
-            "since": since,
-            "until": until,
-            "max_pages": max_pages,
-            "mode": mode,
-            "follow_translations": follow_translations,
-            "recheck_hours": recheck_hours or 0,
-        }
         parsed = SpiderArguments.parse({k: v for k, v in given.items() if v is not None})
         self.editions: list[Edition] = parse_editions(",".join(parsed.editions))
         self.site = SiteUrls(parsed.base_url)
         self.base_url = self.site.base_url
         self.allowed_domains = [self.site.host]
         self.since, self.until = parsed.since, parsed.until
-        self.max_pages = parsed.max_pages
         self.mode: str = parsed.mode
         self.follow_translations = parsed.follow_translations
-        self.recheck_hours = parsed.recheck_hours
-        self.job_id: str | None = job_id(kwargs.get("_job"))
+        # the Scrapyd job id (``_job``, else env SCRAPY_JOB / SCRAPYD_JOB), safe in a file name
+        job = kwargs.get("_job") or os.environ.get("SCRAPY_JOB") or os.environ.get("SCRAPYD_JOB")
+        self.job_id = (_UNSAFE.sub("_", str(job)).strip("._-")[:64] or None) if job else None
         #: The arguments as given, for the stats file.
         self.arguments: dict[str, Any] = {
-            "editions": [edition.code for edition in self.editions],
-            "base_url": self.base_url,
-            "since": self.since.isoformat() if self.since else None,
-            "until": self.until.isoformat() if self.until else None,
-            "max_pages": self.max_pages,
-            "mode": self.mode,
-            "follow_translations": self.follow_translations,
-            "recheck_hours": self.recheck_hours,
+            name: value.isoformat() if isinstance(value, datetime) else value
+            for name, value in parsed.model_dump().items()
         }
-        self.started_at = datetime.now(UTC)
         #: Start time and job in file names: output/<language>/report-<run_id>.jsonl
-        self.run_id = run_id_for(self.started_at, self.job_id)
+        self.run_id = f"{datetime.now(UTC):%Y-%m-%dT%H-%M-%S}-{self.job_id or os.getpid()}"
+        hours = parsed.recheck_hours
         self.limits = Limits(
-            max_pages=self.max_pages,
+            max_pages=parsed.max_pages,
             since=self.since,
             until=self.until,
             records_walks=self.records_walks,
-            recheck=timedelta(hours=self.recheck_hours) if self.recheck_hours > 0 else None,
+            recheck=timedelta(hours=hours) if hours > 0 else None,
         )
         self._known_skipped: set[str] = set()
         #: Article URLs requested from feed pages in this run (for the RSS cross-check).
@@ -173,8 +121,7 @@ class ReportSpider(scrapy.Spider):
 
     @property
     def records_walks(self) -> bool:
-        """Whether this run's walks grow the state's walked ranges: a ``latest`` walk of the
-        whole feed (not one bounded by ``since``/``until``)."""
+        """Whether this run's walks grow the walked ranges: ``latest`` without since/until."""
         return self.mode == "latest" and self.since is None and self.until is None
 
     @classmethod
@@ -196,13 +143,16 @@ class ReportSpider(scrapy.Spider):
         # at spider priority: the crawl command merges the project's settings into the crawler
         # again, which would put the project's USER_AGENT back over one of equal priority
         priority = max(int(settings.getpriority("USER_AGENT") or 0), SETTINGS_PRIORITIES["spider"])
-        settings.set("USER_AGENT", user_agent(settings), priority=priority)
+        agent = str(settings.get("USER_AGENT") or BASE_USER_AGENT)
+        contact = str(settings.get("NEWSCRAWL_CONTACT") or "").strip()
+        if contact and agent == BASE_USER_AGENT:  # only the project's own agent gets it
+            agent = f"{BASE_USER_AGENT[:-1]}; +{contact})"
+        settings.set("USER_AGENT", agent, priority=priority)
 
     @classmethod
     def validate_arguments(cls, spargs: dict[str, Any], settings: BaseSettings) -> list[str]:
         """Every problem with the spider arguments and settings, one line each (none: [])."""
-        errors = unknown_arguments(spargs)
-        errors += ProjectSettings.errors(settings)
+        errors = unknown_arguments(spargs) + ProjectSettings.errors(settings)
         if not errors:
             try:
                 cls(**spargs)
@@ -211,12 +161,10 @@ class ReportSpider(scrapy.Spider):
         return errors
 
     # -- helpers ----------------------------------------------------------------------------
-    @property
+    @cached_property
     def crawl_run(self) -> Run:
         """The run extension (an in-memory one outside a running crawl)."""
-        if not hasattr(self, "_crawl_run"):
-            self._crawl_run = Run.of(getattr(self, "crawler", None))
-        return self._crawl_run
+        return Run.of(getattr(self, "crawler", None))
 
     @property
     def planner(self) -> Planner:
@@ -230,12 +178,8 @@ class ReportSpider(scrapy.Spider):
         if self.crawler.stats is not None:
             self.crawler.stats.set_value(f"newscrawl/{edition}/{key}", value)
 
-    def _stat(self, edition: str, key: str) -> int:
-        stats = self.crawler.stats
-        return int(stats.get_value(f"newscrawl/{edition}/{key}", 0)) if stats else 0
-
     def _reject(
-        self, reason: str, url: str, language: str | None, detail: str, stage: str
+        self, reason: str, url: str, language: str | None, detail: str, stage: str = "extract"
     ) -> Reject:
         return Reject(
             reason=reason,
@@ -251,9 +195,15 @@ class ReportSpider(scrapy.Spider):
         """An absolute URL for a link found on ``page_url`` (off-site pages: the site root)."""
         return self.site.absolute(link, page_url if self.site.is_on_site(page_url) else None)
 
-    def _request(self, url: str, callback: Any, errback: Any, edition: str, **kw: Any) -> Request:
-        meta = {"edition": edition, **kw.pop("meta", {})}
-        return Request(url, callback=callback, errback=errback, meta=meta, **kw)
+    def _request(
+        self, url: str, callback: Any, errback: Any, meta: dict[str, Any] | None = None, **kw: Any
+    ) -> Request:
+        """A request of ``callback`` with ``kw`` as its keyword arguments (Scrapy's own
+        ``dont_filter`` and ``priority`` apart); the edition goes in ``meta`` too."""
+        options = {name: kw.pop(name) for name in ("dont_filter", "priority") if name in kw}
+        edition = kw.get("edition", kw.get("language"))
+        meta = {"edition": edition, **(meta or {})}
+        return Request(url, callback, errback=errback, cb_kwargs=kw, meta=meta, **options)
 
     # -- start ------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -263,20 +213,20 @@ class ReportSpider(scrapy.Spider):
         if seconds > 0:
             asyncio.get_event_loop().call_later(seconds, self._deadline_reached, seconds)
         for edition in self.editions:
-            self._hole_stats(edition.code)
+            code = edition.code
+            self._hole_stats(code)
             if self.mode == "archive":
                 for day in self.planner.archive_days():
-                    url = self.site.url(f"{edition.prefix}/archive/{day:%Y/%m/%d}")
-                    yield self._feed_request(edition.code, url, walk=None)
+                    yield self._feed_request(code, self._day_url(code, day), walk=None)
                 continue
-            if cached := self.planner.remembered("feed_url", edition.code):
-                yield self._feed_request(edition.code, cached, from_cache=True)
+            if cached := self.planner.remembered("feed_url", code):
+                yield self._feed_request(code, cached, feed_from_cache=True)
             else:
-                yield self._home_request(edition)
+                yield self._home_request(code)
             limit = self.crawler.settings.getint("NEWSCRAWL_RECHECK_PER_RUN", 5)
-            for url in self.planner.recheck_candidates(edition.code, limit):
-                self._inc(edition.code, "rechecks")
-                yield self._article_page(url, edition.code, None, meta={"recheck": True})
+            for url in self.planner.recheck_candidates(code, limit):
+                self._inc(code, "rechecks")
+                yield self._article_page(url, code, None)
 
     def _deadline_reached(self, seconds: float) -> None:
         """No new feed pages from now on; requests waiting for a retry are let go."""
@@ -297,14 +247,9 @@ class ReportSpider(scrapy.Spider):
             self._handled(request)  # the copy already queued stands for it
 
     # -- home page and discovery ------------------------------------------------------------
-    def _home_request(self, edition: Edition) -> Request:
-        return self._request(
-            self.site.url(edition.home_path),
-            self.parse_home,
-            self.on_home_error,
-            edition.code,
-            cb_kwargs={"edition": edition.code},
-        )
+    def _home_request(self, edition: str) -> Request:
+        url = self.site.url(EDITIONS[edition].home_path)
+        return self._request(url, self.parse_home, self.on_home_error, edition=edition)
 
     def parse_home(self, response: Response, edition: str) -> Iterator[Request]:
         """Find the edition's latest-news feed from its home page link (fallback: the table).
@@ -319,7 +264,7 @@ class ReportSpider(scrapy.Spider):
         url = self._join(href, response.url) if href else None
         if url is not None and self.site.is_on_site(url):
             self.planner.remember("feed_url", edition, url)
-            yield self._source_feed(edition, url, HOME_LINK)
+            yield self._feed_request(edition, url, feed_source=HOME_LINK)
             return
         self.logger.warning(
             "%s: no latest-news link on the home page %s (found %r); looking further",
@@ -336,21 +281,17 @@ class ReportSpider(scrapy.Spider):
                     article.url,
                     self.parse_discovery_article,
                     self.on_discovery_article_error,
-                    edition,
-                    cb_kwargs={
-                        "edition": edition,
-                        "heuristic": heuristic,
-                        "home_url": response.url,
-                    },
+                    edition=edition,
+                    heuristic=heuristic,
+                    home_url=response.url,
                     dont_filter=True,
                 )
                 return
         yield from self._after_article(edition, heuristic, response.url)
 
     def on_home_error(self, failure: Failure) -> Iterator[Request]:
-        if failure.check(RequestDeferred):
+        if (request := _failed(failure)) is None:
             return
-        request = failure.request  # type: ignore[attr-defined]
         edition = request.cb_kwargs["edition"]
         self.logger.error(
             "%s: home page %s failed (%s); trying the fallback feed path",
@@ -359,7 +300,7 @@ class ReportSpider(scrapy.Spider):
             failure.getErrorMessage(),
         )
         self._inc(edition, "errors/home")
-        yield self._fallback_source(edition, FALLBACK_PATH)
+        yield self._source(edition, FALLBACK_PATH)
 
     def parse_discovery_article(
         self, response: Response, edition: str, heuristic: str | None, home_url: str
@@ -371,70 +312,55 @@ class ReportSpider(scrapy.Spider):
             self.logger.info(
                 "%s: latest-news feed %s found on article %s", edition, url, response.url
             )
-            yield self._source_feed(edition, url, ARTICLE_LINK)
+            yield self._feed_request(edition, url, feed_source=ARTICLE_LINK)
             return
         yield from self._after_article(edition, heuristic, home_url)
 
     def on_discovery_article_error(self, failure: Failure) -> Iterator[Request]:
-        if failure.check(RequestDeferred):
+        if (request := _failed(failure)) is None:
             return
-        request = failure.request  # type: ignore[attr-defined]
-        kwargs = request.cb_kwargs
+        edition = request.cb_kwargs["edition"]
+        message = failure.getErrorMessage()
         self.logger.warning(
-            "%s: article page %s for discovery failed: %s",
-            kwargs["edition"],
-            request.url,
-            failure.getErrorMessage(),
+            "%s: article page %s for discovery failed: %s", edition, request.url, message
         )
-        yield from self._after_article(kwargs["edition"], kwargs["heuristic"], kwargs["home_url"])
+        yield from self._after_article(**request.cb_kwargs)
 
     def _after_article(
         self, edition: str, heuristic: str | None, home_url: str
     ) -> Iterator[Request]:
-        if heuristic is not None:
-            url = self._join(heuristic, home_url)
-            if self.site.is_on_site(url):
-                self.logger.warning(
-                    "%s: using the feed-like link %s of the home page", edition, url
-                )
-                yield self._source_feed(edition, url, HEURISTIC)
-                return
-        yield self._fallback_source(edition, FALLBACK_PATH)
+        url = self._join(heuristic, home_url) if heuristic is not None else None
+        if url is not None and self.site.is_on_site(url):
+            self.logger.warning("%s: using the feed-like link %s of the home page", edition, url)
+            yield self._feed_request(edition, url, feed_source=HEURISTIC)
+        else:
+            yield self._source(edition, FALLBACK_PATH)
 
-    def _source_feed(self, edition: str, url: str, source: str) -> Request:
-        """The first page of a feed found through ``source`` (not filtered: a remembered feed
-        URL that failed may be this same URL)."""
-        request = self._feed_request(edition, url, dont_filter=True)
-        request.meta["feed_source"] = source
-        return request
-
-    def _fallback_source(self, edition: str, source: str) -> Request:
-        """The request of ``source`` (``fallback_path``, ``rss`` or ``sitemap``)."""
-        if source != FALLBACK_PATH:
-            return self._listing_request(edition, source)
-        path = EDITIONS[edition].feed_fallback_path
-        self._inc(edition, "feed_link_fallback")
-        self.logger.warning("%s: using the fallback feed path %s", edition, path)
-        return self._source_feed(edition, self.site.url(path), FALLBACK_PATH)
+    def _source(self, edition: str, source: str, crosscheck: bool = False) -> Request:
+        """The request of ``source``: ``fallback_path``, ``rss`` or ``sitemap``."""
+        if source == FALLBACK_PATH:
+            path = EDITIONS[edition].feed_fallback_path
+            self._inc(edition, "feed_link_fallback")
+            self.logger.warning("%s: using the fallback feed path %s", edition, path)
+            return self._feed_request(edition, self.site.url(path), feed_source=FALLBACK_PATH)
+        path = f"{EDITIONS[edition].prefix}/rss/" if source == RSS else "/news-sitemap.xml"
+        self._inc(edition, "cost/rss" if source == RSS else "cost/sitemap")
+        return self._request(
+            self.site.url(path),
+            self.parse_listing,
+            self.on_listing_error,
+            edition=edition,
+            source=source,
+            crosscheck=crosscheck,
+            dont_filter=True,
+        )
 
     def _next_source(self, edition: str, source: str | None) -> Iterator[Request]:
         """After the feed of ``source`` failed or had no cards: the next source, if any."""
         following = NEXT_SOURCE.get(source or "")
         if following is not None:
             self.logger.warning("%s: feed from %s unusable; trying %s", edition, source, following)
-            yield self._fallback_source(edition, following)
-
-    def _listing_request(self, edition: str, source: str, crosscheck: bool = False) -> Request:
-        path = f"{EDITIONS[edition].prefix}/rss/" if source == RSS else SITEMAP_PATH
-        self._inc(edition, "cost/rss" if source == RSS else "cost/sitemap")
-        return self._request(
-            self.site.url(path),
-            self.parse_listing,
-            self.on_listing_error,
-            edition,
-            cb_kwargs={"edition": edition, "source": source, "crosscheck": crosscheck},
-            dont_filter=True,
-        )
+            yield self._source(edition, following)
 
     def parse_listing(
         self, response: Response, edition: str, source: str, crosscheck: bool
@@ -447,12 +373,8 @@ class ReportSpider(scrapy.Spider):
         except ValueError as exc:  # not XML at all
             self.logger.error("%s: %s %s unreadable: %s", edition, source, response.url, exc)
             links = []
-        urls = []
-        for link in links:
-            absolute = self._join(link, response.url)
-            article = self.site.article_path(absolute) if self.site.is_on_site(absolute) else None
-            if article is not None and article.edition.code == edition:
-                urls.append(article.url)
+        paths = (self.site.article_path(self._join(link, response.url)) for link in links)
+        urls = [path.url for path in paths if path is not None and path.edition.code == edition]
         if crosscheck:
             urls = [url for url in urls if url not in self._walk_urls]
         elif not urls:
@@ -469,26 +391,19 @@ class ReportSpider(scrapy.Spider):
                 yield request
 
     def on_listing_error(self, failure: Failure) -> Iterator[Request]:
-        if failure.check(RequestDeferred):
+        if (request := _failed(failure)) is None:
             return
-        request = failure.request  # type: ignore[attr-defined]
-        kwargs = request.cb_kwargs
-        self.logger.error(
-            "%s: %s %s failed: %s",
-            kwargs["edition"],
-            kwargs["source"],
-            request.url,
-            failure.getErrorMessage(),
-        )
-        self._inc(kwargs["edition"], "errors/listing")
-        if not kwargs["crosscheck"]:
-            yield from self._next_source(kwargs["edition"], kwargs["source"])
+        edition, source = request.cb_kwargs["edition"], request.cb_kwargs["source"]
+        message = failure.getErrorMessage()
+        self.logger.error("%s: %s %s failed: %s", edition, source, request.url, message)
+        self._inc(edition, "errors/listing")
+        if not request.cb_kwargs["crosscheck"]:
+            yield from self._next_source(edition, source)
 
     def _crosscheck(self, edition: str) -> None:
         """Schedule the edition's RSS cross-check once per run (when the top walk stops)."""
-        if edition in self._crosschecked or not self.records_walks:
-            return
-        if not self.crawler.settings.getbool("NEWSCRAWL_RSS_CROSSCHECK", True):
+        enabled = self.crawler.settings.getbool("NEWSCRAWL_RSS_CROSSCHECK", True)
+        if edition in self._crosschecked or not self.records_walks or not enabled:
             return
         stats = self.crawler.stats
         source = stats.get_value(f"newscrawl/{edition}/feed_source") if stats else None
@@ -499,45 +414,42 @@ class ReportSpider(scrapy.Spider):
         except RuntimeError:  # not crawling (unit tests of the callbacks)
             return
         self._crosschecked.add(edition)
-        engine.crawl(self._listing_request(edition, RSS, crosscheck=True))
+        engine.crawl(self._source(edition, RSS, crosscheck=True))
 
     # -- feed pages -------------------------------------------------------------------------
     def _feed_request(
         self,
         edition: str,
         url: str,
-        *,
         page: int = 1,
         cursor: str | None = None,
         load_url: str | None = None,
-        from_cache: bool = False,
-        dont_filter: bool = False,
         walk: str | None = TOP,
+        **meta: Any,
     ) -> Request:
-        """A feed page, scroll batch or archive day of ``edition``; ``walk`` names the walk it
-        belongs to (None: a day of ``mode=archive``)."""
+        """A feed page, scroll batch or archive day of ``edition`` in ``walk`` (None: a day of
+        ``mode=archive``). Not filtered: a feed found through a source (a remembered feed URL
+        that failed may be the same), a page of a hole walk (the top walk may have had it)."""
         return self._request(
             url,
             self.parse_feed,
             self.on_feed_error,
-            edition,
-            cb_kwargs={"edition": edition, "page": page, "cursor": cursor, "load_url": load_url},
-            meta={"feed_from_cache": from_cache, "walk": walk},
-            dont_filter=dont_filter,
+            meta={"walk": walk, **meta},
+            dont_filter="feed_source" in meta or walk not in (TOP, None),
+            edition=edition,
+            page=page,
+            cursor=cursor,
+            load_url=load_url,
         )
 
     def _scroll_request(
         self, edition: str, endpoint: str, cursor: str, page: int, walk: str
     ) -> Request:
-        return self._feed_request(
-            edition,
-            f"{endpoint}?{urlencode({'date': cursor, 'oldest': 1})}",
-            page=page,
-            cursor=cursor,
-            load_url=endpoint,
-            walk=walk,
-            dont_filter=walk != TOP,  # a hole walk may ask for a batch the top walk had
-        )
+        url = f"{endpoint}?{urlencode({'date': cursor, 'oldest': 1})}"
+        return self._feed_request(edition, url, page, cursor, endpoint, walk)
+
+    def _day_url(self, edition: str, day: date) -> str:
+        return self.site.url(f"{EDITIONS[edition].prefix}/archive/{day:%Y/%m/%d}")
 
     def parse_feed(
         self,
@@ -554,7 +466,6 @@ class ReportSpider(scrapy.Spider):
         @returns requests 21 21
         @returns items 0 0
         """
-        info = EDITIONS[edition]
         walk = self.planner.walk_of(edition, response.meta.get("walk", TOP), page)
         from_cache = response.meta.get("feed_from_cache")
         html = response_text(response)
@@ -563,7 +474,7 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "errors/feed_not_text")
             self._stop(walk, "error", cursor)
             return
-        feed = parse_feed(html, info)
+        feed = parse_feed(html, EDITIONS[edition])
         self._inc(edition, "hole_pages" if walk is not None and walk.key != TOP else "feed_pages")
         if page == 1 and not feed.cards and from_cache:
             self.logger.warning(
@@ -572,12 +483,18 @@ class ReportSpider(scrapy.Spider):
                 response.url,
             )
             self.planner.remember("feed_url", edition, None)
-            yield self._home_request(info)
+            yield self._home_request(edition)
             return
         if walk is not None:  # an archive day is one page: it needs no scroll markup
             for warning in feed.warnings:
                 self.logger.warning("%s: %s: %s", edition, response.url, warning)
-        endpoint = self._endpoint(edition, feed.load_url or load_url, response.url)
+        # the scroll endpoint named by .loadContainer[data-url], if on the site
+        load_url = feed.load_url or load_url
+        endpoint = self._join(load_url, response.url).split("?", 1)[0] if load_url else None
+        if endpoint is not None and not self.site.is_on_site(endpoint):
+            self.logger.error("%s: scroll endpoint %s is off-site; not followed", edition, endpoint)
+            self._inc(edition, "offsite_links")
+            endpoint = None
         if endpoint is not None:
             self.planner.remember("scroll_url", edition, endpoint)
         self.planner.page_cards(walk, page, feed.cards)
@@ -597,13 +514,9 @@ class ReportSpider(scrapy.Spider):
             yield from self._hole_walk(edition, hole, endpoint)
         if walk is None:
             return
+        deadline, scrolls = self.deadline_passed, endpoint is not None
         step = self.planner.after_page(
-            walk,
-            page,
-            cursor,
-            feed.cards,
-            deadline_passed=self.deadline_passed,
-            has_endpoint=endpoint is not None,
+            walk, page, cursor, feed.cards, deadline_passed=deadline, has_endpoint=scrolls
         )
         if walk.reached_at == page and walk.key == TOP:
             self._inc(edition, "feed_reached_known")
@@ -620,28 +533,16 @@ class ReportSpider(scrapy.Spider):
                 yield from self._hole_walk(edition, above, endpoint)
 
     def _log_stop(self, walk: Walk, reason: str, page: int, cursor: str | None, url: str) -> None:
-        edition = walk.edition
-        if reason == "max_pages" and not walk.is_hole_walk:
-            self.logger.info("%s: stopped at max_pages=%d", edition, self.max_pages)
-            self._inc(edition, "feed_max_pages_reached")
-        elif reason == "known_reached":
-            self.logger.info(
-                "%s: reached articles known from earlier runs at page %d", edition, page
-            )
-        elif reason == "since":
-            self.logger.info("%s: reached cards older than since=%s", edition, self.since)
-        elif reason == "cursor_unreadable":
-            self.logger.warning("%s: no readable timestamp to scroll on from %s", edition, url)
-        elif reason == "cursor_stuck":
-            self.logger.warning(
-                "%s: scroll cursor did not move (%s) at %s; stopping this feed",
-                edition,
-                cursor,
-                url,
-            )
-            self._inc(edition, "feed_cursor_stuck")
-        elif reason == "no_scroll":
-            self.logger.warning("%s: no .loadContainer[data-url] on %s", edition, url)
+        if reason not in STOP_LOGS or (reason == "max_pages" and walk.is_hole_walk):
+            return
+        level = (
+            logging.INFO if reason in ("max_pages", "known_reached", "since") else logging.WARNING
+        )
+        values = {"edition": walk.edition, "page": page, "cursor": cursor, "url": url}
+        values |= {"max": self.limits.max_pages, "since": self.since}
+        self.logger.log(level, STOP_LOGS[reason], values)
+        if reason in STOP_STATS:
+            self._inc(walk.edition, STOP_STATS[reason])
 
     def _stop(self, walk: Walk | None, reason: str, cursor: str | None = None) -> None:
         """Record why ``walk`` stopped (the top walk's reason also goes to the stats)."""
@@ -680,17 +581,6 @@ class ReportSpider(scrapy.Spider):
                 self.planner.requested(ref)
             yield request
 
-    def _endpoint(self, edition: str, load_url: str | None, page_url: str) -> str | None:
-        """The scroll endpoint named by ``.loadContainer[data-url]``, if on the site."""
-        if not load_url:
-            return None
-        endpoint = self._join(load_url, page_url).split("?", 1)[0]
-        if not self.site.is_on_site(endpoint):
-            self.logger.error("%s: scroll endpoint %s is off-site; not followed", edition, endpoint)
-            self._inc(edition, "offsite_links")
-            return None
-        return endpoint
-
     def _hole_walk(self, edition: str, hole: Hole, endpoint: str | None) -> Iterator[Request]:
         """The first requests of a walk into ``hole``: from its cursor by scrolling, or by the
         date archive's days when there is no cursor or scroll endpoint."""
@@ -705,39 +595,32 @@ class ReportSpider(scrapy.Spider):
             self.planner.use_hole_page(edition)
             yield self._scroll_request(edition, endpoint, hole.cursor, 1, hole.key)
             return
-        prefix = EDITIONS[edition].prefix
         for page, day in enumerate(self.planner.hole_days(walk), start=1):
-            url = self.site.url(f"{prefix}/archive/{day:%Y/%m/%d}")
-            yield self._feed_request(edition, url, page=page, walk=hole.key, dont_filter=True)
+            yield self._feed_request(edition, self._day_url(edition, day), page, walk=hole.key)
 
     def on_feed_error(self, failure: Failure) -> Iterator[Request]:
-        if failure.check(RequestDeferred):
+        if (request := _failed(failure)) is None:
             return
-        request = failure.request  # type: ignore[attr-defined]
-        info = EDITIONS[request.cb_kwargs["edition"]]
-        self.logger.error(
-            "%s: feed page %s failed: %s", info.code, request.url, failure.getErrorMessage()
-        )
-        self._inc(info.code, "errors/feed")
-        if request.cb_kwargs.get("page") == 1 and not request.meta.get("feed_from_cache"):
-            yield from self._next_source(info.code, request.meta.get("feed_source"))
-        walk = self.planner.get(info.code, request.meta.get("walk"))
+        edition, meta = request.cb_kwargs["edition"], request.meta
+        message = failure.getErrorMessage()
+        self.logger.error("%s: feed page %s failed: %s", edition, request.url, message)
+        self._inc(edition, "errors/feed")
+        if request.cb_kwargs.get("page") == 1 and not meta.get("feed_from_cache"):
+            yield from self._next_source(edition, meta.get("feed_source"))
+        walk = self.planner.get(edition, meta.get("walk"))
         self._stop(walk, "error", request.cb_kwargs.get("cursor"))
-        if request.meta.get("feed_from_cache"):
-            self.planner.remember("feed_url", info.code, None)
-            yield self._home_request(info)
+        if meta.get("feed_from_cache"):
+            self.planner.remember("feed_url", edition, None)
+            yield self._home_request(edition)
 
     # -- articles ---------------------------------------------------------------------------
-    def _article_page(
-        self, url: str, language: str, card: FeedCard | None, meta: dict[str, Any] | None = None
-    ) -> Request:
+    def _article_page(self, url: str, language: str, card: FeedCard | None) -> Request:
         return self._request(
             url,
             self.parse_article,
             self.on_article_error,
-            language,
-            cb_kwargs={"language": language, "card": card},
-            meta=meta or {},
+            language=language,
+            card=card,
             priority=ARTICLE_PRIORITY,
         )
 
@@ -757,9 +640,10 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "cards/not_article")
             return None
         language = article.edition.code
-        if self.planner.headline_changed(article.url, card):
+        status = self.planner.card_status(article.url, card)
+        if status == "edited":
             self._inc(language, "edited_cards")
-        elif self.planner.skip_reason(article.url, card) is not None:
+        elif status == "known":
             if article.url not in self._known_skipped:
                 self._known_skipped.add(article.url)
                 self._inc(language, "found")
@@ -791,25 +675,22 @@ class ReportSpider(scrapy.Spider):
                 self._inc(language, "empty_page_retries")
                 yield retry
                 return
-            tries = int(response.meta.get("retry_times", 0)) + 1
-            self._inc(language, "found")
-            self._handled(response.request)
-            yield self._reject(
-                "empty_page", response.url, language, f"empty body {tries} times", "extract"
-            )
-            return
         self._inc(language, "found")
         self._handled(response.request)
+        if not response.body.strip():
+            tries = int(response.meta.get("retry_times", 0)) + 1
+            yield self._reject("empty_page", response.url, language, f"empty body {tries} times")
+            return
         html = response_text(response)
         if html is None:
             detail = f"content type {declared_type(response)!r} is not an HTML page"
-            yield self._reject("not_html", response.url, language, detail, "extract")
+            yield self._reject("not_html", response.url, language, detail)
             return
         try:
             page = extract_article(html, response.url, self.site, card)
         except ExtractionError as exc:
             self.logger.warning("%s: cannot extract %s: %s", language, response.url, exc)
-            yield self._reject(exc.reason, response.url, language, exc.detail, "extract")
+            yield self._reject(exc.reason, response.url, language, exc.detail)
             return
         yield self._article(page, language, card)
         if self.follow_translations:
@@ -828,36 +709,24 @@ class ReportSpider(scrapy.Spider):
             language, page.html_lang, page.jsonld_language, f"{page.title}\n{page.body}"
         )
         return Article(
-            url=page.url,
-            language=language,
-            article_id=page.article_id,
-            slug=page.slug,
-            title=page.title,
-            lead=page.lead,
-            body=page.body,
-            published_at=to_iso(page.published_at),
-            published_at_raw=page.published_at_raw,
-            modified_at=to_iso(page.modified_at) if page.modified_at else None,
-            category=page.category or (card.category if card is not None else None),
-            category_slug=page.category_slug,
-            tags=page.tags,
-            images=page.images,
-            translations=page.translations,
-            badges=list(card.badges) if card is not None else [],
-            crawled_at=utc_now_iso(),
-            layout=page.layout,
-            dateline=page.dateline,
-            warnings=warnings,
-            sources=page.sources,
+            **{name: value for name, value in vars(page).items() if name in Article.model_fields}
+            | {
+                "language": language,
+                "published_at": to_iso(page.published_at),
+                "modified_at": to_iso(page.modified_at) if page.modified_at else None,
+                "category": page.category or (card.category if card is not None else None),
+                "badges": list(card.badges) if card is not None else [],
+                "crawled_at": utc_now_iso(),
+                "warnings": warnings,
+            }
         )
 
     def on_article_error(self, failure: Failure) -> Iterator[Reject]:
-        if failure.check(RequestDeferred):
+        if (request := _failed(failure)) is None:
             return  # sent again after a wait: not a failure
-        request = failure.request  # type: ignore[attr-defined]
         language: str = request.cb_kwargs["language"]
         reason, detail = classify_failure(failure.value)
-        transient = is_transient(reason)
+        transient = reason in TRANSIENT_REASONS or reason.startswith("http_5")
         self._handled(request, clean=not transient)
         # after redirects, the article is the URL first asked for, not the last hop
         url = (request.meta.get("redirect_urls") or [request.url])[0]
@@ -872,12 +741,14 @@ class ReportSpider(scrapy.Spider):
 
     def _handled(self, request: Request | None, clean: bool = True) -> None:
         """An article request of a walk's page came to its end."""
-        if request is None or (ref := request.meta.get("walk_page")) is None:
-            return
-        self.planner.handled(ref, clean)
-        walk = self.planner.get(ref[0], ref[1])
-        if walk is not None and walk.page(ref[2]).pending == 0:
+        ref = request.meta.get("walk_page") if request is not None else None
+        if ref is not None and self.planner.handled(ref, clean):
             self._hole_stats(ref[0])
+
+
+def _failed(failure: Failure) -> Request | None:
+    """The request that failed, or None when it was only deferred (sent again after a wait)."""
+    return None if failure.check(RequestDeferred) else failure.request  # type: ignore[attr-defined,no-any-return]
 
 
 # -- download failures as stable reject reasons ------------------------------------------------
@@ -906,7 +777,7 @@ _IGNORED = (
     ("firewall", "firewall_challenge"),
     ("edition stopped", "edition_stopped"),
 )
-#: Reasons that may clear by themselves: the page is worth asking for again in a later run.
+#: Reasons that may clear by themselves (and 5xx): the page is worth asking for again later.
 TRANSIENT_REASONS = frozenset(
     {
         "timeout",
@@ -937,11 +808,6 @@ def classify_failure(error: BaseException | None) -> tuple[str, str]:
     if "download max size" in message:
         return "too_large", message
     return _BY_CLASS.get(name, "download_error"), f"{name}: {message}"[:500]
-
-
-def is_transient(reason: str) -> bool:
-    """True for failures a later run may not meet again (5xx, timeouts, firewall...)."""
-    return reason in TRANSIENT_REASONS or reason.startswith("http_5")
 
 
 # -- consistency warnings on an extracted article ----------------------------------------------
