@@ -20,10 +20,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from scrapy.settings import BaseSettings
 
-from newscrawl.dates import DateError, parse_argument_datetime
-from newscrawl.editions import parse_editions
 from newscrawl.items import COVERAGE_FIELDS
-from newscrawl.urls import SiteUrls
+from newscrawl.site import DateError, SiteUrls, parse_argument_datetime, parse_editions
 
 #: Spider arguments Scrapyd adds to every job (``_job`` is the job id).
 SCRAPYD_ARGUMENTS = frozenset({"_job"})

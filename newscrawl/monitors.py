@@ -34,8 +34,8 @@ from spidermon.contrib.scrapy import monitors as stock
 from spidermon.contrib.stats.statscollectors import local_storage
 from spidermon.core.actions import Action
 
-from newscrawl.editions import LANGUAGES as EDITIONS
 from newscrawl.run import EXIT_HEALTH_FAILED, set_exit_code
+from newscrawl.site import LANGUAGES as EDITIONS
 
 # Spidermon's runner logs through Spider.log(), deprecated since Scrapy 2.13: its warning would
 # be the one line a healthy run prints at LOG_LEVEL=WARNING

@@ -27,10 +27,9 @@ from newscrawl.cleaning import (
     repair_mojibake,
     strip_trailing_credit,
 )
-from newscrawl.dates import DateError, parse_iso, utc_now_iso
-from newscrawl.editions import LANGUAGES
 from newscrawl.items import REQUIRED_FIELDS, Article, Reject
 from newscrawl.run import Run
+from newscrawl.site import LANGUAGES, DateError, parse_iso, utc_now_iso
 from newscrawl.store import REVISED_WARNING, StateStore, record_hash
 
 

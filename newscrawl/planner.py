@@ -19,8 +19,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
-from newscrawl.dates import BAKU, parse_iso_or_none
 from newscrawl.extract.feed import FeedCard
+from newscrawl.site import BAKU, parse_iso_or_none
 from newscrawl.store import StateStore
 
 TOP = "top"

@@ -33,13 +33,11 @@ from newscrawl.archive import (
     read_response,
     run_of,
 )
-from newscrawl.dates import parse_iso
-from newscrawl.editions import EDITIONS, Edition
 from newscrawl.extract.feed import FeedCard, parse_feed
 from newscrawl.items import Article, Reject
 from newscrawl.middlewares import challenge_marker
+from newscrawl.site import EDITIONS, Edition, SiteUrls, parse_iso
 from newscrawl.spiders.report import ReportSpider
-from newscrawl.urls import SiteUrls
 
 #: ``request.meta`` key: the record's WARC-Date (when the page was fetched).
 ARCHIVE_DATE_META = "newscrawl_archive_date"

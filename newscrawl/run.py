@@ -27,9 +27,9 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
-from newscrawl.editions import LANGUAGES
 from newscrawl.items import ARTICLE_FIELDS, COVERAGE_FIELDS, REJECT_FIELDS, Article, Reject
 from newscrawl.planner import Limits, Planner
+from newscrawl.site import LANGUAGES
 from newscrawl.store import StateError, StateLock, StateLockedError, StateStore, record_hash
 
 logger = logging.getLogger(__name__)

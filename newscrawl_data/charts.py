@@ -21,7 +21,7 @@ from matplotlib.dates import (
 )
 from matplotlib.figure import Figure
 
-from newscrawl.editions import EDITIONS
+from newscrawl.site import EDITIONS
 
 if TYPE_CHECKING:
     from newscrawl_data.report import Run

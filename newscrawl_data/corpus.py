@@ -35,7 +35,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from newscrawl.editions import EDITIONS
+from newscrawl.site import EDITIONS
 from newscrawl_data.dataset import database_path
 
 CORPUS_DIR = "corpus"

@@ -24,8 +24,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 import duckdb
 from pydantic import BaseModel
 
-from newscrawl.editions import EDITIONS
 from newscrawl.items import Article
+from newscrawl.site import EDITIONS
 
 DATABASE_NAME = "newscrawl.duckdb"
 DATASET_DIR = "dataset"

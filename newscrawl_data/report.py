@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from newscrawl.editions import EDITIONS
+from newscrawl.site import EDITIONS
 from newscrawl_data import charts
 from newscrawl_data.dataset import database_path, find_run_files, run_id_of, sql_string
 

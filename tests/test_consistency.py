@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from newscrawl.dates import BAKU, parse_iso
+from newscrawl.site import BAKU, parse_iso
 from newscrawl.spiders.report import date_disagreements, language_mismatches, script_language
 
 AZ = "Prezident İlham Əliyev Bakıda keçirilən beynəlxalq forumun iştirakçılarını qəbul edib, “Report” xəbər verir."

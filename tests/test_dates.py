@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.dates import DateError, parse_iso, parse_site_date, to_iso
+from newscrawl.site import DateError, parse_iso, parse_site_date, to_iso
 
 
 @pytest.mark.parametrize(

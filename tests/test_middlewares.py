@@ -24,7 +24,7 @@ from newscrawl.middlewares import (
     SiteRedirectMiddleware,
     retry_after_seconds,
 )
-from newscrawl.urls import SiteUrls
+from newscrawl.site import SiteUrls
 
 SITE = "http://127.0.0.1:8765"
 CHALLENGE = b"<html><title>Attention Required! | Cloudflare</title></html>"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from newscrawl.dates import BAKU
 from newscrawl.extract.feed import FeedCard
 from newscrawl.planner import RESUMED, TOP, Limits, Planner, Walks
+from newscrawl.site import BAKU
 from newscrawl.store import StateStore
 
 T0 = datetime(2025, 10, 23, 21, 0, tzinfo=BAKU)

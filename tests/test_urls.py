@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.urls import SiteUrls, article_id_from_short_link
+from newscrawl.site import SiteUrls, article_id_from_short_link
 
 SITE = SiteUrls("https://report.az")
 CANONICAL = "https://report.az/en/other-countries/zelenskyy-and-macron"

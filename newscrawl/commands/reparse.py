@@ -44,10 +44,9 @@ class Command(ScrapyCommand):
 
         from newscrawl.archive import archive_dir, archive_files
         from newscrawl.arguments import SpiderArguments
-        from newscrawl.editions import parse_editions
         from newscrawl.reparse import ReparseSpider, detect_site, matching_runs, select
         from newscrawl.run import exit_status
-        from newscrawl.urls import SiteUrls
+        from newscrawl.site import SiteUrls, parse_editions
 
         assert self.settings is not None
         directory = archive_dir(self.settings)

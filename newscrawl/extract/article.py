@@ -16,7 +16,6 @@ from typing import TypeVar
 from parsel import Selector, SelectorList
 
 from newscrawl.cleaning import split_dateline
-from newscrawl.dates import DateError, parse_iso, parse_site_date
 from newscrawl.extract import generic
 from newscrawl.extract.feed import FeedCard
 from newscrawl.extract.text import (
@@ -28,7 +27,14 @@ from newscrawl.extract.text import (
     meta_values,
     parse_html,
 )
-from newscrawl.urls import ArticlePath, SiteUrls, article_id_from_short_link
+from newscrawl.site import (
+    ArticlePath,
+    DateError,
+    SiteUrls,
+    article_id_from_short_link,
+    parse_iso,
+    parse_site_date,
+)
 
 T = TypeVar("T")
 #: A field's value and its source, or None when no source gave one.

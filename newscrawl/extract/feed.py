@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from newscrawl.dates import DateError, parse_site_date
-from newscrawl.editions import EDITIONS, Edition
 from newscrawl.extract.text import element_text, image_url, inside, parse_html
+from newscrawl.site import EDITIONS, DateError, Edition, parse_site_date
 
 #: Most cards read from one page or batch; a larger page is cut, with a warning.
 MAX_CARDS_PER_PAGE = 500

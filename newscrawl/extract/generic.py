@@ -20,10 +20,8 @@ from lxml.etree import _Element as HtmlElement
 from parsel import Selector, SelectorList
 from trafilatura.settings import Document, use_config
 
-from newscrawl.dates import DateError, parse_iso, parse_site_date
-from newscrawl.editions import EDITIONS
 from newscrawl.extract.text import LISTING_CLASSES, element_text, links
-from newscrawl.urls import ArticlePath, SiteUrls
+from newscrawl.site import EDITIONS, ArticlePath, DateError, SiteUrls, parse_iso, parse_site_date
 
 #: Longest text (characters) read as a visible date; longer elements are prose.
 MAX_DATE_TEXT = 80

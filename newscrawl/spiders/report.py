@@ -32,8 +32,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl.arguments import ProjectSettings, SpiderArguments, unknown_arguments
-from newscrawl.dates import to_iso, utc_now_iso
-from newscrawl.editions import EDITIONS, Edition, parse_editions
 from newscrawl.extract.article import ExtractedArticle, ExtractionError, extract_article
 from newscrawl.extract.feed import (
     FeedCard,
@@ -49,7 +47,7 @@ from newscrawl.items import Article, Reject
 from newscrawl.middlewares import DeferredRequests, RequestDeferred
 from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
 from newscrawl.run import Run
-from newscrawl.urls import SiteUrls
+from newscrawl.site import EDITIONS, Edition, SiteUrls, parse_editions, to_iso, utc_now_iso
 
 #: The User-Agent without a contact; NEWSCRAWL_CONTACT adds one (see settings.py).
 BASE_USER_AGENT = "newscrawl/0.1 (news archive crawler)"

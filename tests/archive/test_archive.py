@@ -110,6 +110,7 @@ def test_middleware_sits_next_to_the_downloader() -> None:
     from newscrawl import settings
 
     order = settings.DOWNLOADER_MIDDLEWARES["newscrawl.archive.ArchiveMiddleware"]
+    assert order is not None
     others = [v for v in settings.DOWNLOADER_MIDDLEWARES.values() if v is not None and v != order]
     assert order > max(others)
     assert order > 900  # after HttpCacheMiddleware, the last stock one

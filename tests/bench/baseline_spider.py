@@ -10,7 +10,7 @@ newest day first, -> article pages, as ``scrapy crawl report -a mode=archive`` d
 - feed pages and scroll batches are read with regular expressions over the raw bytes of the
   cards (``.index-post-block`` opening tag, its ``data-timestamp`` and the first ``href``
   after it) and the ``.loadContainer[data-url]``: no HTML parser, no decoding;
-- card links are made canonical with :class:`newscrawl.urls.SiteUrls`, as the report spider
+- card links are made canonical with :class:`newscrawl.site.SiteUrls`, as the report spider
   does, so both request exactly the same article URLs;
 - article pages are not looked at at all (no decoding, no parsing, no item);
 - requests get the report spider's priorities (articles before the next feed batch), so both
@@ -35,11 +35,10 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Request, Response
 
-from newscrawl.editions import EDITIONS, Edition, parse_editions
 from newscrawl.extract.feed import find_feed_link
 from newscrawl.extract.text import response_text
+from newscrawl.site import EDITIONS, Edition, SiteUrls, parse_editions
 from newscrawl.spiders import report
-from newscrawl.urls import SiteUrls
 
 #: The report spider's request priorities, so both crawls schedule their requests alike
 #: (articles before the next feed batch when the report spider does so).

@@ -19,9 +19,8 @@ from types import ModuleType
 
 import lxml.html
 
-from newscrawl.dates import parse_iso
 from newscrawl.extract.article import ExtractionError, extract_article
-from newscrawl.urls import SiteUrls
+from newscrawl.site import SiteUrls, parse_iso
 
 
 @dataclass

@@ -13,8 +13,8 @@ from random import Random
 
 import pytest
 
-from newscrawl.editions import EDITIONS
 from newscrawl.extract.feed import parse_feed
+from newscrawl.site import EDITIONS
 from tests.bench.baseline_spider import archive_days, scan_feed
 from tests.bench.incremental import IncrementalRequests, classify
 from tests.bench.measure import Measurement, scrapy_stats

@@ -25,4 +25,4 @@ class NoTags:
         def broken(page: Current) -> Any:
             return None if type(page) is Current else real(page)
 
-        Current.tags = broken  # type: ignore[method-assign]
+        Current.tags = broken  # type: ignore[method-assign,assignment]

@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from newscrawl.dates import to_iso
 from newscrawl.extract.article import LAYOUTS, ExtractedArticle, ExtractionError, extract_article
-from newscrawl.urls import SiteUrls
+from newscrawl.site import SiteUrls, to_iso
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
 CASES = sorted(FIXTURES.glob("*.html"))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from newscrawl.editions import EDITIONS
 from newscrawl.extract.feed import (
     article_links,
     heuristic_feed_link,
     rss_links,
     sitemap_locs,
 )
+from newscrawl.site import EDITIONS
 
 HOME = """<html><body>
 <div class="index-post-block"><a class="news__item" href="/en/energy/oil-up">x</a></div>

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.dates import to_iso
 from newscrawl.extract.article import ExtractionError, extract_article
 from newscrawl.extract.feed import FeedCard
 from newscrawl.extract.generic import discover_translations
 from newscrawl.extract.text import parse_html
-from newscrawl.urls import SiteUrls
+from newscrawl.site import SiteUrls, to_iso
 
 SITE = SiteUrls("https://report.az")
 URL = "https://report.az/en/energy/socar-presents-new-offshore-platform"

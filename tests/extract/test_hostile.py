@@ -9,10 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
-from newscrawl.editions import EDITIONS
 from newscrawl.extract.article import ExtractedArticle, ExtractionError, extract_article
 from newscrawl.extract.feed import parse_feed
-from newscrawl.urls import SiteUrls
+from newscrawl.site import EDITIONS, SiteUrls
 
 SITE = SiteUrls("https://report.az")
 URL = "https://report.az/en/energy/oil-prices-rise"

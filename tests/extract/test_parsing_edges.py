@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.editions import EDITIONS
 from newscrawl.extract.article import ExtractionError, extract_article
 from newscrawl.extract.feed import find_feed_link, parse_feed
-from newscrawl.urls import SiteUrls
+from newscrawl.site import EDITIONS, SiteUrls
 
 SITE = SiteUrls("https://report.az")
 URL = "https://report.az/en/energy/oil-prices-rise"
