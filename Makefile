@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check newscrawl newscrawl_data tests
 
 typecheck: $(STAMP)
-	$(BIN)/mypy newscrawl newscrawl_data
+	$(BIN)/mypy newscrawl newscrawl_data tests
 
 ## bench: the benchmark of what users feel (docs/benchmarks.md): polite crawls of a small replica
 ## at DOWNLOAD_DELAY=0.25 in latest and archive mode (politeness efficiency, about 4 minutes), an

@@ -78,9 +78,9 @@ def test_kill_and_rerun_writes_every_article_exactly_once(
         rerun = run_crawl(replica.base_url, output, state=state, arguments=arguments)
     assert rerun.returncode == 0, rerun.log[-3000:]
     everything = read_output(output)
-    written = Counter(a["url"] for a in everything.all_articles())
-    assert set(written) == expected
-    assert [url for url, n in written.items() if n > 1] == []
+    lines = Counter(a["url"] for a in everything.all_articles())
+    assert set(lines) == expected
+    assert [url for url, n in lines.items() if n > 1] == []
     stored = _stored_urls(state)
     assert sorted(stored) == sorted(expected)
 

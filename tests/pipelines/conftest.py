@@ -48,6 +48,7 @@ def open_state(
     yield make
     for run, crawler in opened:
         if not run.store.closed:
+            assert crawler.spider is not None
             run.spider_closed(crawler.spider, "finished")
 
 

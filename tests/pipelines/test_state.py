@@ -38,6 +38,7 @@ def _export(pipeline: _Pipeline, article: Article) -> Article:
     """Pass an article through the pipeline, then the run's item_scraped, like Scrapy."""
     result = pipeline.process_item(article)
     pipeline.state.item_scraped(result)
+    assert isinstance(result, Article)
     return result
 
 
@@ -134,10 +135,16 @@ def test_empty_state_path_keeps_state_in_memory(open_state: Callable[..., Run]) 
 
 def test_content_duplicates_are_looked_for_on_the_same_site_only(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state.sqlite")
-    common = {"language": "en", "article_id": None, "title": "T", "revision": 1}
     for url in ("https://report.az/en/a/original", "http://127.0.0.1:8765/en/a/original"):
         store.record(
-            url=url, content_hash="h", published_at=None, seen_at="2025-10-23T20:00:00", **common
+            url=url,
+            language="en",
+            article_id=None,
+            title="T",
+            revision=1,
+            content_hash="h",
+            published_at=None,
+            seen_at="2025-10-23T20:00:00",
         )
     same_site = store.url_with_content("en", "h", "https://report.az/en/b/copy")
     assert same_site == "https://report.az/en/a/original"
@@ -150,7 +157,11 @@ def test_content_duplicates_are_looked_for_on_the_same_site_only(tmp_path: Path)
 def test_record_hash_leaves_out_what_differs_between_runs() -> None:
     first = _hashed()
     again = _hashed()
-    again.crawled_at, again.revision, again.revision_reason = "2030-01-01T00:00:00+00:00", 5, "x"
+    again.crawled_at, again.revision, again.revision_reason = (
+        "2030-01-01T00:00:00+00:00",
+        5,
+        "crawl",
+    )
     again.archive = {"file": "f.warc.gz", "offset": 1}
     again.warnings = [*again.warnings, "revised: content changed since revision 4"]
     assert record_hash(first.model_dump()) == record_hash(again.model_dump())
