@@ -16,7 +16,7 @@ ISO 8601 with offset (meta, JSON-LD).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -33,7 +33,6 @@ class Edition:
     feed_link_texts: tuple[str, ...]  # visible text of the home page's link to the feed
     months: dict[str, int]  # lower-case month names (all cases seen) -> month number
     badge_labels: dict[str, str]  # lower-case visible badge -> normalised badge
-    cities: tuple[str, ...] = field(default=())  # dateline cities, for information
 
     @property
     def home_path(self) -> str:
