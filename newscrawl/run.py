@@ -1,11 +1,6 @@
-"""The run's life, as one Scrapy extension (:class:`Run`): at ``spider_opened`` the lock, the
-state (an unreadable file ends the run before any request, exit 1), recovery of a killed run
-and the walk planner; at ``item_scraped`` the article's line (``.report-<run_id>.jsonl.part``,
-unbuffered) and then, in the same handler, its state row; at ``item_dropped`` a reject's line;
-at ``spider_closed`` the walked ranges, the files renamed into place and retention; at
-``engine_stopped`` (after Spidermon's verdict) the stats file
-``output/stats/report-<run_id>.json`` with :func:`exit_status`. No handler depends on the order
-in which extensions connect to a signal.
+"""The run's life, as one Scrapy extension (:class:`Run`): the lock, the state, recovery of a
+killed run and the planner when the spider opens; each article's line, then its state row; the
+walked ranges, files and retention at the close; the stats file once the engine stopped.
 """
 
 from __future__ import annotations
@@ -81,26 +76,6 @@ def reason_kind(reason: str) -> str:
     return "duplicate_of" if reason.startswith("duplicate_of:") else reason
 
 
-class _Lines:
-    """One JSON Lines file of the run, opened at its first line; a line is one unbuffered write."""
-
-    def __init__(self, path: Path, fields: tuple[str, ...]) -> None:
-        self.path, self.fields = path, fields
-        self._stream: IO[bytes] | None = None
-
-    def write(self, item: Article | Reject) -> None:
-        if self._stream is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._stream = self.path.open("ab", buffering=0)
-        line = json.dumps({name: getattr(item, name) for name in self.fields}, ensure_ascii=False)
-        self._stream.write(line.encode("utf-8") + b"\n")
-
-    def close(self) -> None:
-        if self._stream is not None:
-            self._stream.close()
-            self._stream = None
-
-
 class Run:
     """Lock, state, recovery, output files, tallies, stats file and exit status of one run
     (see the module docstring)."""
@@ -123,7 +98,7 @@ class Run:
         self.removed = 0
         self.holes: dict[str, list[dict[str, str | None]]] = {}
         self._lock: StateLock | None = None
-        self._lines: dict[str, _Lines] = {}
+        self._files: dict[str, IO[bytes]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -137,8 +112,7 @@ class Run:
 
     @classmethod
     def of(cls, crawler: Crawler | None) -> Run:
-        """The crawl's instance; one in memory, planning with the spider's limits, when the
-        extension is not running (a spider or pipeline under unit test)."""
+        """The crawl's instance, else one in memory (a spider or pipeline under unit test)."""
         with contextlib.suppress(RuntimeError):  # no extension manager yet: not a running crawl
             if crawler is not None and (found := crawler.get_extension(cls)) is not None:
                 return found
@@ -195,17 +169,21 @@ class Run:
         self.planner = Planner(self.store, site=site, limits=limits or Limits())
 
     # -- items ---------------------------------------------------------------------------------
-    def _file(self, kind: str) -> _Lines:
-        if kind not in self._lines:
-            fields = REJECT_FIELDS if kind == "rejects" else ARTICLE_FIELDS
-            self._lines[kind] = _Lines(part_path(self.output_dir, kind, self.run_id), fields)
-        return self._lines[kind]
+    def _write(self, kind: str, item: Article | Reject) -> None:
+        """One line of the kind's file (opened at its first line), in one unbuffered write."""
+        if kind not in self._files:
+            path = part_path(self.output_dir, kind, self.run_id)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._files[kind] = path.open("ab", buffering=0)
+        fields = REJECT_FIELDS if kind == "rejects" else ARTICLE_FIELDS
+        line = json.dumps({name: getattr(item, name) for name in fields}, ensure_ascii=False)
+        self._files[kind].write(line.encode("utf-8") + b"\n")
 
     def item_scraped(self, item: Any) -> None:
         """The article's line, then its state row, then its tallies."""
         if not isinstance(item, Article) or item.language not in LANGUAGES:
             return
-        self._file(item.language).write(item)
+        self._write(item.language, item)
         record_line(self.store, item.language, item.model_dump())
         prefix = f"newscrawl/{item.language}/"
         self._inc(prefix + "exported")
@@ -224,15 +202,16 @@ class Run:
         """A reject's line (a plain drop, an unchanged article, is not one)."""
         reject = getattr(exception, "reject", None)
         if isinstance(reject, Reject):
-            self._file("rejects").write(reject)
+            self._write("rejects", reject)
             self._inc(
                 f"newscrawl/{reject.language or 'unknown'}/dropped/{reason_kind(reject.reason)}"
             )
 
     # -- closing -------------------------------------------------------------------------------
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        for lines in self._lines.values():
-            lines.close()
+        for stream in self._files.values():
+            stream.close()
+        self._files.clear()
         if not self.store.closed:
             if self.store.persistent:
                 if self.failure is None:
@@ -465,9 +444,7 @@ def previous_run(store: StateStore) -> dict[str, Any]:
 
 # -- files ----------------------------------------------------------------------------------
 def publish_run(output_dir: str | Path, run_id: str) -> list[dict[str, Any]]:
-    """Rename the run's temporary files into place; ``{"kind", "path" (relative to the output
-    directory), "lines", "bytes", "sha256"}`` of each. The stats file is written last: a
-    consumer that waits for it finds every file it lists complete."""
+    """Rename the run's temporary files into place; kind, path, lines, bytes, sha256 of each."""
     files = []
     for kind in KINDS:
         final = _put_in_place(output_dir, kind, run_id)
@@ -509,8 +486,7 @@ def remove_old_files(output_dir: str | Path, days: float, now: float | None = No
 
 
 def code_version() -> dict[str, str | None]:
-    """The installed package version, ``git describe`` of a checkout and the Scrapyd egg
-    version a job was scheduled with (env SCRAPYD_EGG_VERSION); each None when unknown."""
+    """The package version, ``git describe`` of a checkout, the Scrapyd egg version."""
     try:
         package: str | None = metadata.version("newscrawl")
     except metadata.PackageNotFoundError:
@@ -531,16 +507,12 @@ def _text_or_none(value: Any) -> str | None:
 
 def format_summary(summary: dict[str, Any]) -> str:
     """A plain-text table of the per-edition figures."""
-    header = (
-        f"{'edition':<8}{'found':>7}{'new':>7}{'updated':>9}{'unchanged':>11}"
-        f"{'dropped':>9}{'requests':>10}{'errors':>8}"
-    )
+    row = "{:<8}{:>7}{:>7}{:>9}{:>11}{:>9}{:>10}{:>8}".format
+    header = row("edition", "found", "new", "updated", "unchanged", "dropped", "requests", "errors")
     lines = [header, "-" * len(header)]
+    columns = ("found", "new", "updated", "unchanged", "dropped_total", "requests", "errors")
     for code, f in summary["editions"].items():
-        lines.append(
-            f"{code:<8}{f['found']:>7}{f['new']:>7}{f['updated']:>9}{f['unchanged']:>11}"
-            f"{f['dropped_total']:>9}{f['requests']:>10}{f['errors']:>8}"
-        )
+        lines.append(row(code, *(f[name] for name in columns)))
         if f["dropped"]:
             reasons = ", ".join(f"{reason}={count}" for reason, count in f["dropped"].items())
             lines.append(f"{'':<8}dropped: {reasons}")

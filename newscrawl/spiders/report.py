@@ -1,12 +1,9 @@
 """The ``report`` spider: editions -> home page -> latest-news feed -> scroll batches -> articles.
 
-It only issues requests (home, feed, scroll, RSS, sitemap, archive days, articles) and parses
-them with :mod:`newscrawl.extract`; where to go next it asks the walk planner
-(:class:`newscrawl.planner.Planner`) that the run extension (:class:`newscrawl.run.Run`) set up.
-Feed discovery, in order (``newscrawl/<edition>/feed_source``): ``home_link``,
-``article_link``, ``heuristic``, ``fallback_path``, ``rss``, ``sitemap``; ``remembered`` is a
-feed URL of an earlier run. When the top walk of a scheduled run stops, the RSS is read once
-and what the walk missed is requested (``rss_missed``).
+Where to go next it asks the walk planner (:class:`newscrawl.planner.Planner`). Feed discovery,
+in order (``feed_source``): home_link, article_link, heuristic, fallback_path, rss, sitemap;
+``remembered`` is an earlier run's feed URL. When a scheduled top walk stops, the RSS is read
+once and what the walk missed is requested (``rss_missed``).
 """
 
 from __future__ import annotations
@@ -750,24 +747,15 @@ def _failed(failure: Failure) -> Request | None:
 
 
 # -- download failures as stable reject reasons ------------------------------------------------
-_BY_CLASS: dict[str, str] = {
-    "DownloadTimeoutError": "timeout",
-    "TimeoutError": "timeout",
-    "TCPTimedOutError": "timeout",
-    "DownloadConnectionRefusedError": "connection_refused",
-    "ConnectionRefusedError": "connection_refused",
-    "ConnectError": "connection_refused",
-    "ResponseDataLossError": "connection_lost",
-    "_DataLoss": "connection_lost",
-    "ConnectionLost": "connection_lost",
-    "ConnectionDone": "connection_lost",
-    "ResponseFailed": "connection_lost",
-    "ResponseNeverReceived": "connection_lost",
-    "DownloadFailedError": "connection_lost",
-    "DownloadCancelledError": "too_large",
-    "CannotResolveHostError": "dns_error",
-    "DNSLookupError": "dns_error",
+_CLASSES = {
+    "timeout": "DownloadTimeoutError TimeoutError TCPTimedOutError",
+    "connection_refused": "DownloadConnectionRefusedError ConnectionRefusedError ConnectError",
+    "connection_lost": "ResponseDataLossError _DataLoss ConnectionLost ConnectionDone "
+    "ResponseFailed ResponseNeverReceived DownloadFailedError",
+    "too_large": "DownloadCancelledError",
+    "dns_error": "CannotResolveHostError DNSLookupError",
 }
+_BY_CLASS = {name: reason for reason, names in _CLASSES.items() for name in names.split()}
 _IGNORED = (
     ("max redirections", "redirect_loop"),
     ("Filtered offsite request", "offsite_redirect"),
@@ -777,16 +765,8 @@ _IGNORED = (
 )
 #: Reasons that may clear by themselves (and 5xx): the page is worth asking for again later.
 TRANSIENT_REASONS = frozenset(
-    {
-        "timeout",
-        "connection_lost",
-        "connection_refused",
-        "dns_error",
-        "download_error",
-        "firewall_challenge",
-        "edition_stopped",
-        "http_429",
-    }
+    {"timeout", "connection_lost", "connection_refused", "dns_error", "download_error"}
+    | {"firewall_challenge", "edition_stopped", "http_429"}
 )
 
 
@@ -832,26 +812,21 @@ def script_language(text: str) -> str | None:
     return "az" if azeri / counted > 0.005 else "en"
 
 
-def _code(value: str | None) -> str | None:
-    if not value:
-        return None
-    return value.strip().lower().replace("_", "-").split("-")[0] or None
-
-
 def language_mismatches(
     edition: str, html_lang: str | None, jsonld_lang: str | None, text: str
 ) -> list[str]:
     """A ``language_mismatch`` warning for each signal (``<html lang>``, JSON-LD
     ``inLanguage``, the text's alphabet) that names another language than the edition."""
-    findings = []
-    for name, value in (
-        ("html_lang", _code(html_lang)),
-        ("jsonld_inLanguage", _code(jsonld_lang)),
-        ("script", script_language(text)),
-    ):
-        if value is not None and value != edition:
-            findings.append(f"language_mismatch: {name} says {value!r}, edition is {edition!r}")
-    return findings
+    declared = {"html_lang": html_lang, "jsonld_inLanguage": jsonld_lang}
+    said = {
+        name: (value or "").strip().lower().replace("_", "-").split("-")[0] or None
+        for name, value in declared.items()
+    } | {"script": script_language(text)}
+    return [
+        f"language_mismatch: {name} says {value!r}, edition is {edition!r}"
+        for name, value in said.items()
+        if value is not None and value != edition
+    ]
 
 
 def date_disagreements(
@@ -859,13 +834,10 @@ def date_disagreements(
 ) -> list[str]:
     """A ``date_disagreement`` warning when the page's date sources or the feed card differ
     from the chosen publication time by more than a minute."""
-    readings = dict(sources)
-    if card_time is not None:
-        readings["feed_card"] = card_time
-    differing = {
-        name: moment for name, moment in readings.items() if abs(moment - chosen) > DATE_TOLERANCE
-    }
-    if not differing:
-        return []
-    listed = ", ".join(f"{name}={to_iso(moment)}" for name, moment in sorted(differing.items()))
-    return [f"date_disagreement: kept {to_iso(chosen)}; {listed}"]
+    readings = sources | ({"feed_card": card_time} if card_time is not None else {})
+    listed = ", ".join(
+        f"{name}={to_iso(moment)}"
+        for name, moment in sorted(readings.items())
+        if abs(moment - chosen) > DATE_TOLERANCE
+    )
+    return [f"date_disagreement: kept {to_iso(chosen)}; {listed}"] if listed else []
