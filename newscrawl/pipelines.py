@@ -1,10 +1,6 @@
-"""Item pipelines, one small class per concern, in the order of ``ITEM_PIPELINES``: route
-rejects, clean, validate, content hash, deduplicate (in the run, and against the state).
-
-An item that is not exported leaves through Scrapy's drop: :class:`Rejected` carries its
-:class:`~newscrawl.items.Reject` (the run extension writes it to the rejects file); a plain
-``DropItem`` (an unchanged article) is only counted. The state row of an exported article is
-written by :class:`newscrawl.run.Run` right after its line, never here.
+"""Item pipelines, in the order of ``ITEM_PIPELINES``: route rejects, clean, validate, content
+hash, deduplicate. An item not exported is dropped: :class:`Rejected` carries its reject line;
+a plain ``DropItem`` (an unchanged article) is only counted.
 """
 
 from __future__ import annotations

@@ -150,12 +150,9 @@ class Run:
             lock = StateLock(Path(self.state_path))
             try:
                 lock.acquire()
-                try:
-                    self.store = StateStore(self.state_path)
-                except StateError:
-                    lock.release()
-                    raise
+                self.store = StateStore(self.state_path)
             except (StateLockedError, StateError) as exc:
+                lock.release()  # nothing to release when it was not acquired
                 locked = isinstance(exc, StateLockedError)
                 self.failure = str(exc)
                 self.failure_reason = "state_locked" if locked else "state_unreadable"

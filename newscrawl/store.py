@@ -1,11 +1,6 @@
 """The state of earlier runs in SQLite (``NEWSCRAWL_STATE``; empty: in memory for the run),
-and the lock that keeps two runs over one state apart.
-
-One row per article (content hash, revision, first and last seen, where the raw archive holds
-its latest page, the hash of the whole record); a row is written only after its article's line
-reached its file (:class:`newscrawl.run.Run`). Named marks (walked ranges, feed URLs, the open
-run) live in ``meta``. A file that cannot be read raises :class:`StateError` naming the file
-and the cause; an older schema is migrated in place.
+and the lock that keeps two runs over one state apart: a row per article, written only after
+its line reached its file; named marks (walked ranges, feed URLs, the open run) in ``meta``.
 """
 
 from __future__ import annotations
