@@ -123,10 +123,7 @@ class Walks:
         for entry in raw if isinstance(raw, list) else []:
             if not isinstance(entry, dict):
                 continue
-            top, bottom = (
-                parse_iso_or_none(entry.get("top")),
-                parse_iso_or_none(entry.get("bottom")),
-            )
+            top, bottom = (parse_iso_or_none(entry.get(name)) for name in ("top", "bottom"))
             cursor = entry.get("cursor") if isinstance(entry.get("cursor"), str) else None
             if top is not None and bottom is not None:
                 since = parse_iso_or_none(entry.get("hole_since"))

@@ -232,9 +232,7 @@ class Run:
         settings = self.crawler.settings
         if not settings.getbool("NEWSCRAWL_RUN_STATS", True) or not self.run_id:
             return
-        spider = self.crawler.spider
-        summary = self.summary(spider)
-        summary["exit_code"] = exit_status(self.crawler.stats)
+        summary = self.summary(self.crawler.spider)
         path = self.output_dir / "stats" / f"report-{self.run_id}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".tmp-{path.name}")  # then renamed into place
@@ -259,6 +257,8 @@ class Run:
             if key.startswith("newscrawl/") and (key.endswith("/exported") or "/dropped/" in key)
         }
         codes += sorted(tallied - set(codes))
+        locked = stats.get(EXIT_CODE_STAT) == EXIT_STATE_LOCKED
+        retention_days = self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0) or None
         return {
             "spider": getattr(spider, "name", "report"),
             "kind": stats.get("newscrawl/kind", "crawl"),
@@ -272,19 +272,13 @@ class Run:
             "finished_at": finished.isoformat(timespec="seconds"),
             "duration_seconds": round((finished - started).total_seconds(), 3),
             "finish_reason": stats.get("finish_reason"),
-            "exit_code": 0,
+            "exit_code": exit_status(self.crawler.stats),
             "site_requests": stats.get("downloader/request_count", 0),
-            "state": {
-                "path": self.state_path,
-                "locked": stats.get(EXIT_CODE_STAT) == EXIT_STATE_LOCKED,
-            },
+            "state": {"path": self.state_path, "locked": locked},
             "previous_run": self.previous_run,
             "editions": {code: self.edition_figures(code, stats) for code in codes},
             "files": self.files,
-            "retention": {
-                "days": self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0) or None,
-                "removed": self.removed,
-            },
+            "retention": {"days": retention_days, "removed": self.removed},
             "health": health,
         }
 
@@ -303,6 +297,7 @@ class Run:
         dropped = group("dropped")
         # errors/transient counts again some of the other errors/ (a sub-total)
         errors = sum(v for k, v in group("errors").items() if k != "transient")
+        stop_cursor = _text_or_none(own.get("walk/stop_cursor"))
         return {
             "found": own.get("found", 0),
             "exported": exported,
@@ -326,10 +321,7 @@ class Run:
             "retries": own.get("retries", 0),
             "errors": errors,
             "transient_errors": own.get("errors/transient", 0),
-            "walk": {
-                "stop_reason": own.get("walk/stop_reason"),
-                "stop_cursor": _text_or_none(own.get("walk/stop_cursor")),
-            },
+            "walk": {"stop_reason": own.get("walk/stop_reason"), "stop_cursor": stop_cursor},
             "holes": self.holes.get(code, []),
             "window": own.get("window"),
             "trend": own.get("trend"),
@@ -452,15 +444,8 @@ def publish_run(output_dir: str | Path, run_id: str) -> list[dict[str, Any]]:
             shown = str(final.resolve().relative_to(Path(output_dir).resolve()))
         except ValueError:
             shown = str(final)
-        files.append(
-            {
-                "kind": kind,
-                "path": shown,
-                "lines": data.count(b"\n"),
-                "bytes": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
-        )
+        lines, digest = data.count(b"\n"), hashlib.sha256(data).hexdigest()
+        files.append(dict(kind=kind, path=shown, lines=lines, bytes=len(data), sha256=digest))
     return files
 
 

@@ -193,8 +193,7 @@ class ReportSpider(scrapy.Spider):
     def _request(
         self, url: str, callback: Any, errback: Any, meta: dict[str, Any] | None = None, **kw: Any
     ) -> Request:
-        """A request of ``callback`` with ``kw`` as its keyword arguments (Scrapy's own
-        ``dont_filter`` and ``priority`` apart); the edition goes in ``meta`` too."""
+        """A request with ``kw`` as its cb_kwargs (``dont_filter``, ``priority`` apart)."""
         options = {name: kw.pop(name) for name in ("dont_filter", "priority") if name in kw}
         edition = kw.get("edition", kw.get("language"))
         meta = {"edition": edition, **(meta or {})}
