@@ -351,9 +351,8 @@ def _put_in_place(output_dir: str | Path, kind: str, run_id: str) -> Path | None
 
 
 def recover_unfinished_run(store: StateStore) -> int:
-    """Record what the last unfinished run wrote but did not record (a line reaches its file
-    before its row is written); put its files in place, cut off a torn last line. Returns how
-    many articles were recorded."""
+    """Record what the last unfinished run wrote but did not record, put its files in place,
+    cut off a torn last line; how many articles were recorded."""
     marker = store.get_meta(OPEN_RUN_KEY)
     if not marker:
         store.set_meta(PREVIOUS_RUN_KEY, json.dumps({"finished": True, "recovered_articles": 0}))

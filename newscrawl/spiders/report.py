@@ -359,8 +359,7 @@ class ReportSpider(scrapy.Spider):
     def parse_listing(
         self, response: Response, edition: str, source: str, crosscheck: bool
     ) -> Iterator[Request]:
-        """The edition's article URLs of an RSS feed or a news sitemap, requested as articles
-        without a card (as a source, or the run's cross-check)."""
+        """The edition's articles in an RSS feed or news sitemap (a source, or the cross-check)."""
         xml = response.body.decode("utf-8", "replace")  # XML: not an HTML page
         try:
             links = rss_links(xml) if source == RSS else sitemap_locs(xml)
@@ -421,9 +420,8 @@ class ReportSpider(scrapy.Spider):
         walk: str | None = TOP,
         **meta: Any,
     ) -> Request:
-        """A feed page, scroll batch or archive day of ``edition`` in ``walk`` (None: a day of
-        ``mode=archive``). Not filtered: a feed found through a source (a remembered feed URL
-        that failed may be the same), a page of a hole walk (the top walk may have had it)."""
+        """A feed page, scroll batch or archive day (``walk`` None: ``mode=archive``); a source's
+        feed or a hole walk's page is not filtered (a failed or the top walk may have had it)."""
         return self._request(
             url,
             self.parse_feed,
