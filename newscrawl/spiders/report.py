@@ -57,7 +57,8 @@ FALLBACK_PATH, RSS, SITEMAP, REMEMBERED = "fallback_path", "rss", "sitemap", "re
 #: What comes after a source whose feed could not be read.
 NEXT_SOURCE = {HOME_LINK: FALLBACK_PATH, FALLBACK_PATH: RSS, RSS: SITEMAP}
 NEXT_SOURCE[ARTICLE_LINK] = NEXT_SOURCE[HEURISTIC] = FALLBACK_PATH
-#: How a walk's stop is logged: info for the first three, a warning for the rest.
+#: How a walk's stop is logged: info for STOP_INFO, a warning for the rest.
+STOP_INFO = ("max_pages", "known_reached", "since")
 STOP_LOGS = {
     "max_pages": "%(edition)s: stopped at max_pages=%(max)d",
     "known_reached": "%(edition)s: reached articles known from earlier runs at page %(page)d",
@@ -125,9 +126,8 @@ class ReportSpider(scrapy.Spider):
         settings = crawler.settings
         horizon = settings.getfloat("NEWSCRAWL_EDIT_HORIZON_HOURS", 24)
         spider.limits.hole_pages = settings.getint("NEWSCRAWL_HOLE_PAGES", 10)
-        spider.limits.overlap = timedelta(
-            minutes=settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30)
-        )
+        overlap = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30)
+        spider.limits.overlap = timedelta(minutes=overlap)
         spider.limits.horizon = timedelta(hours=horizon) if horizon > 0 else None
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -527,9 +527,7 @@ class ReportSpider(scrapy.Spider):
     def _log_stop(self, walk: Walk, reason: str, page: int, cursor: str | None, url: str) -> None:
         if reason not in STOP_LOGS or (reason == "max_pages" and walk.is_hole_walk):
             return
-        level = (
-            logging.INFO if reason in ("max_pages", "known_reached", "since") else logging.WARNING
-        )
+        level = logging.INFO if reason in STOP_INFO else logging.WARNING
         values = {"edition": walk.edition, "page": page, "cursor": cursor, "url": url}
         values |= {"max": self.limits.max_pages, "since": self.since}
         self.logger.log(level, STOP_LOGS[reason], values)
