@@ -87,8 +87,7 @@ class Run:
         self.state_path: str | None = settings.get("NEWSCRAWL_STATE") or None
         self.store = StateStore(None)
         self.planner = Planner(self.store)
-        #: Why the run must end before any request (the state is locked or unreadable): the
-        #: line to log, and the finish reason (``state_locked``, ``state_unreadable``).
+        #: Why the run ends before any request (the line to log), and its finish reason.
         self.failure: str | None = None
         self.failure_reason = ""
         self.run_id = ""
