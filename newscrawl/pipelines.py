@@ -1,10 +1,6 @@
-"""Item pipelines, one small class per concern, in the order of ``ITEM_PIPELINES``: route
-rejects, clean, validate, content hash, deduplicate (in the run, and against the state).
-
-An item that is not exported leaves through Scrapy's drop: :class:`Rejected` carries its
-:class:`~newscrawl.items.Reject` (the run extension writes it to the rejects file); a plain
-``DropItem`` (an unchanged article) is only counted. The state row of an exported article is
-written by :class:`newscrawl.run.Run` right after its line, never here.
+"""Item pipelines, in the order of ``ITEM_PIPELINES``: route rejects, clean, validate, content
+hash, deduplicate. An item not exported is dropped: :class:`Rejected` carries its reject line;
+a plain ``DropItem`` (an unchanged article) is only counted.
 """
 
 from __future__ import annotations
@@ -42,8 +38,7 @@ class Rejected(DropItem):
 
 
 class RejectsPipeline:
-    """First of the pipelines: a :class:`Reject` the spider yielded (a page that failed to
-    download or to extract) is dropped as :class:`Rejected`; articles go on."""
+    """First of the pipelines: a :class:`Reject` the spider yielded is dropped as Rejected."""
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, Reject):
@@ -97,10 +92,8 @@ LINE_FIELDS = ("title", "lead", "category", "published_at_raw", "dateline")
 
 
 class CleanPipeline(ArticlePipeline):
-    """Cleans in order: mojibake repaired (an article still garbled after repair is rejected,
-    never exported garbled), Unicode normalised (NFC, white space collapsed, invisible
-    characters removed, paragraphs kept apart), share/promo/credit paragraphs dropped, a
-    trailing site name taken off the headline."""
+    """Repairs mojibake (rejects what stays garbled), normalises the text, drops share, promo
+    and credit paragraphs and a trailing site name off the headline."""
 
     stage = "clean"
 
@@ -222,13 +215,9 @@ class ContentHashPipeline(ArticlePipeline):
 
 
 class DedupPipeline(ArticlePipeline):
-    """New, unchanged, revision or duplicate, in the run and against the state (same site).
-
-    A URL already passed on in this run is a ``duplicate_url``; a new URL with the content of
-    another article of the edition is a ``duplicate_of`` reject; a known URL with the same
-    content is dropped as unchanged, with other content exported as ``revision`` + 1. Under
-    ``scrapy reparse`` (``reparse = True``) "changed" compares the whole record (``record_hash``).
-    """
+    """New, unchanged, revision, or a duplicate (``duplicate_url`` in the run, ``duplicate_of``
+    another URL's content) against the state; under ``scrapy reparse`` "changed" compares the
+    whole record (``record_hash``)."""
 
     stage = "dedup"
 

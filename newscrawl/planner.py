@@ -1,15 +1,10 @@
 """Where the ``report`` spider goes next: a pure walk planner (no Scrapy in here).
 
-A walked range is a stretch of feed time every card of which some run handled; they are kept
-newest first, as JSON in the state's ``meta``, per site and edition. A walk from the top that
-is cut short (``max_pages``, an error, a deadline, a kill) adds a range above the newest and
-leaves a *hole* between them, known by its time span (never a list position) and keeping the
-scroll cursor where the newer range ends; a later walk into it that reaches the older range
-merges the two. A walk of this run is one chain of feed pages of one edition (``top``, a hole
-walk, or ``resumed``: the batches a paused JOBDIR run had queued); at the close the ranges grow
-by its leading finished pages (parsed, every article handled, none failed transiently).
-The planner also holds the incremental policy: what may be skipped, where the top walk stops
-(the newest range minus the overlap, the edit horizon), re-checks, remembered feed URLs.
+A walked range is feed time every card of which some run handled (newest first, in the state's
+``meta`` per site and edition). A top walk cut short adds a range above the newest and leaves a
+*hole* between them, known by its time span; a walk into it that reaches the older range merges
+the two. A walk is one chain of feed pages of one edition (``top``, a hole walk, or ``resumed``:
+a paused JOBDIR run's batches); at the close the ranges grow by its leading finished pages.
 """
 
 from __future__ import annotations
@@ -128,10 +123,7 @@ class Walks:
         for entry in raw if isinstance(raw, list) else []:
             if not isinstance(entry, dict):
                 continue
-            top, bottom = (
-                parse_iso_or_none(entry.get("top")),
-                parse_iso_or_none(entry.get("bottom")),
-            )
+            top, bottom = (parse_iso_or_none(entry.get(name)) for name in ("top", "bottom"))
             cursor = entry.get("cursor") if isinstance(entry.get("cursor"), str) else None
             if top is not None and bottom is not None:
                 since = parse_iso_or_none(entry.get("hole_since"))
@@ -244,11 +236,6 @@ class Planner:
     _ranges: dict[str, Walks] = field(default_factory=dict, init=False)
     _hole_pages: dict[str, int] = field(default_factory=dict, init=False)
 
-    @property
-    def active(self) -> bool:
-        """Whether there is a persistent state to plan from."""
-        return self.store.persistent
-
     def _key(self, name: str, edition: str) -> str:
         return f"{name}:{edition}:{self.site}"
 
@@ -285,7 +272,7 @@ class Planner:
             return
         for edition in sorted({edition for edition, _ in self.walks}):
             self._grow(edition, self.ranges(edition), now or datetime.now(BAKU))
-            if self.active:
+            if self.store.persistent:
                 self.store.set_meta(self._key("walks", edition), self.ranges(edition).to_json())
                 self.store.set_meta(self._key("walked_to", edition), None)
 
@@ -456,18 +443,16 @@ class Planner:
     # -- the incremental policy ---------------------------------------------------------------
     def within_horizon(self, cards: list[FeedCard]) -> bool:
         """True while a batch still holds cards young enough to compare with the state."""
-        if self.limits.horizon is None or not self.active:
+        if self.limits.horizon is None or not self.store.persistent:
             return False
         times = [card.published_at for card in cards if card.published_at is not None]
         return bool(times) and min(times) > self._now() - self.limits.horizon
 
     def feed_reached_known(self, edition: str, cards: list[FeedCard]) -> bool:
         """True when this batch reaches back past what earlier runs already hold."""
-        if not self.active:
-            return False
         newest = self.ranges(edition).newest
         times = [card.published_at for card in cards if card.published_at is not None]
-        if newest is None or not times:
+        if newest is None or not times or not self.store.persistent:
             return False
         boundary = newest.top - self.limits.overlap
         if self.limits.recheck is not None:  # keep walking while cards may be re-checked
@@ -476,17 +461,18 @@ class Planner:
 
     def recheck_candidates(self, edition: str, limit: int) -> list[str]:
         """Up to ``limit`` known articles inside the horizon, fetched longest ago first."""
-        if not self.limits.records_walks or self.limits.horizon is None or not self.active:
+        limits = self.limits
+        if not limits.records_walks or limits.horizon is None or not self.store.persistent:
             return []
         if limit <= 0:
             return []
-        oldest = (self._now() - self.limits.horizon).astimezone(BAKU)
+        oldest = (self._now() - limits.horizon).astimezone(BAKU)
         return self.store.least_recently_seen(edition, self.site, oldest.isoformat(), limit)
 
     def card_status(self, url: str, card: FeedCard | None) -> str | None:
         """``known`` when an article need not be requested, ``edited`` when its card shows
         another headline than the state holds, None when it must be requested."""
-        stored = self.store.get(url) if self.active else None
+        stored = self.store.get(url) if self.store.persistent else None
         if stored is None:
             return None
         shown = " ".join(card.title.split()).casefold() if card and card.title else ""
@@ -503,8 +489,8 @@ class Planner:
 
     def remembered(self, name: str, edition: str) -> str | None:
         """The ``feed_url`` or ``scroll_url`` last seen for ``edition`` on this site."""
-        return self.store.get_meta(self._key(name, edition)) if self.active else None
+        return self.store.get_meta(self._key(name, edition)) if self.store.persistent else None
 
     def remember(self, name: str, edition: str, url: str | None) -> None:
-        if self.active and url != self.remembered(name, edition):
+        if self.store.persistent and url != self.remembered(name, edition):
             self.store.set_meta(self._key(name, edition), url)

@@ -1,11 +1,6 @@
-"""The run's life, as one Scrapy extension (:class:`Run`): at ``spider_opened`` the lock, the
-state (an unreadable file ends the run before any request, exit 1), recovery of a killed run
-and the walk planner; at ``item_scraped`` the article's line (``.report-<run_id>.jsonl.part``,
-unbuffered) and then, in the same handler, its state row; at ``item_dropped`` a reject's line;
-at ``spider_closed`` the walked ranges, the files renamed into place and retention; at
-``engine_stopped`` (after Spidermon's verdict) the stats file
-``output/stats/report-<run_id>.json`` with :func:`exit_status`. No handler depends on the order
-in which extensions connect to a signal.
+"""The run's life, as one Scrapy extension (:class:`Run`): the lock, the state, recovery of a
+killed run and the planner when the spider opens; each article's line, then its state row; the
+walked ranges, files and retention at the close; the stats file once the engine stopped.
 """
 
 from __future__ import annotations
@@ -81,26 +76,6 @@ def reason_kind(reason: str) -> str:
     return "duplicate_of" if reason.startswith("duplicate_of:") else reason
 
 
-class _Lines:
-    """One JSON Lines file of the run, opened at its first line; a line is one unbuffered write."""
-
-    def __init__(self, path: Path, fields: tuple[str, ...]) -> None:
-        self.path, self.fields = path, fields
-        self._stream: IO[bytes] | None = None
-
-    def write(self, item: Article | Reject) -> None:
-        if self._stream is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._stream = self.path.open("ab", buffering=0)
-        line = json.dumps({name: getattr(item, name) for name in self.fields}, ensure_ascii=False)
-        self._stream.write(line.encode("utf-8") + b"\n")
-
-    def close(self) -> None:
-        if self._stream is not None:
-            self._stream.close()
-            self._stream = None
-
-
 class Run:
     """Lock, state, recovery, output files, tallies, stats file and exit status of one run
     (see the module docstring)."""
@@ -112,8 +87,7 @@ class Run:
         self.state_path: str | None = settings.get("NEWSCRAWL_STATE") or None
         self.store = StateStore(None)
         self.planner = Planner(self.store)
-        #: Why the run must end before any request (the state is locked or unreadable): the
-        #: line to log, and the finish reason (``state_locked``, ``state_unreadable``).
+        #: Why the run ends before any request (the line to log), and its finish reason.
         self.failure: str | None = None
         self.failure_reason = ""
         self.run_id = ""
@@ -123,7 +97,7 @@ class Run:
         self.removed = 0
         self.holes: dict[str, list[dict[str, str | None]]] = {}
         self._lock: StateLock | None = None
-        self._lines: dict[str, _Lines] = {}
+        self._files: dict[str, IO[bytes]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -137,8 +111,7 @@ class Run:
 
     @classmethod
     def of(cls, crawler: Crawler | None) -> Run:
-        """The crawl's instance; one in memory, planning with the spider's limits, when the
-        extension is not running (a spider or pipeline under unit test)."""
+        """The crawl's instance, else one in memory (a spider or pipeline under unit test)."""
         with contextlib.suppress(RuntimeError):  # no extension manager yet: not a running crawl
             if crawler is not None and (found := crawler.get_extension(cls)) is not None:
                 return found
@@ -176,12 +149,9 @@ class Run:
             lock = StateLock(Path(self.state_path))
             try:
                 lock.acquire()
-                try:
-                    self.store = StateStore(self.state_path)
-                except StateError:
-                    lock.release()
-                    raise
+                self.store = StateStore(self.state_path)
             except (StateLockedError, StateError) as exc:
+                lock.release()  # nothing to release when it was not acquired
                 locked = isinstance(exc, StateLockedError)
                 self.failure = str(exc)
                 self.failure_reason = "state_locked" if locked else "state_unreadable"
@@ -195,17 +165,21 @@ class Run:
         self.planner = Planner(self.store, site=site, limits=limits or Limits())
 
     # -- items ---------------------------------------------------------------------------------
-    def _file(self, kind: str) -> _Lines:
-        if kind not in self._lines:
-            fields = REJECT_FIELDS if kind == "rejects" else ARTICLE_FIELDS
-            self._lines[kind] = _Lines(part_path(self.output_dir, kind, self.run_id), fields)
-        return self._lines[kind]
+    def _write(self, kind: str, item: Article | Reject) -> None:
+        """One line of the kind's file (opened at its first line), in one unbuffered write."""
+        if kind not in self._files:
+            path = part_path(self.output_dir, kind, self.run_id)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._files[kind] = path.open("ab", buffering=0)
+        fields = REJECT_FIELDS if kind == "rejects" else ARTICLE_FIELDS
+        line = json.dumps({name: getattr(item, name) for name in fields}, ensure_ascii=False)
+        self._files[kind].write(line.encode("utf-8") + b"\n")
 
     def item_scraped(self, item: Any) -> None:
         """The article's line, then its state row, then its tallies."""
         if not isinstance(item, Article) or item.language not in LANGUAGES:
             return
-        self._file(item.language).write(item)
+        self._write(item.language, item)
         record_line(self.store, item.language, item.model_dump())
         prefix = f"newscrawl/{item.language}/"
         self._inc(prefix + "exported")
@@ -224,15 +198,16 @@ class Run:
         """A reject's line (a plain drop, an unchanged article, is not one)."""
         reject = getattr(exception, "reject", None)
         if isinstance(reject, Reject):
-            self._file("rejects").write(reject)
+            self._write("rejects", reject)
             self._inc(
                 f"newscrawl/{reject.language or 'unknown'}/dropped/{reason_kind(reject.reason)}"
             )
 
     # -- closing -------------------------------------------------------------------------------
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        for lines in self._lines.values():
-            lines.close()
+        for stream in self._files.values():
+            stream.close()
+        self._files.clear()
         if not self.store.closed:
             if self.store.persistent:
                 if self.failure is None:
@@ -256,9 +231,7 @@ class Run:
         settings = self.crawler.settings
         if not settings.getbool("NEWSCRAWL_RUN_STATS", True) or not self.run_id:
             return
-        spider = self.crawler.spider
-        summary = self.summary(spider)
-        summary["exit_code"] = exit_status(self.crawler.stats)
+        summary = self.summary(self.crawler.spider)
         path = self.output_dir / "stats" / f"report-{self.run_id}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".tmp-{path.name}")  # then renamed into place
@@ -283,6 +256,8 @@ class Run:
             if key.startswith("newscrawl/") and (key.endswith("/exported") or "/dropped/" in key)
         }
         codes += sorted(tallied - set(codes))
+        locked = stats.get(EXIT_CODE_STAT) == EXIT_STATE_LOCKED
+        retention_days = self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0) or None
         return {
             "spider": getattr(spider, "name", "report"),
             "kind": stats.get("newscrawl/kind", "crawl"),
@@ -296,19 +271,13 @@ class Run:
             "finished_at": finished.isoformat(timespec="seconds"),
             "duration_seconds": round((finished - started).total_seconds(), 3),
             "finish_reason": stats.get("finish_reason"),
-            "exit_code": 0,
+            "exit_code": exit_status(self.crawler.stats),
             "site_requests": stats.get("downloader/request_count", 0),
-            "state": {
-                "path": self.state_path,
-                "locked": stats.get(EXIT_CODE_STAT) == EXIT_STATE_LOCKED,
-            },
+            "state": {"path": self.state_path, "locked": locked},
             "previous_run": self.previous_run,
             "editions": {code: self.edition_figures(code, stats) for code in codes},
             "files": self.files,
-            "retention": {
-                "days": self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0) or None,
-                "removed": self.removed,
-            },
+            "retention": {"days": retention_days, "removed": self.removed},
             "health": health,
         }
 
@@ -327,6 +296,7 @@ class Run:
         dropped = group("dropped")
         # errors/transient counts again some of the other errors/ (a sub-total)
         errors = sum(v for k, v in group("errors").items() if k != "transient")
+        stop_cursor = _text_or_none(own.get("walk/stop_cursor"))
         return {
             "found": own.get("found", 0),
             "exported": exported,
@@ -350,10 +320,7 @@ class Run:
             "retries": own.get("retries", 0),
             "errors": errors,
             "transient_errors": own.get("errors/transient", 0),
-            "walk": {
-                "stop_reason": own.get("walk/stop_reason"),
-                "stop_cursor": _text_or_none(own.get("walk/stop_cursor")),
-            },
+            "walk": {"stop_reason": own.get("walk/stop_reason"), "stop_cursor": stop_cursor},
             "holes": self.holes.get(code, []),
             "window": own.get("window"),
             "trend": own.get("trend"),
@@ -383,9 +350,8 @@ def _put_in_place(output_dir: str | Path, kind: str, run_id: str) -> Path | None
 
 
 def recover_unfinished_run(store: StateStore) -> int:
-    """Record what the last unfinished run wrote but did not record (a line reaches its file
-    before its row is written); put its files in place, cut off a torn last line. Returns how
-    many articles were recorded."""
+    """Record what the last unfinished run wrote but did not record, put its files in place,
+    cut off a torn last line; how many articles were recorded."""
     marker = store.get_meta(OPEN_RUN_KEY)
     if not marker:
         store.set_meta(PREVIOUS_RUN_KEY, json.dumps({"finished": True, "recovered_articles": 0}))
@@ -465,9 +431,7 @@ def previous_run(store: StateStore) -> dict[str, Any]:
 
 # -- files ----------------------------------------------------------------------------------
 def publish_run(output_dir: str | Path, run_id: str) -> list[dict[str, Any]]:
-    """Rename the run's temporary files into place; ``{"kind", "path" (relative to the output
-    directory), "lines", "bytes", "sha256"}`` of each. The stats file is written last: a
-    consumer that waits for it finds every file it lists complete."""
+    """Rename the run's temporary files into place; kind, path, lines, bytes, sha256 of each."""
     files = []
     for kind in KINDS:
         final = _put_in_place(output_dir, kind, run_id)
@@ -478,15 +442,8 @@ def publish_run(output_dir: str | Path, run_id: str) -> list[dict[str, Any]]:
             shown = str(final.resolve().relative_to(Path(output_dir).resolve()))
         except ValueError:
             shown = str(final)
-        files.append(
-            {
-                "kind": kind,
-                "path": shown,
-                "lines": data.count(b"\n"),
-                "bytes": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
-        )
+        lines, digest = data.count(b"\n"), hashlib.sha256(data).hexdigest()
+        files.append(dict(kind=kind, path=shown, lines=lines, bytes=len(data), sha256=digest))
     return files
 
 
@@ -509,8 +466,7 @@ def remove_old_files(output_dir: str | Path, days: float, now: float | None = No
 
 
 def code_version() -> dict[str, str | None]:
-    """The installed package version, ``git describe`` of a checkout and the Scrapyd egg
-    version a job was scheduled with (env SCRAPYD_EGG_VERSION); each None when unknown."""
+    """The package version, ``git describe`` of a checkout, the Scrapyd egg version."""
     try:
         package: str | None = metadata.version("newscrawl")
     except metadata.PackageNotFoundError:
@@ -531,16 +487,12 @@ def _text_or_none(value: Any) -> str | None:
 
 def format_summary(summary: dict[str, Any]) -> str:
     """A plain-text table of the per-edition figures."""
-    header = (
-        f"{'edition':<8}{'found':>7}{'new':>7}{'updated':>9}{'unchanged':>11}"
-        f"{'dropped':>9}{'requests':>10}{'errors':>8}"
-    )
+    row = "{:<8}{:>7}{:>7}{:>9}{:>11}{:>9}{:>10}{:>8}".format
+    header = row("edition", "found", "new", "updated", "unchanged", "dropped", "requests", "errors")
     lines = [header, "-" * len(header)]
+    columns = ("found", "new", "updated", "unchanged", "dropped_total", "requests", "errors")
     for code, f in summary["editions"].items():
-        lines.append(
-            f"{code:<8}{f['found']:>7}{f['new']:>7}{f['updated']:>9}{f['unchanged']:>11}"
-            f"{f['dropped_total']:>9}{f['requests']:>10}{f['errors']:>8}"
-        )
+        lines.append(row(code, *(f[name] for name in columns)))
         if f["dropped"]:
             reasons = ", ".join(f"{reason}={count}" for reason, count in f["dropped"].items())
             lines.append(f"{'':<8}dropped: {reasons}")

@@ -1,11 +1,6 @@
 """The state of earlier runs in SQLite (``NEWSCRAWL_STATE``; empty: in memory for the run),
-and the lock that keeps two runs over one state apart.
-
-One row per article (content hash, revision, first and last seen, where the raw archive holds
-its latest page, the hash of the whole record); a row is written only after its article's line
-reached its file (:class:`newscrawl.run.Run`). Named marks (walked ranges, feed URLs, the open
-run) live in ``meta``. A file that cannot be read raises :class:`StateError` naming the file
-and the cause; an older schema is migrated in place.
+and the lock that keeps two runs over one state apart: a row per article, written only after
+its line reached its file; named marks (walked ranges, feed URLs, the open run) in ``meta``.
 """
 
 from __future__ import annotations
@@ -81,10 +76,9 @@ def _check_size(path: Path) -> None:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     valid = header[24:28] == header[92:96]
-    if valid and pages and path.stat().st_size < pages * page_size:
-        raise StateError(
-            path, f"file is cut short ({path.stat().st_size} of {pages * page_size} bytes)"
-        )
+    size, declared = path.stat().st_size, pages * page_size
+    if valid and pages and size < declared:
+        raise StateError(path, f"file is cut short ({size} of {declared} bytes)")
 
 
 @dataclass(frozen=True)
@@ -130,18 +124,14 @@ class StateStore:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.executescript(_SCHEMA)
-        version = self.connection.execute(
-            "SELECT value FROM meta WHERE key = 'schema_version'"
-        ).fetchone()
+        version = self.get_meta("schema_version")
         if version is None:
-            self.connection.execute(
-                "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
-            )
+            self.set_meta("schema_version", str(SCHEMA_VERSION))
             return
         try:
-            found = int(version[0])
+            found = int(version)
         except ValueError:
-            raise StateError(self.path, f"schema version {version[0]!r} is not a number") from None
+            raise StateError(self.path, f"schema version {version!r} is not a number") from None
         if found > SCHEMA_VERSION:
             raise StateError(
                 self.path,
@@ -161,9 +151,7 @@ class StateStore:
                     if name not in present:
                         self.connection.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
             self.connection.execute("DROP TABLE IF EXISTS runs")  # schema 4
-            self.connection.execute(
-                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
-            )
+            self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     @property
     def persistent(self) -> bool:

@@ -1,12 +1,9 @@
 """The ``report`` spider: editions -> home page -> latest-news feed -> scroll batches -> articles.
 
-It only issues requests (home, feed, scroll, RSS, sitemap, archive days, articles) and parses
-them with :mod:`newscrawl.extract`; where to go next it asks the walk planner
-(:class:`newscrawl.planner.Planner`) that the run extension (:class:`newscrawl.run.Run`) set up.
-Feed discovery, in order (``newscrawl/<edition>/feed_source``): ``home_link``,
-``article_link``, ``heuristic``, ``fallback_path``, ``rss``, ``sitemap``; ``remembered`` is a
-feed URL of an earlier run. When the top walk of a scheduled run stops, the RSS is read once
-and what the walk missed is requested (``rss_missed``).
+Where to go next it asks the walk planner (:class:`newscrawl.planner.Planner`). Feed discovery,
+in order (``feed_source``): home_link, article_link, heuristic, fallback_path, rss, sitemap;
+``remembered`` is an earlier run's feed URL. When a scheduled top walk stops, the RSS is read
+once and what the walk missed is requested (``rss_missed``).
 """
 
 from __future__ import annotations
@@ -60,7 +57,8 @@ FALLBACK_PATH, RSS, SITEMAP, REMEMBERED = "fallback_path", "rss", "sitemap", "re
 #: What comes after a source whose feed could not be read.
 NEXT_SOURCE = {HOME_LINK: FALLBACK_PATH, FALLBACK_PATH: RSS, RSS: SITEMAP}
 NEXT_SOURCE[ARTICLE_LINK] = NEXT_SOURCE[HEURISTIC] = FALLBACK_PATH
-#: How a walk's stop is logged: info for the first three, a warning for the rest.
+#: How a walk's stop is logged: info for STOP_INFO, a warning for the rest.
+STOP_INFO = ("max_pages", "known_reached", "since")
 STOP_LOGS = {
     "max_pages": "%(edition)s: stopped at max_pages=%(max)d",
     "known_reached": "%(edition)s: reached articles known from earlier runs at page %(page)d",
@@ -128,9 +126,8 @@ class ReportSpider(scrapy.Spider):
         settings = crawler.settings
         horizon = settings.getfloat("NEWSCRAWL_EDIT_HORIZON_HOURS", 24)
         spider.limits.hole_pages = settings.getint("NEWSCRAWL_HOLE_PAGES", 10)
-        spider.limits.overlap = timedelta(
-            minutes=settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30)
-        )
+        overlap = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30)
+        spider.limits.overlap = timedelta(minutes=overlap)
         spider.limits.horizon = timedelta(hours=horizon) if horizon > 0 else None
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -196,8 +193,7 @@ class ReportSpider(scrapy.Spider):
     def _request(
         self, url: str, callback: Any, errback: Any, meta: dict[str, Any] | None = None, **kw: Any
     ) -> Request:
-        """A request of ``callback`` with ``kw`` as its keyword arguments (Scrapy's own
-        ``dont_filter`` and ``priority`` apart); the edition goes in ``meta`` too."""
+        """A request with ``kw`` as its cb_kwargs (``dont_filter``, ``priority`` apart)."""
         options = {name: kw.pop(name) for name in ("dont_filter", "priority") if name in kw}
         edition = kw.get("edition", kw.get("language"))
         meta = {"edition": edition, **(meta or {})}
@@ -363,8 +359,7 @@ class ReportSpider(scrapy.Spider):
     def parse_listing(
         self, response: Response, edition: str, source: str, crosscheck: bool
     ) -> Iterator[Request]:
-        """The edition's article URLs of an RSS feed or a news sitemap, requested as articles
-        without a card (as a source, or the run's cross-check)."""
+        """The edition's articles in an RSS feed or news sitemap (a source, or the cross-check)."""
         xml = response.body.decode("utf-8", "replace")  # XML: not an HTML page
         try:
             links = rss_links(xml) if source == RSS else sitemap_locs(xml)
@@ -425,9 +420,8 @@ class ReportSpider(scrapy.Spider):
         walk: str | None = TOP,
         **meta: Any,
     ) -> Request:
-        """A feed page, scroll batch or archive day of ``edition`` in ``walk`` (None: a day of
-        ``mode=archive``). Not filtered: a feed found through a source (a remembered feed URL
-        that failed may be the same), a page of a hole walk (the top walk may have had it)."""
+        """A feed page, scroll batch or archive day (``walk`` None: ``mode=archive``); a source's
+        feed or a hole walk's page is not filtered (a failed or the top walk may have had it)."""
         return self._request(
             url,
             self.parse_feed,
@@ -533,9 +527,7 @@ class ReportSpider(scrapy.Spider):
     def _log_stop(self, walk: Walk, reason: str, page: int, cursor: str | None, url: str) -> None:
         if reason not in STOP_LOGS or (reason == "max_pages" and walk.is_hole_walk):
             return
-        level = (
-            logging.INFO if reason in ("max_pages", "known_reached", "since") else logging.WARNING
-        )
+        level = logging.INFO if reason in STOP_INFO else logging.WARNING
         values = {"edition": walk.edition, "page": page, "cursor": cursor, "url": url}
         values |= {"max": self.limits.max_pages, "since": self.since}
         self.logger.log(level, STOP_LOGS[reason], values)
@@ -750,24 +742,15 @@ def _failed(failure: Failure) -> Request | None:
 
 
 # -- download failures as stable reject reasons ------------------------------------------------
-_BY_CLASS: dict[str, str] = {
-    "DownloadTimeoutError": "timeout",
-    "TimeoutError": "timeout",
-    "TCPTimedOutError": "timeout",
-    "DownloadConnectionRefusedError": "connection_refused",
-    "ConnectionRefusedError": "connection_refused",
-    "ConnectError": "connection_refused",
-    "ResponseDataLossError": "connection_lost",
-    "_DataLoss": "connection_lost",
-    "ConnectionLost": "connection_lost",
-    "ConnectionDone": "connection_lost",
-    "ResponseFailed": "connection_lost",
-    "ResponseNeverReceived": "connection_lost",
-    "DownloadFailedError": "connection_lost",
-    "DownloadCancelledError": "too_large",
-    "CannotResolveHostError": "dns_error",
-    "DNSLookupError": "dns_error",
+_CLASSES = {
+    "timeout": "DownloadTimeoutError TimeoutError TCPTimedOutError",
+    "connection_refused": "DownloadConnectionRefusedError ConnectionRefusedError ConnectError",
+    "connection_lost": "ResponseDataLossError _DataLoss ConnectionLost ConnectionDone "
+    "ResponseFailed ResponseNeverReceived DownloadFailedError",
+    "too_large": "DownloadCancelledError",
+    "dns_error": "CannotResolveHostError DNSLookupError",
 }
+_BY_CLASS = {name: reason for reason, names in _CLASSES.items() for name in names.split()}
 _IGNORED = (
     ("max redirections", "redirect_loop"),
     ("Filtered offsite request", "offsite_redirect"),
@@ -777,16 +760,8 @@ _IGNORED = (
 )
 #: Reasons that may clear by themselves (and 5xx): the page is worth asking for again later.
 TRANSIENT_REASONS = frozenset(
-    {
-        "timeout",
-        "connection_lost",
-        "connection_refused",
-        "dns_error",
-        "download_error",
-        "firewall_challenge",
-        "edition_stopped",
-        "http_429",
-    }
+    {"timeout", "connection_lost", "connection_refused", "dns_error", "download_error"}
+    | {"firewall_challenge", "edition_stopped", "http_429"}
 )
 
 
@@ -832,26 +807,21 @@ def script_language(text: str) -> str | None:
     return "az" if azeri / counted > 0.005 else "en"
 
 
-def _code(value: str | None) -> str | None:
-    if not value:
-        return None
-    return value.strip().lower().replace("_", "-").split("-")[0] or None
-
-
 def language_mismatches(
     edition: str, html_lang: str | None, jsonld_lang: str | None, text: str
 ) -> list[str]:
     """A ``language_mismatch`` warning for each signal (``<html lang>``, JSON-LD
     ``inLanguage``, the text's alphabet) that names another language than the edition."""
-    findings = []
-    for name, value in (
-        ("html_lang", _code(html_lang)),
-        ("jsonld_inLanguage", _code(jsonld_lang)),
-        ("script", script_language(text)),
-    ):
-        if value is not None and value != edition:
-            findings.append(f"language_mismatch: {name} says {value!r}, edition is {edition!r}")
-    return findings
+    declared = {"html_lang": html_lang, "jsonld_inLanguage": jsonld_lang}
+    said = {
+        name: (value or "").strip().lower().replace("_", "-").split("-")[0] or None
+        for name, value in declared.items()
+    } | {"script": script_language(text)}
+    return [
+        f"language_mismatch: {name} says {value!r}, edition is {edition!r}"
+        for name, value in said.items()
+        if value is not None and value != edition
+    ]
 
 
 def date_disagreements(
@@ -859,13 +829,10 @@ def date_disagreements(
 ) -> list[str]:
     """A ``date_disagreement`` warning when the page's date sources or the feed card differ
     from the chosen publication time by more than a minute."""
-    readings = dict(sources)
-    if card_time is not None:
-        readings["feed_card"] = card_time
-    differing = {
-        name: moment for name, moment in readings.items() if abs(moment - chosen) > DATE_TOLERANCE
-    }
-    if not differing:
-        return []
-    listed = ", ".join(f"{name}={to_iso(moment)}" for name, moment in sorted(differing.items()))
-    return [f"date_disagreement: kept {to_iso(chosen)}; {listed}"]
+    readings = sources | ({"feed_card": card_time} if card_time is not None else {})
+    listed = ", ".join(
+        f"{name}={to_iso(moment)}"
+        for name, moment in sorted(readings.items())
+        if abs(moment - chosen) > DATE_TOLERANCE
+    )
+    return [f"date_disagreement: kept {to_iso(chosen)}; {listed}"] if listed else []
