@@ -254,11 +254,6 @@ def iter_records(path: Path) -> Iterator[ArchivedResponse | None]:
             yield response
 
 
-def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
-    """Every complete response record of ``path``, in file order."""
-    return (response for response in iter_records(path) if response is not None)
-
-
 class ArchiveMiddleware:
     """Downloader middleware (950, after every stock one): writes each attempt before
     decompression, redirects, retries and the firewall check, and puts the record's place in

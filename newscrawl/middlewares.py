@@ -179,9 +179,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception, spider: Any = None
     ) -> Request | Response | None:
-        if request.meta.get("dont_retry", False) or not isinstance(
-            exception, self.exceptions_to_retry
-        ):
+        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None
         return await self._retry_later(request, exception, None)
 

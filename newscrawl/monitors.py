@@ -60,7 +60,7 @@ def scheduled(stats: Mapping[str, Any]) -> bool:
 
 class Of:
     """One edition's figures in one run: ``of["requests"]`` is the stat
-    ``newscrawl/<ed>/requests`` (0 when unset), or one of :data:`DERIVED`."""
+    ``newscrawl/<ed>/requests`` (0 when unset), or one of :data:`DERIVED` or of the trend."""
 
     def __init__(self, stats: Mapping[str, Any], edition: str, history: Sequence[Any] = ()):
         self.stats, self.edition, self.history = stats, edition, history
@@ -68,6 +68,8 @@ class Of:
     def __getitem__(self, key: str) -> Any:
         if key in DERIVED:
             return DERIVED[key](self)
+        if key in ("last_24h", "median_7d", "days"):
+            return self.trend[key]
         return self.stats.get(f"newscrawl/{self.edition}/{key}") or 0
 
     def under(self, part: str) -> dict[str, Any]:
@@ -94,24 +96,22 @@ DERIVED = {
     ),
     "handled": lambda of: of["rejected"] + of["exported"],
     "hole_age": lambda of: of["holes/oldest_hours"] if of["holes"] else None,
-    "last_24h": lambda of: of.trend["last_24h"],
-    "median_7d": lambda of: of.trend["median_7d"],
-    "days": lambda of: of.trend["days"],
 }
 
 
 @dataclass(frozen=True)
 class Check:
     """One row of the health table: the figures read (``stats``, space-separated); the value
-    judged, ``value[0] / value[1]``; a problem above (``below``: under) the ``fail`` / ``warn``
-    limit (a setting or a number); ``sample`` = (the minimum's setting, the figure it counts):
-    a smaller run is judged on the window (unless ``window`` is off) or not at all;
-    ``message``, formatted with the figures, ``value``, ``limit``, ``word`` and ``fail``."""
+    judged, part / whole (``value``; default: the figures read); a problem above (``below``:
+    under) the ``fail`` / ``warn`` limit (a setting or a number); ``sample`` = (the minimum's
+    setting, the figure it counts): a smaller run is judged on the window (unless ``window`` is
+    off) or not at all; ``message``, formatted with the figures, ``value``, ``limit``, ``word``
+    and ``fail``."""
 
     name: str
     stats: str
-    value: tuple[str, ...]
     message: str
+    value: str = ""
     fail: str | float | None = None
     warn: str | float | None = None
     below: bool = False
@@ -122,7 +122,7 @@ class Check:
         return {name: of[name] for name in self.stats.split()}
 
     def judged(self, figures: Figures) -> float | None:
-        part, whole = figures[self.value[0]], figures[self.value[1]] if self.value[1:] else 1
+        part, whole = [*(figures[name] for name in (self.value or self.stats).split()), 1][:2]
         return None if part is None or not whole else float(part) / whole
 
 
@@ -136,17 +136,13 @@ def table(settings: BaseSettings) -> list[Check]:
     coverage = "{field} filled in {{value:.1%}} of {{exported}} articles, expected {{limit:.0%}}"
     return [
         Check(
-            "firewall",
-            "firewall_stopped",
-            ("firewall_stopped",),
-            "edition stopped by firewall challenge pages",
-            fail=0.0,
+            "firewall", "firewall_stopped", "edition stopped by firewall challenge pages", fail=0.0
         ),
         Check(
             "items",
             "found feed_pages",
-            ("found",),
             "found {found} articles, expected at least {limit:g}",
+            value="found",
             fail="NEWSCRAWL_HEALTH_MIN_FOUND",
             below=True,
         ),
@@ -154,7 +150,6 @@ def table(settings: BaseSettings) -> list[Check]:
             Check(
                 f"coverage:{field}",
                 f"filled/{field} exported",
-                (f"filled/{field}", "exported"),
                 coverage.format(field=field),
                 fail=minimum,
                 below=True,
@@ -165,7 +160,6 @@ def table(settings: BaseSettings) -> list[Check]:
         Check(
             "error_rate",
             "errors requests",
-            ("errors", "requests"),
             "{errors} of {requests} requests failed " + RATE,
             fail="NEWSCRAWL_HEALTH_MAX_ERROR_RATE",
             warn="NEWSCRAWL_HEALTH_WARN_ERROR_RATE",
@@ -174,8 +168,8 @@ def table(settings: BaseSettings) -> list[Check]:
         Check(
             "reject_rate",
             "rejected exported handled by_reason",
-            ("rejected", "handled"),
             "{rejected} of {handled} articles rejected " + RATE,
+            value="rejected handled",
             fail="NEWSCRAWL_HEALTH_MAX_REJECT_RATE",
             warn="NEWSCRAWL_HEALTH_WARN_REJECT_RATE",
             sample=(MIN_ARTICLES, "handled"),
@@ -183,7 +177,6 @@ def table(settings: BaseSettings) -> list[Check]:
         Check(
             "generic_share",
             "layout/generic exported",
-            ("layout/generic", "exported"),
             "{value:.1%} of {exported} articles came from the generic extractor " + RATE,
             warn="NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE",
             sample=(MIN_ARTICLES, "exported"),
@@ -191,9 +184,9 @@ def table(settings: BaseSettings) -> list[Check]:
         Check(
             "trend",
             "last_24h median_7d days",
-            ("last_24h", "median_7d"),
             "{last_24h} new articles in the last 24 h against a median of {median_7d:g} a "
             "day over the 7 days before ({word} {limit:.0%} of it)",
+            value="last_24h median_7d",
             warn="NEWSCRAWL_HEALTH_TREND_MIN_SHARE",
             below=True,
             sample=("NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN", "median_7d"),
@@ -202,9 +195,9 @@ def table(settings: BaseSettings) -> list[Check]:
         Check(
             "holes",
             "holes hole_age",
-            ("hole_age",),
             "{holes} feed range(s) not walked yet, the oldest open for {hole_age:.1f} h "
             "(fails after {fail:g} h)",
+            value="hole_age",
             fail="NEWSCRAWL_HOLE_MAX_AGE_HOURS",
             warn=-1.0,
         ),

@@ -29,7 +29,7 @@ from newscrawl.archive import (
     ArchiveRef,
     archive_dir,
     archive_files,
-    iter_responses,
+    iter_records,
     read_response,
     run_of,
 )
@@ -64,7 +64,7 @@ class Selection:
 
 def detect_site(files: list[Path]) -> str | None:
     """The site root most answered records of ``files`` belong to (None: no records)."""
-    answered = (r.url for path in files for r in iter_responses(path) if r.status == 200)
+    answered = (r.url for path in files for r in iter_records(path) if r and r.status == 200)
     counts = Counter(f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, answered))
     return counts.most_common(1)[0][0] if counts else None
 
@@ -83,7 +83,7 @@ def select(
     wanted = {edition.code for edition in editions or EDITIONS.values()}
     selection = Selection(site=site, files=files)
     for path in files:
-        for response in iter_responses(path):
+        for response in filter(None, iter_records(path)):
             selection.responses += 1
             kind = (response.header("content-type") or "").split(";", 1)[0].strip().lower()
             if response.status != 200 or kind not in HTML_TYPES:
