@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import http
 import io
 import re
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from http.client import responses
 from pathlib import Path
 from typing import IO, Any, Self, TypedDict
 
@@ -134,10 +134,7 @@ class ArchiveWriter:
         if self._stream is None or self._stream.tell() >= self.max_bytes:
             self._open_next()
         protocol = getattr(response, "protocol", None) or "HTTP/1.1"
-        try:
-            status = f"{response.status} {http.HTTPStatus(response.status).phrase}"
-        except ValueError:
-            status = f"{response.status} Unknown"
+        status = f"{response.status} {responses.get(response.status, 'Unknown')}"
         head = StatusAndHeaders(status, _pairs(response.headers, "transfer-encoding"), protocol)
         warc = {"WARC-Date": _warc_date(received)}
         if response.ip_address is not None:

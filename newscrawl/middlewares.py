@@ -192,8 +192,7 @@ class FirewallMiddleware:
     on at their pace. Stopped editions are listed in ``spider.stopped_editions``."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        self.crawler = crawler
+        self.crawler, settings = crawler, crawler.settings
         self.max_in_row = settings.getint("NEWSCRAWL_FIREWALL_MAX_IN_ROW", 5)
         self.retries = settings.getint("NEWSCRAWL_FIREWALL_RETRIES", 2)
         self.base_delay = settings.getfloat("NEWSCRAWL_RETRY_BASE_DELAY", 2.0)
@@ -224,9 +223,8 @@ class FirewallMiddleware:
         edition = request.meta.get("edition")
         if edition is None:
             return response
-        marker = None
-        if isinstance(response, TextResponse):
-            marker = challenge_marker(response.status, response.body)
+        text = isinstance(response, TextResponse)
+        marker = challenge_marker(response.status, response.body) if text else None
         if marker is None:
             if response.status < 400:  # the page got through: the back-off halves
                 self.in_row[edition] = 0
@@ -243,7 +241,15 @@ class FirewallMiddleware:
         if self.crawler.stats is not None:
             self.crawler.stats.max_value(f"newscrawl/{edition}/firewall/max_delay_s", delay)
         if self.in_row[edition] >= self.max_in_row and edition not in self.stopped:
-            self._stop(edition, marker, request)
+            self.stopped.add(edition)
+            if (spider := self.crawler.spider) is not None:
+                spider.logger.error(
+                    "%s: %d firewall challenge pages in a row (%r at %s): edition stopped; "
+                    "the site is blocking this crawler, slow the schedule down or ask the site",
+                    *(edition, self.in_row[edition], marker, request.url),
+                )
+                getattr(spider, "stopped_editions", set()).add(edition)
+            _inc(self.crawler.stats, request, "firewall_stopped")
         if edition in self.stopped:
             raise IgnoreRequest(f"firewall challenge page ({marker}); edition stopped: {edition}")
         tries = int(request.meta.get("firewall_retries", 0))
@@ -252,18 +258,6 @@ class FirewallMiddleware:
         retry = request.replace(dont_filter=True)
         retry.meta["firewall_retries"] = tries + 1
         return await _after(self.crawler, retry, delay, f"firewall challenge ({marker})")
-
-    def _stop(self, edition: str, marker: str, request: Request) -> None:
-        self.stopped.add(edition)
-        if (spider := self.crawler.spider) is not None:
-            spider.logger.error(
-                "%s: %d firewall challenge pages in a row (%r at %s): edition stopped; "
-                "the site is blocking this crawler, slow the schedule down or ask the site",
-                *(edition, self.in_row[edition], marker, request.url),
-            )
-            stopped: set[str] = getattr(spider, "stopped_editions", set())
-            stopped.add(edition)
-        _inc(self.crawler.stats, request, "firewall_stopped")
 
 
 def _port(url: str) -> int:

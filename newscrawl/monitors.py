@@ -127,7 +127,7 @@ class Check:
 
 
 RATE = "({value:.1%}, {word} {limit:.0%})"
-MIN_ARTICLES = "NEWSCRAWL_HEALTH_MIN_ARTICLES"
+MIN_ARTICLES, WINDOW_HOURS = "NEWSCRAWL_HEALTH_MIN_ARTICLES", "NEWSCRAWL_HEALTH_WINDOW_HOURS"
 
 
 def table(settings: BaseSettings) -> list[Check]:
@@ -254,7 +254,7 @@ def judge(check: Check, settings: BaseSettings, of: Of) -> list[Figures]:
     figures, scope = check.read(of), ""
     run_value = value = check.judged(figures)
     if check.sample and figures[check.sample[1]] < settings.getfloat(check.sample[0]):
-        hours = settings.getfloat("NEWSCRAWL_HEALTH_WINDOW_HOURS")
+        hours = settings.getfloat(WINDOW_HOURS)
         runs = window(of, hours) if check.window else []
         figures = add(check.read(Of(stats, of.edition)) for stats in runs)
         if not runs or figures[check.sample[1]] < settings.getfloat(check.sample[0]):
@@ -349,7 +349,6 @@ class HealthVerdict(Action):
 
     def run_action(self) -> None:
         stats, spider, findings = self.data.crawler.stats, self.data.spider, list[Figures]()
-        self.alert: dict[str, str] = {}
         for item in self.result.monitor_results:
             monitor, lines = item.item, (item.error or "failed").strip().splitlines()
             if isinstance(monitor, EditionCheck):
@@ -369,7 +368,19 @@ class HealthVerdict(Action):
         warnings = [f for f in findings if f["level"] != FAIL]
         health = {"checked": True, "ok": not failures, "failures": failures, "warnings": warnings}
         stats.set_value(HEALTH_STAT, health)
-        self.put_windows(stats)
+        now, hours = self.data.stats, self.data.crawler.settings.getfloat(WINDOW_HOURS)
+        for edition in now.get("newscrawl/editions") or ():  # window, trend: None if unscheduled
+            this = Of(now, edition, history_of(now, self.data.stats_history))
+            runs = [Of(run, edition) for run in window(this, hours)]
+            summed = add(
+                {key: of[key] for key in ("exported", "rejected", "requests", "errors")}
+                | {"generic": of["layout/generic"], "dropped": of["by_reason"]}
+                | {"filled": of.under("filled/")}
+                for of in runs
+            )
+            figures = {"hours": hours, "runs": len(runs), **summed} if runs else None
+            stats.set_value(f"newscrawl/{edition}/window", figures)
+            stats.set_value(f"newscrawl/{edition}/trend", this.trend if runs else None)
         for f in findings:
             failed = f["level"] == FAIL
             log = spider.logger.error if failed else spider.logger.warning
@@ -379,23 +390,6 @@ class HealthVerdict(Action):
         if failures:
             set_exit_code(self.data.crawler, EXIT_HEALTH_FAILED)
         self.alert = alert(stats.get_stats(), spider.name)
-
-    def put_windows(self, stats: Any) -> None:
-        """Each crawled edition's ``window`` and ``trend`` (None unless a scheduled crawl)."""
-        now, settings = self.data.stats, self.data.crawler.settings
-        hours = settings.getfloat("NEWSCRAWL_HEALTH_WINDOW_HOURS")
-        for edition in now.get("newscrawl/editions") or ():
-            this = Of(now, edition, history_of(now, self.data.stats_history))
-            runs = [Of(stats, edition) for stats in window(this, hours)]
-            summed = add(
-                {key: of[key] for key in ("exported", "rejected", "requests", "errors")}
-                | {"generic": of["layout/generic"], "dropped": of["by_reason"]}
-                | {"filled": of.under("filled/")}
-                for of in runs
-            )
-            shown = {"hours": hours, "runs": len(runs), **summed} if runs else None
-            stats.set_value(f"newscrawl/{edition}/window", shown)
-            stats.set_value(f"newscrawl/{edition}/trend", this.trend if runs else None)
 
     def get_meta(self) -> dict[str, str]:
         return getattr(self, "alert", {})
