@@ -35,6 +35,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--base-url", metavar="URL", help="site root (default: detected)")
 
     def _say(self, line: str, code: int) -> None:
+        line += "" if code else "; nothing to extract again"
         (sys.stderr if code else sys.stdout).write(f"scrapy reparse: {line}\n")
         self.exitcode = code
 
@@ -54,12 +55,10 @@ class Command(ScrapyCommand):
             return self._say("error: NEWSCRAWL_ARCHIVE is off: there is no archive to reparse", 1)
         runs: list[str | None] = [*matching_runs(directory, opts.run)] if opts.run else [None]
         if len(runs) > 1:
-            return self._say(
-                f"--run {opts.run} is ambiguous: it matches {', '.join(map(str, runs))}", 2
-            )
+            matches = ", ".join(map(str, runs))
+            return self._say(f"--run {opts.run} is ambiguous: it matches {matches}", 2)
         if not runs:
-            line = f"no archived run matches --run {opts.run} in {directory}"
-            return self._say(f"{line}; nothing to extract again", 0)
+            return self._say(f"no archived run matches --run {opts.run} in {directory}", 0)
         try:
             given = {"since": opts.since, "until": opts.until, "editions": opts.editions}
             parsed = SpiderArguments.parse({k: v for k, v in given.items() if v is not None})
@@ -74,12 +73,12 @@ class Command(ScrapyCommand):
         files = archive_files(directory, run)
         detected = detect_site(files)
         if site is None and detected is None:
-            return self._say(f"no archived page in {directory}; nothing to extract again", 0)
+            return self._say(f"no archived page in {directory}", 0)
         selection = select(files, site or SiteUrls(str(detected)), since, until, editions)
         if not selection.articles:
             wanted = f"run={run}, since={opts.since}, until={opts.until}, editions={opts.editions}"
             line = f"no archived article page matches ({wanted}) among {selection.responses}"
-            return self._say(f"{line} records of {len(files)} files; nothing to extract again", 0)
+            return self._say(f"{line} records of {len(files)} files", 0)
         process = AsyncCrawlerProcess(self.settings)
         crawler = process.create_crawler(ReparseSpider)
         # the editions with something to extract (health is judged per edition)
