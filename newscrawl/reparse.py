@@ -25,7 +25,6 @@ from scrapy.settings import BaseSettings
 from newscrawl.archive import (
     ARCHIVE_META,
     REPLAYED_META,
-    ArchivedResponse,
     ArchiveRef,
     archive_dir,
     archive_files,
@@ -92,8 +91,14 @@ def select(
                 continue
             body = response.decoded_body()
             article = site.article_path(response.url)
-            if article is None:
-                _read_cards(selection, response, body)
+            if article is None:  # a home, feed or scroll page: read for its cards
+                first = urlsplit(response.url).path.strip("/").split("/", 1)[0]
+                edition = EDITIONS[first] if first in ("en", "ru") else EDITIONS["az"]
+                page = (body or b"").decode("utf-8", errors="replace")
+                for card in parse_feed(page, edition).cards:
+                    found = site.article_path(site.absolute(card.href, response.url))
+                    if found is not None:
+                        selection.cards[found.url] = card
                 continue
             fetched = parse_iso(response.date)
             if article.edition.code not in wanted or not body or not body.strip():
@@ -107,18 +112,6 @@ def select(
                 entry = (article.edition.code, response.ref, response.date)
                 selection.articles[article.url] = entry
     return selection
-
-
-def _read_cards(selection: Selection, response: ArchivedResponse, body: bytes | None) -> None:
-    if not body:
-        return
-    first = urlsplit(response.url).path.strip("/").split("/", 1)[0]
-    edition = EDITIONS[first] if first in ("en", "ru") else EDITIONS["az"]
-    site = selection.site
-    for card in parse_feed(body.decode("utf-8", errors="replace"), edition).cards:
-        article = site.article_path(site.absolute(card.href, response.url))
-        if article is not None:
-            selection.cards[article.url] = card
 
 
 class ReplayMiddleware:
