@@ -1,11 +1,7 @@
-"""The raw-page archive: every response the crawl reads, kept as it came, in WARC files.
-
-``NEWSCRAWL_ARCHIVE``: unset means ``<output dir>/archive``, a path moves it, empty or ``0``
-turns it off. A run writes ``<spider>-<run_id>-NNNNN.warc.gz`` (warcio), the next file started
-past ``NEWSCRAWL_ARCHIVE_MAX_BYTES``; each record is one gzip member flushed at once, so a
-killed process leaves a file that reads to its last complete record. warcio reads a cut gzip
-member without complaint: a torn tail is found by the last member with a gzip trailer.
-"""
+"""The raw-page archive in WARC files (README, "Raw archive"): each record is one gzip member
+flushed at once, so a killed process leaves a file that reads to its last complete record.
+warcio reads a cut gzip member without complaint: a torn tail is found by the last member with a
+gzip trailer."""
 
 from __future__ import annotations
 

@@ -307,7 +307,6 @@ class DownloaderStats(ScrapyDownloaderStats):
         return super().process_response(request, response)
 
     def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
-        if isinstance(exception, RequestDeferred):
-            return
-        super().process_exception(request, exception)
-        _inc(self.stats, request, f"download_exceptions/{type(exception).__name__}")
+        if not isinstance(exception, RequestDeferred):
+            super().process_exception(request, exception)
+            _inc(self.stats, request, f"download_exceptions/{type(exception).__name__}")

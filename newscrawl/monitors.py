@@ -1,11 +1,7 @@
-"""The run's health: a Spidermon suite that Spidermon's own extension runs at ``spider_closed``.
-
-Per-edition monitors generated from one table (:func:`table`) read nothing but the stats and
-Spidermon's stats history. A rate judged on too small a run is judged on the window instead
-(the scheduled crawls of the last ``NEWSCRAWL_HEALTH_WINDOW_HOURS``, this run included); a
-window's breach fails only when this run is past the limit too, else it warns. The first
-action, :class:`HealthVerdict`, writes the verdict; the alert actions follow.
-"""
+"""The run's health (README, "Health checks"): a Spidermon suite that Spidermon's own extension
+runs at ``spider_closed``, per-edition monitors generated from one table (:func:`table`) that read
+the stats and Spidermon's stats history; the first action, :class:`HealthVerdict`, writes the
+verdict, the alert actions follow."""
 
 from __future__ import annotations
 
@@ -294,12 +290,10 @@ class EditionCheck(stock.BaseScrapyMonitor):
         return str(self._testMethodName).removeprefix("test_")
 
     def judge_edition(self) -> None:
-        self.findings: list[Figures] = []
         if self.edition not in (self.stats.get("newscrawl/editions") or ()):
             self.skipTest("edition not crawled")
-        history = history_of(self.stats, self.data.stats_history)
-        found = judge(self.check, self.crawler.settings, Of(self.stats, self.edition, history))
-        self.findings += found
+        of = Of(self.stats, self.edition, history_of(self.stats, self.data.stats_history))
+        self.findings = found = judge(self.check, self.crawler.settings, of)
         if failed := [f"check {f['check']}: {f['message']}" for f in found if f["level"] == FAIL]:
             self.fail(f"edition {self.edition}, " + "; ".join(failed))
 

@@ -1,10 +1,7 @@
-"""``scrapy reparse``: the archived pages extracted again with the current code, offline.
-
-:func:`select` picks the records; :class:`ReparseSpider` runs the ``report`` spider's article
-code over them, each request answered from its record by :class:`ReplayMiddleware` (nothing is
-downloaded, not even robots.txt). The items go through the crawl's pipelines and feeds; the
-state pipeline writes a new revision only where the record changed.
-"""
+"""``scrapy reparse``: the archived pages extracted again with the current code, offline
+(README, "Re-extraction without the network"): :func:`select` picks the records,
+:class:`ReparseSpider` runs the ``report`` spider's article code over them, each request
+answered from its record by :class:`ReplayMiddleware`."""
 
 from __future__ import annotations
 

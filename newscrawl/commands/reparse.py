@@ -1,9 +1,5 @@
-"""``scrapy reparse [--run RUN_ID] [--since DATE] [--until DATE] [--editions az,en]``.
-
-``--run`` takes a run id or a prefix naming one run (its start time); the dates are when the
-page was fetched (a date ``until`` includes that day). Exit status as ``scrapy crawl``; a
-selection of nothing is one line and status 0, a ``--run`` naming several runs status 2.
-"""
+"""``scrapy reparse [--run RUN_ID] [--since DATE] [--until DATE] [--editions az,en]``: its
+selection, dates and exit statuses are in the README, "Re-extraction without the network"."""
 
 from __future__ import annotations
 
