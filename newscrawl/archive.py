@@ -80,10 +80,9 @@ def _warc_date(moment: datetime) -> str:
 
 
 class ArchiveWriter:
-    """The archive files of one run: ``<spider>-<run_id>-NNNNN.warc.gz``, rotated by size.
-
-    A ``response`` record as the downloader returned it (a compressed body keeps its
-    ``Content-Encoding``, ``Transfer-Encoding`` is dropped), then its ``request`` record."""
+    """The archive files of one run, rotated by size: a ``response`` record as the downloader
+    returned it (a compressed body keeps its ``Content-Encoding``, ``Transfer-Encoding`` is
+    dropped), then its ``request`` record."""
 
     def __init__(
         self,

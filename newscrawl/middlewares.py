@@ -114,8 +114,7 @@ def _inc(stats: StatsCollector | None, request: Request, key: str, default: str 
 
 async def _after(crawler: Crawler, request: Request, seconds: float, why: str) -> Request:
     """``request`` once ``seconds`` have passed: deferred in a crawl, awaited outside one."""
-    later = DeferredRequests.of(crawler)
-    if later is not None:
+    if (later := DeferredRequests.of(crawler)) is not None:
         raise later.defer(request, seconds, why)
     await asyncio.sleep(seconds)
     return request

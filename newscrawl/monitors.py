@@ -98,11 +98,10 @@ DERIVED = {
 @dataclass(frozen=True)
 class Check:
     """One row of the health table: the figures read (``stats``, space-separated); the value
-    judged, part / whole (``value``; default: the figures read); a problem above (``below``:
-    under) the ``fail`` / ``warn`` limit (a setting or a number); ``sample`` = (the minimum's
-    setting, the figure it counts): a smaller run is judged on the window (unless ``window`` is
-    off) or not at all; ``message``, formatted with the figures, ``value``, ``limit``, ``word``
-    and ``fail``."""
+    judged, part / whole (``value``, else the figures read); a problem above (``below``: under)
+    the ``fail`` / ``warn`` limit (a setting or a number); a run under ``sample`` = (setting,
+    figure) is judged on the window (unless ``window`` is off) or not at all; ``message``,
+    formatted with the figures, ``value``, ``limit``, ``word`` and ``fail``."""
 
     name: str
     stats: str
