@@ -55,8 +55,7 @@ def archive_dir(settings: Any) -> Path | None:
 
 def run_of(name: str) -> str | None:
     """The run id in an archive file name, or None for a file this project did not name."""
-    match = _NAME.match(name)
-    return match.group("run") if match else None
+    return match.group("run") if (match := _NAME.match(name)) else None
 
 
 def archive_files(directory: Path, run_id: str | None = None) -> list[Path]:

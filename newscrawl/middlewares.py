@@ -207,8 +207,7 @@ class FirewallMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
-        edition = request.meta.get("edition")
-        if edition is None:  # robots.txt and other requests of no edition
+        if (edition := request.meta.get("edition")) is None:  # robots.txt and the like
             return
         if edition in self.stopped:
             raise IgnoreRequest(f"edition stopped: {edition} sent firewall challenges")
@@ -219,8 +218,7 @@ class FirewallMiddleware:
     async def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Request | Response:
-        edition = request.meta.get("edition")
-        if edition is None:
+        if (edition := request.meta.get("edition")) is None:
             return response
         text = isinstance(response, TextResponse)
         marker = challenge_marker(response.status, response.body) if text else None

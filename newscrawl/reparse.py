@@ -137,8 +137,7 @@ class ReplayMiddleware:
         except (OSError, ValueError) as exc:
             self._inc("replay_unreadable")
             raise IgnoreRequest(f"archive record {ref} unreadable: {exc}") from None
-        request.meta[REPLAYED_META] = True
-        request.meta[ARCHIVE_DATE_META] = archived.date
+        request.meta.update({REPLAYED_META: True, ARCHIVE_DATE_META: archived.date})
         self._inc("replayed")
         headers = Headers(archived.headers)
         cls = responsetypes.from_args(headers=headers, url=archived.url, body=archived.body)
