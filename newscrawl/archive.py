@@ -1,23 +1,19 @@
-"""The raw-page archive: every response the crawl reads, kept as it came, in WARC files.
-
-``NEWSCRAWL_ARCHIVE``: unset means ``<output dir>/archive``, a path moves it, empty or ``0``
-turns it off. A run writes ``<spider>-<run_id>-NNNNN.warc.gz`` (warcio), the next file started
-past ``NEWSCRAWL_ARCHIVE_MAX_BYTES``; each record is one gzip member flushed at once, so a
-killed process leaves a file that reads to its last complete record. warcio reads a cut gzip
-member without complaint: a torn tail is found by the last member with a gzip trailer.
-"""
+"""The raw-page archive in WARC files (README, "Raw archive"): each record is one gzip member
+flushed at once, so a killed process leaves a file that reads to its last complete record.
+warcio reads a cut gzip member without complaint: a torn tail is found by the last member with a
+gzip trailer."""
 
 from __future__ import annotations
 
 import contextlib
 import gzip
-import http
 import io
 import re
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from http.client import responses
 from pathlib import Path
 from typing import IO, Any, Self, TypedDict
 
@@ -59,8 +55,7 @@ def archive_dir(settings: Any) -> Path | None:
 
 def run_of(name: str) -> str | None:
     """The run id in an archive file name, or None for a file this project did not name."""
-    match = _NAME.match(name)
-    return match.group("run") if match else None
+    return match.group("run") if (match := _NAME.match(name)) else None
 
 
 def archive_files(directory: Path, run_id: str | None = None) -> list[Path]:
@@ -84,10 +79,9 @@ def _warc_date(moment: datetime) -> str:
 
 
 class ArchiveWriter:
-    """The archive files of one run: ``<spider>-<run_id>-NNNNN.warc.gz``, rotated by size.
-
-    A ``response`` record as the downloader returned it (a compressed body keeps its
-    ``Content-Encoding``, ``Transfer-Encoding`` is dropped), then its ``request`` record."""
+    """The archive files of one run, rotated by size: a ``response`` record as the downloader
+    returned it (a compressed body keeps its ``Content-Encoding``, ``Transfer-Encoding`` is
+    dropped), then its ``request`` record."""
 
     def __init__(
         self,
@@ -134,10 +128,7 @@ class ArchiveWriter:
         if self._stream is None or self._stream.tell() >= self.max_bytes:
             self._open_next()
         protocol = getattr(response, "protocol", None) or "HTTP/1.1"
-        try:
-            status = f"{response.status} {http.HTTPStatus(response.status).phrase}"
-        except ValueError:
-            status = f"{response.status} Unknown"
+        status = f"{response.status} {responses.get(response.status, 'Unknown')}"
         head = StatusAndHeaders(status, _pairs(response.headers, "transfer-encoding"), protocol)
         warc = {"WARC-Date": _warc_date(received)}
         if response.ip_address is not None:
@@ -252,11 +243,6 @@ def iter_records(path: Path) -> Iterator[ArchivedResponse | None]:
             if response is not None:
                 response.ref["offset"] = offset
             yield response
-
-
-def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
-    """Every complete response record of ``path``, in file order."""
-    return (response for response in iter_records(path) if response is not None)
 
 
 class ArchiveMiddleware:

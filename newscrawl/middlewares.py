@@ -114,8 +114,7 @@ def _inc(stats: StatsCollector | None, request: Request, key: str, default: str 
 
 async def _after(crawler: Crawler, request: Request, seconds: float, why: str) -> Request:
     """``request`` once ``seconds`` have passed: deferred in a crawl, awaited outside one."""
-    later = DeferredRequests.of(crawler)
-    if later is not None:
+    if (later := DeferredRequests.of(crawler)) is not None:
         raise later.defer(request, seconds, why)
     await asyncio.sleep(seconds)
     return request
@@ -179,9 +178,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception, spider: Any = None
     ) -> Request | Response | None:
-        if request.meta.get("dont_retry", False) or not isinstance(
-            exception, self.exceptions_to_retry
-        ):
+        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None
         return await self._retry_later(request, exception, None)
 
@@ -194,8 +191,7 @@ class FirewallMiddleware:
     on at their pace. Stopped editions are listed in ``spider.stopped_editions``."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        self.crawler = crawler
+        self.crawler, settings = crawler, crawler.settings
         self.max_in_row = settings.getint("NEWSCRAWL_FIREWALL_MAX_IN_ROW", 5)
         self.retries = settings.getint("NEWSCRAWL_FIREWALL_RETRIES", 2)
         self.base_delay = settings.getfloat("NEWSCRAWL_RETRY_BASE_DELAY", 2.0)
@@ -211,8 +207,7 @@ class FirewallMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
-        edition = request.meta.get("edition")
-        if edition is None:  # robots.txt and other requests of no edition
+        if (edition := request.meta.get("edition")) is None:  # robots.txt and the like
             return
         if edition in self.stopped:
             raise IgnoreRequest(f"edition stopped: {edition} sent firewall challenges")
@@ -223,12 +218,10 @@ class FirewallMiddleware:
     async def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Request | Response:
-        edition = request.meta.get("edition")
-        if edition is None:
+        if (edition := request.meta.get("edition")) is None:
             return response
-        marker = None
-        if isinstance(response, TextResponse):
-            marker = challenge_marker(response.status, response.body)
+        text = isinstance(response, TextResponse)
+        marker = challenge_marker(response.status, response.body) if text else None
         if marker is None:
             if response.status < 400:  # the page got through: the back-off halves
                 self.in_row[edition] = 0
@@ -245,7 +238,15 @@ class FirewallMiddleware:
         if self.crawler.stats is not None:
             self.crawler.stats.max_value(f"newscrawl/{edition}/firewall/max_delay_s", delay)
         if self.in_row[edition] >= self.max_in_row and edition not in self.stopped:
-            self._stop(edition, marker, request)
+            self.stopped.add(edition)
+            if (spider := self.crawler.spider) is not None:
+                spider.logger.error(
+                    "%s: %d firewall challenge pages in a row (%r at %s): edition stopped; "
+                    "the site is blocking this crawler, slow the schedule down or ask the site",
+                    *(edition, self.in_row[edition], marker, request.url),
+                )
+                getattr(spider, "stopped_editions", set()).add(edition)
+            _inc(self.crawler.stats, request, "firewall_stopped")
         if edition in self.stopped:
             raise IgnoreRequest(f"firewall challenge page ({marker}); edition stopped: {edition}")
         tries = int(request.meta.get("firewall_retries", 0))
@@ -254,18 +255,6 @@ class FirewallMiddleware:
         retry = request.replace(dont_filter=True)
         retry.meta["firewall_retries"] = tries + 1
         return await _after(self.crawler, retry, delay, f"firewall challenge ({marker})")
-
-    def _stop(self, edition: str, marker: str, request: Request) -> None:
-        self.stopped.add(edition)
-        if (spider := self.crawler.spider) is not None:
-            spider.logger.error(
-                "%s: %d firewall challenge pages in a row (%r at %s): edition stopped; "
-                "the site is blocking this crawler, slow the schedule down or ask the site",
-                *(edition, self.in_row[edition], marker, request.url),
-            )
-            stopped: set[str] = getattr(spider, "stopped_editions", set())
-            stopped.add(edition)
-        _inc(self.crawler.stats, request, "firewall_stopped")
 
 
 def _port(url: str) -> int:
@@ -315,7 +304,6 @@ class DownloaderStats(ScrapyDownloaderStats):
         return super().process_response(request, response)
 
     def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
-        if isinstance(exception, RequestDeferred):
-            return
-        super().process_exception(request, exception)
-        _inc(self.stats, request, f"download_exceptions/{type(exception).__name__}")
+        if not isinstance(exception, RequestDeferred):
+            super().process_exception(request, exception)
+            _inc(self.stats, request, f"download_exceptions/{type(exception).__name__}")

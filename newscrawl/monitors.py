@@ -1,11 +1,7 @@
-"""The run's health: a Spidermon suite that Spidermon's own extension runs at ``spider_closed``.
-
-Per-edition monitors generated from one table (:func:`table`) read nothing but the stats and
-Spidermon's stats history. A rate judged on too small a run is judged on the window instead
-(the scheduled crawls of the last ``NEWSCRAWL_HEALTH_WINDOW_HOURS``, this run included); a
-window's breach fails only when this run is past the limit too, else it warns. The first
-action, :class:`HealthVerdict`, writes the verdict; the alert actions follow.
-"""
+"""The run's health (README, "Health checks"): a Spidermon suite that Spidermon's own extension
+runs at ``spider_closed``, per-edition monitors generated from one table (:func:`table`) that read
+the stats and Spidermon's stats history; the first action, :class:`HealthVerdict`, writes the
+verdict, the alert actions follow."""
 
 from __future__ import annotations
 
@@ -60,7 +56,7 @@ def scheduled(stats: Mapping[str, Any]) -> bool:
 
 class Of:
     """One edition's figures in one run: ``of["requests"]`` is the stat
-    ``newscrawl/<ed>/requests`` (0 when unset), or one of :data:`DERIVED`."""
+    ``newscrawl/<ed>/requests`` (0 when unset), or one of :data:`DERIVED` or of the trend."""
 
     def __init__(self, stats: Mapping[str, Any], edition: str, history: Sequence[Any] = ()):
         self.stats, self.edition, self.history = stats, edition, history
@@ -68,6 +64,8 @@ class Of:
     def __getitem__(self, key: str) -> Any:
         if key in DERIVED:
             return DERIVED[key](self)
+        if key in ("last_24h", "median_7d", "days"):
+            return self.trend[key]
         return self.stats.get(f"newscrawl/{self.edition}/{key}") or 0
 
     def under(self, part: str) -> dict[str, Any]:
@@ -94,24 +92,21 @@ DERIVED = {
     ),
     "handled": lambda of: of["rejected"] + of["exported"],
     "hole_age": lambda of: of["holes/oldest_hours"] if of["holes"] else None,
-    "last_24h": lambda of: of.trend["last_24h"],
-    "median_7d": lambda of: of.trend["median_7d"],
-    "days": lambda of: of.trend["days"],
 }
 
 
 @dataclass(frozen=True)
 class Check:
     """One row of the health table: the figures read (``stats``, space-separated); the value
-    judged, ``value[0] / value[1]``; a problem above (``below``: under) the ``fail`` / ``warn``
-    limit (a setting or a number); ``sample`` = (the minimum's setting, the figure it counts):
-    a smaller run is judged on the window (unless ``window`` is off) or not at all;
-    ``message``, formatted with the figures, ``value``, ``limit``, ``word`` and ``fail``."""
+    judged, part / whole (``value``, else the figures read); a problem above (``below``: under)
+    the ``fail`` / ``warn`` limit (a setting or a number); a run under ``sample`` = (setting,
+    figure) is judged on the window (unless ``window`` is off) or not at all; ``message``,
+    formatted with the figures, ``value``, ``limit``, ``word`` and ``fail``."""
 
     name: str
     stats: str
-    value: tuple[str, ...]
     message: str
+    value: str = ""
     fail: str | float | None = None
     warn: str | float | None = None
     below: bool = False
@@ -122,12 +117,12 @@ class Check:
         return {name: of[name] for name in self.stats.split()}
 
     def judged(self, figures: Figures) -> float | None:
-        part, whole = figures[self.value[0]], figures[self.value[1]] if self.value[1:] else 1
+        part, whole = [*(figures[name] for name in (self.value or self.stats).split()), 1][:2]
         return None if part is None or not whole else float(part) / whole
 
 
 RATE = "({value:.1%}, {word} {limit:.0%})"
-MIN_ARTICLES = "NEWSCRAWL_HEALTH_MIN_ARTICLES"
+MIN_ARTICLES, WINDOW_HOURS = "NEWSCRAWL_HEALTH_MIN_ARTICLES", "NEWSCRAWL_HEALTH_WINDOW_HOURS"
 
 
 def table(settings: BaseSettings) -> list[Check]:
@@ -136,17 +131,13 @@ def table(settings: BaseSettings) -> list[Check]:
     coverage = "{field} filled in {{value:.1%}} of {{exported}} articles, expected {{limit:.0%}}"
     return [
         Check(
-            "firewall",
-            "firewall_stopped",
-            ("firewall_stopped",),
-            "edition stopped by firewall challenge pages",
-            fail=0.0,
+            "firewall", "firewall_stopped", "edition stopped by firewall challenge pages", fail=0.0
         ),
         Check(
             "items",
             "found feed_pages",
-            ("found",),
             "found {found} articles, expected at least {limit:g}",
+            value="found",
             fail="NEWSCRAWL_HEALTH_MIN_FOUND",
             below=True,
         ),
@@ -154,7 +145,6 @@ def table(settings: BaseSettings) -> list[Check]:
             Check(
                 f"coverage:{field}",
                 f"filled/{field} exported",
-                (f"filled/{field}", "exported"),
                 coverage.format(field=field),
                 fail=minimum,
                 below=True,
@@ -165,7 +155,6 @@ def table(settings: BaseSettings) -> list[Check]:
         Check(
             "error_rate",
             "errors requests",
-            ("errors", "requests"),
             "{errors} of {requests} requests failed " + RATE,
             fail="NEWSCRAWL_HEALTH_MAX_ERROR_RATE",
             warn="NEWSCRAWL_HEALTH_WARN_ERROR_RATE",
@@ -174,8 +163,8 @@ def table(settings: BaseSettings) -> list[Check]:
         Check(
             "reject_rate",
             "rejected exported handled by_reason",
-            ("rejected", "handled"),
             "{rejected} of {handled} articles rejected " + RATE,
+            value="rejected handled",
             fail="NEWSCRAWL_HEALTH_MAX_REJECT_RATE",
             warn="NEWSCRAWL_HEALTH_WARN_REJECT_RATE",
             sample=(MIN_ARTICLES, "handled"),
@@ -183,7 +172,6 @@ def table(settings: BaseSettings) -> list[Check]:
         Check(
             "generic_share",
             "layout/generic exported",
-            ("layout/generic", "exported"),
             "{value:.1%} of {exported} articles came from the generic extractor " + RATE,
             warn="NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE",
             sample=(MIN_ARTICLES, "exported"),
@@ -191,9 +179,9 @@ def table(settings: BaseSettings) -> list[Check]:
         Check(
             "trend",
             "last_24h median_7d days",
-            ("last_24h", "median_7d"),
             "{last_24h} new articles in the last 24 h against a median of {median_7d:g} a "
             "day over the 7 days before ({word} {limit:.0%} of it)",
+            value="last_24h median_7d",
             warn="NEWSCRAWL_HEALTH_TREND_MIN_SHARE",
             below=True,
             sample=("NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN", "median_7d"),
@@ -202,9 +190,9 @@ def table(settings: BaseSettings) -> list[Check]:
         Check(
             "holes",
             "holes hole_age",
-            ("hole_age",),
             "{holes} feed range(s) not walked yet, the oldest open for {hole_age:.1f} h "
             "(fails after {fail:g} h)",
+            value="hole_age",
             fail="NEWSCRAWL_HOLE_MAX_AGE_HOURS",
             warn=-1.0,
         ),
@@ -261,7 +249,7 @@ def judge(check: Check, settings: BaseSettings, of: Of) -> list[Figures]:
     figures, scope = check.read(of), ""
     run_value = value = check.judged(figures)
     if check.sample and figures[check.sample[1]] < settings.getfloat(check.sample[0]):
-        hours = settings.getfloat("NEWSCRAWL_HEALTH_WINDOW_HOURS")
+        hours = settings.getfloat(WINDOW_HOURS)
         runs = window(of, hours) if check.window else []
         figures = add(check.read(Of(stats, of.edition)) for stats in runs)
         if not runs or figures[check.sample[1]] < settings.getfloat(check.sample[0]):
@@ -301,12 +289,10 @@ class EditionCheck(stock.BaseScrapyMonitor):
         return str(self._testMethodName).removeprefix("test_")
 
     def judge_edition(self) -> None:
-        self.findings: list[Figures] = []
         if self.edition not in (self.stats.get("newscrawl/editions") or ()):
             self.skipTest("edition not crawled")
-        history = history_of(self.stats, self.data.stats_history)
-        found = judge(self.check, self.crawler.settings, Of(self.stats, self.edition, history))
-        self.findings += found
+        of = Of(self.stats, self.edition, history_of(self.stats, self.data.stats_history))
+        self.findings = found = judge(self.check, self.crawler.settings, of)
         if failed := [f"check {f['check']}: {f['message']}" for f in found if f["level"] == FAIL]:
             self.fail(f"edition {self.edition}, " + "; ".join(failed))
 
@@ -356,7 +342,6 @@ class HealthVerdict(Action):
 
     def run_action(self) -> None:
         stats, spider, findings = self.data.crawler.stats, self.data.spider, list[Figures]()
-        self.alert: dict[str, str] = {}
         for item in self.result.monitor_results:
             monitor, lines = item.item, (item.error or "failed").strip().splitlines()
             if isinstance(monitor, EditionCheck):
@@ -376,7 +361,19 @@ class HealthVerdict(Action):
         warnings = [f for f in findings if f["level"] != FAIL]
         health = {"checked": True, "ok": not failures, "failures": failures, "warnings": warnings}
         stats.set_value(HEALTH_STAT, health)
-        self.put_windows(stats)
+        now, hours = self.data.stats, self.data.crawler.settings.getfloat(WINDOW_HOURS)
+        for edition in now.get("newscrawl/editions") or ():  # window, trend: None if unscheduled
+            this = Of(now, edition, history_of(now, self.data.stats_history))
+            runs = [Of(run, edition) for run in window(this, hours)]
+            summed = add(
+                {key: of[key] for key in ("exported", "rejected", "requests", "errors")}
+                | {"generic": of["layout/generic"], "dropped": of["by_reason"]}
+                | {"filled": of.under("filled/")}
+                for of in runs
+            )
+            figures = {"hours": hours, "runs": len(runs), **summed} if runs else None
+            stats.set_value(f"newscrawl/{edition}/window", figures)
+            stats.set_value(f"newscrawl/{edition}/trend", this.trend if runs else None)
         for f in findings:
             failed = f["level"] == FAIL
             log = spider.logger.error if failed else spider.logger.warning
@@ -386,23 +383,6 @@ class HealthVerdict(Action):
         if failures:
             set_exit_code(self.data.crawler, EXIT_HEALTH_FAILED)
         self.alert = alert(stats.get_stats(), spider.name)
-
-    def put_windows(self, stats: Any) -> None:
-        """Each crawled edition's ``window`` and ``trend`` (None unless a scheduled crawl)."""
-        now, settings = self.data.stats, self.data.crawler.settings
-        hours = settings.getfloat("NEWSCRAWL_HEALTH_WINDOW_HOURS")
-        for edition in now.get("newscrawl/editions") or ():
-            this = Of(now, edition, history_of(now, self.data.stats_history))
-            runs = [Of(stats, edition) for stats in window(this, hours)]
-            summed = add(
-                {key: of[key] for key in ("exported", "rejected", "requests", "errors")}
-                | {"generic": of["layout/generic"], "dropped": of["by_reason"]}
-                | {"filled": of.under("filled/")}
-                for of in runs
-            )
-            shown = {"hours": hours, "runs": len(runs), **summed} if runs else None
-            stats.set_value(f"newscrawl/{edition}/window", shown)
-            stats.set_value(f"newscrawl/{edition}/trend", this.trend if runs else None)
 
     def get_meta(self) -> dict[str, str]:
         return getattr(self, "alert", {})

@@ -1,10 +1,7 @@
-"""``scrapy reparse``: the archived pages extracted again with the current code, offline.
-
-:func:`select` picks the records; :class:`ReparseSpider` runs the ``report`` spider's article
-code over them, each request answered from its record by :class:`ReplayMiddleware` (nothing is
-downloaded, not even robots.txt). The items go through the crawl's pipelines and feeds; the
-state pipeline writes a new revision only where the record changed.
-"""
+"""``scrapy reparse``: the archived pages extracted again with the current code, offline
+(README, "Re-extraction without the network"): :func:`select` picks the records,
+:class:`ReparseSpider` runs the ``report`` spider's article code over them, each request
+answered from its record by :class:`ReplayMiddleware`."""
 
 from __future__ import annotations
 
@@ -25,11 +22,10 @@ from scrapy.settings import BaseSettings
 from newscrawl.archive import (
     ARCHIVE_META,
     REPLAYED_META,
-    ArchivedResponse,
     ArchiveRef,
     archive_dir,
     archive_files,
-    iter_responses,
+    iter_records,
     read_response,
     run_of,
 )
@@ -64,7 +60,7 @@ class Selection:
 
 def detect_site(files: list[Path]) -> str | None:
     """The site root most answered records of ``files`` belong to (None: no records)."""
-    answered = (r.url for path in files for r in iter_responses(path) if r.status == 200)
+    answered = (r.url for path in files for r in iter_records(path) if r and r.status == 200)
     counts = Counter(f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, answered))
     return counts.most_common(1)[0][0] if counts else None
 
@@ -83,7 +79,7 @@ def select(
     wanted = {edition.code for edition in editions or EDITIONS.values()}
     selection = Selection(site=site, files=files)
     for path in files:
-        for response in iter_responses(path):
+        for response in filter(None, iter_records(path)):
             selection.responses += 1
             kind = (response.header("content-type") or "").split(";", 1)[0].strip().lower()
             if response.status != 200 or kind not in HTML_TYPES:
@@ -92,8 +88,14 @@ def select(
                 continue
             body = response.decoded_body()
             article = site.article_path(response.url)
-            if article is None:
-                _read_cards(selection, response, body)
+            if article is None:  # a home, feed or scroll page: read for its cards
+                first = urlsplit(response.url).path.strip("/").split("/", 1)[0]
+                edition = EDITIONS[first] if first in ("en", "ru") else EDITIONS["az"]
+                page = (body or b"").decode("utf-8", errors="replace")
+                for card in parse_feed(page, edition).cards:
+                    found = site.article_path(site.absolute(card.href, response.url))
+                    if found is not None:
+                        selection.cards[found.url] = card
                 continue
             fetched = parse_iso(response.date)
             if article.edition.code not in wanted or not body or not body.strip():
@@ -107,18 +109,6 @@ def select(
                 entry = (article.edition.code, response.ref, response.date)
                 selection.articles[article.url] = entry
     return selection
-
-
-def _read_cards(selection: Selection, response: ArchivedResponse, body: bytes | None) -> None:
-    if not body:
-        return
-    first = urlsplit(response.url).path.strip("/").split("/", 1)[0]
-    edition = EDITIONS[first] if first in ("en", "ru") else EDITIONS["az"]
-    site = selection.site
-    for card in parse_feed(body.decode("utf-8", errors="replace"), edition).cards:
-        article = site.article_path(site.absolute(card.href, response.url))
-        if article is not None:
-            selection.cards[article.url] = card
 
 
 class ReplayMiddleware:
@@ -147,8 +137,7 @@ class ReplayMiddleware:
         except (OSError, ValueError) as exc:
             self._inc("replay_unreadable")
             raise IgnoreRequest(f"archive record {ref} unreadable: {exc}") from None
-        request.meta[REPLAYED_META] = True
-        request.meta[ARCHIVE_DATE_META] = archived.date
+        request.meta.update({REPLAYED_META: True, ARCHIVE_DATE_META: archived.date})
         self._inc("replayed")
         headers = Headers(archived.headers)
         cls = responsetypes.from_args(headers=headers, url=archived.url, body=archived.body)

@@ -78,7 +78,7 @@ def test_a_check_that_raises_is_a_failure_not_a_healthy_verdict(
         newscrawl.monitors.DERIVED, "boom", lambda of: dict[str, int]()["no such figure"]
     )
     real = newscrawl.monitors.table
-    broken = Check("broken", "boom", ("boom",), "")
+    broken = Check("broken", "boom", "")
     monkeypatch.setattr(newscrawl.monitors, "table", lambda settings: [broken, *real(settings)])
     verdict = health(run_stats(edition("en")))
     assert verdict["ok"] is False

@@ -1,11 +1,5 @@
-"""``scrapy canary [--base-url URL] [--editions az,en,ru] [--save-fixtures DIR]``: a first look.
-
-One polite ``report`` crawl with ``max_pages=1``, state, archive, run stats and RSS cross-check
-off, its output in a temporary directory, judged from what it recorded (:func:`judge`; for the
-site, ``robots``: robots.txt read, nothing needed disallowed). Exit status 0 with ``RESULT: OK
-(...)``, 3 with ``RESULT: FAIL (az: article; ...)``. ``--save-fixtures DIR`` keeps each page
-read (``en-003-article.html``) and each article's fields (``.json``) beside it.
-"""
+"""``scrapy canary [--base-url URL] [--editions az,en,ru] [--save-fixtures DIR]``: one polite
+``max_pages=1`` crawl, judged from what it recorded (README, "First run against the live site")."""
 
 from __future__ import annotations
 

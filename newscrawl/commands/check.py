@@ -37,6 +37,5 @@ class Command(ScrapyCheckCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        for name, value in (("NEWSCRAWL_STATE", ""), ("NEWSCRAWL_ARCHIVE", "")):
-            self.settings.set(name, value, priority="cmdline")
-        self.settings.set("NEWSCRAWL_RUN_STATS", False, priority="cmdline")
+        values = {"NEWSCRAWL_STATE": "", "NEWSCRAWL_ARCHIVE": "", "NEWSCRAWL_RUN_STATS": False}
+        self.settings.setdict(values, priority="cmdline")

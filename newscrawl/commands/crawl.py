@@ -45,12 +45,9 @@ class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        try:
-            spider_class = (
-                get_spider_loader(self.settings).load(args[0]) if len(args) == 1 else None
-            )
-        except KeyError:
-            spider_class = None  # Scrapy reports an unknown spider itself
+        # an unknown spider is left to Scrapy, which reports it
+        loader = get_spider_loader(self.settings) if len(args) == 1 else None
+        spider_class = loader.load(args[0]) if loader and args[0] in loader.list() else None
         validate = getattr(spider_class, "validate_arguments", None)
         errors: list[str] = validate(dict(opts.spargs), self.settings) if validate else []
         for error in errors:

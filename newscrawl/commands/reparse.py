@@ -1,9 +1,5 @@
-"""``scrapy reparse [--run RUN_ID] [--since DATE] [--until DATE] [--editions az,en]``.
-
-``--run`` takes a run id or a prefix naming one run (its start time); the dates are when the
-page was fetched (a date ``until`` includes that day). Exit status as ``scrapy crawl``; a
-selection of nothing is one line and status 0, a ``--run`` naming several runs status 2.
-"""
+"""``scrapy reparse [--run RUN_ID] [--since DATE] [--until DATE] [--editions az,en]``: its
+selection, dates and exit statuses are in the README, "Re-extraction without the network"."""
 
 from __future__ import annotations
 
@@ -35,6 +31,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--base-url", metavar="URL", help="site root (default: detected)")
 
     def _say(self, line: str, code: int) -> None:
+        line += "" if code else "; nothing to extract again"
         (sys.stderr if code else sys.stdout).write(f"scrapy reparse: {line}\n")
         self.exitcode = code
 
@@ -54,12 +51,10 @@ class Command(ScrapyCommand):
             return self._say("error: NEWSCRAWL_ARCHIVE is off: there is no archive to reparse", 1)
         runs: list[str | None] = [*matching_runs(directory, opts.run)] if opts.run else [None]
         if len(runs) > 1:
-            return self._say(
-                f"--run {opts.run} is ambiguous: it matches {', '.join(map(str, runs))}", 2
-            )
+            matches = ", ".join(map(str, runs))
+            return self._say(f"--run {opts.run} is ambiguous: it matches {matches}", 2)
         if not runs:
-            line = f"no archived run matches --run {opts.run} in {directory}"
-            return self._say(f"{line}; nothing to extract again", 0)
+            return self._say(f"no archived run matches --run {opts.run} in {directory}", 0)
         try:
             given = {"since": opts.since, "until": opts.until, "editions": opts.editions}
             parsed = SpiderArguments.parse({k: v for k, v in given.items() if v is not None})
@@ -74,12 +69,12 @@ class Command(ScrapyCommand):
         files = archive_files(directory, run)
         detected = detect_site(files)
         if site is None and detected is None:
-            return self._say(f"no archived page in {directory}; nothing to extract again", 0)
+            return self._say(f"no archived page in {directory}", 0)
         selection = select(files, site or SiteUrls(str(detected)), since, until, editions)
         if not selection.articles:
             wanted = f"run={run}, since={opts.since}, until={opts.until}, editions={opts.editions}"
             line = f"no archived article page matches ({wanted}) among {selection.responses}"
-            return self._say(f"{line} records of {len(files)} files; nothing to extract again", 0)
+            return self._say(f"{line} records of {len(files)} files", 0)
         process = AsyncCrawlerProcess(self.settings)
         crawler = process.create_crawler(ReparseSpider)
         # the editions with something to extract (health is judged per edition)
