@@ -212,16 +212,14 @@ def nothing_new(repo: Path, replica: ReplicaServer, work: Path, repeat: int) -> 
     """CPU of a run that finds nothing new at 1 day and 3 years of history, and of a stock
     spider fetching the same URLs."""
     scrapy = [sys.executable, "-m", "scrapy"]
+    crawl = [*scrapy, *crawl_args(replica.base_url)]
+
+    def run(output: str, state: Path) -> None:
+        env = env_for(repo, work / output, state)
+        subprocess.run(crawl, cwd=repo, env=env, check=True, capture_output=True, timeout=900)
+
     seeded = work / "seed.sqlite"
-    first = env_for(repo, work / "out-seed", seeded)
-    subprocess.run(
-        [*scrapy, *crawl_args(replica.base_url)],
-        cwd=repo,
-        env=first,
-        check=True,
-        capture_output=True,
-        timeout=900,
-    )
+    run("out-seed", seeded)
     figures: dict[str, float] = {}
     for label, days in (("1 day", 1.0), ("3 years", 3 * 365.0)):
         state = work / f"state-{days:g}.sqlite"
@@ -234,28 +232,11 @@ def nothing_new(repo: Path, replica: ReplicaServer, work: Path, repeat: int) -> 
             copy = work / f"run-{days:g}-{n}.sqlite"
             shutil.copy(state, copy)
             env = env_for(repo, work / f"out-{days:g}", copy)
-            best = min(
-                best,
-                cpu_of(
-                    [*scrapy, *crawl_args(replica.base_url)],
-                    env,
-                    repo,
-                    work / f"run-{days:g}.log",
-                    1,
-                ),
-            )
+            best = min(best, cpu_of(crawl, env, repo, work / f"run-{days:g}.log", 1))
         figures[label] = best
     before = len(replica.requests())
-    env = env_for(repo, work / "out-urls", work / "run-urls.sqlite")
     shutil.copy(work / "state-1.sqlite", work / "run-urls.sqlite")
-    subprocess.run(
-        [*scrapy, *crawl_args(replica.base_url)],
-        cwd=repo,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=900,
-    )
+    run("out-urls", work / "run-urls.sqlite")
     urls = [replica.base_url + r["path"] for r in replica.requests()[before:]]
     urls = [u for u in urls if not u.endswith("/robots.txt")]
     (work / "urls.json").write_text(json.dumps(urls), encoding="utf-8")

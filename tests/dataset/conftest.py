@@ -29,11 +29,12 @@ class TwoRuns:
     export_log: str
 
 
-def scrapy_export(output: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the real ``scrapy export`` over ``output``."""
+def scrapy_data(output: Path, command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a real data command (``scrapy export``, ``scrapy htmlreport``) over ``output``;
+    stdout and stderr apart."""
     env = {**os.environ, "NEWSCRAWL_OUTPUT_DIR": str(output), "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "scrapy", "export", *args],
+        [sys.executable, "-m", "scrapy", command, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -41,6 +42,11 @@ def scrapy_export(output: Path, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
+
+
+def scrapy_export(output: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real ``scrapy export`` over ``output``."""
+    return scrapy_data(output, "export", *args)
 
 
 def copy_output(source: Path, target: Path, keep: Any = None) -> Path:

@@ -5,28 +5,11 @@ failed runs marked, instead of an ``IndexError`` in the charts."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.crawl import ROOT
-from tests.dataset.conftest import TwoRuns, copy_output
+from tests.dataset.conftest import TwoRuns, copy_output, scrapy_data
 
 FAILED = "#d62728"
-
-
-def scrapy(command: str, output: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NEWSCRAWL_OUTPUT_DIR": str(output), "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", command],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def fail(stats: Path, finish_reason: str, *editions: str) -> None:
@@ -54,7 +37,7 @@ def test_export_and_htmlreport_with_runs_failed_for_az_en_and_all(
     first.write_text(json.dumps(data), encoding="utf-8")
 
     for command in ("htmlreport", "export"):
-        done = scrapy(command, output)
+        done = scrapy_data(output, command)
         assert done.returncode == 0, done.stderr[-3000:]
         assert "Traceback" not in done.stderr
         assert f"run report: {output / 'report.html'}" in done.stdout
