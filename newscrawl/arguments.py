@@ -21,7 +21,13 @@ from pydantic.fields import FieldInfo
 from scrapy.settings import BaseSettings
 
 from newscrawl.items import COVERAGE_FIELDS
-from newscrawl.site import DateError, SiteUrls, parse_argument_datetime, parse_editions
+from newscrawl.site import (
+    DateError,
+    SiteUrls,
+    parse_argument_datetime,
+    parse_editions,
+    parse_iso,
+)
 
 #: Spider arguments Scrapyd adds to every job (``_job`` is the job id).
 SCRAPYD_ARGUMENTS = frozenset({"_job"})
@@ -64,8 +70,6 @@ class SpiderArguments(BaseModel):
     """The latest-news feed, or the period from since to until."""
     follow_translations: bool = False
     """Also fetch the other editions' versions of each article."""
-    recheck_hours: float = 0.0
-    """Re-fetch known articles younger than this many hours."""
 
     @field_validator("editions", mode="before")
     @classmethod
@@ -124,17 +128,6 @@ class SpiderArguments(BaseModel):
         if text in ("0", "false", "no", "off"):
             return False
         raise ArgumentError("follow_translations", value, "0 or 1")
-
-    @field_validator("recheck_hours", mode="before")
-    @classmethod
-    def _hours(cls, value: Any) -> float:
-        try:
-            number = float(str(value).strip() or 0) if value is not None else 0.0
-        except (TypeError, ValueError):
-            number = -1.0
-        if number != number or number < 0:  # NaN or negative
-            raise ArgumentError("recheck_hours", value, "a number of at least 0")
-        return number
 
     def model_post_init(self, context: Any) -> None:
         """Cross-checks of ``since``, ``until`` and ``mode``."""
@@ -209,10 +202,14 @@ class ProjectSettings(BaseModel):
     """Start the next archive file past this size (env too)."""
     NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES: Seconds = 30.0
     """Overlap with the newest walked range of the feed."""
-    NEWSCRAWL_EDIT_HORIZON_HOURS: Seconds = 24.0
-    """Age within which feed cards are compared with the state."""
-    NEWSCRAWL_RECHECK_PER_RUN: Count = 5
-    """Known articles re-fetched per edition and run."""
+    NEWSCRAWL_EDIT_HORIZON_HOURS: Seconds = 48.0
+    """Articles younger than this are revisited for edits (0: no revisits)."""
+    NEWSCRAWL_REVISIT_SHARE: Share = 0.5
+    """Revisit when the time since the last fetch exceeds this share of the age."""
+    NEWSCRAWL_REVISITS_PER_RUN: Count = 200
+    """Most revisits per edition and run (the rest stay due)."""
+    NEWSCRAWL_NOW: str = ""
+    """The run's clock, ISO 8601 (empty: the system clock; for replicas and replays)."""
     NEWSCRAWL_RSS_CROSSCHECK: bool = True
     """Fetch the RSS once after the top walk."""
     NEWSCRAWL_HOLE_PAGES: Count = 10
@@ -269,6 +266,19 @@ class ProjectSettings(BaseModel):
     """Seconds for the whole SMTP conversation."""
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "DEBUG"
     """Scrapy's log level (env NEWSCRAWL_LOG_LEVEL)."""
+
+    @field_validator("NEWSCRAWL_NOW", mode="before")
+    @classmethod
+    def _now(cls, value: Any) -> str:
+        text = str(value or "").strip()
+        if text:
+            try:
+                parse_iso(text)
+            except DateError:
+                raise ArgumentError(
+                    "NEWSCRAWL_NOW", value, "an ISO datetime, e.g. 2025-10-23T21:00:00+04:00"
+                ) from None
+        return text
 
     @field_validator("NEWSCRAWL_HEALTH_COVERAGE", mode="before")
     @classmethod

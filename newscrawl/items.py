@@ -119,7 +119,9 @@ class Cost(BaseModel):
     feed_pages: Count
     hole_pages: Count
     edited_cards: Count
-    rechecks: Count
+    revisits: Count = Field(description="known articles fetched again by the revisit schedule")
+    revisits_not_modified: Count = Field(description="revisits answered 304 Not Modified")
+    revisits_changed: Count = Field(description="revisits that found new content")
     rss: Count = Field(description="RSS requests (the cross-check, and RSS as a discovery source)")
     sitemap: Count
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from newscrawl.extract.feed import FeedCard
+from newscrawl.revisits import Known, RevisitPolicy
 from newscrawl.site import BAKU, parse_iso_or_none
-from newscrawl.store import StateStore
+from newscrawl.store import StateStore, StoredArticle, Validators
 
 TOP = "top"
 #: The walk of batches a paused (JOBDIR) run had queued, when the job resumes.
@@ -210,8 +211,10 @@ class Limits:
     #: A ``latest`` walk of the whole feed (no since/until): it grows the walked ranges.
     records_walks: bool = False
     overlap: timedelta = timedelta(minutes=30)
-    recheck: timedelta | None = None
-    horizon: timedelta | None = None
+    #: Which known articles are fetched again for edits (``newscrawl.revisits``).
+    revisit: RevisitPolicy = field(default_factory=RevisitPolicy)
+    #: The run's clock (``NEWSCRAWL_NOW``); None: the system clock.
+    now: datetime | None = None
 
 
 @dataclass
@@ -240,7 +243,7 @@ class Planner:
         return f"{name}:{edition}:{self.site}"
 
     def _now(self) -> datetime:
-        return self.now or datetime.now(BAKU)
+        return self.now or self.limits.now or datetime.now(BAKU)
 
     # -- walked ranges ----------------------------------------------------------------------
     def ranges(self, edition: str) -> Walks:
@@ -382,10 +385,8 @@ class Planner:
             if walk.hole.cursor is None:  # an archive day of a hole walk: no scrolling
                 return Step()
         elif walk.key == TOP and self.feed_reached_known(walk.edition, cards):
-            if walk.reached_at is None:
-                walk.reached_at = page
-            if not self.within_horizon(cards):
-                return Step(stop="known_reached")
+            walk.reached_at = page
+            return Step(stop="known_reached")
         if deadline_passed:
             return Step(stop="deadline")
         if not walk.is_hole_walk and page >= limits.max_pages:
@@ -441,33 +442,43 @@ class Planner:
         return _days(self.limits.until or datetime.now(BAKU), self.limits.since)
 
     # -- the incremental policy ---------------------------------------------------------------
-    def within_horizon(self, cards: list[FeedCard]) -> bool:
-        """True while a batch still holds cards young enough to compare with the state."""
-        if self.limits.horizon is None or not self.store.persistent:
-            return False
-        times = [card.published_at for card in cards if card.published_at is not None]
-        return bool(times) and min(times) > self._now() - self.limits.horizon
-
     def feed_reached_known(self, edition: str, cards: list[FeedCard]) -> bool:
         """True when this batch reaches back past what earlier runs already hold."""
         newest = self.ranges(edition).newest
         times = [card.published_at for card in cards if card.published_at is not None]
         if newest is None or not times or not self.store.persistent:
             return False
-        boundary = newest.top - self.limits.overlap
-        if self.limits.recheck is not None:  # keep walking while cards may be re-checked
-            boundary = min(boundary, self._now() - self.limits.recheck)
-        return min(times) <= boundary
+        return min(times) <= newest.top - self.limits.overlap
 
-    def recheck_candidates(self, edition: str, limit: int) -> list[str]:
-        """Up to ``limit`` known articles inside the horizon, fetched longest ago first."""
-        limits = self.limits
-        if not limits.records_walks or limits.horizon is None or not self.store.persistent:
+    def revisits(self, edition: str) -> list[StoredArticle]:
+        """The known articles of ``edition`` due for a revisit now (``newscrawl.revisits``),
+        oldest debt first; only in runs that grow the walked ranges."""
+        policy, now = self.limits.revisit, self._now()
+        oldest = policy.oldest(now)
+        if oldest is None or not self.limits.records_walks or not self.store.persistent:
             return []
-        if limit <= 0:
-            return []
-        oldest = (self._now() - limits.horizon).astimezone(BAKU)
-        return self.store.least_recently_seen(edition, self.site, oldest.isoformat(), limit)
+        rows = {
+            row.url: row
+            for row in self.store.published_since(
+                edition, self.site, oldest.astimezone(BAKU).isoformat()
+            )
+        }
+        known = [
+            Known(url, published, fetched)
+            for url, row in rows.items()
+            if (published := parse_iso_or_none(row.published_at)) is not None
+            and (fetched := parse_iso_or_none(row.last_seen)) is not None
+        ]
+        return [rows[due.url] for due in policy.select(known, now)]
+
+    def fetch_time(self) -> str:
+        """Now on the run's clock, as the state and ``crawled_at`` record it (UTC, ISO)."""
+        return self._now().astimezone(UTC).isoformat(timespec="seconds")
+
+    def not_modified(self, url: str, validators: Validators) -> None:
+        """A revisit answered 304: the article was fetched now and is unchanged."""
+        if self.store.persistent:
+            self.store.touch(url, self.fetch_time(), validators=validators)
 
     def card_status(self, url: str, card: FeedCard | None) -> str | None:
         """``known`` when an article need not be requested, ``edited`` when its card shows
@@ -482,9 +493,6 @@ class Planner:
         card_time = card.published_at if card is not None else None
         if card_time and stored_time and card_time > stored_time + timedelta(minutes=1):
             return None  # the card moved: republished or re-dated
-        recheck = self.limits.recheck
-        if recheck is not None and stored_time is not None and self._now() - stored_time <= recheck:
-            return None  # young enough to be re-checked for edits
         return "known"
 
     def remembered(self, name: str, edition: str) -> str | None:

@@ -19,13 +19,21 @@ from typing import IO, Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.items import ARTICLE_FIELDS, COVERAGE_FIELDS, REJECT_FIELDS, Article, Reject
 from newscrawl.planner import Limits, Planner
 from newscrawl.site import LANGUAGES
-from newscrawl.store import StateError, StateLock, StateLockedError, StateStore, record_hash
+from newscrawl.store import (
+    StateError,
+    StateLock,
+    StateLockedError,
+    StateStore,
+    Validators,
+    record_hash,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -175,13 +183,16 @@ class Run:
         line = json.dumps({name: getattr(item, name) for name in fields}, ensure_ascii=False)
         self._files[kind].write(line.encode("utf-8") + b"\n")
 
-    def item_scraped(self, item: Any) -> None:
-        """The article's line, then its state row, then its tallies."""
+    def item_scraped(self, item: Any, response: Response | None = None) -> None:
+        """The article's line, then its state row (with its page's validators), then its
+        tallies."""
         if not isinstance(item, Article) or item.language not in LANGUAGES:
             return
         self._write(item.language, item)
-        record_line(self.store, item.language, item.model_dump())
+        record_line(self.store, item.language, item.model_dump(), validators(response))
         prefix = f"newscrawl/{item.language}/"
+        if response is not None and response.meta.get("revisit") and item.revision > 1:
+            self._inc(prefix + "revisits/changed")
         self._inc(prefix + "exported")
         self._inc(prefix + ("new" if item.revision == 1 else "updated"))
         self._inc(prefix + f"layout/{item.layout}")
@@ -194,9 +205,15 @@ class Run:
             if getattr(item, name) not in (None, "", [], {}):
                 self._inc(prefix + f"filled/{name}")
 
-    def item_dropped(self, item: Any, exception: BaseException) -> None:
-        """A reject's line (a plain drop, an unchanged article, is not one)."""
+    def item_dropped(
+        self, item: Any, exception: BaseException, response: Response | None = None
+    ) -> None:
+        """A reject's line; a plain drop (an unchanged article, its fetch time noted by the
+        dedup pipeline) keeps the validators its page came with."""
         reject = getattr(exception, "reject", None)
+        reparse = getattr(getattr(self.crawler, "spider", None), "reparse", False)
+        if isinstance(item, Article) and reject is None and not reparse and not self.store.closed:
+            self.store.touch(item.url, item.crawled_at, validators=validators(response))
         if isinstance(reject, Reject):
             self._write("rejects", reject)
             self._inc(
@@ -328,7 +345,9 @@ class Run:
                 "feed_pages": own.get("feed_pages", 0),
                 "hole_pages": own.get("hole_pages", 0),
                 "edited_cards": own.get("edited_cards", 0),
-                "rechecks": own.get("rechecks", 0),
+                "revisits": own.get("revisits", 0),
+                "revisits_not_modified": own.get("revisits/not_modified", 0),
+                "revisits_changed": own.get("revisits/changed", 0),
                 "rss": own.get("cost/rss", 0),
                 "sitemap": own.get("cost/sitemap", 0),
             },
@@ -391,8 +410,23 @@ def recover_unfinished_run(store: StateStore) -> int:
     return recovered
 
 
-def record_line(store: StateStore, language: str, item: dict[str, Any]) -> int:
-    """Write the state row of an article line (1), or nothing (0) if it lacks URL or hash."""
+def validators(response: Response | None) -> Validators:
+    """The ``ETag`` and ``Last-Modified`` an answer came with (None where absent)."""
+    if response is None:
+        return None, None
+    values = (response.headers.get(name) for name in (b"ETag", b"Last-Modified"))
+    etag, modified = ((v.decode("latin-1").strip() or None) if v else None for v in values)
+    return etag, modified
+
+
+def record_line(
+    store: StateStore,
+    language: str,
+    item: dict[str, Any],
+    validators: Validators | None = None,
+) -> int:
+    """Write the state row of an article line (1), or nothing (0) if it lacks URL or hash;
+    ``validators``: its page's (a line recovered from a file has none)."""
     url, digest = item.get("url"), item.get("content_hash")
     if not isinstance(url, str) or not isinstance(digest, str):
         return 0
@@ -412,6 +446,7 @@ def record_line(store: StateStore, language: str, item: dict[str, Any]) -> int:
         seen_at=str(item.get("crawled_at") or ""),
         archive=typed("archive", dict),
         record_hash=record_hash(item),
+        validators=validators,
     )
     return 1
 
@@ -507,7 +542,8 @@ def format_summary(summary: dict[str, Any]) -> str:
                 f"{'':<8}walk stopped: {walk['stop_reason']}; requests: "
                 f"{cost.get('feed_pages', 0)} feed pages, {cost.get('hole_pages', 0)} hole "
                 f"pages, {cost.get('edited_cards', 0)} edited headlines, "
-                f"{cost.get('rechecks', 0)} re-checks"
+                f"{cost.get('revisits', 0)} revisits "
+                f"({cost.get('revisits_not_modified', 0)} not modified)"
             )
         for hole in f.get("holes") or []:
             lines.append(

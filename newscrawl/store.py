@@ -19,7 +19,8 @@ from typing import IO, Any
 from newscrawl.items import ARTICLE_FIELDS
 
 #: 4: the runs table is gone (health keeps its history in Spidermon's stats history).
-SCHEMA_VERSION = 4
+#: 5: each article's validators (``etag``, ``last_modified``) for conditional revisits.
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -34,7 +35,9 @@ CREATE TABLE IF NOT EXISTS articles (
     last_seen    TEXT NOT NULL,
     archive_file TEXT,
     archive_offset INTEGER,
-    record_hash  TEXT
+    record_hash  TEXT,
+    etag         TEXT,
+    last_modified TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_by_content ON articles (language, content_hash);
 CREATE INDEX IF NOT EXISTS articles_by_published ON articles (language, published_at);
@@ -44,10 +47,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 #: Columns added since schema 1, added in place (ALTER TABLE) to an older state file.
 _ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
     2: (("archive_file", "TEXT"), ("archive_offset", "INTEGER"), ("record_hash", "TEXT")),
+    5: (("etag", "TEXT"), ("last_modified", "TEXT")),
 }
 _COLUMNS = (
     "url, language, article_id, content_hash, title, revision, published_at, first_seen, "
-    "last_seen, archive_file, archive_offset, record_hash"
+    "last_seen, archive_file, archive_offset, record_hash, etag, last_modified"
 )
 
 
@@ -81,9 +85,15 @@ def _check_size(path: Path) -> None:
         raise StateError(path, f"file is cut short ({size} of {declared} bytes)")
 
 
+#: ``(ETag, Last-Modified)`` as the site sent them (either may be None).
+Validators = tuple[str | None, str | None]
+
+
 @dataclass(frozen=True)
 class StoredArticle:
-    """What the state knows of one article."""
+    """What the state knows of one article. ``last_seen``: when its page was last fetched
+    (answered 200, or 304 to a revisit); ``etag``/``last_modified``: the validators the site
+    sent with it (None: none)."""
 
     url: str
     language: str
@@ -97,6 +107,8 @@ class StoredArticle:
     archive_file: str | None = None
     archive_offset: int | None = None
     record_hash: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class StateStore:
@@ -187,44 +199,55 @@ class StateStore:
         seen_at: str,
         archive: Mapping[str, Any] | None = None,
         record_hash: str | None = None,
+        validators: Validators | None = None,
     ) -> None:
         """Insert or update one article, committed at once. ``archive`` (``{"file", "offset"}``)
-        points at the record of its page; without one, a pointer already held is kept."""
+        points at the record of its page; without one, a pointer already held is kept.
+        ``validators`` are the ones its page came with (none: none are kept)."""
         file, offset = _archive_columns(archive)
         row = (url, language, article_id, content_hash, title, revision, published_at)
+        etag, modified = validators or (None, None)
         self.connection.execute(
-            f"INSERT INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id, "
             "content_hash = excluded.content_hash, title = excluded.title, "
             "revision = excluded.revision, published_at = excluded.published_at, "
             "last_seen = max(last_seen, excluded.last_seen), "
             "archive_file = coalesce(excluded.archive_file, archive_file), "
             "archive_offset = coalesce(excluded.archive_offset, archive_offset), "
-            "record_hash = excluded.record_hash",
-            (*row, seen_at, seen_at, file, offset, record_hash),
+            "record_hash = excluded.record_hash, "
+            "etag = excluded.etag, last_modified = excluded.last_modified",
+            (*row, seen_at, seen_at, file, offset, record_hash, etag, modified),
         )
 
-    def least_recently_seen(
-        self, language: str, site: str, published_since: str, limit: int
-    ) -> list[str]:
-        """URLs of ``language`` on ``site`` published since ``published_since`` (ISO, Baku
-        offset), the one fetched longest ago first."""
+    def published_since(self, language: str, site: str, since: str) -> list[StoredArticle]:
+        """The articles of ``language`` on ``site`` published at or after ``since`` (ISO, Baku
+        offset, as stored): the candidates of the revisit schedule."""
         prefix = site.rstrip("/") + "/"
         rows = self.connection.execute(
-            "SELECT url FROM articles WHERE language = ? AND substr(url, 1, ?) = ? "
-            "AND published_at >= ? ORDER BY last_seen, url LIMIT ?",
-            (language, len(prefix), prefix, published_since, limit),
+            f"SELECT {_COLUMNS} FROM articles WHERE language = ? AND substr(url, 1, ?) = ? "
+            "AND published_at >= ?",
+            (language, len(prefix), prefix, since),
         ).fetchall()
-        return [str(row[0]) for row in rows]
+        return [StoredArticle(*row) for row in rows]
 
-    def touch(self, url: str, seen_at: str, archive: Mapping[str, Any] | None = None) -> None:
-        """Note that an unchanged article was seen again (its latest page: ``archive``)."""
+    def touch(
+        self,
+        url: str,
+        seen_at: str,
+        archive: Mapping[str, Any] | None = None,
+        validators: Validators | None = None,
+    ) -> None:
+        """Note that an unchanged article was fetched again (answered 200 with the same
+        content, its page ``archive``; or 304): its fetch time, and new ``validators``."""
         file, offset = _archive_columns(archive)
+        etag, modified = validators or (None, None)
         self.connection.execute(
             "UPDATE articles SET last_seen = max(last_seen, ?), "
             "archive_file = coalesce(?, archive_file), "
-            "archive_offset = coalesce(?, archive_offset) WHERE url = ?",
-            (seen_at, file, offset, url),
+            "archive_offset = coalesce(?, archive_offset), "
+            "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE url = ?",
+            (seen_at, file, offset, etag, modified, url),
         )
 
     def get_meta(self, key: str) -> str | None:

@@ -55,7 +55,7 @@ def test_scrapy_check_writes_no_stats_and_no_state(tmp_path: Path) -> None:
 BAD_ARGUMENTS = [
     (
         ["-a", "max_page=3"],
-        "unknown argument 'max_page' (-a max_page=...); the report spider takes: base_url, editions, follow_translations, max_pages, mode, recheck_hours, since, until",
+        "unknown argument 'max_page' (-a max_page=...); the report spider takes: base_url, editions, follow_translations, max_pages, mode, since, until",
     ),
     (["-a", "editions="], "editions: got '', expected a comma list of az, en, ru"),
     (["-a", "editions=az,de"], "editions: unknown edition 'de'"),
@@ -72,7 +72,12 @@ BAD_ARGUMENTS = [
         ["-a", "follow_translations=yes please"],
         "follow_translations: got 'yes please', expected 0 or 1",
     ),
-    (["-a", "recheck_hours=-1"], "recheck_hours: got '-1', expected a number of at least 0"),
+    (["-a", "recheck_hours=1"], "unknown argument 'recheck_hours' (-a recheck_hours=...)"),
+    (
+        ["-s", "NEWSCRAWL_REVISIT_SHARE=2"],
+        "NEWSCRAWL_REVISIT_SHARE: got '2', expected a number at least 0 and at most 1",
+    ),
+    (["-s", "NEWSCRAWL_NOW=yesterday"], "NEWSCRAWL_NOW: got 'yesterday', expected an ISO datetime"),
     (["-a", "base_url=report.az"], "base_url: got 'report.az', expected an http(s) URL"),
     (
         ["-s", 'NEWSCRAWL_HEALTH_COVERAGE={"tagz": 0.5}'],
@@ -121,7 +126,6 @@ def test_crawl_help_lists_the_arguments_and_exit_statuses() -> None:
         "until=",
         "max_pages=",
         "mode=",
-        "recheck_hours=",
     ):
         assert name in result.stdout
     assert "75  another run holds the state lock" in result.stdout

@@ -21,7 +21,6 @@ report spider arguments (-a NAME=VALUE):
   max_pages=N            feed pages per edition (default 10, at least 1)
   mode=latest|archive    the latest-news feed, or the date archive from since to until
   follow_translations=0|1  also fetch the other editions' versions of each article
-  recheck_hours=H        re-fetch known articles younger than H hours (default 0)
 
 exit status:
   0   finished and healthy (health warnings do not change it)

@@ -43,8 +43,18 @@ from newscrawl.extract.text import declared_type, response_text
 from newscrawl.items import Article, Reject
 from newscrawl.middlewares import DeferredRequests, RequestDeferred
 from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
-from newscrawl.run import Run
-from newscrawl.site import EDITIONS, Edition, SiteUrls, parse_editions, to_iso, utc_now_iso
+from newscrawl.revisits import RevisitPolicy
+from newscrawl.run import Run, validators
+from newscrawl.site import (
+    EDITIONS,
+    Edition,
+    SiteUrls,
+    parse_editions,
+    parse_iso_or_none,
+    to_iso,
+    utc_now_iso,
+)
+from newscrawl.store import StoredArticle
 
 #: The User-Agent without a contact; NEWSCRAWL_CONTACT adds one (see settings.py).
 BASE_USER_AGENT = "newscrawl/0.1 (news archive crawler)"
@@ -101,13 +111,11 @@ class ReportSpider(scrapy.Spider):
         }
         #: Start time and job in file names: output/<language>/report-<run_id>.jsonl
         self.run_id = f"{datetime.now(UTC):%Y-%m-%dT%H-%M-%S}-{self.job_id or os.getpid()}"
-        hours = parsed.recheck_hours
         self.limits = Limits(
             max_pages=parsed.max_pages,
             since=self.since,
             until=self.until,
             records_walks=self.records_walks,
-            recheck=timedelta(hours=hours) if hours > 0 else None,
         )
         self._known_skipped: set[str] = set()
         #: Article URLs requested from feed pages in this run (for the RSS cross-check).
@@ -124,11 +132,16 @@ class ReportSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        horizon = settings.getfloat("NEWSCRAWL_EDIT_HORIZON_HOURS", 24)
+        horizon = settings.getfloat("NEWSCRAWL_EDIT_HORIZON_HOURS", 48)
+        spider.limits.revisit = RevisitPolicy(
+            share=settings.getfloat("NEWSCRAWL_REVISIT_SHARE", 0.5),
+            horizon=timedelta(hours=horizon) if horizon > 0 else None,
+            per_run=settings.getint("NEWSCRAWL_REVISITS_PER_RUN", 200),
+        )
+        spider.limits.now = parse_iso_or_none(settings.get("NEWSCRAWL_NOW") or None)
         spider.limits.hole_pages = settings.getint("NEWSCRAWL_HOLE_PAGES", 10)
         overlap = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30)
         spider.limits.overlap = timedelta(minutes=overlap)
-        spider.limits.horizon = timedelta(hours=horizon) if horizon > 0 else None
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
@@ -213,14 +226,16 @@ class ReportSpider(scrapy.Spider):
                 for day in self.planner.archive_days():
                     yield self._feed_request(code, self._day_url(code, day), walk=None)
                 continue
+            due = self.planner.revisits(code)
+            # their cards, if the walk shows them unchanged, are not counted a second time
+            self._known_skipped.update(known.url for known in due)
             if cached := self.planner.remembered("feed_url", code):
                 yield self._feed_request(code, cached, feed_from_cache=True)
             else:
                 yield self._home_request(code)
-            limit = self.crawler.settings.getint("NEWSCRAWL_RECHECK_PER_RUN", 5)
-            for url in self.planner.recheck_candidates(code, limit):
-                self._inc(code, "rechecks")
-                yield self._article_page(url, code, None)
+            for known in due:
+                self._inc(code, "revisits")
+                yield self._revisit(known)
 
     def _deadline_reached(self, seconds: float) -> None:
         """No new feed pages from now on; requests waiting for a retry are let go."""
@@ -614,6 +629,17 @@ class ReportSpider(scrapy.Spider):
             priority=ARTICLE_PRIORITY,
         )
 
+    def _revisit(self, known: StoredArticle) -> Request:
+        """A known article's page again, conditional on the validators it last came with:
+        a 304 answer is handled by :meth:`parse_article` (unchanged)."""
+        request = self._article_page(known.url, known.language, None)
+        request.meta.update(handle_httpstatus_list=[304], revisit=True)
+        if known.etag:
+            request.headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            request.headers["If-Modified-Since"] = known.last_modified
+        return request
+
     def _article_request(
         self, link: str, page_url: str, edition: str, card: FeedCard | None = None
     ) -> Request | None:
@@ -652,6 +678,13 @@ class ReportSpider(scrapy.Spider):
         @returns requests 0 0
         @scrapes url language title body published_at category tags translations
         """
+        if response.status == 304:  # a revisit: unchanged since the validators it sent
+            self._inc(language, "found")
+            self._inc(language, "unchanged")
+            self._inc(language, "revisits/not_modified")
+            self.planner.not_modified(response.url, validators(response))
+            self._handled(response.request)
+            return
         if not response.body.strip() and response.request is not None:
             # an empty 200 is often a passing CDN hiccup: ask again, a few times
             retry = get_retry_request(
@@ -706,7 +739,7 @@ class ReportSpider(scrapy.Spider):
                 "modified_at": to_iso(page.modified_at) if page.modified_at else None,
                 "category": page.category or (card.category if card is not None else None),
                 "badges": list(card.badges) if card is not None else [],
-                "crawled_at": utc_now_iso(),
+                "crawled_at": self.planner.fetch_time(),
                 "warnings": warnings,
             }
         )

@@ -75,7 +75,9 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> TwoRuns:
             replica.base_url,
             output,
             state=state,
-            arguments={"max_pages": "100", "recheck_hours": "10000"},
+            arguments={"max_pages": "100"},
+            # every known article due (edits of the body alone are seen too)
+            settings={"NEWSCRAWL_REVISIT_SHARE": "0", "NEWSCRAWL_EDIT_HORIZON_HOURS": "1000000"},
         )
         assert second.returncode == 0, second.log[-3000:]
     exported = scrapy_export(output)

@@ -10,6 +10,10 @@ from tests.crawl import run_crawl
 from tests.site.harness import ReplicaServer
 
 
+#: Every known article due on every run (what ``-a recheck_hours=10000`` did before).
+REVISIT_ALL = {"NEWSCRAWL_REVISIT_SHARE": "0", "NEWSCRAWL_EDIT_HORIZON_HOURS": "1000000"}
+
+
 def _key(article: dict[str, object]) -> tuple[object, object]:
     return article["title"], article["body"]
 
@@ -26,12 +30,14 @@ def test_second_run_writes_only_new_and_edited_articles(tmp_path: Path) -> None:
 
         replica.advance(120)
         after = {a["url"]: a for a in replica.truth()}
-        # recheck_hours re-reads every known article, so edits of the body are seen too
+        # revisit share 0 over a horizon that holds the whole replica: every known article is
+        # due, so edits of the body alone are seen too
         second = run_crawl(
             replica.base_url,
             output,
             state=state,
-            arguments={"max_pages": "100", "recheck_hours": "10000"},
+            arguments={"max_pages": "100"},
+            settings=REVISIT_ALL,
         )
     assert second.returncode == 0, second.log[-3000:]
 

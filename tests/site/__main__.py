@@ -60,6 +60,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--edit-depth", type=int, default=30, help="deepest feed position --hourly-edits edits"
     )
     parser.add_argument(
+        "--body-edits",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="the share (0..1) of --hourly-edits that change the body alone, headline kept "
+        "(default 0)",
+    )
+    parser.add_argument(
         "--fault",
         dest="faults",
         action="append",
@@ -85,6 +93,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not 0 <= args.mutate <= 1:
         parser.error("--mutate RATE must be between 0 and 1")
+    if not 0 <= args.body_edits <= 1:
+        parser.error("--body-edits SHARE must be between 0 and 1")
     try:
         args.parsed_faults = faults.parse_specs(args.faults)
     except ValueError as exc:
@@ -103,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         future_hours=args.future_hours,
         hourly_edits=args.hourly_edits,
         edit_depth=args.edit_depth,
+        body_edits=args.body_edits,
     )
     gc.freeze()  # the site lives as long as the process: keep it out of GC scans
     mutator = Mutator(args.mutate, args.seed) if args.mutate > 0 else None

@@ -108,12 +108,15 @@ class Site:
         future_hours: float = FUTURE_WINDOW / HOUR,
         hourly_edits: int = 0,
         edit_depth: int = 30,
+        body_edits: float = 0.0,
     ):
         self.seed = seed
         #: Per edition and hour after the start clock: this many edits of articles then at
         #: feed positions up to ``edit_depth`` (headline and body, 10 min before the hour).
         self.hourly_edits = hourly_edits
         self.edit_depth = edit_depth
+        #: The share of ``hourly_edits`` that change the body alone (the headline is kept).
+        self.body_edits = body_edits
         self.per_edition = articles
         self.anchor = _to_ts(now, dates.parse_iso(dates.DEFAULT_NOW))
         self.now = self.anchor
@@ -339,7 +342,8 @@ class Site:
                     # the nearest article at or below that position with no edit yet
                     for art in visible[position:depth]:
                         if art.edit is None:
-                            art.edit = Edit(at, True, True)
+                            body_only = self.body_edits > 0 and r() < self.body_edits
+                            art.edit = Edit(at, not body_only, True)
                             art.meta = True
                             break
 
@@ -379,6 +383,17 @@ class Site:
         if art.look is None:
             art.look = make_look(self.seed, art)
         return art.look
+
+    def modified(self, art: Article, now: int) -> int:
+        """When the page of ``art`` last changed by ``now`` (its ``Last-Modified``): its
+        publication, an edit (its own or, for a republished copy, the original's headline
+        edit), or a translation appearing."""
+        times = [art.pub]
+        for edit in (art.edit, art.origin.edit if art.origin else None):
+            if edit is not None and edit.at <= now:
+                times.append(edit.at)
+        times += [t.pub for ed, t in art.story.articles.items() if ed != art.ed and t.pub <= now]
+        return max(times)
 
     def title(self, art: Article, now: int) -> str:
         """The headline shown at ``now`` (the edited one after a title edit)."""
@@ -497,6 +512,7 @@ def build_site(
     future_hours: float = FUTURE_WINDOW / HOUR,
     hourly_edits: int = 0,
     edit_depth: int = 30,
+    body_edits: float = 0.0,
 ) -> Site:
     """Generate the replica's content (deterministic for the same arguments)."""
     return Site(
@@ -507,4 +523,5 @@ def build_site(
         future_hours=future_hours,
         hourly_edits=hourly_edits,
         edit_depth=edit_depth,
+        body_edits=body_edits,
     )

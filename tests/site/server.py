@@ -9,6 +9,7 @@ truncated bodies, wrong charset, redirects) wraps it without touching routing. A
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import socket
@@ -18,7 +19,8 @@ import time
 import traceback
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -81,6 +83,28 @@ class Response:
 
 
 Dispatch = Callable[[Request], Response]
+
+
+def conditional(req: Request, page: Response, modified: int) -> Response:
+    """An article page with its validators (``ETag``: a hash of the page, ``Last-Modified``:
+    its last change), or ``304 Not Modified`` when the request's ``If-None-Match`` names that
+    ETag (or, without one, its ``If-Modified-Since`` is not older than the last change)."""
+    etag = '"' + hashlib.sha256(page.body).hexdigest()[:32] + '"'
+    headers = [*page.headers, ("ETag", etag), ("Last-Modified", formatdate(modified, usegmt=True))]
+    matches = req.headers.get("If-None-Match")
+    since = req.headers.get("If-Modified-Since")
+    if matches is not None:
+        fresh = etag in [tag.strip() for tag in matches.split(",")] or matches.strip() == "*"
+    elif since is not None:
+        try:
+            fresh = parsedate_to_datetime(since).timestamp() >= modified
+        except (TypeError, ValueError):
+            fresh = False
+    else:
+        fresh = False
+    if fresh:
+        return replace(page, status=304, body=b"", headers=headers)
+    return replace(page, headers=headers)
 
 
 class ReplicaApp:
@@ -173,13 +197,14 @@ class ReplicaApp:
         if len(parts) == 2 and parts[0] in edition.categories:
             art = site.find(ed, parts[0], parts[1], now)
             if art is not None:
-                return self._cached(
+                page = self._cached(
                     ("article", art.aid),
                     req,
                     now,
                     HTML,
                     lambda: self._article_page(art, now, base),
                 )
+                return conditional(req, page, site.modified(art, now))
         if len(parts) == 1 and parts[0] in edition.categories:
             cat = parts[0]
             return self._cached(
