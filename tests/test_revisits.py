@@ -171,17 +171,19 @@ def _request(**headers: str) -> Request:
 def test_the_replica_answers_304_to_its_own_validators() -> None:
     page = Response(200, b"<html>page</html>")
     modified = int(NOW.timestamp())
-    first = conditional(_request(), page, modified)
+    first = conditional(_request(), page, b"text", modified)
     headers = dict(first.headers)
     assert first.status == 200 and first.body == page.body
     assert headers["Last-Modified"] == formatdate(modified, usegmt=True)
     etag = headers["ETag"]
-    assert conditional(_request(**{"If-None-Match": etag}), page, modified).status == 304
-    other = Response(200, b"<html>edited</html>")
-    assert conditional(_request(**{"If-None-Match": etag}), other, modified).status == 200
+    matching = _request(**{"If-None-Match": etag})
+    not_modified = conditional(matching, page, b"text", modified)
+    assert not_modified.status == 304 and not_modified.body == b""
+    assert dict(not_modified.headers)["ETag"] == etag
+    assert conditional(matching, page, b"edited text", modified).status == 200
     since = {"If-Modified-Since": headers["Last-Modified"]}
-    assert conditional(_request(**since), page, modified).status == 304
-    assert conditional(_request(**since), page, modified + 60).status == 200
+    assert conditional(_request(**since), page, b"text", modified).status == 304
+    assert conditional(_request(**since), page, b"text", modified + 60).status == 200
 
 
 def test_the_simulation_matches_the_log2_estimate() -> None:

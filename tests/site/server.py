@@ -85,11 +85,15 @@ class Response:
 Dispatch = Callable[[Request], Response]
 
 
-def conditional(req: Request, page: Response, modified: int) -> Response:
-    """An article page with its validators (``ETag``: a hash of the page, ``Last-Modified``:
-    its last change), or ``304 Not Modified`` when the request's ``If-None-Match`` names that
-    ETag (or, without one, its ``If-Modified-Since`` is not older than the last change)."""
-    etag = '"' + hashlib.sha256(page.body).hexdigest()[:32] + '"'
+def conditional(req: Request, page: Response, content: bytes, modified: int) -> Response:
+    """An article page with its validators, as a CMS sends them for the article it shows (the
+    page's latest-news list changes all the time, the article does not): ``ETag`` a hash of
+    its ``content`` (headline and body) and last change, ``Last-Modified`` its last change
+    (publication, edit, a translation appearing); or ``304 Not Modified`` when the request's
+    ``If-None-Match`` names that ETag (or, without one, its ``If-Modified-Since`` is not older
+    than the last change)."""
+    digest = hashlib.sha256(content + b"\0" + str(modified).encode()).hexdigest()[:32]
+    etag = f'"{digest}"'
     headers = [*page.headers, ("ETag", etag), ("Last-Modified", formatdate(modified, usegmt=True))]
     matches = req.headers.get("If-None-Match")
     since = req.headers.get("If-Modified-Since")
@@ -204,7 +208,9 @@ class ReplicaApp:
                     HTML,
                     lambda: self._article_page(art, now, base),
                 )
-                return conditional(req, page, site.modified(art, now))
+                view = site.view(art, now)
+                content = "\n".join([view.title, *view.body.paragraphs]).encode()
+                return conditional(req, page, content, site.modified(art, now))
         if len(parts) == 1 and parts[0] in edition.categories:
             cat = parts[0]
             return self._cached(
