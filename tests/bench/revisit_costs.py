@@ -113,8 +113,11 @@ def simulate(
     )
 
 
-SCHEDULES = (("10 min", timedelta(minutes=10)), ("15 min", timedelta(minutes=15)))
-SCHEDULES += (("hourly", timedelta(hours=1)),)
+SCHEDULES = (
+    ("10 min", timedelta(minutes=10)),
+    ("15 min", timedelta(minutes=15)),
+    ("hourly", timedelta(hours=1)),
+)
 VOLUMES = (150, 250)
 
 

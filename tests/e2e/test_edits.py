@@ -141,13 +141,17 @@ def test_hourly_edits_come_out_by_the_next_run_or_by_the_revisit_bound(tmp_path:
             seen_requests += len(requests)
             paths = {u.removeprefix(base) for u in truth}
             kinds = [_kind(r["path"], paths) for r in requests]
-            assert "other" not in kinds, [r["path"] for r, k in zip(requests, kinds) if k == "other"]
+            assert "other" not in kinds, [
+                r["path"] for r, k in zip(requests, kinds, strict=True) if k == "other"
+            ]
             asked = fetched_in(requests, set(truth))
             assert len(asked) == len(set(asked)), "an article asked for twice in one run"
             # a republished copy is refused as a duplicate of its original and so not held: its
             # card is followed on every run that walks it (not an edit, not a revisit)
             allowed = new | shown | due | (copies & set(truth))
-            assert set(asked) <= allowed, f"hour {hour}: not due: {sorted(set(asked) - allowed)[:3]}"
+            assert set(asked) <= allowed, (
+                f"hour {hour}: not due: {sorted(set(asked) - allowed)[:3]}"
+            )
             assert kinds.count("feed") <= 2 * 3, f"hour {hour}: {kinds.count('feed')} feed pages"
             assert len(requests) <= len(allowed) + kinds.count("feed") + kinds.count("rss") + 1
             for request in requests:
@@ -160,8 +164,12 @@ def test_hourly_edits_come_out_by_the_next_run_or_by_the_revisit_bound(tmp_path:
                 fetched[url], page[url] = now, truth[url]
 
             items = {a["url"]: a for a in run.all_articles() if a["url"] not in copies}
-            assert new <= set(items), f"hour {hour}: new articles missed: {sorted(new - set(items))[:3]}"
-            assert shown <= set(items), f"hour {hour}: headline edits missed: {sorted(shown - set(items))[:3]}"
+            assert new <= set(items), (
+                f"hour {hour}: new articles missed: {sorted(new - set(items))[:3]}"
+            )
+            assert shown <= set(items), (
+                f"hour {hour}: headline edits missed: {sorted(shown - set(items))[:3]}"
+            )
             for url in set(items) - new:
                 assert url in pending, f"hour {hour}: unchanged {url} written again"
                 assert items[url]["revision"] == revision[url] + 1, url
@@ -169,7 +177,9 @@ def test_hourly_edits_come_out_by_the_next_run_or_by_the_revisit_bound(tmp_path:
                 tally["next_run" if url in shown else "by_bound"] += 1
                 del pending[url]
             for url in pending:  # what is still owed must not be due yet by the bound
-                assert url not in due, f"hour {hour}: edit of {url} due by the bound but not written"
+                assert url not in due, (
+                    f"hour {hour}: edit of {url} due by the bound but not written"
+                )
             for url, article in items.items():
                 revision[url] = article["revision"]
                 last_written[url] = _key(article)

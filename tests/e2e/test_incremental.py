@@ -9,7 +9,6 @@ from pathlib import Path
 from tests.crawl import run_crawl
 from tests.site.harness import ReplicaServer
 
-
 #: Every known article due on every run (what ``-a recheck_hours=10000`` did before).
 REVISIT_ALL = {"NEWSCRAWL_REVISIT_SHARE": "0", "NEWSCRAWL_EDIT_HORIZON_HOURS": "1000000"}
 
