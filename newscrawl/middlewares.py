@@ -321,7 +321,9 @@ class UnreachableSiteMiddleware:
             self.failed[host] = first, count + 1
             if count + 1 < self.attempts:
                 return  # the retry middleware sends it again
-            self.unreachable[host] = f"{cause} ({count + 1} attempts, first at {first:%H:%M:%S} UTC)"
+            self.unreachable[host] = (
+                f"{cause} ({count + 1} attempts, first at {first:%H:%M:%S} UTC)"
+            )
             self._report(self.unreachable[host])
         raise SiteUnreachable(f"site unreachable: {self.unreachable[host]}") from exception
 

@@ -94,7 +94,9 @@ DERIVED = {
     ),
     "handled": lambda of: of["rejected"] + of["exported"],
     "hole_age": lambda of: of["holes/oldest_hours"] if of["holes"] else None,
-    "fallbacks": lambda of: sum(n for k, n in of.under("layout/").items() if k not in KNOWN_LAYOUTS),
+    "fallbacks": lambda of: sum(
+        n for k, n in of.under("layout/").items() if k not in KNOWN_LAYOUTS
+    ),
 }
 
 
@@ -358,7 +360,7 @@ class HealthSuite(MonitorSuite):
             crawler=crawler,
             **kwargs,
         )
-        if name := getattr(crawler.spidercls, "name", None):  # the spider's logger
+        if name := getattr(crawler.spider, "name", None):  # the spider's logger
             logging.getLogger(name).addFilter(SPIDERMON_DETAIL)
         for monitor in self.all_monitors:  # a run that found the state locked is not judged
             monitor.skip_rules = {monitor.monitor_name: [("finish_reason", "==", "state_locked")]}

@@ -69,7 +69,7 @@ def health(
     crawler = crawler or crawler_for(settings)
     assert crawler.stats is not None
     crawler.stats.set_stats(dict(stats))
-    spider = Spider(name="report")
+    crawler.spider = spider = Spider(name="report")  # as at spider_closed
     SpiderMonitorRunner(spider=spider).run(
         HealthSuite(crawler=crawler),
         stats=crawler.stats.get_stats(),
