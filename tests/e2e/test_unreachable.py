@@ -1,7 +1,8 @@
 """A site that is gone, end to end: a real ``scrapy crawl report`` with the project's default
 settings (retries with back-off, 30 s timeouts) against a closed port on loopback and against a
 host that never resolves (``.invalid`` is NXDOMAIN by RFC 6761: the resolver answers at once,
-no network is needed). Each run ends within seconds, says once per edition why in a line at
+no network is needed), and with 2 s timeouts against a port that accepts connections and never
+answers. Each run ends within seconds, says once per edition why in a line at
 ERROR, logs no traceback, names the cause in its stats and its health, and exits 3. The whole
 output is printed (``pytest -s``)."""
 
@@ -28,13 +29,15 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def crawl_gone_site(base_url: str, root: Path) -> tuple[CrawlResult, float]:
+def crawl_gone_site(
+    base_url: str, root: Path, settings: dict[str, str]
+) -> tuple[CrawlResult, float]:
     started = time.monotonic()
     result = run_crawl(
         base_url,
         root / "output",
         state=root / "state.sqlite",
-        settings={"LOG_LEVEL": "INFO"},
+        settings={"LOG_LEVEL": "INFO", **settings},
         fast=False,  # the defaults: back-off from 2 s, DOWNLOAD_TIMEOUT 30 s
         timeout=120,
     )
@@ -46,15 +49,20 @@ def crawl_gone_site(base_url: str, root: Path) -> tuple[CrawlResult, float]:
     [
         ("closed_port", "connection refused by 127.0.0.1:{port}"),
         ("http://nonexistent.invalid", "cannot resolve nonexistent.invalid"),
+        ("silent_port", "no answer from 127.0.0.1:{port} within 2 s"),
     ],
 )
 def test_a_site_that_is_gone_ends_soon_and_says_why_once_per_edition(
     site: str, cause: str, tmp_path: Path
 ) -> None:
-    port = closed_port()
-    base_url = f"http://127.0.0.1:{port}" if site == "closed_port" else site
+    with socket.socket() as silent:  # listens (the kernel accepts), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        port = int(silent.getsockname()[1]) if site == "silent_port" else closed_port()
+        base_url = site if site.startswith("http") else f"http://127.0.0.1:{port}"
+        settings = {"DOWNLOAD_TIMEOUT": "2"} if site == "silent_port" else {}
+        result, seconds = crawl_gone_site(base_url, tmp_path, settings)
     cause = cause.format(port=port)
-    result, seconds = crawl_gone_site(base_url, tmp_path)
     loud = [line for line in result.log.splitlines() if LOUD.match(line)]
     print(f"\n{base_url}: exit {result.returncode}, {seconds:.1f} s, {len(loud)} lines at WARNING+")
     print("\n".join(loud))
