@@ -335,8 +335,7 @@ class HealthSuite(MonitorSuite):
     """The health checks (``SPIDERMON_SPIDER_CLOSE_MONITORS``): Spidermon's finish-reason
     monitor, the built-ins whose setting is given, the generated ones; then the verdict and the
     alerts (on failure only; ``NEWSCRAWL_ALERT_WHEN = "warning"``: on a warning too, ``"always"``:
-    on every run). Empty when
-    ``NEWSCRAWL_HEALTH_ENABLED`` or ``NEWSCRAWL_RUN_STATS`` is off."""
+    on every run). Empty when ``NEWSCRAWL_HEALTH_ENABLED`` or ``NEWSCRAWL_RUN_STATS`` is off."""
 
     def __init__(self, *args: Any, crawler: Any = None, **kwargs: Any) -> None:
         settings, checks, alerts = crawler.settings, [], []
