@@ -226,6 +226,8 @@ class ProjectSettings(BaseModel):
     """Retry backoff in seconds, doubled per retry."""
     NEWSCRAWL_RETRY_MAX_DELAY: Seconds = 120.0
     """Longest retry wait (a longer Retry-After is capped)."""
+    NEWSCRAWL_UNREACHABLE_ATTEMPTS: Count = 3
+    """Failures reaching no server, before any answer, that stop the run's requests (0: off)."""
     NEWSCRAWL_FIREWALL_RETRIES: Count = 2
     """Retries of one challenged request."""
     NEWSCRAWL_FIREWALL_MAX_IN_ROW: Annotated[int, annotated_types.Ge(1)] = 5
@@ -250,15 +252,17 @@ class ProjectSettings(BaseModel):
     """Rejected / handled articles (fail)."""
     NEWSCRAWL_HEALTH_WARN_REJECT_RATE: Share = 0.02
     """Rejected / handled articles (warn)."""
-    NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE: Share = 0.2
-    """Articles from the generic extractor (warn)."""
+    NEWSCRAWL_HEALTH_MAX_FALLBACK_SHARE: Share = 0.5
+    """Articles of no known layout, JSON-LD or generic (warn: site changed?)."""
+    NEWSCRAWL_HEALTH_MIN_FALLBACK_ARTICLES: Count = 10
+    """Smallest sample the fallback share is judged on."""
     NEWSCRAWL_HEALTH_TREND_MIN_SHARE: Share = 0.5
     """New in 24 h / the median day of the 7 before (warn)."""
     NEWSCRAWL_HEALTH_TREND_MIN_MEDIAN: Seconds = 20.0
     """The trend is judged from this median on."""
     NEWSCRAWL_HOLE_MAX_AGE_HOURS: Seconds = 24.0
     """A hole warns while younger, fails once older."""
-    NEWSCRAWL_ALERT_WHEN: Literal["failure", "always"] = "failure"
+    NEWSCRAWL_ALERT_WHEN: Literal["failure", "warning", "always"] = "failure"
     """When the alert actions send (env too)."""
     NEWSCRAWL_ALERT_REPORT_FILE: str | None = None
     """The JSON report-file action's path (env too)."""

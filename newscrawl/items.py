@@ -143,6 +143,9 @@ class EditionStats(BaseModel):
     flagged: Count = Field(description="articles written with warnings")
     warnings: Counts
     layouts: Counts
+    fallback_share: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.0, description="share of exported articles by fallback layouts (jsonld, generic)"
+    )
     coverage: dict[str, Annotated[float, Field(ge=0, le=1)]]
     feed_pages: Count
     requests: Count
@@ -157,6 +160,9 @@ class EditionStats(BaseModel):
     cost: Cost
     feed_source: str | None = Field(description="where the edition's articles were found")
     rss_missed: Count = Field(description="articles of the RSS cross-check the walk did not reach")
+    unreachable: str | None = Field(
+        None, description="why the site never answered in this run (nothing more was sent)"
+    )
 
 
 class HealthEntry(BaseModel):

@@ -23,7 +23,13 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.stats import DownloaderStats as ScrapyDownloaderStats
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DontCloseSpider,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Request, Response, TextResponse
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
@@ -255,6 +261,82 @@ class FirewallMiddleware:
         retry = request.replace(dont_filter=True)
         retry.meta["firewall_retries"] = tries + 1
         return await _after(self.crawler, retry, delay, f"firewall challenge ({marker})")
+
+
+class SiteUnreachable(IgnoreRequest):
+    """Not sent: the site never answered (said once per edition by the middleware)."""
+
+
+def connection_failure(exception: Exception, request: Request, timeout: float) -> str | None:
+    """How a failure that reached no server is told (``cannot resolve report.az``), else None."""
+    parts = urlparse_cached(request)
+    where = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    if isinstance(exception, CannotResolveHostError):
+        return f"cannot resolve {parts.hostname}"
+    if isinstance(exception, DownloadConnectionRefusedError):
+        return f"connection refused by {where}"
+    if isinstance(exception, DownloadTimeoutError):
+        return f"no answer from {where} within {request.meta.get('download_timeout', timeout):g} s"
+    return None
+
+
+class UnreachableSiteMiddleware:
+    """A site that never answered is not asked for minutes (560, before the retries):
+    after ``NEWSCRAWL_UNREACHABLE_ATTEMPTS`` failures that reached no server (DNS, refused,
+    timeout) and no response from the host in this run, no request to it is retried or sent
+    again (:class:`SiteUnreachable`, which the errbacks pass over); one ERROR line per edition
+    names the cause, also in the stat ``newscrawl/<ed>/unreachable`` (the health's ``items``
+    check shows it). 0 turns it off."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.attempts = crawler.settings.getint("NEWSCRAWL_UNREACHABLE_ATTEMPTS", 3)
+        self.timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180)
+        self.answered: set[str] = set()
+        #: Per host that never answered: the time of its first failure and how many so far.
+        self.failed: dict[str, tuple[datetime, int]] = {}
+        self.unreachable: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        if (cause := self.unreachable.get(urlparse_cached(request).netloc)) is not None:
+            raise SiteUnreachable(f"site unreachable: {cause}")
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
+        self.answered.add(urlparse_cached(request).netloc)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
+        host = urlparse_cached(request).netloc
+        cause = connection_failure(exception, request, self.timeout)
+        if cause is None or self.attempts <= 0 or host in self.answered:
+            return
+        if host not in self.unreachable:
+            first, count = self.failed.get(host, (datetime.now(UTC), 0))
+            self.failed[host] = first, count + 1
+            if count + 1 < self.attempts:
+                return  # the retry middleware sends it again
+            self.unreachable[host] = (
+                f"{cause} ({count + 1} attempts, first at {first:%H:%M:%S} UTC)"
+            )
+            self._report(self.unreachable[host])
+        raise SiteUnreachable(f"site unreachable: {self.unreachable[host]}") from exception
+
+    def _report(self, cause: str) -> None:
+        spider, stats = self.crawler.spider, self.crawler.stats
+        for code in [e.code for e in getattr(spider, "editions", [])] or ["site"]:
+            if stats is not None:
+                stats.set_value(f"newscrawl/{code}/unreachable", cause)
+            if spider is not None:
+                spider.logger.error(
+                    "%s: site unreachable: %s; edition stopped, the next run tries again",
+                    *(code, cause),
+                )
 
 
 def _port(url: str) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import smtplib
 import ssl
 import statistics
@@ -29,8 +30,9 @@ from spidermon.contrib.actions.telegram import SendTelegramMessage
 from spidermon.contrib.scrapy import monitors as stock
 from spidermon.contrib.stats.statscollectors import local_storage
 from spidermon.core.actions import Action
+from spidermon.exceptions import SkipAction
 
-from newscrawl.run import EXIT_HEALTH_FAILED, set_exit_code
+from newscrawl.run import EXIT_HEALTH_FAILED, KNOWN_LAYOUTS, set_exit_code
 from newscrawl.site import LANGUAGES as EDITIONS
 
 # Spidermon's runner logs through Spider.log(), deprecated since Scrapy 2.13: its warning would
@@ -92,6 +94,9 @@ DERIVED = {
     ),
     "handled": lambda of: of["rejected"] + of["exported"],
     "hole_age": lambda of: of["holes/oldest_hours"] if of["holes"] else None,
+    "fallbacks": lambda of: sum(
+        n for k, n in of.under("layout/").items() if k not in KNOWN_LAYOUTS
+    ),
 }
 
 
@@ -112,6 +117,8 @@ class Check:
     below: bool = False
     sample: tuple[str, str] | None = None
     window: bool = True
+    #: (figure, message): the message instead when that figure is set (the cause is known).
+    instead: tuple[str, str] | None = None
 
     def read(self, of: Of) -> Figures:
         return {name: of[name] for name in self.stats.split()}
@@ -140,6 +147,7 @@ def table(settings: BaseSettings) -> list[Check]:
             value="found",
             fail="NEWSCRAWL_HEALTH_MIN_FOUND",
             below=True,
+            instead=("unreachable", "site unreachable: {unreachable}"),
         ),
         *(
             Check(
@@ -170,11 +178,12 @@ def table(settings: BaseSettings) -> list[Check]:
             sample=(MIN_ARTICLES, "handled"),
         ),
         Check(
-            "generic_share",
-            "layout/generic exported",
-            "{value:.1%} of {exported} articles came from the generic extractor " + RATE,
-            warn="NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE",
-            sample=(MIN_ARTICLES, "exported"),
+            "fallback_share",
+            "fallbacks exported",
+            "{value:.0%} of {exported} articles by fallback layouts (site changed?): no known "
+            "layout matched, warn level {limit:.0%}",
+            warn="NEWSCRAWL_HEALTH_MAX_FALLBACK_SHARE",
+            sample=("NEWSCRAWL_HEALTH_MIN_FALLBACK_ARTICLES", "exported"),
         ),
         Check(
             "trend",
@@ -269,6 +278,8 @@ def judge(check: Check, settings: BaseSettings, of: Of) -> list[Figures]:
         return []
     limit, word = (fail, "limit") if level == FAIL else (warn, "warn level")
     message = check.message.format(**figures, value=value, limit=limit, word=word, fail=fail)
+    if check.instead is not None and (cause := of[check.instead[0]]):
+        message = check.instead[1].format_map({check.instead[0]: cause})
     if scope:  # a window's breach fails only when this run is past the limit too
         figures, message = {**figures, "scope": scope}, f"{message} ({scope})"
         level = level if past(fail, run_value) else WARN
@@ -307,11 +318,24 @@ def monitor_for(check: Check) -> type[EditionCheck]:
     return monitors.name(f"check {check.name}")(generated)  # type: ignore[no-any-return]
 
 
+class SpidermonDetail(logging.Filter):
+    """Spidermon's report of the failed checks (a traceback each) is DEBUG detail: the verdict
+    logs one line per failed check (a filter on the spider's logger, which Spidermon logs to)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG and str(record.msg).startswith("[Spidermon] \n"):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+SPIDERMON_DETAIL = SpidermonDetail()
+
+
 class HealthSuite(MonitorSuite):
     """The health checks (``SPIDERMON_SPIDER_CLOSE_MONITORS``): Spidermon's finish-reason
     monitor, the built-ins whose setting is given, the generated ones; then the verdict and the
-    alerts (on failure only unless ``NEWSCRAWL_ALERT_WHEN = "always"``). Empty when
-    ``NEWSCRAWL_HEALTH_ENABLED`` or ``NEWSCRAWL_RUN_STATS`` is off."""
+    alerts (on failure only; ``NEWSCRAWL_ALERT_WHEN = "warning"``: on a warning too, ``"always"``:
+    on every run). Empty when ``NEWSCRAWL_HEALTH_ENABLED`` or ``NEWSCRAWL_RUN_STATS`` is off."""
 
     def __init__(self, *args: Any, crawler: Any = None, **kwargs: Any) -> None:
         settings, checks, alerts = crawler.settings, [], []
@@ -323,7 +347,10 @@ class HealthSuite(MonitorSuite):
             ]
             checks += [monitor_for(check) for check in table(settings)]
             alerts = configured_actions(settings)
-        always = str(settings.get("NEWSCRAWL_ALERT_WHEN")).lower() == "always"
+        when = str(settings.get("NEWSCRAWL_ALERT_WHEN")).lower()
+        if when == "warning":
+            alerts = [type(a.__name__, (a,), {"run_action": _when_warned(a)}) for a in alerts]
+        always = when in ("always", "warning")
         super().__init__(
             *args,
             monitors=checks,
@@ -332,8 +359,22 @@ class HealthSuite(MonitorSuite):
             crawler=crawler,
             **kwargs,
         )
+        if name := getattr(crawler.spider, "name", None):  # the spider's logger
+            logging.getLogger(name).addFilter(SPIDERMON_DETAIL)
         for monitor in self.all_monitors:  # a run that found the state locked is not judged
             monitor.skip_rules = {monitor.monitor_name: [("finish_reason", "==", "state_locked")]}
+
+
+def _when_warned(action: type[Action]) -> Any:
+    """``action.run_action`` skipped when the verdict has neither failure nor warning."""
+
+    def run_action(self: Action) -> None:
+        health = self.data.crawler.stats.get_value(HEALTH_STAT) or {}
+        if health.get("ok", True) and not health.get("warnings"):
+            raise SkipAction("healthy, no warnings")
+        action.run_action(self)
+
+    return run_action
 
 
 class HealthVerdict(Action):
@@ -407,18 +448,24 @@ class StatsHistory(local_storage.LocalStorageStatsHistoryCollector):
 
 def alert(stats: dict[str, Any], spider: str) -> dict[str, str]:
     """The subject and text of one run's alert, from its stats (the verdict included)."""
-    failures = (stats.get(HEALTH_STAT) or {}).get("failures") or []
+    health = stats.get(HEALTH_STAT) or {}
+    failures, warned = health.get("failures") or [], health.get("warnings") or []
     run_id = stats.get("newscrawl/run_id", "?")
-    checks = ", ".join(f"{f['edition']} {f['check']}" for f in failures)
     subject = f"newscrawl {spider} run {run_id}: "
-    subject += f"health check failed ({checks})" if failures else "healthy"
+    if failures or warned:
+        checks = ", ".join(f"{f['edition']} {f['check']}" for f in failures or warned)
+        subject += f"health check failed ({checks})" if failures else f"health warning ({checks})"
+    else:
+        subject += "healthy"
     mode, reason = stats.get("newscrawl/mode") or "-", stats.get("finish_reason", "?")
     lines = [f"Run {run_id} (mode {mode}, finish reason {reason}).", ""]
     lines += [f"{len(failures)} failed health check(s):" if failures else "All checks passed."]
-    for f in failures:
-        figures = json.dumps(f["figures"], sort_keys=True, ensure_ascii=False, default=str)
-        where = f"edition {f['edition']}, check {f['check']}"
-        lines.append(f"- {where}: {f['message']}; figures: {figures}")
+    for title, found in (("", failures), (f"{len(warned)} health warning(s):", warned)):
+        lines += [title] if title and found else []
+        for f in found:
+            figures = json.dumps(f["figures"], sort_keys=True, ensure_ascii=False, default=str)
+            where = f"edition {f['edition']}, check {f['check']}"
+            lines.append(f"- {where}: {f['message']}; figures: {figures}")
     lines += ["", "Per edition: found / exported / requests"]
     for code in stats.get("newscrawl/editions") or ():
         got = (stats.get(f"newscrawl/{code}/{k}", 0) for k in ("found", "exported", "requests"))
@@ -456,7 +503,8 @@ class SmtpEmailAlert(Action):
 
 class ReportFileAlert(Action):
     """Writes the verdict as JSON to ``NEWSCRAWL_ALERT_REPORT_FILE`` (``{run_id}`` and
-    ``{output_dir}`` filled in): ``run_id``, ``ok``, ``subject``, ``failures``, ``text``."""
+    ``{output_dir}`` filled in): ``run_id``, ``ok``, ``subject``, ``failures``, ``warnings``,
+    ``text``."""
 
     def run_action(self) -> None:
         settings, stats = self.data.crawler.settings, self.data.crawler.stats.get_stats()
@@ -467,7 +515,8 @@ class ReportFileAlert(Action):
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = self.data.meta
         report = {"run_id": run_id, "ok": health.get("ok"), "subject": meta["health_subject"]}
-        report |= {"failures": health.get("failures", []), "text": meta["health_text"]}
+        report |= {"failures": health.get("failures", []), "warnings": health.get("warnings", [])}
+        report |= {"text": meta["health_text"]}
         path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

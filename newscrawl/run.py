@@ -23,6 +23,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.extract.article import LAYOUTS
 from newscrawl.items import ARTICLE_FIELDS, COVERAGE_FIELDS, REJECT_FIELDS, Article, Reject
 from newscrawl.planner import Limits, Planner
 from newscrawl.site import LANGUAGES
@@ -45,6 +46,8 @@ KINDS = (*LANGUAGES, "rejects")
 OPEN_RUN_KEY = "open_run"
 #: What the last recovery found: ``{"finished": bool, "run_id": ..., "recovered_articles": n}``
 PREVIOUS_RUN_KEY = "previous_run"
+#: The layouts written for the site's markup; any other (JSON-LD, generic) is a fallback.
+KNOWN_LAYOUTS = frozenset(layout.name for layout in LAYOUTS)
 #: ``health`` in the stats file of a run Spidermon did not check.
 NO_HEALTH: dict[str, Any] = {"checked": False, "ok": None, "failures": [], "warnings": []}
 
@@ -196,6 +199,11 @@ class Run:
         self._inc(prefix + "exported")
         self._inc(prefix + ("new" if item.revision == 1 else "updated"))
         self._inc(prefix + f"layout/{item.layout}")
+        if self.crawler is not None and self.crawler.stats is not None:
+            get = self.crawler.stats.get_value
+            known = sum(get(prefix + f"layout/{name}", 0) for name in KNOWN_LAYOUTS)
+            share = 1 - known / get(prefix + "exported")
+            self._set(prefix + "fallback_share", round(share, 4))
         if item.warnings:
             self._inc(prefix + "flagged")
         for warning in item.warnings:
@@ -327,6 +335,7 @@ class Run:
             "flagged": own.get("flagged", 0),
             "warnings": group("warning"),
             "layouts": group("layout"),
+            "fallback_share": own.get("fallback_share", 0.0),
             "coverage": {
                 name: round(filled.get(name, 0) / exported, 4) if exported else 0.0
                 for name in COVERAGE_FIELDS
@@ -352,6 +361,7 @@ class Run:
                 "sitemap": own.get("cost/sitemap", 0),
             },
             "feed_source": _text_or_none(own.get("feed_source")),
+            "unreachable": _text_or_none(own.get("unreachable")),
             "rss_missed": own.get("rss_missed", 0),
         }
 
@@ -545,6 +555,8 @@ def format_summary(summary: dict[str, Any]) -> str:
                 f"{cost.get('revisits', 0)} revisits "
                 f"({cost.get('revisits_not_modified', 0)} not modified)"
             )
+        if f.get("unreachable"):
+            lines.append(f"{'':<8}SITE UNREACHABLE: {f['unreachable']}")
         for hole in f.get("holes") or []:
             lines.append(
                 f"{'':<8}HOLE in the feed from {hole['from']} to {hole['to']} "

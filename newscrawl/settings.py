@@ -64,6 +64,9 @@ RETRY_TIMES = 4
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 NEWSCRAWL_RETRY_BASE_DELAY = 2.0  # seconds; doubled on each retry of the same request
 NEWSCRAWL_RETRY_MAX_DELAY = 120.0  # a longer Retry-After is capped to this
+# Failures that reached no server (DNS, refused, timeout) before the first answer after which
+# the site counts as unreachable: nothing more is sent to it in this run (0: off).
+NEWSCRAWL_UNREACHABLE_ATTEMPTS = 3
 
 # --- Health checks at the end of a run: Spidermon's extension runs newscrawl.monitors.HealthSuite
 # --- at spider_closed; a failure exits with status 3 and runs the alert actions below      ---
@@ -82,7 +85,10 @@ NEWSCRAWL_HEALTH_MAX_REJECT_RATE = 0.05  # rejected (not duplicates) / handled, 
 # Warn levels: logged and listed under health.warnings, the exit status stays 0.
 NEWSCRAWL_HEALTH_WARN_ERROR_RATE = 0.02
 NEWSCRAWL_HEALTH_WARN_REJECT_RATE = 0.02
-NEWSCRAWL_HEALTH_MAX_GENERIC_SHARE = 0.2  # layout "generic" / exported: warn above this
+# Articles of no known layout (JSON-LD, generic) / exported: warn above this (site changed?),
+# judged from this many articles on (else on the window).
+NEWSCRAWL_HEALTH_MAX_FALLBACK_SHARE = 0.5
+NEWSCRAWL_HEALTH_MIN_FALLBACK_ARTICLES = 10
 # Minimum samples: a rate is judged on this run when it has this many articles / requests,
 # else on the scheduled crawls of the last NEWSCRAWL_HEALTH_WINDOW_HOURS, else not at all.
 NEWSCRAWL_HEALTH_MIN_ARTICLES = 20
@@ -103,7 +109,7 @@ NEWSCRAWL_HOLE_MAX_AGE_HOURS = 24.0
 # NEWSCRAWL_ALERT_REPORT_FILE. Each of ALERT_ENV_SETTINGS may also come from the environment
 # (the secrets SPIDERMON_SMTP_PASSWORD, SPIDERMON_SLACK_SENDER_TOKEN and
 # SPIDERMON_TELEGRAM_SENDER_TOKEN best do: Scrapy never logs them, being no Scrapy settings).
-NEWSCRAWL_ALERT_WHEN = "failure"  # or "always": also report a healthy run
+NEWSCRAWL_ALERT_WHEN = "failure"  # "warning": also a run with health warnings; "always"
 NEWSCRAWL_ALERT_REPORT_FILE = None  # a path: the JSON report-file action
 NEWSCRAWL_ALERT_SMTP_TIMEOUT = 30.0  # seconds for the whole SMTP conversation
 # Spidermon's Slack and Telegram actions send the verdict's text (set either to "" for
@@ -142,6 +148,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
     "newscrawl.middlewares.FirewallMiddleware": 555,
+    "newscrawl.middlewares.UnreachableSiteMiddleware": 560,
     "newscrawl.middlewares.SiteRedirectMiddleware": 600,
     "newscrawl.middlewares.DownloaderStats": 850,
     # every response as downloaded, before decompression, redirects and retries (WARC)

@@ -45,6 +45,7 @@ class Run:
     health_ok: bool
     failures: list[dict[str, Any]] = field(default_factory=list)
     holes: list[Hole] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def figure(self, language: str, name: str) -> float:
         value = self.editions.get(language, {}).get(name, 0)
@@ -90,6 +91,7 @@ def read_run(path: Path) -> Run | None:
         health_ok=health.get("ok") is not False,  # None: not checked
         failures=[f for f in health.get("failures") or [] if isinstance(f, dict)],
         holes=holes,
+        warnings=[f for f in health.get("warnings") or [] if isinstance(f, dict)],
     )
 
 
@@ -140,6 +142,7 @@ table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-
 th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 .ok { color: #2a7a2a; font-weight: 600; } .failed { color: #c62828; font-weight: 600; }
+.warning { color: #b26a00; font-weight: 600; }
 .muted { color: #666; }
 """
 
@@ -182,19 +185,24 @@ def latest_table(run: Run) -> str:
             f"<td>{_cell(run.editions[c].get('coverage', {}).get(covered))}</td>" for c in languages
         )
         rows.append(f"<tr><td>coverage {html.escape(covered)}</td>{cells}</tr>")
-    failed = run.failed_editions()
-    cells = "".join(
-        f'<td class="{"failed" if c in failed else "ok"}">{"failed" if c in failed else "ok"}</td>'
-        for c in languages
-    )
+    failed, warned = run.failed_editions(), {str(f.get("edition")) for f in run.warnings}
+    verdicts = {
+        c: "failed" if c in failed else "warning" if c in warned else "ok" for c in languages
+    }
+    cells = "".join(f'<td class="{verdicts[c]}">{verdicts[c]}</td>' for c in languages)
     rows.append(f"<tr><td>health</td>{cells}</tr>")
     table = f'<table class="latest"><tr><th>figure</th>{head}</tr>{"".join(rows)}</table>'
-    failures = "".join(
-        f"<li>{html.escape(str(f.get('edition')))}: {html.escape(str(f.get('check')))}"
-        f" - {html.escape(str(f.get('message', '')))}</li>"
-        for f in run.failures
-    )
-    return table + (f'<ul class="failures">{failures}</ul>' if failures else "")
+    for kind, found, word in (
+        ("failures", run.failures, ""),
+        ("warnings", run.warnings, "warning: "),
+    ):
+        items = "".join(
+            f"<li>{html.escape(str(f.get('edition')))}: {html.escape(str(f.get('check')))}"
+            f" - {word}{html.escape(str(f.get('message', '')))}</li>"
+            for f in found
+        )
+        table += f'<ul class="{kind}">{items}</ul>' if items else ""
+    return table
 
 
 def render(output_dir: Path) -> str:
@@ -220,9 +228,11 @@ def render(output_dir: Path) -> str:
     if runs:
         latest = runs[-1]
         status = (
-            '<span class="ok">healthy</span>'
-            if latest.health_ok
-            else '<span class="failed">health check failed</span>'
+            '<span class="failed">health check failed</span>'
+            if not latest.health_ok
+            else f'<span class="warning">{len(latest.warnings)} health warning(s)</span>'
+            if latest.warnings
+            else '<span class="ok">healthy</span>'
         )
         parts += [
             f"<h2>Latest run {html.escape(latest.run_id)}: {status}</h2>",

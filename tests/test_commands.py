@@ -93,7 +93,7 @@ BAD_ARGUMENTS = [
     ),
     (
         ["-s", "NEWSCRAWL_ALERT_WHEN=sometimes"],
-        "NEWSCRAWL_ALERT_WHEN: got 'sometimes', expected failure or always",
+        "NEWSCRAWL_ALERT_WHEN: got 'sometimes', expected failure or warning or always",
     ),
     (
         ["-s", "NEWSCRAWL_RETENTION_DAYS=-3"],

@@ -69,7 +69,7 @@ def health(
     crawler = crawler or crawler_for(settings)
     assert crawler.stats is not None
     crawler.stats.set_stats(dict(stats))
-    spider = Spider(name="report")
+    crawler.spider = spider = Spider(name="report")  # as at spider_closed
     SpiderMonitorRunner(spider=spider).run(
         HealthSuite(crawler=crawler),
         stats=crawler.stats.get_stats(),
@@ -108,7 +108,7 @@ def test_an_incremental_run_with_nothing_new_is_healthy() -> None:
         ({"errors/http_500": 3, "requests": 100}, "error_rate", "warn"),
         ({"exported": 90, "dropped/no_body": 10}, "reject_rate", "fail"),
         ({"exported": 97, "dropped/no_body": 3}, "reject_rate", "warn"),
-        ({"layout/generic": 30}, "generic_share", "warn"),
+        ({"layout/generic": 30, "layout/jsonld": 30}, "fallback_share", "warn"),
         ({"holes": 2, "holes/oldest_hours": 3.0}, "holes", "warn"),
         ({"holes": 1, "holes/oldest_hours": 30.0}, "holes", "fail"),
     ],
@@ -123,7 +123,7 @@ def test_each_check_fires_for_its_edition_only(
 
 def test_each_check_passes_at_its_limit() -> None:
     limits = {"errors/timeout": 2, "dropped/no_body": 2, "filled/category": 90}
-    limits |= {"filled/images": 49, "filled/tags": 49, "layout/generic": 19}
+    limits |= {"filled/images": 49, "filled/tags": 49, "layout/generic": 49}
     at_limits = edition("az", found=1, exported=98, requests=100, **limits)
     assert found(health(run_stats(at_limits))) == set()
 

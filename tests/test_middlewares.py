@@ -1,6 +1,7 @@
 """The downloader middlewares of ``newscrawl/middlewares.py`` on their own: retries that honour
 ``Retry-After`` in both forms, the firewall's per-edition back-off and stop, the site-bound
-redirects, and download stats that do not count a deferral as an exception."""
+redirects, download stats that do not count a deferral as an exception, and a site that never
+answers given up after a few attempts, its cause named once per edition."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from typing import Any
 import pytest
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
@@ -22,9 +28,11 @@ from newscrawl.middlewares import (
     FirewallMiddleware,
     RequestDeferred,
     SiteRedirectMiddleware,
+    SiteUnreachable,
+    UnreachableSiteMiddleware,
     retry_after_seconds,
 )
-from newscrawl.site import SiteUrls
+from newscrawl.site import EDITIONS, SiteUrls
 
 SITE = "http://127.0.0.1:8765"
 CHALLENGE = b"<html><title>Attention Required! | Cloudflare</title></html>"
@@ -144,3 +152,53 @@ def test_a_deferral_is_not_a_download_exception() -> None:
     assert crawler.stats.get_value("downloader/exception_count") == 1
     assert crawler.stats.get_value("newscrawl/en/download_exceptions/IgnoreRequest") == 1
     assert crawler.stats.get_value("newscrawl/en/requests") == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "cause"),
+    [
+        (DownloadConnectionRefusedError("refused"), "connection refused by 127.0.0.1:8765"),
+        (CannotResolveHostError("no"), "cannot resolve 127.0.0.1"),
+        (DownloadTimeoutError("slow"), "no answer from 127.0.0.1:8765 within 7 s"),
+    ],
+)
+def test_a_site_that_never_answers_is_given_up_after_three_attempts(
+    error: Exception, cause: str
+) -> None:
+    crawler = _crawler(DOWNLOAD_TIMEOUT=7)
+    assert crawler.spider is not None
+    crawler.spider.editions = [EDITIONS["az"], EDITIONS["en"]]  # type: ignore[attr-defined]
+    middleware = UnreachableSiteMiddleware.from_crawler(crawler)
+    request = Request(SITE + "/en/", meta={"edition": "en"})
+    middleware.process_exception(request, error)  # no answer: the retry middleware's turn
+    middleware.process_exception(request, error)
+    assert crawler.stats is not None and crawler.stats.get_value("newscrawl/en/unreachable") is None
+    with pytest.raises(SiteUnreachable, match=f"site unreachable: {cause} \\(3 attempts"):
+        middleware.process_exception(request, error)
+    for code in ("az", "en"):
+        assert str(crawler.stats.get_value(f"newscrawl/{code}/unreachable")).startswith(cause)
+    with pytest.raises(SiteUnreachable):  # nothing more is sent, a deferred retry included
+        middleware.process_request(Request(SITE + "/ru/", meta={"edition": "ru"}))
+    other = Request("http://127.0.0.2:8765/", meta={"edition": "en"})
+    middleware.process_request(other)  # another host is asked as usual: nothing raised
+
+
+def test_a_site_that_answered_once_is_never_given_up() -> None:
+    crawler = _crawler()
+    middleware = UnreachableSiteMiddleware.from_crawler(crawler)
+    middleware.process_response(Request(SITE + "/"), _response("/"))
+    request = Request(SITE + "/en/", meta={"edition": "en"})
+    for _ in range(5):  # nothing raised: each is retried as usual
+        middleware.process_exception(request, DownloadTimeoutError("slow"))
+    middleware.process_exception(request, ValueError("not a connection"))
+    middleware.process_request(request)
+    assert crawler.stats is not None and crawler.stats.get_value("newscrawl/en/unreachable") is None
+
+
+def test_zero_attempts_turns_it_off() -> None:
+    middleware = UnreachableSiteMiddleware.from_crawler(_crawler(NEWSCRAWL_UNREACHABLE_ATTEMPTS=0))
+    request = Request(SITE + "/en/", meta={"edition": "en"})
+    for _ in range(5):  # nothing raised
+        middleware.process_exception(request, CannotResolveHostError("no"))
+    middleware.process_request(request)
+    assert middleware.unreachable == {}

@@ -26,6 +26,7 @@ from newscrawl.monitors import (
     StatsHistory,
     configured_actions,
 )
+from newscrawl.site import LANGUAGES as EDITIONS
 from tests.smtp_server import SmtpSink
 from tests.test_health import crawler_for, edition, found, health, run_stats
 
@@ -69,6 +70,23 @@ def test_failures_and_warnings_are_logged_one_line_each(caplog: pytest.LogCaptur
             "oldest open for 2.0 h (fails after 24 h) {'holes': 1, 'hole_age': 2.0}",
         ),
     ]
+
+
+def test_a_site_unreachable_is_the_failure_and_spidermons_tracebacks_are_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    cause = "cannot resolve report.az (3 attempts, first at 21:19:06 UTC)"
+    stats = run_stats(*(edition(e, found=0, exported=0, unreachable=cause) for e in EDITIONS))
+    with caplog.at_level(logging.WARNING):
+        verdict = health(stats)
+    assert [(f["edition"], f["message"]) for f in verdict["failures"]] == [
+        (e, f"site unreachable: {cause}") for e in EDITIONS
+    ]
+    loud = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage().split(",")[0] for r in loud] == ["health check failed: edition az"] + [
+        f"health check failed: edition {e}" for e in EDITIONS[1:]
+    ]
+    assert not any("Traceback" in r.getMessage() for r in loud)
 
 
 def test_a_check_that_raises_is_a_failure_not_a_healthy_verdict(
@@ -132,6 +150,32 @@ def test_email_goes_out_on_failure_only() -> None:
     assert "health check failed (ru items)" in mail.subject
     line = "- edition ru, check items: found 0 articles, expected at least 1; figures: "
     assert line + '{"feed_pages": 1, "found": 0}' in mail.text
+
+
+#: en came mostly from fallback layouts (a redesign of its pages): a warning, not a failure.
+WARNED = run_stats(edition("az"), edition("en", **{"layout/jsonld": 50, "layout/generic": 30}))
+
+
+def test_a_warning_mail_goes_out_only_when_warning_alerts_are_on() -> None:
+    with SmtpSink() as smtp:
+        settings = {
+            "SPIDERMON_EMAIL_TO": "ops@example.org",
+            "SPIDERMON_SMTP_HOST": "127.0.0.1",
+            "SPIDERMON_SMTP_PORT": smtp.port,
+        }
+        assert found(health(WARNED, settings)) == {("en", "fallback_share", "warn")}
+        assert smtp.received() == []  # the default: failures only
+        warning = {**settings, "NEWSCRAWL_ALERT_WHEN": "warning"}
+        health(run_stats(), warning)
+        assert smtp.received() == []  # a healthy run without warnings: nothing
+        health(WARNED, warning)
+        (mail,) = smtp.wait_for(1)
+        health(FAILING, warning)
+        assert len(smtp.wait_for(2)) == 2  # a failure still goes out
+    assert "health warning (en fallback_share)" in mail.subject
+    text = mail.text.replace("\r\n", "\n")
+    assert "All checks passed.\n1 health warning(s):\n- edition en, check fallback_share: " in text
+    assert "80% of 100 articles by fallback layouts (site changed?)" in mail.text
 
 
 def test_always_also_reports_a_healthy_run(tmp_path: Path) -> None:

@@ -26,7 +26,8 @@ exit status:
   0   finished and healthy (health warnings do not change it)
   1   bad argument or setting (one line on stderr), an unreadable state, or the crawl did
       not finish (Ctrl-C included)
-  3   a health check failed (output/stats/report-<run_id>.json, "health")
+  3   a health check failed (output/stats/report-<run_id>.json, "health"), the site
+      unreachable included (one line per edition names the cause)
   75  another run holds the state lock; nothing was crawled
 
 Settings: docs/arguments.md. Quiet for schedules: -s LOG_LEVEL=WARNING.

@@ -41,7 +41,7 @@ from newscrawl.extract.feed import (
 )
 from newscrawl.extract.text import declared_type, response_text
 from newscrawl.items import Article, Reject
-from newscrawl.middlewares import DeferredRequests, RequestDeferred
+from newscrawl.middlewares import DeferredRequests, RequestDeferred, SiteUnreachable
 from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
 from newscrawl.revisits import RevisitPolicy
 from newscrawl.run import Run, validators
@@ -770,8 +770,11 @@ class ReportSpider(scrapy.Spider):
 
 
 def _failed(failure: Failure) -> Request | None:
-    """The request that failed, or None when it was only deferred (sent again after a wait)."""
-    return None if failure.check(RequestDeferred) else failure.request  # type: ignore[attr-defined,no-any-return]
+    """The request that failed, or None when it was only deferred (sent again after a wait) or
+    not sent to a site that never answered (said once per edition by the middleware)."""
+    if failure.check(RequestDeferred, SiteUnreachable):
+        return None
+    return failure.request  # type: ignore[attr-defined,no-any-return]
 
 
 # -- download failures as stable reject reasons ------------------------------------------------

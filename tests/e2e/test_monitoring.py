@@ -2,7 +2,9 @@
 with a real SMTP server on loopback. One edition (ru) has a share of its article pages
 answering 404, so its reject and error rates fail their health checks while en stays healthy:
 exactly one e-mail arrives, naming the edition, the checks and the figures of the stats file,
-and the crawl exits 3. A healthy run (en alone, same replica) sends nothing and exits 0."""
+and the crawl exits 3. A healthy run (en alone, same replica) sends nothing and exits 0. A site
+redesigned (every article page re-marked) exits 0 with a ``fallback_share`` warning in the log,
+the stats and the run report, mailed only under ``NEWSCRAWL_ALERT_WHEN=warning``."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl_data.report import render
 from tests.crawl import FAST_SETTINGS, read_output, run_crawl, run_scrapy
 from tests.scrapyd_server import ScrapydServer
 from tests.site.harness import ReplicaServer
@@ -139,3 +142,45 @@ def test_reparse_runs_do_not_count_in_the_scheduled_crawls_window(tmp_path: Path
     )
     exported = {code: f["exported"] for code, f in first.stats["editions"].items()}
     assert {code: window["exported"] for code, window in windows.items()} == exported
+
+
+@pytest.fixture(scope="module")
+def redesigned_replica() -> Iterator[ReplicaServer]:
+    """Every article page re-marked as after a redesign (``--mutate 1.0``): no known layout
+    matches, the articles come from JSON-LD and the generic extractor."""
+    with ReplicaServer(articles=40, seed=5, extra_args=["--mutate", "1.0"]) as replica:
+        yield replica
+
+
+@pytest.mark.parametrize("when", ["warning", "failure"])
+def test_a_redesigned_site_is_a_warning_sent_when_warnings_are_asked_for(
+    redesigned_replica: ReplicaServer, smtp: SmtpSink, tmp_path: Path, when: str
+) -> None:
+    output = tmp_path / "output"
+    result = run_crawl(
+        redesigned_replica.base_url,
+        output,
+        arguments={**ARGUMENTS, "editions": "en"},
+        settings={**mail_settings(smtp), "NEWSCRAWL_ALERT_WHEN": when},
+    )
+    assert result.returncode == 0, result.log[-3000:]  # a warning is not a failure
+    figures = result.stats["editions"]["en"]
+    share = figures["fallback_share"]
+    assert share > 0.5 and figures["exported"] >= 10, figures["layouts"]
+    print(f"\nredesigned site: {figures['exported']} articles, layouts {figures['layouts']}")
+    health = result.stats["health"]
+    assert health["ok"] is True and health["failures"] == []
+    (warning,) = [w for w in health["warnings"] if w["check"] == "fallback_share"]
+    message = f"{share:.0%} of {figures['exported']} articles by fallback layouts (site changed?)"
+    assert warning["edition"] == "en" and warning["message"].startswith(message)
+    assert f"health warning: edition en, fallback_share: {message}" in result.log
+    page = render(output)
+    assert "health warning(s)</span>" in page and '<td class="warning">warning</td>' in page
+    assert f"en: fallback_share - warning: {message}" in page
+    assert '<span class="ok">healthy</span>' not in page
+    if when == "failure":
+        assert smtp.wait_for(1, timeout=2) == []
+        return
+    (mail,) = smtp.wait_for(1, timeout=5)
+    assert "health warning (en fallback_share)" in mail.subject
+    assert f"- edition en, check fallback_share: {message}" in mail.text
