@@ -34,7 +34,7 @@ def test_a_schema_3_state_loses_its_runs_table_and_keeps_its_articles(tmp_path: 
         )
         connection.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     store = StateStore(path)
-    assert store.get_meta("schema_version") == str(SCHEMA_VERSION) == "4"
+    assert store.get_meta("schema_version") == str(SCHEMA_VERSION) == "5"
     kept = store.get("https://report.az/en/a/b")
     assert kept is not None and kept.revision == 2
     tables = {row[0] for row in store.connection.execute("SELECT name FROM sqlite_master")}

@@ -21,8 +21,7 @@ def test_a_two_day_backfill_run_three_times_writes_every_article_once(tmp_path: 
     with ReplicaServer(articles=1000, seed=8, days=5) as replica:
         truth = [a for a in replica.truth() if not a.get("republished_from")]
         runs = [
-            run_crawl(replica.base_url, output, state=state, arguments=arguments)
-            for _ in range(3)
+            run_crawl(replica.base_url, output, state=state, arguments=arguments) for _ in range(3)
         ]
     expected = {a["url"] for a in truth if a["published_at"][:10] in DAYS and a["language"] == "en"}
     per_day = Counter(a["published_at"][:10] for a in truth if a["url"] in expected)
