@@ -471,9 +471,12 @@ class Planner:
         return progress.pending == 0
 
     def stop(self, walk: Walk | None, reason: str, cursor: str | None = None) -> bool:
-        """Record why ``walk`` stopped; True the first time."""
+        """Record why ``walk`` stopped; True the first time. At the feed's end (a page without
+        cards) the walk reached the bottom of everything: below it is nothing to walk."""
         if walk is None or walk.stop_reason is not None:
             return False
+        if reason == "feed_end" and walk.reached_at is None and walk.pages:
+            walk.reached_at = max(walk.pages)
         walk.stop_reason, walk.stop_cursor = reason, cursor
         return True
 

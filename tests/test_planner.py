@@ -325,3 +325,17 @@ def test_hole_figures_count_what_the_state_would_hold_if_the_run_ended_now() -> 
     planner.now = NOW + timedelta(hours=5)
     assert planner.hole_figures("en") == (1, 5.0)
     assert len(planner.holes("en")) == 2  # nothing recorded before the run ends
+
+
+def test_a_walk_that_reaches_the_feeds_end_joins_the_history_floor(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    limits = Limits(records_walks=True, history=timedelta(hours=48))
+    planner = Planner(store, site="s", limits=limits)
+    walk = planner.walk_of("en", TOP, 1)
+    assert walk is not None
+    cards = [_card(0), _card(-5)]
+    planner.page_cards(walk, 1, cards)
+    planner.page_cards(walk, 2, [])  # the feed ends far above the floor
+    assert planner.stop(walk, "feed_end", "c-5")
+    planner.record(now=NOW)
+    assert Planner(store, site="s", limits=limits).holes("en") == []
