@@ -407,8 +407,8 @@ class Planner:
         return self.walks.get((edition, key)) if key else None
 
     def walk_of(self, edition: str, key: str | None, page: int) -> Walk | None:
-        """The walk a feed page belongs to (started at its first page), or None (an archive
-        day of ``mode=archive``)."""
+        """The walk a feed page belongs to (started at its first page), or None (the check
+        listing of a backfill that has nothing left to walk)."""
         if key is None:
             return None
         walk = self.get(edition, key)

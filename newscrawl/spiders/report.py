@@ -438,7 +438,7 @@ class ReportSpider(scrapy.Spider):
         walk: str | None = TOP,
         **meta: Any,
     ) -> Request:
-        """A feed page, scroll batch or archive day (``walk`` None: ``mode=archive``); a source's
+        """A feed page, scroll batch or archive day (``walk`` None: no walk's page); a source's
         feed or a hole walk's page is not filtered (a failed or the top walk may have had it)."""
         return self._request(
             url,
@@ -824,7 +824,8 @@ class ReportSpider(scrapy.Spider):
         self._inc(language, "errors/article")
         if transient:
             self._inc(language, "errors/transient")
-        if transient and (runs := self._failed_runs(url, detail)) >= self.failure_runs > 0:
+        counted = transient and reason not in SITE_REASONS  # a failure of this URL itself
+        if counted and (runs := self._failed_runs(url, detail)) >= self.failure_runs > 0:
             # the failure budget of this URL is used up: its page no longer waits for it
             self._handled(request)
             self._give_up(url, language, runs, detail)
@@ -888,6 +889,12 @@ _IGNORED = (
 TRANSIENT_REASONS = frozenset(
     {"timeout", "connection_lost", "connection_refused", "dns_error", "download_error"}
     | {"firewall_challenge", "edition_stopped", "http_429"}
+)
+
+#: Transient reasons that say the site (or the edition) failed, not the URL: never counted
+#: against a URL's failure budget.
+SITE_REASONS = frozenset(
+    {"connection_refused", "dns_error", "firewall_challenge", "edition_stopped"}
 )
 
 
