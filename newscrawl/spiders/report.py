@@ -485,7 +485,8 @@ class ReportSpider(scrapy.Spider):
             self._stop(walk, "error", cursor)
             return
         feed = parse_feed(html, EDITIONS[edition])
-        self._inc(edition, "hole_pages" if walk is not None and walk.key != TOP else "feed_pages")
+        holes = walk is not None and walk.key != TOP and not walk.is_backfill
+        self._inc(edition, "hole_pages" if holes else "feed_pages")
         if page == 1 and not feed.cards and from_cache:
             self.logger.warning(
                 "%s: remembered feed %s has no cards; finding the feed again from the home page",
