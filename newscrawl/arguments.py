@@ -214,6 +214,10 @@ class ProjectSettings(BaseModel):
     """Fetch the RSS once after the top walk."""
     NEWSCRAWL_HOLE_PAGES: Count = 10
     """Feed pages per edition and run spent on holes."""
+    NEWSCRAWL_HISTORY_HOURS: Seconds = 48.0
+    """How far below the newest card a fresh state reaches (0: no floor)."""
+    NEWSCRAWL_URL_FAILURE_RUNS: Count = 3
+    """Runs an article may fail in (transiently) before it is given up (0: never)."""
     NEWSCRAWL_RUN_DEADLINE_SECONDS: Seconds = 0.0
     """No more feed pages after this long (0: no deadline)."""
     NEWSCRAWL_MIN_BODY_WORDS: Count = 5

@@ -126,6 +126,22 @@ class Cost(BaseModel):
     sitemap: Count
 
 
+class DayFigures(BaseModel):
+    """Cards of one Baku day a backfill or hole walk saw, and whether it reached the day's start."""
+
+    listing: Count = Field(description="cards first seen on the day's date-archive listing")
+    scroll: Count = Field(description="cards first seen in scroll batches")
+    complete: bool = Field(description="the walk reached the day's start, every article handled")
+
+
+class Days(BaseModel):
+    """The days walked by this run's backfill and hole walks."""
+
+    complete: Count
+    incomplete: Count
+    by_day: dict[str, DayFigures] = Field(description="the newest 62 days, by ISO date")
+
+
 class EditionStats(BaseModel):
     """One edition's figures in the stats file."""
 
@@ -163,6 +179,8 @@ class EditionStats(BaseModel):
     unreachable: str | None = Field(
         None, description="why the site never answered in this run (nothing more was sent)"
     )
+    days: Days
+    gave_up: list[str] = Field(description="article URLs given up in this run (failure budget)")
 
 
 class HealthEntry(BaseModel):

@@ -197,6 +197,13 @@ def table(settings: BaseSettings) -> list[Check]:
             window=False,
         ),
         Check(
+            "gave_up",
+            "gave_up",
+            "{gave_up} article URL(s) given up in this run after failing in "
+            "NEWSCRAWL_URL_FAILURE_RUNS runs (the stats file lists them)",
+            warn=0.0,
+        ),
+        Check(
             "holes",
             "holes hole_age",
             "{holes} feed range(s) not walked yet, the oldest open for {hole_age:.1f} h "

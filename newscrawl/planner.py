@@ -5,6 +5,14 @@ A walked range is feed time every card of which some run handled (newest first, 
 *hole* between them, known by its time span; a walk into it that reaches the older range merges
 the two. A walk is one chain of feed pages of one edition (``top``, a hole walk, or ``resumed``:
 a paused JOBDIR run's batches); at the close the ranges grow by its leading finished pages.
+
+No listing is taken to be whole: a walk without a cursor (a backfill period of ``mode=archive``,
+a hole no cursor reaches) opens with the date archive's listing of its newest day (the site
+shows only that day's latest cards there) and scrolls on below its oldest card until the cards
+cross the period's start. A backfill's walked periods are ranges of their own (``backfill``
+meta key), so a re-run walks only what an earlier one left. A fresh state's first top walk must
+reach ``history`` below the feed's newest card: the floor is seeded as an empty range, so a
+first walk cut short leaves a hole down to it.
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ from newscrawl.site import BAKU, parse_iso_or_none
 from newscrawl.store import StateStore, StoredArticle, Validators
 
 TOP = "top"
+#: The key prefix of a walk of a ``mode=archive`` period (then its span).
+BACKFILL = "backfill:"
 #: The walk of batches a paused (JOBDIR) run had queued, when the job resumes.
 RESUMED = "resumed"
 
@@ -109,6 +119,27 @@ class Walks:
         elif bottom < newer.bottom:
             newer.bottom, newer.cursor = bottom, cursor
 
+    def add(self, top: datetime, bottom: datetime) -> None:
+        """Join ``bottom``..``top`` with the ranges it touches (a backfill's walked period)."""
+        for held in [r for r in self.ranges if r.bottom <= top and r.top >= bottom]:
+            top, bottom = max(top, held.top), min(bottom, held.bottom)
+            self.ranges.remove(held)
+        self.ranges.append(WalkedRange(top, bottom))
+        self.ranges.sort(key=lambda r: r.top, reverse=True)
+
+    def gaps(self, top: datetime, bottom: datetime) -> list[Hole]:
+        """The parts of ``bottom``..``top`` no range holds, newest first."""
+        found: list[Hole] = []
+        for held in self.ranges:  # newest first
+            if held.top <= bottom:
+                break  # this range and the rest lie below the span
+            if held.top < top:
+                found.append(Hole(top, held.top, None, None))
+            top = min(top, held.bottom)
+            if top <= bottom:
+                return found
+        return [*found, Hole(top, bottom, None, None)]
+
     def to_json(self) -> str:
         return json.dumps([asdict(r) for r in self.ranges], default=datetime.isoformat)
 
@@ -164,10 +195,18 @@ class Walk:
     reached_at: int | None = None
     stop_reason: str | None = None
     stop_cursor: str | None = None
+    #: Its page 1 is the date archive's listing of a day (not a scroll batch).
+    from_listing: bool = False
+    #: Cards of its span seen per Baku day: URL -> (day, "listing" or "scroll").
+    seen: dict[str, tuple[date, str]] = field(default_factory=dict)
 
     @property
     def is_hole_walk(self) -> bool:
         return self.key not in (TOP, RESUMED)
+
+    @property
+    def is_backfill(self) -> bool:
+        return self.key.startswith(BACKFILL)
 
     def page(self, number: int) -> PageProgress:
         return self.pages.setdefault(number, PageProgress())
@@ -215,6 +254,9 @@ class Limits:
     revisit: RevisitPolicy = field(default_factory=RevisitPolicy)
     #: The run's clock (``NEWSCRAWL_NOW``); None: the system clock.
     now: datetime | None = None
+    #: How far below the feed's newest card a fresh state's first walk must reach (None: no
+    #: floor).
+    history: timedelta | None = None
 
 
 @dataclass
@@ -271,6 +313,7 @@ class Planner:
     def record(self, now: datetime | None = None) -> None:
         """Grow each edition's walked ranges by what this run's walks covered for good, and
         save them."""
+        self._record_backfill()
         if not self.limits.records_walks:
             return
         for edition in sorted({edition for edition, _ in self.walks}):
@@ -293,6 +336,70 @@ class Planner:
             elif walk.hole is not None:
                 ranges.record_hole_walk(walk.hole, oldest, cursor, reached)
 
+    # -- backfill periods (mode=archive) ----------------------------------------------------
+    def backfill_ranges(self, edition: str) -> Walks:
+        """The periods earlier backfills of ``edition`` walked to their start."""
+        key = self._key("backfill", edition)
+        if key not in self._ranges:
+            stored = self.store.get_meta(key) if self.store.persistent else None
+            self._ranges[key] = Walks.from_json(stored)
+        return self._ranges[key]
+
+    def backfill_period(self) -> tuple[datetime, datetime]:
+        """``(top, bottom)`` of ``mode=archive``: the end of ``until``'s Baku day (or now)
+        down to just below ``since`` (a card at ``since`` is inside)."""
+        assert self.limits.since is not None
+        now = self._now()
+        top = now
+        if self.limits.until is not None:
+            day = self.limits.until.astimezone(BAKU).date() + timedelta(days=1)
+            top = min(now, datetime(day.year, day.month, day.day, tzinfo=BAKU))
+        return top, self.limits.since - timedelta(seconds=1)
+
+    def backfill_walks(self, edition: str) -> list[Walk]:
+        """One walk per part of the period no earlier backfill walked, newest first."""
+        top, bottom = self.backfill_period()
+        walks = []
+        for gap in self.backfill_ranges(edition).gaps(top, bottom):
+            key = f"{BACKFILL}{gap.top.isoformat()}/{gap.bottom.isoformat()}"
+            walks.append(self.start(edition, key, gap))
+        return walks
+
+    def _record_backfill(self) -> None:
+        for (edition, _), walk in self.walks.items():
+            if walk.hole is None or not walk.is_backfill or (covered := walk.covered()) is None:
+                continue
+            _, oldest, _, reached = covered
+            self.backfill_ranges(edition).add(
+                walk.hole.top, walk.hole.bottom if reached else oldest
+            )
+            if self.store.persistent:
+                ranges = self.backfill_ranges(edition).to_json()
+                self.store.set_meta(self._key("backfill", edition), ranges)
+
+    def day_figures(self, edition: str) -> dict[date, dict[str, int | bool]]:
+        """Per Baku day of this run's backfill and hole walks of ``edition``: the cards of
+        their spans seen on the day's listing and in scroll batches, and whether the walk
+        reached below the day's start (or its span's) with every article handled."""
+        days: dict[date, dict[str, int | bool]] = {}
+        for (code, _), walk in self.walks.items():
+            if code != edition or walk.hole is None:
+                continue
+            covered = walk.covered()
+            floor = None
+            if covered is not None:
+                floor = walk.hole.bottom if covered[3] else covered[1]
+            span = (walk.hole.top - timedelta(seconds=1), walk.hole.bottom + timedelta(seconds=1))
+            for day in _days(*span):
+                start = datetime(day.year, day.month, day.day, tzinfo=BAKU)
+                figures = days.setdefault(day, {"listing": 0, "scroll": 0, "complete": True})
+                done = floor is not None and max(start, walk.hole.bottom) >= floor
+                figures["complete"] = bool(figures["complete"]) and done
+            for day, source in walk.seen.values():
+                if day in days:
+                    days[day][source] = int(days[day][source]) + 1
+        return dict(sorted(days.items(), reverse=True))
+
     # -- walks of this run ------------------------------------------------------------------
     def start(self, edition: str, key: str, hole: Hole | None = None) -> Walk:
         walk = Walk(edition=edition, key=key, hole=hole)
@@ -303,8 +410,8 @@ class Planner:
         return self.walks.get((edition, key)) if key else None
 
     def walk_of(self, edition: str, key: str | None, page: int) -> Walk | None:
-        """The walk a feed page belongs to (started at its first page), or None (an archive
-        day of ``mode=archive``)."""
+        """The walk a feed page belongs to (started at its first page), or None (the check
+        listing of a backfill that has nothing left to walk)."""
         if key is None:
             return None
         walk = self.get(edition, key)
@@ -320,17 +427,36 @@ class Planner:
         return walk
 
     def page_cards(self, walk: Walk | None, page: int, cards: list[FeedCard]) -> None:
-        """Note a parsed page's card times and its cursor."""
+        """Note a parsed page's card times and its cursor (and the cards of a hole or
+        backfill walk's span per day; on a fresh state's first page, the history floor)."""
         if walk is None:
             return
         progress = walk.page(page)
         progress.parsed = True
         times = [card.published_at for card in cards if card.published_at is not None]
+        if walk.key == TOP and page == 1 and times:
+            self._seed_history(walk.edition, max(times))
+        if walk.hole is not None:
+            source = "listing" if page == 1 and walk.from_listing else "scroll"
+            for card in cards:
+                moment = card.published_at
+                if moment is not None and walk.hole.bottom < moment <= walk.hole.top:
+                    walk.seen.setdefault(card.href, (moment.astimezone(BAKU).date(), source))
         if times:
             progress.newest, progress.oldest = max(times), min(times)
             progress.cursor = next(
                 (card.timestamp_raw for card in reversed(cards) if card.published_at), None
             )
+
+    def _seed_history(self, edition: str, newest: datetime) -> None:
+        """A fresh state (no walked range): the floor ``history`` below the newest card,
+        as an empty range the first walk must reach (a walk cut short leaves a hole to it)."""
+        history, ranges = self.limits.history, self.ranges(edition)
+        if history is None or ranges.ranges or not self.limits.records_walks:
+            return
+        if self.store.persistent:
+            floor = newest - history
+            ranges.ranges.append(WalkedRange(floor, floor))
 
     def requested(self, ref: tuple[str, str, int] | None) -> None:
         """An article request of page ``ref`` = (edition, walk key, page) was queued."""
@@ -348,9 +474,12 @@ class Planner:
         return progress.pending == 0
 
     def stop(self, walk: Walk | None, reason: str, cursor: str | None = None) -> bool:
-        """Record why ``walk`` stopped; True the first time."""
+        """Record why ``walk`` stopped; True the first time. At the feed's end (a page without
+        cards) the walk reached the bottom of everything: below it is nothing to walk."""
         if walk is None or walk.stop_reason is not None:
             return False
+        if reason == "feed_end" and walk.reached_at is None and walk.pages:
+            walk.reached_at = max(walk.pages)
         walk.stop_reason, walk.stop_cursor = reason, cursor
         return True
 
@@ -374,24 +503,23 @@ class Planner:
         """The next batch of ``walk`` after its page ``page``, or why it stops here."""
         limits = self.limits
         times = [card.published_at for card in cards if card.published_at is not None]
+        if walk.hole is not None and times and min(times) <= walk.hole.bottom:
+            walk.reached_at = page
+            if walk.key == RESUMED:
+                return Step(stop="known_reached")
+            if walk.is_backfill:
+                return Step(stop="since")
+            return Step(stop="hole_closed", hole_closed=True)
         if limits.since is not None and times and min(times) < limits.since:
             return Step(stop="since")
-        if walk.hole is not None:
-            if times and min(times) <= walk.hole.bottom:
-                walk.reached_at = page
-                if walk.key == RESUMED:
-                    return Step(stop="known_reached")
-                return Step(stop="hole_closed", hole_closed=True)
-            if walk.hole.cursor is None:  # an archive day of a hole walk: no scrolling
-                return Step()
-        elif walk.key == TOP and self.feed_reached_known(walk.edition, cards):
+        if walk.key == TOP and self.feed_reached_known(walk.edition, cards):
             walk.reached_at = page
             return Step(stop="known_reached")
         if deadline_passed:
             return Step(stop="deadline")
         if not walk.is_hole_walk and page >= limits.max_pages:
             return Step(stop="max_pages")
-        if walk.is_hole_walk and not self.hole_budget_left(walk.edition):
+        if walk.is_hole_walk and not walk.is_backfill and not self.hole_budget_left(walk.edition):
             return Step(stop="max_pages")
         next_cursor = walk.page(page).cursor
         if next_cursor is None:
@@ -400,7 +528,7 @@ class Planner:
             return Step(stop="cursor_stuck")
         if not has_endpoint:
             return Step(stop="no_scroll")
-        if walk.is_hole_walk:
+        if walk.is_hole_walk and not walk.is_backfill:
             self.use_hole_page(walk.edition)
         return Step(cursor=next_cursor)
 
@@ -421,25 +549,6 @@ class Planner:
         assert closed.hole is not None
         above = [h for h in self.holes(closed.edition) if h.bottom >= closed.hole.top]
         return above[-1] if above else None
-
-    def hole_days(self, walk: Walk) -> list[date]:
-        """The archive days of a hole without a cursor or scroll endpoint, newest first,
-        within the hole budget (each counted); the walk then scrolls no further."""
-        assert walk.hole is not None
-        hole = walk.hole
-        days = []
-        for day in _days(hole.top, hole.bottom):
-            if not self.hole_budget_left(walk.edition):
-                break
-            self.use_hole_page(walk.edition)
-            days.append(day)
-        walk.hole = Hole(hole.top, hole.bottom, None, hole.since)
-        return days
-
-    def archive_days(self) -> list[date]:
-        """The days of ``mode=archive``, from ``until`` (or today) back to ``since``."""
-        assert self.limits.since is not None
-        return _days(self.limits.until or datetime.now(BAKU), self.limits.since)
 
     # -- the incremental policy ---------------------------------------------------------------
     def feed_reached_known(self, edition: str, cards: list[FeedCard]) -> bool:

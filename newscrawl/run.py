@@ -360,6 +360,12 @@ class Run:
                 "rss": own.get("cost/rss", 0),
                 "sitemap": own.get("cost/sitemap", 0),
             },
+            "days": {
+                "complete": own.get("days/complete", 0),
+                "incomplete": own.get("days/incomplete", 0),
+                "by_day": own.get("days") or {},
+            },
+            "gave_up": own.get("gave_up_urls") or [],
             "feed_source": _text_or_none(own.get("feed_source")),
             "unreachable": _text_or_none(own.get("unreachable")),
             "rss_missed": own.get("rss_missed", 0),

@@ -23,6 +23,10 @@ NEWSCRAWL_REVISITS_PER_RUN = 200
 NEWSCRAWL_NOW = ""
 NEWSCRAWL_RSS_CROSSCHECK = True
 NEWSCRAWL_HOLE_PAGES = 10
+# A fresh state's first walk must reach this far below the newest card (a walk cut short leaves
+# a hole down to it); 0: no floor. An article failing transiently in this many runs is given up.
+NEWSCRAWL_HISTORY_HOURS = 48.0
+NEWSCRAWL_URL_FAILURE_RUNS = 3
 NEWSCRAWL_RUN_DEADLINE_SECONDS = 0.0
 NEWSCRAWL_MIN_BODY_WORDS = 5
 NEWSCRAWL_RUN_STATS = True

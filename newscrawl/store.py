@@ -19,7 +19,9 @@ from typing import IO, Any
 from newscrawl.items import ARTICLE_FIELDS
 
 #: 4: the runs table is gone (health keeps its history in Spidermon's stats history).
-#: 5: each article's validators (``etag``, ``last_modified``) for conditional revisits.
+#: 5: each article's validators (``etag``, ``last_modified``) for conditional revisits, and
+#: the failures table (transient failures of a URL counted across runs; an older file gets it
+#: from ``_SCHEMA``'s CREATE TABLE IF NOT EXISTS).
 SCHEMA_VERSION = 5
 
 _SCHEMA = """
@@ -42,6 +44,13 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_by_content ON articles (language, content_hash);
 CREATE INDEX IF NOT EXISTS articles_by_published ON articles (language, published_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS failures (
+    url        TEXT PRIMARY KEY,
+    runs       INTEGER NOT NULL,
+    last_run   TEXT NOT NULL,
+    last_cause TEXT NOT NULL,
+    gave_up    TEXT
+);
 """
 
 #: Columns added since schema 1, added in place (ALTER TABLE) to an older state file.
@@ -249,6 +258,32 @@ class StateStore:
             "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE url = ?",
             (seen_at, file, offset, etag, modified, url),
         )
+
+    # -- transient failures across runs ---------------------------------------------------
+    def note_failure(self, url: str, run_id: str, cause: str) -> int:
+        """A transient failure of ``url`` in run ``run_id``; the number of runs it failed in."""
+        self.connection.execute(
+            "INSERT INTO failures (url, runs, last_run, last_cause) VALUES (?, 1, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET runs = runs + (last_run != excluded.last_run), "
+            "last_run = excluded.last_run, last_cause = excluded.last_cause",
+            (url, run_id, cause),
+        )
+        row = self.connection.execute("SELECT runs FROM failures WHERE url = ?", (url,)).fetchone()
+        return int(row[0])
+
+    def give_up(self, url: str, run_id: str) -> None:
+        """``url`` is not asked for again from cards (delete its failures row to retry it)."""
+        self.connection.execute("UPDATE failures SET gave_up = ? WHERE url = ?", (run_id, url))
+
+    def given_up(self, url: str) -> bool:
+        row = self.connection.execute(
+            "SELECT 1 FROM failures WHERE url = ? AND gave_up IS NOT NULL", (url,)
+        ).fetchone()
+        return row is not None
+
+    def clear_failures(self, url: str) -> None:
+        """``url`` answered: its count starts again."""
+        self.connection.execute("DELETE FROM failures WHERE url = ?", (url,))
 
     def get_meta(self, key: str) -> str | None:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -192,16 +192,101 @@ def test_hole_walk_closes_at_the_older_range_and_the_next_hole_is_the_one_above(
     assert planner.next_hole(walk) == newer_hole
 
 
-def test_hole_without_cursor_is_walked_by_archive_days_within_the_budget() -> None:
-    planner = Planner(StateStore(None), limits=Limits(hole_pages=2))
+def test_hole_without_cursor_opens_with_a_listing_and_scrolls_on_within_the_budget() -> None:
+    planner = Planner(StateStore(None), limits=Limits(hole_pages=1))
     walks = _three_ranges()
+    walks.ranges[1].cursor = None
     planner._ranges["en"] = walks
     hole = planner.holes("en")[-1]
+    assert hole.cursor is None
     walk = planner.start("en", hole.key, hole)
-    days = planner.hole_days(walk)
-    assert len(days) == 2 and days[0] == hole.top.astimezone(BAKU).date()
-    assert walk.hole is not None and walk.hole.cursor is None
-    assert not planner.hole_budget_left("en")
+    walk.from_listing = True
+    listing = [_card(14), _card(12)]  # a day's listing: its latest cards only
+    planner.page_cards(walk, 1, listing)
+    kwargs = {"deadline_passed": False, "has_endpoint": True}
+    # the listing is not the whole day: the walk scrolls on below its oldest card
+    assert planner.after_page(walk, 1, None, listing, **kwargs).cursor == "c12"
+    batch = [_card(8), _card(4)]
+    planner.page_cards(walk, 2, batch)
+    assert planner.after_page(walk, 2, "c12", batch, **kwargs).stop == "max_pages"
+    days = planner.day_figures("en")
+    assert sum(int(d["listing"]) for d in days.values()) == 2
+    assert sum(int(d["scroll"]) for d in days.values()) == 2
+
+
+def test_backfill_periods_are_walked_once_and_a_cut_short_one_is_finished(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    since, until = datetime(2025, 10, 20, tzinfo=BAKU), datetime(2025, 10, 21, tzinfo=BAKU)
+    top = datetime(2025, 10, 22, tzinfo=BAKU)
+
+    def planner() -> Planner:
+        return Planner(store, site="s", limits=Limits(since=since, until=until), now=T0)
+
+    first = planner()
+    (walk,) = first.backfill_walks("en")
+    assert walk.is_backfill and walk.hole is not None
+    assert (walk.hole.top, walk.hole.bottom) == (top, since - timedelta(seconds=1))
+    cards = [_card(-50), _card(-60)]  # 2025-10-21 19:00 .. 09:00 (Baku)
+    first.page_cards(walk, 1, cards)
+    step = first.after_page(walk, 1, None, cards, deadline_passed=False, has_endpoint=True)
+    assert step.cursor == "c-60"  # no page limit, the period's start is the limit
+    first.record()  # cut short here
+    (rest,) = planner().backfill_walks("en")
+    assert rest.hole is not None and (rest.hole.top, rest.hole.bottom) == (
+        _at(-60),
+        since - timedelta(seconds=1),
+    )
+    second = planner()
+    (walk,) = second.backfill_walks("en")
+    below = [_card(-70), _card(-100)]  # crosses since (2025-10-20 00:00 = _at(-93))
+    second.page_cards(walk, 1, below)
+    assert (
+        second.after_page(walk, 1, None, below, deadline_passed=False, has_endpoint=True).stop
+        == "since"
+    )
+    assert all(figures["complete"] for figures in second.day_figures("en").values())
+    second.record()
+    assert planner().backfill_walks("en") == []
+
+
+def test_a_fresh_state_seeds_the_history_floor_below_the_newest_card(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    limits = Limits(records_walks=True, max_pages=1, history=timedelta(hours=12))
+    planner = Planner(store, site="s", limits=limits)
+    walk = planner.walk_of("en", TOP, 1)
+    assert walk is not None
+    cards = [_card(0), _card(-2)]
+    planner.page_cards(walk, 1, cards)
+    assert (
+        planner.after_page(walk, 1, None, cards, deadline_passed=False, has_endpoint=True).stop
+        == "max_pages"
+    )
+    planner.record(now=NOW)
+    (hole,) = Planner(store, site="s", limits=limits).holes("en")
+    assert (hole.top, hole.bottom, hole.cursor) == (_at(-2), _at(-12), "c-2")
+    # without a floor (0), the first walk's depth is all there is: no hole
+    other = Planner(
+        StateStore(tmp_path / "other.sqlite"), site="s", limits=Limits(records_walks=True)
+    )
+    walk = other.walk_of("en", TOP, 1)
+    other.page_cards(walk, 1, cards)
+    other.record(now=NOW)
+    assert other.holes("en") == []
+
+
+def test_a_transient_failure_is_counted_once_per_run_and_a_success_resets_it(
+    tmp_path: Path,
+) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    url = "https://report.az/en/a/b"
+    assert store.note_failure(url, "run-1", "http_500") == 1
+    assert store.note_failure(url, "run-1", "http_500") == 1  # the same run
+    assert store.note_failure(url, "run-2", "timeout") == 2
+    assert not store.given_up(url)
+    store.give_up(url, "run-2")
+    assert store.given_up(url)
+    store.clear_failures(url)
+    assert not store.given_up(url) and store.note_failure(url, "run-3", "x") == 1
 
 
 def test_known_articles_are_skipped_unless_the_card_changed(tmp_path: Path) -> None:
@@ -240,3 +325,17 @@ def test_hole_figures_count_what_the_state_would_hold_if_the_run_ended_now() -> 
     planner.now = NOW + timedelta(hours=5)
     assert planner.hole_figures("en") == (1, 5.0)
     assert len(planner.holes("en")) == 2  # nothing recorded before the run ends
+
+
+def test_a_walk_that_reaches_the_feeds_end_joins_the_history_floor(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    limits = Limits(records_walks=True, history=timedelta(hours=48))
+    planner = Planner(store, site="s", limits=limits)
+    walk = planner.walk_of("en", TOP, 1)
+    assert walk is not None
+    cards = [_card(0), _card(-5)]
+    planner.page_cards(walk, 1, cards)
+    planner.page_cards(walk, 2, [])  # the feed ends far above the floor
+    assert planner.stop(walk, "feed_end", "c-5")
+    planner.record(now=NOW)
+    assert Planner(store, site="s", limits=limits).holes("en") == []

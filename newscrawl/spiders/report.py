@@ -46,6 +46,7 @@ from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
 from newscrawl.revisits import RevisitPolicy
 from newscrawl.run import Run, validators
 from newscrawl.site import (
+    BAKU,
     EDITIONS,
     Edition,
     SiteUrls,
@@ -78,6 +79,8 @@ STOP_LOGS = {
     "stopping this feed",
     "no_scroll": "%(edition)s: no .loadContainer[data-url] on %(url)s",
 }
+#: How many days (the newest) ``newscrawl/<edition>/days`` shows one by one.
+DAYS_SHOWN = 62
 STOP_STATS = {"max_pages": "feed_max_pages_reached", "cursor_stuck": "feed_cursor_stuck"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -122,6 +125,8 @@ class ReportSpider(scrapy.Spider):
         self._walk_urls: set[str] = set()
         self._crosschecked: set[str] = set()
         self.deadline_passed = False
+        #: A URL that failed transiently in this many runs is given up (0: never).
+        self.failure_runs = 3
 
     @property
     def records_walks(self) -> bool:
@@ -142,6 +147,9 @@ class ReportSpider(scrapy.Spider):
         spider.limits.hole_pages = settings.getint("NEWSCRAWL_HOLE_PAGES", 10)
         overlap = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30)
         spider.limits.overlap = timedelta(minutes=overlap)
+        history = settings.getfloat("NEWSCRAWL_HISTORY_HOURS", 48)
+        spider.limits.history = timedelta(hours=history) if history > 0 else None
+        spider.failure_runs = settings.getint("NEWSCRAWL_URL_FAILURE_RUNS", 3)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
@@ -222,11 +230,12 @@ class ReportSpider(scrapy.Spider):
         for edition in self.editions:
             code = edition.code
             self._hole_stats(code)
-            if self.mode == "archive":
-                for day in self.planner.archive_days():
-                    yield self._feed_request(code, self._day_url(code, day), walk=None)
+            if self.mode == "archive" and (endpoint := self.planner.remembered("scroll_url", code)):
+                for request in self._backfill(code, endpoint):
+                    yield request
                 continue
-            due = self.planner.revisits(code)
+            # the feed is found first (in mode=archive, only for its scroll endpoint)
+            due = self.planner.revisits(code)  # none in mode=archive
             # their cards, if the walk shows them unchanged, are not counted a second time
             self._known_skipped.update(known.url for known in due)
             if cached := self.planner.remembered("feed_url", code):
@@ -435,7 +444,7 @@ class ReportSpider(scrapy.Spider):
         walk: str | None = TOP,
         **meta: Any,
     ) -> Request:
-        """A feed page, scroll batch or archive day (``walk`` None: ``mode=archive``); a source's
+        """A feed page, scroll batch or archive day (``walk`` None: no walk's page); a source's
         feed or a hole walk's page is not filtered (a failed or the top walk may have had it)."""
         return self._request(
             url,
@@ -482,7 +491,8 @@ class ReportSpider(scrapy.Spider):
             self._stop(walk, "error", cursor)
             return
         feed = parse_feed(html, EDITIONS[edition])
-        self._inc(edition, "hole_pages" if walk is not None and walk.key != TOP else "feed_pages")
+        holes = walk is not None and walk.key != TOP and not walk.is_backfill
+        self._inc(edition, "hole_pages" if holes else "feed_pages")
         if page == 1 and not feed.cards and from_cache:
             self.logger.warning(
                 "%s: remembered feed %s has no cards; finding the feed again from the home page",
@@ -492,7 +502,8 @@ class ReportSpider(scrapy.Spider):
             self.planner.remember("feed_url", edition, None)
             yield self._home_request(edition)
             return
-        if walk is not None:  # an archive day is one page: it needs no scroll markup
+        listing = walk is not None and walk.from_listing and page == 1
+        if walk is not None and not listing:  # a day's listing needs no scroll markup
             for warning in feed.warnings:
                 self.logger.warning("%s: %s: %s", edition, response.url, warning)
         # the scroll endpoint named by .loadContainer[data-url], if on the site
@@ -504,8 +515,18 @@ class ReportSpider(scrapy.Spider):
             endpoint = None
         if endpoint is not None:
             self.planner.remember("scroll_url", edition, endpoint)
+        if self.mode == "archive" and walk is not None and walk.key == TOP:
+            # the feed was found for its scroll endpoint only: now the backfill's walks
+            yield from self._backfill(edition, endpoint)
+            return
         self.planner.page_cards(walk, page, feed.cards)
         is_first = walk is not None and walk.key == TOP and page == 1
+        if not feed.cards and listing and endpoint is not None:
+            assert walk is not None and walk.hole is not None  # a day without cards: scroll on
+            yield from self._scroll_on(
+                walk, endpoint, f"{walk.hole.top.astimezone(BAKU):%Y-%m-%d %H:%M:%S}"
+            )
+            return
         if not feed.cards:
             if is_first and not from_cache:
                 self.logger.warning("%s: feed %s has no cards", edition, response.url)
@@ -539,6 +560,12 @@ class ReportSpider(scrapy.Spider):
             if (above := self.planner.next_hole(walk)) is not None:
                 yield from self._hole_walk(edition, above, endpoint)
 
+    def _scroll_on(self, walk: Walk, endpoint: str, cursor: str) -> Iterator[Request]:
+        """Below an empty day listing: the scroll batch from the top of the walk's span."""
+        if not walk.is_backfill:
+            self.planner.use_hole_page(walk.edition)
+        yield self._scroll_request(walk.edition, endpoint, cursor, 2, walk.key)
+
     def _log_stop(self, walk: Walk, reason: str, page: int, cursor: str | None, url: str) -> None:
         if reason not in STOP_LOGS or (reason == "max_pages" and walk.is_hole_walk):
             return
@@ -559,6 +586,39 @@ class ReportSpider(scrapy.Spider):
                 self._set(walk.edition, "walk/stop_cursor", cursor)
             self._crosscheck(walk.edition)
         self._hole_stats(walk.edition)
+        if walk.hole is not None:
+            self._day_stats(walk.edition)
+
+    def closed(self, reason: str) -> None:
+        """Each edition's days walked by backfill and hole walks, in the stats and the log."""
+        for edition in self.editions:
+            self._day_stats(edition.code, log=True)
+
+    def _day_stats(self, edition: str, log: bool = False) -> None:
+        """``days`` (the newest DAYS_SHOWN days: cards from the listing / scroll batches and
+        whether walked to its start), ``days/complete`` and ``days/incomplete``."""
+        days = self.planner.day_figures(edition)
+        if not days:
+            return
+        complete = sum(1 for figures in days.values() if figures["complete"])
+        shown = dict(list(days.items())[:DAYS_SHOWN])
+        self._set(edition, "days", {day.isoformat(): figures for day, figures in shown.items()})
+        self._set(edition, "days/complete", complete)
+        self._set(edition, "days/incomplete", len(days) - complete)
+        if not log:
+            return
+        for day, figures in shown.items():
+            self.logger.info(
+                "%s: %s: %d articles from the day's listing, %d from scroll batches; %s",
+                edition,
+                day,
+                figures["listing"],
+                figures["scroll"],
+                "walked to its start" if figures["complete"] else "NOT walked to its start",
+            )
+        self.logger.info(
+            "%s: %d day(s) walked to their start, %d not", edition, complete, len(days) - complete
+        )
 
     def _hole_stats(self, edition: str) -> None:
         """``holes`` and ``holes/oldest_hours``: what the state would hold if the run ended now."""
@@ -596,12 +656,37 @@ class ReportSpider(scrapy.Spider):
             "%s: walking the hole %s .. %s in the feed", edition, hole.bottom, hole.top
         )
         endpoint = endpoint or self.planner.remembered("scroll_url", edition)
+        self.planner.use_hole_page(edition)
         if hole.cursor is not None and endpoint is not None:
-            self.planner.use_hole_page(edition)
             yield self._scroll_request(edition, endpoint, hole.cursor, 1, hole.key)
-            return
-        for page, day in enumerate(self.planner.hole_days(walk), start=1):
-            yield self._feed_request(edition, self._day_url(edition, day), page, walk=hole.key)
+        else:
+            yield self._listing_request(walk, endpoint)
+
+    def _listing_request(self, walk: Walk, endpoint: str | None) -> Request:
+        """Page 1 of a walk without a cursor: the date archive's listing of the newest day of
+        its span (only that day's latest cards); the walk scrolls on from its oldest card."""
+        assert walk.hole is not None
+        walk.from_listing = True
+        day = (walk.hole.top - timedelta(seconds=1)).astimezone(BAKU).date()
+        url = self._day_url(walk.edition, day)
+        return self._feed_request(walk.edition, url, 1, load_url=endpoint, walk=walk.key)
+
+    def _backfill(self, edition: str, endpoint: str | None) -> Iterator[Request]:
+        """The walks of ``mode=archive``: one per part of the period no earlier backfill
+        walked, each from its newest day's listing down through the scroll endpoint."""
+        walks = self.planner.backfill_walks(edition)
+        if not walks:
+            self.logger.info(
+                "%s: every day of the period was walked by earlier backfills; reading only the "
+                "newest day's listing as a check",
+                edition,
+            )
+            day = (self.planner.backfill_period()[0] - timedelta(seconds=1)).astimezone(BAKU)
+            yield self._feed_request(edition, self._day_url(edition, day.date()), walk=None)
+        for walk in walks:
+            assert walk.hole is not None
+            self.logger.info("%s: backfill walk %s .. %s", edition, walk.hole.bottom, walk.hole.top)
+            yield self._listing_request(walk, endpoint)
 
     def on_feed_error(self, failure: Failure) -> Iterator[Request]:
         if (request := _failed(failure)) is None:
@@ -656,6 +741,9 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "cards/not_article")
             return None
         language = article.edition.code
+        if self.planner.store.persistent and self.planner.store.given_up(article.url):
+            self._inc(language, "cards/given_up")
+            return None
         status = self.planner.card_status(article.url, card)
         if status == "edited":
             self._inc(language, "edited_cards")
@@ -700,6 +788,8 @@ class ReportSpider(scrapy.Spider):
                 return
         self._inc(language, "found")
         self._handled(response.request)
+        if self.planner.store.persistent:
+            self.planner.store.clear_failures(response.meta.get("redirect_urls", [response.url])[0])
         if not response.body.strip():
             tries = int(response.meta.get("retry_times", 0)) + 1
             yield self._reject("empty_page", response.url, language, f"empty body {tries} times")
@@ -750,7 +840,6 @@ class ReportSpider(scrapy.Spider):
         language: str = request.cb_kwargs["language"]
         reason, detail = classify_failure(failure.value)
         transient = reason in TRANSIENT_REASONS or reason.startswith("http_5")
-        self._handled(request, clean=not transient)
         # after redirects, the article is the URL first asked for, not the last hop
         url = (request.meta.get("redirect_urls") or [request.url])[0]
         if url != request.url:
@@ -760,7 +849,37 @@ class ReportSpider(scrapy.Spider):
         self._inc(language, "errors/article")
         if transient:
             self._inc(language, "errors/transient")
+        counted = transient and reason not in SITE_REASONS  # a failure of this URL itself
+        if counted and (runs := self._failed_runs(url, detail)) >= self.failure_runs > 0:
+            # the failure budget of this URL is used up: its page no longer waits for it
+            self._handled(request)
+            self._give_up(url, language, runs, detail)
+            yield self._reject(
+                "gave_up", url, language, f"failed in {runs} runs; last: {detail}", "download"
+            )
+            return
+        self._handled(request, clean=not transient)
         yield self._reject(reason, url, language, detail, "download")
+
+    def _failed_runs(self, url: str, cause: str) -> int:
+        """The number of runs ``url`` failed in, this one counted (0 without a state)."""
+        store = self.planner.store
+        return store.note_failure(url, self.run_id, cause) if store.persistent else 0
+
+    def _give_up(self, url: str, language: str, runs: int, cause: str) -> None:
+        self.planner.store.give_up(url, self.run_id)
+        self.logger.warning(
+            "%s: giving up on %s after failures in %d runs (last: %s); later runs skip it",
+            language,
+            url,
+            runs,
+            cause,
+        )
+        self._inc(language, "gave_up")
+        stats = self.crawler.stats
+        if stats is not None:
+            key = f"newscrawl/{language}/gave_up_urls"
+            stats.set_value(key, [*(stats.get_value(key) or []), url])
 
     def _handled(self, request: Request | None, clean: bool = True) -> None:
         """An article request of a walk's page came to its end."""
@@ -798,6 +917,12 @@ _IGNORED = (
 TRANSIENT_REASONS = frozenset(
     {"timeout", "connection_lost", "connection_refused", "dns_error", "download_error"}
     | {"firewall_challenge", "edition_stopped", "http_429"}
+)
+
+#: Transient reasons that say the site (or the edition) failed, not the URL: never counted
+#: against a URL's failure budget.
+SITE_REASONS = frozenset(
+    {"connection_refused", "dns_error", "firewall_challenge", "edition_stopped"}
 )
 
 

@@ -153,6 +153,7 @@ def test_a_schema_1_state_is_upgraded_in_place(tmp_path: Path) -> None:
     old = store.get("http://x/en/a/b")
     assert old is not None and old.revision == 3 and old.archive_file is None
     assert store.get_meta("schema_version") == str(SCHEMA_VERSION) == "5"
+    assert store.note_failure("http://x/en/a/b", "run-1", "http_500") == 1  # the new table
     store.touch("http://x/en/a/b", "2025-02-01T00:00:00+00:00", {"file": "f.warc.gz", "offset": 9})
     moved = store.get("http://x/en/a/b")
     assert moved is not None and (moved.archive_file, moved.archive_offset) == ("f.warc.gz", 9)

@@ -141,7 +141,8 @@ def test_o_adds_a_feed_and_the_state_counts_only_output_language_files(
         replica.base_url, output, state=state, arguments={"editions": "en", "max_pages": "2"}
     )
     assert again.returncode == 0
-    assert again.articles["en"] == []
+    # (what it writes is the first run's history hole, below its two pages)
+    assert not {a["url"] for a in again.articles["en"]} & per_language
 
 
 def test_two_jobs_started_together_never_share_a_file(

@@ -23,6 +23,8 @@ from tests.site.translit import slugify
 PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
 SITE_NAME = "Report.az"
 FEED_SIZE = 20
+#: Cards of a date-archive page: the day's latest only, as on the live site (site-facts.md).
+ARCHIVE_SIZE = 12
 HOME_SIZE = 12
 LATEST_SIZE = 10
 RSS_SIZE = 50

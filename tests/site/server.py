@@ -253,7 +253,7 @@ class ReplicaApp:
         def make() -> str:
             lo = bisect_left(index.pubs, start)
             hi = bisect_right(index.pubs, min(end, now))
-            arts = index.arts[lo:hi][::-1]
+            arts = index.arts[max(lo, hi - render.ARCHIVE_SIZE) : hi][::-1]  # the latest only
             return render.listing_page(self.site, ed, "-".join(ymd), arts, now)
 
         return self._cached(("archive", ed, start), req, now, HTML, make)
