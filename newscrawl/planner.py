@@ -584,6 +584,28 @@ class Planner:
         """Now on the run's clock, as the state and ``crawled_at`` record it (UTC, ISO)."""
         return self._now().astimezone(UTC).isoformat(timespec="seconds")
 
+    # -- the failure budget of a URL across runs ---------------------------------------------
+    def failed(self, url: str, run_id: str, cause: str) -> int:
+        """A failure of ``url`` itself in run ``run_id``; the number of runs it failed in
+        (this one counted; 0 without a state)."""
+        return self.store.note_failure(url, run_id, cause) if self.store.persistent else 0
+
+    def give_up(self, url: str, run_id: str) -> None:
+        """``url`` used up its failure budget: no later run asks for it again."""
+        if self.store.persistent:
+            self.store.give_up(url, run_id)
+
+    def answered(self, url: str) -> None:
+        """``url`` answered: its failure count starts again."""
+        if self.store.persistent:
+            self.store.clear_failures(url)
+
+    def revisit_failed(self, url: str) -> None:
+        """A revisit of ``url`` failed: it waits for its next slot of the schedule (a page
+        gone for good is not asked for on every run until it leaves the horizon)."""
+        if self.store.persistent:
+            self.store.touch(url, self.fetch_time())
+
     def not_modified(self, url: str, validators: Validators) -> None:
         """A revisit answered 304: the article was fetched now and is unchanged."""
         if self.store.persistent:
@@ -591,8 +613,13 @@ class Planner:
 
     def card_status(self, url: str, card: FeedCard | None) -> str | None:
         """``known`` when an article need not be requested, ``edited`` when its card shows
-        another headline than the state holds, None when it must be requested."""
-        stored = self.store.get(url) if self.store.persistent else None
+        another headline than the state holds, ``given_up`` when its failure budget is used
+        up, None when it must be requested."""
+        if not self.store.persistent:
+            return None
+        if self.store.given_up(url):
+            return "given_up"
+        stored = self.store.get(url)
         if stored is None:
             return None
         shown = " ".join(card.title.split()).casefold() if card and card.title else ""

@@ -231,11 +231,12 @@ class StateStore:
 
     def published_since(self, language: str, site: str, since: str) -> list[StoredArticle]:
         """The articles of ``language`` on ``site`` published at or after ``since`` (ISO, Baku
-        offset, as stored): the candidates of the revisit schedule."""
+        offset, as stored) and not given up: the candidates of the revisit schedule."""
         prefix = site.rstrip("/") + "/"
         rows = self.connection.execute(
             f"SELECT {_COLUMNS} FROM articles WHERE language = ? AND substr(url, 1, ?) = ? "
-            "AND published_at >= ?",
+            "AND published_at >= ? "
+            "AND url NOT IN (SELECT url FROM failures WHERE gave_up IS NOT NULL)",
             (language, len(prefix), prefix, since),
         ).fetchall()
         return [StoredArticle(*row) for row in rows]

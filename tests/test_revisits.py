@@ -198,3 +198,23 @@ def test_the_cost_table_in_operations_md_is_the_simulation_output() -> None:
     docs = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     shown = "\n".join(line.strip() for line in docs.splitlines())
     assert table() in shown, "run: python -m tests.bench.revisit_costs"
+
+
+def test_a_failed_revisit_waits_for_its_next_slot_and_a_given_up_url_is_not_revisited(
+    tmp_path: Path,
+) -> None:
+    store = _store_with(tmp_path)
+    url = "http://127.0.0.1:1/en/a/young-due"
+    planner = Planner(store, site="http://127.0.0.1:1", limits=Limits(records_walks=True), now=NOW)
+    planner.revisit_failed(url)  # a 404 or 5xx: not asked for again on the very next run
+    assert planner.revisits("en") == []
+    later = Planner(
+        store, site="http://127.0.0.1:1", limits=Limits(records_walks=True), now=NOW + 12 * H
+    )
+    assert url in [k.url for k in later.revisits("en")]
+    assert later.failed(url, "run-1", "http_500") == 1
+    later.give_up(url, "run-1")
+    assert url not in [k.url for k in later.revisits("en")]
+    assert later.card_status(url, None) == "given_up"
+    later.answered(url)  # its row deleted: asked for again
+    assert url in [k.url for k in later.revisits("en")]

@@ -741,10 +741,10 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "cards/not_article")
             return None
         language = article.edition.code
-        if self.planner.store.persistent and self.planner.store.given_up(article.url):
+        status = self.planner.card_status(article.url, card)
+        if status == "given_up":
             self._inc(language, "cards/given_up")
             return None
-        status = self.planner.card_status(article.url, card)
         if status == "edited":
             self._inc(language, "edited_cards")
         elif status == "known":
@@ -788,8 +788,7 @@ class ReportSpider(scrapy.Spider):
                 return
         self._inc(language, "found")
         self._handled(response.request)
-        if self.planner.store.persistent:
-            self.planner.store.clear_failures(response.meta.get("redirect_urls", [response.url])[0])
+        self.planner.answered(response.meta.get("redirect_urls", [response.url])[0])
         if not response.body.strip():
             tries = int(response.meta.get("retry_times", 0)) + 1
             yield self._reject("empty_page", response.url, language, f"empty body {tries} times")
@@ -849,8 +848,11 @@ class ReportSpider(scrapy.Spider):
         self._inc(language, "errors/article")
         if transient:
             self._inc(language, "errors/transient")
+        if request.meta.get("revisit"):
+            self.planner.revisit_failed(url)
         counted = transient and reason not in SITE_REASONS  # a failure of this URL itself
-        if counted and (runs := self._failed_runs(url, detail)) >= self.failure_runs > 0:
+        runs = self.planner.failed(url, self.run_id, detail) if counted else 0
+        if runs >= self.failure_runs > 0:
             # the failure budget of this URL is used up: its page no longer waits for it
             self._handled(request)
             self._give_up(url, language, runs, detail)
@@ -861,13 +863,8 @@ class ReportSpider(scrapy.Spider):
         self._handled(request, clean=not transient)
         yield self._reject(reason, url, language, detail, "download")
 
-    def _failed_runs(self, url: str, cause: str) -> int:
-        """The number of runs ``url`` failed in, this one counted (0 without a state)."""
-        store = self.planner.store
-        return store.note_failure(url, self.run_id, cause) if store.persistent else 0
-
     def _give_up(self, url: str, language: str, runs: int, cause: str) -> None:
-        self.planner.store.give_up(url, self.run_id)
+        self.planner.give_up(url, self.run_id)
         self.logger.warning(
             "%s: giving up on %s after failures in %d runs (last: %s); later runs skip it",
             language,
