@@ -29,7 +29,7 @@ from tests.site.compose import (
 )
 from tests.site.editions import EDITIONS, ORDER, TOPIC_WEIGHTS
 from tests.site.lru import LRU
-from tests.site.model import Article, Body, Edit, Look, Story
+from tests.site.model import AID_OFFSET, Article, Body, Edit, Look, Story
 from tests.site.specials import SpecialStory, build_specials
 from tests.site.translit import slugify
 
@@ -313,7 +313,7 @@ class Site:
         # numeric ids: increasing with publication time, unique across editions
         self.articles.sort(key=lambda a: (a.pub, ORDER.index(a.ed), a.story.idx))
         gap = max(1, min(6, 899_000 // max(1, len(self.articles)) - 1))
-        aid = 100_000 + int(r() * 500)
+        aid = AID_OFFSET + 100_000 + int(r() * 500)
         for art in self.articles:
             aid += 1 + int(r() * gap)
             art.aid = aid

@@ -345,6 +345,27 @@ def build_specials(anchor: int) -> list[SpecialStory]:
             look={"share": 0, "badge": None},
         )
     )
+    live_old = {}
+    for i, (ed, title, cat) in enumerate(
+        (
+            ("az", "Milli Məclisin payız sessiyasının iclası - CANLI", "milli-meclis"),
+            ("en", "Milli Majlis autumn session meeting - LIVE", "milli-majlis"),
+            ("ru", "Заседание осенней сессии Милли Меджлиса - ОНЛАЙН", "milli-mejlis"),
+        )
+    ):
+        pub = anchor - 10 * HOUR + 2 * i * MIN
+        paras = _live_paras(pub, ed)
+        live_old[ed] = SpecialArticle(title=title, category=cat, when=pub, paras=paras)
+    stories.append(  # an old live update: a dateline opens each block
+        SpecialStory(
+            key="live-oldest",
+            topic="parliament",
+            layout="oldest",
+            articles=live_old,
+            live=True,
+            look={"jsonld": "object", "badge": None, "dateline_bold": False},
+        )
+    )
     stories.append(
         SpecialStory(
             key="two-headlines",
