@@ -14,10 +14,11 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from random import Random
 from typing import Any
 
-from tests.site import dates
+from tests.site import dates, realtext
 from tests.site.compose import (
     PHOTO_HOST,
     StoryText,
@@ -108,14 +109,18 @@ class Site:
         future_hours: float = FUTURE_WINDOW / HOUR,
         hourly_edits: int = 0,
         edit_depth: int = 30,
+        real_text: str | Path | None = None,
     ):
         self.seed = seed
+        #: ``--real-text``: real az articles (as many as ``articles``) replace the generated ones.
+        self.real = realtext.load(real_text, articles) if real_text else []
         #: Per edition and hour after the start clock: this many edits of articles then at
         #: feed positions up to ``edit_depth`` (headline and body, 10 min before the hour).
         self.hourly_edits = hourly_edits
         self.edit_depth = edit_depth
         self.per_edition = articles
-        self.anchor = _to_ts(now, dates.parse_iso(dates.DEFAULT_NOW))
+        default_now = self.real[-1].when + HOUR if self.real else dates.parse_iso(dates.DEFAULT_NOW)
+        self.anchor = _to_ts(now, default_now)
         self.now = self.anchor
         self.days = float(days) if days else max(2.0, articles / 150)
         #: Articles of this span after the start clock appear as the clock moves on.
@@ -138,7 +143,7 @@ class Site:
         rng = Random(self.seed)
         r = rng.random
         anchor = self.anchor
-        specials = build_specials(anchor)
+        specials = build_specials(anchor) + realtext.stories(self.real)
         special_counts = dict.fromkeys(ORDER, 0)
         for sp in specials:
             for ed in sp.articles:
@@ -176,7 +181,7 @@ class Site:
                 if spa is None:
                     continue
                 art = Article(ed, story, spa.when, spa.category, spa.title, sp.layout)
-                art.slug = unique_slug(ed, slugify(spa.title))
+                art.slug = unique_slug(ed, spa.slug or slugify(spa.title))
                 art.slash = sp.slash
                 art.meta = sp.meta
                 if sp.edit_at is not None:
@@ -446,7 +451,7 @@ class Site:
             published_raw=raw,
             date_text=date_text,
             time_text=time_text,
-            category_label=EDITIONS[art.ed].categories[art.cat],
+            category_label=EDITIONS[art.ed].label(art.cat),
         )
 
     # ------------------------------------------------------------------ truth
@@ -497,6 +502,7 @@ def build_site(
     future_hours: float = FUTURE_WINDOW / HOUR,
     hourly_edits: int = 0,
     edit_depth: int = 30,
+    real_text: str | Path | None = None,
 ) -> Site:
     """Generate the replica's content (deterministic for the same arguments)."""
     return Site(
@@ -507,4 +513,5 @@ def build_site(
         future_hours=future_hours,
         hourly_edits=hourly_edits,
         edit_depth=edit_depth,
+        real_text=real_text,
     )

@@ -119,7 +119,7 @@ def card(site: Site, art: Article, now: int) -> str:
     parts.append(f'    <h2 class="{title_class}">{esc(site.title(art, now))}</h2>\n')
     if look.card_category:
         parts.append(
-            f'    <span class="news__category">{esc(EDITIONS[art.ed].categories[art.cat])}</span>\n'
+            f'    <span class="news__category">{esc(EDITIONS[art.ed].label(art.cat))}</span>\n'
         )
     parts.append(
         f'    <ul class="news__date"><li>{dates.current_date(art.ed, art.pub)}</li>'
@@ -373,7 +373,7 @@ def _latest_html(site: Site, ed: Edition, now: int) -> str:
             f'<li class="latest-news__item"><a href="{attr(art.path)}">'
             f'<span class="latest-news__time">{dates.hhmm(art.pub)}</span>{badge_html}'
             f'<span class="latest-news__title">{esc(site.title(art, now))}</span>'
-            f'<span class="latest-news__category">{esc(ed.categories[art.cat])}</span></a></li>'
+            f'<span class="latest-news__category">{esc(ed.label(art.cat))}</span></a></li>'
         )
     return (
         '<aside class="latest-news">\n'

@@ -30,6 +30,7 @@ class SpecialArticle:
     tags: list[str] | None = None
     new_title: str | None = None  # with an edit: the edited headline
     summary: str | None = None  # meta description that is not the start of the body
+    slug: str | None = None  # the page's slug, when not the transliterated title (real articles)
 
 
 @dataclass

@@ -42,7 +42,7 @@ MONTHS_2019 = (
 DATELINE_CITY = "Bakı"
 DATELINE_MONTHS = MONTHS
 #: The trending-topics bar of tag links above the headline of current pages.
-TRENDING = ('İlham Əliyev', 'Zəfərə gedən yol', 'WUF13', 'COP30')
+TRENDING = ("İlham Əliyev", "Zəfərə gedən yol", "WUF13", "COP30")
 FEED_LINK_TEXT = "Bütün xəbər lenti"
 LATEST_NEWS = "Son xəbərlər"
 HOME_TITLE = "Azərbaycan və dünya xəbərləri"

@@ -28,7 +28,7 @@ MONTHS_2019 = MONTHS
 DATELINE_CITY = "Baku"
 DATELINE_MONTHS = MONTHS
 #: The trending-topics bar of tag links above the headline of current pages.
-TRENDING = ('Ilham Aliyev', 'Path to Victory', 'UEFA Champions League')
+TRENDING = ("Ilham Aliyev", "Path to Victory", "UEFA Champions League")
 FEED_LINK_TEXT = "All News Feed"
 LATEST_NEWS = "Latest News"
 HOME_TITLE = "Latest news from Azerbaijan and the world"

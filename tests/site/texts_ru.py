@@ -42,7 +42,7 @@ MONTHS_2019 = (
 DATELINE_CITY = "Баку"
 DATELINE_MONTHS = MONTHS
 #: The trending-topics bar of tag links above the headline of current pages.
-TRENDING = ('Ильхам Алиев', 'WUF13', 'мирный процесс')
+TRENDING = ("Ильхам Алиев", "WUF13", "мирный процесс")
 FEED_LINK_TEXT = "Вся лента новостей"
 LATEST_NEWS = "Последние новости"
 HOME_TITLE = "Новости Азербайджана и мира"
