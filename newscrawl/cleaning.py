@@ -279,6 +279,8 @@ COMMON_PATTERNS: tuple[str, ...] = (
     r"(?:pic\.twitter\.com/\S+\s*)+",
     r"(?:(?:https?://|www\.)\S+\s*)+",
     r"(?:t\.me|twitter\.com|x\.com|instagram\.com|facebook\.com|youtu\.be|youtube\.com)/\S+",
+    # The typo-report widget of 2018 pages: "Orphus sistemi", "Orphus system".
+    r"orphus(?:\s+(?:sistemi|system|система))?",
 )
 
 _COMPILED = {

@@ -476,6 +476,11 @@ def amp_page(site: Site, art: Article, now: int, base: str) -> str:
     """The minimal AMP copy (``/en/amp/...``), pointing to the canonical page."""
     view = site.view(art, now)
     paragraphs = "".join(f"<p>{esc(p)}</p>\n" for p in view.body.paragraphs)
+    others = "".join(  # the live site's AMP pages end with such a block
+        f'<li><a href="{attr(base + other.path)}">{esc(site.title(other, now))}</a></li>\n'
+        for other in newest(site, art.ed, now, 6)
+        if other is not art
+    )
     return (
         "<!doctype html>\n"
         f'<html amp lang="{art.ed}">\n<head>\n<meta charset="utf-8">\n'
@@ -487,6 +492,8 @@ def amp_page(site: Site, art: Article, now: int, base: str) -> str:
         f'<article class="amp-article">\n<h1 class="amp-title">{esc(view.title)}</h1>\n'
         f'<div class="amp-date">{view.published_raw}</div>\n'
         f'<div class="amp-body">\n{paragraphs}</div>\n</article>\n'
+        f'<section class="amp-other-news">\n<h2>{esc(EDITIONS[art.ed].texts.OTHER_NEWS)}</h2>\n'
+        f"<ul>\n{others}</ul>\n</section>\n"
         "</body>\n</html>\n"
     )
 

@@ -43,6 +43,8 @@ DATELINE_CITY = "Bakı"
 DATELINE_MONTHS = MONTHS
 #: The trending-topics bar of tag links above the headline of current pages.
 TRENDING = ("İlham Əliyev", "Zəfərə gedən yol", "WUF13", "COP30")
+#: The heading of the news block at the end of AMP pages.
+OTHER_NEWS = "Digər xəbərlər"
 FEED_LINK_TEXT = "Bütün xəbər lenti"
 LATEST_NEWS = "Son xəbərlər"
 HOME_TITLE = "Azərbaycan və dünya xəbərləri"
