@@ -99,6 +99,7 @@ class ArticlePage:
     #: The article's body; a page that has it has this layout.
     body_css = ""
     translations_css: tuple[str, ...] = ()
+
     def __init__(self, html: str, selector: Selector, url: str, site: SiteUrls) -> None:
         self.html, self.selector, self.url, self.site = html, selector, url, site
         self.meta_values = meta_values(selector)
