@@ -65,7 +65,7 @@ CATEGORIES = {
     "diger-olkeler": "Digər ölkələr",
     "xarici-siyaset": "Xarici siyasət",
     "daxili-siyaset": "Daxili siyasət",
-    "region-xeberleri": "Region xəbərləri",
+    "region-xeberleri": "Region",  # the live site's label
     "hadise": "Hadisə",
     "futbol-xeberleri": "Futbol xəbərləri",
     "iqtisadiyyat-xeberleri": "İqtisadiyyat xəbərləri",
