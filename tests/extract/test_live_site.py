@@ -45,7 +45,8 @@ def _without_tags(html: str) -> str:
         '|//script[@type="application/ld+json"]|//meta[@property="article:tag"]'
     ):
         node.drop_tree()
-    return lxml.html.tostring(doc, encoding="unicode")
+    text: str = lxml.html.tostring(doc, encoding="unicode")
+    return text
 
 
 def test_replica_current_pages_carry_the_trending_bar(site: Site) -> None:
