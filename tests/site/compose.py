@@ -399,6 +399,8 @@ def make_look(site_seed: int, art: Article) -> Look:
             look.attribution = texts.GLUE_ATTRIBUTION
     if not (art.meta or look.jsonld != "none"):
         look.distinct_lead = False  # no description anywhere on the page
+    if art.origin is not None:  # a republished copy: the same body, so the same attribution
+        look.attribution = make_look(site_seed, art.origin).attribution
     return look
 
 

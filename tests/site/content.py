@@ -147,7 +147,7 @@ class Site:
         special_counts = dict.fromkeys(ORDER, 0)
         for sp in specials:
             for ed in sp.articles:
-                special_counts[ed] += 1
+                special_counts[ed] += not sp.extra
         targets = {ed: max(0, self.per_edition - special_counts[ed]) for ed in ORDER}
         used_slugs: dict[str, set[str]] = {ed: set() for ed in ORDER}
         per_minute: dict[str, dict[int, int]] = {ed: {} for ed in ORDER}
@@ -188,8 +188,9 @@ class Site:
                     art.edit = Edit(sp.edit_at, spa.new_title is not None, sp.edit_paragraph)
                 story.articles[ed] = art
                 self.articles.append(art)
-                minute = art.pub // MIN
-                per_minute[ed][minute] = per_minute[ed].get(minute, 0) + 1
+                if not sp.extra:
+                    minute = art.pub // MIN
+                    per_minute[ed][minute] = per_minute[ed].get(minute, 0) + 1
             if sp.republish_at is not None:
                 for i, (ed, orig) in enumerate(story.articles.items()):
                     copy = Article(
@@ -317,10 +318,12 @@ class Site:
 
         # numeric ids: increasing with publication time, unique across editions
         self.articles.sort(key=lambda a: (a.pub, ORDER.index(a.ed), a.story.idx))
-        gap = max(1, min(6, 899_000 // max(1, len(self.articles)) - 1))
+        extra = [a for a in self.articles if a.story.special and a.story.special.extra]
+        counted = [a for a in self.articles if not (a.story.special and a.story.special.extra)]
+        gap = max(1, min(6, 899_000 // max(1, len(counted)) - 1))
         aid = AID_OFFSET + 100_000 + int(r() * 500)
-        for art in self.articles:
-            aid += 1 + int(r() * gap)
+        for art in counted + extra:  # extra specials last: their ids change no other's
+            aid += 1 if art in extra else 1 + int(r() * gap)
             art.aid = aid
             self.by_aid[aid] = art
         self.index = {ed: EditionIndex([a for a in self.articles if a.ed == ed]) for ed in ORDER}

@@ -48,6 +48,9 @@ class SpecialStory:
     edit_paragraph: bool = True
     republish_at: int | None = None  # a copy under a new slug appears at this time
     live: bool = False
+    #: On top of ``--articles``, outside the draws of the generated articles and their ids: a
+    #: special added later leaves every other article of a seed as it was.
+    extra: bool = False
 
 
 SEED_EN_PARAS: list[Para] = [
@@ -364,6 +367,7 @@ def build_specials(anchor: int) -> list[SpecialStory]:
             layout="oldest",
             articles=live_old,
             live=True,
+            extra=True,
             look={"jsonld": "object", "badge": None, "dateline_bold": False},
         )
     )
