@@ -138,7 +138,7 @@ def element_text(element: HtmlElement) -> str:
 
 
 # --------------------------------------------------------------------------- body paragraphs
-#: Class-name fragments of blocks inside an article body that are never article text.
+#: Class-name (or id) fragments of blocks inside an article body that are never article text.
 _NOT_TEXT = re.compile(
     "tags|share|social|promo|subscribe|translations|related|banner|advert|read-also|copy-url|orphus"
 )
