@@ -1,11 +1,11 @@
 """Pure text cleaning (``str`` in, ``str`` out; no Scrapy): Unicode and white space, mojibake,
-share/promo lines and photo credits, headlines, the datelines of the oldest layout.
+share/promo lines and photo credits, headlines, datelines.
 
 Order for a body: :func:`repair_mojibake` on the raw text (before any white-space clean-up: a
 garbled no-break space ``"Â\\xa0"`` is only repairable while the U+00A0 is there),
 :func:`has_unrepairable_mojibake` to refuse the item, :func:`normalize_text`, then per paragraph
-:func:`split_dateline` (first paragraph only), :func:`is_boilerplate_paragraph` and
-:func:`strip_trailing_credit`.
+:func:`is_boilerplate_paragraph` and :func:`strip_trailing_credit`. The extractor splits
+datelines off the body (:func:`split_datelines`) before any of this, on every layout.
 """
 
 from __future__ import annotations
@@ -279,6 +279,8 @@ COMMON_PATTERNS: tuple[str, ...] = (
     r"(?:pic\.twitter\.com/\S+\s*)+",
     r"(?:(?:https?://|www\.)\S+\s*)+",
     r"(?:t\.me|twitter\.com|x\.com|instagram\.com|facebook\.com|youtu\.be|youtube\.com)/\S+",
+    # The typo-report widget of 2018 pages: "Orphus sistemi", "Orphus system".
+    r"orphus(?:\s+(?:sistemi|system|система))?",
 )
 
 _COMPILED = {
@@ -356,7 +358,8 @@ def clean_title(s: str) -> str:
 
 
 # --------------------------------------------------------------------------------------- datelines
-# The first paragraph of the oldest layout starts with ``City. Day Month. REPORT.AZ/``
+# A body (any layout) and each block of an old live-update page start with
+# ``City. Day Month. REPORT.AZ/``
 # (``Baku. 15 March. REPORT.AZ/``, ``Баку. 3 июля. REPORT.AZ/``, other cities, ``Report.az/``,
 # dashes for the dots or slash, an optional year, no space after the slash).
 _LETTER = r"[^\W\d_]"
@@ -386,3 +389,26 @@ def split_dateline(first_paragraph: str) -> tuple[str | None, str]:
     if match is None:
         return None, first_paragraph
     return match.group("dateline").strip(), first_paragraph[match.end() :].strip()
+
+
+#: A bare ``HH:MM`` paragraph: the time mark that opens a block of a live-update page.
+_BLOCK_MARK_RE = re.compile(r"\d{1,2}:\d{2}")
+
+
+def split_datelines(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """``(dateline, paragraphs)``: the datelines that open a paragraph block (the body's first
+    paragraph, and the first after each bare ``HH:MM`` mark of a live-update page) split off,
+    the text after each kept; the first dateline as written, or None without one."""
+    first: str | None = None
+    out: list[str] = []
+    opens_block = True
+    for paragraph in paragraphs:
+        if opens_block:
+            dateline, rest = split_dateline(paragraph)
+            if dateline is not None:
+                first = first or dateline
+                paragraph = rest
+        opens_block = _BLOCK_MARK_RE.fullmatch(paragraph.strip()) is not None
+        if paragraph:
+            out.append(paragraph)
+    return first, out

@@ -29,6 +29,27 @@ def test_site_dates(text: str, time_text: str | None, expected: str) -> None:
     assert to_iso(parse_site_date(text, time_text)) == expected
 
 
+_MONTHS = {
+    "az": "yanvar fevral mart aprel may iyun iyul avqust sentyabr oktyabr noyabr dekabr",
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "en": "January February March April May June July August September October November December",
+}
+
+
+@pytest.mark.parametrize("language", sorted(_MONTHS))
+@pytest.mark.parametrize("case", ["lower", "capitalize"])
+@pytest.mark.parametrize("together", [True, False])
+def test_comma_dates_with_a_two_digit_day(language: str, case: str, together: bool) -> None:
+    """The live site's header: ``06 oktyabr, 2025`` + ``HH:MM`` (az, ru; en likewise), every
+    month, lower-case and capitalised, the time in the same text or apart."""
+    for number, month in enumerate(_MONTHS[language].split(), 1):
+        text = f"0{number % 9 + 1} {getattr(month, case)()}, 2025"
+        clock = "09:05" if number % 2 else "21:40"
+        moment = parse_site_date(f"{text} {clock}") if together else parse_site_date(text, clock)
+        day = f"0{number % 9 + 1}"
+        assert to_iso(moment) == f"2025-{number:02d}-{day}T{clock}:00+04:00", text
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

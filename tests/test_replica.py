@@ -166,9 +166,13 @@ def test_truth_matches_visible_pages(replica: ReplicaServer) -> None:
         page = page_fields(doc, item["layout"])
         assert page["title"] == item["title"], path
         paragraphs = page["paragraphs"]
-        if item["dateline"]:
-            assert paragraphs[0].startswith(item["dateline"])
-            paragraphs[0] = paragraphs[0][len(item["dateline"]) :].strip()
+        if item["dateline"]:  # opens the body, and each block of a live-update page
+            opens = [0] + [
+                i + 1 for i, p in enumerate(paragraphs[:-1]) if re.fullmatch(r"\d\d:\d\d", p)
+            ]
+            for i in opens:
+                assert paragraphs[i].startswith(item["dateline"]), path
+                paragraphs[i] = paragraphs[i][len(item["dateline"]) :].strip()
         assert "\n\n".join(paragraphs) == item["body"], path
         assert page["date"] == item["published_at_raw"], path
         if page["category"] is not None:

@@ -83,7 +83,16 @@ def test_replica_base_url_keeps_its_port() -> None:
         ("", None),
         (None, None),
         ("report.az/en/", None),
+        ("report.az/2844552", 2844552),  # the live site's: seven digits, no edition segment
+        ("https://report.az/2844552", 2844552),
+        ("//report.az/2844552/", 2844552),
     ],
 )
 def test_article_id_from_short_link(value: str | None, expected: int | None) -> None:
     assert article_id_from_short_link(value) == expected
+
+
+def test_a_short_link_is_not_an_article_url() -> None:
+    site = SiteUrls("https://report.az")
+    for link in ("report.az/2844552", "https://report.az/2844552", "https://report.az/en/2844552"):
+        assert site.article_path(site.absolute("//" + link.split("//")[-1])) is None, link

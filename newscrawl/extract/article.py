@@ -13,9 +13,10 @@ from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
 
+from lxml.etree import _Element as HtmlElement
 from parsel import Selector, SelectorList
 
-from newscrawl.cleaning import split_dateline
+from newscrawl.cleaning import split_datelines
 from newscrawl.extract import generic
 from newscrawl.extract.feed import FeedCard
 from newscrawl.extract.text import (
@@ -98,8 +99,6 @@ class ArticlePage:
     #: The article's body; a page that has it has this layout.
     body_css = ""
     translations_css: tuple[str, ...] = ()
-    #: A ``Baku. 15 March. REPORT.AZ/`` dateline may open the body.
-    has_dateline = True
 
     def __init__(self, html: str, selector: Selector, url: str, site: SiteUrls) -> None:
         self.html, self.selector, self.url, self.site = html, selector, url, site
@@ -143,8 +142,13 @@ class ArticlePage:
         return article
 
     @cached_property
+    def heading(self) -> HtmlElement | None:
+        """The headline's element: what the article's tags come after."""
+        return generic.headline_element(self.selector)
+
+    @cached_property
     def tag_links(self) -> list[str]:
-        return generic.tag_links(self.selector, self.site, self.article, self.url)
+        return generic.tag_links(self.selector, self.site, self.article, self.url, self.heading)
 
     def title(self) -> Found[str]:
         headline = generic.headline(self.selector)
@@ -302,7 +306,6 @@ class Current(ArticlePage):
         ".news-detail__tags a",
     )
     translations_css: tuple[str, ...] = (".news-detail__translations a",)
-    has_dateline = False
 
     def title(self) -> Found[str]:
         return _first((self.first_text(self.title_css), "selector")) or self.head_title()
@@ -330,8 +333,14 @@ class Current(ArticlePage):
             or _first((card.category if card else None, "card"))
         )
 
+    @cached_property
+    def heading(self) -> HtmlElement | None:
+        heads = self.first(self.title_css)
+        return heads[0].root if heads else super().heading
+
     def tags(self) -> Found[list[str]]:
-        texts = (element_text(node.root) for node in self.first(self.tags_css))
+        nodes = generic.below(self.heading, self.first(self.tags_css))
+        texts = (element_text(node.root) for node in nodes)
         return _first((list(dict.fromkeys(t for t in texts if t)), "selector")) or self.head_tags()
 
     def images(self) -> Found[Images]:
@@ -358,7 +367,7 @@ class Y2019(Current):
 
 
 class Oldest(Current):
-    """The oldest layout (about 2014 to 2019): ``.editor-body``, the body opened by a dateline."""
+    """The oldest layout (about 2014 to 2019): ``.editor-body``."""
 
     name = "oldest"
     body_css = ".editor-body"
@@ -370,7 +379,6 @@ class Oldest(Current):
     caption_css = (".news-cover .caption", ".news-cover figcaption")
     tags_css = (".editor-body ~ .tags a", ".news-tags a")
     translations_css = (".editor-body ~ .translations a", ".editor-body ~ .news-translations a")
-    has_dateline = True
 
 
 #: Tried in this order; the first whose body the page contains is the page's layout.
@@ -402,11 +410,7 @@ def extract_article(
 
     title = take("title", page.title())
     paragraphs = take("body", page.body(title)) or []
-    dateline: str | None = None
-    if paragraphs and page.has_dateline:
-        dateline, rest = split_dateline(paragraphs[0])
-        if dateline is not None:
-            paragraphs = [rest, *paragraphs[1:]] if rest else paragraphs[1:]
+    dateline, paragraphs = split_datelines(paragraphs)  # every layout, every block
     if not title:
         raise ExtractionError("no_title", f"{page.name} layout: no headline in the page")
     if not paragraphs:

@@ -52,10 +52,25 @@ def _in_furniture(element: HtmlElement) -> bool:
     )
 
 
+def headline_element(page: Selector) -> HtmlElement | None:
+    """The first ``h1`` with text that is not page furniture."""
+    heads = (n.root for n in page.css("body h1") if not _in_furniture(n.root))
+    return next((h for h in heads if element_text(h)), None)
+
+
 def headline(page: Selector) -> str | None:
     """The text of the first ``h1`` that is not page furniture."""
-    texts = (element_text(n.root) for n in page.css("body h1") if not _in_furniture(n.root))
-    return next(filter(None, texts), None)
+    element = headline_element(page)
+    return element_text(element) if element is not None else None
+
+
+def below(heading: HtmlElement | None, nodes: SelectorList[Selector]) -> list[Selector]:
+    """The ``nodes`` that come after ``heading`` in the page (all of them without one): tag
+    links above the headline are the site's trending-topics bar, not the article's tags."""
+    if heading is None:
+        return list(nodes)
+    following = set(heading.xpath("following::*"))
+    return [node for node in nodes if node.root in following]
 
 
 def time_element(page: Selector) -> tuple[datetime, str] | None:
@@ -118,15 +133,24 @@ def category_link(page: Selector, site: SiteUrls, article: ArticlePath, url: str
     return None
 
 
-def tag_links(page: Selector, site: SiteUrls, article: ArticlePath, page_url: str) -> list[str]:
-    """Texts of links to the edition's tag pages (``/en/tags/...``), in page order."""
-    stem = (site.canonical(f"{article.edition.prefix}/tags") or "") + "/"
+def tag_links(
+    page: Selector,
+    site: SiteUrls,
+    article: ArticlePath,
+    page_url: str,
+    heading: HtmlElement | None = None,
+) -> list[str]:
+    """Texts of links to the edition's tag pages (``/en/tags/...``, ``/en/tag/...``) below the
+    ``heading`` (see :func:`below`), in page order."""
+    stems = tuple(
+        (site.canonical(f"{article.edition.prefix}/{name}") or "") + "/" for name in ("tags", "tag")
+    )
     texts = (
         element_text(node.root)
-        for node in page.css("body a[href]")
+        for node in below(heading, page.css("body a[href]"))
         if (
             site.canonical(site.absolute(node.attrib.get("href") or "", page_url)) or ""
-        ).startswith(stem)
+        ).startswith(stems)
         and not _in_furniture(node.root)
     )
     return list(dict.fromkeys(filter(None, texts)))

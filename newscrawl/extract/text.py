@@ -138,9 +138,9 @@ def element_text(element: HtmlElement) -> str:
 
 
 # --------------------------------------------------------------------------- body paragraphs
-#: Class-name fragments of blocks inside an article body that are never article text.
+#: Class-name (or id) fragments of blocks inside an article body that are never article text.
 _NOT_TEXT = re.compile(
-    "tags|share|social|promo|subscribe|translations|related|banner|advert|read-also|copy-url"
+    "tags|share|social|promo|subscribe|translations|related|banner|advert|read-also|copy-url|orphus"
 )
 _PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"})
 _MEDIA_TAGS = frozenset({"img", "figure", "picture", "video", "audio", "source", "hr"})
@@ -153,8 +153,8 @@ def _is_not_text(element: HtmlElement) -> bool:
     tag = element.tag.lower()
     if tag in INVISIBLE_TAGS or tag in _MEDIA_TAGS:
         return True
-    classes = element.get("class")
-    return bool(classes) and (is_embed(element) or _NOT_TEXT.search(classes.lower()) is not None)
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return bool(marks.strip()) and (is_embed(element) or _NOT_TEXT.search(marks) is not None)
 
 
 def body_paragraphs(container: HtmlElement, depth: int = 0) -> list[str]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import signal
 import sys
 import time
 from types import FrameType
 
-from tests.site import dates, faults
+from tests.site import dates, faults, realtext
 from tests.site.content import build_site
 from tests.site.mutate import Mutator
 from tests.site.requestlog import RequestLog
@@ -33,8 +34,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--now",
-        default=dates.DEFAULT_NOW,
-        help=f"start clock, ISO 8601 (default {dates.DEFAULT_NOW})",
+        default=None,
+        help=f"start clock, ISO 8601 (default {dates.DEFAULT_NOW}; with --real-text, an hour "
+        "after the last real article)",
     )
     parser.add_argument(
         "--days",
@@ -90,7 +92,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="re-mark this share (0..1) of the article pages as after a redesign, chosen per "
         "--seed (tests/site/mutate.py; default 0: off)",
     )
+    parser.add_argument(
+        "--real-text",
+        nargs="?",
+        const=str(realtext.DEFAULT_PATH),
+        default=None,
+        metavar="PATH",
+        help="the az edition's articles are the latest --articles real ones of PATH (default "
+        "../shared/real/report-az-2025q1.csv); --now defaults to an hour after the last "
+        "(tests/site/realtext.py)",
+    )
     args = parser.parse_args(argv)
+    if args.real_text and not os.path.isfile(args.real_text):
+        parser.error(f"--real-text: no file {args.real_text}")
     if not 0 <= args.mutate <= 1:
         parser.error("--mutate RATE must be between 0 and 1")
     if not 0 <= args.body_edits <= 1:
@@ -114,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         hourly_edits=args.hourly_edits,
         edit_depth=args.edit_depth,
         body_edits=args.body_edits,
+        real_text=args.real_text,
     )
     gc.freeze()  # the site lives as long as the process: keep it out of GC scans
     mutator = Mutator(args.mutate, args.seed) if args.mutate > 0 else None

@@ -14,7 +14,7 @@ from typing import Any
 
 from tests.site import dates, texts_az
 from tests.site.editions import EDITIONS, QUOTE_GROUPS, TOPIC_GROUP, TOPIC_TAG_ENTITY
-from tests.site.model import Article, Block, Body, Look, Story
+from tests.site.model import AID_OFFSET, Article, Block, Body, Look, Story
 from tests.site.textkit import A, S, Seg, T, cap, mark, number, plain, split_marked, visible
 from tests.site.translit import slugify
 
@@ -344,7 +344,7 @@ def _rng_for(site_seed: int, art: Article, what: str) -> Random:
     special = art.story.special
     if special is not None and art.origin is None:
         return Random(f"special:{special.key}:{art.ed}:{what}")
-    return Random(f"{site_seed}:{what}:{art.aid}")
+    return Random(f"{site_seed}:{what}:{art.aid - AID_OFFSET}")
 
 
 def make_look(site_seed: int, art: Article) -> Look:
@@ -399,6 +399,8 @@ def make_look(site_seed: int, art: Article) -> Look:
             look.attribution = texts.GLUE_ATTRIBUTION
     if not (art.meta or look.jsonld != "none"):
         look.distinct_lead = False  # no description anywhere on the page
+    if art.origin is not None:  # a republished copy: the same body, so the same attribution
+        look.attribution = make_look(site_seed, art.origin).attribution
     return look
 
 
@@ -480,8 +482,21 @@ def make_body(site_seed: int, art: Article, text: StoryText, look: Look, edited:
         blocks.insert(at, ("share", line))
     if art.layout == "current" and look.tags_inside:
         blocks.append(("tags", None))
-    dateline = dates.dateline(lang, art.pub) if art.layout == "oldest" else None
+    dateline = dates.dateline(lang, art.pub) if has_dateline(site_seed, art) else None
     return Body(blocks=blocks, paragraphs=[visible(p) for p in paras], dateline=dateline)
+
+
+#: Share of 2019-layout pages whose body opens with a dateline (the live site's 2018 pages of
+#: the one-line-date layout do).
+DATELINE_2019 = 0.4
+
+
+def has_dateline(site_seed: int, art: Article) -> bool:
+    """Whether the body opens with a ``Baku. 9 April. REPORT.AZ/`` dateline (and, on a
+    live-update page, each block): every oldest page, some 2019 pages."""
+    if art.layout == "2019":
+        return _rng_for(site_seed, art, "dateline").random() < DATELINE_2019
+    return art.layout == "oldest"
 
 
 def truncate(text: str, limit: int = 150) -> str:

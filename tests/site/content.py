@@ -14,10 +14,11 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from random import Random
 from typing import Any
 
-from tests.site import dates
+from tests.site import dates, realtext
 from tests.site.compose import (
     PHOTO_HOST,
     StoryText,
@@ -29,7 +30,7 @@ from tests.site.compose import (
 )
 from tests.site.editions import EDITIONS, ORDER, TOPIC_WEIGHTS
 from tests.site.lru import LRU
-from tests.site.model import Article, Body, Edit, Look, Story
+from tests.site.model import AID_OFFSET, Article, Body, Edit, Look, Story
 from tests.site.specials import SpecialStory, build_specials
 from tests.site.translit import slugify
 
@@ -109,8 +110,11 @@ class Site:
         hourly_edits: int = 0,
         edit_depth: int = 30,
         body_edits: float = 0.0,
+        real_text: str | Path | None = None,
     ):
         self.seed = seed
+        #: ``--real-text``: real az articles (as many as ``articles``) replace the generated ones.
+        self.real = realtext.load(real_text, articles) if real_text else []
         #: Per edition and hour after the start clock: this many edits of articles then at
         #: feed positions up to ``edit_depth`` (headline and body, 10 min before the hour).
         self.hourly_edits = hourly_edits
@@ -118,7 +122,8 @@ class Site:
         #: The share of ``hourly_edits`` that change the body alone (the headline is kept).
         self.body_edits = body_edits
         self.per_edition = articles
-        self.anchor = _to_ts(now, dates.parse_iso(dates.DEFAULT_NOW))
+        default_now = self.real[-1].when + HOUR if self.real else dates.parse_iso(dates.DEFAULT_NOW)
+        self.anchor = _to_ts(now, default_now)
         self.now = self.anchor
         self.days = float(days) if days else max(2.0, articles / 150)
         #: Articles of this span after the start clock appear as the clock moves on.
@@ -141,11 +146,11 @@ class Site:
         rng = Random(self.seed)
         r = rng.random
         anchor = self.anchor
-        specials = build_specials(anchor)
+        specials = build_specials(anchor) + realtext.stories(self.real)
         special_counts = dict.fromkeys(ORDER, 0)
         for sp in specials:
             for ed in sp.articles:
-                special_counts[ed] += 1
+                special_counts[ed] += not sp.extra
         targets = {ed: max(0, self.per_edition - special_counts[ed]) for ed in ORDER}
         used_slugs: dict[str, set[str]] = {ed: set() for ed in ORDER}
         per_minute: dict[str, dict[int, int]] = {ed: {} for ed in ORDER}
@@ -179,15 +184,16 @@ class Site:
                 if spa is None:
                     continue
                 art = Article(ed, story, spa.when, spa.category, spa.title, sp.layout)
-                art.slug = unique_slug(ed, slugify(spa.title))
+                art.slug = unique_slug(ed, spa.slug or slugify(spa.title))
                 art.slash = sp.slash
                 art.meta = sp.meta
                 if sp.edit_at is not None:
                     art.edit = Edit(sp.edit_at, spa.new_title is not None, sp.edit_paragraph)
                 story.articles[ed] = art
                 self.articles.append(art)
-                minute = art.pub // MIN
-                per_minute[ed][minute] = per_minute[ed].get(minute, 0) + 1
+                if not sp.extra:
+                    minute = art.pub // MIN
+                    per_minute[ed][minute] = per_minute[ed].get(minute, 0) + 1
             if sp.republish_at is not None:
                 for i, (ed, orig) in enumerate(story.articles.items()):
                     copy = Article(
@@ -315,10 +321,12 @@ class Site:
 
         # numeric ids: increasing with publication time, unique across editions
         self.articles.sort(key=lambda a: (a.pub, ORDER.index(a.ed), a.story.idx))
-        gap = max(1, min(6, 899_000 // max(1, len(self.articles)) - 1))
-        aid = 100_000 + int(r() * 500)
-        for art in self.articles:
-            aid += 1 + int(r() * gap)
+        extra = [a for a in self.articles if a.story.special and a.story.special.extra]
+        counted = [a for a in self.articles if not (a.story.special and a.story.special.extra)]
+        gap = max(1, min(6, 899_000 // max(1, len(counted)) - 1))
+        aid = AID_OFFSET + 100_000 + int(r() * 500)
+        for art in counted + extra:  # extra specials last: their ids change no other's
+            aid += 1 if art in extra else 1 + int(r() * gap)
             art.aid = aid
             self.by_aid[aid] = art
         self.index = {ed: EditionIndex([a for a in self.articles if a.ed == ed]) for ed in ORDER}
@@ -461,7 +469,7 @@ class Site:
             published_raw=raw,
             date_text=date_text,
             time_text=time_text,
-            category_label=EDITIONS[art.ed].categories[art.cat],
+            category_label=EDITIONS[art.ed].label(art.cat),
         )
 
     # ------------------------------------------------------------------ truth
@@ -513,6 +521,7 @@ def build_site(
     hourly_edits: int = 0,
     edit_depth: int = 30,
     body_edits: float = 0.0,
+    real_text: str | Path | None = None,
 ) -> Site:
     """Generate the replica's content (deterministic for the same arguments)."""
     return Site(
@@ -524,4 +533,5 @@ def build_site(
         hourly_edits=hourly_edits,
         edit_depth=edit_depth,
         body_edits=body_edits,
+        real_text=real_text,
     )

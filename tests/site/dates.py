@@ -52,12 +52,13 @@ def hhmm(ts: int) -> str:
 
 
 def current_date(edition: str, ts: int) -> str:
-    """Date header of the current layout and of feed cards."""
+    """Date header of the current layout and of feed cards: ``23 October, 2025``; az and ru as
+    on the live site, a two-digit day and a comma (``06 oktyabr, 2025``, ``01 января, 2026``)."""
     moment = local(ts)
     month = EDITIONS[edition].texts.MONTHS[moment.month - 1]
     if edition == "en":
         return f"{moment.day} {month}, {moment.year}"
-    return f"{moment.day} {month} {moment.year}"
+    return f"{moment.day:02d} {month}, {moment.year}"
 
 
 def date_2019(edition: str, ts: int) -> str:

@@ -27,6 +27,12 @@ class Edition:
         """Category slug -> visible label."""
         return self.texts.CATEGORIES  # type: ignore[no-any-return]
 
+    def label(self, category: str) -> str:
+        """The visible label of a category; a real article's category missing from the table
+        (``--real-text``) is shown as its slug in words (``maliyye-xeberleri`` -> ``Maliyye
+        xeberleri``)."""
+        return self.categories.get(category) or category.replace("-", " ").capitalize()
+
     def category_of(self, topic: str) -> str | None:
         """The category slug a story of ``topic`` is filed under, or None when not covered."""
         return self.texts.TOPIC_CATEGORY.get(topic)  # type: ignore[no-any-return]

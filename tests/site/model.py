@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from tests.site.specials import SpecialStory
 
 LAYOUTS = ("current", "2019", "oldest")
+#: Added to the drawn numeric ids: the live site's short links have seven digits (2844552).
+AID_OFFSET = 2_700_000
 
 
 class Edit:

@@ -8,6 +8,7 @@ links inside pages are relative, as on the real site. Photos keep the real image
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left
 from html import escape
 from typing import Any, cast
@@ -28,6 +29,8 @@ ARCHIVE_SIZE = 12
 HOME_SIZE = 12
 LATEST_SIZE = 10
 RSS_SIZE = 50
+#: A paragraph that is only a time: it opens a block of a live-update page.
+_LIVE_MARK = re.compile(r"\d{1,2}:\d{2}")
 
 
 def esc(text: str) -> str:
@@ -118,7 +121,7 @@ def card(site: Site, art: Article, now: int) -> str:
     parts.append(f'    <h2 class="{title_class}">{esc(site.title(art, now))}</h2>\n')
     if look.card_category:
         parts.append(
-            f'    <span class="news__category">{esc(EDITIONS[art.ed].categories[art.cat])}</span>\n'
+            f'    <span class="news__category">{esc(EDITIONS[art.ed].label(art.cat))}</span>\n'
         )
     parts.append(
         f'    <ul class="news__date"><li>{dates.current_date(art.ed, art.pub)}</li>'
@@ -302,20 +305,20 @@ def _tweet_html(art: Article) -> str:
 def _blocks_html(view: ArticleView, tags_inside: bool) -> str:
     art = view.art
     out: list[str] = []
-    first_paragraph = True
+    opens_block = True  # the body's first paragraph, or the first after a live ``HH:MM`` mark
     block: Block
     for block in view.body.blocks:
         kind, data = block
         if kind == "p":
             segs: Any = data
             inner = segments_html(segs)
-            if first_paragraph and view.body.dateline:
+            if opens_block and view.body.dateline:
                 look = view.look
                 dateline = esc(view.body.dateline)
                 if look.dateline_bold:
                     dateline = f"<b>{dateline}</b>"
                 inner = dateline + (" " if look.dateline_space else "") + inner
-            first_paragraph = False
+            opens_block = _LIVE_MARK.fullmatch(inner) is not None
             out.append(f"<p>{inner}</p>\n")
         elif kind == "share":
             text, href = cast(tuple[str, str], data)
@@ -343,9 +346,21 @@ def _blocks_html(view: ArticleView, tags_inside: bool) -> str:
 
 
 def _short_link(view: ArticleView, base: str) -> str:
+    """``report.az/2844552`` on current pages (no edition segment, as on the live site),
+    ``report.az/en/2844552`` on older ones; with or without the scheme."""
     host = base if view.look.short_https else base.split("://", 1)[-1]
-    prefix = EDITIONS[view.art.ed].prefix
+    prefix = EDITIONS[view.art.ed].prefix if view.art.layout != "current" else ""
     return f"{host}{prefix}/{view.art.aid}"
+
+
+def _trending_html(ed: Edition) -> str:
+    """The trending-topics bar above the headline of current pages: links to tag pages that
+    are not the article's tags."""
+    links = "".join(
+        f'<a href="{ed.prefix}/tags/{slugify(label)}">{esc(label)}</a>'
+        for label in ed.texts.TRENDING
+    )
+    return f'<div class="tags tags--trending">{links}</div>\n'
 
 
 def _latest_html(site: Site, ed: Edition, now: int) -> str:
@@ -360,7 +375,7 @@ def _latest_html(site: Site, ed: Edition, now: int) -> str:
             f'<li class="latest-news__item"><a href="{attr(art.path)}">'
             f'<span class="latest-news__time">{dates.hhmm(art.pub)}</span>{badge_html}'
             f'<span class="latest-news__title">{esc(site.title(art, now))}</span>'
-            f'<span class="latest-news__category">{esc(ed.categories[art.cat])}</span></a></li>'
+            f'<span class="latest-news__category">{esc(ed.label(art.cat))}</span></a></li>'
         )
     return (
         '<aside class="latest-news">\n'
@@ -386,6 +401,7 @@ def _current_main(site: Site, view: ArticleView, base: str, now: int) -> str:
     ed = EDITIONS[art.ed]
     parts = [
         '<div class="news-detail">\n',
+        _trending_html(ed),
         f'<h1 class="section-title">{esc(view.title)}</h1>\n',
         '<div class="news-detail__head">\n',
         f'<a class="news__category" href="{ed.prefix}/{art.cat}/">{esc(view.category_label)}</a>\n',
@@ -462,6 +478,11 @@ def amp_page(site: Site, art: Article, now: int, base: str) -> str:
     """The minimal AMP copy (``/en/amp/...``), pointing to the canonical page."""
     view = site.view(art, now)
     paragraphs = "".join(f"<p>{esc(p)}</p>\n" for p in view.body.paragraphs)
+    others = "".join(  # the live site's AMP pages end with such a block
+        f'<li><a href="{attr(base + other.path)}">{esc(site.title(other, now))}</a></li>\n'
+        for other in newest(site, art.ed, now, 6)
+        if other is not art
+    )
     return (
         "<!doctype html>\n"
         f'<html amp lang="{art.ed}">\n<head>\n<meta charset="utf-8">\n'
@@ -473,6 +494,8 @@ def amp_page(site: Site, art: Article, now: int, base: str) -> str:
         f'<article class="amp-article">\n<h1 class="amp-title">{esc(view.title)}</h1>\n'
         f'<div class="amp-date">{view.published_raw}</div>\n'
         f'<div class="amp-body">\n{paragraphs}</div>\n</article>\n'
+        f'<section class="amp-other-news">\n<h2>{esc(EDITIONS[art.ed].texts.OTHER_NEWS)}</h2>\n'
+        f"<ul>\n{others}</ul>\n</section>\n"
         "</body>\n</html>\n"
     )
 

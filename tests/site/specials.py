@@ -30,6 +30,7 @@ class SpecialArticle:
     tags: list[str] | None = None
     new_title: str | None = None  # with an edit: the edited headline
     summary: str | None = None  # meta description that is not the start of the body
+    slug: str | None = None  # the page's slug, when not the transliterated title (real articles)
 
 
 @dataclass
@@ -47,6 +48,9 @@ class SpecialStory:
     edit_paragraph: bool = True
     republish_at: int | None = None  # a copy under a new slug appears at this time
     live: bool = False
+    #: On top of ``--articles``, outside the draws of the generated articles and their ids: a
+    #: special added later leaves every other article of a seed as it was.
+    extra: bool = False
 
 
 SEED_EN_PARAS: list[Para] = [
@@ -343,6 +347,28 @@ def build_specials(anchor: int) -> list[SpecialStory]:
             articles=live,
             live=True,
             look={"share": 0, "badge": None},
+        )
+    )
+    live_old = {}
+    for i, (ed, title, cat) in enumerate(
+        (
+            ("az", "Milli Məclisin payız sessiyasının iclası - CANLI", "milli-meclis"),
+            ("en", "Milli Majlis autumn session meeting - LIVE", "milli-majlis"),
+            ("ru", "Заседание осенней сессии Милли Меджлиса - ОНЛАЙН", "milli-mejlis"),
+        )
+    ):
+        pub = anchor - 10 * HOUR + 2 * i * MIN
+        paras = _live_paras(pub, ed)
+        live_old[ed] = SpecialArticle(title=title, category=cat, when=pub, paras=paras)
+    stories.append(  # an old live update: a dateline opens each block
+        SpecialStory(
+            key="live-oldest",
+            topic="parliament",
+            layout="oldest",
+            articles=live_old,
+            live=True,
+            extra=True,
+            look={"jsonld": "object", "badge": None, "dateline_bold": False},
         )
     )
     stories.append(

@@ -41,6 +41,10 @@ MONTHS_2019 = (
 )
 DATELINE_CITY = "Bakı"
 DATELINE_MONTHS = MONTHS
+#: The trending-topics bar of tag links above the headline of current pages.
+TRENDING = ("İlham Əliyev", "Zəfərə gedən yol", "WUF13", "COP30")
+#: The heading of the news block at the end of AMP pages.
+OTHER_NEWS = "Digər xəbərlər"
 FEED_LINK_TEXT = "Bütün xəbər lenti"
 LATEST_NEWS = "Son xəbərlər"
 HOME_TITLE = "Azərbaycan və dünya xəbərləri"
@@ -61,7 +65,7 @@ CATEGORIES = {
     "diger-olkeler": "Digər ölkələr",
     "xarici-siyaset": "Xarici siyasət",
     "daxili-siyaset": "Daxili siyasət",
-    "region-xeberleri": "Region xəbərləri",
+    "region-xeberleri": "Region",  # the live site's label
     "hadise": "Hadisə",
     "futbol-xeberleri": "Futbol xəbərləri",
     "iqtisadiyyat-xeberleri": "İqtisadiyyat xəbərləri",

@@ -27,6 +27,10 @@ MONTHS = (
 MONTHS_2019 = MONTHS
 DATELINE_CITY = "Baku"
 DATELINE_MONTHS = MONTHS
+#: The trending-topics bar of tag links above the headline of current pages.
+TRENDING = ("Ilham Aliyev", "Path to Victory", "UEFA Champions League")
+#: The heading of the news block at the end of AMP pages.
+OTHER_NEWS = "Other News"
 FEED_LINK_TEXT = "All News Feed"
 LATEST_NEWS = "Latest News"
 HOME_TITLE = "Latest news from Azerbaijan and the world"

@@ -41,6 +41,10 @@ MONTHS_2019 = (
 )
 DATELINE_CITY = "Баку"
 DATELINE_MONTHS = MONTHS
+#: The trending-topics bar of tag links above the headline of current pages.
+TRENDING = ("Ильхам Алиев", "WUF13", "мирный процесс")
+#: The heading of the news block at the end of AMP pages.
+OTHER_NEWS = "Другие новости"
 FEED_LINK_TEXT = "Вся лента новостей"
 LATEST_NEWS = "Последние новости"
 HOME_TITLE = "Новости Азербайджана и мира"
