@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-E2E_PATHS = ("tests/e2e/", "tests/dataset/")
+E2E_PATHS = ("tests/e2e/", "tests/dataset/", "tests/hostile/")
 SLOW_PATHS = ("tests/test_commands.py", "tests/bench/test_startup.py")
 SLOW_TESTS = (
     "tests/archive/test_archive.py::test_scrapy_check_writes_nothing_to_the_archive",
