@@ -194,6 +194,9 @@ class ProjectSettings(BaseModel):
     """Root of the output files (env too)."""
     NEWSCRAWL_STATE: str = ".newscrawl/state.sqlite"
     """The state of earlier runs; empty disables it (env too)."""
+    NEWSCRAWL_STATE_LOCK_WAIT_SECONDS: Annotated[float, annotated_types.Gt(0)] = 30.0
+    """How long a state call waits on a lock another program holds on the state database,
+    then the run stops with exit status 75."""
     NEWSCRAWL_CONTACT: str = ""
     """E-mail or URL added to the User-Agent (env too)."""
     NEWSCRAWL_ARCHIVE: str | None = None

@@ -368,8 +368,10 @@ class HealthSuite(MonitorSuite):
         )
         if name := getattr(crawler.spider, "name", None):  # the spider's logger
             logging.getLogger(name).addFilter(SPIDERMON_DETAIL)
-        for monitor in self.all_monitors:  # a run that found the state locked is not judged
-            monitor.skip_rules = {monitor.monitor_name: [("finish_reason", "==", "state_locked")]}
+        # a run that found the state locked or unusable is not judged (its one line says why)
+        unjudged = [("finish_reason", "==", r) for r in ("state_locked", "state_unreadable")]
+        for monitor in self.all_monitors:
+            monitor.skip_rules = {monitor.monitor_name: unjudged}
 
 
 def _when_warned(action: type[Action]) -> Any:

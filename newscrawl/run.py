@@ -22,16 +22,20 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.extract.article import LAYOUTS
 from newscrawl.items import ARTICLE_FIELDS, COVERAGE_FIELDS, REJECT_FIELDS, Article, Reject
 from newscrawl.planner import Limits, Planner
 from newscrawl.site import LANGUAGES
 from newscrawl.store import (
+    LOCK_WAIT_SECONDS,
     StateError,
     StateLock,
     StateLockedError,
     StateStore,
+    StateUnavailable,
     Validators,
     record_hash,
 )
@@ -96,6 +100,8 @@ class Run:
         settings = crawler.settings if crawler is not None else BaseSettings()
         self.output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
         self.state_path: str | None = settings.get("NEWSCRAWL_STATE") or None
+        #: How long a state call waits on another program's lock on the database.
+        self.lock_wait = settings.getfloat("NEWSCRAWL_STATE_LOCK_WAIT_SECONDS", LOCK_WAIT_SECONDS)
         self.store = StateStore(None)
         self.planner = Planner(self.store)
         #: Why the run ends before any request (the line to log), and its finish reason.
@@ -155,25 +161,47 @@ class Run:
             spider.logger.error(self.failure)
 
     def open(self, *, site: str = "", limits: Limits | None = None) -> None:
-        """Take the lock, open and recover the state, note the run open, plan over it."""
+        """Take the lock, open and recover the state, note the run open, plan over it. A state
+        that cannot be trusted (damaged, unwritable, locked) is never replaced by one in
+        memory: the run ends before any request (:attr:`failure`)."""
         if self.state_path:
             lock = StateLock(Path(self.state_path))
             try:
                 lock.acquire()
-                self.store = StateStore(self.state_path)
-            except (StateLockedError, StateError) as exc:
+                self.store = StateStore(self.state_path, lock_wait=self.lock_wait)
+                recover_unfinished_run(self.store)
+                self.previous_run = previous_run(self.store)
+                self.store.set_meta(OPEN_RUN_KEY, f"{self.run_id}|{self.output_dir.resolve()}")
+            except (StateLockedError, StateError, StateUnavailable) as exc:
+                if self.store.persistent:  # opened, then refused: never used
+                    self.store.close()
+                    self.store = StateStore(None)
+                    self.planner = Planner(self.store)
                 lock.release()  # nothing to release when it was not acquired
-                locked = isinstance(exc, StateLockedError)
+                locked = isinstance(exc, StateLockedError) or getattr(exc, "locked", False)
                 self.failure = str(exc)
                 self.failure_reason = "state_locked" if locked else "state_unreadable"
                 if self.crawler is not None:
                     set_exit_code(self.crawler, EXIT_STATE_LOCKED if locked else EXIT_BAD_RUN)
                 return
             self._lock = lock
-            recover_unfinished_run(self.store)
-            self.previous_run = previous_run(self.store)
-            self.store.set_meta(OPEN_RUN_KEY, f"{self.run_id}|{self.output_dir.resolve()}")
+            self.store.on_fault = self.state_failed
         self.planner = Planner(self.store, site=site, limits=limits or Limits())
+
+    def state_failed(self, fault: StateUnavailable) -> None:
+        """The state failed during the run (locked by another program beyond the wait): one
+        line, the run closes; its state writes stop (the next run's recovery records the lines
+        this run wrote) and its walked ranges are not recorded."""
+        logger.error(str(fault))
+        self.failure_reason = fault.reason
+        if self.crawler is None:
+            return
+        set_exit_code(self.crawler, EXIT_STATE_LOCKED if fault.locked else EXIT_BAD_RUN)
+        try:
+            close = self.crawler.engine.close_spider_async
+        except (RuntimeError, AttributeError):  # no crawl going (the extension under test)
+            return
+        call_later(0, lambda: deferred_from_coro(close(reason=fault.reason)))
 
     # -- items ---------------------------------------------------------------------------------
     def _write(self, kind: str, item: Article | Reject) -> None:
@@ -192,7 +220,9 @@ class Run:
         if not isinstance(item, Article) or item.language not in LANGUAGES:
             return
         self._write(item.language, item)
-        record_line(self.store, item.language, item.model_dump(), validators(response))
+        # a state that failed: the line is recorded by the next run's recovery
+        with contextlib.suppress(StateUnavailable):
+            record_line(self.store, item.language, item.model_dump(), validators(response))
         prefix = f"newscrawl/{item.language}/"
         if response is not None and response.meta.get("revisit") and item.revision > 1:
             self._inc(prefix + "revisits/changed")
@@ -220,7 +250,8 @@ class Run:
         dedup pipeline) keeps the validators its page came with."""
         reject = getattr(exception, "reject", None)
         reparse = getattr(getattr(self.crawler, "spider", None), "reparse", False)
-        if isinstance(item, Article) and reject is None and not reparse and not self.store.closed:
+        usable = not self.store.closed and self.store.fault is None
+        if isinstance(item, Article) and reject is None and not reparse and usable:
             self.store.touch(item.url, item.crawled_at, validators=validators(response))
         if isinstance(reject, Reject):
             self._write("rejects", reject)
@@ -233,16 +264,22 @@ class Run:
         for stream in self._files.values():
             stream.close()
         self._files.clear()
-        if not self.store.closed:
-            if self.store.persistent:
-                if self.failure is None:
-                    self.planner.record()
-                self.store.set_meta(OPEN_RUN_KEY, None)
-            editions = [e.code for e in getattr(spider, "editions", [])]
-            self.holes = {
-                code: [hole.as_dict() for hole in self.planner.holes(code)] for code in editions
-            }
-            self.store.close()
+        self.store.on_fault = None  # the spider is closing already
+        try:
+            if not self.store.closed and self.store.fault is None:
+                if self.store.persistent:
+                    if self.failure is None:
+                        self.planner.record()
+                    self.store.set_meta(OPEN_RUN_KEY, None)
+                editions = [e.code for e in getattr(spider, "editions", [])]
+                self.holes = {
+                    code: [hole.as_dict() for hole in self.planner.holes(code)] for code in editions
+                }
+        except StateUnavailable as fault:  # the run stays open: the next one recovers it
+            logger.error(str(fault))
+            if self.crawler is not None:
+                set_exit_code(self.crawler, EXIT_STATE_LOCKED if fault.locked else EXIT_BAD_RUN)
+        self.store.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None

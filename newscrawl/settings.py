@@ -14,6 +14,7 @@ NEWSPIDER_MODULE = "newscrawl.spiders"
 # --- newscrawl/arguments.py (checked before a crawl starts), the long form docs/arguments.md.
 NEWSCRAWL_OUTPUT_DIR = os.environ.get("NEWSCRAWL_OUTPUT_DIR", "output")
 NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE", ".newscrawl/state.sqlite")
+NEWSCRAWL_STATE_LOCK_WAIT_SECONDS = 30.0
 NEWSCRAWL_ARCHIVE = os.environ.get("NEWSCRAWL_ARCHIVE")  # unset: <output dir>/archive
 NEWSCRAWL_ARCHIVE_MAX_BYTES = int(os.environ.get("NEWSCRAWL_ARCHIVE_MAX_BYTES", 100 * 1024 * 1024))
 NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES = 30

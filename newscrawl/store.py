@@ -5,16 +5,20 @@ its line reached its file; named marks (walked ranges, feed URLs, the open run) 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+
+from scrapy.exceptions import CloseSpider, DropItem
 
 from newscrawl.items import ARTICLE_FIELDS
 
@@ -64,23 +68,93 @@ _COLUMNS = (
 )
 
 
+#: How long a state call waits for a lock another program holds on the database, by default
+#: (``NEWSCRAWL_STATE_LOCK_WAIT_SECONDS``).
+LOCK_WAIT_SECONDS = 30.0
+#: What to do about a damaged state (the tail of :class:`StateError`'s line).
+RESTORE = (
+    "move it away (with its -wal and -shm) and rebuild it from the output files with "
+    "`scrapy rebuild-state`, or restore it from a backup (docs/operations.md, "
+    '"The state is damaged")'
+)
+
+
 class StateError(RuntimeError):
-    """The state file cannot be read; the message names the file, the cause and what to do."""
+    """The state file cannot be used; the message names the file, the cause and what to do
+    (``advice``: by default, how to rebuild or restore it)."""
 
-    def __init__(self, path: Path | None, cause: str) -> None:
-        super().__init__(
-            f"state {path} cannot be read: {cause}; move it away to start afresh, or restore "
-            "it (docs/operations.md)"
+    def __init__(self, path: Path | None, cause: str, advice: str = RESTORE) -> None:
+        super().__init__(f"state {path} cannot be used: {cause}; {advice}")
+
+
+class StateUnavailable(CloseSpider, DropItem):
+    """A state call failed while the run was going (the database locked by another program
+    beyond the wait, or an SQLite error): the run closes (from a callback: a
+    :class:`CloseSpider`; from a pipeline: a :class:`DropItem` logged at DEBUG, the article not
+    written) and every later call fails at once. The next run's recovery records what this
+    run wrote but could not record."""
+
+    def __init__(self, message: str, *, locked: bool) -> None:
+        Exception.__init__(self, message)
+        self.locked = locked
+        self.reason = "state_locked" if locked else "state_failed"
+        self.log_level = "DEBUG"
+
+
+def _is_locked(error: sqlite3.Error) -> bool:
+    return getattr(error, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED") or (
+        "locked" in str(error)
+    )
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the state at ``path`` cannot be written (its folder or the file read-only), or None.
+    SQLite writes its ``-wal`` and ``-shm`` files, and the run its ``.lock``, beside the file."""
+    folder = path.parent
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return (
+            f"its folder {folder} is not writable ({exc.strerror}; SQLite writes its -wal and "
+            "-shm files and the run its .lock beside the state)"
         )
+    try:
+        os.close(os.open(path, os.O_RDWR))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"the file is not writable ({exc.strerror})"
+    return None
 
 
-def _check_size(path: Path) -> None:
-    """A file cut short: smaller than the database size its header declares."""
+#: What to do about a state that cannot be written.
+MAKE_WRITABLE = (
+    "give the user running the crawl write access to the file and its folder, or point "
+    'NEWSCRAWL_STATE at a writable place (docs/operations.md, "The state is damaged")'
+)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a path that is no state file: a directory, a file that is not a database or is
+    cut short (smaller than the database size its header declares)."""
+    if path.is_dir():
+        raise StateError(
+            path,
+            "it is a directory",
+            f"NEWSCRAWL_STATE names the state file itself, e.g. {path / 'state.sqlite'}",
+        )
     try:
         with path.open("rb") as stream:
             header = stream.read(100)
     except FileNotFoundError:
         return
+    except OSError as exc:
+        raise StateError(
+            path, f"the file cannot be opened ({exc.strerror})", MAKE_WRITABLE
+        ) from None
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         if header:
             raise StateError(path, "file is not a database")
@@ -123,28 +197,45 @@ class StoredArticle:
 class StateStore:
     """SQLite-backed state, safe against crashes (WAL, one transaction per exported article)."""
 
-    def __init__(self, path: str | Path | None) -> None:
+    def __init__(self, path: str | Path | None, *, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
         self.path = Path(path) if path else None
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _check_size(self.path)
-        self.connection = sqlite3.connect(
-            str(self.path) if self.path is not None else ":memory:", isolation_level=None
-        )
+        self.lock_wait = lock_wait
         self.closed = False
+        #: The failure that made the state unavailable during the run (then every call fails).
+        self.fault: StateUnavailable | None = None
+        #: Called once with that failure (the run logs it and closes).
+        self.on_fault: Callable[[StateUnavailable], None] | None = None
+        if self.path is not None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                cause = f"its folder cannot be created ({exc.strerror})"
+                raise StateError(self.path, cause, MAKE_WRITABLE) from None
+            _check_file(self.path)
+        target = str(self.path) if self.path is not None else ":memory:"
         try:
+            self.connection = sqlite3.connect(target, isolation_level=None, timeout=lock_wait)
             self._open()
-        except sqlite3.DatabaseError as exc:
-            self.connection.close()
-            raise StateError(self.path, str(exc)) from None
-        except StateError:
-            self.connection.close()
+        except (StateError, StateUnavailable):
+            self.close()
             raise
+        except sqlite3.Error as exc:
+            self.close()
+            if _is_locked(exc):
+                raise self._unavailable(exc) from None
+            unwritable = _unwritable(self.path) if self.path is not None else None
+            if unwritable is not None:
+                raise StateError(self.path, unwritable, MAKE_WRITABLE) from None
+            raise StateError(self.path, str(exc)) from None
 
     def _open(self) -> None:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.executescript(_SCHEMA)
+        # a state this run cannot write is refused now, not at its first article
+        self.connection.execute("BEGIN IMMEDIATE")
+        self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('write_check', '')")
+        self.connection.execute("ROLLBACK")
         version = self.get_meta("schema_version")
         if version is None:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
@@ -156,11 +247,49 @@ class StateStore:
         if found > SCHEMA_VERSION:
             raise StateError(
                 self.path,
-                f"it has schema {found}, newer than this newscrawl's {SCHEMA_VERSION} "
-                "(upgrade newscrawl)",
+                f"it has schema {found}, newer than this newscrawl's {SCHEMA_VERSION}",
+                "upgrade newscrawl (or restore a state this version wrote)",
             )
         if found < SCHEMA_VERSION:
             self._migrate(found)
+
+    def _unavailable(self, error: sqlite3.Error) -> StateUnavailable:
+        if _is_locked(error):
+            return StateUnavailable(
+                f"state {self.path} is locked by another program (waited {self.lock_wait:g} s, "
+                "NEWSCRAWL_STATE_LOCK_WAIT_SECONDS); the run stops and the next one catches up. "
+                f"If it stays locked, find the holder: fuser {self.path}",
+                locked=True,
+            )
+        return StateUnavailable(
+            f"state {self.path} failed: {error}; the run stops and the next one catches up "
+            f'(if this repeats: docs/operations.md, "The state is damaged")',
+            locked=False,
+        )
+
+    def _rows(self, sql: str, parameters: tuple[Any, ...] = (), limit: int = 0) -> list[Any]:
+        """Run one statement (within the lock wait) and fetch its rows (``limit``: at most)."""
+        if self.fault is not None:
+            raise self.fault
+        try:
+            cursor = self.connection.execute(sql, parameters)
+            return cursor.fetchmany(limit) if limit else cursor.fetchall()
+        except sqlite3.ProgrammingError:
+            raise
+        except sqlite3.Error as exc:
+            if self.path is None:
+                raise
+            self.fault = self._unavailable(exc)
+            if self.on_fault is not None:
+                self.on_fault(self.fault)
+            raise self.fault from None
+
+    def _one(self, sql: str, parameters: tuple[Any, ...] = ()) -> Any:
+        rows = self._rows(sql, parameters, 1)
+        return rows[0] if rows else None
+
+    def _execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> None:
+        self._rows(sql, parameters)
 
     def _migrate(self, version: int) -> None:
         """Upgrade a state file of an older schema in place, in one transaction."""
@@ -179,20 +308,18 @@ class StateStore:
         return self.path is not None
 
     def get(self, url: str) -> StoredArticle | None:
-        row = self.connection.execute(
-            f"SELECT {_COLUMNS} FROM articles WHERE url = ?", (url,)
-        ).fetchone()
+        row = self._one(f"SELECT {_COLUMNS} FROM articles WHERE url = ?", (url,))
         return StoredArticle(*row) if row else None
 
     def url_with_content(self, language: str, content_hash: str, other_than: str) -> str | None:
         """The URL of another article of ``language`` on the same site as ``other_than`` with
         exactly this content, if any (a state used against two sites keeps them apart)."""
         site = "/".join(other_than.split("/", 3)[:3]) + "/"  # scheme://host[:port]/
-        row = self.connection.execute(
+        row = self._one(
             "SELECT url FROM articles WHERE language = ? AND content_hash = ? AND url != ? "
             "AND substr(url, 1, ?) = ? ORDER BY first_seen LIMIT 1",
             (language, content_hash, other_than, len(site), site),
-        ).fetchone()
+        )
         return str(row[0]) if row else None
 
     def record(
@@ -216,7 +343,7 @@ class StateStore:
         file, offset = _archive_columns(archive)
         row = (url, language, article_id, content_hash, title, revision, published_at)
         etag, modified = validators or (None, None)
-        self.connection.execute(
+        self._execute(
             f"INSERT INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id, "
             "content_hash = excluded.content_hash, title = excluded.title, "
@@ -233,12 +360,12 @@ class StateStore:
         """The articles of ``language`` on ``site`` published at or after ``since`` (ISO, Baku
         offset, as stored) and not given up: the candidates of the revisit schedule."""
         prefix = site.rstrip("/") + "/"
-        rows = self.connection.execute(
+        rows = self._rows(
             f"SELECT {_COLUMNS} FROM articles WHERE language = ? AND substr(url, 1, ?) = ? "
             "AND published_at >= ? "
             "AND url NOT IN (SELECT url FROM failures WHERE gave_up IS NOT NULL)",
             (language, len(prefix), prefix, since),
-        ).fetchall()
+        )
         return [StoredArticle(*row) for row in rows]
 
     def touch(
@@ -252,7 +379,7 @@ class StateStore:
         content, its page ``archive``; or 304): its fetch time, and new ``validators``."""
         file, offset = _archive_columns(archive)
         etag, modified = validators or (None, None)
-        self.connection.execute(
+        self._execute(
             "UPDATE articles SET last_seen = max(last_seen, ?), "
             "archive_file = coalesce(?, archive_file), "
             "archive_offset = coalesce(?, archive_offset), "
@@ -263,45 +390,59 @@ class StateStore:
     # -- transient failures across runs ---------------------------------------------------
     def note_failure(self, url: str, run_id: str, cause: str) -> int:
         """A transient failure of ``url`` in run ``run_id``; the number of runs it failed in."""
-        self.connection.execute(
+        self._execute(
             "INSERT INTO failures (url, runs, last_run, last_cause) VALUES (?, 1, ?, ?) "
             "ON CONFLICT(url) DO UPDATE SET runs = runs + (last_run != excluded.last_run), "
             "last_run = excluded.last_run, last_cause = excluded.last_cause",
             (url, run_id, cause),
         )
-        row = self.connection.execute("SELECT runs FROM failures WHERE url = ?", (url,)).fetchone()
-        return int(row[0])
+        row = self._one("SELECT runs FROM failures WHERE url = ?", (url,))
+        return int(row[0]) if row else 0
 
     def give_up(self, url: str, run_id: str) -> None:
         """``url`` is not asked for again from cards (delete its failures row to retry it)."""
-        self.connection.execute("UPDATE failures SET gave_up = ? WHERE url = ?", (run_id, url))
+        self._execute("UPDATE failures SET gave_up = ? WHERE url = ?", (run_id, url))
 
     def given_up(self, url: str) -> bool:
-        row = self.connection.execute(
-            "SELECT 1 FROM failures WHERE url = ? AND gave_up IS NOT NULL", (url,)
-        ).fetchone()
+        row = self._one("SELECT 1 FROM failures WHERE url = ? AND gave_up IS NOT NULL", (url,))
         return row is not None
 
     def clear_failures(self, url: str) -> None:
         """``url`` answered: its count starts again."""
-        self.connection.execute("DELETE FROM failures WHERE url = ?", (url,))
+        self._execute("DELETE FROM failures WHERE url = ?", (url,))
 
     def get_meta(self, key: str) -> str | None:
-        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
         return str(row[0]) if row else None
 
     def set_meta(self, key: str, value: str | None) -> None:
         if value is None:
-            self.connection.execute("DELETE FROM meta WHERE key = ?", (key,))
+            self._execute("DELETE FROM meta WHERE key = ?", (key,))
         else:
-            self.connection.execute(
+            self._execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction around many writes (a rebuild), committed at the end."""
+        self._execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self._execute("COMMIT")
+
+    def count(self) -> int:
+        """How many articles the state holds."""
+        return int(self._one("SELECT count(*) FROM articles")[0])
+
     def close(self) -> None:
-        self.connection.close()
+        if hasattr(self, "connection"):
+            self.connection.close()
         self.closed = True
 
 
@@ -345,8 +486,13 @@ class StateLock:
         self._handle: IO[str] | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+", encoding="utf-8")
+        state = self.path.with_name(self.path.name.removesuffix(".lock"))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            cause = _unwritable(state) or f"its lock file {self.path}: {exc.strerror}"
+            raise StateError(state, cause, MAKE_WRITABLE) from None
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -4,6 +4,7 @@ cut off so that the article is fetched and written again, whole, by the next run
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from newscrawl.run import (
@@ -69,3 +70,54 @@ def test_a_killed_runs_part_files_are_read_and_put_in_place(tmp_path: Path) -> N
     assert previous_run(store) == {"finished": False, "recovered_articles": 1}
     recover_unfinished_run(store)  # the next run: the one before it finished
     assert previous_run(store) == {"finished": True, "recovered_articles": 0}
+
+
+def test_a_line_whose_state_row_was_locked_out_is_recorded_by_the_next_run(
+    tmp_path: Path,
+) -> None:
+    """Another program locks the state during the run: the article's line is already in its
+    file but its row cannot be written; the run stops (exit 75, walked ranges not recorded)
+    and the next run's recovery records the line, so it is never written twice."""
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.run import EXIT_CODE_STAT, EXIT_STATE_LOCKED, Run
+    from tests.test_run import _article
+
+    state, output = tmp_path / "state.sqlite", tmp_path / "output"
+    settings = {
+        "NEWSCRAWL_OUTPUT_DIR": str(output),
+        "NEWSCRAWL_STATE": str(state),
+        "NEWSCRAWL_STATE_LOCK_WAIT_SECONDS": 0.2,
+        "NEWSCRAWL_HEALTH_ENABLED": False,
+    }
+
+    def opened(run_id: str) -> Run:
+        run = Run(get_crawler(Spider, settings))
+        run.run_id = run_id
+        run.open(site="https://report.az")
+        assert run.failure is None
+        return run
+
+    run = opened("2025-10-23T16-00-00-1")
+    run.item_scraped(_article("en", url="https://report.az/en/a/1"))
+    holder = sqlite3.connect(state, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT OR REPLACE INTO meta VALUES ('held', 'by another program')")
+    run.item_scraped(_article("en", url="https://report.az/en/a/2"))  # no traceback
+    assert run.store.fault is not None and run.failure_reason == "state_locked"
+    assert run.crawler is not None and run.crawler.stats is not None
+    assert run.crawler.stats.get_value(EXIT_CODE_STAT) == EXIT_STATE_LOCKED
+    holder.execute("ROLLBACK")
+    holder.close()
+    run.spider_closed(Spider(name="report"), "state_locked")
+    written = output_path(output, "en", "2025-10-23T16-00-00-1").read_text().splitlines()
+    assert [json.loads(line)["url"] for line in written] == [
+        "https://report.az/en/a/1",
+        "https://report.az/en/a/2",
+    ]
+
+    after = opened("2025-10-23T16-10-00-1")
+    assert after.previous_run == {"finished": False, "recovered_articles": 1}
+    assert after.store.get("https://report.az/en/a/2") is not None
+    after.spider_closed(Spider(name="report"), "finished")

@@ -53,7 +53,7 @@ def test_an_unreadable_state_ends_the_run_before_any_request(
         requests = replica.requests()
     assert result.returncode == 1, result.log[-3000:]
     assert requests == []
-    lines = [line for line in result.log.splitlines() if f"state {state} cannot be read" in line]
+    lines = [line for line in result.log.splitlines() if f"state {state} cannot be used" in line]
     assert len(lines) == 1 and cause in lines[0], result.log[-3000:]
-    assert "move it away to start afresh" in lines[0]
+    assert "scrapy rebuild_state" in lines[0]
     assert result.all_articles() == []

@@ -209,10 +209,11 @@ def measured_crawl(
     timeout: float = 120,
     extra: list[str] | None = None,
     env: dict[str, str] | None = None,
+    prefix: list[str] | None = None,
     **options: Any,
 ) -> Outcome:
     """Run ``scrapy crawl report`` (options as :func:`tests.crawl.crawl_command`; ``extra``
-    arguments appended) and measure it: wall time and peak RSS of that one process
+    arguments appended, ``prefix`` put before it, e.g. ``setpriv ...``) and measure it: wall time and peak RSS of that one process
     (``os.wait4``'s own rusage, not the test runner's children as a whole)."""
     before = existing_files(output_dir)
     command, environment = crawl_command(base_url, output_dir, **options)
@@ -221,7 +222,7 @@ def measured_crawl(
     started = time.monotonic()
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            [*command, *(extra or [])],
+            [*(prefix or []), *command, *(extra or [])],
             env={**environment, **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
