@@ -74,7 +74,7 @@ LOCK_WAIT_SECONDS = 30.0
 #: What to do about a damaged state (the tail of :class:`StateError`'s line).
 RESTORE = (
     "move it away (with its -wal and -shm) and rebuild it from the output files with "
-    "`scrapy rebuild-state`, or restore it from a backup (docs/operations.md, "
+    "`scrapy rebuild_state`, or restore it from a backup (docs/operations.md, "
     '"The state is damaged")'
 )
 
@@ -248,7 +248,7 @@ class StateStore:
             raise StateError(
                 self.path,
                 f"it has schema {found}, newer than this newscrawl's {SCHEMA_VERSION}",
-                "upgrade newscrawl (or restore a state this version wrote)",
+                f"upgrade newscrawl, or {RESTORE}",
             )
         if found < SCHEMA_VERSION:
             self._migrate(found)
