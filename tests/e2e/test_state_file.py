@@ -57,3 +57,21 @@ def test_an_unreadable_state_ends_the_run_before_any_request(
     assert len(lines) == 1 and cause in lines[0], result.log[-3000:]
     assert "scrapy rebuild_state" in lines[0]
     assert result.all_articles() == []
+
+
+def test_rebuild_state_refuses_to_overwrite_a_state_with_one_line_and_exit_1(
+    tmp_path: Path,
+) -> None:
+    from tests.crawl import run_scrapy
+
+    state = tmp_path / "state.sqlite"
+    damage_state(state, "garbage")
+    before = state.read_bytes()
+    done = run_scrapy(["rebuild_state"], tmp_path / "output", state=state, timeout=60)
+    assert done.returncode == 1, done.stdout[-2000:]
+    lines = done.stdout.strip().splitlines()
+    assert lines == [
+        f"scrapy rebuild_state: state {state} cannot be used: {state} exists; a rebuild never "
+        "overwrites a state: move it (with its -wal and -shm) away first"
+    ]
+    assert state.read_bytes() == before
