@@ -38,20 +38,30 @@ SETPRIV = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[HostileSite]:
-    """The replica (27 en articles) behind a front that counts the requests."""
-    with ReplicaServer(articles=30, seed=19) as replica, HostileSite(replica.base_url) as front:
-        front.replica = replica  # type: ignore[attr-defined]
-        yield front
-
-
-def truth(site: HostileSite) -> set[str]:
-    """The paths of the replica's en articles."""
-    return {urlsplit(a["url"]).path for a in site.replica.truth("en")}  # type: ignore[attr-defined]
+def replica() -> Iterator[ReplicaServer]:
+    """The replica: 27 en articles."""
+    with ReplicaServer(articles=30, seed=19) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def complete(site: HostileSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(replica: ReplicaServer) -> Iterator[HostileSite]:
+    """The replica behind a front that counts the requests (every crawl of a case goes
+    through it: the state's marks are per site)."""
+    with HostileSite(replica.base_url) as front:
+        yield front
+
+
+@pytest.fixture(scope="module")
+def articles(replica: ReplicaServer) -> set[str]:
+    """The paths of the replica's en articles."""
+    return {urlsplit(a["url"]).path for a in replica.truth("en")}
+
+
+@pytest.fixture(scope="module")
+def complete(
+    site: HostileSite, articles: set[str], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """A complete first run: its state and output, copied by each case."""
     base = tmp_path_factory.mktemp("complete")
     outcome = measured_crawl(
@@ -62,7 +72,7 @@ def complete(site: HostileSite, tmp_path_factory: pytest.TempPathFactory) -> Pat
         arguments=EDITIONS,
     )
     assert outcome.returncode == 0, outcome.log[-3000:]
-    assert paths(outcome) == truth(site)
+    assert paths(outcome) == articles
     return base
 
 
@@ -80,10 +90,10 @@ def errors(outcome: Outcome) -> list[str]:
     return [line for line in outcome.log.splitlines() if "] ERROR: " in line]
 
 
-def assert_nothing_lost_or_twice(site: HostileSite, output: Path) -> None:
+def assert_nothing_lost_or_twice(articles: set[str], output: Path) -> None:
     lines = every_line(output)
     assert len(lines) == len(set(lines)), "an article was written twice"
-    assert set(lines) == truth(site), "an article was lost"
+    assert set(lines) == articles, "an article was lost"
 
 
 def assert_only_own_files(tmp_path: Path) -> None:
@@ -159,6 +169,7 @@ DAMAGES: list[tuple[str, Callable[[Path], Callable[[Path, Path], None]], str, bo
 )
 def test_a_state_that_cannot_be_trusted_is_refused_and_a_rerun_after_the_fix_loses_nothing(
     site: HostileSite,
+    articles: set[str],
     complete: Path,
     tmp_path: Path,
     name: str,
@@ -192,7 +203,7 @@ def test_a_state_that_cannot_be_trusted_is_refused_and_a_rerun_after_the_fix_los
     rerun = measured_crawl(f"state: {name}, rerun after the fix", site.base_url, output, **options)
     assert rerun.returncode == 0, rerun.log[-3000:]
     assert rerun.result.all_articles() == []  # each one is known: none written again
-    assert_nothing_lost_or_twice(site, output)
+    assert_nothing_lost_or_twice(articles, output)
     assert rerun.peak_mb < MEMORY_BOUND_MB and rerun.seconds < 60
     assert_only_own_files(tmp_path)
 
@@ -231,7 +242,7 @@ def assert_locked(outcome: Outcome, state: Path) -> None:
 
 
 def test_a_state_locked_by_another_program_before_the_run_is_waited_on_then_the_run_exits_75(
-    site: HostileSite, tmp_path: Path
+    site: HostileSite, articles: set[str], tmp_path: Path
 ) -> None:
     output, state = tmp_path / "out", fresh_state(tmp_path)
     holder = Holder(state)
@@ -248,13 +259,13 @@ def test_a_state_locked_by_another_program_before_the_run_is_waited_on_then_the_
 
     rerun = measured_crawl("state: locked before, rerun unlocked", site.base_url, output, **options)
     assert rerun.returncode == 0, rerun.log[-3000:]
-    assert paths(rerun) == truth(site)
-    assert_nothing_lost_or_twice(site, output)
+    assert paths(rerun) == articles
+    assert_nothing_lost_or_twice(articles, output)
     assert_only_own_files(tmp_path)
 
 
 def test_a_state_locked_during_the_run_stops_it_in_the_bound_and_the_next_run_recovers(
-    site: HostileSite, tmp_path: Path
+    site: HostileSite, articles: set[str], tmp_path: Path
 ) -> None:
     output, state = tmp_path / "out", fresh_state(tmp_path)
     holder = Holder(state)
@@ -281,13 +292,13 @@ def test_a_state_locked_during_the_run_stops_it_in_the_bound_and_the_next_run_re
     assert_locked(locked, state)
     assert stopped_after < WAIT + 15  # not every call waiting in turn
     written = paths(locked)
-    assert 3 <= len(written) < len(truth(site))
+    assert 3 <= len(written) < len(articles)
     assert locked.result.stats["finish_reason"] == "state_locked"
 
     options["settings"] = SETTINGS
     rerun = measured_crawl("state: locked during, rerun unlocked", site.base_url, output, **options)
     assert rerun.returncode == 0, rerun.log[-3000:]
     assert rerun.result.stats["previous_run"]["finished"] is False
-    assert paths(rerun) == truth(site) - written  # the rest, and none of the first run's again
-    assert_nothing_lost_or_twice(site, output)
+    assert paths(rerun) == articles - written  # the rest, and none of the first run's again
+    assert_nothing_lost_or_twice(articles, output)
     assert_only_own_files(tmp_path)
