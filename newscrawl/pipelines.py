@@ -169,8 +169,11 @@ def schema_problems(article: Article, min_body_words: int, site_check: Any = Non
     if body.strip() and len(body.split()) < min_body_words:
         problems.append("body_too_short")
     url = article.url if isinstance(article.url, str) else ""
-    if site_check is not None and url and site_check.article_path(url) is None:
+    path = site_check.article_path(url) if site_check is not None and url else None
+    if site_check is not None and url and path is None:
         problems.append("url_not_on_site")
+    elif path is not None and path.edition.code != article.language:
+        problems.append("edition_mismatch")
     for image in article.images if isinstance(article.images, list) else []:
         if not isinstance(image, dict) or not isinstance(image.get("url"), str):
             problems.append("bad_type:images")

@@ -149,10 +149,12 @@ NEWSCRAWL_FIREWALL_MAX_IN_ROW = 5  # challenges in a row that stop an edition
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
     "newscrawl.middlewares.FirewallMiddleware": 555,
     "newscrawl.middlewares.UnreachableSiteMiddleware": 560,
+    "newscrawl.middlewares.SiteMetaRefreshMiddleware": 580,
     "newscrawl.middlewares.SiteRedirectMiddleware": 600,
     "newscrawl.middlewares.DownloaderStats": 850,
     # every response as downloaded, before decompression, redirects and retries (WARC)

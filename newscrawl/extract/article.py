@@ -125,21 +125,30 @@ class ArticlePage:
 
     @cached_property
     def article(self) -> ArticlePath:
-        """The article's URL: the canonical link's when it is an article of the requested
-        edition, else the requested one (warnings say which differs)."""
-        canonical = links(self.selector, "canonical").attrib.get("href")
-        article = self.site.article_path(canonical) if canonical else None
+        """The article's URL: the one the page was reached at (its request's, after the site's
+        own redirects), never what the page says of itself. The canonical link and og:url are
+        claims, cross-checked: one naming another article is a ``canonical_mismatch`` warning,
+        one that is no article URL of the site (off-site, another port) a warning too."""
         requested = self.site.article_path(self.url)
-        if article is None or (requested is not None and article.edition != requested.edition):
-            if canonical and article is None:
-                self.warnings.append(f"canonical link {canonical[:200]!r} is not an article URL")
-            article = requested
-        elif requested is not None and article.url != requested.url:
-            self.warnings.append(f"canonical URL differs from the requested {requested.url}")
-        if article is None:
+        if requested is None:
             detail = f"{self.url[:200]} is not an article URL of the site"
             raise ExtractionError("not_article_url", detail)
-        return article
+        claims = {
+            "canonical link": links(self.selector, "canonical").attrib.get("href"),
+            "og:url": self.meta("og:url"),
+        }
+        for name, claimed in claims.items():
+            if not claimed:
+                continue
+            named = self.site.article_path(claimed)
+            if named is None:
+                self.warnings.append(f"{name} {claimed[:200]!r} is not an article URL")
+            elif named.url != requested.url:
+                self.warnings.append(
+                    f"canonical_mismatch: the {name} names {named.url}; "
+                    f"kept the reached {requested.url}"
+                )
+        return requested
 
     @cached_property
     def heading(self) -> HtmlElement | None:

@@ -793,6 +793,9 @@ class ReportSpider(scrapy.Spider):
             tries = int(response.meta.get("retry_times", 0)) + 1
             yield self._reject("empty_page", response.url, language, f"empty body {tries} times")
             return
+        if (mismatch := self._edition_mismatch(response, language)) is not None:
+            yield mismatch
+            return
         html = response_text(response)
         if html is None:
             detail = f"content type {declared_type(response)!r} is not an HTML page"
@@ -810,6 +813,20 @@ class ReportSpider(scrapy.Spider):
                 request = self._article_request(url, response.url, language)
                 if request is not None:
                     yield request
+
+    def _edition_mismatch(self, response: Response, language: str) -> Reject | None:
+        """An ``edition_mismatch`` reject when the site's redirects led an article request of
+        ``language`` to a page of another edition (never written into the wrong file)."""
+        reached = self.site.article_path(response.url)
+        if reached is None or reached.edition.code == language:
+            return None
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        detail = (
+            f"asked for {asked} ({language}); the site answered with {response.url} "
+            f"({reached.edition.code})"
+        )
+        self.logger.warning("%s: %s", language, detail)
+        return self._reject("edition_mismatch", asked, language, detail)
 
     def _article(self, page: ExtractedArticle, language: str, card: FeedCard | None) -> Article:
         warnings = list(page.warnings)

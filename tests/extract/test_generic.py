@@ -143,7 +143,10 @@ def test_latest_news_links_and_the_own_edition_are_never_translations() -> None:
 @pytest.mark.parametrize(
     ("canonical", "warning"),
     [
-        (URL + "-2", f"canonical URL differs from the requested {URL}"),
+        (
+            URL + "-2",
+            f"canonical_mismatch: the canonical link names {URL}-2; kept the reached {URL}",
+        ),
         ("https://report.az/en/", "canonical link 'https://report.az/en/' is not an article URL"),
     ],
 )
