@@ -25,7 +25,7 @@ from newscrawl.cleaning import (
 )
 from newscrawl.items import REQUIRED_FIELDS, Article, Reject
 from newscrawl.run import Run
-from newscrawl.site import LANGUAGES, DateError, parse_iso, utc_now_iso
+from newscrawl.site import LANGUAGES, SITE_FIRST, DateError, parse_iso, utc_now_iso
 from newscrawl.store import REVISED_WARNING, StateStore, record_hash
 
 
@@ -165,6 +165,8 @@ def schema_problems(article: Article, min_body_words: int, site_check: Any = Non
             problems.append(f"no_offset:{name}")
         elif moment - datetime.now(UTC) > MAX_FUTURE:
             problems.append(f"future_date:{name}")
+        elif moment < SITE_FIRST:
+            problems.append(f"implausible_date:{name}")
     body = article.body if isinstance(article.body, str) else ""
     if body.strip() and len(body.split()) < min_body_words:
         problems.append("body_too_short")

@@ -409,6 +409,22 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+#: No page of the site can be older: report.az began in 2014 (its oldest pages, site-facts);
+#: 2010-01-01 leaves room. A date before it is a claim no page makes truthfully.
+SITE_FIRST = datetime(2010, 1, 1, tzinfo=BAKU)
+
+
+def implausible_date(moment: datetime, now: datetime, skew: timedelta) -> str | None:
+    """Why ``moment``, a date a page claims, cannot be true: before the site existed
+    (:data:`SITE_FIRST`) or later than ``now`` plus the allowed clock ``skew``; None when
+    plausible."""
+    if moment < SITE_FIRST:
+        return f"{moment.isoformat()} is before the site existed ({SITE_FIRST.date()})"
+    if moment > now + skew:
+        return f"{moment.isoformat()} is in the future (now {to_iso(now)})"
+    return None
+
+
 def parse_iso_or_none(value: object) -> datetime | None:
     """:func:`parse_iso` of a stored value, or None when it is missing or unreadable."""
     if not isinstance(value, str) or not value:

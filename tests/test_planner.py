@@ -154,10 +154,10 @@ def test_top_walk_stops_at_max_pages_and_scrolls_before() -> None:
     assert walk is not None
     cards = [_card(10), _card(9)]
     planner.page_cards(walk, 1, cards)
-    step = planner.after_page(walk, 1, None, cards, deadline_passed=False, has_endpoint=True)
+    step = planner.after_page(walk, 1, None, deadline_passed=False, has_endpoint=True)
     assert (step.stop, step.cursor) == (None, "c9")
     planner.page_cards(walk, 2, [_card(8)])
-    step = planner.after_page(walk, 2, "c9", [_card(8)], deadline_passed=False, has_endpoint=True)
+    step = planner.after_page(walk, 2, "c9", deadline_passed=False, has_endpoint=True)
     assert step.stop == "max_pages"
 
 
@@ -168,15 +168,15 @@ def test_walk_stop_reasons_in_order() -> None:
     cards = [_card(10), _card(9)]
     planner.page_cards(walk, 1, cards)
     kwargs = {"deadline_passed": False, "has_endpoint": True}
-    assert planner.after_page(walk, 1, None, cards, **kwargs).stop == "since"
+    assert planner.after_page(walk, 1, None, **kwargs).stop == "since"
     planner.limits.since = None
-    assert planner.after_page(walk, 1, "c9", cards, **kwargs).stop == "cursor_stuck"
-    assert planner.after_page(
-        walk, 1, None, cards, deadline_passed=True, has_endpoint=True
-    ).stop == ("deadline")
-    assert planner.after_page(
-        walk, 1, None, cards, deadline_passed=False, has_endpoint=False
-    ).stop == ("no_scroll")
+    assert planner.after_page(walk, 1, "c9", **kwargs).stop == "cursor_stuck"
+    assert planner.after_page(walk, 1, None, deadline_passed=True, has_endpoint=True).stop == (
+        "deadline"
+    )
+    assert planner.after_page(walk, 1, None, deadline_passed=False, has_endpoint=False).stop == (
+        "no_scroll"
+    )
 
 
 def test_hole_walk_closes_at_the_older_range_and_the_next_hole_is_the_one_above() -> None:
@@ -187,7 +187,7 @@ def test_hole_walk_closes_at_the_older_range_and_the_next_hole_is_the_one_above(
     walk = planner.start("en", older_hole.key, older_hole)
     cards = [_card(14), _card(-1)]
     planner.page_cards(walk, 1, cards)
-    step = planner.after_page(walk, 1, "c15", cards, deadline_passed=False, has_endpoint=True)
+    step = planner.after_page(walk, 1, "c15", deadline_passed=False, has_endpoint=True)
     assert step.stop == "hole_closed" and step.hole_closed
     assert planner.next_hole(walk) == newer_hole
 
@@ -205,10 +205,10 @@ def test_hole_without_cursor_opens_with_a_listing_and_scrolls_on_within_the_budg
     planner.page_cards(walk, 1, listing)
     kwargs = {"deadline_passed": False, "has_endpoint": True}
     # the listing is not the whole day: the walk scrolls on below its oldest card
-    assert planner.after_page(walk, 1, None, listing, **kwargs).cursor == "c12"
+    assert planner.after_page(walk, 1, None, **kwargs).cursor == "c12"
     batch = [_card(8), _card(4)]
     planner.page_cards(walk, 2, batch)
-    assert planner.after_page(walk, 2, "c12", batch, **kwargs).stop == "max_pages"
+    assert planner.after_page(walk, 2, "c12", **kwargs).stop == "max_pages"
     days = planner.day_figures("en")
     assert sum(int(d["listing"]) for d in days.values()) == 2
     assert sum(int(d["scroll"]) for d in days.values()) == 2
@@ -228,7 +228,7 @@ def test_backfill_periods_are_walked_once_and_a_cut_short_one_is_finished(tmp_pa
     assert (walk.hole.top, walk.hole.bottom) == (top, since - timedelta(seconds=1))
     cards = [_card(-50), _card(-60)]  # 2025-10-21 19:00 .. 09:00 (Baku)
     first.page_cards(walk, 1, cards)
-    step = first.after_page(walk, 1, None, cards, deadline_passed=False, has_endpoint=True)
+    step = first.after_page(walk, 1, None, deadline_passed=False, has_endpoint=True)
     assert step.cursor == "c-60"  # no page limit, the period's start is the limit
     first.record()  # cut short here
     (rest,) = planner().backfill_walks("en")
@@ -241,8 +241,7 @@ def test_backfill_periods_are_walked_once_and_a_cut_short_one_is_finished(tmp_pa
     below = [_card(-70), _card(-100)]  # crosses since (2025-10-20 00:00 = _at(-93))
     second.page_cards(walk, 1, below)
     assert (
-        second.after_page(walk, 1, None, below, deadline_passed=False, has_endpoint=True).stop
-        == "since"
+        second.after_page(walk, 1, None, deadline_passed=False, has_endpoint=True).stop == "since"
     )
     assert all(figures["complete"] for figures in second.day_figures("en").values())
     second.record()
@@ -258,7 +257,7 @@ def test_a_fresh_state_seeds_the_history_floor_below_the_newest_card(tmp_path: P
     cards = [_card(0), _card(-2)]
     planner.page_cards(walk, 1, cards)
     assert (
-        planner.after_page(walk, 1, None, cards, deadline_passed=False, has_endpoint=True).stop
+        planner.after_page(walk, 1, None, deadline_passed=False, has_endpoint=True).stop
         == "max_pages"
     )
     planner.record(now=NOW)

@@ -149,6 +149,8 @@ class ReportSpider(scrapy.Spider):
         spider.limits.overlap = timedelta(minutes=overlap)
         history = settings.getfloat("NEWSCRAWL_HISTORY_HOURS", 48)
         spider.limits.history = timedelta(hours=history) if history > 0 else None
+        skew = settings.getfloat("NEWSCRAWL_MAX_CLOCK_SKEW_MINUTES", 60)
+        spider.limits.skew = timedelta(minutes=skew)
         spider.failure_runs = settings.getint("NEWSCRAWL_URL_FAILURE_RUNS", 3)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -491,6 +493,7 @@ class ReportSpider(scrapy.Spider):
             self._stop(walk, "error", cursor)
             return
         feed = parse_feed(html, EDITIONS[edition])
+        self._undate_implausible(edition, feed.cards)
         holes = walk is not None and walk.key != TOP and not walk.is_backfill
         self._inc(edition, "hole_pages" if holes else "feed_pages")
         if page == 1 and not feed.cards and from_cache:
@@ -544,7 +547,7 @@ class ReportSpider(scrapy.Spider):
             return
         deadline, scrolls = self.deadline_passed, endpoint is not None
         step = self.planner.after_page(
-            walk, page, cursor, feed.cards, deadline_passed=deadline, has_endpoint=scrolls
+            walk, page, cursor, deadline_passed=deadline, has_endpoint=scrolls
         )
         if walk.reached_at == page and walk.key == TOP:
             self._inc(edition, "feed_reached_known")
@@ -559,6 +562,16 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "holes_closed")
             if (above := self.planner.next_hole(walk)) is not None:
                 yield from self._hole_walk(edition, above, endpoint)
+
+    def _undate_implausible(self, edition: str, cards: list[FeedCard]) -> None:
+        """A card date that cannot be true (before the site, past now) is a claim refused: the
+        card counts as undated for the walk (its article is still fetched, dated by its page),
+        with a warning and ``cards/implausible_date``."""
+        for card in cards:
+            if (problem := self.planner.implausible(card.published_at)) is not None:
+                card.warnings.append(f"implausible date: data-timestamp {problem}")
+                card.published_at = None
+                self._inc(edition, "cards/implausible_date")
 
     def _scroll_on(self, walk: Walk, endpoint: str, cursor: str) -> Iterator[Request]:
         """Below an empty day listing: the scroll batch from the top of the walk's span."""

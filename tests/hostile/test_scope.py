@@ -89,9 +89,7 @@ def case() -> Iterator[Case]:
 def _swap(pattern: str, replacement: Callable[[Case], str], case: Case) -> None:
     """Rewrite ``a``'s page: ``pattern`` (bytes regex) -> ``replacement(case)``."""
     found, new = re.compile(pattern.encode()), replacement(case).encode()
-    case.site.rewrite(
-        "^" + re.escape(case.a) + r"/?$", lambda body: found.sub(lambda _: new, body)
-    )
+    case.site.rewrite("^" + re.escape(case.a) + r"/?$", lambda body: found.sub(lambda _: new, body))
 
 
 def test_a_redirect_to_another_port_is_refused(case: Case, tmp_path: Path) -> None:
@@ -103,7 +101,9 @@ def test_a_redirect_to_another_port_is_refused(case: Case, tmp_path: Path) -> No
 
 
 def test_a_meta_refresh_to_another_port_is_refused(case: Case, tmp_path: Path) -> None:
-    refresh = f'<html><head><meta http-equiv="refresh" content="0;url={case.sentinel.base_url}{case.a}">'
+    refresh = (
+        f'<html><head><meta http-equiv="refresh" content="0;url={case.sentinel.base_url}{case.a}">'
+    )
     case.site.route("^" + re.escape(case.a) + "/?$", Answer(200, body=refresh.encode()))
     outcome = case.crawl("meta refresh to another port", tmp_path)
     case.all_but_a_written(outcome)
@@ -122,7 +122,11 @@ def test_a_feed_link_to_another_port_is_not_followed(case: Case, tmp_path: Path)
 def test_a_canonical_naming_another_article_keeps_the_reached_url(
     case: Case, tmp_path: Path
 ) -> None:
-    _swap(r'<link rel="canonical" href="[^"]*">', lambda c: f'<link rel="canonical" href="{c.b}">', case)
+    _swap(
+        r'<link rel="canonical" href="[^"]*">',
+        lambda c: f'<link rel="canonical" href="{c.b}">',
+        case,
+    )
     outcome = case.crawl("canonical naming another article", tmp_path)
     written = case.all_but_a_written(outcome)
     (a,) = [x for x in case.truth if _path(x["url"]) == case.a]
@@ -130,9 +134,7 @@ def test_a_canonical_naming_another_article_keeps_the_reached_url(
     assert any(w.startswith("canonical_mismatch") for w in written[case.a]["warnings"])
 
 
-def test_a_canonical_naming_another_port_keeps_the_reached_url(
-    case: Case, tmp_path: Path
-) -> None:
+def test_a_canonical_naming_another_port_keeps_the_reached_url(case: Case, tmp_path: Path) -> None:
     _swap(
         r'<link rel="canonical" href="[^"]*">',
         lambda c: f'<link rel="canonical" href="{c.sentinel.base_url}{c.b}">',
