@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import json
-from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -184,27 +183,27 @@ def in_order(cards: list[FeedCard], ceiling: datetime | None) -> list[FeedCard]:
         if card.published_at is not None
         and (ceiling is None or card.published_at <= ceiling + ORDER_TOLERANCE)
     ]
-    # the longest non-increasing subsequence (patience sorting on the negated times)
-    tails: list[float] = []
-    tail_at: list[int] = []
-    parent = [-1] * len(dated)
-    for index, card in enumerate(dated):
-        assert card.published_at is not None
-        key = -card.published_at.timestamp()
-        position = bisect_right(tails, key)
-        if position:
-            parent[index] = tail_at[position - 1]
-        if position == len(tails):
-            tails.append(key)
-            tail_at.append(index)
-        else:
-            tails[position], tail_at[position] = key, index
-    chain: list[FeedCard] = []
-    index = tail_at[-1] if tail_at else -1
-    while index >= 0:
-        chain.append(dated[index])
-        index = parent[index]
-    return chain[::-1]
+    # the longest run whose times never rise (at most MAX_CARDS_PER_PAGE cards: quadratic is
+    # bounded); of equal runs the one with the oldest top (a jump up is not believed)
+    times = [card.published_at for card in dated if card.published_at is not None]
+    longest = [1] * len(times)
+    for i in range(len(times) - 1, -1, -1):
+        for j in range(i + 1, len(times)):
+            if times[j] <= times[i] and longest[j] >= longest[i]:
+                longest[i] = longest[j] + 1
+    if not times:
+        return []
+    best = max(longest)
+    at = min((k for k in range(len(times)) if longest[k] == best), key=lambda k: (times[k], k))
+    chain = [dated[at]]
+    while longest[at] > 1:
+        at = next(
+            j
+            for j in range(at + 1, len(times))
+            if times[j] <= times[at] and longest[j] == longest[at] - 1
+        )
+        chain.append(dated[at])
+    return chain
 
 
 # -- this run's walks -------------------------------------------------------------------------
