@@ -814,8 +814,11 @@ class ReportSpider(scrapy.Spider):
             detail = f"content type {declared_type(response)!r} is not an HTML page"
             yield self._reject("not_html", response.url, language, detail)
             return
+        # the page's URL: where the site's redirects led, if an article URL, else the one asked
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        reached = response.url if self.site.article_path(response.url) else asked
         try:
-            page = extract_article(html, response.url, self.site, card)
+            page = extract_article(html, reached, self.site, card)
         except ExtractionError as exc:
             self.logger.warning("%s: cannot extract %s: %s", language, response.url, exc)
             yield self._reject(exc.reason, response.url, language, exc.detail)
