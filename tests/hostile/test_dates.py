@@ -94,6 +94,7 @@ def _check(
         assert bottom >= oldest - timedelta(hours=48), (bottom, oldest)
     assert all(p.is_relative_to(tmp_path) for p in tmp_path.rglob("*"))
     assert "implausible date" in outcomes[-1].log, "the lying card is not flagged"
+    assert "'newscrawl/en/cards/implausible_date': " in outcomes[-1].log  # counted
 
 
 def test_a_1970_card_on_a_first_run_loses_nothing(tmp_path: Path) -> None:
