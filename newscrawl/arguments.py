@@ -219,6 +219,8 @@ class ProjectSettings(BaseModel):
     """Feed pages per edition and run spent on holes."""
     NEWSCRAWL_HISTORY_HOURS: Seconds = 48.0
     """How far below the newest card a fresh state reaches (0: no floor)."""
+    NEWSCRAWL_MAX_CLOCK_SKEW_MINUTES: Seconds = 60.0
+    """How far past now a card's or page's date may lie before it counts as implausible."""
     NEWSCRAWL_URL_FAILURE_RUNS: Count = 3
     """Runs an article may fail in (transiently) before it is given up (0: never)."""
     NEWSCRAWL_RUN_DEADLINE_SECONDS: Seconds = 0.0

@@ -16,11 +16,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.stats import DownloaderStats as ScrapyDownloaderStats
 from scrapy.exceptions import (
@@ -339,34 +338,43 @@ class UnreachableSiteMiddleware:
                 )
 
 
-def _port(url: str) -> int:
-    parts = urlsplit(url)
-    return parts.port or (443 if parts.scheme == "https" else 80)
+def _to_site(crawler: Crawler, request: Request, result: Request | Response) -> Request | Response:
+    """What a redirect middleware made of ``request``'s answer: a redirect to the site's origin
+    (``SiteUrls.is_on_site``: scheme, host and port) goes on, unfiltered, so a loop ends at
+    ``REDIRECT_MAX_TIMES`` instead of vanishing; one to any other origin is refused (the errback
+    records ``offsite_redirect``) before anything, its robots.txt included, is asked of it."""
+    if not isinstance(result, Request):
+        return result
+    site = getattr(crawler.spider, "site", None)
+    if site is not None and not site.is_on_site(result.url):
+        _inc(crawler.stats, request, "offsite_redirects")
+        target = urlparse_cached(result)
+        raise IgnoreRequest(
+            f"Filtered offsite request to {target.scheme}://{target.netloc}: "
+            f"{request.url} redirects off the site"
+        )
+    result.dont_filter = True
+    return result
 
 
 class SiteRedirectMiddleware(RedirectMiddleware):
-    """Scrapy's ``RedirectMiddleware`` (600) bound to the spider's site: a redirect to another
-    host, or another port than the site's (http <-> https apart), is refused (the errback records
-    ``offsite_redirect``); targets skip the duplicate filter, so a loop ends at
-    ``REDIRECT_MAX_TIMES`` instead of vanishing."""
+    """Scrapy's ``RedirectMiddleware`` (600) bound to the spider's site origin (see
+    :func:`_to_site`)."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Any = None
     ) -> Request | Response:
-        result = super().process_response(request, response)
-        if not isinstance(result, Request):
-            return result
-        site = getattr(self.crawler.spider, "site", None)
-        ports = {_port(result.url), _port(site.base_url)} if site is not None else set()
-        same_port = len(ports) <= 1 or ports == {80, 443}
-        if site is not None and not (site.is_on_site(result.url) and same_port):
-            _inc(self.crawler.stats, request, "offsite_redirects")
-            raise IgnoreRequest(
-                f"Filtered offsite request to {urlparse_cached(result).hostname!r}: "
-                f"{request.url} redirects off the site"
-            )
-        result.dont_filter = True
-        return result
+        return _to_site(self.crawler, request, super().process_response(request, response))
+
+
+class SiteMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's ``MetaRefreshMiddleware`` (580) bound to the spider's site origin (see
+    :func:`_to_site`): a ``<meta http-equiv=refresh>`` is a redirect too."""
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        return _to_site(self.crawler, request, super().process_response(request, response))
 
 
 class DownloaderStats(ScrapyDownloaderStats):

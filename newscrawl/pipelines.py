@@ -25,7 +25,7 @@ from newscrawl.cleaning import (
 )
 from newscrawl.items import REQUIRED_FIELDS, Article, Reject
 from newscrawl.run import Run
-from newscrawl.site import LANGUAGES, DateError, parse_iso, utc_now_iso
+from newscrawl.site import LANGUAGES, SITE_FIRST, DateError, parse_iso, utc_now_iso
 from newscrawl.store import REVISED_WARNING, StateStore, record_hash
 
 
@@ -165,12 +165,17 @@ def schema_problems(article: Article, min_body_words: int, site_check: Any = Non
             problems.append(f"no_offset:{name}")
         elif moment - datetime.now(UTC) > MAX_FUTURE:
             problems.append(f"future_date:{name}")
+        elif moment < SITE_FIRST:
+            problems.append(f"implausible_date:{name}")
     body = article.body if isinstance(article.body, str) else ""
     if body.strip() and len(body.split()) < min_body_words:
         problems.append("body_too_short")
     url = article.url if isinstance(article.url, str) else ""
-    if site_check is not None and url and site_check.article_path(url) is None:
+    path = site_check.article_path(url) if site_check is not None and url else None
+    if site_check is not None and url and path is None:
         problems.append("url_not_on_site")
+    elif path is not None and path.edition.code != article.language:
+        problems.append("edition_mismatch")
     for image in article.images if isinstance(article.images, list) else []:
         if not isinstance(image, dict) or not isinstance(image.get("url"), str):
             problems.append("bad_type:images")

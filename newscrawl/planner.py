@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from newscrawl.extract.feed import FeedCard
 from newscrawl.revisits import Known, RevisitPolicy
-from newscrawl.site import BAKU, parse_iso_or_none
+from newscrawl.site import BAKU, implausible_date, parse_iso_or_none
 from newscrawl.store import StateStore, StoredArticle, Validators
 
 TOP = "top"
@@ -165,6 +165,47 @@ class Walks:
         return cls(ranges)
 
 
+# -- card dates are claims ---------------------------------------------------------------------
+#: How much newer than the walk's previous page's oldest card a card may be and still count
+#: (the scroll endpoint repeats the cursor's card; a republished card moves a little).
+ORDER_TOLERANCE = timedelta(minutes=1)
+
+
+def in_order(cards: list[FeedCard], ceiling: datetime | None) -> list[FeedCard]:
+    """The dated cards of a page that agree with the feed's order (newest first): none newer
+    than ``ceiling`` (the walk's previous page's oldest) by more than :data:`ORDER_TOLERANCE`,
+    and of the rest the longest run, in page order, whose times never rise. A card left out (a
+    date that jumps up, or one far older than the cards after it) still has its article
+    fetched; it only never moves a walk's range, cursor or stop."""
+    dated = [
+        card
+        for card in cards
+        if card.published_at is not None
+        and (ceiling is None or card.published_at <= ceiling + ORDER_TOLERANCE)
+    ]
+    # the longest run whose times never rise (at most MAX_CARDS_PER_PAGE cards: quadratic is
+    # bounded); of equal runs the one with the oldest top (a jump up is not believed)
+    times = [card.published_at for card in dated if card.published_at is not None]
+    longest = [1] * len(times)
+    for i in range(len(times) - 1, -1, -1):
+        for j in range(i + 1, len(times)):
+            if times[j] <= times[i] and longest[j] >= longest[i]:
+                longest[i] = longest[j] + 1
+    if not times:
+        return []
+    best = max(longest)
+    at = min((k for k in range(len(times)) if longest[k] == best), key=lambda k: (times[k], k))
+    chain = [dated[at]]
+    while longest[at] > 1:
+        at = next(
+            j
+            for j in range(at + 1, len(times))
+            if times[j] <= times[at] and longest[j] == longest[at] - 1
+        )
+        chain.append(dated[at])
+    return chain
+
+
 # -- this run's walks -------------------------------------------------------------------------
 @dataclass
 class PageProgress:
@@ -257,6 +298,8 @@ class Limits:
     #: How far below the feed's newest card a fresh state's first walk must reach (None: no
     #: floor).
     history: timedelta | None = None
+    #: How far past now a date may lie (``NEWSCRAWL_MAX_CLOCK_SKEW_MINUTES``).
+    skew: timedelta = timedelta(minutes=60)
 
 
 @dataclass
@@ -426,16 +469,26 @@ class Planner:
             walk = self.start(edition, key, walk.hole if walk is not None else None)
         return walk
 
+    def implausible(self, moment: datetime | None) -> str | None:
+        """Why a date a page claims cannot be true (before the site existed, or past now by
+        more than the allowed clock skew), or None (plausible, or no date)."""
+        if moment is None:
+            return None
+        return implausible_date(moment, self._now(), self.limits.skew)
+
     def page_cards(self, walk: Walk | None, page: int, cards: list[FeedCard]) -> None:
-        """Note a parsed page's card times and its cursor (and the cards of a hole or
-        backfill walk's span per day; on a fresh state's first page, the history floor)."""
+        """Note a parsed page's card times and its cursor, from the cards in the feed's order
+        only (:func:`in_order`); and the cards of a hole or backfill walk's span per day; on a
+        fresh state's first page, the history floor."""
         if walk is None:
             return
         progress = walk.page(page)
         progress.parsed = True
-        times = [card.published_at for card in cards if card.published_at is not None]
+        previous = walk.pages.get(page - 1)
+        ordered = in_order(cards, previous.oldest if previous is not None else None)
+        times = [card.published_at for card in ordered if card.published_at is not None]
         if walk.key == TOP and page == 1 and times:
-            self._seed_history(walk.edition, max(times))
+            self._seed_history(walk.edition, times[0])
         if walk.hole is not None:
             source = "listing" if page == 1 and walk.from_listing else "scroll"
             for card in cards:
@@ -443,10 +496,8 @@ class Planner:
                 if moment is not None and walk.hole.bottom < moment <= walk.hole.top:
                     walk.seen.setdefault(card.href, (moment.astimezone(BAKU).date(), source))
         if times:
-            progress.newest, progress.oldest = max(times), min(times)
-            progress.cursor = next(
-                (card.timestamp_raw for card in reversed(cards) if card.published_at), None
-            )
+            progress.newest, progress.oldest = times[0], times[-1]
+            progress.cursor = ordered[-1].timestamp_raw
 
     def _seed_history(self, edition: str, newest: datetime) -> None:
         """A fresh state (no walked range): the floor ``history`` below the newest card,
@@ -495,24 +546,23 @@ class Planner:
         walk: Walk,
         page: int,
         cursor: str | None,
-        cards: list[FeedCard],
         *,
         deadline_passed: bool,
         has_endpoint: bool,
     ) -> Step:
         """The next batch of ``walk`` after its page ``page``, or why it stops here."""
         limits = self.limits
-        times = [card.published_at for card in cards if card.published_at is not None]
-        if walk.hole is not None and times and min(times) <= walk.hole.bottom:
+        oldest = walk.page(page).oldest  # of the cards in the feed's order (page_cards)
+        if walk.hole is not None and oldest is not None and oldest <= walk.hole.bottom:
             walk.reached_at = page
             if walk.key == RESUMED:
                 return Step(stop="known_reached")
             if walk.is_backfill:
                 return Step(stop="since")
             return Step(stop="hole_closed", hole_closed=True)
-        if limits.since is not None and times and min(times) < limits.since:
+        if limits.since is not None and oldest is not None and oldest < limits.since:
             return Step(stop="since")
-        if walk.key == TOP and self.feed_reached_known(walk.edition, cards):
+        if walk.key == TOP and self.feed_reached_known(walk.edition, oldest):
             walk.reached_at = page
             return Step(stop="known_reached")
         if deadline_passed:
@@ -551,13 +601,13 @@ class Planner:
         return above[-1] if above else None
 
     # -- the incremental policy ---------------------------------------------------------------
-    def feed_reached_known(self, edition: str, cards: list[FeedCard]) -> bool:
-        """True when this batch reaches back past what earlier runs already hold."""
+    def feed_reached_known(self, edition: str, oldest: datetime | None) -> bool:
+        """True when a batch whose oldest card in the feed's order is ``oldest`` reaches back
+        past what earlier runs already hold."""
         newest = self.ranges(edition).newest
-        times = [card.published_at for card in cards if card.published_at is not None]
-        if newest is None or not times or not self.store.persistent:
+        if newest is None or oldest is None or not self.store.persistent:
             return False
-        return min(times) <= newest.top - self.limits.overlap
+        return oldest <= newest.top - self.limits.overlap
 
     def revisits(self, edition: str) -> list[StoredArticle]:
         """The known articles of ``edition`` due for a revisit now (``newscrawl.revisits``),

@@ -27,6 +27,9 @@ NEWSCRAWL_HOLE_PAGES = 10
 # A fresh state's first walk must reach this far below the newest card (a walk cut short leaves
 # a hole down to it); 0: no floor. An article failing transiently in this many runs is given up.
 NEWSCRAWL_HISTORY_HOURS = 48.0
+# A card's date later than now + this (or before the site existed, 2010) is implausible: the card
+# counts as undated for the walk (newscrawl.site.implausible_date).
+NEWSCRAWL_MAX_CLOCK_SKEW_MINUTES = 60.0
 NEWSCRAWL_URL_FAILURE_RUNS = 3
 NEWSCRAWL_RUN_DEADLINE_SECONDS = 0.0
 NEWSCRAWL_MIN_BODY_WORDS = 5
@@ -150,10 +153,12 @@ NEWSCRAWL_FIREWALL_MAX_IN_ROW = 5  # challenges in a row that stop an edition
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
     "newscrawl.middlewares.FirewallMiddleware": 555,
     "newscrawl.middlewares.UnreachableSiteMiddleware": 560,
+    "newscrawl.middlewares.SiteMetaRefreshMiddleware": 580,
     "newscrawl.middlewares.SiteRedirectMiddleware": 600,
     "newscrawl.middlewares.DownloaderStats": 850,
     # every response as downloaded, before decompression, redirects and retries (WARC)

@@ -161,6 +161,7 @@ class SiteUrls:
         self.netloc = parts.netloc.lower()
         self.host = parts.hostname.lower()
         self.base_url = f"{self.scheme}://{self.netloc}"
+        self.port = _port_of(parts.scheme, parts.port)
 
     # -- building -------------------------------------------------------------------------
     def absolute(self, path_or_url: str, base: str | None = None) -> str:
@@ -181,18 +182,27 @@ class SiteUrls:
 
     # -- checking -------------------------------------------------------------------------
     def is_on_site(self, url: str) -> bool:
-        """True when ``url`` is on the configured host or one of its aliases (www., dev., m.);
-        a relative link is on the site."""
+        """True when ``url`` is of the site's origin: the configured host or one of its aliases
+        (www., dev., m.) on ``base_url``'s port, with ``base_url``'s scheme (http <-> https
+        only between their default ports: the same site moved to https, or back); a relative
+        link is on the site. Another port of the same host is another site."""
         try:
             parts = urlsplit(url)
-        except ValueError:
+            port = parts.port
+        except ValueError:  # a broken host or port
             return False
         if parts.scheme not in ("http", "https", ""):
             return False
         host = (parts.hostname or "").lower()
         if not host:
             return parts.scheme == ""  # a relative link
-        return self._is_own_host(host)
+        return self._is_own_host(host) and self._is_own_port(parts.scheme, port)
+
+    def _is_own_port(self, scheme: str, port: int | None) -> bool:
+        if scheme == self.scheme:
+            return _port_of(scheme, port) == self.port
+        defaults = (_port_of(scheme, None), _port_of(self.scheme, None))
+        return (_port_of(scheme, port), self.port) == defaults
 
     def _is_own_host(self, host: str) -> bool:
         return host == self.host or any(host == alias + self.host for alias in _HOST_ALIASES)
@@ -201,14 +211,9 @@ class SiteUrls:
         """The canonical path segments of an on-site URL; None when off-site or malformed."""
         url = url.strip()
         absolute = url if url.startswith(("http://", "https://")) else self.absolute(url)
-        try:
-            parts = urlsplit(absolute)
-            host = (parts.hostname or "").lower()
-        except ValueError:
+        if not self.is_on_site(absolute):
             return None
-        if parts.scheme not in ("http", "https") or not self._is_own_host(host):
-            return None
-        return self._segments(parts.path)
+        return self._segments(urlsplit(absolute).path)
 
     @staticmethod
     def _segments(path: str) -> list[str]:
@@ -248,6 +253,11 @@ class SiteUrls:
         if not _SLUG.fullmatch(slug) or slug.isdigit():
             return None
         return ArticlePath(canonical, edition, category_slug, slug)
+
+
+def _port_of(scheme: str, port: int | None) -> int:
+    """The port a URL of ``scheme`` names (its scheme's default when none is written)."""
+    return port or (443 if scheme == "https" else 80)
 
 
 def article_id_from_short_link(value: str | None) -> int | None:
@@ -397,6 +407,22 @@ def to_iso(moment: datetime) -> str:
 def utc_now_iso() -> str:
     """The current time in UTC, ISO 8601, for ``crawled_at``."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+#: No page of the site can be older: report.az began in 2014 (its oldest pages, site-facts);
+#: 2010-01-01 leaves room. A date before it is a claim no page makes truthfully.
+SITE_FIRST = datetime(2010, 1, 1, tzinfo=BAKU)
+
+
+def implausible_date(moment: datetime, now: datetime, skew: timedelta) -> str | None:
+    """Why ``moment``, a date a page claims, cannot be true: before the site existed
+    (:data:`SITE_FIRST`) or later than ``now`` plus the allowed clock ``skew``; None when
+    plausible."""
+    if moment < SITE_FIRST:
+        return f"{moment.isoformat()} is before the site existed ({SITE_FIRST.date()})"
+    if moment > now + skew:
+        return f"{moment.isoformat()} is in the future (now {to_iso(now)})"
+    return None
 
 
 def parse_iso_or_none(value: object) -> datetime | None:

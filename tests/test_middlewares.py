@@ -27,6 +27,7 @@ from newscrawl.middlewares import (
     DownloaderStats,
     FirewallMiddleware,
     RequestDeferred,
+    SiteMetaRefreshMiddleware,
     SiteRedirectMiddleware,
     SiteUnreachable,
     UnreachableSiteMiddleware,
@@ -138,6 +139,27 @@ def test_a_redirect_never_leaves_the_site(location: str, refused: bool) -> None:
         target = middleware.process_response(response.request, response)  # type: ignore[arg-type]
         assert isinstance(target, Request) and target.dont_filter  # a loop ends, not vanishes
         assert target.url == SITE + location
+
+
+@pytest.mark.parametrize(
+    ("location", "refused"),
+    [
+        ("/en/other-countries/moved", False),
+        ("http://127.0.0.1:9999/en/x", True),  # another port of the site's host
+        ("https://127.0.0.1:8765/en/x", True),  # another scheme on the site's port
+    ],
+)
+def test_a_meta_refresh_never_leaves_the_site_origin(location: str, refused: bool) -> None:
+    crawler = _crawler()
+    middleware = SiteMetaRefreshMiddleware.from_crawler(crawler)
+    body = f'<html><head><meta http-equiv="refresh" content="0;url={location}"></head></html>'
+    response = _response("/en/x", 200, body.encode(), {"Content-Type": "text/html"})
+    if refused:
+        with pytest.raises(IgnoreRequest, match="redirects off the site"):
+            middleware.process_response(response.request, response)  # type: ignore[arg-type]
+    else:
+        target = middleware.process_response(response.request, response)  # type: ignore[arg-type]
+        assert isinstance(target, Request) and target.url == SITE + location
 
 
 def test_a_deferral_is_not_a_download_exception() -> None:

@@ -3,11 +3,13 @@ page progress, what a walk covers for good, how ranges grow and join, where a wa
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from newscrawl.extract.feed import FeedCard
-from newscrawl.planner import RESUMED, TOP, Limits, Planner, Walks
+from newscrawl.planner import RESUMED, TOP, Limits, Planner, Walks, in_order
 from newscrawl.site import BAKU
 from newscrawl.store import StateStore
 
@@ -154,10 +156,10 @@ def test_top_walk_stops_at_max_pages_and_scrolls_before() -> None:
     assert walk is not None
     cards = [_card(10), _card(9)]
     planner.page_cards(walk, 1, cards)
-    step = planner.after_page(walk, 1, None, cards, deadline_passed=False, has_endpoint=True)
+    step = planner.after_page(walk, 1, None, deadline_passed=False, has_endpoint=True)
     assert (step.stop, step.cursor) == (None, "c9")
     planner.page_cards(walk, 2, [_card(8)])
-    step = planner.after_page(walk, 2, "c9", [_card(8)], deadline_passed=False, has_endpoint=True)
+    step = planner.after_page(walk, 2, "c9", deadline_passed=False, has_endpoint=True)
     assert step.stop == "max_pages"
 
 
@@ -168,15 +170,15 @@ def test_walk_stop_reasons_in_order() -> None:
     cards = [_card(10), _card(9)]
     planner.page_cards(walk, 1, cards)
     kwargs = {"deadline_passed": False, "has_endpoint": True}
-    assert planner.after_page(walk, 1, None, cards, **kwargs).stop == "since"
+    assert planner.after_page(walk, 1, None, **kwargs).stop == "since"
     planner.limits.since = None
-    assert planner.after_page(walk, 1, "c9", cards, **kwargs).stop == "cursor_stuck"
-    assert planner.after_page(
-        walk, 1, None, cards, deadline_passed=True, has_endpoint=True
-    ).stop == ("deadline")
-    assert planner.after_page(
-        walk, 1, None, cards, deadline_passed=False, has_endpoint=False
-    ).stop == ("no_scroll")
+    assert planner.after_page(walk, 1, "c9", **kwargs).stop == "cursor_stuck"
+    assert planner.after_page(walk, 1, None, deadline_passed=True, has_endpoint=True).stop == (
+        "deadline"
+    )
+    assert planner.after_page(walk, 1, None, deadline_passed=False, has_endpoint=False).stop == (
+        "no_scroll"
+    )
 
 
 def test_hole_walk_closes_at_the_older_range_and_the_next_hole_is_the_one_above() -> None:
@@ -187,7 +189,7 @@ def test_hole_walk_closes_at_the_older_range_and_the_next_hole_is_the_one_above(
     walk = planner.start("en", older_hole.key, older_hole)
     cards = [_card(14), _card(-1)]
     planner.page_cards(walk, 1, cards)
-    step = planner.after_page(walk, 1, "c15", cards, deadline_passed=False, has_endpoint=True)
+    step = planner.after_page(walk, 1, "c15", deadline_passed=False, has_endpoint=True)
     assert step.stop == "hole_closed" and step.hole_closed
     assert planner.next_hole(walk) == newer_hole
 
@@ -205,10 +207,10 @@ def test_hole_without_cursor_opens_with_a_listing_and_scrolls_on_within_the_budg
     planner.page_cards(walk, 1, listing)
     kwargs = {"deadline_passed": False, "has_endpoint": True}
     # the listing is not the whole day: the walk scrolls on below its oldest card
-    assert planner.after_page(walk, 1, None, listing, **kwargs).cursor == "c12"
+    assert planner.after_page(walk, 1, None, **kwargs).cursor == "c12"
     batch = [_card(8), _card(4)]
     planner.page_cards(walk, 2, batch)
-    assert planner.after_page(walk, 2, "c12", batch, **kwargs).stop == "max_pages"
+    assert planner.after_page(walk, 2, "c12", **kwargs).stop == "max_pages"
     days = planner.day_figures("en")
     assert sum(int(d["listing"]) for d in days.values()) == 2
     assert sum(int(d["scroll"]) for d in days.values()) == 2
@@ -228,7 +230,7 @@ def test_backfill_periods_are_walked_once_and_a_cut_short_one_is_finished(tmp_pa
     assert (walk.hole.top, walk.hole.bottom) == (top, since - timedelta(seconds=1))
     cards = [_card(-50), _card(-60)]  # 2025-10-21 19:00 .. 09:00 (Baku)
     first.page_cards(walk, 1, cards)
-    step = first.after_page(walk, 1, None, cards, deadline_passed=False, has_endpoint=True)
+    step = first.after_page(walk, 1, None, deadline_passed=False, has_endpoint=True)
     assert step.cursor == "c-60"  # no page limit, the period's start is the limit
     first.record()  # cut short here
     (rest,) = planner().backfill_walks("en")
@@ -241,8 +243,7 @@ def test_backfill_periods_are_walked_once_and_a_cut_short_one_is_finished(tmp_pa
     below = [_card(-70), _card(-100)]  # crosses since (2025-10-20 00:00 = _at(-93))
     second.page_cards(walk, 1, below)
     assert (
-        second.after_page(walk, 1, None, below, deadline_passed=False, has_endpoint=True).stop
-        == "since"
+        second.after_page(walk, 1, None, deadline_passed=False, has_endpoint=True).stop == "since"
     )
     assert all(figures["complete"] for figures in second.day_figures("en").values())
     second.record()
@@ -258,7 +259,7 @@ def test_a_fresh_state_seeds_the_history_floor_below_the_newest_card(tmp_path: P
     cards = [_card(0), _card(-2)]
     planner.page_cards(walk, 1, cards)
     assert (
-        planner.after_page(walk, 1, None, cards, deadline_passed=False, has_endpoint=True).stop
+        planner.after_page(walk, 1, None, deadline_passed=False, has_endpoint=True).stop
         == "max_pages"
     )
     planner.record(now=NOW)
@@ -339,3 +340,70 @@ def test_a_walk_that_reaches_the_feeds_end_joins_the_history_floor(tmp_path: Pat
     assert planner.stop(walk, "feed_end", "c-5")
     planner.record(now=NOW)
     assert Planner(store, site="s", limits=limits).holes("en") == []
+
+
+# -- card dates are claims ---------------------------------------------------------------------
+def test_a_date_before_the_site_or_past_the_clock_skew_is_implausible() -> None:
+    planner = Planner(StateStore(None), limits=Limits(skew=timedelta(minutes=60)), now=NOW)
+    assert "before the site existed" in str(planner.implausible(datetime(1970, 1, 1, tzinfo=UTC)))
+    assert "in the future" in str(planner.implausible(datetime(2099, 1, 1, tzinfo=UTC)))
+    assert "in the future" in str(planner.implausible(NOW + timedelta(minutes=61)))
+    assert planner.implausible(NOW + timedelta(minutes=59)) is None
+    assert planner.implausible(datetime(2014, 6, 1, tzinfo=BAKU)) is None
+    assert planner.implausible(None) is None
+
+
+@pytest.mark.parametrize(
+    ("hours", "ceiling", "kept"),
+    [
+        ([10, 9, 8, 7], None, [10, 9, 8, 7]),
+        ([10, 9, -9000, 8, 7], None, [10, 9, 8, 7]),  # far older than the cards after it
+        ([-9000, 10, 9, 8], None, [10, 9, 8]),  # ... even as the page's first
+        ([10, 500, 9, 8], None, [10, 9, 8]),  # newer than the cards before it
+        ([12, 9, 8], 9.0, [9, 8]),  # newer than the previous page's oldest
+        ([9, 9, 8], 9.0, [9, 9, 8]),  # the cursor's card comes again; equal times
+        ([12, 11], 9.0, []),
+    ],
+)
+def test_only_cards_in_the_feeds_order_count(
+    hours: list[float], ceiling: float | None, kept: list[float]
+) -> None:
+    cards = [_card(h) for h in hours]
+    found = in_order(cards, _at(ceiling) if ceiling is not None else None)
+    assert [card.published_at for card in found] == [_at(h) for h in kept]
+
+
+def test_an_out_of_order_card_never_moves_a_page_its_cursor_or_a_stop(tmp_path: Path) -> None:
+    """A card dated far below the known range in the middle of the first page of new cards
+    (on 8051ec7 it ended the walk as ``known_reached`` and its date became the page's oldest)."""
+    store = StateStore(tmp_path / "state.sqlite")
+    planner = Planner(store, site="s", limits=Limits(records_walks=True, max_pages=5))
+    planner._ranges["en"] = Walks()
+    planner.ranges("en").record_top_walk(_at(0), _at(-10), "c-10", reached=False, now=NOW)
+    walk = planner.walk_of("en", TOP, 1)
+    assert walk is not None
+    planner.page_cards(walk, 1, [_card(30), _card(29), _card(-50), _card(28), _card(27)])
+    progress = walk.page(1)
+    assert (progress.newest, progress.oldest, progress.cursor) == (_at(30), _at(27), "c27")
+    step = planner.after_page(walk, 1, None, deadline_passed=False, has_endpoint=True)
+    assert (step.stop, step.cursor) == (None, "c27")
+    # a batch whose cards jump above the previous page's oldest: they move nothing
+    planner.page_cards(walk, 2, [_card(29.5), _card(26), _card(25)])
+    assert (walk.page(2).newest, walk.page(2).oldest) == (_at(26), _at(25))
+    planner.page_cards(walk, 3, [_card(3), _card(-1)])
+    step = planner.after_page(walk, 3, "c25", deadline_passed=False, has_endpoint=True)
+    assert step.stop == "known_reached"
+    for number in (1, 2, 3):
+        walk.page(number).pending = 0
+    planner.record(NOW)
+    assert [(r.top, r.bottom) for r in planner.ranges("en").ranges] == [(_at(30), _at(-10))]
+
+
+def test_a_fresh_states_floor_is_seeded_below_the_newest_card_in_order(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    limits = Limits(records_walks=True, history=timedelta(hours=12))
+    planner = Planner(store, site="s", limits=limits)
+    walk = planner.walk_of("en", TOP, 1)
+    assert walk is not None
+    planner.page_cards(walk, 1, [_card(-9000), _card(0), _card(-1)])
+    assert [(r.top, r.bottom) for r in planner.ranges("en").ranges] == [(_at(-12), _at(-12))]

@@ -76,6 +76,30 @@ def test_replica_base_url_keeps_its_port() -> None:
 
 
 @pytest.mark.parametrize(
+    ("base", "url", "on_site"),
+    [
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765/en/x/y", True),
+        ("http://127.0.0.1:8765", "/en/x/y", True),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:9999/en/x/y", False),  # another port
+        ("http://127.0.0.1:8765", "http://127.0.0.1/en/x/y", False),  # the default port
+        ("http://127.0.0.1:8765", "https://127.0.0.1:8765/en/x/y", False),  # another scheme
+        ("http://127.0.0.1:8765", "http://127.0.0.1:99999/en/x/y", False),  # no such port
+        ("https://report.az", "https://report.az:443/en/x/y", True),
+        ("https://report.az", "http://report.az/en/x/y", True),  # default ports: moved
+        ("https://report.az", "https://dev.report.az/en/x/y", True),
+        ("https://report.az", "https://report.az:8443/en/x/y", False),
+        ("https://report.az", "http://report.az:8080/en/x/y", False),
+        ("http://report.az", "https://report.az/en/x/y", True),
+    ],
+)
+def test_the_site_is_an_origin(base: str, url: str, on_site: bool) -> None:
+    """Scheme, host (and its aliases) and port: another port of the host is another site."""
+    site = SiteUrls(base)
+    assert site.is_on_site(url) is on_site
+    assert (site.canonical(url) is not None) is on_site
+
+
+@pytest.mark.parametrize(
     ("value", "expected"),
     [
         ("report.az/en/123456", 123456),

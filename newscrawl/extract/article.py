@@ -125,21 +125,34 @@ class ArticlePage:
 
     @cached_property
     def article(self) -> ArticlePath:
-        """The article's URL: the canonical link's when it is an article of the requested
-        edition, else the requested one (warnings say which differs)."""
-        canonical = links(self.selector, "canonical").attrib.get("href")
-        article = self.site.article_path(canonical) if canonical else None
+        """The article's URL: the one the page was reached at (see :func:`extract_article`),
+        never what the page says of itself. The canonical link and og:url are claims,
+        cross-checked: one naming another article is a ``canonical_mismatch`` warning, one that
+        is no article URL of the site (off-site, another port) a warning too. Only a page not
+        reached at an article URL at all (a stored page under ``scrapy check``) takes its
+        canonical link's."""
+        claims = {
+            "canonical link": links(self.selector, "canonical").attrib.get("href"),
+            "og:url": self.meta("og:url"),
+        }
         requested = self.site.article_path(self.url)
-        if article is None or (requested is not None and article.edition != requested.edition):
-            if canonical and article is None:
-                self.warnings.append(f"canonical link {canonical[:200]!r} is not an article URL")
-            article = requested
-        elif requested is not None and article.url != requested.url:
-            self.warnings.append(f"canonical URL differs from the requested {requested.url}")
-        if article is None:
+        if requested is None and claims["canonical link"]:
+            requested = self.site.article_path(claims["canonical link"])
+        if requested is None:
             detail = f"{self.url[:200]} is not an article URL of the site"
             raise ExtractionError("not_article_url", detail)
-        return article
+        for name, claimed in claims.items():
+            if not claimed:
+                continue
+            named = self.site.article_path(claimed)
+            if named is None:
+                self.warnings.append(f"{name} {claimed[:200]!r} is not an article URL")
+            elif named.url != requested.url:
+                self.warnings.append(
+                    f"canonical_mismatch: the {name} names {named.url}; "
+                    f"kept the reached {requested.url}"
+                )
+        return requested
 
     @cached_property
     def heading(self) -> HtmlElement | None:
@@ -388,7 +401,9 @@ LAYOUTS: tuple[type[Current], ...] = (Current, Y2019, Oldest)
 def extract_article(
     html: str, url: str, site: SiteUrls, card: FeedCard | None = None
 ) -> ExtractedArticle:
-    """Read one article page fetched from ``url`` on the configured ``site``.
+    """Read one article page reached at ``url`` on the configured ``site`` (the spider's: the
+    answer's URL when the site redirected to an article URL, else the URL it asked for); the
+    article's URL is that one, never the page's canonical link (:attr:`ArticlePage.article`).
 
     ``card`` is the feed card that led to the page, if any: its timestamp and category are the
     last fallbacks for the page's date and category (source ``card``).

@@ -149,6 +149,8 @@ class ReportSpider(scrapy.Spider):
         spider.limits.overlap = timedelta(minutes=overlap)
         history = settings.getfloat("NEWSCRAWL_HISTORY_HOURS", 48)
         spider.limits.history = timedelta(hours=history) if history > 0 else None
+        skew = settings.getfloat("NEWSCRAWL_MAX_CLOCK_SKEW_MINUTES", 60)
+        spider.limits.skew = timedelta(minutes=skew)
         spider.failure_runs = settings.getint("NEWSCRAWL_URL_FAILURE_RUNS", 3)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -491,6 +493,7 @@ class ReportSpider(scrapy.Spider):
             self._stop(walk, "error", cursor)
             return
         feed = parse_feed(html, EDITIONS[edition])
+        self._undate_implausible(edition, feed.cards)
         holes = walk is not None and walk.key != TOP and not walk.is_backfill
         self._inc(edition, "hole_pages" if holes else "feed_pages")
         if page == 1 and not feed.cards and from_cache:
@@ -544,7 +547,7 @@ class ReportSpider(scrapy.Spider):
             return
         deadline, scrolls = self.deadline_passed, endpoint is not None
         step = self.planner.after_page(
-            walk, page, cursor, feed.cards, deadline_passed=deadline, has_endpoint=scrolls
+            walk, page, cursor, deadline_passed=deadline, has_endpoint=scrolls
         )
         if walk.reached_at == page and walk.key == TOP:
             self._inc(edition, "feed_reached_known")
@@ -559,6 +562,16 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "holes_closed")
             if (above := self.planner.next_hole(walk)) is not None:
                 yield from self._hole_walk(edition, above, endpoint)
+
+    def _undate_implausible(self, edition: str, cards: list[FeedCard]) -> None:
+        """A card date that cannot be true (before the site, past now) is a claim refused: the
+        card counts as undated for the walk (its article is still fetched, dated by its page),
+        with a warning and ``cards/implausible_date``."""
+        for card in cards:
+            if (problem := self.planner.implausible(card.published_at)) is not None:
+                card.warnings.append(f"implausible date: data-timestamp {problem}")
+                card.published_at = None
+                self._inc(edition, "cards/implausible_date")
 
     def _scroll_on(self, walk: Walk, endpoint: str, cursor: str) -> Iterator[Request]:
         """Below an empty day listing: the scroll batch from the top of the walk's span."""
@@ -793,13 +806,19 @@ class ReportSpider(scrapy.Spider):
             tries = int(response.meta.get("retry_times", 0)) + 1
             yield self._reject("empty_page", response.url, language, f"empty body {tries} times")
             return
+        if (mismatch := self._edition_mismatch(response, language)) is not None:
+            yield mismatch
+            return
         html = response_text(response)
         if html is None:
             detail = f"content type {declared_type(response)!r} is not an HTML page"
             yield self._reject("not_html", response.url, language, detail)
             return
+        # the page's URL: where the site's redirects led, if an article URL, else the one asked
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        reached = response.url if self.site.article_path(response.url) else asked
         try:
-            page = extract_article(html, response.url, self.site, card)
+            page = extract_article(html, reached, self.site, card)
         except ExtractionError as exc:
             self.logger.warning("%s: cannot extract %s: %s", language, response.url, exc)
             yield self._reject(exc.reason, response.url, language, exc.detail)
@@ -810,6 +829,20 @@ class ReportSpider(scrapy.Spider):
                 request = self._article_request(url, response.url, language)
                 if request is not None:
                     yield request
+
+    def _edition_mismatch(self, response: Response, language: str) -> Reject | None:
+        """An ``edition_mismatch`` reject when the site's redirects led an article request of
+        ``language`` to a page of another edition (never written into the wrong file)."""
+        reached = self.site.article_path(response.url)
+        if reached is None or reached.edition.code == language:
+            return None
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        detail = (
+            f"asked for {asked} ({language}); the site answered with {response.url} "
+            f"({reached.edition.code})"
+        )
+        self.logger.warning("%s: %s", language, detail)
+        return self._reject("edition_mismatch", asked, language, detail)
 
     def _article(self, page: ExtractedArticle, language: str, card: FeedCard | None) -> Article:
         warnings = list(page.warnings)

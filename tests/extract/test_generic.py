@@ -143,7 +143,10 @@ def test_latest_news_links_and_the_own_edition_are_never_translations() -> None:
 @pytest.mark.parametrize(
     ("canonical", "warning"),
     [
-        (URL + "-2", f"canonical URL differs from the requested {URL}"),
+        (
+            URL + "-2",
+            f"canonical_mismatch: the canonical link names {URL}-2; kept the reached {URL}",
+        ),
         ("https://report.az/en/", "canonical link 'https://report.az/en/' is not an article URL"),
     ],
 )
@@ -155,3 +158,43 @@ def test_the_canonical_warning_of_a_generic_page_is_given_once(
     article = extract_article(html, URL, SITE)
     assert article.layout == "generic"
     assert article.warnings.count(warning) == 1, article.warnings
+
+
+@pytest.mark.parametrize(
+    ("reached", "head", "warning"),
+    [
+        (  # reached with a trailing slash: the same article as the canonical link
+            URL + "/",
+            "",
+            None,
+        ),
+        (
+            URL,
+            "<meta property='og:url' content='https://report.az/en/energy/another-story'>",
+            "canonical_mismatch: the og:url names https://report.az/en/energy/another-story",
+        ),
+        (
+            "https://dev.report.az/en/amp/energy/socar-presents-new-offshore-platform",
+            "",
+            None,
+        ),
+    ],
+)
+def test_the_url_is_the_one_reached_and_what_the_page_says_is_cross_checked(
+    reached: str, head: str, warning: str | None
+) -> None:
+    article = extract_article(page(ARTICLE, head), reached, SITE)
+    assert article.url == URL
+    mismatches = [w for w in article.warnings if w.startswith("canonical_mismatch")]
+    assert [w for w in mismatches if warning and w.startswith(warning)] == mismatches
+    assert bool(mismatches) is (warning is not None)
+
+
+def test_a_canonical_link_to_another_port_is_not_an_article_url() -> None:
+    site = SiteUrls("http://127.0.0.1:8765")
+    reached = "http://127.0.0.1:8765/en/energy/socar-presents-new-offshore-platform"
+    other = "http://127.0.0.1:9999/en/energy/another-story"
+    html = page(ARTICLE).replace(f"href='{URL}'", f"href='{other}'")
+    article = extract_article(html, reached, site)
+    assert article.url == reached
+    assert f"canonical link {other!r} is not an article URL" in article.warnings

@@ -141,6 +141,18 @@ class HostileSite(_Server):
         """Answer requests whose path matches ``pattern`` with ``answer`` (first match wins)."""
         self.routes.append((re.compile(pattern), answer if callable(answer) else lambda _: answer))
 
+    def rewrite(self, pattern: str, change: Callable[[bytes], bytes]) -> None:
+        """Forward requests whose path matches ``pattern`` to the replica and send its answer
+        with the body passed through ``change`` (one card's date replaced, a link swapped)."""
+
+        def changed(request: Seen) -> Answer:
+            answer = self._forward(request)
+            assert isinstance(answer.body, bytes)
+            answer.body = change(answer.body)
+            return answer
+
+        self.route(pattern, changed)
+
     def _answer(self, request: Seen, handler: BaseHTTPRequestHandler) -> None:
         for pattern, route in self.routes:
             if pattern.search(request.path) and (answer := route(request)) is not None:

@@ -119,6 +119,21 @@ def test_invalid_article_is_rejected_with_every_reason(
     assert crawler.stats.get_value("newscrawl/de/invalid/missing:title") == 1
 
 
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"published_at": "1970-01-01T00:00:00+04:00"}, "implausible_date:published_at"),
+        ({"modified_at": "2009-12-31T23:00:00+04:00"}, "implausible_date:modified_at"),
+        ({"url": "https://report.az/ru/biznes/neft"}, "edition_mismatch"),
+    ],
+)
+def test_a_date_before_the_site_or_a_url_of_another_edition_is_invalid(
+    make_crawler: Callable[..., Crawler], changes: dict[str, str], reason: str
+) -> None:
+    result = reject_of(ValidatePipeline(make_crawler()), make_article(**changes))
+    assert result.reasons == [reason]
+
+
 def test_date_without_offset_is_invalid(make_crawler: Callable[..., Crawler]) -> None:
     result = reject_of(
         ValidatePipeline(make_crawler()), make_article(published_at="2025-10-23T20:02:00")
