@@ -375,7 +375,7 @@ class RobotsTxtMiddleware(ScrapyRobotsMiddleware):
         self.timeout = crawler.settings.getfloat("NEWSCRAWL_ROBOTS_TIMEOUT", 15.0)
         self.parser_class: type[RobotParser] = load_object(crawler.settings["ROBOTSTXT_PARSER"])
         #: Per host: its rules (None: none), or the answer its first request still waits for.
-        self.rules: dict[str, RobotParser | None | asyncio.Future[RobotParser | None]] = {}
+        self.rules: dict[str, RobotParser | asyncio.Future[RobotParser | None] | None] = {}
         #: Per host whose robots.txt could not be read: why (nothing is sent to it).
         self.refused: dict[str, str] = {}
 
@@ -416,14 +416,16 @@ class RobotsTxtMiddleware(ScrapyRobotsMiddleware):
             except Exception as exc:
                 said = isinstance(exc, SiteUnreachable)  # the site was found unreachable
                 cause = connection_failure(exc, robots, self.timeout) or f"{exc}".strip()
-                return self._refuse(parts.netloc, f"{url}: {cause or type(exc).__name__}", said)
+                self._refuse(parts.netloc, f"{url}: {cause or type(exc).__name__}", said)
+                return None
             status = response.status
             self._stats.inc_value(f"robotstxt/response_status_count/{status}")
             location = response.headers.get(b"Location")
             if 300 <= status < 400 and location:
                 target = urljoin(url, location.decode("latin-1"))
                 if not same_origin(target, url):
-                    return self._refuse(parts.netloc, f"{url} redirects off the site: {target}")
+                    self._refuse(parts.netloc, f"{url} redirects off the site: {target}")
+                    return None
                 url = target
                 continue
             if 200 <= status < 300:
@@ -435,7 +437,8 @@ class RobotsTxtMiddleware(ScrapyRobotsMiddleware):
             if 300 <= status < 500:
                 logger.info("%s answered %d: no rules (RFC 9309: allow all)", url, status)
                 return None
-            return self._refuse(parts.netloc, f"{url} answered {status}")
+            self._refuse(parts.netloc, f"{url} answered {status}")
+            return None
         logger.warning(
             "%s: more than %d redirects: no rules (RFC 9309: unavailable, allow all)",
             *(url, self.MAX_REDIRECTS),
