@@ -251,9 +251,11 @@ class Run:
         if self.crawler is None:
             return
         set_exit_code(self.crawler, EXIT_WRITE_FAILED)
-        engine = self.crawler.engine
-        if stop and engine is not None and engine.spider is not None:
-            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=WRITE_FAILED))
+        with contextlib.suppress(RuntimeError):  # no engine: not a running crawl
+            engine = self.crawler.engine
+            if stop and engine is not None and engine.spider is not None:
+                closing = engine.close_spider_async(reason=WRITE_FAILED)
+                self._closing = asyncio.ensure_future(closing)
 
     def item_scraped(self, item: Any, response: Response | None = None) -> None:
         """The article's line, then its state row (with its page's validators), then its
@@ -265,7 +267,7 @@ class Run:
         try:
             self._write(item.language, item)
         except OSError as exc:
-            self.write_fault(f"{self.output_dir / item.language}", exc)
+            self.write_fault(f"{part_path(self.output_dir, item.language, self.run_id)}", exc)
             return
         try:
             record_line(self.store, item.language, item.model_dump(), validators(response))

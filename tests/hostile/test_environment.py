@@ -161,9 +161,7 @@ def _slow_articles(seen: Seen) -> None:
 
 
 @pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
-def test_a_forced_shutdown_is_never_0_and_the_next_run_recovers(
-    tmp_path: Path, name: str
-) -> None:
+def test_a_forced_shutdown_is_never_0_and_the_next_run_recovers(tmp_path: Path, name: str) -> None:
     output, state = tmp_path / "out", tmp_path / "state.sqlite"
     number = getattr(signal, name)
     with ReplicaServer(articles=40, seed=6) as replica, HostileSite(replica.base_url) as site:
