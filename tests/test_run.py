@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
