@@ -419,6 +419,7 @@ class RobotsTxtMiddleware(ScrapyRobotsMiddleware):
                 self._refuse(parts.netloc, f"{url}: {cause or type(exc).__name__}", said)
                 return None
             status = response.status
+            self._stats.inc_value("robotstxt/response_count")
             self._stats.inc_value(f"robotstxt/response_status_count/{status}")
             location = response.headers.get(b"Location")
             if 300 <= status < 400 and location:

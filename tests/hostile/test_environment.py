@@ -41,7 +41,9 @@ def _one_line(outcome: Outcome, pattern: str) -> str:
     return lines[0]
 
 
-def _nothing_lost_or_twice(replica: ReplicaServer, site: HostileSite, output: Path, state: Path):
+def _nothing_lost_or_twice(
+    replica: ReplicaServer, site: HostileSite, output: Path, state: Path
+) -> None:
     """A rerun over the same output and state; every article of the replica written exactly
     once over both runs, and in the state."""
     rerun = run_crawl(
