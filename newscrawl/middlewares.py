@@ -385,10 +385,13 @@ class RobotsTxtMiddleware(ScrapyRobotsMiddleware):
         netloc = urlparse_cached(request).netloc
         if netloc not in self.rules:
             pending = self.rules[netloc] = asyncio.get_event_loop().create_future()
-            parser = await self._read_rules(request)
-            self.rules[netloc] = parser
-            pending.set_result(parser)
-            self._stats.inc_value("robotstxt/request_count")
+            parser = None
+            try:
+                parser = await self._read_rules(request)
+            finally:  # the requests waiting for it go on, whatever happened
+                self.rules[netloc] = parser
+                pending.set_result(parser)
+                self._stats.inc_value("robotstxt/request_count")
         known = self.rules[netloc]
         rules = await known if isinstance(known, asyncio.Future) else known
         if (cause := self.refused.get(netloc)) is not None:

@@ -90,6 +90,7 @@ def exit_status(stats: StatsCollector | None) -> int:
 def output_problem(output_dir: Path) -> str | None:
     """Why ``output_dir`` cannot take a run's files (read-only, a file in its place, a parent
     that cannot be created), or None; a missing folder is created with its parents."""
+    cause = None
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         for folder in (output_dir, *(output_dir / kind for kind in (*KINDS, "stats"))):
@@ -97,12 +98,16 @@ def output_problem(output_dir: Path) -> str | None:
                 probe = folder / f".probe-{os.getpid()}"
                 probe.write_bytes(b"")
                 probe.unlink()
+    except FileExistsError as exc:
+        cause = f"a file is in its place ({exc.filename})"
     except OSError as exc:
-        return (
-            f"output folder {output_dir} cannot be written: {exc.strerror or exc} "
-            f"({exc.filename}); nothing crawled, fix the folder or NEWSCRAWL_OUTPUT_DIR"
-        )
-    return None
+        cause = f"{exc.strerror or exc} ({exc.filename})"
+    if cause is None:
+        return None
+    return (
+        f"output folder {output_dir} cannot be written: {cause}; nothing crawled, fix the "
+        "folder or NEWSCRAWL_OUTPUT_DIR"
+    )
 
 
 def output_path(output_dir: str | Path, kind: str, run_id: str) -> Path:
