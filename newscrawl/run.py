@@ -346,7 +346,8 @@ class Run:
             except (OSError, sqlite3.Error) as exc:
                 self.write_fault(f"the state {self.state_path}", exc, stop=False)
             finally:
-                self.store.close()
+                with contextlib.suppress(OSError, sqlite3.Error):  # a full disk: said above
+                    self.store.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
