@@ -372,7 +372,10 @@ class RobotsTxtMiddleware(ScrapyRobotsMiddleware):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.timeout = crawler.settings.getfloat("NEWSCRAWL_ROBOTS_TIMEOUT", 15.0)
+        self.timeout = min(  # no longer than any other request
+            crawler.settings.getfloat("NEWSCRAWL_ROBOTS_TIMEOUT", 15.0),
+            crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180.0),
+        )
         self.parser_class: type[RobotParser] = load_object(crawler.settings["ROBOTSTXT_PARSER"])
         #: Per host: its rules (None: none), or the answer its first request still waits for.
         self.rules: dict[str, RobotParser | asyncio.Future[RobotParser | None] | None] = {}
