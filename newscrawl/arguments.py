@@ -237,6 +237,8 @@ class ProjectSettings(BaseModel):
     """Longest retry wait (a longer Retry-After is capped)."""
     NEWSCRAWL_UNREACHABLE_ATTEMPTS: Count = 3
     """Failures reaching no server, before any answer, that stop the run's requests (0: off)."""
+    NEWSCRAWL_ROBOTS_TIMEOUT: Annotated[float, annotated_types.Gt(0)] = 15.0
+    """Timeout of the robots.txt request (no answer: complete disallow for the run)."""
     NEWSCRAWL_FIREWALL_RETRIES: Count = 2
     """Retries of one challenged request."""
     NEWSCRAWL_FIREWALL_MAX_IN_ROW: Annotated[int, annotated_types.Ge(1)] = 5

@@ -234,8 +234,10 @@ class RunStats(BaseModel):
     started_at: str
     finished_at: str
     duration_seconds: float
-    finish_reason: str = Field(description="finished, state_locked, shutdown, closespider_*, ...")
-    exit_code: Literal[0, 1, 3, 75]
+    finish_reason: str = Field(
+        description="finished, state_locked, output_unwritable, write_failed, shutdown, ..."
+    )
+    exit_code: Literal[0, 1, 3, 73, 74, 75]
     site_requests: Count
     state: dict[str, Any]
     previous_run: dict[str, Any]

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 from collections import Counter
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self
+from urllib.parse import urljoin
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsMiddleware
 from scrapy.downloadermiddlewares.stats import DownloaderStats as ScrapyDownloaderStats
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -30,9 +33,16 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 from scrapy.http import Request, Response, TextResponse
+from scrapy.http.request import NO_CALLBACK
+from scrapy.robotstxt import RobotParser
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.response import response_status_message
+
+from newscrawl.site import SiteUrls
+
+logger = logging.getLogger(__name__)
 
 #: Markers of firewall and bot-challenge pages (any status, even 200), matched
 #: case-insensitively in the first ``SCAN_BYTES`` of the page.
@@ -327,15 +337,121 @@ class UnreachableSiteMiddleware:
         raise SiteUnreachable(f"site unreachable: {self.unreachable[host]}") from exception
 
     def _report(self, cause: str) -> None:
-        spider, stats = self.crawler.spider, self.crawler.stats
-        for code in [e.code for e in getattr(spider, "editions", [])] or ["site"]:
-            if stats is not None:
-                stats.set_value(f"newscrawl/{code}/unreachable", cause)
-            if spider is not None:
-                spider.logger.error(
-                    "%s: site unreachable: %s; edition stopped, the next run tries again",
-                    *(code, cause),
+        report_unreachable(self.crawler, cause)
+
+
+def report_unreachable(crawler: Crawler, cause: str) -> None:
+    """One ERROR line per edition naming why the site is not asked again in this run, and the
+    stat ``newscrawl/<ed>/unreachable`` (the health's ``items`` check: exit status 3)."""
+    spider, stats = crawler.spider, crawler.stats
+    for code in [e.code for e in getattr(spider, "editions", [])] or ["site"]:
+        if stats is not None:
+            stats.set_value(f"newscrawl/{code}/unreachable", cause)
+        if spider is not None:
+            spider.logger.error(
+                "%s: site unreachable: %s; edition stopped, the next run tries again",
+                *(code, cause),
+            )
+
+
+class RobotsTxtMiddleware(ScrapyRobotsMiddleware):
+    """Scrapy's robots.txt middleware (100), reading the answer as RFC 9309 (2.3.1) says: a
+    2xx is parsed; a 4xx means no rules (allow all); a 5xx, no answer within
+    ``NEWSCRAWL_ROBOTS_TIMEOUT`` or no connection means complete disallow for this run (the
+    next run asks again), and so does a redirect off the site (its rules are not read). Up
+    to five redirects are followed; after more the file counts as unavailable (no rules).
+    Never retried: the next run is the retry. A disallowed site is refused as unreachable:
+    one ERROR line per edition, no article requested, exit status 3."""
+
+    MAX_REDIRECTS = 5
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.timeout = min(  # no longer than any other request
+            crawler.settings.getfloat("NEWSCRAWL_ROBOTS_TIMEOUT", 15.0),
+            crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180.0),
+        )
+        self.parser_class: type[RobotParser] = load_object(crawler.settings["ROBOTSTXT_PARSER"])
+        #: Per host: its rules (None: none), or the answer its first request still waits for.
+        self.rules: dict[str, RobotParser | asyncio.Future[RobotParser | None] | None] = {}
+        #: Per host whose robots.txt could not be read: why (nothing is sent to it).
+        self.refused: dict[str, str] = {}
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        """The rules of the request's host, read once per run (:class:`SiteUnreachable` when
+        its robots.txt means complete disallow)."""
+        netloc = urlparse_cached(request).netloc
+        if netloc not in self.rules:
+            pending = self.rules[netloc] = asyncio.get_event_loop().create_future()
+            parser = None
+            try:
+                parser = await self._read_rules(request)
+            finally:  # the requests waiting for it go on, whatever happened
+                self.rules[netloc] = parser
+                pending.set_result(parser)
+                self._stats.inc_value("robotstxt/request_count")
+        known = self.rules[netloc]
+        rules = await known if isinstance(known, asyncio.Future) else known
+        if (cause := self.refused.get(netloc)) is not None:
+            raise SiteUnreachable(f"site unreachable: {cause}")
+        return rules
+
+    async def _read_rules(self, request: Request) -> RobotParser | None:
+        parts = urlparse_cached(request)
+        url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        for _ in range(self.MAX_REDIRECTS + 1):
+            robots = Request(
+                url,
+                priority=self.DOWNLOAD_PRIORITY,
+                callback=NO_CALLBACK,
+                meta={
+                    "dont_obey_robotstxt": True,
+                    "dont_redirect": True,  # followed below, within the site
+                    "dont_retry": True,
+                    "download_timeout": self.timeout,
+                },
+            )
+            try:
+                assert self.crawler.engine is not None
+                response = await self.crawler.engine.download_async(robots)
+            except Exception as exc:
+                said = isinstance(exc, SiteUnreachable)  # the site was found unreachable
+                cause = connection_failure(exc, robots, self.timeout) or f"{exc}".strip()
+                self._refuse(parts.netloc, f"{url}: {cause or type(exc).__name__}", said)
+                return None
+            status = response.status
+            self._stats.inc_value("robotstxt/response_count")
+            self._stats.inc_value(f"robotstxt/response_status_count/{status}")
+            location = response.headers.get(b"Location")
+            if 300 <= status < 400 and location:
+                target = urljoin(url, location.decode("latin-1"))
+                if not SiteUrls(url).is_on_site(target):  # the site's origin
+                    self._refuse(parts.netloc, f"{url} redirects off the site: {target}")
+                    return None
+                url = target
+                continue
+            if 200 <= status < 300:
+                parser = build_from_crawler(self.parser_class, self.crawler, response.body)
+                await self.crawler.signals.send_catch_log_async(
+                    signal=signals.robots_parsed, robotparser=parser, request=request
                 )
+                return parser
+            if 300 <= status < 500:
+                logger.info("%s answered %d: no rules (RFC 9309: allow all)", url, status)
+                return None
+            self._refuse(parts.netloc, f"{url} answered {status}")
+            return None
+        logger.warning(
+            "%s: more than %d redirects: no rules (RFC 9309: unavailable, allow all)",
+            *(url, self.MAX_REDIRECTS),
+        )
+        return None
+
+    def _refuse(self, netloc: str, cause: str, said: bool = False) -> None:
+        self.refused[netloc] = f"robots.txt unavailable, RFC 9309: complete disallow ({cause})"
+        self._stats.inc_value("robotstxt/disallowed_all")
+        if not said:
+            report_unreachable(self.crawler, self.refused[netloc])
 
 
 def _to_site(crawler: Crawler, request: Request, result: Request | Response) -> Request | Response:

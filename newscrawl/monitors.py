@@ -449,7 +449,9 @@ class StatsHistory(local_storage.LocalStorageStatsHistoryCollector):
 
     def _persist_stats(self, stats: Any, spider: Spider | None = None) -> None:
         spider = spider or self._crawler.spider
-        wanted = scheduled(self._stats) and self._stats.get("finish_reason") != "state_locked"
+        # a run that found the state locked, or could not write, is left out
+        unwritten = ("state_locked", "output_unwritable", "write_failed")
+        wanted = scheduled(self._stats) and self._stats.get("finish_reason") not in unwritten
         if wanted and spider.crawler.settings.getbool("NEWSCRAWL_RUN_STATS"):
             self._stats_location(spider).parent.mkdir(parents=True, exist_ok=True)
             super()._persist_stats(stats, spider)

@@ -5,11 +5,13 @@ walked ranges, files and retention at the close; the stats file once the engine 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
 import logging
 import os
+import sqlite3
 import subprocess
 import time
 from datetime import UTC, datetime
@@ -45,6 +47,22 @@ logger = logging.getLogger(__name__)
 #: The crawler stat ``scrapy crawl`` takes its exit status from.
 EXIT_CODE_STAT = "newscrawl/exit_code"
 EXIT_BAD_RUN, EXIT_HEALTH_FAILED, EXIT_STATE_LOCKED = 1, 3, 75
+#: The output folder cannot take the run's files (sysexits ``EX_CANTCREAT``); a write failed
+#: during the run: disk full, file too large, I/O error (``EX_IOERR``); the run was cut by a
+#: forced shutdown (a second Ctrl-C or SIGTERM) before it closed (as a shell reports Ctrl-C).
+EXIT_OUTPUT, EXIT_WRITE_FAILED, EXIT_FORCED = 73, 74, 130
+#: Set when the spider opened, and when the engine stopped: a run with the one and not the
+#: other was cut before it closed.
+OPENED_STAT, CLOSED_STAT = "newscrawl/opened", "newscrawl/closed"
+#: The finish reason of a run that ends before any request because its output folder cannot be
+#: written, and of one that stopped because a write failed.
+OUTPUT_UNWRITABLE, WRITE_FAILED = "output_unwritable", "write_failed"
+#: The exit status of a state fault during the run, by its reason.
+STATE_FAULT_EXITS = {
+    "state_locked": EXIT_STATE_LOCKED,
+    WRITE_FAILED: EXIT_WRITE_FAILED,
+    "state_failed": EXIT_BAD_RUN,
+}
 #: The kinds of JSON Lines file a run writes, each in its own directory.
 KINDS = (*LANGUAGES, "rejects")
 OPEN_RUN_KEY = "open_run"
@@ -64,16 +82,42 @@ def set_exit_code(crawler: Crawler, code: int) -> None:
 
 def exit_status(stats: StatsCollector | None) -> int:
     """0 finished and healthy; 1 the state could not be read, or the run did not finish
-    (Ctrl-C, a kill, a crash: any finish reason but ``finished``); 3 a health check failed;
-    75 another run holds the state lock."""
+    (Ctrl-C, a crash: any finish reason but ``finished``); 3 a health check failed; 73 the
+    output folder cannot be written; 74 a write failed (disk full); 75 another run holds the
+    state lock; 130 a forced shutdown cut the run before it closed (docs/operations.md)."""
     if stats is None:
         return EXIT_BAD_RUN
+    if stats.get_value(OPENED_STAT) and not stats.get_value(CLOSED_STAT):
+        return EXIT_FORCED
     code = int(stats.get_value(EXIT_CODE_STAT, 0) or 0)
-    if code in (EXIT_BAD_RUN, EXIT_STATE_LOCKED):
+    if code in (EXIT_BAD_RUN, EXIT_OUTPUT, EXIT_WRITE_FAILED, EXIT_STATE_LOCKED):
         return code
     if stats.get_value("finish_reason") != "finished":
         return EXIT_BAD_RUN
     return code
+
+
+def output_problem(output_dir: Path) -> str | None:
+    """Why ``output_dir`` cannot take a run's files (read-only, a file in its place, a parent
+    that cannot be created), or None; a missing folder is created with its parents."""
+    cause = None
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for folder in (output_dir, *(output_dir / kind for kind in (*KINDS, "stats"))):
+            if folder.exists() or folder == output_dir:
+                probe = folder / f".probe-{os.getpid()}"
+                probe.write_bytes(b"")
+                probe.unlink()
+    except FileExistsError as exc:
+        cause = f"a file is in its place ({exc.filename})"
+    except OSError as exc:
+        cause = f"{exc.strerror or exc} ({exc.filename})"
+    if cause is None:
+        return None
+    return (
+        f"output folder {output_dir} cannot be written: {cause}; nothing crawled, fix the "
+        "folder or NEWSCRAWL_OUTPUT_DIR"
+    )
 
 
 def output_path(output_dir: str | Path, kind: str, run_id: str) -> Path:
@@ -115,6 +159,9 @@ class Run:
         self.holes: dict[str, list[dict[str, str | None]]] = {}
         self._lock: StateLock | None = None
         self._files: dict[str, IO[bytes]] = {}
+        #: The first write that failed (disk full...): said once; nothing is written after it.
+        self.write_failed: str | None = None
+        self._closing: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -156,7 +203,13 @@ class Run:
         self._set("newscrawl/kind", str(getattr(spider, "kind", "crawl")))
         self._set("newscrawl/editions", [e.code for e in getattr(spider, "editions", [])])
         self._set("newscrawl/scheduled", mode == "latest" and limits.records_walks)
-        self.open(site=str(getattr(spider, "base_url", "")), limits=limits)
+        self._set(OPENED_STAT, True)
+        if (problem := output_problem(self.output_dir)) is not None:
+            self.failure, self.failure_reason = problem, OUTPUT_UNWRITABLE
+            if self.crawler is not None:
+                set_exit_code(self.crawler, EXIT_OUTPUT)
+        else:
+            self.open(site=str(getattr(spider, "base_url", "")), limits=limits)
         if self.failure is not None:
             spider.logger.error(self.failure)
 
@@ -189,14 +242,18 @@ class Run:
         self.planner = Planner(self.store, site=site, limits=limits or Limits())
 
     def state_failed(self, fault: StateUnavailable) -> None:
-        """The state failed during the run (locked by another program beyond the wait): one
-        line, the run closes; its state writes stop (the next run's recovery records the lines
-        this run wrote) and its walked ranges are not recorded."""
+        """The state failed during the run: locked by another program beyond the wait (exit
+        75), the disk full (a failed write: exit 74) or another SQLite error (exit 1). One line,
+        the run closes; its state writes stop (the next run's recovery records the lines this
+        run wrote) and its walked ranges are not recorded."""
+        if fault.reason == WRITE_FAILED:
+            self.write_fault(f"the state {self.state_path}", fault.error or fault)
+            return
         logger.error(str(fault))
         self.failure_reason = fault.reason
         if self.crawler is None:
             return
-        set_exit_code(self.crawler, EXIT_STATE_LOCKED if fault.locked else EXIT_BAD_RUN)
+        set_exit_code(self.crawler, STATE_FAULT_EXITS[fault.reason])
         try:
             close = self.crawler.engine.close_spider_async
         except (RuntimeError, AttributeError):  # no crawl going (the extension under test)
@@ -205,22 +262,57 @@ class Run:
 
     # -- items ---------------------------------------------------------------------------------
     def _write(self, kind: str, item: Article | Reject) -> None:
-        """One line of the kind's file (opened at its first line), in one unbuffered write."""
+        """One line of the kind's file (opened at its first line), in unbuffered writes; a
+        line that cannot be written whole is cut off again (:meth:`write_fault`)."""
         if kind not in self._files:
             path = part_path(self.output_dir, kind, self.run_id)
             path.parent.mkdir(parents=True, exist_ok=True)
             self._files[kind] = path.open("ab", buffering=0)
         fields = REJECT_FIELDS if kind == "rejects" else ARTICLE_FIELDS
         line = json.dumps({name: getattr(item, name) for name in fields}, ensure_ascii=False)
-        self._files[kind].write(line.encode("utf-8") + b"\n")
+        stream = self._files[kind]
+        start, data = stream.tell(), memoryview(line.encode("utf-8") + b"\n")
+        try:
+            while data:  # a short write (a disk filling up) writes the rest, or fails
+                data = data[stream.write(data) or 0 :]
+        except OSError:
+            with contextlib.suppress(OSError):
+                stream.truncate(start)
+            raise
+
+    def write_fault(self, what: str, exc: BaseException, *, stop: bool = True) -> None:
+        """A write that failed (disk full, file too large, I/O error): one ERROR line, exit
+        status 74; nothing is written after it, the run stops and leaves its files for the
+        next run to recover (as after a kill: lines, then their state rows)."""
+        if self.write_failed is not None:
+            return
+        self.write_failed = f"cannot write {what}: {exc}"
+        logger.error(
+            "%s; the run stops, the next run records what it wrote and fetches the rest",
+            self.write_failed,
+        )
+        if self.crawler is None:
+            return
+        set_exit_code(self.crawler, EXIT_WRITE_FAILED)
+        with contextlib.suppress(RuntimeError):  # no engine: not a running crawl
+            engine = self.crawler.engine
+            if stop and engine is not None and engine.spider is not None:
+                closing = engine.close_spider_async(reason=WRITE_FAILED)
+                self._closing = asyncio.ensure_future(closing)
 
     def item_scraped(self, item: Any, response: Response | None = None) -> None:
         """The article's line, then its state row (with its page's validators), then its
         tallies."""
         if not isinstance(item, Article) or item.language not in LANGUAGES:
             return
-        self._write(item.language, item)
-        # a state that failed: the line is recorded by the next run's recovery
+        if self.write_failed is not None:
+            return
+        try:
+            self._write(item.language, item)
+        except OSError as exc:
+            self.write_fault(f"{part_path(self.output_dir, item.language, self.run_id)}", exc)
+            return
+        # a state that failed (said by state_failed): the next run's recovery records the line
         with contextlib.suppress(StateUnavailable):
             record_line(self.store, item.language, item.model_dump(), validators(response))
         prefix = f"newscrawl/{item.language}/"
@@ -250,11 +342,19 @@ class Run:
         dedup pipeline) keeps the validators its page came with."""
         reject = getattr(exception, "reject", None)
         reparse = getattr(getattr(self.crawler, "spider", None), "reparse", False)
+        if self.write_failed is not None:
+            return
         usable = not self.store.closed and self.store.fault is None
         if isinstance(item, Article) and reject is None and not reparse and usable:
-            self.store.touch(item.url, item.crawled_at, validators=validators(response))
+            with contextlib.suppress(StateUnavailable):  # said by state_failed
+                self.store.touch(item.url, item.crawled_at, validators=validators(response))
         if isinstance(reject, Reject):
-            self._write("rejects", reject)
+            try:
+                self._write("rejects", reject)
+            except OSError as exc:
+                self.write_fault(f"{part_path(self.output_dir, 'rejects', self.run_id)}", exc)
+                return
+        if isinstance(reject, Reject):
             self._inc(
                 f"newscrawl/{reject.language or 'unknown'}/dropped/{reason_kind(reject.reason)}"
             )
@@ -262,12 +362,16 @@ class Run:
     # -- closing -------------------------------------------------------------------------------
     def spider_closed(self, spider: Spider, reason: str) -> None:
         for stream in self._files.values():
-            stream.close()
+            with contextlib.suppress(OSError):  # said by write_fault
+                stream.close()
         self._files.clear()
         self.store.on_fault = None  # the spider is closing already
-        try:
-            if not self.store.closed and self.store.fault is None:
-                if self.store.persistent:
+        if not self.store.closed:
+            try:
+                # after a failed write or a state fault the run is left open: the next run
+                # recovers it
+                usable = self.store.fault is None and self.write_failed is None
+                if self.store.persistent and usable:
                     if self.failure is None:
                         self.planner.record()
                     self.store.set_meta(OPEN_RUN_KEY, None)
@@ -275,31 +379,51 @@ class Run:
                 self.holes = {
                     code: [hole.as_dict() for hole in self.planner.holes(code)] for code in editions
                 }
-        except StateUnavailable as fault:  # the run stays open: the next one recovers it
-            logger.error(str(fault))
-            if self.crawler is not None:
-                set_exit_code(self.crawler, EXIT_STATE_LOCKED if fault.locked else EXIT_BAD_RUN)
-        self.store.close()
+            except StateUnavailable as fault:  # the run stays open: the next one recovers it
+                if fault.reason == WRITE_FAILED:
+                    what = f"the state {self.state_path}"
+                    self.write_fault(what, fault.error or fault, stop=False)
+                else:
+                    logger.error(str(fault))
+                    if self.crawler is not None:
+                        set_exit_code(self.crawler, STATE_FAULT_EXITS[fault.reason])
+            except (OSError, sqlite3.Error) as exc:
+                self.write_fault(f"the state {self.state_path}", exc, stop=False)
+            finally:
+                with contextlib.suppress(OSError, sqlite3.Error):  # a full disk: said above
+                    self.store.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
-        self.files = publish_run(self.output_dir, self.run_id)
+        try:
+            self.files = publish_run(self.output_dir, self.run_id)
+        except OSError as exc:
+            if self.failure_reason != OUTPUT_UNWRITABLE:  # said when the run opened
+                self.write_fault(f"{self.output_dir}", exc, stop=False)
         if self.crawler is not None:
             days = self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0)
             self.removed = remove_old_files(self.output_dir, days)
 
     def engine_stopped(self) -> None:
         assert self.crawler is not None and self.crawler.stats is not None
+        self._set(CLOSED_STAT, True)
         settings = self.crawler.settings
         if not settings.getbool("NEWSCRAWL_RUN_STATS", True) or not self.run_id:
             return
+        if self.failure_reason == OUTPUT_UNWRITABLE:
+            return  # said when the run opened
         summary = self.summary(self.crawler.spider)
         path = self.output_dir / "stats" / f"report-{self.run_id}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".tmp-{path.name}")  # then renamed into place
         text = json.dumps(summary, ensure_ascii=False, indent=2, default=str)
-        temporary.write_text(text + "\n", encoding="utf-8")
-        os.replace(temporary, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(text + "\n", encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            self.write_fault(f"the stats file {path}", exc, stop=False)
         logger.info("Run summary (%s):\n%s", path, format_summary(summary))
 
     # -- the stats file ------------------------------------------------------------------------

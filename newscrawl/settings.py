@@ -75,6 +75,8 @@ NEWSCRAWL_RETRY_MAX_DELAY = 120.0  # a longer Retry-After is capped to this
 # Failures that reached no server (DNS, refused, timeout) before the first answer after which
 # the site counts as unreachable: nothing more is sent to it in this run (0: off).
 NEWSCRAWL_UNREACHABLE_ATTEMPTS = 3
+# robots.txt: its one request's timeout (no retry: 5xx or no answer means disallow, RFC 9309)
+NEWSCRAWL_ROBOTS_TIMEOUT = 15.0
 
 # --- Health checks at the end of a run: Spidermon's extension runs newscrawl.monitors.HealthSuite
 # --- at spider_closed; a failure exits with status 3 and runs the alert actions below      ---
@@ -151,6 +153,8 @@ NEWSCRAWL_FIREWALL_MAX_IN_ROW = 5  # challenges in a row that stop an edition
 
 # Crawl policy in newscrawl/middlewares.py; three of Scrapy's own are replaced by subclasses.
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawl.middlewares.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,

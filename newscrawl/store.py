@@ -89,16 +89,27 @@ class StateError(RuntimeError):
 
 class StateUnavailable(CloseSpider, DropItem):
     """A state call failed while the run was going (the database locked by another program
-    beyond the wait, or an SQLite error): the run closes (from a callback: a
-    :class:`CloseSpider`; from a pipeline: a :class:`DropItem` logged at DEBUG, the article not
-    written) and every later call fails at once. The next run's recovery records what this
-    run wrote but could not record."""
+    beyond the wait, the disk full, or another SQLite error): the run closes (from a callback:
+    a :class:`CloseSpider`; from a pipeline: a :class:`DropItem` logged at DEBUG, the article
+    not written) and every later call fails at once. The next run's recovery records what this
+    run wrote but could not record. ``reason``: ``state_locked``, ``write_failed`` (a full
+    disk or an I/O error: a failed write like any other) or ``state_failed``."""
 
-    def __init__(self, message: str, *, locked: bool) -> None:
+    def __init__(self, message: str, *, reason: str, error: BaseException | None = None) -> None:
         Exception.__init__(self, message)
-        self.locked = locked
-        self.reason = "state_locked" if locked else "state_failed"
+        self.reason = reason
+        self.locked = reason == "state_locked"
+        #: The SQLite error behind it.
+        self.error = error
         self.log_level = "DEBUG"
+
+
+def _is_full(error: sqlite3.Error) -> bool:
+    """A full disk, a file size limit or an I/O error under SQLite."""
+    name = getattr(error, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or any(
+        words in str(error) for words in ("disk is full", "disk I/O error")
+    )
 
 
 def _is_locked(error: sqlite3.Error) -> bool:
@@ -259,12 +270,16 @@ class StateStore:
                 f"state {self.path} is locked by another program (waited {self.lock_wait:g} s, "
                 "NEWSCRAWL_STATE_LOCK_WAIT_SECONDS); the run stops and the next one catches up. "
                 f"If it stays locked, find the holder: fuser {self.path}",
-                locked=True,
+                reason="state_locked",
+                error=error,
             )
+        if _is_full(error):
+            return StateUnavailable(str(error), reason="write_failed", error=error)
         return StateUnavailable(
             f"state {self.path} failed: {error}; the run stops and the next one catches up "
             f'(if this repeats: docs/operations.md, "The state is damaged")',
-            locked=False,
+            reason="state_failed",
+            error=error,
         )
 
     def _rows(self, sql: str, parameters: tuple[Any, ...] = (), limit: int = 0) -> list[Any]:

@@ -129,3 +129,5 @@ def test_crawl_help_lists_the_arguments_and_exit_statuses() -> None:
     ):
         assert name in result.stdout
     assert "75  another run holds the state lock" in result.stdout
+    for status in ("73  the output folder", "74  a write failed", "130 a forced shutdown"):
+        assert status in result.stdout

@@ -27,6 +27,7 @@ from newscrawl.middlewares import (
     DownloaderStats,
     FirewallMiddleware,
     RequestDeferred,
+    RobotsTxtMiddleware,
     SiteMetaRefreshMiddleware,
     SiteRedirectMiddleware,
     SiteUnreachable,
@@ -224,3 +225,78 @@ def test_zero_attempts_turns_it_off() -> None:
         middleware.process_exception(request, CannotResolveHostError("no"))
     middleware.process_request(request)
     assert middleware.unreachable == {}
+
+
+class _Engine:
+    """Answers each robots.txt request with the next of ``answers`` (a status and headers, or
+    an exception), and keeps the requests."""
+
+    def __init__(self, *answers: tuple[int, dict[str, str]] | Exception) -> None:
+        self.answers = list(answers)
+        self.requests: list[Request] = []
+
+    async def download_async(self, request: Request) -> Response:
+        self.requests.append(request)
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        status, headers = answer
+        return Response(
+            request.url, status=status, headers=headers, body=b"User-agent: *\nDisallow: /x\n"
+        )
+
+
+def _robots(engine: _Engine) -> RobotsTxtMiddleware:
+    crawler = get_crawler(Spider, {"ROBOTSTXT_OBEY": True, "NEWSCRAWL_ROBOTS_TIMEOUT": 4})
+    crawler.engine = engine  # type: ignore[assignment]
+    return RobotsTxtMiddleware(crawler)
+
+
+def _verdict(middleware: RobotsTxtMiddleware, url: str = "https://report.az/en/a/b") -> str:
+    async def ask() -> str:
+        try:
+            await middleware.process_request(Request(url))
+        except SiteUnreachable as exc:
+            return f"refused: {exc}"
+        except IgnoreRequest:
+            return "forbidden"
+        return "allowed"
+
+    return asyncio.run(ask())
+
+
+@pytest.mark.parametrize(
+    ("answers", "verdict"),
+    [
+        ([(200, {})], "allowed"),  # parsed: /x is disallowed, /en/a/b is not
+        ([(404, {})], "allowed"),  # RFC 9309 2.3.1.3: unavailable, no rules
+        ([(403, {})], "allowed"),
+        ([(401, {})], "allowed"),
+        ([(500, {})], "refused"),  # 2.3.1.4: unreachable, complete disallow
+        ([(503, {"Retry-After": "60"})], "refused"),
+        ([DownloadTimeoutError("took too long")], "refused"),
+        ([DownloadConnectionRefusedError("refused")], "refused"),
+        ([(301, {"Location": "https://report.az/robots2.txt"}), (500, {})], "refused"),
+        ([(302, {"Location": "http://report.az:8080/robots.txt"})], "refused"),  # off the site
+        ([(302, {"Location": "https://evil.example/robots.txt"})], "refused"),
+        ([(301, {"Location": "/r"})] * 6, "allowed"),  # 2.3.1.2: after 5 redirects, no rules
+    ],
+)
+def test_robots_txt_answers_read_as_rfc_9309_says(
+    answers: list[tuple[int, dict[str, str]] | Exception], verdict: str
+) -> None:
+    engine = _Engine(*answers)
+    middleware = _robots(engine)
+    assert _verdict(middleware).startswith(verdict)
+    assert len(engine.requests) == len(answers) and engine.answers == []  # never retried
+    first = engine.requests[0]
+    assert first.url == "https://report.az/robots.txt"
+    assert first.meta["dont_retry"] and first.meta["download_timeout"] == 4
+    if verdict == "refused":  # and every later request, without asking again
+        assert _verdict(middleware, "https://report.az/ru/c/d").startswith("refused")
+        assert len(engine.requests) == len(answers)
+
+
+def test_a_parsed_robots_txt_is_obeyed() -> None:
+    middleware = _robots(_Engine((200, {})))
+    assert _verdict(middleware, "https://report.az/x") == "forbidden"

@@ -4,15 +4,28 @@ reject file, the exit status, and the stats file it writes from the stats."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
 from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import Article, Reject
 from newscrawl.pipelines import Rejected
-from newscrawl.run import EXIT_CODE_STAT, Run, exit_status, part_path, reason_kind, set_exit_code
+from newscrawl.run import (
+    CLOSED_STAT,
+    EXIT_CODE_STAT,
+    OPENED_STAT,
+    Run,
+    exit_status,
+    output_problem,
+    part_path,
+    reason_kind,
+    set_exit_code,
+)
+from newscrawl.store import StateStore
 
 
 def _article(language: str, **fields: object) -> Article:
@@ -105,3 +118,80 @@ def test_files_are_put_in_place_at_the_close_and_listed_in_the_stats_file(tmp_pa
     stats = json.loads((tmp_path / "stats" / f"report-{run.run_id}.json").read_text("utf-8"))
     assert [f["kind"] for f in stats["files"]] == ["az"]
     assert stats["editions"]["az"]["exported"] == 1 and stats["exit_code"] == 0
+
+
+def test_exit_status_of_environment_faults_and_a_forced_shutdown() -> None:
+    crawler = get_crawler(Spider)
+    stats = crawler.stats
+    assert stats is not None
+    stats.set_value(OPENED_STAT, True)
+    stats.set_value("finish_reason", "shutdown")  # a second Ctrl-C: the engine never stopped
+    assert exit_status(stats) == 130
+    stats.set_value("finish_reason", "finished")  # cut while closing a finished run
+    assert exit_status(stats) == 130
+    stats.set_value(CLOSED_STAT, True)
+    assert exit_status(stats) == 0
+    for code in (73, 74):  # output folder, failed write: whatever the finish reason
+        stats.set_value(EXIT_CODE_STAT, code)
+        stats.set_value("finish_reason", "write_failed")
+        assert exit_status(stats) == code
+
+
+def test_output_problem_names_the_folder_and_the_cause(tmp_path: Path) -> None:
+    missing = tmp_path / "a" / "b" / "out"
+    assert output_problem(missing) is None and missing.is_dir()  # created with its parents
+    (tmp_path / "file").write_text("x")
+    problem = output_problem(tmp_path / "file")
+    assert problem is not None and "output folder" in problem and "nothing crawled" in problem
+    (missing / "en").write_text("not a folder")  # a kind's folder taken by a file
+    assert output_problem(missing) is not None
+    assert output_problem(tmp_path / "file" / "below") is not None
+    assert sorted(p.name for p in missing.iterdir()) == ["en"]  # no probe left behind
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_full_disk_is_said_once_and_no_state_row_claims_a_line_not_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    run = _run(tmp_path)
+    run.store = StateStore(str(tmp_path / "state.sqlite"))
+    part = part_path(tmp_path, "en", run.run_id)
+    part.parent.mkdir(parents=True)
+    part.symlink_to("/dev/full")  # every write: ENOSPC, from the kernel
+    run.item_scraped(_article("en"))
+    run.item_scraped(_article("en", url="https://report.az/en/a/c", article_id=2))
+    run.item_dropped(_article("en"), Rejected(Reject(reason="no_body", url="u", language="en")))
+    assert run.store.get("https://report.az/en/a/b") is None  # the next run fetches it
+    assert run.write_failed is not None and "No space left on device" in run.write_failed
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and "the run stops" in errors[0].getMessage()
+    assert run.crawler is not None and run.crawler.stats is not None
+    assert exit_status(run.crawler.stats) == 74
+    assert "newscrawl/en/exported" not in run.crawler.stats.get_stats()
+    run.store.close()
+
+
+def test_a_short_write_is_finished_or_cut_off(tmp_path: Path) -> None:
+    run = _run(tmp_path)
+
+    class Short:  # a disk filling up: part of the bytes, then an error
+        def __init__(self) -> None:
+            self.data, self.calls = bytearray(), 0
+
+        def tell(self) -> int:
+            return len(self.data)
+
+        def write(self, view: memoryview) -> int:
+            self.calls += 1
+            if self.calls > 2:
+                raise OSError(28, "No space left on device")
+            self.data += bytes(view[:10])
+            return 10
+
+        def truncate(self, size: int) -> None:
+            del self.data[size:]
+
+    stream = Short()
+    run._files["en"] = stream  # type: ignore[assignment]
+    run.item_scraped(_article("en"))
+    assert stream.data == b"" and run.write_failed is not None  # no torn line left

@@ -92,7 +92,9 @@ class Command(ScrapyCommand):
         rows = [row for code in codes for row in judge(code, stats, seen.articles[code])]
         read, forbidden = (stats.get(f"robotstxt/{k}", 0) for k in ("response_count", "forbidden"))
         robots = f"robots.txt {'read' if read else 'not read'}, {forbidden} requests disallowed"
-        rows.append(("site", "robots", bool(read) and not forbidden, robots))
+        if refused := stats.get("robotstxt/disallowed_all", 0):  # 5xx, no answer (RFC 9309)
+            robots = "robots.txt unavailable: complete disallow (RFC 9309), see the log"
+        rows.append(("site", "robots", bool(read) and not forbidden and not refused, robots))
         agent = crawler.settings.get("USER_AGENT")
         print(f"newscrawl canary: {opts.base_url} ({time.monotonic() - started:.1f} s, {agent!r})")
         print(f"\n{'edition':<8} {'check':<10} {'result':<6} detail\n{'-' * 100}")

@@ -22,13 +22,17 @@ report spider arguments (-a NAME=VALUE):
   mode=latest|archive    the latest-news feed, or the date archive from since to until
   follow_translations=0|1  also fetch the other editions' versions of each article
 
-exit status:
+exit status (one line names each fault):
   0   finished and healthy (health warnings do not change it)
   1   bad argument or setting (one line on stderr), an unreadable state, or the crawl did
-      not finish (Ctrl-C included)
+      not finish (one Ctrl-C or SIGTERM: a graceful stop)
   3   a health check failed (output/stats/report-<run_id>.json, "health"), the site
-      unreachable included (one line per edition names the cause)
+      unreachable or its robots.txt unavailable included (one line per edition)
+  73  the output folder cannot be written (read-only, a file in its place); nothing crawled
+  74  a write failed during the run (disk full); the next run recovers what was written
   75  another run holds the state lock; nothing was crawled
+  130 a forced shutdown (a second Ctrl-C or SIGTERM) cut the run before it closed; the next
+      run recovers what was written
 
 Settings: docs/arguments.md. Quiet for schedules: -s LOG_LEVEL=WARNING.
 """
@@ -58,7 +62,7 @@ class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("run one spider: scrapy crawl report [-a name=value ...]")
-        from newscrawl.run import exit_status  # not when every scrapy command starts
+        from newscrawl.run import EXIT_FORCED, exit_status  # not when every command starts
 
         process = self.crawler_process
         assert process is not None
@@ -67,3 +71,9 @@ class Command(ScrapyCrawlCommand):
         process.start()
         failed = process.bootstrap_failed or crawler.spider is None
         self.exitcode = 1 if failed else exit_status(crawler.stats)
+        if self.exitcode == EXIT_FORCED:
+            print(
+                f"scrapy crawl {args[0]}: the run was cut by a forced shutdown before it closed;"
+                f" the next run recovers what it wrote (exit status {EXIT_FORCED})",
+                file=sys.stderr,
+            )

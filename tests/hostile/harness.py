@@ -222,11 +222,15 @@ def measured_crawl(
     extra: list[str] | None = None,
     env: dict[str, str] | None = None,
     prefix: list[str] | None = None,
+    preexec_fn: Callable[[], Any] | None = None,
+    on_start: Callable[[subprocess.Popen[bytes]], Any] | None = None,
     **options: Any,
 ) -> Outcome:
     """Run ``scrapy crawl report`` (options as :func:`tests.crawl.crawl_command`; ``extra``
-    arguments appended, ``prefix`` put before it, e.g. ``setpriv ...``) and measure it: wall time and peak RSS of that one process
-    (``os.wait4``'s own rusage, not the test runner's children as a whole)."""
+    arguments appended, ``prefix`` put before it, e.g. ``setpriv ...``) and measure it: wall
+    time and peak memory of that one process (:func:`_wait`). ``preexec_fn`` runs in the child
+    before the crawl (a resource limit), ``on_start`` gets the process once started (to signal
+    it)."""
     before = existing_files(output_dir)
     command, environment = crawl_command(base_url, output_dir, **options)
     log_path = output_dir.parent / f"{output_dir.name}-{len(MEASURED)}.log"
@@ -239,7 +243,10 @@ def measured_crawl(
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=Path(__file__).resolve().parents[2],
+            preexec_fn=preexec_fn,
         )
+        if on_start is not None:
+            on_start(process)
         returncode, peak_kb = _wait(process, timeout)
     seconds = time.monotonic() - started
     result = (
