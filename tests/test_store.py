@@ -209,3 +209,18 @@ def test_a_rebuild_never_overwrites_a_state_nor_runs_beside_a_crawl(tmp_path: Pa
         rebuild_state(tmp_path / "output", state)
     crawl.release()
     assert not state.exists()
+
+
+def test_a_full_disk_under_the_state_is_a_failed_write_not_a_damaged_state(
+    tmp_path: Path,
+) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+
+    class FullDisk:
+        def execute(self, *args: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+    store.connection = FullDisk()  # type: ignore[assignment]
+    with pytest.raises(StateUnavailable) as error:
+        store.get_meta("anything")
+    assert error.value.reason == "write_failed" and not error.value.locked
