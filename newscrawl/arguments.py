@@ -225,7 +225,7 @@ class ProjectSettings(BaseModel):
     NEWSCRAWL_RUN_STATS: bool = True
     """Write the stats file and run the health checks."""
     NEWSCRAWL_MAX_PAGE_BYTES: Annotated[int, annotated_types.Ge(1)] = 2 * 1024 * 1024
-    """A page (article, feed, home, RSS, sitemap) over this many bytes is not parsed."""
+    """An HTML page (article, feed, home) over this many bytes is not parsed."""
     NEWSCRAWL_MAX_TITLE_CHARS: Annotated[int, annotated_types.Ge(1)] = 1000
     """Longest title (and category, dateline, raw date); longer: an over_limit reject."""
     NEWSCRAWL_MAX_LEAD_CHARS: Annotated[int, annotated_types.Ge(1)] = 5000
