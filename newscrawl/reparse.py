@@ -97,7 +97,12 @@ def select(
             try:
                 body = response.decoded_body(limit)
             except OverLimit as exc:
-                if article is not None and article.edition.code in wanted:
+                # (an earlier record of the same article that can be read is extracted instead)
+                if (
+                    article
+                    and article.edition.code in wanted
+                    and article.url not in selection.articles
+                ):
                     selection.skipped[article.url] = (article.edition.code, str(exc))
                 continue
             if article is None:  # a home, feed or scroll page: read for its cards

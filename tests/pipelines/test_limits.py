@@ -84,9 +84,11 @@ def test_no_real_article_comes_near_a_limit(make_crawler: Callable[..., Crawler]
         assert pipeline.process_item(item).warnings == []
 
 
+@pytest.mark.slow
 def test_robots_txt_is_parsed_up_to_its_size_limit() -> None:
-    """7.9 MB of rules: only the first 500 KiB are parsed, a rule there holds, and a check
-    costs what it costs on a small file (on main: 166 ms a request)."""
+    """7.9 MB of rules: only the first 500 KiB are parsed (about 1 s, a check about 40 ms on a
+    busy 2-core machine), a rule there holds (on main, the same machine: 22 s to parse, 690 ms
+    for every check)."""
     crawler = get_crawler(ReportSpider, {"NEWSCRAWL_ROBOTS_MAX_BYTES": 512_000})
     body = b"User-agent: *\nDisallow: /search\n" + b"".join(
         b"Disallow: /private/%08d/*/page$\n" % i for i in range(219_000)
@@ -94,11 +96,11 @@ def test_robots_txt_is_parsed_up_to_its_size_limit() -> None:
     assert len(body) > 7_800_000
     started = time.perf_counter()
     parser = BoundedRobotParser.from_crawler(crawler, body)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 6
     started = time.perf_counter()
-    for n in range(20):
+    for n in range(10):
         assert parser.allowed(f"https://report.az/en/politics/article-{n}", "newscrawl")
-    assert (time.perf_counter() - started) / 20 < 0.02
+    assert (time.perf_counter() - started) / 10 < 0.25
     assert not parser.allowed("https://report.az/search?q=x", "newscrawl")
     assert crawler.stats is not None
     assert crawler.stats.get_value("newscrawl/robots_truncated") == 512_000
