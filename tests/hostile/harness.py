@@ -277,16 +277,33 @@ def measured_scrapy(
 
 def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, int]:
     """The exit status and peak RSS (KiB) of ``process``; killed after ``timeout`` s (then the
-    status is -9)."""
+    status is -9). The peak is the process's own ``VmHWM``, read while it runs: ``wait4``'s
+    ``ru_maxrss`` also counts the test runner's memory, which a child has at fork (and keeps
+    through exec), so a crawl started from a big pytest would seem as big; it is the fallback
+    when the process ended before one reading."""
     deadline = time.monotonic() + timeout
+    peak = 0
     while True:
+        peak = max(peak, _high_water_kb(process.pid))
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
-            return process.returncode, int(usage.ru_maxrss)
+            return process.returncode, peak or int(usage.ru_maxrss)
         if time.monotonic() > deadline:
             process.kill()
         time.sleep(0.05)
+
+
+def _high_water_kb(pid: int) -> int:
+    """``VmHWM`` of a running process (KiB); 0 when it cannot be read (exited, not Linux)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def chunks(total: int, size: int = 1 << 20, byte: bytes = b"a") -> Iterator[bytes]:
