@@ -6,7 +6,6 @@ gzip trailer."""
 from __future__ import annotations
 
 import contextlib
-import gzip
 import io
 import re
 import zlib
@@ -27,8 +26,11 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newscrawl.items import Article
+from newscrawl.limits import OverLimit, inflate
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+#: The most bytes of one record's body read or inflated (Scrapy's DOWNLOAD_MAXSIZE default).
+DEFAULT_MAX_BODY = 8 * 1024 * 1024
 _NAME = re.compile(r"^(?P<spider>[a-z]+)-(?P<run>.+)-(?P<counter>\d{5})\.warc\.gz$")
 #: ``request.meta`` keys: the record of the response; set on requests answered from the archive.
 ARCHIVE_META = "newscrawl_archive"
@@ -161,62 +163,64 @@ class ArchivedResponse:
     date: str  # WARC-Date, UTC ISO 8601
     protocol: str
     ref: ArchiveRef
+    #: The record's payload was longer than the limit it was read with (``body`` is empty).
+    over_limit: bool = False
 
     def header(self, name: str) -> str | None:
         """The first value of a header (case-insensitive)."""
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)
 
-    def decoded_body(self) -> bytes | None:
-        """The body with its gzip or deflate ``Content-Encoding`` undone; None when it cannot
-        be (a replayed record goes through Scrapy's own decompression)."""
-        encoding = (self.header("content-encoding") or "identity").strip().lower()
-        try:
-            if encoding in ("gzip", "x-gzip"):
-                return gzip.decompress(self.body)
-            if encoding == "deflate":
-                try:
-                    return zlib.decompress(self.body)
-                except zlib.error:  # raw deflate, without the zlib header
-                    return zlib.decompress(self.body, -zlib.MAX_WBITS)
-        except (OSError, EOFError, zlib.error):
-            return None
-        return self.body if encoding == "identity" else None
+    def decoded_body(self, limit: int = DEFAULT_MAX_BODY) -> bytes | None:
+        """The body with its gzip or deflate ``Content-Encoding`` undone, never more than
+        ``limit`` bytes (:class:`~newscrawl.limits.OverLimit` past it); None when it cannot be
+        undone here (a replayed record goes through Scrapy's own decompression)."""
+        if self.over_limit:
+            raise OverLimit(f"record body is over {limit} bytes")
+        return inflate(self.body, self.header("content-encoding") or "identity", limit)
 
 
-def _response(record: Any, name: str, offset: int) -> ArchivedResponse:
+def _response(record: Any, name: str, offset: int, limit: int) -> ArchivedResponse:
     head = record.http_headers
+    body = record.raw_stream.read(limit + 1)  # as received: Scrapy decodes Content-Encoding
     return ArchivedResponse(
         url=str(record.rec_headers.get_header("WARC-Target-URI")),
         status=int(head.get_statuscode()),
         headers=[(str(k), str(v)) for k, v in head.headers],
-        body=record.raw_stream.read(),  # as received: Scrapy decodes Content-Encoding itself
+        body=body if len(body) <= limit else b"",
         date=str(record.rec_headers.get_header("WARC-Date")),
         protocol=str(head.protocol or "HTTP/1.1"),
         ref=ArchiveRef(file=name, offset=offset),
+        over_limit=len(body) > limit,
     )
 
 
-def read_response(directory: Path, ref: ArchiveRef) -> ArchivedResponse:
-    """The response record at ``ref`` (its file name is never a path outside ``directory``)."""
+def read_response(
+    directory: Path, ref: ArchiveRef, limit: int = DEFAULT_MAX_BODY
+) -> ArchivedResponse:
+    """The response record at ``ref`` (its file name is never a path outside ``directory``);
+    a payload over ``limit`` bytes is not read (``over_limit``)."""
     name = Path(ref["file"]).name
     with (directory / name).open("rb") as stream:
         stream.seek(int(ref["offset"]))
         for record in ArchiveIterator(stream):
             if record.rec_type != "response":
                 raise ValueError(f"{name}@{ref['offset']} is a {record.rec_type} record")
-            return _response(record, name, int(ref["offset"]))
+            return _response(record, name, int(ref["offset"]), limit)
     raise ValueError(f"no record at {name}@{ref['offset']}")
 
 
 def whole_members_end(path: Path) -> int:
-    """The byte offset where the last complete gzip member of ``path`` ends."""
+    """The byte offset where the last complete gzip member of ``path`` ends (inflated a step
+    at a time: a member that inflates to gigabytes is never held)."""
     end = consumed = 0
     decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
     with path.open("rb") as stream:
         while data := stream.read(1 << 16):
             while data:
                 try:
-                    decompressor.decompress(data)
+                    decompressor.decompress(data, 1 << 20)
+                    while decompressor.unconsumed_tail and not decompressor.eof:
+                        decompressor.decompress(decompressor.unconsumed_tail, 1 << 20)
                 except zlib.error:
                     return end
                 if not decompressor.eof:
@@ -228,15 +232,17 @@ def whole_members_end(path: Path) -> int:
     return end
 
 
-def iter_records(path: Path) -> Iterator[ArchivedResponse | None]:
+def iter_records(path: Path, limit: int = DEFAULT_MAX_BODY) -> Iterator[ArchivedResponse | None]:
     """Every complete record of ``path`` in file order, up to a torn tail: a response record
-    as an :class:`ArchivedResponse`, any other as None."""
+    as an :class:`ArchivedResponse` (a payload over ``limit`` bytes unread, ``over_limit``),
+    any other as None."""
     whole = whole_members_end(path)
     with path.open("rb") as stream, contextlib.suppress(*TORN_ERRORS):
         iterator = ArchiveIterator(stream)
         for record in iterator:
             # the payload first: asking for the offset reads the record to its end
-            response = _response(record, path.name, 0) if record.rec_type == "response" else None
+            kind = record.rec_type
+            response = _response(record, path.name, 0, limit) if kind == "response" else None
             offset = iterator.get_record_offset()
             if offset + iterator.get_record_length() > whole:
                 return  # the torn tail

@@ -229,6 +229,24 @@ class ProjectSettings(BaseModel):
     """Shorter bodies are rejected."""
     NEWSCRAWL_RUN_STATS: bool = True
     """Write the stats file and run the health checks."""
+    NEWSCRAWL_MAX_PAGE_BYTES: Annotated[int, annotated_types.Ge(1)] = 2 * 1024 * 1024
+    """An HTML page (article, feed, home) over this many bytes is not parsed."""
+    NEWSCRAWL_MAX_TITLE_CHARS: Annotated[int, annotated_types.Ge(1)] = 1000
+    """Longest title (and category, dateline, raw date); longer: an over_limit reject."""
+    NEWSCRAWL_MAX_LEAD_CHARS: Annotated[int, annotated_types.Ge(1)] = 5000
+    """Longest lead; longer: an over_limit reject (an image caption: dropped)."""
+    NEWSCRAWL_MAX_BODY_CHARS: Annotated[int, annotated_types.Ge(1)] = 200_000
+    """Longest body; longer: an over_limit reject."""
+    NEWSCRAWL_MAX_TAGS: Count = 50
+    """Most tags kept per article (the rest cut, with a warning)."""
+    NEWSCRAWL_MAX_TAG_CHARS: Annotated[int, annotated_types.Ge(1)] = 200
+    """A longer tag is dropped, with a warning."""
+    NEWSCRAWL_MAX_IMAGES: Count = 50
+    """Most images kept per article (the rest cut, with a warning)."""
+    NEWSCRAWL_MAX_LISTING_LINKS: Count = 1000
+    """Most article links taken from RSS feeds and sitemaps per edition and run."""
+    NEWSCRAWL_ROBOTS_MAX_BYTES: Annotated[int, annotated_types.Ge(1)] = 512_000
+    """Only this much of robots.txt is parsed (RFC 9309: at least 500 KiB)."""
     NEWSCRAWL_RETENTION_DAYS: Seconds = 0.0
     """Delete stats and rejects files older than this (0: off; env too)."""
     NEWSCRAWL_RETRY_BASE_DELAY: Seconds = 2.0

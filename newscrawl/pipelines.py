@@ -24,6 +24,7 @@ from newscrawl.cleaning import (
     strip_trailing_credit,
 )
 from newscrawl.items import REQUIRED_FIELDS, Article, Reject
+from newscrawl.limits import PageLimits
 from newscrawl.run import Run
 from newscrawl.site import LANGUAGES, SITE_FIRST, DateError, parse_iso, utc_now_iso
 from newscrawl.store import REVISED_WARNING, StateStore, record_hash
@@ -89,6 +90,74 @@ class ArticlePipeline:
 
 #: One-line text fields.
 LINE_FIELDS = ("title", "lead", "category", "published_at_raw", "dateline")
+
+
+class LimitsPipeline(ArticlePipeline):
+    """Bounds what one page put in an article (:class:`~newscrawl.limits.PageLimits`): a text
+    field over its limit rejects the article (``over_limit:<field>``, the item left out of the
+    reject line); a tag, image or translation whose text or URL is over its limit is dropped,
+    and lists past their count are cut, each with a warning (docs/output.md)."""
+
+    stage = "limits"
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.limits = PageLimits.from_settings(crawler.settings)
+
+    def process_article(self, article: Article) -> Article:
+        limits = self.limits
+        texts = {"url": limits.url_chars, "title": limits.title_chars, "lead": limits.lead_chars}
+        texts |= {name: limits.title_chars for name in ("category", "published_at_raw")}
+        texts |= {"dateline": limits.title_chars, "body": limits.body_chars}
+        for name, limit in texts.items():
+            value = getattr(article, name)
+            if isinstance(value, str) and len(value) > limit:
+                self.inc(str(article.language), f"invalid/over_limit:{name}")
+                detail = f"{name} of {len(value)} characters is over the limit of {limit}"
+                raise Rejected(
+                    Reject(
+                        reason=f"over_limit:{name}",
+                        reasons=[f"over_limit:{name}"],
+                        url=article.url[: limits.url_chars],
+                        language=article.language,
+                        detail=detail,
+                        stage=self.stage,
+                        crawled_at=utc_now_iso(),
+                    )
+                )
+        article.tags = self._bounded(article, "tags", article.tags, limits.tags, limits.tag_chars)
+        urls = [image.get("url") for image in article.images]
+        kept = self._bounded(article, "images", urls, limits.images, limits.url_chars)
+        article.images = [image for image in article.images if image.get("url") in kept]
+        for image in article.images:
+            caption = image.get("caption")
+            if isinstance(caption, str) and len(caption) > limits.lead_chars:
+                article.warnings.append(f"over_limit: image caption of {len(caption)} dropped")
+                image["caption"] = None
+        translations = dict(article.translations)
+        for language, url in translations.items():
+            if isinstance(url, str) and len(url) > limits.url_chars:
+                article.warnings.append(f"over_limit: translation URL of {len(url)} dropped")
+                del article.translations[language]
+        return article
+
+    def _bounded(
+        self, article: Article, name: str, values: list[Any], count: int, chars: int
+    ) -> list[Any]:
+        """``values`` without entries longer than ``chars``, cut to ``count``; warned."""
+        kept = [value for value in values if not isinstance(value, str) or len(value) <= chars]
+        if len(kept) < len(values):
+            longest = max(len(value) for value in values if isinstance(value, str))
+            dropped = len(values) - len(kept)
+            article.warnings.append(
+                f"over_limit: {dropped} {name} longer than {chars} dropped (longest {longest})"
+            )
+            self.inc(str(article.language), f"over_limit/{name}")
+        if len(kept) > count:
+            article.warnings.append(f"over_limit: {len(kept)} {name}; the first {count} kept")
+            self.inc(str(article.language), f"over_limit/{name}")
+            kept = kept[:count]
+        return kept
 
 
 class CleanPipeline(ArticlePipeline):

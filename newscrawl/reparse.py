@@ -21,6 +21,7 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.archive import (
     ARCHIVE_META,
+    DEFAULT_MAX_BODY,
     REPLAYED_META,
     ArchiveRef,
     archive_dir,
@@ -31,6 +32,7 @@ from newscrawl.archive import (
 )
 from newscrawl.extract.feed import FeedCard, parse_feed
 from newscrawl.items import Article, Reject
+from newscrawl.limits import OverLimit
 from newscrawl.middlewares import challenge_marker
 from newscrawl.site import EDITIONS, Edition, SiteUrls, parse_iso
 from newscrawl.spiders.report import ReportSpider
@@ -56,11 +58,14 @@ class Selection:
     cards: dict[str, FeedCard] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     responses: int = 0
+    #: Article records not extracted again: URL -> (edition code, why; e.g. over the limit).
+    skipped: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def detect_site(files: list[Path]) -> str | None:
+def detect_site(files: list[Path], limit: int = DEFAULT_MAX_BODY) -> str | None:
     """The site root most answered records of ``files`` belong to (None: no records)."""
-    answered = (r.url for path in files for r in iter_records(path) if r and r.status == 200)
+    records = (r for path in files for r in iter_records(path, limit))
+    answered = (r.url for r in records if r and r.status == 200)
     counts = Counter(f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, answered))
     return counts.most_common(1)[0][0] if counts else None
 
@@ -71,23 +76,35 @@ def select(
     since: datetime | None = None,
     until: datetime | None = None,
     editions: list[Edition] | None = None,
+    limit: int = DEFAULT_MAX_BODY,
 ) -> Selection:
     """The latest record (files are read oldest first) of each article page of ``editions``
     answered 200, not a firewall challenge, fetched (``WARC-Date``) within ``since``/``until``;
     the other HTML pages (home, feed, scroll) are read for their cards, so that an article gets
-    the card it was found with (badges, category) as in a crawl."""
+    the card it was found with (badges, category) as in a crawl. No body is read or inflated
+    past ``limit`` bytes: such an article record is ``skipped`` with its reason."""
     wanted = {edition.code for edition in editions or EDITIONS.values()}
     selection = Selection(site=site, files=files)
     for path in files:
-        for response in filter(None, iter_records(path)):
+        for response in filter(None, iter_records(path, limit)):
             selection.responses += 1
             kind = (response.header("content-type") or "").split(";", 1)[0].strip().lower()
             if response.status != 200 or kind not in HTML_TYPES:
                 continue
             if not site.is_on_site(response.url):
                 continue
-            body = response.decoded_body()
             article = site.article_path(response.url)
+            try:
+                body = response.decoded_body(limit)
+            except OverLimit as exc:
+                # (an earlier record of the same article that can be read is extracted instead)
+                if (
+                    article
+                    and article.edition.code in wanted
+                    and article.url not in selection.articles
+                ):
+                    selection.skipped[article.url] = (article.edition.code, str(exc))
+                continue
             if article is None:  # a home, feed or scroll page: read for its cards
                 first = urlsplit(response.url).path.strip("/").split("/", 1)[0]
                 edition = EDITIONS[first] if first in ("en", "ru") else EDITIONS["az"]
@@ -108,6 +125,7 @@ def select(
             if known is None or response.date >= known[2]:
                 entry = (article.edition.code, response.ref, response.date)
                 selection.articles[article.url] = entry
+                selection.skipped.pop(article.url, None)
     return selection
 
 
@@ -118,6 +136,7 @@ class ReplayMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.directory = archive_dir(crawler.settings) or Path("output") / "archive"
+        self.limit = crawler.settings.getint("DOWNLOAD_MAXSIZE", DEFAULT_MAX_BODY)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -133,10 +152,13 @@ class ReplayMiddleware:
             self._inc("replay_refused")
             raise IgnoreRequest(f"not in the archive (reparse never downloads): {request.url}")
         try:
-            archived = read_response(self.directory, ref)
+            archived = read_response(self.directory, ref, self.limit)
         except (OSError, ValueError) as exc:
             self._inc("replay_unreadable")
             raise IgnoreRequest(f"archive record {ref} unreadable: {exc}") from None
+        if archived.over_limit:
+            self._inc("replay_too_large")
+            raise IgnoreRequest(f"archive record {ref} exceeded DOWNLOAD_MAXSIZE ({self.limit} B)")
         request.meta.update({REPLAYED_META: True, ARCHIVE_DATE_META: archived.date})
         self._inc("replayed")
         headers = Headers(archived.headers)
@@ -193,6 +215,9 @@ class ReparseSpider(ReportSpider):
             "reparse: %d articles from %d archive files (%d responses) of %s",
             *(len(selection.articles), len(selection.files), selection.responses, self.base_url),
         )
+        for url, (language, detail) in selection.skipped.items():
+            self._inc(language, "found")
+            yield self._reject("too_large", url, language, detail, "download")
         for url, (language, ref, _) in selection.articles.items():
             yield Request(
                 url,

@@ -34,11 +34,24 @@ NEWSCRAWL_URL_FAILURE_RUNS = 3
 NEWSCRAWL_RUN_DEADLINE_SECONDS = 0.0
 NEWSCRAWL_MIN_BODY_WORDS = 5
 NEWSCRAWL_RUN_STATS = True
+# Bounds on what one page decides (newscrawl/limits.py; docs/arguments.md "Limits"): a page over
+# MAX_PAGE_BYTES is not parsed (reject too_large), a field over its limit is an over_limit reject.
+NEWSCRAWL_MAX_PAGE_BYTES = 2 * 1024 * 1024
+NEWSCRAWL_MAX_TITLE_CHARS = 1000
+NEWSCRAWL_MAX_LEAD_CHARS = 5000
+NEWSCRAWL_MAX_BODY_CHARS = 200_000
+NEWSCRAWL_MAX_TAGS = 50
+NEWSCRAWL_MAX_TAG_CHARS = 200
+NEWSCRAWL_MAX_IMAGES = 50
+NEWSCRAWL_MAX_LISTING_LINKS = 1000
+NEWSCRAWL_ROBOTS_MAX_BYTES = 512_000
 NEWSCRAWL_RETENTION_DAYS = float(os.environ.get("NEWSCRAWL_RETENTION_DAYS", "0") or 0)
 COMMANDS_MODULE = "newscrawl.commands"
 
 # --- Politeness (live site) ---------------------------------------------------------------
 ROBOTSTXT_OBEY = True
+# Protego over the first NEWSCRAWL_ROBOTS_MAX_BYTES of robots.txt (RFC 9309 section 2.5)
+ROBOTSTXT_PARSER = "newscrawl.limits.BoundedRobotParser"
 #: How the site's operators reach you: an e-mail address or a URL (env NEWSCRAWL_CONTACT), added
 #: to the User-Agent as "newscrawl/0.1 (news archive crawler; +CONTACT)". Set it for the live site.
 NEWSCRAWL_CONTACT = os.environ.get("NEWSCRAWL_CONTACT", "")
@@ -178,6 +191,7 @@ SPIDER_MIDDLEWARES = {
 # Rejected drop, which the run extension writes to output/rejects/.
 ITEM_PIPELINES = {
     "newscrawl.pipelines.RejectsPipeline": 50,
+    "newscrawl.pipelines.LimitsPipeline": 75,
     "newscrawl.pipelines.CleanPipeline": 100,
     "newscrawl.pipelines.ValidatePipeline": 200,
     "newscrawl.pipelines.ContentHashPipeline": 300,

@@ -67,18 +67,23 @@ class Command(ScrapyCommand):
             until += timedelta(days=1)  # a date names the whole day
         run = runs[0]
         files = archive_files(directory, run)
-        detected = detect_site(files)
+        limit = self.settings.getint("DOWNLOAD_MAXSIZE")  # no record is inflated past it
+        detected = detect_site(files, limit)
         if site is None and detected is None:
             return self._say(f"no archived page in {directory}", 0)
-        selection = select(files, site or SiteUrls(str(detected)), since, until, editions)
-        if not selection.articles:
+        selection = select(files, site or SiteUrls(str(detected)), since, until, editions, limit)
+        for url, (_, detail) in selection.skipped.items():
+            sys.stderr.write(f"scrapy reparse: skipped {url}: too_large: {detail}\n")
+        if not selection.articles and not selection.skipped:
             wanted = f"run={run}, since={opts.since}, until={opts.until}, editions={opts.editions}"
             line = f"no archived article page matches ({wanted}) among {selection.responses}"
             return self._say(f"{line} records of {len(files)} files", 0)
         process = AsyncCrawlerProcess(self.settings)
         crawler = process.create_crawler(ReparseSpider)
         # the editions with something to extract (health is judged per edition)
-        editions_found = sorted({language for language, _, _ in selection.articles.values()})
+        chosen = [language for language, _, _ in selection.articles.values()]
+        chosen += [language for language, _ in selection.skipped.values()]
+        editions_found = sorted(set(chosen))
         arguments = {"since": opts.since, "until": opts.until, "editions": ",".join(editions_found)}
         process.crawl(crawler, selection=selection, **arguments)
         process.start()

@@ -415,6 +415,8 @@ def extract_article(
     page = layout(html, selector, url, site)
     if not page.selector.css("head, body"):
         raise ExtractionError("not_html", "no <head> or <body> in the response")
+    if page.jsonld.over_limit is not None:  # a hostile page: not read further
+        raise ExtractionError("over_limit:jsonld", page.jsonld.over_limit)
     sources: dict[str, str] = {}
 
     def take(name: str, found: Found[T]) -> T | None:

@@ -200,6 +200,19 @@ def body_paragraphs(container: HtmlElement, depth: int = 0) -> list[str]:
 # --------------------------------------------------------------------------- JSON-LD
 ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "LiveBlogPosting"})
 MAX_JSONLD_CHARS = 2_000_000
+#: Deepest nesting of objects and lists read (schema.org markup is a few levels deep).
+MAX_JSONLD_DEPTH = 64
+_JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_depth(raw: str) -> int:
+    """The deepest nesting of objects and lists in a JSON text, in one pass (strings aside)."""
+    depth = deepest = 0
+    for match in _JSON_BRACKETS.finditer(_JSON_STRINGS.sub("", raw)):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 @dataclass
@@ -210,6 +223,8 @@ class JsonLd:
     article: dict[str, Any] = field(default_factory=dict)
     breadcrumb_names: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: A block over :data:`MAX_JSONLD_CHARS` or :data:`MAX_JSONLD_DEPTH`: why (not read).
+    over_limit: str | None = None
 
     @classmethod
     def of(cls, page: Selector) -> JsonLd:
@@ -222,12 +237,15 @@ class JsonLd:
         )
         for raw in (block.xpath("text()").get("") for block in blocks):
             if len(raw) > MAX_JSONLD_CHARS:
-                result.errors.append(f"json-ld block of {len(raw)} characters skipped")
+                result.over_limit = f"json-ld block of {len(raw)} characters (>{MAX_JSONLD_CHARS})"
+                continue
+            if (depth := json_depth(raw)) > MAX_JSONLD_DEPTH:
+                result.over_limit = f"json-ld nested {depth} deep (>{MAX_JSONLD_DEPTH})"
                 continue
             try:
                 data = json.loads(raw)
-            except ValueError as exc:
-                result.errors.append(f"invalid json-ld: {exc}")
+            except (ValueError, RecursionError) as exc:
+                result.errors.append(f"invalid json-ld: {str(exc)[:200]}")
                 continue
             for node in _nodes(data):
                 value = node.get("@type")

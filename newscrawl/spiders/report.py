@@ -41,6 +41,7 @@ from newscrawl.extract.feed import (
 )
 from newscrawl.extract.text import declared_type, response_text
 from newscrawl.items import Article, Reject
+from newscrawl.limits import PageLimits
 from newscrawl.middlewares import DeferredRequests, RequestDeferred, SiteUnreachable
 from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
 from newscrawl.revisits import RevisitPolicy
@@ -124,6 +125,10 @@ class ReportSpider(scrapy.Spider):
         #: Article URLs requested from feed pages in this run (for the RSS cross-check).
         self._walk_urls: set[str] = set()
         self._crosschecked: set[str] = set()
+        #: Article links still to be taken from RSS feeds and sitemaps, per edition, this run.
+        self._listing_left: dict[str, int] = {}
+        self.page_limits = PageLimits()
+        self.max_listing_links = 1000
         self.deadline_passed = False
         #: A URL that failed transiently in this many runs is given up (0: never).
         self.failure_runs = 3
@@ -152,6 +157,8 @@ class ReportSpider(scrapy.Spider):
         skew = settings.getfloat("NEWSCRAWL_MAX_CLOCK_SKEW_MINUTES", 60)
         spider.limits.skew = timedelta(minutes=skew)
         spider.failure_runs = settings.getint("NEWSCRAWL_URL_FAILURE_RUNS", 3)
+        spider.page_limits = PageLimits.from_settings(settings)
+        spider.max_listing_links = settings.getint("NEWSCRAWL_MAX_LISTING_LINKS", 1000)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
@@ -212,6 +219,13 @@ class ReportSpider(scrapy.Spider):
     def _join(self, link: str, page_url: str) -> str:
         """An absolute URL for a link found on ``page_url`` (off-site pages: the site root)."""
         return self.site.absolute(link, page_url if self.site.is_on_site(page_url) else None)
+
+    def _page_text(self, response: Response) -> str | None:
+        """The HTML of a home or discovery page; None past ``NEWSCRAWL_MAX_PAGE_BYTES``."""
+        if len(response.body) <= self.page_limits.page_bytes:
+            return response_text(response)
+        self.logger.error("%s is over NEWSCRAWL_MAX_PAGE_BYTES; not read", response.url)
+        return None
 
     def _request(
         self, url: str, callback: Any, errback: Any, meta: dict[str, Any] | None = None, **kw: Any
@@ -279,7 +293,7 @@ class ReportSpider(scrapy.Spider):
         @returns requests 1 1
         """
         info = EDITIONS[edition]
-        html = response_text(response) or ""
+        html = self._page_text(response) or ""
         href = find_feed_link(html, info)
         url = self._join(href, response.url) if href else None
         if url is not None and self.site.is_on_site(url):
@@ -326,7 +340,7 @@ class ReportSpider(scrapy.Spider):
         self, response: Response, edition: str, heuristic: str | None, home_url: str
     ) -> Iterator[Request]:
         """The feed link of an article page (its "All News Feed" link), else what is left."""
-        href = find_feed_link(response_text(response) or "", EDITIONS[edition])
+        href = find_feed_link(self._page_text(response) or "", EDITIONS[edition])
         url = self._join(href, response.url) if href else None
         if url is not None and self.site.is_on_site(url):
             self.logger.info(
@@ -386,12 +400,14 @@ class ReportSpider(scrapy.Spider):
         self, response: Response, edition: str, source: str, crosscheck: bool
     ) -> Iterator[Request]:
         """The edition's articles in an RSS feed or news sitemap (a source, or the cross-check)."""
+        # a flat XML document, bounded by DOWNLOAD_MAXSIZE; its links by the run's budget
         xml = response.body.decode("utf-8", "replace")  # XML: not an HTML page
         try:
             links = rss_links(xml) if source == RSS else sitemap_locs(xml)
         except ValueError as exc:  # not XML at all
             self.logger.error("%s: %s %s unreadable: %s", edition, source, response.url, exc)
             links = []
+        links = self._listing_budget(edition, links, response.url)
         paths = (self.site.article_path(self._join(link, response.url)) for link in links)
         urls = [path.url for path in paths if path is not None and path.edition.code == edition]
         if crosscheck:
@@ -408,6 +424,19 @@ class ReportSpider(scrapy.Spider):
                 if crosscheck:
                     self._inc(edition, "rss_missed")
                 yield request
+
+    def _listing_budget(self, edition: str, links: list[str], url: str) -> list[str]:
+        """The first of ``links`` that the edition's budget of listing links for this run
+        (``NEWSCRAWL_MAX_LISTING_LINKS``) still allows; the rest are counted and said once."""
+        left = self._listing_left.setdefault(edition, self.max_listing_links)
+        self._listing_left[edition] = max(0, left - len(links))
+        if len(links) > left:
+            self.logger.warning(
+                "%s: %s lists %d links; %d taken (NEWSCRAWL_MAX_LISTING_LINKS=%d per run)",
+                *(edition, url, len(links), left, self.max_listing_links),
+            )
+            self._inc(edition, "listing_links_cut", len(links) - left)
+        return links[:left]
 
     def on_listing_error(self, failure: Failure) -> Iterator[Request]:
         if (request := _failed(failure)) is None:
@@ -486,9 +515,11 @@ class ReportSpider(scrapy.Spider):
         """
         walk = self.planner.walk_of(edition, response.meta.get("walk", TOP), page)
         from_cache = response.meta.get("feed_from_cache")
-        html = response_text(response)
+        too_large = len(response.body) > self.page_limits.page_bytes
+        html = None if too_large else response_text(response)
         if html is None:
-            self.logger.error("%s: feed page %s is not text", edition, response.url)
+            what = "over NEWSCRAWL_MAX_PAGE_BYTES" if too_large else "not text"
+            self.logger.error("%s: feed page %s is %s", edition, response.url, what)
             self._inc(edition, "errors/feed_not_text")
             self._stop(walk, "error", cursor)
             return
@@ -809,6 +840,11 @@ class ReportSpider(scrapy.Spider):
         if (mismatch := self._edition_mismatch(response, language)) is not None:
             yield mismatch
             return
+        if (size := len(response.body)) > self.page_limits.page_bytes:
+            limit = self.page_limits.page_bytes
+            detail = f"page of {size} bytes is over NEWSCRAWL_MAX_PAGE_BYTES={limit}; not parsed"
+            yield self._reject("too_large", response.url, language, detail, "download")
+            return
         html = response_text(response)
         if html is None:
             detail = f"content type {declared_type(response)!r} is not an HTML page"
@@ -942,6 +978,7 @@ _IGNORED = (
     ("Forbidden by robots.txt", "robots_forbidden"),
     ("firewall", "firewall_challenge"),
     ("edition stopped", "edition_stopped"),
+    ("exceeded DOWNLOAD_MAXSIZE", "too_large"),
 )
 #: Reasons that may clear by themselves (and 5xx): the page is worth asking for again later.
 TRANSIENT_REASONS = frozenset(

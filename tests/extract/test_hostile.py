@@ -11,6 +11,7 @@ import pytest
 
 from newscrawl.extract.article import ExtractedArticle, ExtractionError, extract_article
 from newscrawl.extract.feed import parse_feed
+from newscrawl.extract.text import MAX_JSONLD_DEPTH, json_depth
 from newscrawl.site import EDITIONS, SiteUrls
 
 SITE = SiteUrls("https://report.az")
@@ -93,12 +94,29 @@ def test_megabyte_text_node_is_kept_whole() -> None:
     assert len(result.body) == len(words.strip())
 
 
-def test_huge_json_ld_is_skipped_with_a_warning() -> None:
+def test_huge_json_ld_is_a_reject_over_limit() -> None:
     blob = json.dumps({"@type": "NewsArticle", "articleBody": "x" * 3_000_000})
     head = HEAD + f'<script type="application/ld+json">{blob}</script>'
     result = outcome(page("<p>Oil prices rose on Thursday, Report informs.</p>", head=head))
-    assert isinstance(result, ExtractedArticle)
-    assert any("json-ld block" in w for w in result.warnings)
+    assert result == "over_limit:jsonld"
+
+
+@pytest.mark.parametrize("opener", ["[", '{"a":'])
+def test_json_ld_nested_100000_deep_is_a_reject_not_a_recursion_error(opener: str) -> None:
+    closer = "]" if opener == "[" else "}"
+    blob = opener * 100_000 + "1" + closer * 100_000
+    head = HEAD + f'<script type="application/ld+json">{blob}</script>'
+    started = time.perf_counter()
+    result = outcome(page("<p>Oil prices rose on Thursday, Report informs.</p>", head=head))
+    assert result == "over_limit:jsonld"
+    assert time.perf_counter() - started < 2
+
+
+def test_json_ld_depth_counts_brackets_outside_strings_only() -> None:
+
+    assert json_depth('{"a": "[[[[\\"{{", "b": [1, {"c": [2]}]}') == 4
+    ordinary = '{"@graph": [{"@type": "NewsArticle", "image": [{"url": "x"}]}]}'
+    assert json_depth(ordinary) == 5 < MAX_JSONLD_DEPTH
 
 
 def test_invalid_json_ld_is_reported_not_fatal() -> None:

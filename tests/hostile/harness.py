@@ -259,18 +259,71 @@ def measured_crawl(
     return outcome
 
 
+def measured_scrapy(
+    case: str,
+    arguments: list[str],
+    output_dir: Path,
+    *,
+    state: Path | str = "",
+    settings: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> Outcome:
+    """Run another project command, ``scrapy ARGUMENTS...`` (e.g. ``reparse``), with the crawl's
+    environment (``tests.crawl.run_scrapy``), measured like :func:`measured_crawl`."""
+    before = existing_files(output_dir)
+    command, environment = crawl_command("http://127.0.0.1:1", output_dir, state=state)
+    command = [command[0], "-m", "scrapy", *arguments]
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
+    log_path = output_dir.parent / f"{output_dir.name}-{len(MEASURED)}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            command,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        returncode, peak_kb = _wait(process, timeout)
+    result = read_output(output_dir, before)
+    result.returncode = returncode
+    result.log = log_path.read_text(encoding="utf-8", errors="replace")
+    outcome = Outcome(case, result, time.monotonic() - started, peak_kb / 1024)
+    MEASURED.append(outcome)
+    return outcome
+
+
 def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, int]:
     """The exit status and peak RSS (KiB) of ``process``; killed after ``timeout`` s (then the
-    status is -9)."""
+    status is -9). The peak is the process's own ``VmHWM``, read while it runs: ``wait4``'s
+    ``ru_maxrss`` also counts the test runner's memory, which a child has at fork (and keeps
+    through exec), so a crawl started from a big pytest would seem as big; it is the fallback
+    when the process ended before one reading."""
     deadline = time.monotonic() + timeout
+    peak = 0
     while True:
+        peak = max(peak, _high_water_kb(process.pid))
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
-            return process.returncode, int(usage.ru_maxrss)
+            return process.returncode, peak or int(usage.ru_maxrss)
         if time.monotonic() > deadline:
             process.kill()
         time.sleep(0.05)
+
+
+def _high_water_kb(pid: int) -> int:
+    """``VmHWM`` of a running process (KiB); 0 when it cannot be read (exited, not Linux)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def chunks(total: int, size: int = 1 << 20, byte: bytes = b"a") -> Iterator[bytes]:
