@@ -21,9 +21,11 @@ $(STAMP): pyproject.toml setup.py
 demo: $(STAMP)
 	$(BIN)/python -m tests.demo --port $(DEMO_PORT) --articles $(DEMO_ARTICLES) --output $(DEMO_DIR)
 
-## test: lint, type-check and run every test (unit, fixtures, end-to-end on the replica)
+## test: lint, type-check and run every test (unit, fixtures, end-to-end on the replica), on two
+## pytest-xdist workers, a test file per worker at a time (TEST_WORKERS=0: in one process)
+TEST_WORKERS ?= 2
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## test-fast: the unit tests only, under a minute (no crawl, no scrapy subprocess; tests/conftest.py)
 test-fast: $(STAMP)

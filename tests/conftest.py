@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.hostile import table as hostile_table
+
 E2E_PATHS = ("tests/e2e/", "tests/dataset/", "tests/hostile/")
 SLOW_PATHS = ("tests/test_commands.py", "tests/bench/test_startup.py")
 SLOW_TESTS = (
@@ -19,6 +21,8 @@ SLOW_TESTS = (
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller (or a run without workers)
+        hostile_table.start()
     config.addinivalue_line("markers", "e2e: a crawl of the local replica (make test-fast skips)")
     config.addinivalue_line("markers", "slow: a scrapy command in a subprocess (test-fast skips)")
 
@@ -30,3 +34,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
         elif path in SLOW_PATHS or item.nodeid.split("[", 1)[0] in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The hostile suite's table of measured runs (``tests/hostile/table.py``)."""
+    if hasattr(terminalreporter.config, "workerinput"):
+        return
+    if (summary := hostile_table.finish()) is not None:
+        title, text = summary
+        terminalreporter.write_sep("-", title)
+        terminalreporter.write_line(text)

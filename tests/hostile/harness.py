@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import re
 import subprocess
@@ -209,8 +210,31 @@ class Outcome:
         return self.result.log
 
 
-#: Every measured crawl of this test session, for the table at its end (conftest.py).
+#: Every measured crawl of this test process, for the table at the session's end (conftest.py).
 MEASURED: list[Outcome] = []
+#: Under pytest-xdist each worker also appends its rows to this file (set by conftest.py), so
+#: the controller can print them all.
+ROWS_ENV = "NEWSCRAWL_HOSTILE_ROWS"
+
+
+def row(outcome: Outcome) -> dict[str, Any]:
+    """One measured run as a row of the table."""
+    return {
+        "case": outcome.case,
+        "peak_mb": outcome.peak_mb,
+        "seconds": outcome.seconds,
+        "exit": outcome.returncode,
+        "articles": len(outcome.result.all_articles()),
+        "rejects": len(outcome.result.rejects),
+        "reasons": sorted({str(r.get("reason")) for r in outcome.result.rejects}),
+    }
+
+
+def _measured(outcome: Outcome) -> None:
+    MEASURED.append(outcome)
+    if target := os.environ.get(ROWS_ENV):
+        with open(target, "a", encoding="utf-8") as rows:
+            rows.write(json.dumps(row(outcome)) + "\n")
 
 
 def measured_crawl(
@@ -255,7 +279,7 @@ def measured_crawl(
     result.returncode = returncode
     result.log = log_path.read_text(encoding="utf-8", errors="replace")
     outcome = Outcome(case, result, seconds, peak_kb / 1024)
-    MEASURED.append(outcome)
+    _measured(outcome)
     return outcome
 
 
@@ -291,7 +315,7 @@ def measured_scrapy(
     result.returncode = returncode
     result.log = log_path.read_text(encoding="utf-8", errors="replace")
     outcome = Outcome(case, result, time.monotonic() - started, peak_kb / 1024)
-    MEASURED.append(outcome)
+    _measured(outcome)
     return outcome
 
 
