@@ -32,8 +32,8 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not e2e and not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check newscrawl newscrawl_data tests
-	$(BIN)/ruff format --check newscrawl newscrawl_data tests
+	$(BIN)/ruff check newscrawl newscrawl_data tests setup.py
+	$(BIN)/ruff format --check newscrawl newscrawl_data tests setup.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy newscrawl newscrawl_data tests

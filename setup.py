@@ -1,4 +1,5 @@
-"""Kept only because ``scrapyd-deploy`` builds its egg with ``setup.py``; metadata is in pyproject.toml."""
+"""Kept only because ``scrapyd-deploy`` builds its egg with ``setup.py``; the metadata is in
+pyproject.toml."""
 
 from setuptools import find_packages, setup
 
