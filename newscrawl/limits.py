@@ -12,6 +12,8 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from scrapy.robotstxt import ProtegoRobotParser
 
+from newscrawl.arguments import ProjectSettings
+
 #: Inflated output taken per step: what one step holds, whatever the ratio of the input.
 _STEP = 1 << 20
 
@@ -57,32 +59,40 @@ def _inflate(data: bytes, mode: int, limit: int, encoding: str) -> bytes:
     return bytes(out)
 
 
+#: Each limit's setting; its default is the one ProjectSettings declares (one place).
+_SETTINGS = {
+    "page_bytes": "NEWSCRAWL_MAX_PAGE_BYTES",
+    "title_chars": "NEWSCRAWL_MAX_TITLE_CHARS",
+    "lead_chars": "NEWSCRAWL_MAX_LEAD_CHARS",
+    "body_chars": "NEWSCRAWL_MAX_BODY_CHARS",
+    "tags": "NEWSCRAWL_MAX_TAGS",
+    "tag_chars": "NEWSCRAWL_MAX_TAG_CHARS",
+    "images": "NEWSCRAWL_MAX_IMAGES",
+}
+
+
+def _default(name: str) -> int:
+    return int(ProjectSettings.model_fields[_SETTINGS[name]].default)
+
+
 @dataclass(frozen=True)
 class PageLimits:
     """The limits on what one page holds (settings ``NEWSCRAWL_MAX_*``, ``URLLENGTH_LIMIT``)."""
 
-    page_bytes: int = 2 * 1024 * 1024
-    title_chars: int = 1_000
-    lead_chars: int = 5_000
-    body_chars: int = 200_000
-    tags: int = 50
-    tag_chars: int = 200
-    images: int = 50
+    page_bytes: int = _default("page_bytes")
+    title_chars: int = _default("title_chars")
+    lead_chars: int = _default("lead_chars")
+    body_chars: int = _default("body_chars")
+    tags: int = _default("tags")
+    tag_chars: int = _default("tag_chars")
+    images: int = _default("images")
     url_chars: int = 2083
 
     @classmethod
     def from_settings(cls, settings: Any) -> Self:
-        defaults = cls()
-        return cls(
-            page_bytes=settings.getint("NEWSCRAWL_MAX_PAGE_BYTES", defaults.page_bytes),
-            title_chars=settings.getint("NEWSCRAWL_MAX_TITLE_CHARS", defaults.title_chars),
-            lead_chars=settings.getint("NEWSCRAWL_MAX_LEAD_CHARS", defaults.lead_chars),
-            body_chars=settings.getint("NEWSCRAWL_MAX_BODY_CHARS", defaults.body_chars),
-            tags=settings.getint("NEWSCRAWL_MAX_TAGS", defaults.tags),
-            tag_chars=settings.getint("NEWSCRAWL_MAX_TAG_CHARS", defaults.tag_chars),
-            images=settings.getint("NEWSCRAWL_MAX_IMAGES", defaults.images),
-            url_chars=settings.getint("URLLENGTH_LIMIT", defaults.url_chars) or defaults.url_chars,
-        )
+        values = {name: settings.getint(key, _default(name)) for name, key in _SETTINGS.items()}
+        url_chars = settings.getint("URLLENGTH_LIMIT", cls.url_chars) or cls.url_chars
+        return cls(**values, url_chars=url_chars)
 
 
 class BoundedRobotParser(ProtegoRobotParser):
