@@ -336,6 +336,17 @@ class ProjectSettings(BaseModel):
         return {key: float(share) for key, share in value.items()}
 
     @classmethod
+    def of(cls, settings: BaseSettings) -> Self:
+        """The ``NEWSCRAWL_*`` settings as Scrapy's ``settings`` hold them (unset: the default;
+        a value the project cannot use raises, as :meth:`errors` says it)."""
+        given = {
+            name: value
+            for name in cls.model_fields
+            if name.startswith("NEWSCRAWL_") and (value := settings.get(name)) is not None
+        }
+        return cls.model_validate(given)
+
+    @classmethod
     def errors(cls, settings: BaseSettings) -> list[str]:
         """One line per setting whose value the project cannot use."""
         lines: list[str] = []

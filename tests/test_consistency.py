@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
+from newscrawl.identity import date_disagreements, language_mismatches, script_language
 from newscrawl.site import BAKU, parse_iso
-from newscrawl.spiders.report import date_disagreements, language_mismatches, script_language
 
 AZ = "Prezident İlham Əliyev Bakıda keçirilən beynəlxalq forumun iştirakçılarını qəbul edib, “Report” xəbər verir."
 EN = "President Ilham Aliyev received the participants of the international forum held in Baku, Report informs. Türkiye and Azerbaijan signed."

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from newscrawl.extract.feed import FeedCard
-from newscrawl.planner import RESUMED, TOP, Limits, Planner, Walks, in_order
+from newscrawl.planner import RESUMED, TOP, Limits, Planner
 from newscrawl.site import BAKU
 from newscrawl.store import StateStore
+from newscrawl.walks import Walks, in_order
 
 T0 = datetime(2025, 10, 23, 21, 0, tzinfo=BAKU)
 NOW = datetime(2025, 10, 23, 17, 0, tzinfo=BAKU)
@@ -343,14 +344,25 @@ def test_a_walk_that_reaches_the_feeds_end_joins_the_history_floor(tmp_path: Pat
 
 
 # -- card dates are claims ---------------------------------------------------------------------
-def test_a_date_before_the_site_or_past_the_clock_skew_is_implausible() -> None:
+def test_a_date_before_the_site_or_past_the_clock_skew_is_refused_and_the_card_undated() -> None:
     planner = Planner(StateStore(None), limits=Limits(skew=timedelta(minutes=60)), now=NOW)
-    assert "before the site existed" in str(planner.implausible(datetime(1970, 1, 1, tzinfo=UTC)))
-    assert "in the future" in str(planner.implausible(datetime(2099, 1, 1, tzinfo=UTC)))
-    assert "in the future" in str(planner.implausible(NOW + timedelta(minutes=61)))
-    assert planner.implausible(NOW + timedelta(minutes=59)) is None
-    assert planner.implausible(datetime(2014, 6, 1, tzinfo=BAKU)) is None
-    assert planner.implausible(None) is None
+    moments = [
+        datetime(1970, 1, 1, tzinfo=UTC),
+        datetime(2099, 1, 1, tzinfo=UTC),
+        NOW + timedelta(minutes=61),
+        NOW + timedelta(minutes=59),
+        datetime(2014, 6, 1, tzinfo=BAKU),
+        None,
+    ]
+    cards = [
+        FeedCard(href=f"/en/a/{n}", timestamp_raw=None, published_at=m, title="t", category=None)
+        for n, m in enumerate(moments)
+    ]
+    assert planner.undate_implausible(cards) == 3
+    assert [card.published_at for card in cards] == [None, None, None, *moments[3:]]
+    assert "before the site existed" in cards[0].warnings[0]
+    assert all("in the future" in card.warnings[0] for card in cards[1:3])
+    assert [card.warnings for card in cards[3:]] == [[], [], []]
 
 
 @pytest.mark.parametrize(

@@ -208,12 +208,12 @@ def test_a_failed_revisit_waits_for_its_next_slot_and_a_given_up_url_is_not_revi
     planner = Planner(store, site="http://127.0.0.1:1", limits=Limits(records_walks=True), now=NOW)
     planner.revisit_failed(url)  # a 404 or 5xx: not asked for again on the very next run
     assert planner.revisits("en") == []
-    later = Planner(
-        store, site="http://127.0.0.1:1", limits=Limits(records_walks=True), now=NOW + 12 * H
-    )
+    limits = Limits(records_walks=True, failure_runs=2)
+    later = Planner(store, site="http://127.0.0.1:1", limits=limits, now=NOW + 12 * H)
     assert url in [k.url for k in later.revisits("en")]
-    assert later.failed(url, "run-1", "http_500") == 1
-    later.give_up(url, "run-1")
+    assert later.failed(url, "run-1", "http_500") is None  # one run of two
+    assert url in [k.url for k in later.revisits("en")]
+    assert later.failed(url, "run-2", "http_500") == 2  # the budget is used up: given up
     assert url not in [k.url for k in later.revisits("en")]
     assert later.card_status(url, None) == "given_up"
     later.answered(url)  # its row deleted: asked for again

@@ -22,10 +22,9 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl.arguments import ProjectSettings, SpiderArguments, unknown_arguments
@@ -40,11 +39,12 @@ from newscrawl.extract.feed import (
     sitemap_locs,
 )
 from newscrawl.extract.text import declared_type, response_text
+from newscrawl.failures import ArticleFailure, failed_request
+from newscrawl.identity import article_warnings, edition_mismatch
 from newscrawl.items import Article, Reject
 from newscrawl.limits import PageLimits
-from newscrawl.middlewares import DeferredRequests, RequestDeferred, SiteUnreachable
-from newscrawl.planner import TOP, Hole, Limits, Planner, Walk
-from newscrawl.revisits import RevisitPolicy
+from newscrawl.middlewares import DeferredRequests
+from newscrawl.planner import TOP, Limits, Planner, Walk
 from newscrawl.run import Run, validators
 from newscrawl.site import (
     BAKU,
@@ -52,11 +52,11 @@ from newscrawl.site import (
     Edition,
     SiteUrls,
     parse_editions,
-    parse_iso_or_none,
     to_iso,
     utc_now_iso,
 )
 from newscrawl.store import StoredArticle
+from newscrawl.walks import Hole
 
 #: The User-Agent without a contact; NEWSCRAWL_CONTACT adds one (see settings.py).
 BASE_USER_AGENT = "newscrawl/0.1 (news archive crawler)"
@@ -127,11 +127,10 @@ class ReportSpider(scrapy.Spider):
         self._crosschecked: set[str] = set()
         #: Article links still to be taken from RSS feeds and sitemaps, per edition, this run.
         self._listing_left: dict[str, int] = {}
+        #: The project's settings (their defaults outside a crawl).
+        self.project = ProjectSettings()
         self.page_limits = PageLimits()
-        self.max_listing_links = 1000
         self.deadline_passed = False
-        #: A URL that failed transiently in this many runs is given up (0: never).
-        self.failure_runs = 3
 
     @property
     def records_walks(self) -> bool:
@@ -141,24 +140,9 @@ class ReportSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        horizon = settings.getfloat("NEWSCRAWL_EDIT_HORIZON_HOURS", 48)
-        spider.limits.revisit = RevisitPolicy(
-            share=settings.getfloat("NEWSCRAWL_REVISIT_SHARE", 0.5),
-            horizon=timedelta(hours=horizon) if horizon > 0 else None,
-            per_run=settings.getint("NEWSCRAWL_REVISITS_PER_RUN", 200),
-        )
-        spider.limits.now = parse_iso_or_none(settings.get("NEWSCRAWL_NOW") or None)
-        spider.limits.hole_pages = settings.getint("NEWSCRAWL_HOLE_PAGES", 10)
-        overlap = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES", 30)
-        spider.limits.overlap = timedelta(minutes=overlap)
-        history = settings.getfloat("NEWSCRAWL_HISTORY_HOURS", 48)
-        spider.limits.history = timedelta(hours=history) if history > 0 else None
-        skew = settings.getfloat("NEWSCRAWL_MAX_CLOCK_SKEW_MINUTES", 60)
-        spider.limits.skew = timedelta(minutes=skew)
-        spider.failure_runs = settings.getint("NEWSCRAWL_URL_FAILURE_RUNS", 3)
-        spider.page_limits = PageLimits.from_settings(settings)
-        spider.max_listing_links = settings.getint("NEWSCRAWL_MAX_LISTING_LINKS", 1000)
+        spider.project = ProjectSettings.of(crawler.settings)
+        spider.limits.configure(spider.project)
+        spider.page_limits = PageLimits.from_settings(crawler.settings)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
@@ -240,7 +224,7 @@ class ReportSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         if self.crawl_run.failure is not None:  # logged by the run extension
             raise CloseSpider(self.crawl_run.failure_reason)
-        seconds = self.crawler.settings.getfloat("NEWSCRAWL_RUN_DEADLINE_SECONDS", 0)
+        seconds = self.project.NEWSCRAWL_RUN_DEADLINE_SECONDS
         if seconds > 0:
             asyncio.get_event_loop().call_later(seconds, self._deadline_reached, seconds)
         for edition in self.editions:
@@ -324,7 +308,7 @@ class ReportSpider(scrapy.Spider):
         yield from self._after_article(edition, heuristic, response.url)
 
     def on_home_error(self, failure: Failure) -> Iterator[Request]:
-        if (request := _failed(failure)) is None:
+        if (request := failed_request(failure)) is None:
             return
         edition = request.cb_kwargs["edition"]
         self.logger.error(
@@ -351,7 +335,7 @@ class ReportSpider(scrapy.Spider):
         yield from self._after_article(edition, heuristic, home_url)
 
     def on_discovery_article_error(self, failure: Failure) -> Iterator[Request]:
-        if (request := _failed(failure)) is None:
+        if (request := failed_request(failure)) is None:
             return
         edition = request.cb_kwargs["edition"]
         message = failure.getErrorMessage()
@@ -428,18 +412,18 @@ class ReportSpider(scrapy.Spider):
     def _listing_budget(self, edition: str, links: list[str], url: str) -> list[str]:
         """The first of ``links`` that the edition's budget of listing links for this run
         (``NEWSCRAWL_MAX_LISTING_LINKS``) still allows; the rest are counted and said once."""
-        left = self._listing_left.setdefault(edition, self.max_listing_links)
+        left = self._listing_left.setdefault(edition, self.project.NEWSCRAWL_MAX_LISTING_LINKS)
         self._listing_left[edition] = max(0, left - len(links))
         if len(links) > left:
             self.logger.warning(
                 "%s: %s lists %d links; %d taken (NEWSCRAWL_MAX_LISTING_LINKS=%d per run)",
-                *(edition, url, len(links), left, self.max_listing_links),
+                *(edition, url, len(links), left, self.project.NEWSCRAWL_MAX_LISTING_LINKS),
             )
             self._inc(edition, "listing_links_cut", len(links) - left)
         return links[:left]
 
     def on_listing_error(self, failure: Failure) -> Iterator[Request]:
-        if (request := _failed(failure)) is None:
+        if (request := failed_request(failure)) is None:
             return
         edition, source = request.cb_kwargs["edition"], request.cb_kwargs["source"]
         message = failure.getErrorMessage()
@@ -450,7 +434,7 @@ class ReportSpider(scrapy.Spider):
 
     def _crosscheck(self, edition: str) -> None:
         """Schedule the edition's RSS cross-check once per run (when the top walk stops)."""
-        enabled = self.crawler.settings.getbool("NEWSCRAWL_RSS_CROSSCHECK", True)
+        enabled = self.project.NEWSCRAWL_RSS_CROSSCHECK
         if edition in self._crosschecked or not self.records_walks or not enabled:
             return
         stats = self.crawler.stats
@@ -524,7 +508,8 @@ class ReportSpider(scrapy.Spider):
             self._stop(walk, "error", cursor)
             return
         feed = parse_feed(html, EDITIONS[edition])
-        self._undate_implausible(edition, feed.cards)
+        if undated := self.planner.undate_implausible(feed.cards):  # warned with the cards
+            self._inc(edition, "cards/implausible_date", undated)
         holes = walk is not None and walk.key != TOP and not walk.is_backfill
         self._inc(edition, "hole_pages" if holes else "feed_pages")
         if page == 1 and not feed.cards and from_cache:
@@ -593,16 +578,6 @@ class ReportSpider(scrapy.Spider):
             self._inc(edition, "holes_closed")
             if (above := self.planner.next_hole(walk)) is not None:
                 yield from self._hole_walk(edition, above, endpoint)
-
-    def _undate_implausible(self, edition: str, cards: list[FeedCard]) -> None:
-        """A card date that cannot be true (before the site, past now) is a claim refused: the
-        card counts as undated for the walk (its article is still fetched, dated by its page),
-        with a warning and ``cards/implausible_date``."""
-        for card in cards:
-            if (problem := self.planner.implausible(card.published_at)) is not None:
-                card.warnings.append(f"implausible date: data-timestamp {problem}")
-                card.published_at = None
-                self._inc(edition, "cards/implausible_date")
 
     def _scroll_on(self, walk: Walk, endpoint: str, cursor: str) -> Iterator[Request]:
         """Below an empty day listing: the scroll batch from the top of the walk's span."""
@@ -733,7 +708,7 @@ class ReportSpider(scrapy.Spider):
             yield self._listing_request(walk, endpoint)
 
     def on_feed_error(self, failure: Failure) -> Iterator[Request]:
-        if (request := _failed(failure)) is None:
+        if (request := failed_request(failure)) is None:
             return
         edition, meta = request.cb_kwargs["edition"], request.meta
         message = failure.getErrorMessage()
@@ -837,8 +812,10 @@ class ReportSpider(scrapy.Spider):
             tries = int(response.meta.get("retry_times", 0)) + 1
             yield self._reject("empty_page", response.url, language, f"empty body {tries} times")
             return
-        if (mismatch := self._edition_mismatch(response, language)) is not None:
-            yield mismatch
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        if (mismatch := edition_mismatch(self.site, asked, response.url, language)) is not None:
+            self.logger.warning("%s: %s", language, mismatch)
+            yield self._reject("edition_mismatch", asked, language, mismatch)
             return
         if (size := len(response.body)) > self.page_limits.page_bytes:
             limit = self.page_limits.page_bytes
@@ -851,7 +828,6 @@ class ReportSpider(scrapy.Spider):
             yield self._reject("not_html", response.url, language, detail)
             return
         # the page's URL: where the site's redirects led, if an article URL, else the one asked
-        asked = (response.meta.get("redirect_urls") or [response.url])[0]
         reached = response.url if self.site.article_path(response.url) else asked
         try:
             page = extract_article(html, reached, self.site, card)
@@ -866,29 +842,7 @@ class ReportSpider(scrapy.Spider):
                 if request is not None:
                     yield request
 
-    def _edition_mismatch(self, response: Response, language: str) -> Reject | None:
-        """An ``edition_mismatch`` reject when the site's redirects led an article request of
-        ``language`` to a page of another edition (never written into the wrong file)."""
-        reached = self.site.article_path(response.url)
-        if reached is None or reached.edition.code == language:
-            return None
-        asked = (response.meta.get("redirect_urls") or [response.url])[0]
-        detail = (
-            f"asked for {asked} ({language}); the site answered with {response.url} "
-            f"({reached.edition.code})"
-        )
-        self.logger.warning("%s: %s", language, detail)
-        return self._reject("edition_mismatch", asked, language, detail)
-
     def _article(self, page: ExtractedArticle, language: str, card: FeedCard | None) -> Article:
-        warnings = list(page.warnings)
-        if page.other_titles:
-            warnings.append(f"other_headline: the page also shows {page.other_titles}")
-        card_time = card.published_at if card is not None else None
-        warnings += date_disagreements(page.date_sources, card_time, page.published_at)
-        warnings += language_mismatches(
-            language, page.html_lang, page.jsonld_language, f"{page.title}\n{page.body}"
-        )
         return Article(
             **{name: value for name, value in vars(page).items() if name in Article.model_fields}
             | {
@@ -898,169 +852,45 @@ class ReportSpider(scrapy.Spider):
                 "category": page.category or (card.category if card is not None else None),
                 "badges": list(card.badges) if card is not None else [],
                 "crawled_at": self.planner.fetch_time(),
-                "warnings": warnings,
+                "warnings": article_warnings(page, language, card),
             }
         )
 
     def on_article_error(self, failure: Failure) -> Iterator[Reject]:
-        if (request := _failed(failure)) is None:
+        if (request := failed_request(failure)) is None:
             return  # sent again after a wait: not a failure
         language: str = request.cb_kwargs["language"]
-        reason, detail = classify_failure(failure.value)
-        transient = reason in TRANSIENT_REASONS or reason.startswith("http_5")
-        # after redirects, the article is the URL first asked for, not the last hop
-        url = (request.meta.get("redirect_urls") or [request.url])[0]
-        if url != request.url:
-            detail = f"{detail} (last hop {request.url})"
+        failed = ArticleFailure.of(failure, request)
+        url, detail = failed.url, failed.detail
         self.logger.warning("%s: article %s failed: %s", language, url, detail)
         self._inc(language, "found")
         self._inc(language, "errors/article")
-        if transient:
+        if failed.transient:
             self._inc(language, "errors/transient")
         if request.meta.get("revisit"):
             self.planner.revisit_failed(url)
-        counted = transient and reason not in SITE_REASONS  # a failure of this URL itself
-        runs = self.planner.failed(url, self.run_id, detail) if counted else 0
-        if runs >= self.failure_runs > 0:
-            # the failure budget of this URL is used up: its page no longer waits for it
-            self._handled(request)
-            self._give_up(url, language, runs, detail)
-            yield self._reject(
-                "gave_up", url, language, f"failed in {runs} runs; last: {detail}", "download"
-            )
+        runs = self.planner.failed(url, self.run_id, detail) if failed.counted else None
+        if runs is None:
+            self._handled(request, clean=not failed.transient)
+            yield self._reject(failed.reason, url, language, detail, "download")
             return
-        self._handled(request, clean=not transient)
-        yield self._reject(reason, url, language, detail, "download")
-
-    def _give_up(self, url: str, language: str, runs: int, cause: str) -> None:
-        self.planner.give_up(url, self.run_id)
+        # the URL's failure budget is used up: given up, its page no longer waits for it
+        self._handled(request)
         self.logger.warning(
             "%s: giving up on %s after failures in %d runs (last: %s); later runs skip it",
-            language,
-            url,
-            runs,
-            cause,
+            *(language, url, runs, detail),
         )
         self._inc(language, "gave_up")
         stats = self.crawler.stats
         if stats is not None:
             key = f"newscrawl/{language}/gave_up_urls"
             stats.set_value(key, [*(stats.get_value(key) or []), url])
+        yield self._reject(
+            "gave_up", url, language, f"failed in {runs} runs; last: {detail}", "download"
+        )
 
     def _handled(self, request: Request | None, clean: bool = True) -> None:
         """An article request of a walk's page came to its end."""
         ref = request.meta.get("walk_page") if request is not None else None
         if ref is not None and self.planner.handled(ref, clean):
             self._hole_stats(ref[0])
-
-
-def _failed(failure: Failure) -> Request | None:
-    """The request that failed, or None when it was only deferred (sent again after a wait) or
-    not sent to a site that never answered (said once per edition by the middleware)."""
-    if failure.check(RequestDeferred, SiteUnreachable):
-        return None
-    return failure.request  # type: ignore[attr-defined,no-any-return]
-
-
-# -- download failures as stable reject reasons ------------------------------------------------
-_CLASSES = {
-    "timeout": "DownloadTimeoutError TimeoutError TCPTimedOutError",
-    "connection_refused": "DownloadConnectionRefusedError ConnectionRefusedError ConnectError",
-    "connection_lost": "ResponseDataLossError _DataLoss ConnectionLost ConnectionDone "
-    "ResponseFailed ResponseNeverReceived DownloadFailedError",
-    "too_large": "DownloadCancelledError",
-    "dns_error": "CannotResolveHostError DNSLookupError",
-}
-_BY_CLASS = {name: reason for reason, names in _CLASSES.items() for name in names.split()}
-_IGNORED = (
-    ("max redirections", "redirect_loop"),
-    ("Filtered offsite request", "offsite_redirect"),
-    ("Forbidden by robots.txt", "robots_forbidden"),
-    ("firewall", "firewall_challenge"),
-    ("edition stopped", "edition_stopped"),
-    ("exceeded DOWNLOAD_MAXSIZE", "too_large"),
-)
-#: Reasons that may clear by themselves (and 5xx): the page is worth asking for again later.
-TRANSIENT_REASONS = frozenset(
-    {"timeout", "connection_lost", "connection_refused", "dns_error", "download_error"}
-    | {"firewall_challenge", "edition_stopped", "http_429"}
-)
-
-#: Transient reasons that say the site (or the edition) failed, not the URL: never counted
-#: against a URL's failure budget.
-SITE_REASONS = frozenset(
-    {"connection_refused", "dns_error", "firewall_challenge", "edition_stopped"}
-)
-
-
-def classify_failure(error: BaseException | None) -> tuple[str, str]:
-    """The reject reason and a one-line detail for a failed request (matched by exception
-    class name, so it holds across Scrapy and Twisted versions)."""
-    if isinstance(error, HttpError):
-        status = error.response.status
-        return f"http_{status}", f"the site answered HTTP {status}"
-    message = str(error) if error is not None else "unknown failure"
-    name = type(error).__name__
-    if isinstance(error, IgnoreRequest):
-        for fragment, reason in _IGNORED:
-            if fragment in message:
-                return reason, message
-        return "ignored", message
-    if "download max size" in message:
-        return "too_large", message
-    return _BY_CLASS.get(name, "download_error"), f"{name}: {message}"[:500]
-
-
-# -- consistency warnings on an extracted article ----------------------------------------------
-#: Letters of Azerbaijani Latin that English text does not use (ü/ö also occur in names).
-AZ_LETTERS = frozenset("əƏğĞıİşŞçÇ")
-DATE_TOLERANCE = timedelta(minutes=1)
-_NOT_LETTERS = re.compile(r"[\W\d_]+")
-_CYRILLIC_RUNS = re.compile("[\u0400-\u04ff]+")
-_LATIN_RUNS = re.compile("[A-Za-z\u00c0-\u024f" + "".join(sorted(AZ_LETTERS)) + "]+")
-
-
-def script_language(text: str) -> str | None:
-    """The edition a text's alphabet points to: ``ru`` (Cyrillic), ``az`` (Latin with
-    Azerbaijani letters), ``en`` (plain Latin); None when there are too few letters."""
-    letters = _NOT_LETTERS.sub("", text[:20_000])
-    cyrillic = sum(map(len, _CYRILLIC_RUNS.findall(letters)))
-    latin = sum(map(len, _LATIN_RUNS.findall(letters)))
-    azeri = sum(letters.count(char) for char in AZ_LETTERS)
-    counted = cyrillic + latin
-    if counted < 40:
-        return None
-    if cyrillic > latin:
-        return "ru"
-    return "az" if azeri / counted > 0.005 else "en"
-
-
-def language_mismatches(
-    edition: str, html_lang: str | None, jsonld_lang: str | None, text: str
-) -> list[str]:
-    """A ``language_mismatch`` warning for each signal (``<html lang>``, JSON-LD
-    ``inLanguage``, the text's alphabet) that names another language than the edition."""
-    declared = {"html_lang": html_lang, "jsonld_inLanguage": jsonld_lang}
-    said = {
-        name: (value or "").strip().lower().replace("_", "-").split("-")[0] or None
-        for name, value in declared.items()
-    } | {"script": script_language(text)}
-    return [
-        f"language_mismatch: {name} says {value!r}, edition is {edition!r}"
-        for name, value in said.items()
-        if value is not None and value != edition
-    ]
-
-
-def date_disagreements(
-    sources: dict[str, datetime], card_time: datetime | None, chosen: datetime
-) -> list[str]:
-    """A ``date_disagreement`` warning when the page's date sources or the feed card differ
-    from the chosen publication time by more than a minute."""
-    readings = sources | ({"feed_card": card_time} if card_time is not None else {})
-    listed = ", ".join(
-        f"{name}={to_iso(moment)}"
-        for name, moment in sorted(readings.items())
-        if abs(moment - chosen) > DATE_TOLERANCE
-    )
-    return [f"date_disagreement: kept {to_iso(chosen)}; {listed}"] if listed else []

@@ -10,8 +10,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.utils.test import get_crawler
 
+from newscrawl.failures import classify_failure
 from newscrawl.items import Reject
-from newscrawl.spiders.report import ReportSpider, classify_failure
+from newscrawl.spiders.report import ReportSpider
 
 BASE = "https://report.az"
 
