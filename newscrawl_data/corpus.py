@@ -38,7 +38,7 @@ import numpy as np
 from newscrawl.site import EDITIONS
 from newscrawl_data.align import published_figures
 from newscrawl_data.dataset import database_path
-from newscrawl_data.sentence_corpus import SentenceReport, update_sentences
+from newscrawl_data.sentence_corpus import STORE_NAME, SentenceReport, update_sentences
 
 CORPUS_DIR = "corpus"
 PAIRS = ("az-en", "az-ru", "en-ru")
@@ -429,8 +429,9 @@ def write_corpus(alignment: Alignment, directory: Path) -> CorpusReport:
     return report
 
 
-def build_corpus(output_dir: Path) -> CorpusReport:
-    """The corpus of the dataset in ``output_dir`` (run the dataset export first)."""
+def build_corpus(output_dir: Path, *, full: bool = False) -> CorpusReport:
+    """The corpus of the dataset in ``output_dir`` (run the dataset export first); ``full``:
+    align every sentence again (the stored alignments of earlier exports are dropped)."""
     database = database_path(output_dir)
     if not database.exists():
         raise FileNotFoundError(f"{database}: no dataset yet (run scrapy export first)")
@@ -439,4 +440,6 @@ def build_corpus(output_dir: Path) -> CorpusReport:
         alignment = align(con)
     finally:
         con.close()
+    if full:
+        (output_dir / CORPUS_DIR / STORE_NAME).unlink(missing_ok=True)
     return write_corpus(alignment, output_dir / CORPUS_DIR)
