@@ -137,6 +137,14 @@ def test_hugging_face_datasets_loads_the_rows(
     assert any(
         url.endswith(SEED_EN) for url in triples["url"] and [u["en"] for u in triples["url"]]
     )
+    for name in ("az-en", "az-en-ru"):  # the sentence rows load the same way
+        path = corpus / "sentences" / f"{name}.jsonl"
+        split = load_dataset(
+            "json", data_files=str(path), split="train", cache_dir=str(tmp_path / "cache")
+        )
+        assert split.num_rows == len(read_jsonl(path)) > 0
+        assert sorted(split.features["translation"]) == name.split("-")
+        assert all(split["derived"]) and split[0]["sentence"][name[:2]] == [0]
     assert os.environ["HF_DATASETS_OFFLINE"] == "1"
 
 
