@@ -99,7 +99,7 @@ class Export(DataCommand):
             print(export_dataset(output, full=bool(opts.full)).summary())
         if "corpus" in parts:
             print()
-            print(build_corpus(output).format())
+            print(build_corpus(output, full=bool(opts.full)).format())
         if "report" in parts:
             print()
             super().make(output, parts, opts)

@@ -36,7 +36,9 @@ import duckdb
 import numpy as np
 
 from newscrawl.site import EDITIONS
+from newscrawl_data.align import published_figures
 from newscrawl_data.dataset import database_path
+from newscrawl_data.sentence_corpus import STORE_NAME, SentenceReport, update_sentences
 
 CORPUS_DIR = "corpus"
 PAIRS = ("az-en", "az-ru", "en-ru")
@@ -53,6 +55,7 @@ class Document:
     published_at: str | None
     title: str
     body: str
+    content_hash: str = ""  # the article's, so a revised body is aligned again
 
 
 @dataclass
@@ -84,7 +87,7 @@ class Alignment:
 def _documents(con: duckdb.DuckDBPyConnection) -> dict[str, Document]:
     con.execute("SET TimeZone = 'Asia/Baku'")
     rows = con.execute(
-        "SELECT url, language, article_id, published_at, title, body FROM articles"
+        "SELECT url, language, article_id, published_at, title, body, content_hash FROM articles"
         " WHERE url IN (SELECT url_a FROM translations UNION SELECT url_b FROM translations)"
     ).fetchall()
     return {
@@ -95,8 +98,9 @@ def _documents(con: duckdb.DuckDBPyConnection) -> dict[str, Document]:
             published_at=published.isoformat() if published is not None else None,
             title=str(title or ""),
             body=str(body or ""),
+            content_hash=str(content_hash or ""),
         )
-        for url, language, article_id, published, title, body in rows
+        for url, language, article_id, published, title, body, content_hash in rows
     }
 
 
@@ -311,6 +315,8 @@ class CorpusReport:
     missing_side: dict[str, int]
     ambiguous_groups: int
     files: dict[str, str]
+    sentences: SentenceReport = field(default_factory=SentenceReport)
+    evaluation: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -319,6 +325,8 @@ class CorpusReport:
             "ambiguous_groups": self.ambiguous_groups,
             "filters": list(FILTERS),
             "files": self.files,
+            "sentences": self.sentences.to_dict(),
+            "alignment_evaluation": self.evaluation,
         }
 
     def format(self) -> str:
@@ -332,6 +340,7 @@ class CorpusReport:
         missing = ", ".join(f"{k} {v}" for k, v in sorted(self.missing_side.items())) or "none"
         lines.append(f"linked but the other side not crawled: {missing}")
         lines.append(f"ambiguous groups (two articles of one edition): {self.ambiguous_groups}")
+        lines.append(self.sentences.format())
         lines.append(f"written to {self.directory}")
         return "\n".join(lines)
 
@@ -351,6 +360,7 @@ def row(group: Group) -> dict[str, Any]:
         "links": group.links,
         "found_by": group.found_by,
         "length_ratio": round(length_ratio(group), 3),
+        "derived": False,
     }
 
 
@@ -395,18 +405,23 @@ def write_corpus(alignment: Alignment, directory: Path) -> CorpusReport:
     for group in alignment.pairs:
         by_kind.setdefault(group.kind, []).append(group)
     by_kind[TRIPLE] = alignment.triples
+    kept_by_kind: dict[str, list[tuple[Group, str]]] = {}
     for name, groups in by_kind.items():
         kinds[name] = KindReport()
         kept = _filter(groups, kinds[name])
+        rows = [row(g) for g in kept]
         path = directory / f"{name}.jsonl"
-        _write_jsonl(path, [row(g) for g in kept])
+        _write_jsonl(path, rows)
         files[name] = path.name
+        kept_by_kind[name] = [(g, r["id"]) for g, r in zip(kept, rows, strict=True)]
     report = CorpusReport(
         directory=directory,
         kinds=kinds,
         missing_side=alignment.missing_side,
         ambiguous_groups=alignment.ambiguous_groups,
         files=files,
+        sentences=update_sentences(kept_by_kind, directory),
+        evaluation=published_figures(),
     )
     (directory / "report.json").write_text(
         json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -414,8 +429,9 @@ def write_corpus(alignment: Alignment, directory: Path) -> CorpusReport:
     return report
 
 
-def build_corpus(output_dir: Path) -> CorpusReport:
-    """The corpus of the dataset in ``output_dir`` (run the dataset export first)."""
+def build_corpus(output_dir: Path, *, full: bool = False) -> CorpusReport:
+    """The corpus of the dataset in ``output_dir`` (run the dataset export first); ``full``:
+    align every sentence again (the stored alignments of earlier exports are dropped)."""
     database = database_path(output_dir)
     if not database.exists():
         raise FileNotFoundError(f"{database}: no dataset yet (run scrapy export first)")
@@ -424,4 +440,6 @@ def build_corpus(output_dir: Path) -> CorpusReport:
         alignment = align(con)
     finally:
         con.close()
+    if full:
+        (output_dir / CORPUS_DIR / STORE_NAME).unlink(missing_ok=True)
     return write_corpus(alignment, output_dir / CORPUS_DIR)

@@ -10,9 +10,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newscrawl_data.corpus import FILTERS, Alignment, Document, Group, matches_script, write_corpus
+from newscrawl_data.corpus import (
+    FILTERS,
+    Alignment,
+    Document,
+    Group,
+    build_corpus,
+    matches_script,
+    write_corpus,
+)
+from newscrawl_data.dataset import export_dataset, run_id_of
 from tests.crawl import read_jsonl
-from tests.dataset.conftest import TwoRuns
+from tests.dataset.conftest import TwoRuns, copy_output
 
 SEED_EN = "zelenskyy-and-macron-discuss-defense-cooperation-and-support-for-ukraine"
 
@@ -128,4 +137,94 @@ def test_hugging_face_datasets_loads_the_rows(
     assert any(
         url.endswith(SEED_EN) for url in triples["url"] and [u["en"] for u in triples["url"]]
     )
+    for name in ("az-en", "az-en-ru"):  # the sentence rows load the same way
+        path = corpus / "sentences" / f"{name}.jsonl"
+        split = load_dataset(
+            "json", data_files=str(path), split="train", cache_dir=str(tmp_path / "cache")
+        )
+        assert split.num_rows == len(read_jsonl(path)) > 0
+        assert sorted(split.features["translation"]) == name.split("-")
+        assert all(split["derived"]) and split[0]["sentence"][name[:2]] == [0]
     assert os.environ["HF_DATASETS_OFFLINE"] == "1"
+
+
+def test_sentence_pairs_are_derived_from_the_document_rows(two_runs: TwoRuns) -> None:
+    corpus = two_runs.output / "corpus"
+    report = json.loads((corpus / "report.json").read_text())
+    sentences = report["sentences"]
+    assert "sentences" in two_runs.export_log and "aligned now" in two_runs.export_log
+    for name in ("az-en", "az-ru", "en-ru", "az-en-ru"):
+        documents = {r["id"]: r for r in read_jsonl(corpus / f"{name}.jsonl")}
+        assert all(r["derived"] is False for r in documents.values())
+        rows = read_jsonl(corpus / "sentences" / f"{name}.jsonl")
+        assert len(rows) == sentences["rows"][name] > 0
+        assert sentences["groups"][name] == report["kinds"][name]["kept"]
+        assert sum(sentences["alignments"][name].values()) == len(rows)
+        languages = name.split("-")
+        for row in rows:
+            assert row["derived"] is True and row["languages"] == languages
+            document = documents[row["document"]]  # every pair comes from a kept document row
+            assert row["url"] == document["url"]
+            assert row["alignment"] == "-".join(
+                str(len(row["sentence"][lang])) for lang in languages
+            )
+            assert 0 <= row["score"] <= 1
+            for lang in languages:
+                assert (
+                    row["translation"][lang]
+                    and row["translation"][lang] in document["translation"][lang]
+                )
+                assert row["paragraph"][lang] and row["sentence"][lang]
+        if name == "az-en-ru":
+            assert {r["alignment"] for r in rows} <= {
+                "1-1-1",
+                "1-1-2",
+                "1-2-1",
+                "2-1-1",
+                "1-2-2",
+                "2-1-2",
+                "2-2-1",
+                "2-2-2",
+            }
+    seed = [
+        r
+        for r in read_jsonl(corpus / "sentences" / "az-en-ru.jsonl")
+        if r["url"]["en"].endswith(SEED_EN)
+    ]
+    assert seed[0]["translation"]["ru"].startswith("Президент Украины Владимир Зеленский")
+    assert seed[0]["sentence"] == {"az": [0], "en": [0], "ru": [0]}
+    figures = report["alignment_evaluation"]
+    assert figures["gold"]["anchors"]["all"]["f1_strict"] > 0.9
+    assert figures["published"]["anchors"]["parice"]["recall_strict"] > 0
+
+
+def _sentence_files(output: Path) -> dict[str, str]:
+    folder = output / "corpus" / "sentences"
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.jsonl"))}
+
+
+def test_only_new_story_groups_are_aligned(two_runs: TwoRuns, tmp_path: Path) -> None:
+    """The first run's output aligned; again with nothing new: nothing aligned; the second run
+    arrives: only its new and revised groups are aligned, and the files are those of a full
+    rebuild."""
+    second_run = run_id_of(two_runs.second.files["en"][0])
+    output = copy_output(
+        two_runs.output, tmp_path / "inc", keep=lambda p: run_id_of(p) != second_run
+    )
+    export_dataset(output)
+    first = build_corpus(output).sentences
+    assert first.aligned_now == first.groups and sum(first.kept_from_before.values()) == 0
+    before = _sentence_files(output)
+    again = build_corpus(output).sentences
+    assert sum(again.aligned_now.values()) == 0 and again.kept_from_before == first.groups
+    assert _sentence_files(output) == before
+    copy_output(two_runs.output, output)  # the second run arrives
+    export_dataset(output)
+    step = build_corpus(output).sentences
+    assert 0 < sum(step.aligned_now.values()) < sum(step.groups.values())
+    assert sum(step.kept_from_before.values()) > 0
+    for kind, groups in step.groups.items():
+        assert step.aligned_now[kind] + step.kept_from_before[kind] == groups
+    full = build_corpus(output, full=True).sentences
+    assert full.aligned_now == full.groups == step.groups and full.rows == step.rows
+    assert _sentence_files(output) == _sentence_files(two_runs.output)
