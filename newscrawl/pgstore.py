@@ -188,7 +188,7 @@ class PostgresStore(StateStore):
         cursor = self.connection.execute(sql.replace("?", "%s"), parameters)  # type: ignore[call-overload]
         if cursor.description is None:
             return []
-        return cursor.fetchmany(limit) if limit else cursor.fetchall()
+        return list(cursor.fetchmany(limit) if limit else cursor.fetchall())
 
     def _rows(self, sql: str, parameters: tuple[Any, ...] = (), limit: int = 0) -> list[Any]:
         if self.fault is not None:

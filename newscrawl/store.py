@@ -8,7 +8,6 @@ the open run) in ``meta``; work units with leases; the output manifest; the runs
 
 from __future__ import annotations
 
-import abc
 import contextlib
 import fcntl
 import hashlib
@@ -327,7 +326,7 @@ _MANIFEST_COLUMNS = (
 )
 
 
-class StateStore(abc.ABC):
+class StateStore:
     """The state of earlier runs, as every part of the crawl sees it: articles, failures,
     named marks (``meta``: walked ranges, feed URLs, the open run), work units with leases,
     the output manifest and the runs history. The SQL is shared; a backend gives the
@@ -369,29 +368,29 @@ class StateStore(abc.ABC):
 
     # -- what a backend gives ---------------------------------------------------------------
     @property
-    @abc.abstractmethod
     def persistent(self) -> bool:
         """The state outlives the run (False: in memory)."""
+        raise NotImplementedError
 
     @property
-    @abc.abstractmethod
     def shared(self) -> bool:
         """Several runs may use the state at once (PostgreSQL: no file lock; they share the
         work through units)."""
+        raise NotImplementedError
 
-    @abc.abstractmethod
     def _rows(self, sql: str, parameters: tuple[Any, ...] = (), limit: int = 0) -> list[Any]:
         """Run one statement (within the lock wait) and fetch its rows (``limit``: at most);
         a failure becomes :class:`StateUnavailable` (:attr:`fault`)."""
+        raise NotImplementedError
 
-    @abc.abstractmethod
-    def _begin(self) -> None: ...
+    def _begin(self) -> None:
+        raise NotImplementedError
 
-    @abc.abstractmethod
-    def _rollback(self) -> None: ...
+    def _rollback(self) -> None:
+        raise NotImplementedError
 
-    @abc.abstractmethod
-    def close(self) -> None: ...
+    def close(self) -> None:
+        raise NotImplementedError
 
     def _atomic(self, work: Callable[[], _T]) -> _T:
         """``work`` in one transaction (a backend may run it again, whole, after a lost
@@ -727,7 +726,8 @@ class StateStore(abc.ABC):
     ) -> list[ManifestEntry]:
         """The output files runs closed (``complete``: only complete ones, the default; None:
         all), of one ``node`` or every node, by node and path. What an export reads."""
-        clauses, parameters = [], []
+        clauses: list[str] = []
+        parameters: list[Any] = []
         if complete is not None:
             clauses.append("complete = ?")
             parameters.append(int(complete))
@@ -774,6 +774,10 @@ class StateStore(abc.ABC):
         apart)."""
         return False
 
+    def hold_run(self, run_id: str) -> None:
+        """Mark ``run_id`` as going on while this store is open (:meth:`run_alive`; SQLite:
+        nothing: the file lock keeps runs apart)."""
+        return None
 
 
 def _json(text: Any) -> Any:
@@ -850,7 +854,7 @@ class SQLiteStore(StateStore):
             raise self.fault
         try:
             cursor = self.connection.execute(sql, parameters)
-            return cursor.fetchmany(limit) if limit else cursor.fetchall()
+            return list(cursor.fetchmany(limit) if limit else cursor.fetchall())
         except sqlite3.ProgrammingError:
             raise
         except sqlite3.Error as exc:
