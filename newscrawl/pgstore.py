@@ -133,7 +133,7 @@ class PostgresStore(StateStore):
                     raise self._unreachable(exc) from None
                 if not said:
                     logger.warning(
-                        "state %s cannot be reached (%s); trying again for %g s "
+                        "state %s is out of reach (%s); trying again every second for %g s "
                         "(NEWSCRAWL_STATE_RETRY_SECONDS)",
                         self.name,
                         _first_line(exc),
