@@ -4,13 +4,16 @@ half-written; a killed run's session lock is gone, a live one's is seen (issue 2
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from newscrawl.pgstore import PostgresStore, redact
+from newscrawl.rebuild import rebuild_state
 from newscrawl.store import StateStore, StateUnavailable
 from tests.pg_server import PostgresServer, free_port, start_server
 
@@ -122,3 +125,23 @@ def test_a_run_is_alive_while_its_session_holds_its_lock(pg_server: PostgresServ
     assert not watcher.run_alive("run-1")
     assert watcher.unfinished_runs("a", other_than="run-9") == [("run-1", "/srv/a/output")]
     watcher.close()
+
+
+def test_a_postgresql_state_is_rebuilt_from_the_files_of_each_node(
+    pg_server: PostgresServer, tmp_path: Path
+) -> None:
+    url = pg_server.create_database()
+    item = {"url": URL, "content_hash": "h1", "revision": 1, "crawled_at": "2025-10-23T16:00:00Z"}
+    edited = {**item, "content_hash": "h2", "revision": 2, "crawled_at": "2025-10-24T16:00:00Z"}
+    other = {**item, "url": "https://report.az/ru/a/2", "content_hash": "h3"}
+    for node, language, lines in (("a", "en", [edited]), ("b", "en", [item]), ("b", "ru", [other])):
+        path = tmp_path / node / language / f"report-2025-10-23T16-00-00-1-{node}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert rebuild_state(tmp_path / "a", url).articles == 1
+    done = rebuild_state(tmp_path / "b", url)  # node b adds its files; the older line is kept out
+    assert (done.files, done.lines, done.articles) == (2, 2, 2)
+    store = StateStore(url)
+    kept = store.get(URL)
+    assert kept is not None and (kept.revision, kept.content_hash) == (2, "h2")
+    store.close()
