@@ -5,6 +5,7 @@ history (issue 20)."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl.run import part_path, previous_run, recover_node_runs
 from newscrawl.store import LeaseLost, ManifestEntry, StateStore
 
 URL = "https://report.az/en/energy/article-1"
@@ -256,4 +258,35 @@ def test_a_new_state_is_in_its_backend(state_target: str, tmp_path: Path) -> Non
     assert type(store).__name__ == kind and store.persistent
     assert store.shared is (kind == "PostgresStore")
     assert store.get_meta("schema_version") == "5"
+    store.close()
+
+
+def test_a_killed_run_of_this_node_is_recovered_into_the_state_and_the_manifest(
+    state_target: str, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    killed = StateStore(state_target)
+    killed.hold_run("run-1-a")
+    killed.run_started("run-1-a", "a", str(output))
+    part = part_path(output, "en", "run-1-a")
+    part.parent.mkdir(parents=True)
+    line = {"url": URL, "content_hash": "h1", "revision": 1, "crawled_at": "2025-10-23T16:00Z"}
+    part.write_text(json.dumps(line) + "\n" + '{"url": "torn', encoding="utf-8")
+    killed.close()  # the process is gone, and its session with it
+    store = StateStore(state_target)
+    deadline = time.monotonic() + 5
+    while store.run_alive("run-1-a") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert recover_node_runs(store, "b", "run-2-b") == 0  # another node's runs: not its files
+    assert recover_node_runs(store, "a", "run-2-a") == 1
+    assert store.get(URL) is not None
+    [entry] = store.manifest()
+    assert (entry.node, entry.path, entry.lines, entry.complete) == (
+        "a",
+        "en/report-run-1-a.jsonl",
+        1,
+        True,
+    )
+    assert store.unfinished_runs("a", other_than="run-2-a") == []
+    assert previous_run(store, "a") == {"finished": False, "recovered_articles": 1}
     store.close()

@@ -122,6 +122,9 @@ def test_a_run_is_alive_while_its_session_holds_its_lock(pg_server: PostgresServ
     assert watcher.run_alive("run-1") and not watcher.run_alive("run-2")
     assert watcher.unfinished_runs("a", other_than="run-9") == []
     running.close()  # as when the process is killed: the session ends
+    deadline = time.monotonic() + 5  # the server ends the session a moment later
+    while watcher.run_alive("run-1") and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not watcher.run_alive("run-1")
     assert watcher.unfinished_runs("a", other_than="run-9") == [("run-1", "/srv/a/output")]
     watcher.close()
