@@ -14,7 +14,6 @@ nothing is half-written.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
@@ -30,6 +29,7 @@ from newscrawl.store import (
     StateError,
     StateStore,
     StateUnavailable,
+    redact,
 )
 
 logger = logging.getLogger(__name__)
@@ -40,11 +40,6 @@ RETRY_SECONDS = 60.0
 #: One fixed key of the advisory lock that serialises creating the tables.
 _SCHEMA_LOCK = 0x6E657773  # "news"
 _T = TypeVar("_T")
-
-
-def redact(url: str) -> str:
-    """The URL without its password (for log lines and messages)."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 def _dialect(sql: str) -> str:

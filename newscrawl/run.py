@@ -44,6 +44,7 @@ from newscrawl.store import (
     Validators,
     is_database_url,
     record_hash,
+    redact,
 )
 
 logger = logging.getLogger(__name__)
@@ -156,6 +157,8 @@ class Run:
         settings = crawler.settings if crawler is not None else BaseSettings()
         self.output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
         self.state_path: str | None = settings.get("NEWSCRAWL_STATE") or None
+        #: The state as messages and the stats file name it (a URL without its password).
+        self.state_name = redact(self.state_path) if self.state_path else None
         #: How long a state call waits on another program's lock on the database.
         self.lock_wait = settings.getfloat("NEWSCRAWL_STATE_LOCK_WAIT_SECONDS", LOCK_WAIT_SECONDS)
         #: How long a PostgreSQL state out of reach is waited on.
@@ -290,7 +293,7 @@ class Run:
         the run closes; its state writes stop (the next run's recovery records the lines this
         run wrote) and its walked ranges are not recorded."""
         if fault.reason == WRITE_FAILED:
-            self.write_fault(f"the state {self.state_path}", fault.error or fault)
+            self.write_fault(f"the state {self.state_name}", fault.error or fault)
             return
         logger.error(str(fault))
         self.failure_reason = fault.reason
@@ -425,14 +428,14 @@ class Run:
                 }
             except StateUnavailable as fault:  # the run stays open: the next one recovers it
                 if fault.reason == WRITE_FAILED:
-                    what = f"the state {self.state_path}"
+                    what = f"the state {self.state_name}"
                     self.write_fault(what, fault.error or fault, stop=False)
                 else:
                     logger.error(str(fault))
                     if self.crawler is not None:
                         set_exit_code(self.crawler, STATE_FAULT_EXITS[fault.reason])
             except (OSError, sqlite3.Error) as exc:
-                self.write_fault(f"the state {self.state_path}", exc, stop=False)
+                self.write_fault(f"the state {self.state_name}", exc, stop=False)
         try:
             self.files = publish_run(self.output_dir, self.run_id)
         except OSError as exc:
@@ -444,7 +447,7 @@ class Run:
             except StateUnavailable:  # said by state_failed; the next run notes them
                 pass
             except (OSError, sqlite3.Error) as exc:
-                self.write_fault(f"the state {self.state_path}", exc, stop=False)
+                self.write_fault(f"the state {self.state_name}", exc, stop=False)
             finally:
                 with contextlib.suppress(OSError, sqlite3.Error):  # a full disk: said above
                     self.store.close()
@@ -522,7 +525,7 @@ class Run:
             "finish_reason": stats.get("finish_reason"),
             "exit_code": exit_status(self.crawler.stats),
             "site_requests": stats.get("downloader/request_count", 0),
-            "state": {"path": self.state_path, "locked": locked},
+            "state": {"path": self.state_name, "locked": locked},
             "previous_run": self.previous_run,
             "editions": {code: self.edition_figures(code, stats) for code in codes},
             "files": self.files,

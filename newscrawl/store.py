@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -210,6 +211,12 @@ class StoredArticle:
 
 
 _T = TypeVar("_T")
+
+
+def redact(url: str) -> str:
+    """A state's name for log lines, messages and the stats file: a URL without its
+    password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 def is_database_url(target: str | Path | None) -> bool:
@@ -638,7 +645,8 @@ class StateStore:
         return replace(lease, until=float(row[0]), checkpoint=_json(row[1]))
 
     def complete(self, lease: Lease, checkpoint: Mapping[str, Any] | None = None) -> None:
-        """The unit is done (never claimed again); :class:`LeaseLost` when the lease is."""
+        """The unit is done (never claimed again; done again by the same lease: nothing
+        more); :class:`LeaseLost` when the lease is lost."""
         text = json.dumps(dict(checkpoint), sort_keys=True) if checkpoint is not None else None
         row = self._one(
             "UPDATE units SET done = 1, holder = NULL, done_at = ?, "
@@ -647,7 +655,10 @@ class StateStore:
             "RETURNING unit",
             (_now_text(), text, lease.unit, lease.token),
         )
-        if row is None:
+        if row is None and not self._one(  # completed already by this lease: nothing to do
+            "SELECT 1 FROM units WHERE unit = ? AND token = ? AND done = 1",
+            (lease.unit, lease.token),
+        ):
             raise LeaseLost(lease.unit, lease.token)
 
     def release(self, lease: Lease, checkpoint: Mapping[str, Any] | None = None) -> None:

@@ -9,6 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -124,8 +125,10 @@ def test_a_unit_is_claimed_once_then_completed(store: StateStore) -> None:
     rows = {row.unit: row for row in store.units()}
     assert rows["walk:en"].done and rows["walk:en"].checkpoint == {"cursor": "p9"}
     assert rows["hole:en:000"].holder == "node-b" and not rows["hole:en:000"].done
+    store.complete(first)  # done again by the same lease (a replay): nothing more
+    stale = replace(second, token=second.token - 1)
     with pytest.raises(LeaseLost):
-        store.complete(first)  # once only
+        store.complete(stale)
 
 
 def test_an_expired_lease_is_claimed_again_from_its_checkpoint(store: StateStore) -> None:
