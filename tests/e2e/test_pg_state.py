@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from newscrawl.store import StateStore
-from tests.crawl import run_crawl, start_crawl
+from tests.crawl import read_jsonl, run_crawl, start_crawl
 from tests.pg_server import PostgresServer, free_port
 from tests.site.harness import ReplicaServer
 
@@ -48,15 +48,18 @@ def test_runs_of_two_nodes_share_a_postgresql_state_and_note_their_files(
     try:
         known = {row.url for row in store.published_since("en", replica.base_url, "")}
         assert known == truth
-        entries = store.manifest()
+        entries, written = store.manifest(), set()
         for node in ("node-a", "node-b"):
+            # a node writes the articles the other had not recorded when it came to them
             files = sorted((tmp_path / node / "en").glob("report-*.jsonl"))
-            assert files and all(f.name.endswith(f"-{node}.jsonl") for f in files)
+            assert all(f.name.endswith(f"-{node}.jsonl") for f in files)
             noted = [e for e in entries if e.node == node and e.kind == "en"]
             assert sorted(e.path for e in noted) == [f"en/{f.name}" for f in files]
             for entry in noted:
                 path = Path(entry.output_dir) / entry.path
                 assert entry.complete and entry.lines == path.read_bytes().count(b"\n")
+                written |= {line["url"] for line in read_jsonl(path)}
+        assert written == truth  # the two nodes' complete files hold every article
         runs = store.unfinished_runs("node-a", other_than="") + store.unfinished_runs(
             "node-b", other_than=""
         )
