@@ -358,8 +358,14 @@ class StateStore:
     def __new__(cls, path: str | Path | None = None, **options: Any) -> StateStore:
         if cls is StateStore:
             if is_database_url(path):
-                from newscrawl.pgstore import PostgresStore
-
+                try:
+                    from newscrawl.pgstore import PostgresStore
+                except ImportError as exc:  # psycopg missing: the extra not installed
+                    raise StateError(
+                        redact(str(path)),
+                        f"the PostgreSQL driver is not installed ({exc})",
+                        "install it with pip install -e '.[postgres]' (psycopg 3)",
+                    ) from None
                 cls = PostgresStore
             else:
                 cls = SQLiteStore
