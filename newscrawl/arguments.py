@@ -197,6 +197,12 @@ class ProjectSettings(BaseModel):
     NEWSCRAWL_STATE_LOCK_WAIT_SECONDS: Annotated[float, annotated_types.Gt(0)] = 30.0
     """How long a state call waits on a lock another program holds on the state database,
     then the run stops with exit status 75."""
+    NEWSCRAWL_STATE_RETRY_SECONDS: Annotated[float, annotated_types.Ge(0)] = 60.0
+    """With the state in PostgreSQL: how long a run waits for a server it cannot reach
+    (before or during the run), trying every second; then it stops with one line, exit 1."""
+    NEWSCRAWL_NODE: Annotated[str, annotated_types.MaxLen(64)] = ""
+    """This machine's name in run ids, output file names and the manifest (env too); empty:
+    the host name."""
     NEWSCRAWL_CONTACT: str = ""
     """E-mail or URL added to the User-Agent (env too)."""
     NEWSCRAWL_ARCHIVE: str | None = None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from newscrawl.run import record_line
 from newscrawl.site import LANGUAGES
-from newscrawl.store import StateError, StateLock, StateStore
+from newscrawl.store import StateError, StateLock, StateStore, is_database_url
 
 
 @dataclass
@@ -33,10 +33,25 @@ def state_files(state: Path) -> list[Path]:
     return [state.with_name(name) for name in names if state.with_name(name).exists()]
 
 
-def rebuild_state(output_dir: Path, state: Path) -> Rebuilt:
+def rebuild_state(output_dir: Path, state: Path | str) -> Rebuilt:
     """Write a new state file at ``state`` from the article files under ``output_dir``;
     refuses (:class:`StateError`) when a state (or its ``-wal``/``-shm``) is there already.
-    The file is built under a temporary name and renamed into place when complete."""
+    The file is built under a temporary name and renamed into place when complete.
+
+    ``state`` a PostgreSQL URL: the files' articles are added to that database in one
+    transaction (each node of a shared state adds its own files; an article already held at
+    the same or a later revision is left as it is)."""
+    if isinstance(state, str) and is_database_url(state):
+        done = Rebuilt()
+        store = StateStore(state)
+        try:
+            with store.transaction():
+                _read_files(store, output_dir, done)
+            done.articles = store.count()
+        finally:
+            store.close()
+        return done
+    state = Path(state)
     if found := state_files(state):
         raise StateError(
             state,
@@ -52,29 +67,35 @@ def rebuild_state(output_dir: Path, state: Path) -> Rebuilt:
     try:
         store = StateStore(temporary)
         with store.transaction():
-            for language in LANGUAGES:
-                for path in sorted((output_dir / language).glob("report-*.jsonl")):
-                    done.files += 1
-                    with path.open("rb") as stream:
-                        for line in stream:
-                            done.lines += 1
-                            try:
-                                item = json.loads(line)
-                            except ValueError:
-                                done.unreadable += 1
-                                continue
-                            if not isinstance(item, dict):
-                                done.unreadable += 1
-                                continue
-                            stored = store.get(str(item.get("url")))
-                            revision = item.get("revision")
-                            if stored is None or (
-                                isinstance(revision, int) and revision >= stored.revision
-                            ):
-                                record_line(store, language, item)
+            _read_files(store, output_dir, done)
         done.articles = store.count()
         store.close()  # checkpoints the WAL into the file
         os.replace(temporary, state)
     finally:
         lock.release()
     return done
+
+
+def _read_files(store: StateStore, output_dir: Path, done: Rebuilt) -> None:
+    """Each article line of the files under ``output_dir`` into ``store`` (its latest
+    revision wins)."""
+    for language in LANGUAGES:
+        for path in sorted((output_dir / language).glob("report-*.jsonl")):
+            done.files += 1
+            with path.open("rb") as stream:
+                for line in stream:
+                    done.lines += 1
+                    try:
+                        item = json.loads(line)
+                    except ValueError:
+                        done.unreadable += 1
+                        continue
+                    if not isinstance(item, dict):
+                        done.unreadable += 1
+                        continue
+                    stored = store.get(str(item.get("url")))
+                    revision = item.get("revision")
+                    if stored is None or (
+                        isinstance(revision, int) and revision >= stored.revision
+                    ):
+                        record_line(store, language, item)

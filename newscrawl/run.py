@@ -11,6 +11,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import socket
 import sqlite3
 import subprocess
 import time
@@ -33,13 +35,16 @@ from newscrawl.planner import Limits, Planner
 from newscrawl.site import LANGUAGES
 from newscrawl.store import (
     LOCK_WAIT_SECONDS,
+    ManifestEntry,
     StateError,
     StateLock,
     StateLockedError,
     StateStore,
     StateUnavailable,
     Validators,
+    is_database_url,
     record_hash,
+    redact,
 )
 
 logger = logging.getLogger(__name__)
@@ -62,6 +67,8 @@ STATE_FAULT_EXITS = {
     "state_locked": EXIT_STATE_LOCKED,
     WRITE_FAILED: EXIT_WRITE_FAILED,
     "state_failed": EXIT_BAD_RUN,
+    # PostgreSQL out of reach beyond NEWSCRAWL_STATE_RETRY_SECONDS: an outage to be seen
+    "state_unreachable": EXIT_BAD_RUN,
 }
 #: The kinds of JSON Lines file a run writes, each in its own directory.
 KINDS = (*LANGUAGES, "rejects")
@@ -130,6 +137,12 @@ def part_path(output_dir: str | Path, kind: str, run_id: str) -> Path:
     return Path(output_dir) / kind / f".report-{run_id}.jsonl.part"
 
 
+def node_name(settings: BaseSettings) -> str:
+    """This machine's name (``NEWSCRAWL_NODE``, else the host name), safe in a file name."""
+    name = str(settings.get("NEWSCRAWL_NODE") or "") or socket.gethostname()
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._-")[:64] or "node"
+
+
 def reason_kind(reason: str) -> str:
     """A reject reason as a stable code (``duplicate_of:<url>`` of old is ``duplicate_of``)."""
     return "duplicate_of" if reason.startswith("duplicate_of:") else reason
@@ -144,8 +157,17 @@ class Run:
         settings = crawler.settings if crawler is not None else BaseSettings()
         self.output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
         self.state_path: str | None = settings.get("NEWSCRAWL_STATE") or None
+        #: The state as messages and the stats file name it (a URL without its password).
+        self.state_name = redact(self.state_path) if self.state_path else None
         #: How long a state call waits on another program's lock on the database.
         self.lock_wait = settings.getfloat("NEWSCRAWL_STATE_LOCK_WAIT_SECONDS", LOCK_WAIT_SECONDS)
+        #: How long a PostgreSQL state out of reach is waited on.
+        self.retry_seconds = settings.getfloat("NEWSCRAWL_STATE_RETRY_SECONDS", 60.0)
+        #: This machine's name: in the run id when the state is shared or the name given.
+        self.node = node_name(settings)
+        self.node_in_run_id = is_database_url(self.state_path) or bool(
+            settings.get("NEWSCRAWL_NODE")
+        )
         self.store = StateStore(None)
         self.planner = Planner(self.store)
         #: Why the run ends before any request (the line to log), and its finish reason.
@@ -198,7 +220,11 @@ class Run:
         mode = str(getattr(spider, "mode", "latest"))
         limits: Limits = getattr(spider, "limits", Limits())
         self.run_id = str(getattr(spider, "run_id", "")) or f"{self.started:%Y-%m-%dT%H-%M-%S}"
+        if self.node_in_run_id and not self.run_id.endswith(f"-{self.node}"):
+            self.run_id = f"{self.run_id}-{self.node}"
+            spider.run_id = self.run_id  # type: ignore[attr-defined]
         self._set("newscrawl/run_id", self.run_id)
+        self._set("newscrawl/node", self.node)
         self._set("newscrawl/mode", mode)
         self._set("newscrawl/kind", str(getattr(spider, "kind", "crawl")))
         self._set("newscrawl/editions", [e.code for e in getattr(spider, "editions", [])])
@@ -216,24 +242,44 @@ class Run:
     def open(self, *, site: str = "", limits: Limits | None = None) -> None:
         """Take the lock, open and recover the state, note the run open, plan over it. A state
         that cannot be trusted (damaged, unwritable, locked) is never replaced by one in
-        memory: the run ends before any request (:attr:`failure`)."""
+        memory: the run ends before any request (:attr:`failure`). A state in PostgreSQL has
+        no lock (runs of several nodes share it): each run holds a session lock named after it
+        and recovers the runs of its node that no session holds any more."""
         if self.state_path:
-            lock = StateLock(Path(self.state_path))
+            shared = is_database_url(self.state_path)
+            lock = StateLock(Path(self.state_path)) if not shared else None
             try:
-                lock.acquire()
-                self.store = StateStore(self.state_path, lock_wait=self.lock_wait)
-                recover_unfinished_run(self.store)
-                self.previous_run = previous_run(self.store)
-                self.store.set_meta(OPEN_RUN_KEY, f"{self.run_id}|{self.output_dir.resolve()}")
+                if lock is not None:
+                    lock.acquire()
+                    self.store = StateStore(self.state_path, lock_wait=self.lock_wait)
+                    recover_unfinished_run(self.store, self.node)
+                    self.store.set_meta(OPEN_RUN_KEY, f"{self.run_id}|{self.output_dir.resolve()}")
+                else:
+                    self.store = StateStore(
+                        self.state_path, lock_wait=self.lock_wait, retry_seconds=self.retry_seconds
+                    )
+                    self.store.hold_run(self.run_id)
+                    recover_node_runs(self.store, self.node, self.run_id)
+                self.previous_run = previous_run(self.store, self.node if shared else None)
+                output = str(self.output_dir.resolve())
+                self.store.run_started(self.run_id, self.node, output)
             except (StateLockedError, StateError, StateUnavailable) as exc:
                 if self.store.persistent:  # opened, then refused: never used
                     self.store.close()
                     self.store = StateStore(None)
                     self.planner = Planner(self.store)
-                lock.release()  # nothing to release when it was not acquired
+                if lock is not None:
+                    lock.release()  # nothing to release when it was not acquired
                 locked = isinstance(exc, StateLockedError) or getattr(exc, "locked", False)
+                unreachable = getattr(exc, "reason", "") == "state_unreachable"
                 self.failure = str(exc)
-                self.failure_reason = "state_locked" if locked else "state_unreadable"
+                self.failure_reason = (
+                    "state_locked"
+                    if locked
+                    else "state_unreachable"
+                    if unreachable
+                    else "state_unreadable"
+                )
                 if self.crawler is not None:
                     set_exit_code(self.crawler, EXIT_STATE_LOCKED if locked else EXIT_BAD_RUN)
                 return
@@ -247,7 +293,7 @@ class Run:
         the run closes; its state writes stop (the next run's recovery records the lines this
         run wrote) and its walked ranges are not recorded."""
         if fault.reason == WRITE_FAILED:
-            self.write_fault(f"the state {self.state_path}", fault.error or fault)
+            self.write_fault(f"the state {self.state_name}", fault.error or fault)
             return
         logger.error(str(fault))
         self.failure_reason = fault.reason
@@ -374,35 +420,55 @@ class Run:
                 if self.store.persistent and usable:
                     if self.failure is None:
                         self.planner.record()
-                    self.store.set_meta(OPEN_RUN_KEY, None)
+                    if not self.store.shared:
+                        self.store.set_meta(OPEN_RUN_KEY, None)
                 editions = [e.code for e in getattr(spider, "editions", [])]
                 self.holes = {
                     code: [hole.as_dict() for hole in self.planner.holes(code)] for code in editions
                 }
             except StateUnavailable as fault:  # the run stays open: the next one recovers it
                 if fault.reason == WRITE_FAILED:
-                    what = f"the state {self.state_path}"
+                    what = f"the state {self.state_name}"
                     self.write_fault(what, fault.error or fault, stop=False)
                 else:
                     logger.error(str(fault))
                     if self.crawler is not None:
                         set_exit_code(self.crawler, STATE_FAULT_EXITS[fault.reason])
             except (OSError, sqlite3.Error) as exc:
-                self.write_fault(f"the state {self.state_path}", exc, stop=False)
+                self.write_fault(f"the state {self.state_name}", exc, stop=False)
+        try:
+            self.files = publish_run(self.output_dir, self.run_id)
+        except OSError as exc:
+            if self.failure_reason != OUTPUT_UNWRITABLE:  # said when the run opened
+                self.write_fault(f"{self.output_dir}", exc, stop=False)
+        if not self.store.closed:
+            try:
+                self.note_files()
+            except StateUnavailable:  # said by state_failed; the next run notes them
+                pass
+            except (OSError, sqlite3.Error) as exc:
+                self.write_fault(f"the state {self.state_name}", exc, stop=False)
             finally:
                 with contextlib.suppress(OSError, sqlite3.Error):  # a full disk: said above
                     self.store.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
-        try:
-            self.files = publish_run(self.output_dir, self.run_id)
-        except OSError as exc:
-            if self.failure_reason != OUTPUT_UNWRITABLE:  # said when the run opened
-                self.write_fault(f"{self.output_dir}", exc, stop=False)
         if self.crawler is not None:
             days = self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0)
             self.removed = remove_old_files(self.output_dir, days)
+
+    def note_files(self) -> None:
+        """The run's files in the output manifest (complete: the run wrote every line whole
+        and recorded every article; else the next run of this node recovers and notes them),
+        and the run finished in the runs history."""
+        usable = self.store.fault is None and self.write_failed is None
+        if not self.store.persistent or not usable or not self.run_id:
+            return
+        if self.files:
+            entries = manifest_entries(self.files, self.node, self.run_id, self.output_dir)
+            self.store.add_files(entries)
+        self.store.run_finished(self.run_id)
 
     def engine_stopped(self) -> None:
         assert self.crawler is not None and self.crawler.stats is not None
@@ -459,7 +525,7 @@ class Run:
             "finish_reason": stats.get("finish_reason"),
             "exit_code": exit_status(self.crawler.stats),
             "site_requests": stats.get("downloader/request_count", 0),
-            "state": {"path": self.state_path, "locked": locked},
+            "state": {"path": self.state_name, "locked": locked},
             "previous_run": self.previous_run,
             "editions": {code: self.edition_figures(code, stats) for code in codes},
             "files": self.files,
@@ -545,14 +611,37 @@ def _put_in_place(output_dir: str | Path, kind: str, run_id: str) -> Path | None
     return final if final.exists() else None
 
 
-def recover_unfinished_run(store: StateStore) -> int:
+def recover_unfinished_run(store: StateStore, node: str | None = None) -> int:
     """Record what the last unfinished run wrote but did not record, put its files in place,
-    cut off a torn last line; how many articles were recorded."""
+    cut off a torn last line, note them in the manifest (as of ``node``: by default this
+    host); how many articles were recorded."""
     marker = store.get_meta(OPEN_RUN_KEY)
     if not marker:
         store.set_meta(PREVIOUS_RUN_KEY, json.dumps({"finished": True, "recovered_articles": 0}))
         return 0
     run_id, _, output_dir = marker.partition("|")
+    recovered = recover_run(store, run_id, output_dir, node or node_name(BaseSettings()))
+    note = {"finished": False, "run_id": run_id, "recovered_articles": recovered}
+    store.set_meta(PREVIOUS_RUN_KEY, json.dumps(note))
+    store.set_meta(OPEN_RUN_KEY, None)
+    return recovered
+
+
+def recover_node_runs(store: StateStore, node: str, run_id: str) -> int:
+    """With a shared state: recover every run of ``node`` noted open whose session is gone
+    (killed), other than ``run_id`` (this one); how many articles were recorded."""
+    recovered, last = 0, None
+    for dead, output_dir in store.unfinished_runs(node, other_than=run_id):
+        last = recover_run(store, dead, output_dir, node)
+        recovered += last
+    note = {"finished": last is None, "recovered_articles": recovered}
+    store.set_meta(f"{PREVIOUS_RUN_KEY}:{node}", json.dumps(note))
+    return recovered
+
+
+def recover_run(store: StateStore, run_id: str, output_dir: str, node: str) -> int:
+    """Record what one unfinished run wrote but did not record, put its files in place, cut
+    off a torn last line, note its files complete in the manifest and the run finished."""
     recovered = 0
     for kind in KINDS:
         path = _put_in_place(output_dir, kind, run_id)
@@ -581,9 +670,9 @@ def recover_unfinished_run(store: StateStore) -> int:
             run_id,
             recovered,
         )
-    note = {"finished": False, "run_id": run_id, "recovered_articles": recovered}
-    store.set_meta(PREVIOUS_RUN_KEY, json.dumps(note))
-    store.set_meta(OPEN_RUN_KEY, None)
+    files = publish_run(output_dir, run_id)
+    store.add_files(manifest_entries(files, node, run_id, Path(output_dir)))
+    store.run_finished(run_id, recovered)
     return recovered
 
 
@@ -628,10 +717,12 @@ def record_line(
     return 1
 
 
-def previous_run(store: StateStore) -> dict[str, Any]:
-    """``{"finished": bool | None, "recovered_articles": n}`` as the last recovery noted it."""
+def previous_run(store: StateStore, node: str | None = None) -> dict[str, Any]:
+    """``{"finished": bool | None, "recovered_articles": n}`` as the last recovery noted it
+    (of ``node``'s runs, with a shared state)."""
+    key = f"{PREVIOUS_RUN_KEY}:{node}" if node else PREVIOUS_RUN_KEY
     try:
-        note = json.loads(store.get_meta(PREVIOUS_RUN_KEY) or "{}")
+        note = json.loads(store.get_meta(key) or "{}")
     except ValueError:
         note = {}
     note = note if isinstance(note, dict) else {}
@@ -657,6 +748,29 @@ def publish_run(output_dir: str | Path, run_id: str) -> list[dict[str, Any]]:
         lines, digest = data.count(b"\n"), hashlib.sha256(data).hexdigest()
         files.append(dict(kind=kind, path=shown, lines=lines, bytes=len(data), sha256=digest))
     return files
+
+
+def manifest_entries(
+    files: list[dict[str, Any]], node: str, run_id: str, output_dir: Path
+) -> list[ManifestEntry]:
+    """The manifest's rows of files :func:`publish_run` put in place."""
+    closed = datetime.now(UTC).isoformat(timespec="seconds")
+    folder = str(Path(output_dir).resolve())
+    return [
+        ManifestEntry(
+            path=str(f["path"]),
+            node=node,
+            run_id=run_id,
+            kind=str(f["kind"]),
+            lines=int(f["lines"]),
+            bytes=int(f["bytes"]),
+            sha256=str(f["sha256"]),
+            complete=True,
+            output_dir=folder,
+            closed_at=closed,
+        )
+        for f in files
+    ]
 
 
 def remove_old_files(output_dir: str | Path, days: float, now: float | None = None) -> int:

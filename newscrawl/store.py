@@ -1,6 +1,9 @@
-"""The state of earlier runs in SQLite (``NEWSCRAWL_STATE``; empty: in memory for the run),
-and the lock that keeps two runs over one state apart: a row per article, written only after
-its line reached its file; named marks (walked ranges, feed URLs, the open run) in ``meta``.
+"""The state of earlier runs (``NEWSCRAWL_STATE``): the interface every part of the crawl
+uses (:class:`StateStore`) and the SQL its two backends share, the SQLite one (a file; empty:
+in memory for the run; :class:`SQLiteStore`) with the lock that keeps two runs over one file
+apart, and the PostgreSQL one (``newscrawl/pgstore.py``) that several nodes share. A row per
+article, written only after its line reached its file; named marks (walked ranges, feed URLs,
+the open run) in ``meta``; work units with leases; the output manifest; the runs history.
 """
 
 from __future__ import annotations
@@ -10,13 +13,14 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar, TypeVar
 
 from scrapy.exceptions import CloseSpider, DropItem
 
@@ -83,7 +87,7 @@ class StateError(RuntimeError):
     """The state file cannot be used; the message names the file, the cause and what to do
     (``advice``: by default, how to rebuild or restore it)."""
 
-    def __init__(self, path: Path | None, cause: str, advice: str = RESTORE) -> None:
+    def __init__(self, path: str | Path | None, cause: str, advice: str = RESTORE) -> None:
         super().__init__(f"state {path} cannot be used: {cause}; {advice}")
 
 
@@ -93,7 +97,8 @@ class StateUnavailable(CloseSpider, DropItem):
     a :class:`CloseSpider`; from a pipeline: a :class:`DropItem` logged at DEBUG, the article
     not written) and every later call fails at once. The next run's recovery records what this
     run wrote but could not record. ``reason``: ``state_locked``, ``write_failed`` (a full
-    disk or an I/O error: a failed write like any other) or ``state_failed``."""
+    disk or an I/O error: a failed write like any other), ``state_unreachable`` (PostgreSQL
+    down or cut off beyond ``NEWSCRAWL_STATE_RETRY_SECONDS``) or ``state_failed``."""
 
     def __init__(self, message: str, *, reason: str, error: BaseException | None = None) -> None:
         Exception.__init__(self, message)
@@ -205,100 +210,208 @@ class StoredArticle:
     last_modified: str | None = None
 
 
-class StateStore:
-    """SQLite-backed state, safe against crashes (WAL, one transaction per exported article)."""
+_T = TypeVar("_T")
 
-    def __init__(self, path: str | Path | None, *, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
-        self.path = Path(path) if path else None
-        self.lock_wait = lock_wait
+
+def redact(url: str) -> str:
+    """A state's name for log lines, messages and the stats file: a URL without its
+    password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def is_database_url(target: str | Path | None) -> bool:
+    """``NEWSCRAWL_STATE`` names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+class LeaseLost(RuntimeError):
+    """A write carried a stale lease of a work unit: another node claimed the unit since (its
+    fencing token is newer), or the lease ran out unrenewed. Nothing of the write was kept; the
+    holder stops working on the unit (the new holder resumes it from its checkpoint)."""
+
+    def __init__(self, unit: str, token: int) -> None:
+        super().__init__(
+            f"lease of work unit {unit} (token {token}) is lost: another node took the unit "
+            "or the lease ran out; the write is refused"
+        )
+        self.unit = unit
+        self.token = token
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A claimed work unit. ``unit``: its key (e.g. ``walk:en``); ``kind``: ``walk``, ``hole``,
+    ``backfill`` or ``revisits``; ``spec``: what to do (the JSON given to :meth:`add_units`);
+    ``checkpoint``: where its last holder got to (None: from the start); ``token``: the fencing
+    token, one more at each claim, carried by every write of the unit; ``until``: the lease's
+    end (seconds since the epoch, by the database's clock)."""
+
+    unit: str
+    kind: str
+    spec: dict[str, Any]
+    token: int
+    until: float
+    checkpoint: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A work unit as the store holds it (:meth:`StateStore.units`)."""
+
+    unit: str
+    kind: str
+    done: bool
+    holder: str | None
+    token: int
+    lease_until: float
+    checkpoint: dict[str, Any] | None
+    claims: int
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One output file a run closed: ``path`` relative to its node's output folder
+    (``<kind>/report-<run_id>.jsonl``), the ``node`` and ``run_id`` that wrote it, its size in
+    lines and bytes, its SHA-256, and ``complete``: every line whole and every article of it
+    recorded in the state (a file of a run that stopped on a fault is complete once the next
+    run of that node recovered it)."""
+
+    path: str
+    node: str
+    run_id: str
+    kind: str
+    lines: int
+    bytes: int
+    sha256: str
+    complete: bool
+    output_dir: str
+    closed_at: str
+
+
+#: The order units are claimed in, by kind (then by key).
+UNIT_PRIORITY = {"walk": 0, "revisits": 1, "hole": 2, "backfill": 3}
+
+_UNITS_AND_MANIFEST = """
+CREATE TABLE IF NOT EXISTS units (
+    unit        TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    spec        TEXT NOT NULL,
+    priority    INTEGER NOT NULL,
+    done        INTEGER NOT NULL DEFAULT 0,
+    holder      TEXT,
+    lease_until DOUBLE PRECISION NOT NULL DEFAULT 0,
+    token       INTEGER NOT NULL DEFAULT 0,
+    checkpoint  TEXT,
+    claims      INTEGER NOT NULL DEFAULT 0,
+    done_at     TEXT
+);
+CREATE INDEX IF NOT EXISTS units_ready ON units (done, priority, unit);
+CREATE TABLE IF NOT EXISTS manifest (
+    node       TEXT NOT NULL,
+    path       TEXT NOT NULL,
+    run_id     TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    lines      INTEGER NOT NULL,
+    bytes      INTEGER NOT NULL,
+    sha256     TEXT NOT NULL,
+    complete   INTEGER NOT NULL,
+    output_dir TEXT NOT NULL,
+    closed_at  TEXT NOT NULL,
+    PRIMARY KEY (node, path)
+);
+CREATE TABLE IF NOT EXISTS run_history (
+    run_id      TEXT PRIMARY KEY,
+    node        TEXT NOT NULL,
+    output_dir  TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    recovered   INTEGER
+);
+"""
+_MANIFEST_COLUMNS = (
+    "path, node, run_id, kind, lines, bytes, sha256, complete, output_dir, closed_at"
+)
+
+
+class StateStore:
+    """The state of earlier runs, as every part of the crawl sees it: articles, failures,
+    named marks (``meta``: walked ranges, feed URLs, the open run), work units with leases,
+    the output manifest and the runs history. The SQL is shared; a backend gives the
+    connection, its transactions and what its errors mean.
+
+    ``StateStore(target)`` opens the backend ``target`` names: a file path (or None: in memory
+    for the run): :class:`SQLiteStore`; a ``postgresql://`` URL:
+    :class:`newscrawl.pgstore.PostgresStore`. Every write is idempotent (an article keyed by
+    URL and revision, a failure by URL and run, a unit by key and fencing token), so a unit
+    replayed after its node died writes nothing twice."""
+
+    #: The dialect's two-argument maximum, its row locks for a claim and for a fenced write,
+    #: and the database clock in seconds since the epoch.
+    GREATEST: ClassVar[str] = "max"
+    SKIP_LOCKED: ClassVar[str] = ""
+    SHARE_LOCK: ClassVar[str] = ""
+    NOW: ClassVar[str] = "((julianday('now') - 2440587.5) * 86400.0)"
+
+    #: The database connection (``sqlite3.Connection`` or ``psycopg.Connection``).
+    connection: Any
+
+    def __new__(cls, path: str | Path | None = None, **options: Any) -> StateStore:
+        if cls is StateStore:
+            if is_database_url(path):
+                try:
+                    from newscrawl.pgstore import PostgresStore
+                except ImportError as exc:  # psycopg missing: the extra not installed
+                    raise StateError(
+                        redact(str(path)),
+                        f"the PostgreSQL driver is not installed ({exc})",
+                        "install it with pip install -e '.[postgres]' (psycopg 3)",
+                    ) from None
+                cls = PostgresStore
+            else:
+                cls = SQLiteStore
+        return super().__new__(cls)
+
+    def _setup(self) -> None:
         self.closed = False
         #: The failure that made the state unavailable during the run (then every call fails).
         self.fault: StateUnavailable | None = None
         #: Called once with that failure (the run logs it and closes).
         self.on_fault: Callable[[StateUnavailable], None] | None = None
-        if self.path is not None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                cause = f"its folder cannot be created ({exc.strerror})"
-                raise StateError(self.path, cause, MAKE_WRITABLE) from None
-            _check_file(self.path)
-        target = str(self.path) if self.path is not None else ":memory:"
-        try:
-            self.connection = sqlite3.connect(target, isolation_level=None, timeout=lock_wait)
-            self._open()
-        except (StateError, StateUnavailable):
-            self.close()
-            raise
-        except sqlite3.Error as exc:
-            self.close()
-            if _is_locked(exc):
-                raise self._unavailable(exc) from None
-            unwritable = _unwritable(self.path) if self.path is not None else None
-            if unwritable is not None:
-                raise StateError(self.path, unwritable, MAKE_WRITABLE) from None
-            raise StateError(self.path, str(exc)) from None
+        self._depth = 0
 
-    def _open(self) -> None:
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA synchronous=NORMAL")
-        self.connection.executescript(_SCHEMA)
-        # a state this run cannot write is refused now, not at its first article
-        self.connection.execute("BEGIN IMMEDIATE")
-        self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('write_check', '')")
-        self.connection.execute("ROLLBACK")
-        version = self.get_meta("schema_version")
-        if version is None:
-            self.set_meta("schema_version", str(SCHEMA_VERSION))
-            return
-        try:
-            found = int(version)
-        except ValueError:
-            raise StateError(self.path, f"schema version {version!r} is not a number") from None
-        if found > SCHEMA_VERSION:
-            raise StateError(
-                self.path,
-                f"it has schema {found}, newer than this newscrawl's {SCHEMA_VERSION}",
-                f"upgrade newscrawl, or {RESTORE}",
-            )
-        if found < SCHEMA_VERSION:
-            self._migrate(found)
+    # -- what a backend gives ---------------------------------------------------------------
+    @property
+    def persistent(self) -> bool:
+        """The state outlives the run (False: in memory)."""
+        raise NotImplementedError
 
-    def _unavailable(self, error: sqlite3.Error) -> StateUnavailable:
-        if _is_locked(error):
-            return StateUnavailable(
-                f"state {self.path} is locked by another program (waited {self.lock_wait:g} s, "
-                "NEWSCRAWL_STATE_LOCK_WAIT_SECONDS); the run stops and the next one catches up. "
-                f"If it stays locked, find the holder: fuser {self.path}",
-                reason="state_locked",
-                error=error,
-            )
-        if _is_full(error):
-            return StateUnavailable(str(error), reason="write_failed", error=error)
-        return StateUnavailable(
-            f"state {self.path} failed: {error}; the run stops and the next one catches up "
-            f'(if this repeats: docs/operations.md, "The state is damaged")',
-            reason="state_failed",
-            error=error,
-        )
+    @property
+    def shared(self) -> bool:
+        """Several runs may use the state at once (PostgreSQL: no file lock; they share the
+        work through units)."""
+        raise NotImplementedError
 
     def _rows(self, sql: str, parameters: tuple[Any, ...] = (), limit: int = 0) -> list[Any]:
-        """Run one statement (within the lock wait) and fetch its rows (``limit``: at most)."""
-        if self.fault is not None:
-            raise self.fault
-        try:
-            cursor = self.connection.execute(sql, parameters)
-            return cursor.fetchmany(limit) if limit else cursor.fetchall()
-        except sqlite3.ProgrammingError:
-            raise
-        except sqlite3.Error as exc:
-            if self.path is None:
-                raise
-            self.fault = self._unavailable(exc)
-            if self.on_fault is not None:
-                self.on_fault(self.fault)
-            raise self.fault from None
+        """Run one statement (within the lock wait) and fetch its rows (``limit``: at most);
+        a failure becomes :class:`StateUnavailable` (:attr:`fault`)."""
+        raise NotImplementedError
 
+    def _begin(self) -> None:
+        raise NotImplementedError
+
+    def _rollback(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def _atomic(self, work: Callable[[], _T]) -> _T:
+        """``work`` in one transaction (a backend may run it again, whole, after a lost
+        connection)."""
+        with self.transaction():
+            return work()
+
+    # -- the shared SQL ---------------------------------------------------------------------
     def _one(self, sql: str, parameters: tuple[Any, ...] = ()) -> Any:
         rows = self._rows(sql, parameters, 1)
         return rows[0] if rows else None
@@ -306,21 +419,46 @@ class StateStore:
     def _execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> None:
         self._rows(sql, parameters)
 
-    def _migrate(self, version: int) -> None:
-        """Upgrade a state file of an older schema in place, in one transaction."""
-        present = {row[1] for row in self.connection.execute("PRAGMA table_info(articles)")}
-        self.connection.execute("BEGIN IMMEDIATE")
-        with self.connection:  # commits, or rolls back on any error
-            for step in range(version + 1, SCHEMA_VERSION + 1):
-                for name, kind in _ADDED_COLUMNS.get(step, ()):
-                    if name not in present:
-                        self.connection.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
-            self.connection.execute("DROP TABLE IF EXISTS runs")  # schema 4
-            self.set_meta("schema_version", str(SCHEMA_VERSION))
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction around many writes (a rebuild), committed at the end; inside
+        another, part of it."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._begin()
+        self._depth = 1
+        try:
+            yield
+            self._execute("COMMIT")  # a commit that fails fails the transaction
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self._rollback()
+            raise
+        finally:
+            self._depth = 0
 
-    @property
-    def persistent(self) -> bool:
-        return self.path is not None
+    def _check_schema(self, name: str | Path | None) -> int | None:
+        """Note the schema version in a new state; the version of an older one (None: current)."""
+        version = self.get_meta("schema_version")
+        if version is None:
+            self.set_meta("schema_version", str(SCHEMA_VERSION))
+            return None
+        try:
+            found = int(version)
+        except ValueError:
+            raise StateError(name, f"schema version {version!r} is not a number") from None
+        if found > SCHEMA_VERSION:
+            raise StateError(
+                name,
+                f"it has schema {found}, newer than this newscrawl's {SCHEMA_VERSION}",
+                f"upgrade newscrawl, or {RESTORE}",
+            )
+        return found if found < SCHEMA_VERSION else None
 
     def get(self, url: str) -> StoredArticle | None:
         row = self._one(f"SELECT {_COLUMNS} FROM articles WHERE url = ?", (url,))
@@ -354,7 +492,9 @@ class StateStore:
     ) -> None:
         """Insert or update one article, committed at once. ``archive`` (``{"file", "offset"}``)
         points at the record of its page; without one, a pointer already held is kept.
-        ``validators`` are the ones its page came with (none: none are kept)."""
+        ``validators`` are the ones its page came with (none: none are kept). Keyed by URL and
+        revision: a write of an older revision than the one held (a replayed unit) changes
+        nothing."""
         file, offset = _archive_columns(archive)
         row = (url, language, article_id, content_hash, title, revision, published_at)
         etag, modified = validators or (None, None)
@@ -363,11 +503,12 @@ class StateStore:
             "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id, "
             "content_hash = excluded.content_hash, title = excluded.title, "
             "revision = excluded.revision, published_at = excluded.published_at, "
-            "last_seen = max(last_seen, excluded.last_seen), "
-            "archive_file = coalesce(excluded.archive_file, archive_file), "
-            "archive_offset = coalesce(excluded.archive_offset, archive_offset), "
+            f"last_seen = {self.GREATEST}(articles.last_seen, excluded.last_seen), "
+            "archive_file = coalesce(excluded.archive_file, articles.archive_file), "
+            "archive_offset = coalesce(excluded.archive_offset, articles.archive_offset), "
             "record_hash = excluded.record_hash, "
-            "etag = excluded.etag, last_modified = excluded.last_modified",
+            "etag = excluded.etag, last_modified = excluded.last_modified "
+            "WHERE excluded.revision >= articles.revision",
             (*row, seen_at, seen_at, file, offset, record_hash, etag, modified),
         )
 
@@ -395,7 +536,7 @@ class StateStore:
         file, offset = _archive_columns(archive)
         etag, modified = validators or (None, None)
         self._execute(
-            "UPDATE articles SET last_seen = max(last_seen, ?), "
+            f"UPDATE articles SET last_seen = {self.GREATEST}(last_seen, ?), "
             "archive_file = coalesce(?, archive_file), "
             "archive_offset = coalesce(?, archive_offset), "
             "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE url = ?",
@@ -407,7 +548,8 @@ class StateStore:
         """A transient failure of ``url`` in run ``run_id``; the number of runs it failed in."""
         self._execute(
             "INSERT INTO failures (url, runs, last_run, last_cause) VALUES (?, 1, ?, ?) "
-            "ON CONFLICT(url) DO UPDATE SET runs = runs + (last_run != excluded.last_run), "
+            "ON CONFLICT(url) DO UPDATE SET runs = failures.runs + "
+            "(CASE WHEN failures.last_run != excluded.last_run THEN 1 ELSE 0 END), "
             "last_run = excluded.last_run, last_cause = excluded.last_cause",
             (url, run_id, cause),
         )
@@ -440,20 +582,331 @@ class StateStore:
                 (key, value),
             )
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One transaction around many writes (a rebuild), committed at the end."""
-        self._execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
-        self._execute("COMMIT")
-
     def count(self) -> int:
         """How many articles the state holds."""
         return int(self._one("SELECT count(*) FROM articles")[0])
+
+    # -- work units with leases -------------------------------------------------------------
+    def add_units(self, units: Iterable[tuple[str, str, Mapping[str, Any]]]) -> int:
+        """Offer work units ``(key, kind, spec)``; a key already there (pending, held or done)
+        is left as it is. How many were added."""
+        added = 0
+
+        def work() -> int:
+            count = 0
+            for key, kind, spec in units:
+                text = json.dumps(dict(spec), sort_keys=True)
+                priority = UNIT_PRIORITY.get(kind, len(UNIT_PRIORITY))
+                rows = self._rows(
+                    "INSERT INTO units (unit, kind, spec, priority) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(unit) DO NOTHING RETURNING unit",
+                    (key, kind, text, priority),
+                )
+                count += len(rows)
+            return count
+
+        added = self._atomic(work)
+        return added
+
+    def claim(
+        self, holder: str, lease_seconds: float, kinds: Iterable[str] | None = None
+    ) -> Lease | None:
+        """Take the first pending unit (of ``kinds``) no lease holds, for ``lease_seconds``
+        (by the database's clock); None when there is none. Its fencing token goes up by one:
+        the previous holder's writes are refused from now on. In PostgreSQL two claimers never
+        wait on each other nor get the same unit (``FOR UPDATE SKIP LOCKED``)."""
+        wanted = sorted(set(kinds)) if kinds is not None else []
+        only = f" AND kind IN ({', '.join('?' for _ in wanted)})" if wanted else ""
+        row = self._one(
+            f"UPDATE units SET holder = ?, lease_until = {self.NOW} + ?, token = token + 1, "
+            "claims = claims + 1 WHERE unit = (SELECT unit FROM units WHERE done = 0 "
+            f"AND lease_until < {self.NOW}{only} ORDER BY priority, unit LIMIT 1"
+            f"{self.SKIP_LOCKED}) RETURNING unit, kind, spec, token, lease_until, checkpoint",
+            (holder, lease_seconds, *wanted),
+        )
+        if row is None:
+            return None
+        unit, kind, spec, token, until, checkpoint = row
+        return Lease(unit, kind, json.loads(spec), int(token), float(until), _json(checkpoint))
+
+    def heartbeat(
+        self,
+        lease: Lease,
+        lease_seconds: float,
+        checkpoint: Mapping[str, Any] | None = None,
+    ) -> Lease:
+        """Extend a held lease by ``lease_seconds`` from now, saving ``checkpoint`` (where the
+        unit got to: a cursor, a range position) with it; the renewed lease.
+        :class:`LeaseLost` when the lease ran out or another node took the unit."""
+        text = json.dumps(dict(checkpoint), sort_keys=True) if checkpoint is not None else None
+        row = self._one(
+            f"UPDATE units SET lease_until = {self.NOW} + ?, "
+            "checkpoint = coalesce(?, checkpoint) "
+            f"WHERE unit = ? AND token = ? AND done = 0 AND lease_until >= {self.NOW} "
+            "RETURNING lease_until, checkpoint",
+            (lease_seconds, text, lease.unit, lease.token),
+        )
+        if row is None:
+            raise LeaseLost(lease.unit, lease.token)
+        return replace(lease, until=float(row[0]), checkpoint=_json(row[1]))
+
+    def complete(self, lease: Lease, checkpoint: Mapping[str, Any] | None = None) -> None:
+        """The unit is done (never claimed again; done again by the same lease: nothing
+        more); :class:`LeaseLost` when the lease is lost."""
+        text = json.dumps(dict(checkpoint), sort_keys=True) if checkpoint is not None else None
+        row = self._one(
+            "UPDATE units SET done = 1, holder = NULL, done_at = ?, "
+            "checkpoint = coalesce(?, checkpoint) "
+            f"WHERE unit = ? AND token = ? AND done = 0 AND lease_until >= {self.NOW} "
+            "RETURNING unit",
+            (_now_text(), text, lease.unit, lease.token),
+        )
+        if row is None and not self._one(  # completed already by this lease: nothing to do
+            "SELECT 1 FROM units WHERE unit = ? AND token = ? AND done = 1",
+            (lease.unit, lease.token),
+        ):
+            raise LeaseLost(lease.unit, lease.token)
+
+    def release(self, lease: Lease, checkpoint: Mapping[str, Any] | None = None) -> None:
+        """Give a unit back unfinished (a run that closes early): claimable at once, from
+        ``checkpoint`` (or the last one saved). A lost lease is nothing to give back."""
+        text = json.dumps(dict(checkpoint), sort_keys=True) if checkpoint is not None else None
+        self._execute(
+            "UPDATE units SET holder = NULL, lease_until = 0, "
+            "checkpoint = coalesce(?, checkpoint) "
+            f"WHERE unit = ? AND token = ? AND done = 0 AND lease_until >= {self.NOW}",
+            (text, lease.unit, lease.token),
+        )
+
+    def fenced(self, lease: Lease, work: Callable[[], _T]) -> _T:
+        """Run ``work`` (this store's writes of the unit) in one transaction that first checks
+        ``lease``: its token still the unit's and its time not run out (in PostgreSQL the unit's
+        row is share-locked, so no claim slips in before the commit). :class:`LeaseLost`, and
+        nothing written, when not."""
+
+        def checked() -> _T:
+            row = self._one(
+                f"SELECT token, lease_until >= {self.NOW} FROM units "
+                f"WHERE unit = ? AND done = 0{self.SHARE_LOCK}",
+                (lease.unit,),
+            )
+            if row is None or int(row[0]) != lease.token or not row[1]:
+                raise LeaseLost(lease.unit, lease.token)
+            return work()
+
+        return self._atomic(checked)
+
+    def units(self, kind: str | None = None) -> list[UnitRow]:
+        """The work units (of ``kind``), by key: what is pending, held, done."""
+        where, parameters = ("WHERE kind = ?", (kind,)) if kind else ("", ())
+        rows = self._rows(
+            "SELECT unit, kind, done, holder, token, lease_until, checkpoint, claims FROM units "
+            f"{where} ORDER BY unit",
+            parameters,
+        )
+        return [
+            UnitRow(u, k, bool(d), h, int(t), float(lu), _json(c), int(n))
+            for u, k, d, h, t, lu, c, n in rows
+        ]
+
+    # -- the output manifest and the runs history -------------------------------------------
+    def add_files(self, entries: Iterable[ManifestEntry]) -> None:
+        """Note files a run closed (again: the newer entry wins), in one transaction."""
+
+        def work() -> None:
+            for entry in entries:
+                self._execute(
+                    f"INSERT INTO manifest ({_MANIFEST_COLUMNS}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(node, path) DO UPDATE SET "
+                    "run_id = excluded.run_id, kind = excluded.kind, lines = excluded.lines, "
+                    "bytes = excluded.bytes, sha256 = excluded.sha256, "
+                    "complete = excluded.complete, output_dir = excluded.output_dir, "
+                    "closed_at = excluded.closed_at",
+                    (
+                        entry.path,
+                        entry.node,
+                        entry.run_id,
+                        entry.kind,
+                        entry.lines,
+                        entry.bytes,
+                        entry.sha256,
+                        int(entry.complete),
+                        entry.output_dir,
+                        entry.closed_at,
+                    ),
+                )
+
+        self._atomic(work)
+
+    def manifest(
+        self, *, complete: bool | None = True, node: str | None = None
+    ) -> list[ManifestEntry]:
+        """The output files runs closed (``complete``: only complete ones, the default; None:
+        all), of one ``node`` or every node, by node and path. What an export reads."""
+        clauses: list[str] = []
+        parameters: list[Any] = []
+        if complete is not None:
+            clauses.append("complete = ?")
+            parameters.append(int(complete))
+        if node is not None:
+            clauses.append("node = ?")
+            parameters.append(node)
+        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        rows = self._rows(
+            f"SELECT {_MANIFEST_COLUMNS} FROM manifest {where}ORDER BY node, path",
+            tuple(parameters),
+        )
+        return [
+            ManifestEntry(p, n, r, k, int(li), int(b), s, bool(c), o, t)
+            for p, n, r, k, li, b, s, c, o, t in rows
+        ]
+
+    def run_started(self, run_id: str, node: str, output_dir: str) -> None:
+        """Note a run open in the runs history (until :meth:`run_finished`)."""
+        self._execute(
+            "INSERT INTO run_history (run_id, node, output_dir, started_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(run_id) DO NOTHING",
+            (run_id, node, output_dir, _now_text()),
+        )
+
+    def run_finished(self, run_id: str, recovered: int | None = None) -> None:
+        """Note a run closed (``recovered``: by a later run's recovery, that many articles)."""
+        self._execute(
+            "UPDATE run_history SET finished_at = ?, recovered = ? WHERE run_id = ?",
+            (_now_text(), recovered, run_id),
+        )
+
+    def unfinished_runs(self, node: str, other_than: str) -> list[tuple[str, str]]:
+        """``(run_id, output_dir)`` of the runs of ``node`` noted open and not going on any
+        more (their files to recover), oldest first."""
+        rows = self._rows(
+            "SELECT run_id, output_dir FROM run_history WHERE node = ? AND finished_at IS NULL "
+            "AND run_id != ? ORDER BY started_at, run_id",
+            (node, other_than),
+        )
+        return [(str(r), str(o)) for r, o in rows if not self.run_alive(str(r))]
+
+    def run_alive(self, run_id: str) -> bool:
+        """Another process still runs ``run_id`` (SQLite: never: the file lock keeps runs
+        apart)."""
+        return False
+
+    def hold_run(self, run_id: str) -> None:
+        """Mark ``run_id`` as going on while this store is open (:meth:`run_alive`; SQLite:
+        nothing: the file lock keeps runs apart)."""
+        return None
+
+
+def _json(text: Any) -> Any:
+    return json.loads(text) if text else None
+
+
+def _now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore(StateStore):
+    """SQLite-backed state, safe against crashes (WAL, one transaction per exported article);
+    one run at a time (:class:`StateLock`)."""
+
+    def __init__(self, path: str | Path | None, *, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
+        self._setup()
+        self.path = Path(path) if path else None
+        self.lock_wait = lock_wait
+        if self.path is not None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                cause = f"its folder cannot be created ({exc.strerror})"
+                raise StateError(self.path, cause, MAKE_WRITABLE) from None
+            _check_file(self.path)
+        target = str(self.path) if self.path is not None else ":memory:"
+        try:
+            self.connection = sqlite3.connect(target, isolation_level=None, timeout=lock_wait)
+            self._open()
+        except (StateError, StateUnavailable):
+            self.close()
+            raise
+        except sqlite3.Error as exc:
+            self.close()
+            if _is_locked(exc):
+                raise self._unavailable(exc) from None
+            unwritable = _unwritable(self.path) if self.path is not None else None
+            if unwritable is not None:
+                raise StateError(self.path, unwritable, MAKE_WRITABLE) from None
+            raise StateError(self.path, str(exc)) from None
+
+    def _open(self) -> None:
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.executescript(_SCHEMA + _UNITS_AND_MANIFEST)
+        # a state this run cannot write is refused now, not at its first article
+        self.connection.execute("BEGIN IMMEDIATE")
+        self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('write_check', '')")
+        self.connection.execute("ROLLBACK")
+        found = self._check_schema(self.path)
+        if found is not None:
+            self._migrate(found)
+
+    def _unavailable(self, error: sqlite3.Error) -> StateUnavailable:
+        if _is_locked(error):
+            return StateUnavailable(
+                f"state {self.path} is locked by another program (waited {self.lock_wait:g} s, "
+                "NEWSCRAWL_STATE_LOCK_WAIT_SECONDS); the run stops and the next one catches up. "
+                f"If it stays locked, find the holder: fuser {self.path}",
+                reason="state_locked",
+                error=error,
+            )
+        if _is_full(error):
+            return StateUnavailable(str(error), reason="write_failed", error=error)
+        return StateUnavailable(
+            f"state {self.path} failed: {error}; the run stops and the next one catches up "
+            f'(if this repeats: docs/operations.md, "The state is damaged")',
+            reason="state_failed",
+            error=error,
+        )
+
+    def _rows(self, sql: str, parameters: tuple[Any, ...] = (), limit: int = 0) -> list[Any]:
+        if self.fault is not None:
+            raise self.fault
+        try:
+            cursor = self.connection.execute(sql, parameters)
+            return list(cursor.fetchmany(limit) if limit else cursor.fetchall())
+        except sqlite3.ProgrammingError:
+            raise
+        except sqlite3.Error as exc:
+            if self.path is None:
+                raise
+            self.fault = self._unavailable(exc)
+            if self.on_fault is not None:
+                self.on_fault(self.fault)
+            raise self.fault from None
+
+    def _begin(self) -> None:
+        self._execute("BEGIN IMMEDIATE")
+
+    def _rollback(self) -> None:
+        self.connection.execute("ROLLBACK")
+
+    def _migrate(self, version: int) -> None:
+        """Upgrade a state file of an older schema in place, in one transaction."""
+        present = {row[1] for row in self.connection.execute("PRAGMA table_info(articles)")}
+        self.connection.execute("BEGIN IMMEDIATE")
+        with self.connection:  # commits, or rolls back on any error
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for name, kind in _ADDED_COLUMNS.get(step, ()):
+                    if name not in present:
+                        self.connection.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+            self.connection.execute("DROP TABLE IF EXISTS runs")  # schema 4
+            self.set_meta("schema_version", str(SCHEMA_VERSION))
+
+    @property
+    def persistent(self) -> bool:
+        return self.path is not None
+
+    @property
+    def shared(self) -> bool:
+        return False
 
     def close(self) -> None:
         if hasattr(self, "connection"):

@@ -30,7 +30,12 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         from newscrawl.rebuild import rebuild_state
-        from newscrawl.store import StateError, StateLockedError
+        from newscrawl.store import (
+            StateError,
+            StateLockedError,
+            StateUnavailable,
+            is_database_url,
+        )
 
         assert self.settings is not None
         state = self.settings.get("NEWSCRAWL_STATE") or ""
@@ -40,8 +45,8 @@ class Command(ScrapyCommand):
             self.exitcode = 1
             return
         try:
-            done = rebuild_state(output, Path(state))
-        except (StateError, StateLockedError) as exc:
+            done = rebuild_state(output, state if is_database_url(state) else Path(state))
+        except (StateError, StateLockedError, StateUnavailable) as exc:
             sys.stderr.write(f"scrapy rebuild_state: {exc}\n")
             self.exitcode = 1
             return
