@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,15 +83,8 @@ def columns_of(model: type[BaseModel]) -> dict[str, str]:
     return {name: duckdb_type(name, f.annotation) for name, f in model.model_fields.items()}
 
 
-#: The stored columns of one article line: the Article's, then where the line came from.
+#: The Article's fields as columns.
 COLUMNS: dict[str, str] = columns_of(Article)
-TABLE_COLUMNS: dict[str, str] = {
-    **COLUMNS,
-    "year": "INTEGER",
-    "run_id": "VARCHAR",
-    "source_file": "VARCHAR",
-    "line_no": "BIGINT",
-}
 #: How each field is read from JSON: dates as text, cast with TRY_CAST (a bad date costs that
 #: field, not the line).
 TIMESTAMPS = tuple(name for name, kind in COLUMNS.items() if kind == "TIMESTAMPTZ")
@@ -111,6 +105,23 @@ class RunFile:
     sha256: str
 
 
+@dataclass(frozen=True)
+class ListedFile:
+    """One article file as a directory listing shows it (no content read): its edition, run
+    id, size and modification time."""
+
+    path: Path
+    relpath: str
+    language: str
+    run_id: str
+    size: int
+    mtime_ns: int
+
+    def sha256(self) -> str:
+        with self.path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
 def run_id_of(path: Path) -> str:
     """``report-2025-10-23T16-02-00-123.jsonl`` -> ``2025-10-23T16-02-00-123`` (the stem when
     there is no prefix; anything else a naming scheme adds stays part of the id)."""
@@ -118,17 +129,36 @@ def run_id_of(path: Path) -> str:
     return stem.removeprefix(PREFIX)
 
 
-def find_run_files(output_dir: Path) -> list[RunFile]:
-    """Every article file (``<output>/{az,en,ru}/*.jsonl``), sorted by run id, then language."""
+def list_run_files(output_dir: Path) -> list[ListedFile]:
+    """Every article file (``<output>/{az,en,ru}/*.jsonl``) with its size and modification
+    time, sorted by run id, then language: a listing, nothing is read."""
     found = []
     for language in EDITIONS:
-        for path in sorted((output_dir / language).glob("*.jsonl")):
-            if path.is_file():
-                with path.open("rb") as stream:
-                    sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
-                relpath, size = f"{language}/{path.name}", path.stat().st_size
-                found.append(RunFile(path, relpath, language, run_id_of(path), size, sha256))
+        folder = output_dir / language
+        if not folder.is_dir():
+            continue
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".jsonl") or not entry.is_file():
+                    continue
+                stat = entry.stat()
+                path = Path(entry.path)
+                relpath = f"{language}/{entry.name}"
+                found.append(
+                    ListedFile(
+                        path, relpath, language, run_id_of(path), stat.st_size, stat.st_mtime_ns
+                    )
+                )
     return sorted(found, key=lambda f: (f.run_id, f.language, f.relpath))
+
+
+def find_run_files(output_dir: Path) -> list[RunFile]:
+    """Every article file, sorted by run id, then language, with its SHA-256 (reads them all:
+    for tools and tests; the export itself hashes only files new or changed since it read them)."""
+    return [
+        RunFile(f.path, f.relpath, f.language, f.run_id, f.size, f.sha256())
+        for f in list_run_files(output_dir)
+    ]
 
 
 def sql_string(path: Path) -> str:
@@ -138,102 +168,162 @@ def sql_string(path: Path) -> str:
 
 # -- the database -------------------------------------------------------------------------
 
-_ITEMS = ", ".join(COLUMNS)
+#: The bounds of one export's memory: DuckDB's own (it spills to ``<database>.tmp`` past it)
+#: and the JSON Lines read in one batch (one transaction).
+MEMORY_LIMIT = "256MB"
+BATCH_BYTES = 32 * 1024 * 1024
+BATCH_FILES = 2000
 
-REVISIONS_VIEW = f"""
-CREATE OR REPLACE VIEW revisions AS
-SELECT {_ITEMS}, year, run_id, last_run_id, times_written
-FROM (
-    SELECT *,
-        row_number() OVER w AS nth,
-        max(run_id) OVER (PARTITION BY url, revision, content_hash) AS last_run_id,
-        count(*) OVER (PARTITION BY url, revision, content_hash) AS times_written
-    FROM article_lines
-    WINDOW w AS (PARTITION BY url, revision, content_hash
-                 ORDER BY crawled_at, run_id, source_file, line_no)
+#: Fields that always differ between two revisions (bookkeeping), so not in ``changed_fields``.
+BOOKKEEPING = (
+    "url",
+    "language",
+    "crawled_at",
+    "content_hash",
+    "revision",
+    "revision_reason",
+    "archive",
 )
-WHERE nth = 1
-"""
+#: Fields compared with the previous revision of the URL for ``changed_fields``.
+COMPARED = tuple(name for name in COLUMNS if name not in BOOKKEEPING)
 
-ARTICLES_VIEW = f"""
-CREATE OR REPLACE VIEW articles AS
-SELECT {_ITEMS}, year, run_id, first_run_id, revisions
-FROM (
-    SELECT *,
-        row_number() OVER (PARTITION BY url
-                           ORDER BY revision DESC, crawled_at DESC, run_id DESC) AS nth,
-        min(run_id) OVER (PARTITION BY url) AS first_run_id,
-        count(*) OVER (PARTITION BY url) AS revisions
-    FROM revisions
-)
-WHERE nth = 1
-"""
-
-_LINKS = " UNION ALL ".join(
-    f"SELECT url AS src, language AS src_lang, '{code}' AS dst_lang,"
-    f" translations.{code} AS dst FROM articles"
-    f" WHERE translations.{code} IS NOT NULL AND language <> '{code}'"
-    for code in EDITIONS
-)
-
-TRANSLATIONS_VIEW = f"""
-CREATE OR REPLACE VIEW translations AS
-WITH links AS ({_LINKS}),
-pairs AS (
-    SELECT
-        CASE WHEN src_lang < dst_lang THEN src_lang ELSE dst_lang END AS language_a,
-        CASE WHEN src_lang < dst_lang THEN src ELSE dst END AS url_a,
-        CASE WHEN src_lang < dst_lang THEN dst_lang ELSE src_lang END AS language_b,
-        CASE WHEN src_lang < dst_lang THEN dst ELSE src END AS url_b,
-        src_lang < dst_lang AS forward
-    FROM links
-),
-grouped AS (
-    SELECT language_a, url_a, language_b, url_b,
-        bool_or(forward) AS a_links_b, bool_or(NOT forward) AS b_links_a
-    FROM pairs GROUP BY ALL
-)
-SELECT
-    g.language_a || '-' || g.language_b AS pair,
-    g.language_a, g.url_a, a.article_id AS article_id_a,
-    g.language_b, g.url_b, b.article_id AS article_id_b,
-    g.a_links_b, g.b_links_a,
-    CASE WHEN g.a_links_b AND g.b_links_a THEN 'confirmed' ELSE 'one_way' END AS link,
-    a.url IS NOT NULL AND b.url IS NOT NULL AS both_crawled,
-    a.published_at AS published_at_a, b.published_at AS published_at_b,
-    coalesce(a.year, b.year) AS year
-FROM grouped g
-LEFT JOIN articles a ON a.url = g.url_a
-LEFT JOIN articles b ON b.url = g.url_b
-"""
-
-#: view -> (partition columns, sort order of the rows) of its Parquet files
-PARQUET: dict[str, tuple[str, str]] = {
-    "articles": ("language, year", "language, year, published_at, url"),
-    "revisions": ("language, year", "language, year, url, revision, crawled_at"),
-    "translations": ("pair, year", "pair, year, url_a, url_b"),
+#: The columns of ``article_lines``: the Article's, where the line came from, then what the
+#: fold keeps up to date for every line of a URL whose lines changed (``first_line``: the first
+#: line of its revision, the ``revisions`` row; ``latest``: the ``articles`` row).
+TABLE_COLUMNS: dict[str, str] = {
+    **COLUMNS,
+    "year": "INTEGER",
+    "month": "INTEGER",
+    "run_id": "VARCHAR",
+    "source_file": "VARCHAR",
+    "line_no": "BIGINT",
+    "first_line": "BOOLEAN",
+    "last_run_id": "VARCHAR",
+    "times_written": "BIGINT",
+    "changed_fields": "VARCHAR[]",
+    "latest": "BOOLEAN",
+    "first_run_id": "VARCHAR",
+    "revisions": "BIGINT",
 }
+MAINTAINED = tuple(TABLE_COLUMNS)[tuple(TABLE_COLUMNS).index("first_line") :]
+FILES_COLUMNS: dict[str, str] = {
+    "relpath": "VARCHAR PRIMARY KEY",
+    "language": "VARCHAR",
+    "run_id": "VARCHAR",
+    "size": "BIGINT",
+    "sha256": "VARCHAR",
+    "lines": "BIGINT",
+    "rows": "BIGINT",
+    "mtime_ns": "BIGINT",
+}
+LINKS_COLUMNS = {"src": "VARCHAR", "src_lang": "VARCHAR", "dst_lang": "VARCHAR", "dst": "VARCHAR"}
+TRANSLATION_COLUMNS: dict[str, str] = {
+    "pair": "VARCHAR",
+    "language_a": "VARCHAR",
+    "url_a": "VARCHAR",
+    "article_id_a": "BIGINT",
+    "language_b": "VARCHAR",
+    "url_b": "VARCHAR",
+    "article_id_b": "BIGINT",
+    "a_links_b": "BOOLEAN",
+    "b_links_a": "BOOLEAN",
+    "link": "VARCHAR",
+    "both_crawled": "BOOLEAN",
+    "published_at_a": "TIMESTAMPTZ",
+    "published_at_b": "TIMESTAMPTZ",
+    "year": "INTEGER",
+    "month": "INTEGER",
+}
+TABLES: dict[str, dict[str, str]] = {
+    "article_lines": TABLE_COLUMNS,
+    "files": FILES_COLUMNS,
+    "links": LINKS_COLUMNS,
+    "translation_rows": TRANSLATION_COLUMNS,
+}
+
+_ITEMS = ", ".join(COLUMNS)
+AFFECTED = "(SELECT url FROM affected)"
+
+VIEWS: dict[str, str] = {
+    "revisions": f"""
+        SELECT {_ITEMS}, year, month, run_id, last_run_id, times_written, changed_fields
+        FROM article_lines WHERE first_line""",
+    "articles": f"""
+        SELECT {_ITEMS}, year, month, run_id, first_run_id, revisions
+        FROM article_lines WHERE latest""",
+    "translations": "SELECT * FROM translation_rows",
+    # a story: the articles joined by translation links (each page's links, either way), as
+    # connected groups: the label of a URL is the smallest URL within three links of it, which
+    # is the smallest of its group for any group of up to four articles
+    "stories": f"""
+        WITH edges AS (SELECT src AS u, dst AS v FROM links UNION SELECT dst, src FROM links),
+        nodes AS (SELECT src AS url, any_value(src_lang) AS language FROM links GROUP BY ALL
+                  UNION SELECT dst, any_value(dst_lang) FROM links GROUP BY ALL),
+        l1 AS (SELECT u AS url, least(u, min(v)) AS label FROM edges GROUP BY u),
+        l2 AS (SELECT e.u AS url, least(min(a.label), min(b.label)) AS label
+               FROM edges e JOIN l1 a ON a.url = e.u JOIN l1 b ON b.url = e.v GROUP BY e.u),
+        l3 AS (SELECT e.u AS url, least(min(a.label), min(b.label)) AS label
+               FROM edges e JOIN l2 a ON a.url = e.u JOIN l2 b ON b.url = e.v GROUP BY e.u),
+        members AS (
+            SELECT l3.label AS story, n.url, n.language, a.url IS NOT NULL AS crawled,
+                a.article_id, a.published_at, a.year
+            FROM l3 JOIN (SELECT url, min(language) AS language FROM nodes GROUP BY url) n
+                ON n.url = l3.url
+            LEFT JOIN (SELECT url, article_id, published_at, year FROM article_lines
+                       WHERE latest) a ON a.url = n.url
+        )
+        SELECT story,
+            {", ".join(f"min(url) FILTER (WHERE language = '{c}') AS {c}_url" for c in EDITIONS)},
+            {
+        ", ".join(
+            f"min(article_id) FILTER (WHERE language = '{c}') AS {c}_article_id" for c in EDITIONS
+        )
+    },
+            count(DISTINCT language) AS editions,
+            count(*) FILTER (WHERE crawled) AS crawled,
+            count(*) > count(DISTINCT language) AS ambiguous,
+            min(published_at) AS published_at,
+            min(year) AS year
+        FROM members GROUP BY story""",
+}
+
+#: Parquet files: view -> (the partition folder's column, the rows kept, the rows' order).
+#: One file per month of each partition (``language=en/year=2025/part-03.parquet``): an
+#: export rewrites only the months it changed.
+PARQUET: dict[str, tuple[str, str, str]] = {
+    "articles": ("language", "article_lines WHERE latest", "published_at, url"),
+    "revisions": ("language", "article_lines WHERE first_line", "url, revision, crawled_at"),
+    "translations": ("pair", "translation_rows WHERE true", "url_a, url_b"),
+}
+#: (view, partition value, year, month) of one Parquet file.
+Partition = tuple[str, str, int | None, int | None]
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the database file with its tables and views. A database made with
-    other columns (the model changed) is emptied, so every run file is read again."""
+    """Open (or create) the database file with its tables and views, memory bounded by
+    ``MEMORY_LIMIT``. A database made with other columns (the model or this module changed)
+    is emptied, so every run file is read again."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
-    stored = con.execute(
-        "SELECT column_name FROM information_schema.columns"
-        " WHERE table_name = 'article_lines' ORDER BY ordinal_position"
-    ).fetchall()
-    if stored and [row[0] for row in stored] != list(TABLE_COLUMNS):
-        con.execute("DROP TABLE article_lines; DROP TABLE IF EXISTS files")
-    columns = ", ".join(f"{name} {kind}" for name, kind in TABLE_COLUMNS.items())
-    con.execute(f"CREATE TABLE IF NOT EXISTS article_lines ({columns})")
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS files (relpath VARCHAR PRIMARY KEY, language VARCHAR,"
-        " run_id VARCHAR, size BIGINT, sha256 VARCHAR, lines BIGINT, rows BIGINT)"
-    )
-    for view in (REVISIONS_VIEW, ARTICLES_VIEW, TRANSLATIONS_VIEW):
-        con.execute(view)
+    con = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
+    stored: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = 'main' AND table_name IN (SELECT table_name FROM"
+        " information_schema.tables WHERE table_type = 'BASE TABLE')"
+        " ORDER BY table_name, ordinal_position"
+    ).fetchall():
+        stored.setdefault(str(table), []).append(str(column))
+    if stored and any(stored.get(name) != list(columns) for name, columns in TABLES.items()):
+        for view in VIEWS:
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+        for table in stored:
+            if table in TABLES:
+                con.execute(f"DROP TABLE {table}")
+    for name, columns in TABLES.items():
+        listed = ", ".join(f"{column} {kind}" for column, kind in columns.items())
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({listed})")
+    for view, sql in VIEWS.items():
+        con.execute(f"CREATE OR REPLACE VIEW {view} AS {sql}")
     return con
 
 
@@ -243,90 +333,235 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
-def _select_lines(run: RunFile) -> tuple[str, list[Any]]:
-    """The SELECT that turns one JSON Lines file into ``article_lines`` rows."""
+def _select_lines() -> str:
+    """The SELECT that turns the JSON Lines files listed in the temporary table ``batch``
+    (path, relpath, language, run_id) into ``article_lines`` rows."""
     casts = [
-        f"TRY_CAST({name} AS TIMESTAMPTZ) AS {name}" if name in TIMESTAMPS else name
+        f"TRY_CAST(j.{name} AS TIMESTAMPTZ) AS {name}" if name in TIMESTAMPS else f"j.{name}"
         for name in COLUMNS
     ]
-    casts[list(COLUMNS).index("language")] = "?::VARCHAR AS language"  # the crawl's, from the path
-    year = ", ".join(
-        f"extract(year FROM TRY_CAST({name} AS TIMESTAMPTZ) AT TIME ZONE '{BAKU}')"
-        for name in ("published_at", "crawled_at")
+    casts[list(COLUMNS).index("language")] = "b.language"  # the crawl's, from the path
+    local = (
+        "coalesce(TRY_CAST(j.published_at AS TIMESTAMPTZ), TRY_CAST(j.crawled_at AS TIMESTAMPTZ))"
     )
-    sql = f"""
-        SELECT {", ".join(casts)}, CAST(coalesce({year}) AS INTEGER) AS year,
-            ?::VARCHAR AS run_id, ?::VARCHAR AS source_file, row_number() OVER () AS line_no
-        FROM read_json(?, format = 'newline_delimited', columns = ?, ignore_errors = true,
-                       maximum_object_size = 67108864)
+    local = f"({local} AT TIME ZONE '{BAKU}')"
+    maintained = ", ".join(
+        "false" if TABLE_COLUMNS[name] == "BOOLEAN" else "NULL" for name in MAINTAINED
+    )
+    return f"""
+        SELECT {", ".join(casts)},
+            CAST(extract(year FROM {local}) AS INTEGER) AS year,
+            CAST(extract(month FROM {local}) AS INTEGER) AS month,
+            b.run_id, b.relpath AS source_file,
+            j.ord - min(j.ord) OVER (PARTITION BY j.source_path) + 1 AS line_no,
+            {maintained}
+        FROM (
+            SELECT *, row_number() OVER () AS ord
+            FROM read_json($files, format = 'newline_delimited', columns = $columns,
+                           ignore_errors = true, maximum_object_size = 67108864,
+                           filename = 'source_path')
+        ) j
+        JOIN batch b ON b.path = j.source_path
     """
-    return sql, [run.language, run.run_id, run.relpath, str(run.path), JSON_COLUMNS]
 
 
-def load_file(con: duckdb.DuckDBPyConnection, run: RunFile) -> tuple[int, int]:
-    """Replace the lines of ``run`` in the database; returns (lines in the file, rows held)."""
-    with run.path.open("rb") as stream:
-        lines = sum(1 for line in stream if line.strip())
+def _changed_fields() -> str:
+    compared = ", ".join(
+        f"CASE WHEN lag({name}) OVER r IS DISTINCT FROM {name} THEN '{name}' END"
+        for name in COMPARED
+    )
+    return f"list_filter([{compared}], lambda f: f IS NOT NULL)"
+
+
+#: What the fold keeps up to date, recomputed for every line of the URLs in ``affected``:
+#: the same windows a full rebuild runs over every line.
+RECOMPUTE = f"""
+UPDATE article_lines SET
+    first_line = w.first_line, last_run_id = w.last_run_id, times_written = w.times_written,
+    changed_fields = w.changed_fields, latest = w.latest, first_run_id = w.first_run_id,
+    revisions = w.revisions
+FROM (
+    WITH lines AS (
+        SELECT rowid AS rid, *,
+            row_number() OVER (PARTITION BY url, revision, content_hash
+                               ORDER BY crawled_at, run_id, source_file, line_no) = 1 AS is_first,
+            max(run_id) OVER k AS last_run, count(*) OVER k AS written
+        FROM article_lines
+        WHERE url IN {AFFECTED}
+        WINDOW k AS (PARTITION BY url, revision, content_hash)
+    ),
+    revs AS (
+        SELECT rid,
+            row_number() OVER (PARTITION BY url
+                               ORDER BY revision DESC, crawled_at DESC, run_id DESC) = 1
+                AS is_latest,
+            min(run_id) OVER (PARTITION BY url) AS first_run,
+            count(*) OVER (PARTITION BY url) AS n,
+            CASE WHEN row_number() OVER r > 1 THEN {_changed_fields()} END AS changed
+        FROM lines WHERE is_first
+        WINDOW r AS (PARTITION BY url ORDER BY revision, crawled_at, run_id, source_file, line_no)
+    )
+    SELECT l.rid, l.is_first AS first_line,
+        CASE WHEN l.is_first THEN l.last_run END AS last_run_id,
+        CASE WHEN l.is_first THEN l.written END AS times_written,
+        v.changed AS changed_fields,
+        coalesce(v.is_latest, false) AS latest,
+        CASE WHEN v.is_latest THEN v.first_run END AS first_run_id,
+        CASE WHEN v.is_latest THEN v.n END AS revisions
+    FROM lines l LEFT JOIN revs v ON v.rid = l.rid
+) w
+WHERE article_lines.rowid = w.rid
+"""
+
+_LINKS = " UNION ALL ".join(
+    f"SELECT url AS src, language AS src_lang, '{code}' AS dst_lang,"
+    f" translations.{code} AS dst FROM article_lines"
+    f" WHERE latest AND url IN {AFFECTED}"
+    f" AND translations.{code} IS NOT NULL AND language <> '{code}'"
+    for code in EDITIONS
+)
+
+#: The rows of ``translation_rows`` for every pair of editions that has an affected URL.
+TRANSLATIONS = f"""
+WITH hit AS (SELECT * FROM links WHERE src IN {AFFECTED} OR dst IN {AFFECTED}),
+pairs AS (
+    SELECT
+        CASE WHEN src_lang < dst_lang THEN src_lang ELSE dst_lang END AS language_a,
+        CASE WHEN src_lang < dst_lang THEN src ELSE dst END AS url_a,
+        CASE WHEN src_lang < dst_lang THEN dst_lang ELSE src_lang END AS language_b,
+        CASE WHEN src_lang < dst_lang THEN dst ELSE src END AS url_b,
+        src_lang < dst_lang AS forward
+    FROM hit
+),
+grouped AS (
+    SELECT language_a, url_a, language_b, url_b,
+        bool_or(forward) AS a_links_b, bool_or(NOT forward) AS b_links_a
+    FROM pairs GROUP BY ALL
+),
+ends AS (
+    SELECT url, article_id, published_at, year, month FROM article_lines
+    WHERE latest AND url IN (SELECT url_a FROM grouped UNION SELECT url_b FROM grouped)
+)
+SELECT
+    g.language_a || '-' || g.language_b AS pair,
+    g.language_a, g.url_a, a.article_id AS article_id_a,
+    g.language_b, g.url_b, b.article_id AS article_id_b,
+    g.a_links_b, g.b_links_a,
+    CASE WHEN g.a_links_b AND g.b_links_a THEN 'confirmed' ELSE 'one_way' END AS link,
+    a.url IS NOT NULL AND b.url IS NOT NULL AS both_crawled,
+    a.published_at AS published_at_a, b.published_at AS published_at_b,
+    coalesce(a.year, b.year) AS year,
+    CASE WHEN a.year IS NOT NULL THEN a.month ELSE b.month END AS month
+FROM grouped g
+LEFT JOIN ends a ON a.url = g.url_a
+LEFT JOIN ends b ON b.url = g.url_b
+"""
+
+
+def partitions_of_affected(con: duckdb.DuckDBPyConnection) -> set[Partition]:
+    """The Parquet files that hold a row of an affected URL."""
+    found: set[Partition] = set()
+    for view, (key, rows, _) in PARQUET.items():
+        where = (
+            f"(url_a IN {AFFECTED} OR url_b IN {AFFECTED})"
+            if view == "translations"
+            else f"url IN {AFFECTED}"
+        )
+        sql = f"SELECT DISTINCT {key}, year, month FROM {rows} AND {where}"
+        found.update((view, str(k), y, m) for k, y, m in con.execute(sql).fetchall())
+    return found
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as stream:
+        return sum(1 for line in stream if line.strip())
+
+
+def fold_batch(
+    con: duckdb.DuckDBPyConnection,
+    read: list[tuple[ListedFile, str]],
+    dropped: list[str],
+) -> tuple[set[Partition], list[tuple[str, int, int]]]:
+    """Fold one batch in one transaction: the lines of the files in ``dropped`` (gone or
+    changed) out, those of ``read`` (with their SHA-256) in, then every line, link and pair of
+    the URLs they touch recomputed. Returns the Parquet files touched and (relpath, lines,
+    rows) of each file read."""
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM article_lines WHERE source_file = ?", [run.relpath])
-        con.execute("DELETE FROM files WHERE relpath = ?", [run.relpath])
-        rows = 0
-        if lines:
-            sql, params = _select_lines(run)
-            con.execute(f"INSERT INTO article_lines {sql}", params)
-            rows = scalar(
-                con, "SELECT count(*) FROM article_lines WHERE source_file = ?", [run.relpath]
-            )
         con.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [run.relpath, run.language, run.run_id, run.size, run.sha256, lines, rows],
+            "CREATE OR REPLACE TEMP TABLE batch"
+            " (path VARCHAR, relpath VARCHAR, language VARCHAR, run_id VARCHAR)"
         )
+        con.execute("CREATE OR REPLACE TEMP TABLE gone (relpath VARCHAR)")
+        if read:
+            con.executemany(
+                "INSERT INTO batch VALUES (?, ?, ?, ?)",
+                [[str(f.path), f.relpath, f.language, f.run_id] for f, _ in read],
+            )
+        if dropped:
+            con.executemany("INSERT INTO gone VALUES (?)", [[relpath] for relpath in dropped])
+        if read:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE staged AS {_select_lines()}",
+                {"files": [str(f.path) for f, _ in read], "columns": JSON_COLUMNS},
+            )
+        else:
+            con.execute("CREATE OR REPLACE TEMP TABLE staged AS FROM article_lines LIMIT 0")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE affected AS"
+            " SELECT DISTINCT url FROM staged UNION"
+            " SELECT url FROM article_lines WHERE source_file IN (SELECT relpath FROM gone)"
+        )
+        touched = partitions_of_affected(con)
+        con.execute("DELETE FROM article_lines WHERE source_file IN (SELECT relpath FROM gone)")
+        con.execute("DELETE FROM files WHERE relpath IN (SELECT relpath FROM gone)")
+        con.execute("INSERT INTO article_lines SELECT * FROM staged")
+        con.execute(RECOMPUTE)
+        con.execute(f"DELETE FROM links WHERE src IN {AFFECTED}")
+        con.execute(f"INSERT INTO links {_LINKS}")
+        con.execute(
+            f"DELETE FROM translation_rows WHERE url_a IN {AFFECTED} OR url_b IN {AFFECTED}"
+        )
+        con.execute(f"INSERT INTO translation_rows {TRANSLATIONS}")
+        touched |= partitions_of_affected(con)
+        rows = dict(con.execute("SELECT source_file, count(*) FROM staged GROUP BY ALL").fetchall())
+        counted = []
+        for listed, sha256 in read:
+            lines, held = count_lines(listed.path), int(rows.get(listed.relpath, 0))
+            con.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    listed.relpath,
+                    listed.language,
+                    listed.run_id,
+                    listed.size,
+                    sha256,
+                    lines,
+                    held,
+                    listed.mtime_ns,
+                ],
+            )
+            counted.append((listed.relpath, lines, held))
+        con.execute("DROP TABLE staged; DROP TABLE affected; DROP TABLE batch; DROP TABLE gone")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return lines, rows
+    return touched, counted
 
 
-def forget_file(con: duckdb.DuckDBPyConnection, relpath: str) -> None:
-    """Drop the lines of a file that is no longer in the output directory."""
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM article_lines WHERE source_file = ?", [relpath])
-    con.execute("DELETE FROM files WHERE relpath = ?", [relpath])
-    con.execute("COMMIT")
-
-
-def write_parquet(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> None:
-    """Rewrite every view's Parquet files, Hive-partitioned (``language=en/year=2025/``); the
-    partition values come from the crawl (the edition) and a date, never from page text."""
-    for table, (partitions, order) in PARQUET.items():
-        target = dataset_dir / table
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        if scalar(con, f"SELECT count(*) FROM {table}"):
-            con.execute(
-                f"COPY (SELECT * FROM {table} ORDER BY {order}) TO {sql_string(target)}"
-                f" (FORMAT parquet, PARTITION_BY ({partitions}),"
-                " FILENAME_PATTERN 'part-{i}', COMPRESSION zstd)"
-            )
-
-
-def write_manifest(con: duckdb.DuckDBPyConnection, path: Path, summary: dict[str, Any]) -> None:
-    """``manifest.json``: the ``files`` table (the record the export trusts) for people and
-    other tools, written atomically (a temporary file renamed over the old one)."""
-    cursor = con.execute("SELECT * FROM files ORDER BY run_id, language, relpath")
-    names = [d[0] for d in cursor.description]
-    files = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    document = {
-        "version": 1,
-        **summary,
-        "files": {f.pop("relpath"): f for f in files},
-    }
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+def batches(files: list[tuple[ListedFile, str]]) -> Iterator[list[tuple[ListedFile, str]]]:
+    """``files`` cut into batches of at most ``BATCH_BYTES`` (or one file) and ``BATCH_FILES``."""
+    batch: list[tuple[ListedFile, str]] = []
+    size = 0
+    for item in files:
+        if batch and (size + item[0].size > BATCH_BYTES or len(batch) >= BATCH_FILES):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += item[0].size
+    if batch:
+        yield batch
 
 
 # -- the export ---------------------------------------------------------------------------
@@ -345,6 +580,7 @@ class ExportResult:
     skipped_lines: int = 0
     tables: dict[str, int] = field(default_factory=dict)
     parquet_written: bool = False
+    parquet_files: int = 0
 
     def summary(self) -> str:
         tables = ", ".join(f"{name} {count}" for name, count in self.tables.items())
@@ -354,11 +590,132 @@ class ExportResult:
             f"tables: {tables}",
             f"database: {self.database}",
             f"parquet:  {self.dataset_dir}"
-            + ("" if self.parquet_written else " (unchanged, not rewritten)"),
+            + (
+                f" ({self.parquet_files} files rewritten)"
+                if self.parquet_written
+                else " (unchanged, not rewritten)"
+            ),
         ]
         if self.skipped_lines:
             lines.insert(1, f"skipped {self.skipped_lines} unreadable lines")
         return "\n".join(lines)
+
+
+@dataclass
+class Fold:
+    """One export's fold: the open database, the output directory, whether it rebuilds from
+    nothing, the result the steps fill in, and the Parquet files to rewrite."""
+
+    con: duckdb.DuckDBPyConnection
+    output_dir: Path
+    full: bool
+    result: ExportResult
+    partitions: set[Partition] = field(default_factory=set)
+
+
+def fold_article_files(fold: Fold) -> None:
+    """Fold the article files new or changed since the last export into ``article_lines`` and
+    drop those gone. A file is known by its ``files`` row: same size and modification time,
+    it is not opened; otherwise it is hashed, and read again only when its SHA-256 changed."""
+    con, result = fold.con, fold.result
+    known = {
+        str(r[0]): (int(r[1]), str(r[2]), int(r[3] or 0))
+        for r in con.execute("SELECT relpath, size, sha256, mtime_ns FROM files").fetchall()
+    }
+    present = list_run_files(fold.output_dir)
+    to_read: list[tuple[ListedFile, str]] = []
+    for listed in present:
+        stored = known.get(listed.relpath)
+        if stored is not None and stored[0] == listed.size and stored[2] == listed.mtime_ns:
+            result.files_unchanged += 1
+            continue
+        sha256 = listed.sha256()
+        if stored is not None and stored[:2] == (listed.size, sha256):  # touched, not changed
+            con.execute(
+                "UPDATE files SET mtime_ns = ? WHERE relpath = ?",
+                [listed.mtime_ns, listed.relpath],
+            )
+            result.files_unchanged += 1
+            continue
+        to_read.append((listed, sha256))
+    gone = sorted(set(known) - {f.relpath for f in present})
+    changed = [listed.relpath for listed, _ in to_read if listed.relpath in known]
+    first = True
+    for batch in batches(to_read) if to_read else iter([[]]):
+        dropped = (gone + changed) if first else []
+        first = False
+        if not batch and not dropped:
+            break
+        touched, counted = fold_batch(con, batch, dropped)
+        fold.partitions |= touched
+        for relpath, lines, rows in counted:
+            result.files_read.append(relpath)
+            result.rows_read += rows
+            result.skipped_lines += lines - rows
+    result.files_dropped.extend(gone)
+
+
+#: The export's fold steps, run in this order in one export, each given the :class:`Fold`.
+#: The article files come first; a step that folds other files of the runs (the stats files
+#: into a ``runs`` table) goes after it, here.
+FOLD_STEPS: list[Callable[[Fold], None]] = [fold_article_files]
+
+
+def all_partitions(con: duckdb.DuckDBPyConnection) -> set[Partition]:
+    found: set[Partition] = set()
+    for view, (key, rows, _) in PARQUET.items():
+        sql = f"SELECT DISTINCT {key}, year, month FROM {rows}"
+        found.update((view, str(k), y, m) for k, y, m in con.execute(sql).fetchall())
+    return found
+
+
+def partition_file(dataset_dir: Path, partition: Partition) -> Path:
+    """``dataset/articles/language=en/year=2025/part-03.parquet``: the edition (or pair) and
+    a date, never page text."""
+    view, key, year, month = partition
+    name = PARQUET[view][0]
+    folder = dataset_dir / view / f"{name}={key}" / f"year={'NULL' if year is None else year}"
+    return folder / f"part-{0 if month is None else month:02d}.parquet"
+
+
+def write_partition(
+    con: duckdb.DuckDBPyConnection, dataset_dir: Path, partition: Partition
+) -> None:
+    """Rewrite one Parquet file from its view (atomically: a temporary file renamed over it),
+    or remove it when the partition is empty now."""
+    view, key, year, month = partition
+    name, _, order = PARQUET[view]
+    target = partition_file(dataset_dir, partition)
+    where = f"{name} = ? AND year IS NOT DISTINCT FROM ? AND month IS NOT DISTINCT FROM ?"
+    params = [key, year, month]
+    if not scalar(con, f"SELECT count(*) FROM {view} WHERE {where}", params):
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    con.execute(
+        f"COPY (SELECT * EXCLUDE ({name}, year) FROM {view} WHERE {where} ORDER BY {order})"
+        f" TO {sql_string(tmp)} (FORMAT parquet, COMPRESSION zstd)",
+        params,
+    )
+    os.replace(tmp, target)
+
+
+def write_manifest(con: duckdb.DuckDBPyConnection, path: Path, summary: dict[str, Any]) -> None:
+    """``manifest.json``: what the dataset holds (the totals of the ``files`` table, the
+    record the export trusts; the table itself lists every file) and what this export read,
+    written atomically (a temporary file renamed over the old one)."""
+    cursor = con.execute(
+        "SELECT count(*) AS files, coalesce(sum(size), 0) AS bytes,"
+        " coalesce(sum(lines), 0) AS lines, coalesce(sum(rows), 0) AS rows,"
+        " min(run_id) AS first_run_id, max(run_id) AS last_run_id FROM files"
+    )
+    names = [d[0] for d in cursor.description]
+    totals = dict(zip(names, cursor.fetchall()[0], strict=True))
+    document = {"version": 2, **summary, "files": totals}
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def database_path(output_dir: Path) -> Path:
@@ -376,30 +733,38 @@ def export_dataset(output_dir: Path, *, full: bool = False) -> ExportResult:
     result = ExportResult(database=database, dataset_dir=dataset_dir)
     con = connect(database)
     try:
-        known = {
-            str(r[0]): (int(r[1]), str(r[2]))
-            for r in con.execute("SELECT relpath, size, sha256 FROM files").fetchall()
+        fresh = not scalar(con, "SELECT count(*) FROM files")
+        fold = Fold(con, output_dir, full or fresh, result)
+        for step in FOLD_STEPS:
+            step(fold)
+        counts = con.execute(
+            "SELECT count(*) FILTER (WHERE latest), count(*) FILTER (WHERE first_line)"
+            " FROM article_lines"
+        ).fetchall()[0]
+        result.tables = {
+            "articles": int(counts[0]),
+            "revisions": int(counts[1]),
+            "translations": scalar(con, "SELECT count(*) FROM translation_rows"),
         }
-        present = find_run_files(output_dir)
-        for run in present:
-            if known.get(run.relpath) == (run.size, run.sha256):
-                result.files_unchanged += 1
-                continue
-            lines, rows = load_file(con, run)
-            result.files_read.append(run.relpath)
-            result.rows_read += rows
-            result.skipped_lines += lines - rows
-        for relpath in sorted(set(known) - {run.relpath for run in present}):
-            forget_file(con, relpath)
-            result.files_dropped.append(relpath)
-        for table in PARQUET:
-            result.tables[table] = scalar(con, f"SELECT count(*) FROM {table}")
-        if result.files_read or result.files_dropped or full or not manifest.exists():
-            write_parquet(con, dataset_dir)
+        if result.files_read or result.files_dropped or fold.full or not manifest.exists():
+            if fold.full:  # everything from nothing: no file of another layout stays
+                for view in PARQUET:
+                    shutil.rmtree(dataset_dir / view, ignore_errors=True)
+                fold.partitions = all_partitions(con)
+            for partition in sorted(fold.partitions, key=str):
+                write_partition(con, dataset_dir, partition)
             result.parquet_written = True
+            result.parquet_files = len(fold.partitions)
             exported_at = datetime.now(UTC).isoformat(timespec="seconds")
-            summary = {"exported_at": exported_at, "database": database.name}
-            write_manifest(con, manifest, {**summary, "tables": result.tables})
+            summary = {
+                "exported_at": exported_at,
+                "database": database.name,
+                "tables": result.tables,
+                "read": result.files_read,
+                "dropped": result.files_dropped,
+            }
+            dataset_dir.mkdir(parents=True, exist_ok=True)
+            write_manifest(con, manifest, summary)
         con.execute("CHECKPOINT")
     finally:
         con.close()
