@@ -305,6 +305,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     is emptied, so every run file is read again."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
+    con.execute("SET enable_progress_bar = false")
     stored: dict[str, list[str]] = {}
     for table, column in con.execute(
         "SELECT table_name, column_name FROM information_schema.columns"
@@ -333,9 +334,14 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
+#: The two keys :func:`combine` puts first in each line: which file of the batch, which line.
+FILE_KEY, LINE_KEY = "__newscrawl_file", "__newscrawl_line"
+
+
 def _select_lines() -> str:
-    """The SELECT that turns the JSON Lines files listed in the temporary table ``batch``
-    (path, relpath, language, run_id) into ``article_lines`` rows."""
+    """The SELECT that turns the batch's combined JSON Lines file (``$combined``, see
+    :func:`combine`) and the temporary table ``batch`` (one row per file) into
+    ``article_lines`` rows."""
     casts = [
         f"TRY_CAST(j.{name} AS TIMESTAMPTZ) AS {name}" if name in TIMESTAMPS else f"j.{name}"
         for name in COLUMNS
@@ -352,17 +358,48 @@ def _select_lines() -> str:
         SELECT {", ".join(casts)},
             CAST(extract(year FROM {local}) AS INTEGER) AS year,
             CAST(extract(month FROM {local}) AS INTEGER) AS month,
-            b.run_id, b.relpath AS source_file,
-            j.ord - min(j.ord) OVER (PARTITION BY j.source_path) + 1 AS line_no,
+            b.run_id, b.relpath AS source_file, j.{LINE_KEY} AS line_no,
             {maintained}
-        FROM (
-            SELECT *, row_number() OVER () AS ord
-            FROM read_json($files, format = 'newline_delimited', columns = $columns,
-                           ignore_errors = true, maximum_object_size = 67108864,
-                           filename = 'source_path')
-        ) j
-        JOIN batch b ON b.path = j.source_path
+        FROM read_json($combined, format = 'newline_delimited', columns = $columns,
+                       ignore_errors = true, maximum_object_size = 67108864) j
+        JOIN batch b ON b.number = j.{FILE_KEY}
     """
+
+
+def combine(files: list[ListedFile], target: Path) -> list[dict[str, Any]]:
+    """Write the lines of ``files`` into one JSON Lines file (DuckDB reads one file of many
+    lines far faster than many files of few), each object given two keys first: the file's
+    number in the batch and the line's number in the file. A line that is not a JSON object
+    is copied as it is (DuckDB skips it, it is counted). Returns one row per file for the
+    ``batch`` table: its number, names, size, SHA-256, non-empty lines and mtime."""
+    rows = []
+    with target.open("wb") as out:
+        for number, listed in enumerate(files):
+            data = listed.path.read_bytes()
+            lines = 0
+            for line_no, line in enumerate(data.splitlines(), start=1):
+                stripped = line.strip()
+                if not stripped:
+                    continue
+                lines += 1
+                if stripped.startswith(b"{"):
+                    rest = stripped[1:].lstrip()
+                    keys = f'{{"{FILE_KEY}": {number}, "{LINE_KEY}": {line_no}'.encode()
+                    stripped = keys + (b" " if rest.startswith(b"}") else b", ") + rest
+                out.write(stripped + b"\n")
+            rows.append(
+                {
+                    "number": number,
+                    "relpath": listed.relpath,
+                    "language": listed.language,
+                    "run_id": listed.run_id,
+                    "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "lines": lines,
+                    "mtime_ns": listed.mtime_ns,
+                }
+            )
+    return rows
 
 
 def _changed_fields() -> str:
@@ -472,94 +509,133 @@ def partitions_of_affected(con: duckdb.DuckDBPyConnection) -> set[Partition]:
     return found
 
 
-def count_lines(path: Path) -> int:
-    with path.open("rb") as stream:
-        return sum(1 for line in stream if line.strip())
+def refresh(con: duckdb.DuckDBPyConnection, *, pairs: bool = True) -> None:
+    """Recompute what the fold keeps for the URLs in the temporary table ``affected``: the
+    flags of their lines, their links, and (``pairs``) the pairs of editions they are in."""
+    con.execute(RECOMPUTE)
+    con.execute(f"DELETE FROM links WHERE src IN {AFFECTED}")
+    con.execute(f"INSERT INTO links {_LINKS}")
+    if pairs:
+        refresh_pairs(con)
+
+
+def refresh_pairs(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"DELETE FROM translation_rows WHERE url_a IN {AFFECTED} OR url_b IN {AFFECTED}")
+    con.execute(f"INSERT INTO translation_rows {TRANSLATIONS}")
 
 
 def fold_batch(
     con: duckdb.DuckDBPyConnection,
-    read: list[tuple[ListedFile, str]],
+    read: list[ListedFile],
     dropped: list[str],
+    scratch: Path,
+    *,
+    deferred: bool = False,
 ) -> tuple[set[Partition], list[tuple[str, int, int]]]:
     """Fold one batch in one transaction: the lines of the files in ``dropped`` (gone or
-    changed) out, those of ``read`` (with their SHA-256) in, then every line, link and pair of
-    the URLs they touch recomputed. Returns the Parquet files touched and (relpath, lines,
-    rows) of each file read."""
+    changed) out, those of ``read`` in (through the combined file ``scratch``), then every
+    line, link and pair of the URLs they touch recomputed (unless ``deferred``: a rebuild
+    recomputes everything once, :func:`refresh_all`). Returns the Parquet files touched and
+    (relpath, lines, rows) of each file read, in the order of ``read``."""
+    touched: set[Partition] = set()
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE batch"
-            " (path VARCHAR, relpath VARCHAR, language VARCHAR, run_id VARCHAR)"
-        )
-        con.execute("CREATE OR REPLACE TEMP TABLE gone (relpath VARCHAR)")
         if read:
-            con.executemany(
-                "INSERT INTO batch VALUES (?, ?, ?, ?)",
-                [[str(f.path), f.relpath, f.language, f.run_id] for f, _ in read],
+            files = combine(read, scratch)
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE batch AS SELECT unnest($files, recursive := true)",
+                {"files": files},
             )
-        if dropped:
-            con.executemany("INSERT INTO gone VALUES (?)", [[relpath] for relpath in dropped])
-        if read:
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE staged AS {_select_lines()}",
-                {"files": [str(f.path) for f, _ in read], "columns": JSON_COLUMNS},
+                {
+                    "combined": str(scratch),
+                    "columns": {**JSON_COLUMNS, FILE_KEY: "BIGINT", LINE_KEY: "BIGINT"},
+                },
             )
+            scratch.unlink()
         else:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE batch (number BIGINT, relpath VARCHAR,"
+                " language VARCHAR, run_id VARCHAR, size BIGINT, sha256 VARCHAR,"
+                " lines BIGINT, mtime_ns BIGINT)"
+            )
             con.execute("CREATE OR REPLACE TEMP TABLE staged AS FROM article_lines LIMIT 0")
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE affected AS"
-            " SELECT DISTINCT url FROM staged UNION"
-            " SELECT url FROM article_lines WHERE source_file IN (SELECT relpath FROM gone)"
+            "CREATE OR REPLACE TEMP TABLE gone AS SELECT unnest($gone::VARCHAR[]) AS relpath",
+            {"gone": dropped},
         )
-        touched = partitions_of_affected(con)
-        con.execute("DELETE FROM article_lines WHERE source_file IN (SELECT relpath FROM gone)")
-        con.execute("DELETE FROM files WHERE relpath IN (SELECT relpath FROM gone)")
-        con.execute("INSERT INTO article_lines SELECT * FROM staged")
-        con.execute(RECOMPUTE)
-        con.execute(f"DELETE FROM links WHERE src IN {AFFECTED}")
-        con.execute(f"INSERT INTO links {_LINKS}")
-        con.execute(
-            f"DELETE FROM translation_rows WHERE url_a IN {AFFECTED} OR url_b IN {AFFECTED}"
-        )
-        con.execute(f"INSERT INTO translation_rows {TRANSLATIONS}")
-        touched |= partitions_of_affected(con)
-        rows = dict(con.execute("SELECT source_file, count(*) FROM staged GROUP BY ALL").fetchall())
-        counted = []
-        for listed, sha256 in read:
-            lines, held = count_lines(listed.path), int(rows.get(listed.relpath, 0))
+        if not deferred:
             con.execute(
-                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    listed.relpath,
-                    listed.language,
-                    listed.run_id,
-                    listed.size,
-                    sha256,
-                    lines,
-                    held,
-                    listed.mtime_ns,
-                ],
+                "CREATE OR REPLACE TEMP TABLE affected AS"
+                " SELECT DISTINCT url FROM staged UNION"
+                " SELECT url FROM article_lines WHERE source_file IN (SELECT relpath FROM gone)"
             )
-            counted.append((listed.relpath, lines, held))
-        con.execute("DROP TABLE staged; DROP TABLE affected; DROP TABLE batch; DROP TABLE gone")
+            touched = partitions_of_affected(con)
+        if dropped:
+            con.execute("DELETE FROM article_lines WHERE source_file IN (SELECT relpath FROM gone)")
+            con.execute("DELETE FROM files WHERE relpath IN (SELECT relpath FROM gone)")
+        con.execute("INSERT INTO article_lines SELECT * FROM staged")
+        if not deferred:
+            refresh(con)
+            touched |= partitions_of_affected(con)
+            con.execute("DROP TABLE affected")
+        counted = con.execute(
+            "INSERT INTO files SELECT b.relpath, b.language, b.run_id, b.size, b.sha256,"
+            " b.lines, coalesce(s.n, 0), b.mtime_ns FROM batch b LEFT JOIN"
+            " (SELECT source_file, count(*) AS n FROM staged GROUP BY ALL) s"
+            " ON s.source_file = b.relpath RETURNING relpath, lines, rows"
+        ).fetchall()
+        con.execute("DROP TABLE staged; DROP TABLE batch; DROP TABLE gone")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return touched, counted
+    finally:
+        scratch.unlink(missing_ok=True)
+    order = {f.relpath: n for n, f in enumerate(read)}
+    return touched, sorted(
+        ((str(r), int(lines), int(rows)) for r, lines, rows in counted), key=lambda c: order[c[0]]
+    )
 
 
-def batches(files: list[tuple[ListedFile, str]]) -> Iterator[list[tuple[ListedFile, str]]]:
+def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
+    """After a rebuild's batches: what the fold keeps, computed for every URL, in slices of
+    URLs (by hash) of about ``BATCH_BYTES`` of lines each, so memory stays bounded; the pairs
+    once every link is in."""
+    held = scalar(con, "SELECT count(*) FROM files")
+    size = scalar(con, "SELECT sum(size) FROM files")
+    slices = max(1, -(-size // BATCH_BYTES)) if held else 1
+    for pairs in (False, True):
+        for number in range(slices):
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(
+                    "CREATE OR REPLACE TEMP TABLE affected AS SELECT DISTINCT url"
+                    " FROM article_lines WHERE hash(url) % $slices = $number",
+                    {"slices": slices, "number": number},
+                )
+                if pairs:
+                    refresh_pairs(con)
+                else:
+                    refresh(con, pairs=False)
+                con.execute("DROP TABLE affected")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+
+def batches(files: list[ListedFile]) -> Iterator[list[ListedFile]]:
     """``files`` cut into batches of at most ``BATCH_BYTES`` (or one file) and ``BATCH_FILES``."""
-    batch: list[tuple[ListedFile, str]] = []
+    batch: list[ListedFile] = []
     size = 0
     for item in files:
-        if batch and (size + item[0].size > BATCH_BYTES or len(batch) >= BATCH_FILES):
+        if batch and (size + item.size > BATCH_BYTES or len(batch) >= BATCH_FILES):
             yield batch
             batch, size = [], 0
         batch.append(item)
-        size += item[0].size
+        size += item.size
     if batch:
         yield batch
 
@@ -623,35 +699,40 @@ def fold_article_files(fold: Fold) -> None:
         for r in con.execute("SELECT relpath, size, sha256, mtime_ns FROM files").fetchall()
     }
     present = list_run_files(fold.output_dir)
-    to_read: list[tuple[ListedFile, str]] = []
+    to_read: list[ListedFile] = []
     for listed in present:
         stored = known.get(listed.relpath)
-        if stored is not None and stored[0] == listed.size and stored[2] == listed.mtime_ns:
+        if stored is None:
+            to_read.append(listed)
+            continue
+        if stored[0] == listed.size and stored[2] == listed.mtime_ns:
             result.files_unchanged += 1
             continue
-        sha256 = listed.sha256()
-        if stored is not None and stored[:2] == (listed.size, sha256):  # touched, not changed
+        if stored[:2] == (listed.size, listed.sha256()):  # touched, not changed
             con.execute(
                 "UPDATE files SET mtime_ns = ? WHERE relpath = ?",
                 [listed.mtime_ns, listed.relpath],
             )
             result.files_unchanged += 1
             continue
-        to_read.append((listed, sha256))
+        to_read.append(listed)
     gone = sorted(set(known) - {f.relpath for f in present})
-    changed = [listed.relpath for listed, _ in to_read if listed.relpath in known]
+    changed = [listed.relpath for listed in to_read if listed.relpath in known]
+    scratch = database_path(fold.output_dir).with_suffix(".batch.jsonl")
     first = True
     for batch in batches(to_read) if to_read else iter([[]]):
         dropped = (gone + changed) if first else []
         first = False
         if not batch and not dropped:
             break
-        touched, counted = fold_batch(con, batch, dropped)
+        touched, counted = fold_batch(con, batch, dropped, scratch, deferred=fold.full)
         fold.partitions |= touched
         for relpath, lines, rows in counted:
             result.files_read.append(relpath)
             result.rows_read += rows
             result.skipped_lines += lines - rows
+    if fold.full:
+        refresh_all(con)
     result.files_dropped.extend(gone)
 
 

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from newscrawl.items import Article
+from newscrawl_data import dataset
 from newscrawl_data.dataset import COLUMNS, COMPARED, ListedFile, export_dataset
 from tests.bench.history import add_run, generate
 from tests.crawl import read_jsonl
@@ -229,14 +230,19 @@ def test_an_export_after_one_run_reads_that_run_and_rewrites_its_months_only(
     january = sorted(output.glob("dataset/*/*/year=2025/part-01.parquet"))
     assert len(january) == 3 + 3 + 3  # articles and revisions per edition, three pairs
     before = {p: p.stat().st_mtime_ns for p in output.glob("dataset/**/*.parquet")}
-    hashed: list[str] = []
-    real = ListedFile.sha256
+    opened: list[str] = []
+    real_combine, real_sha256 = dataset.combine, ListedFile.sha256
 
-    def counted(listed: ListedFile) -> str:
-        hashed.append(listed.relpath)
-        return real(listed)
+    def combine(files: list[ListedFile], target: Path) -> list[dict[str, Any]]:
+        opened.extend(f.relpath for f in files)
+        return real_combine(files, target)
 
-    monkeypatch.setattr(ListedFile, "sha256", counted)
+    def sha256(listed: ListedFile) -> str:
+        opened.append(listed.relpath)
+        return real_sha256(listed)
+
+    monkeypatch.setattr(dataset, "combine", combine)
+    monkeypatch.setattr(ListedFile, "sha256", sha256)
     run_id = add_run(output, per_day=40, runs_per_day=24, start=datetime(2025, 1, 30, tzinfo=UTC))
     result = export_dataset(output)
     new_files = sorted(
@@ -245,7 +251,7 @@ def test_an_export_after_one_run_reads_that_run_and_rewrites_its_months_only(
         if (output / e / f"report-{run_id}.jsonl").exists()
     )
     assert new_files and sorted(result.files_read) == new_files
-    assert sorted(hashed) == new_files  # the files already read are not opened
+    assert sorted(opened) == new_files  # the files already read are not opened
     after = {p: p.stat().st_mtime_ns for p in output.glob("dataset/**/*.parquet")}
     assert all(after[p] == before[p] for p in january)  # January untouched
     rewritten = {p for p in after if after[p] != before.get(p)}
