@@ -17,7 +17,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
@@ -193,7 +193,7 @@ COMPARED = tuple(name for name in COLUMNS if name not in BOOKKEEPING)
 TABLE_COLUMNS: dict[str, str] = {
     **COLUMNS,
     "year": "INTEGER",
-    "month": "INTEGER",
+    "day": "DATE",
     "run_id": "VARCHAR",
     "source_file": "VARCHAR",
     "line_no": "BIGINT",
@@ -232,7 +232,7 @@ TRANSLATION_COLUMNS: dict[str, str] = {
     "published_at_a": "TIMESTAMPTZ",
     "published_at_b": "TIMESTAMPTZ",
     "year": "INTEGER",
-    "month": "INTEGER",
+    "day": "DATE",
 }
 TABLES: dict[str, dict[str, str]] = {
     "article_lines": TABLE_COLUMNS,
@@ -242,14 +242,16 @@ TABLES: dict[str, dict[str, str]] = {
 }
 
 _ITEMS = ", ".join(COLUMNS)
-AFFECTED = "(SELECT url FROM affected)"
+#: The URLs a fold step recomputes, passed as the list parameter ``$urls``: a constant list,
+#: so DuckDB looks each up in the index on ``article_lines.url`` instead of scanning.
+AFFECTED = "(SELECT unnest($urls::VARCHAR[]))"
 
 VIEWS: dict[str, str] = {
     "revisions": f"""
-        SELECT {_ITEMS}, year, month, run_id, last_run_id, times_written, changed_fields
+        SELECT {_ITEMS}, year, day, run_id, last_run_id, times_written, changed_fields
         FROM article_lines WHERE first_line""",
     "articles": f"""
-        SELECT {_ITEMS}, year, month, run_id, first_run_id, revisions
+        SELECT {_ITEMS}, year, day, run_id, first_run_id, revisions
         FROM article_lines WHERE latest""",
     "translations": "SELECT * FROM translation_rows",
     # a story: the articles joined by translation links (each page's links, either way), as
@@ -288,15 +290,15 @@ VIEWS: dict[str, str] = {
 }
 
 #: Parquet files: view -> (the partition folder's column, the rows kept, the rows' order).
-#: One file per month of each partition (``language=en/year=2025/part-03.parquet``): an
-#: export rewrites only the months it changed.
+#: One file per day of each partition (``language=en/year=2025/part-03-14.parquet``): an
+#: export rewrites only the days it changed.
 PARQUET: dict[str, tuple[str, str, str]] = {
     "articles": ("language", "article_lines WHERE latest", "published_at, url"),
     "revisions": ("language", "article_lines WHERE first_line", "url, revision, crawled_at"),
     "translations": ("pair", "translation_rows WHERE true", "url_a, url_b"),
 }
-#: (view, partition value, year, month) of one Parquet file.
-Partition = tuple[str, str, int | None, int | None]
+#: (view, partition value, year, day) of one Parquet file.
+Partition = tuple[str, str, int | None, date | None]
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -323,6 +325,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     for name, columns in TABLES.items():
         listed = ", ".join(f"{column} {kind}" for column, kind in columns.items())
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({listed})")
+    con.execute("CREATE INDEX IF NOT EXISTS article_lines_url ON article_lines (url)")
     for view, sql in VIEWS.items():
         con.execute(f"CREATE OR REPLACE VIEW {view} AS {sql}")
     return con
@@ -357,7 +360,7 @@ def _select_lines() -> str:
     return f"""
         SELECT {", ".join(casts)},
             CAST(extract(year FROM {local}) AS INTEGER) AS year,
-            CAST(extract(month FROM {local}) AS INTEGER) AS month,
+            CAST({local} AS DATE) AS day,
             b.run_id, b.relpath AS source_file, j.{LINE_KEY} AS line_no,
             {maintained}
         FROM read_json($combined, format = 'newline_delimited', columns = $columns,
@@ -410,7 +413,7 @@ def _changed_fields() -> str:
     return f"list_filter([{compared}], lambda f: f IS NOT NULL)"
 
 
-#: What the fold keeps up to date, recomputed for every line of the URLs in ``affected``:
+#: What the fold keeps up to date, recomputed for every line of the URLs ``$urls``:
 #: the same windows a full rebuild runs over every line.
 RECOMPUTE = f"""
 UPDATE article_lines SET
@@ -458,8 +461,8 @@ _LINKS = " UNION ALL ".join(
     for code in EDITIONS
 )
 
-#: The rows of ``translation_rows`` for every pair of editions that has an affected URL.
-TRANSLATIONS = f"""
+#: The pairs of editions that have an affected URL, from the links either way.
+PAIRS = f"""
 WITH hit AS (SELECT * FROM links WHERE src IN {AFFECTED} OR dst IN {AFFECTED}),
 pairs AS (
     SELECT
@@ -469,16 +472,15 @@ pairs AS (
         CASE WHEN src_lang < dst_lang THEN dst ELSE src END AS url_b,
         src_lang < dst_lang AS forward
     FROM hit
-),
-grouped AS (
-    SELECT language_a, url_a, language_b, url_b,
-        bool_or(forward) AS a_links_b, bool_or(NOT forward) AS b_links_a
-    FROM pairs GROUP BY ALL
-),
-ends AS (
-    SELECT url, article_id, published_at, year, month FROM article_lines
-    WHERE latest AND url IN (SELECT url_a FROM grouped UNION SELECT url_b FROM grouped)
 )
+SELECT language_a, url_a, language_b, url_b,
+    bool_or(forward) AS a_links_b, bool_or(NOT forward) AS b_links_a
+FROM pairs GROUP BY ALL
+"""
+
+#: Their rows of ``translation_rows``, from the temporary tables ``grouped`` (:data:`PAIRS`)
+#: and ``ends`` (the latest row of each URL of those pairs).
+TRANSLATIONS = """
 SELECT
     g.language_a || '-' || g.language_b AS pair,
     g.language_a, g.url_a, a.article_id AS article_id_a,
@@ -488,15 +490,15 @@ SELECT
     a.url IS NOT NULL AND b.url IS NOT NULL AS both_crawled,
     a.published_at AS published_at_a, b.published_at AS published_at_b,
     coalesce(a.year, b.year) AS year,
-    CASE WHEN a.year IS NOT NULL THEN a.month ELSE b.month END AS month
+    CASE WHEN a.year IS NOT NULL THEN a.day ELSE b.day END AS day
 FROM grouped g
 LEFT JOIN ends a ON a.url = g.url_a
 LEFT JOIN ends b ON b.url = g.url_b
 """
 
 
-def partitions_of_affected(con: duckdb.DuckDBPyConnection) -> set[Partition]:
-    """The Parquet files that hold a row of an affected URL."""
+def partitions_of_affected(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[Partition]:
+    """The Parquet files that hold a row of one of ``urls``."""
     found: set[Partition] = set()
     for view, (key, rows, _) in PARQUET.items():
         where = (
@@ -504,24 +506,43 @@ def partitions_of_affected(con: duckdb.DuckDBPyConnection) -> set[Partition]:
             if view == "translations"
             else f"url IN {AFFECTED}"
         )
-        sql = f"SELECT DISTINCT {key}, year, month FROM {rows} AND {where}"
-        found.update((view, str(k), y, m) for k, y, m in con.execute(sql).fetchall())
+        sql = f"SELECT DISTINCT {key}, year, day FROM {rows} AND {where}"
+        found.update(
+            (view, str(k), y, d) for k, y, d in con.execute(sql, {"urls": urls}).fetchall()
+        )
     return found
 
 
-def refresh(con: duckdb.DuckDBPyConnection, *, pairs: bool = True) -> None:
-    """Recompute what the fold keeps for the URLs in the temporary table ``affected``: the
-    flags of their lines, their links, and (``pairs``) the pairs of editions they are in."""
-    con.execute(RECOMPUTE)
-    con.execute(f"DELETE FROM links WHERE src IN {AFFECTED}")
-    con.execute(f"INSERT INTO links {_LINKS}")
+def refresh(con: duckdb.DuckDBPyConnection, urls: list[str], *, pairs: bool = True) -> None:
+    """Recompute what the fold keeps for ``urls``: the flags of their lines, their links,
+    and (``pairs``) the pairs of editions they are in."""
+    con.execute(RECOMPUTE, {"urls": urls})
+    con.execute(f"DELETE FROM links WHERE src IN {AFFECTED}", {"urls": urls})
+    con.execute(f"INSERT INTO links {_LINKS}", {"urls": urls})
     if pairs:
-        refresh_pairs(con)
+        refresh_pairs(con, urls)
 
 
-def refresh_pairs(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"DELETE FROM translation_rows WHERE url_a IN {AFFECTED} OR url_b IN {AFFECTED}")
+def refresh_pairs(con: duckdb.DuckDBPyConnection, urls: list[str]) -> None:
+    """Recompute the rows of ``translation_rows`` of every pair with one of ``urls``."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE grouped AS {PAIRS}", {"urls": urls})
+    ends = [
+        str(row[0])
+        for row in con.execute(
+            "SELECT url_a FROM grouped UNION SELECT url_b FROM grouped"
+        ).fetchall()
+    ]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ends AS SELECT url, article_id, published_at, year, day"
+        f" FROM article_lines WHERE latest AND url IN {AFFECTED}",
+        {"urls": ends},
+    )
+    con.execute(
+        f"DELETE FROM translation_rows WHERE url_a IN {AFFECTED} OR url_b IN {AFFECTED}",
+        {"urls": urls},
+    )
     con.execute(f"INSERT INTO translation_rows {TRANSLATIONS}")
+    con.execute("DROP TABLE grouped; DROP TABLE ends")
 
 
 def fold_batch(
@@ -565,21 +586,24 @@ def fold_batch(
             "CREATE OR REPLACE TEMP TABLE gone AS SELECT unnest($gone::VARCHAR[]) AS relpath",
             {"gone": dropped},
         )
+        urls: list[str] = []
         if not deferred:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE affected AS"
-                " SELECT DISTINCT url FROM staged UNION"
-                " SELECT url FROM article_lines WHERE source_file IN (SELECT relpath FROM gone)"
+            dropped_lines = (
+                " UNION SELECT url FROM article_lines"
+                " WHERE source_file IN (SELECT relpath FROM gone)"
+                if dropped
+                else ""
             )
-            touched = partitions_of_affected(con)
+            found = con.execute(f"SELECT DISTINCT url FROM staged{dropped_lines}").fetchall()
+            urls = sorted(str(row[0]) for row in found if row[0] is not None)
+            touched = partitions_of_affected(con, urls)
         if dropped:
             con.execute("DELETE FROM article_lines WHERE source_file IN (SELECT relpath FROM gone)")
             con.execute("DELETE FROM files WHERE relpath IN (SELECT relpath FROM gone)")
         con.execute("INSERT INTO article_lines SELECT * FROM staged")
         if not deferred:
-            refresh(con)
-            touched |= partitions_of_affected(con)
-            con.execute("DROP TABLE affected")
+            refresh(con, urls)
+            touched |= partitions_of_affected(con, urls)
         counted = con.execute(
             "INSERT INTO files SELECT b.relpath, b.language, b.run_id, b.size, b.sha256,"
             " b.lines, coalesce(s.n, 0), b.mtime_ns FROM batch b LEFT JOIN"
@@ -608,18 +632,17 @@ def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     slices = max(1, -(-size // BATCH_BYTES)) if held else 1
     for pairs in (False, True):
         for number in range(slices):
+            found = con.execute(
+                "SELECT DISTINCT url FROM article_lines WHERE hash(url) % $slices = $number",
+                {"slices": slices, "number": number},
+            ).fetchall()
+            urls = sorted(str(row[0]) for row in found if row[0] is not None)
             con.execute("BEGIN TRANSACTION")
             try:
-                con.execute(
-                    "CREATE OR REPLACE TEMP TABLE affected AS SELECT DISTINCT url"
-                    " FROM article_lines WHERE hash(url) % $slices = $number",
-                    {"slices": slices, "number": number},
-                )
                 if pairs:
-                    refresh_pairs(con)
+                    refresh_pairs(con, urls)
                 else:
-                    refresh(con, pairs=False)
-                con.execute("DROP TABLE affected")
+                    refresh(con, urls, pairs=False)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -745,18 +768,18 @@ FOLD_STEPS: list[Callable[[Fold], None]] = [fold_article_files]
 def all_partitions(con: duckdb.DuckDBPyConnection) -> set[Partition]:
     found: set[Partition] = set()
     for view, (key, rows, _) in PARQUET.items():
-        sql = f"SELECT DISTINCT {key}, year, month FROM {rows}"
-        found.update((view, str(k), y, m) for k, y, m in con.execute(sql).fetchall())
+        sql = f"SELECT DISTINCT {key}, year, day FROM {rows}"
+        found.update((view, str(k), y, d) for k, y, d in con.execute(sql).fetchall())
     return found
 
 
 def partition_file(dataset_dir: Path, partition: Partition) -> Path:
-    """``dataset/articles/language=en/year=2025/part-03.parquet``: the edition (or pair) and
-    a date, never page text."""
-    view, key, year, month = partition
+    """``dataset/articles/language=en/year=2025/part-03-14.parquet``: the edition (or pair)
+    and a date, never page text."""
+    view, key, year, day = partition
     name = PARQUET[view][0]
     folder = dataset_dir / view / f"{name}={key}" / f"year={'NULL' if year is None else year}"
-    return folder / f"part-{0 if month is None else month:02d}.parquet"
+    return folder / f"part-{'none' if day is None else f'{day:%m-%d}'}.parquet"
 
 
 def write_partition(
@@ -764,22 +787,27 @@ def write_partition(
 ) -> None:
     """Rewrite one Parquet file from its view (atomically: a temporary file renamed over it),
     or remove it when the partition is empty now."""
-    view, key, year, month = partition
+    view, key, year, day = partition
     name, _, order = PARQUET[view]
     target = partition_file(dataset_dir, partition)
-    where = f"{name} = ? AND year IS NOT DISTINCT FROM ? AND month IS NOT DISTINCT FROM ?"
-    params = [key, year, month]
-    if not scalar(con, f"SELECT count(*) FROM {view} WHERE {where}", params):
-        target.unlink(missing_ok=True)
-        return
+    where = f"{name} = ? AND year IS NOT DISTINCT FROM ? AND day IS NOT DISTINCT FROM ?"
+    params = [key, year, day]
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    con.execute(
+    written = scalar(
+        con,
         f"COPY (SELECT * EXCLUDE ({name}, year) FROM {view} WHERE {where} ORDER BY {order})"
         f" TO {sql_string(tmp)} (FORMAT parquet, COMPRESSION zstd)",
         params,
     )
-    os.replace(tmp, target)
+    if written:
+        os.replace(tmp, target)
+    else:
+        tmp.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
+        for folder in (target.parent, target.parent.parent):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
 
 
 def write_manifest(con: duckdb.DuckDBPyConnection, path: Path, summary: dict[str, Any]) -> None:

@@ -252,7 +252,7 @@ class History:
         files: list[dict[str, Any]],
     ) -> None:
         finished = started + timedelta(seconds=41.5)
-        editions = {}
+        editions: dict[str, dict[str, Any]] = {}
         for language, counts in by_edition.items():
             exported = counts["new"] + counts["updated"]
             editions[language] = {
@@ -310,7 +310,7 @@ class History:
             "duration_seconds": 41.5,
             "finish_reason": "finished",
             "exit_code": 0,
-            "site_requests": sum(e["requests"] for e in editions.values()) + 1,
+            "site_requests": sum(int(e["requests"]) for e in editions.values()) + 1,
             "state": {"path": "state.sqlite", "locked": False},
             "previous_run": {"finished": True, "recovered_articles": 0},
             "editions": editions,

@@ -1,7 +1,7 @@
 """The dataset at the scale of years (#21): every Article field in every table, view and
 Parquet file; ``revisions`` says what changed and why; ``stories`` links the editions; an
 export after one new run reads that run's files only and rewrites only the Parquet files of
-the months it changed; and an export folded run by run equals ``--full``, row for row."""
+the days it changed; and an export folded run by run equals ``--full``, row for row."""
 
 from __future__ import annotations
 
@@ -222,13 +222,15 @@ def _history(root: Path, days: float) -> Path:
     return output
 
 
-def test_an_export_after_one_run_reads_that_run_and_rewrites_its_months_only(
+def test_an_export_after_one_run_reads_that_run_and_rewrites_its_days_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     output = _history(tmp_path, 3)  # 30 January to 1 February
     export_dataset(output)
-    january = sorted(output.glob("dataset/*/*/year=2025/part-01.parquet"))
-    assert len(january) == 3 + 3 + 3  # articles and revisions per edition, three pairs
+    january = sorted(output.glob("dataset/*/*/year=2025/part-01-*.parquet"))
+    # a file per day: articles and revisions per edition, the three pairs, 30 and 31 January
+    assert len({p.parent for p in january}) == 3 + 3 + 3
+    assert {p.name for p in january} == {"part-01-30.parquet", "part-01-31.parquet"}
     before = {p: p.stat().st_mtime_ns for p in output.glob("dataset/**/*.parquet")}
     opened: list[str] = []
     real_combine, real_sha256 = dataset.combine, ListedFile.sha256
@@ -255,7 +257,8 @@ def test_an_export_after_one_run_reads_that_run_and_rewrites_its_months_only(
     after = {p: p.stat().st_mtime_ns for p in output.glob("dataset/**/*.parquet")}
     assert all(after[p] == before[p] for p in january)  # January untouched
     rewritten = {p for p in after if after[p] != before.get(p)}
-    assert rewritten and all(p.name == "part-02.parquet" for p in rewritten)
+    # the days of the new run's articles (2 February) and of those it revised (1 February)
+    assert rewritten and {p.name for p in rewritten} <= {"part-02-01.parquet", "part-02-02.parquet"}
     manifest = json.loads((output / "dataset/manifest.json").read_text())
     assert sorted(manifest["read"]) == new_files and "files" in manifest
     assert len(json.dumps(manifest)) < 2000  # totals, not a line per file of history
