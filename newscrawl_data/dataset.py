@@ -712,35 +712,73 @@ class Fold:
     partitions: set[Partition] = field(default_factory=set)
 
 
+def listing(output_dir: Path) -> tuple[list[str], list[int], list[int]]:
+    """The article files of ``output_dir`` as three lists (relpath, size, modification time):
+    what an export compares with ``files``, kept lean (a year is about 160,000 files)."""
+    relpaths: list[str] = []
+    sizes: list[int] = []
+    mtimes: list[int] = []
+    for language in EDITIONS:
+        folder = output_dir / language
+        if not folder.is_dir():
+            continue
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".jsonl") and entry.is_file():
+                    stat = entry.stat()
+                    relpaths.append(f"{language}/{entry.name}")
+                    sizes.append(stat.st_size)
+                    mtimes.append(stat.st_mtime_ns)
+    return relpaths, sizes, mtimes
+
+
+def listed_file(output_dir: Path, relpath: str, size: int, mtime_ns: int) -> ListedFile:
+    path = output_dir / relpath
+    return ListedFile(path, relpath, relpath.split("/")[0], run_id_of(path), size, mtime_ns)
+
+
 def fold_article_files(fold: Fold) -> None:
     """Fold the article files new or changed since the last export into ``article_lines`` and
     drop those gone. A file is known by its ``files`` row: same size and modification time,
-    it is not opened; otherwise it is hashed, and read again only when its SHA-256 changed."""
+    it is not opened; otherwise it is hashed, and read again only when its SHA-256 changed.
+    The listing is compared with ``files`` in DuckDB: only the files to look at come back."""
     con, result = fold.con, fold.result
-    known = {
-        str(r[0]): (int(r[1]), str(r[2]), int(r[3] or 0))
-        for r in con.execute("SELECT relpath, size, sha256, mtime_ns FROM files").fetchall()
-    }
-    present = list_run_files(fold.output_dir)
+    relpaths, sizes, mtimes = listing(fold.output_dir)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE present AS SELECT unnest($relpaths::VARCHAR[]) AS relpath,"
+        " unnest($sizes::BIGINT[]) AS size, unnest($mtimes::BIGINT[]) AS mtime_ns",
+        {"relpaths": relpaths, "sizes": sizes, "mtimes": mtimes},
+    )
+    present = len(relpaths)
+    del relpaths, sizes, mtimes
+    candidates = con.execute(
+        "SELECT p.relpath, p.size, p.mtime_ns, f.size, f.sha256 FROM present p"
+        " LEFT JOIN files f USING (relpath)"
+        " WHERE f.relpath IS NULL OR f.size <> p.size OR f.mtime_ns IS DISTINCT FROM p.mtime_ns"
+    ).fetchall()
+    gone = sorted(
+        str(r[0])
+        for r in con.execute(
+            "SELECT relpath FROM files ANTI JOIN present USING (relpath)"
+        ).fetchall()
+    )
+    con.execute("DROP TABLE present")
     to_read: list[ListedFile] = []
-    for listed in present:
-        stored = known.get(listed.relpath)
-        if stored is None:
+    changed: list[str] = []
+    for relpath, size, mtime_ns, known_size, known_sha256 in candidates:
+        listed = listed_file(fold.output_dir, str(relpath), int(size), int(mtime_ns))
+        if known_size is None:
             to_read.append(listed)
-            continue
-        if stored[0] == listed.size and stored[2] == listed.mtime_ns:
-            result.files_unchanged += 1
-            continue
-        if stored[:2] == (listed.size, listed.sha256()):  # touched, not changed
+        elif (known_size, known_sha256) == (listed.size, listed.sha256()):  # touched only
             con.execute(
                 "UPDATE files SET mtime_ns = ? WHERE relpath = ?",
                 [listed.mtime_ns, listed.relpath],
             )
-            result.files_unchanged += 1
-            continue
-        to_read.append(listed)
-    gone = sorted(set(known) - {f.relpath for f in present})
-    changed = [listed.relpath for listed in to_read if listed.relpath in known]
+        else:
+            to_read.append(listed)
+            changed.append(listed.relpath)
+    result.files_unchanged = present - len(to_read)
+    to_read.sort(key=lambda f: (f.run_id, f.language, f.relpath))
     scratch = database_path(fold.output_dir).with_suffix(".batch.jsonl")
     first = True
     for batch in batches(to_read) if to_read else iter([[]]):
@@ -865,12 +903,18 @@ def export_dataset(output_dir: Path, *, full: bool = False) -> ExportResult:
             result.parquet_written = True
             result.parquet_files = len(fold.partitions)
             exported_at = datetime.now(UTC).isoformat(timespec="seconds")
+            runs = {run_id_of(Path(f)) for f in result.files_read}
             summary = {
                 "exported_at": exported_at,
                 "database": database.name,
                 "tables": result.tables,
-                "read": result.files_read,
-                "dropped": result.files_dropped,
+                "export": {
+                    "files_read": len(result.files_read),
+                    "rows_read": result.rows_read,
+                    "files_dropped": len(result.files_dropped),
+                    "first_run_id": min(runs, default=None),
+                    "last_run_id": max(runs, default=None),
+                },
             }
             dataset_dir.mkdir(parents=True, exist_ok=True)
             write_manifest(con, manifest, summary)
