@@ -413,8 +413,9 @@ def _changed_fields() -> str:
     return f"list_filter([{compared}], lambda f: f IS NOT NULL)"
 
 
-#: What the fold keeps up to date, recomputed for every line of the URLs ``$urls``:
-#: the same windows a full rebuild runs over every line.
+#: What the fold keeps up to date, recomputed for every line of some URLs (``$rows``: the row
+#: ids of all their lines, :func:`rows_of`): the same windows a full rebuild runs over every
+#: line.
 RECOMPUTE = f"""
 UPDATE article_lines SET
     first_line = w.first_line, last_run_id = w.last_run_id, times_written = w.times_written,
@@ -427,7 +428,7 @@ FROM (
                                ORDER BY crawled_at, run_id, source_file, line_no) = 1 AS is_first,
             max(run_id) OVER k AS last_run, count(*) OVER k AS written
         FROM article_lines
-        WHERE url IN {AFFECTED}
+        WHERE rowid = ANY($rows)
         WINDOW k AS (PARTITION BY url, revision, content_hash)
     ),
     revs AS (
@@ -450,13 +451,13 @@ FROM (
         CASE WHEN v.is_latest THEN v.n END AS revisions
     FROM lines l LEFT JOIN revs v ON v.rid = l.rid
 ) w
-WHERE article_lines.rowid = w.rid
+WHERE article_lines.rowid = w.rid AND article_lines.rowid = ANY($rows)
 """
 
 _LINKS = " UNION ALL ".join(
     f"SELECT url AS src, language AS src_lang, '{code}' AS dst_lang,"
     f" translations.{code} AS dst FROM article_lines"
-    f" WHERE latest AND url IN {AFFECTED}"
+    f" WHERE rowid = ANY($rows) AND latest"
     f" AND translations.{code} IS NOT NULL AND language <> '{code}'"
     for code in EDITIONS
 )
@@ -497,28 +498,37 @@ LEFT JOIN ends b ON b.url = g.url_b
 """
 
 
+def rows_of(con: duckdb.DuckDBPyConnection, urls: list[str]) -> list[int]:
+    """The row ids of every line of ``urls`` (an index lookup each), so that the queries
+    after it fetch those rows by id instead of scanning the table."""
+    found = con.execute(f"SELECT rowid FROM article_lines WHERE url IN {AFFECTED}", {"urls": urls})
+    return [int(row[0]) for row in found.fetchall()]
+
+
 def partitions_of_affected(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[Partition]:
     """The Parquet files that hold a row of one of ``urls``."""
     found: set[Partition] = set()
-    for view, (key, rows, _) in PARQUET.items():
-        where = (
-            f"(url_a IN {AFFECTED} OR url_b IN {AFFECTED})"
-            if view == "translations"
-            else f"url IN {AFFECTED}"
-        )
-        sql = f"SELECT DISTINCT {key}, year, day FROM {rows} AND {where}"
-        found.update(
-            (view, str(k), y, d) for k, y, d in con.execute(sql, {"urls": urls}).fetchall()
-        )
+    rows = rows_of(con, urls)
+    for view, (key, kept, _) in PARQUET.items():
+        if view == "translations":
+            sql = (
+                f"SELECT DISTINCT {key}, year, day FROM translation_rows"
+                f" WHERE url_a IN {AFFECTED} OR url_b IN {AFFECTED}"
+            )
+        else:
+            sql = f"SELECT DISTINCT {key}, year, day FROM {kept} AND rowid = ANY($rows)"
+        params: dict[str, Any] = {"urls": urls} if view == "translations" else {"rows": rows}
+        found.update((view, str(k), y, d) for k, y, d in con.execute(sql, params).fetchall())
     return found
 
 
 def refresh(con: duckdb.DuckDBPyConnection, urls: list[str], *, pairs: bool = True) -> None:
     """Recompute what the fold keeps for ``urls``: the flags of their lines, their links,
     and (``pairs``) the pairs of editions they are in."""
-    con.execute(RECOMPUTE, {"urls": urls})
+    con.execute(RECOMPUTE, {"rows": rows_of(con, urls)})
     con.execute(f"DELETE FROM links WHERE src IN {AFFECTED}", {"urls": urls})
-    con.execute(f"INSERT INTO links {_LINKS}", {"urls": urls})
+    # again: DuckDB updates a list column (changed_fields) as a delete and an insert
+    con.execute(f"INSERT INTO links {_LINKS}", {"rows": rows_of(con, urls)})
     if pairs:
         refresh_pairs(con, urls)
 
@@ -534,8 +544,8 @@ def refresh_pairs(con: duckdb.DuckDBPyConnection, urls: list[str]) -> None:
     ]
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ends AS SELECT url, article_id, published_at, year, day"
-        f" FROM article_lines WHERE latest AND url IN {AFFECTED}",
-        {"urls": ends},
+        " FROM article_lines WHERE rowid = ANY($rows) AND latest",
+        {"rows": rows_of(con, ends)},
     )
     con.execute(
         f"DELETE FROM translation_rows WHERE url_a IN {AFFECTED} OR url_b IN {AFFECTED}",
