@@ -9,7 +9,8 @@ one; e.g. a worktree of an older commit for the "before" figures).
 Per scale: the history is generated once into ``<work>/history-<scale>`` (kept for the next
 call), hard-linked into a scratch copy, exported once (the first export, building from
 nothing), then one run is added and exported (``after one new run``), then ``--full``. Each is
-a real ``scrapy export --only <parts>`` in a child process: wall time, and peak RSS from its
+a real ``scrapy export --only <parts>`` in a child process: wall time, CPU time (user +
+system, ``os.wait4``: what the machine's load does not change) and peak RSS from its
 ``VmHWM`` (``tests.bench.measure.run_measured``). Results are appended to
 ``<work>/results.jsonl`` and printed as a Markdown table.
 """
@@ -68,7 +69,11 @@ def export(code: Path, output: Path, parts: str, log: Path, *extra: str) -> dict
     measured = run_measured(log.stem, command, env, log, cwd=code)
     if measured.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {log.read_text()[-2000:]}")
-    return {"seconds": round(measured.wall_seconds, 2), "peak_mib": round(measured.max_rss_mib)}
+    return {
+        "seconds": round(measured.wall_seconds, 2),
+        "cpu_seconds": round(measured.cpu_seconds, 2),
+        "peak_mib": round(measured.max_rss_mib),
+    }
 
 
 def measure(work: Path, code: Path, label: str, scale: str, parts: str) -> dict[str, Any]:
@@ -100,7 +105,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     ]
     for r in rows:
         cells = [
-            f"{r[key]['seconds']:.1f} s, {r[key]['peak_mib']} MiB"
+            f"{r[key]['seconds']:.1f} s ({r[key]['cpu_seconds']:.1f} s CPU), {r[key]['peak_mib']} MiB"
             for key in ("one_new_run", "full", "first")
         ]
         lines.append(f"| {r['label']} | {r['scale']} | {r['parts']} | " + " | ".join(cells) + " |")
