@@ -200,7 +200,7 @@ TABLE_COLUMNS: dict[str, str] = {
     "first_line": "BOOLEAN",
     "last_run_id": "VARCHAR",
     "times_written": "BIGINT",
-    "changed_fields": "VARCHAR[]",
+    "changed_fields": "VARCHAR",  # comma-separated (a list column is updated as a new row)
     "latest": "BOOLEAN",
     "first_run_id": "VARCHAR",
     "revisions": "BIGINT",
@@ -248,7 +248,9 @@ AFFECTED = "(SELECT unnest($urls::VARCHAR[]))"
 
 VIEWS: dict[str, str] = {
     "revisions": f"""
-        SELECT {_ITEMS}, year, day, run_id, last_run_id, times_written, changed_fields
+        SELECT {_ITEMS}, year, day, run_id, last_run_id, times_written,
+            CASE WHEN changed_fields = '' THEN []::VARCHAR[]
+                 ELSE string_split(changed_fields, ',') END AS changed_fields
         FROM article_lines WHERE first_line""",
     "articles": f"""
         SELECT {_ITEMS}, year, day, run_id, first_run_id, revisions
@@ -410,7 +412,7 @@ def _changed_fields() -> str:
         f"CASE WHEN lag({name}) OVER r IS DISTINCT FROM {name} THEN '{name}' END"
         for name in COMPARED
     )
-    return f"list_filter([{compared}], lambda f: f IS NOT NULL)"
+    return f"array_to_string(list_filter([{compared}], lambda f: f IS NOT NULL), ',')"
 
 
 #: What the fold keeps up to date, recomputed for every line of some URLs (``$rows``: the row
@@ -527,7 +529,6 @@ def refresh(con: duckdb.DuckDBPyConnection, urls: list[str], *, pairs: bool = Tr
     and (``pairs``) the pairs of editions they are in."""
     con.execute(RECOMPUTE, {"rows": rows_of(con, urls)})
     con.execute(f"DELETE FROM links WHERE src IN {AFFECTED}", {"urls": urls})
-    # again: DuckDB updates a list column (changed_fields) as a delete and an insert
     con.execute(f"INSERT INTO links {_LINKS}", {"rows": rows_of(con, urls)})
     if pairs:
         refresh_pairs(con, urls)
@@ -751,21 +752,30 @@ def fold_article_files(fold: Fold) -> None:
     """Fold the article files new or changed since the last export into ``article_lines`` and
     drop those gone. A file is known by its ``files`` row: same size and modification time,
     it is not opened; otherwise it is hashed, and read again only when its SHA-256 changed.
-    The listing is compared with ``files`` in DuckDB: only the files to look at come back."""
+    The listing is compared with ``files`` in DuckDB, and the files to look at come back one
+    batch at a time (a rebuild does not hold a year's list of files)."""
     con, result = fold.con, fold.result
     relpaths, sizes, mtimes = listing(fold.output_dir)
+    present = len(relpaths)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE present AS SELECT unnest($relpaths::VARCHAR[]) AS relpath,"
         " unnest($sizes::BIGINT[]) AS size, unnest($mtimes::BIGINT[]) AS mtime_ns",
         {"relpaths": relpaths, "sizes": sizes, "mtimes": mtimes},
     )
-    present = len(relpaths)
     del relpaths, sizes, mtimes
-    candidates = con.execute(
-        "SELECT p.relpath, p.size, p.mtime_ns, f.size, f.sha256 FROM present p"
-        " LEFT JOIN files f USING (relpath)"
-        " WHERE f.relpath IS NULL OR f.size <> p.size OR f.mtime_ns IS DISTINCT FROM p.mtime_ns"
-    ).fetchall()
+    # the files to look at, in run order (the name after the edition's folder), cut into
+    # batches of BATCH_FILES files and about BATCH_BYTES
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE todo AS"
+        " SELECT *, greatest((n - 1) // $files, (total - size) // $bytes) AS batch FROM ("
+        "  SELECT p.relpath, p.size, p.mtime_ns, f.size AS known_size, f.sha256 AS known_sha256,"
+        "   row_number() OVER w AS n, sum(p.size) OVER w AS total"
+        "  FROM present p LEFT JOIN files f USING (relpath)"
+        "  WHERE f.relpath IS NULL OR f.size <> p.size"
+        "   OR f.mtime_ns IS DISTINCT FROM p.mtime_ns"
+        "  WINDOW w AS (ORDER BY split_part(p.relpath, '/', 2), p.relpath))",
+        {"files": BATCH_FILES, "bytes": BATCH_BYTES},
+    )
     gone = sorted(
         str(r[0])
         for r in con.execute(
@@ -773,35 +783,47 @@ def fold_article_files(fold: Fold) -> None:
         ).fetchall()
     )
     con.execute("DROP TABLE present")
-    to_read: list[ListedFile] = []
-    changed: list[str] = []
-    for relpath, size, mtime_ns, known_size, known_sha256 in candidates:
-        listed = listed_file(fold.output_dir, str(relpath), int(size), int(mtime_ns))
-        if known_size is None:
-            to_read.append(listed)
-        elif (known_size, known_sha256) == (listed.size, listed.sha256()):  # touched only
-            con.execute(
-                "UPDATE files SET mtime_ns = ? WHERE relpath = ?",
-                [listed.mtime_ns, listed.relpath],
-            )
-        else:
-            to_read.append(listed)
-            changed.append(listed.relpath)
-    result.files_unchanged = present - len(to_read)
-    to_read.sort(key=lambda f: (f.run_id, f.language, f.relpath))
+    batch_numbers = [
+        int(r[0]) for r in con.execute("SELECT DISTINCT batch FROM todo ORDER BY batch").fetchall()
+    ]
     scratch = database_path(fold.output_dir).with_suffix(".batch.jsonl")
-    first = True
-    for batch in batches(to_read) if to_read else iter([[]]):
-        dropped = (gone + changed) if first else []
-        first = False
+    read = 0
+    for number in batch_numbers or [None]:
+        rows = (
+            con.execute(
+                "SELECT relpath, size, mtime_ns, known_size, known_sha256 FROM todo"
+                " WHERE batch = $number ORDER BY n",
+                {"number": number},
+            ).fetchall()
+            if number is not None
+            else []
+        )
+        batch: list[ListedFile] = []
+        changed: list[str] = []
+        for relpath, size, mtime_ns, known_size, known_sha256 in rows:
+            listed = listed_file(fold.output_dir, str(relpath), int(size), int(mtime_ns))
+            if known_size is None:
+                batch.append(listed)
+            elif (known_size, known_sha256) == (listed.size, listed.sha256()):  # touched only
+                con.execute(
+                    "UPDATE files SET mtime_ns = ? WHERE relpath = ?",
+                    [listed.mtime_ns, listed.relpath],
+                )
+            else:
+                batch.append(listed)
+                changed.append(listed.relpath)
+        dropped = (gone if number == (batch_numbers or [None])[0] else []) + changed
         if not batch and not dropped:
-            break
+            continue
+        read += len(batch)
         touched, counted = fold_batch(con, batch, dropped, scratch, deferred=fold.full)
         fold.partitions |= touched
-        for relpath, lines, rows in counted:
+        for relpath, lines, rows_held in counted:
             result.files_read.append(relpath)
-            result.rows_read += rows
-            result.skipped_lines += lines - rows
+            result.rows_read += rows_held
+            result.skipped_lines += lines - rows_held
+    con.execute("DROP TABLE todo")
+    result.files_unchanged = present - read
     if fold.full:
         refresh_all(con)
     result.files_dropped.extend(gone)
