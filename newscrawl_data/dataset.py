@@ -783,12 +783,13 @@ def fold_article_files(fold: Fold) -> None:
         ).fetchall()
     )
     con.execute("DROP TABLE present")
-    batch_numbers = [
+    numbers: list[int | None] = [
         int(r[0]) for r in con.execute("SELECT DISTINCT batch FROM todo ORDER BY batch").fetchall()
     ]
+    numbers = numbers or [None]  # no file to read: one batch all the same, for the files gone
     scratch = database_path(fold.output_dir).with_suffix(".batch.jsonl")
     read = 0
-    for number in batch_numbers or [None]:
+    for number in numbers:
         rows = (
             con.execute(
                 "SELECT relpath, size, mtime_ns, known_size, known_sha256 FROM todo"
@@ -812,7 +813,7 @@ def fold_article_files(fold: Fold) -> None:
             else:
                 batch.append(listed)
                 changed.append(listed.relpath)
-        dropped = (gone if number == (batch_numbers or [None])[0] else []) + changed
+        dropped = (gone if number == numbers[0] else []) + changed
         if not batch and not dropped:
             continue
         read += len(batch)
