@@ -52,18 +52,23 @@ def test_row_counts_equal_the_json_lines(two_runs: TwoRuns) -> None:
             "SELECT count(*) FROM read_parquet(?, hive_partitioning = true)",
             [str(two_runs.output / "dataset/revisions/**/*.parquet")],
         ).fetchall()[0]
+        files = con.execute("SELECT relpath, size, sha256, rows FROM files").fetchall()
     assert count["article_lines"] == len(lines)
     # with the state on, every line is a new revision: nothing unchanged is written again
     assert count["revisions"] == len({(a["url"], a["revision"], a["content_hash"]) for a in lines})
     assert count["revisions"] == len(lines)
     assert count["articles"] == len({a["url"] for a in lines})
     assert parquet is not None and parquet[0] == len(lines)
-    manifest = json.loads((two_runs.output / "dataset/manifest.json").read_text())
     runs = find_run_files(two_runs.output)
-    assert {name: (f["size"], f["sha256"]) for name, f in manifest["files"].items()} == {
+    assert {name: (size, sha256) for name, size, sha256, _ in files} == {
         r.relpath: (r.size, r.sha256) for r in runs
     }
-    assert sum(f["rows"] for f in manifest["files"].values()) == len(lines)
+    assert sum(rows for *_, rows in files) == len(lines)
+    manifest = json.loads((two_runs.output / "dataset/manifest.json").read_text())
+    assert manifest["files"]["files"] == len(runs) and manifest["files"]["rows"] == len(lines)
+    assert manifest["export"]["files_read"] == len(runs)
+    assert manifest["export"]["last_run_id"] == max(r.run_id for r in runs)
+    assert manifest["tables"]["revisions"] == len(lines)
 
 
 def test_an_edited_article_has_two_revisions_and_its_new_text(two_runs: TwoRuns) -> None:
@@ -207,6 +212,7 @@ def test_a_database_of_other_columns_is_read_again(two_runs: TwoRuns, tmp_path: 
     output = copy_output(two_runs.output, tmp_path / "output")
     export_dataset(output)
     with duckdb.connect(str(output / "newscrawl.duckdb")) as con:  # as an older version made it
+        con.execute("DROP INDEX article_lines_url")
         con.execute("ALTER TABLE article_lines DROP COLUMN archive")
     again = export_dataset(output)
     assert sorted(again.files_read) == sorted(r.relpath for r in find_run_files(output))
