@@ -46,6 +46,10 @@ NEWSCRAWL_MAX_IMAGES = 50
 NEWSCRAWL_MAX_LISTING_LINKS = 1000
 NEWSCRAWL_ROBOTS_MAX_BYTES = 512_000
 NEWSCRAWL_RETENTION_DAYS = float(os.environ.get("NEWSCRAWL_RETENTION_DAYS", "0") or 0)
+# unset: NEWSCRAWL_RETENTION_DAYS; the archive is kept unless told (reparse reads it)
+NEWSCRAWL_STATS_RETENTION_DAYS = os.environ.get("NEWSCRAWL_STATS_RETENTION_DAYS") or None
+NEWSCRAWL_REJECTS_RETENTION_DAYS = os.environ.get("NEWSCRAWL_REJECTS_RETENTION_DAYS") or None
+NEWSCRAWL_ARCHIVE_RETENTION_DAYS = float(os.environ.get("NEWSCRAWL_ARCHIVE_RETENTION_DAYS") or 0)
 COMMANDS_MODULE = "newscrawl.commands"
 
 # --- Politeness (live site) ---------------------------------------------------------------
