@@ -248,25 +248,33 @@ class ArchiveWriter:
         return int(match.group("counter")) if match else -1
 
     def _prepare(self, path: Path, stream: IO[bytes]) -> bool:
-        """Make a locked file ready to append (a torn tail cut) and read its index; False when
-        it cannot be appended to (full, or its index ahead of it)."""
+        """Make a locked file ready to append and read its index; False when it is full. The
+        index keeps the lines of whole records only; the bytes after the last of them are
+        read, and a torn tail cut (the whole records there are kept, not indexed)."""
         size = os.fstat(stream.fileno()).st_size
-        entries = read_index(path) if size else []
-        end = int(entries[-1]["end"]) if entries else 0
-        if end > size or size >= self.max_bytes:
+        if size >= self.max_bytes:
             return False
-        if end < size:  # records after the last indexed one: keep the whole ones
+        index = index_path(path)
+        entries: list[dict[str, Any]] = []
+        kept = 0  # bytes of the index's lines kept
+        with contextlib.suppress(FileNotFoundError):
+            for line in index.read_bytes().splitlines(keepends=True) if size else ():
+                try:
+                    entry = json.loads(line) if line.endswith(b"\n") else None
+                except ValueError:
+                    entry = None
+                if entry is None or int(entry.get("end", size + 1)) > size:
+                    break
+                entries.append(entry)
+                kept += len(line)
+        end = int(entries[-1]["end"]) if entries else 0
+        if end < size:
             whole = whole_members_end(path, start=end)
             if whole < size:
                 os.truncate(stream.fileno(), whole)
                 self.cut += size - whole
-        index = index_path(path)
-        if size and index.exists():  # a torn last line of the index is cut
-            raw = index.read_bytes()
-            if (good := raw.rfind(b"\n") + 1) < len(raw):
-                os.truncate(index, good)
-        # (an index without its file is started again)
         self._index = index.open("a" if size else "w", encoding="utf-8")
+        self._index.truncate(kept)
         self._last = {}
         for entry in entries:
             if entry.get("type") == "response" and entry.get("digest"):
@@ -567,8 +575,8 @@ def iter_records(path: Path, limit: int = DEFAULT_MAX_BODY) -> Iterator[Archived
             if offset + iterator.get_record_length() > whole:
                 return  # the torn tail
             record_id = str(headers.get_header("WARC-Record-ID"))
-            if kind == "warcinfo":
-                run = runs[record_id] = info.get("run") or run
+            if kind == "warcinfo" and (named := info.get("run") or run) is not None:
+                run = runs[record_id] = named
             if response is None:
                 yield None
                 continue
