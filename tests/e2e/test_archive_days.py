@@ -1,9 +1,12 @@
 """Two crawls of an unchanged replica on one day: both append to one archive file, the second
 stores the pages it fetched again as ``revisit`` records (a fraction of the bytes), and
-``scrapy reparse --run`` of the second run extracts its articles from those records."""
+``scrapy reparse --run`` of the second run extracts its articles from those records. A run
+applies the retention of stats, rejects and archive files, each by its own setting."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from newscrawl.archive import archive_files, archived_runs, iter_records, read_index
@@ -56,3 +59,48 @@ def test_a_second_run_of_the_day_stores_revisits_and_reparse_reads_them(tmp_path
         assert article["archive"] == crawled[article["url"]]["archive"]
         if article["archive"]["file"] == files[0].name:
             assert (article["archive"]["file"], article["archive"]["offset"]) in revisits
+
+
+def test_a_run_applies_each_kinds_retention(tmp_path: Path) -> None:
+    """Stats, rejects and archive files each by their own setting, at the end of a run."""
+    output = tmp_path / "output"
+    old = time.time() - 10 * 86400
+    made = {
+        "stats/report-old.json": "{}\n",
+        "rejects/report-old.jsonl": "{}\n",
+        "en/report-old.jsonl": "{}\n",
+        "archive/report-2020-01-01-n-00000.warc.gz": "",
+        "archive/report-2020-01-01-n-00000.warc.gz.idx": "",
+        "archive/notes-2020-01-01.warc.gz": "",
+    }
+    for name, text in made.items():
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_text(text)
+        os.utime(output / name, (old, old))
+    with ReplicaServer(articles=15, seed=3) as replica:
+        result = run_crawl(
+            replica.base_url,
+            output,
+            arguments={"editions": "en", "max_pages": "1"},
+            settings={
+                "NEWSCRAWL_RETENTION_DAYS": "7",
+                "NEWSCRAWL_REJECTS_RETENTION_DAYS": "0",
+                "NEWSCRAWL_ARCHIVE_RETENTION_DAYS": "7",
+            },
+        )
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats["retention"] == {
+        "days": 7.0,
+        "removed": 1,
+        "stats_days": 7.0,
+        "rejects_days": None,
+        "archive_days": 7.0,
+        "archive_removed": 1,
+    }
+    gone = {name for name in made if not (output / name).exists()}
+    assert gone == {
+        "stats/report-old.json",
+        "archive/report-2020-01-01-n-00000.warc.gz",
+        "archive/report-2020-01-01-n-00000.warc.gz.idx",
+    }
+    assert archive_files(output / "archive")  # this run's day file stays
