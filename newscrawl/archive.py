@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
+import functools
 import hashlib
 import io
 import json
@@ -488,11 +489,21 @@ def _resolve(revisit: ArchivedResponse, target: ArchivedResponse) -> ArchivedRes
     return revisit
 
 
+@functools.lru_cache(maxsize=8)
+def _indexed(path: str, mtime_ns: int, size: int) -> dict[str, int]:
+    """The offsets of the response records of a file by id, from its index (cached while the
+    index is unchanged: ``mtime_ns``, ``size``)."""
+    entries = read_index(Path(path))
+    return {str(e["id"]): int(e["offset"]) for e in entries if e.get("type") == "response"}
+
+
 def _find(path: Path, record_id: str) -> int | None:
     """The offset of a response record by id: from the index, else by reading the file."""
-    for entry in read_index(path):
-        if entry.get("id") == record_id and entry.get("type") == "response":
-            return int(entry["offset"])
+    with contextlib.suppress(FileNotFoundError):
+        index = index_path(path).stat()
+        found = _indexed(str(path), index.st_mtime_ns, index.st_size)
+        if record_id in found:
+            return found[record_id]
     with path.open("rb") as stream, contextlib.suppress(*TORN_ERRORS):
         iterator = ArchiveIterator(stream)
         for record in iterator:

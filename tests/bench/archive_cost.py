@@ -27,7 +27,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from newscrawl.archive import iter_records, read_index
+from warcio.archiveiterator import ArchiveIterator
+
+from newscrawl.archive import run_of
+from tests.bench.incremental import KINDS, classify
 from tests.bench.measure import Measurement, run_measured
 from tests.crawl import ROOT, crawl_command
 from tests.site.harness import ReplicaServer
@@ -55,29 +58,46 @@ def _archive_bytes(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.glob("*") if p.is_file())
 
 
-def _kinds(directory: Path) -> dict[str, Counter[str]]:
-    """Response and revisit records of each run (read with this checkout's reader, which
-    reads the files of one run as well as the day files)."""
-    found: dict[str, Counter[str]] = {}
-    for path in sorted(directory.glob("*.warc.gz")):
-        for record in iter_records(path):
-            if record is not None and record.run is not None:
-                kind = record.kind if record.status != 304 else "revisit"
-                found.setdefault(record.run, Counter())[kind] += 1
-    return found
+def _page_class(url: str) -> str:
+    """``rss``, ``sitemap``, else what :func:`tests.bench.incremental.classify` says."""
+    path = "/" + url.split("://", 1)[-1].partition("/")[2]
+    if path.split("?", 1)[0].endswith("/rss/"):
+        return "rss"
+    return "sitemap" if "sitemap" in path else classify(path)
 
 
-def _full_bytes(directory: Path) -> dict[str, int]:
-    """Bytes of the full records (response + request) of each run, from the day files'
-    indexes; a run's files without an index (before #21) hold full records only."""
-    found: dict[str, int] = {}
+def _tally(directory: Path) -> dict[str, Counter[str]]:
+    """Per run: ``full`` records (a response with a body) and ``revisit`` records (a revisit,
+    or a response without a body: a 304, an empty scroll batch), and the bytes of each kind
+    with the request record that follows it (the run's own ``warcinfo`` in ``other_bytes``).
+    Reads the files of one run (before #21) and the day files alike."""
+    tally: dict[str, Counter[str]] = {}
     for path in sorted(directory.glob("*.warc.gz")):
-        run = ""
-        for entry in read_index(path):
-            run = str(entry.get("run", run)) if entry["type"] == "warcinfo" else run
-            if entry["type"] == "response":
-                found[run] = found.get(run, 0) + int(entry["end"]) - int(entry["offset"])
-    return found
+        runs: dict[str, str] = {}
+        run, kind = run_of(path.name) or "", "other"
+        with path.open("rb") as stream:
+            iterator = ArchiveIterator(stream)
+            for record in iterator:
+                headers = record.rec_headers
+                if record.rec_type == "warcinfo":
+                    text = record.content_stream().read().decode("utf-8", "replace")
+                    pairs = (line.split(": ", 1) for line in text.splitlines() if ": " in line)
+                    run = runs[str(headers.get_header("WARC-Record-ID"))] = dict(pairs).get(
+                        "run", run
+                    )
+                    kind = "other"
+                elif record.rec_type in ("response", "revisit"):
+                    run = runs.get(str(headers.get_header("WARC-Warcinfo-ID")), run)
+                    body = record.raw_stream.read() if record.rec_type == "response" else b""
+                    status = record.http_headers.get_statuscode()
+                    kind = "full" if body and status != "304" else "revisit"
+                    tally.setdefault(run, Counter())[kind] += 1
+                    what = _page_class(str(headers.get_header("WARC-Target-URI")))
+                    tally[run][f"{kind}:{what}"] += 1
+                iterator.read_to_end(record)
+                length = iterator.get_record_length()
+                tally.setdefault(run, Counter())[f"{kind}_bytes"] += length
+    return tally
 
 
 def _crawl_live(
@@ -114,31 +134,37 @@ def live(repo: Path, runs: int, interval: float) -> None:
         for n in range(runs):
             replica.advance(interval)
             rows.append(_crawl_live(replica, repo, root, f"run-{n}", pid))
-    kinds, full_bytes = _kinds(directory), _full_bytes(directory)
+    tally = _tally(directory)
     print(f"code: {repo}; {runs} runs every {interval:g} min after the state was filled")
     print(
         f"{'run':>4} {'pages':>6} {'new':>4} {'full':>5} {'revisit':>8} {'archive KB':>11} "
         f"{'of it full records':>19}"
     )
-    for n, (run_id, pages, new, grown) in enumerate(rows, 1):
-        count = kinds.get(run_id, Counter())
-        full = full_bytes.get(run_id, grown)
+    for n, (run_id, fetched, found, size) in enumerate(rows, 1):
+        count = tally.get(run_id, Counter())
         print(
-            f"{n:>4} {pages:>6} {new:>4} {count['response']:>5} {count['revisit']:>8} "
-            f"{grown / 1000:>11.1f} {full / 1000:>19.1f}"
+            f"{n:>4} {fetched:>6} {found:>4} {count['full']:>5} {count['revisit']:>8} "
+            f"{size / 1000:>11.1f} {count['full_bytes'] / 1000:>19.1f}"
         )
-    pages = sum(r[1] for r in rows) / runs
-    new = sum(r[2] for r in rows) / runs
+    counts: Counter[str] = sum((tally.get(r[0], Counter()) for r in rows), Counter())
+    pages, new = sum(r[1] for r in rows) / runs, sum(r[2] for r in rows) / runs
     grown = sum(r[3] for r in rows) / runs
-    full = sum(kinds.get(r[0], Counter())["response"] for r in rows) / runs
-    revisits = sum(kinds.get(r[0], Counter())["revisit"] for r in rows) / runs
-    # what is not a full record (revisits, warcinfo, the index) does not grow with page size
-    other = grown - sum(full_bytes.get(r[0], r[3]) for r in rows) / runs
+    full, revisits = counts["full"] / runs, counts["revisit"] / runs
+    # what is not a full record (revisits, 304s, warcinfo, the index) does not grow with the
+    # page size: counted as measured
+    other = grown - counts["full_bytes"] / runs
     live_day = RUNS_PER_DAY * (full * LIVE_RECORD_BYTES + other)
     print(
         f"per run: {pages:.1f} pages, {new:.1f} new articles, {full:.1f} full records, "
         f"{revisits:.1f} revisits, {grown / 1000:.1f} KB ({other / 1000:.1f} KB not full records)"
     )
+    by_class = ", ".join(
+        f"{what} {counts[f'full:{what}'] / runs:.1f} full + "
+        f"{counts[f'revisit:{what}'] / runs:.1f} revisit"
+        for what in (*KINDS, "rss", "sitemap")
+        if counts[f"full:{what}"] or counts[f"revisit:{what}"]
+    )
+    print(f"per run by page: {by_class}")
     print(
         f"per day ({RUNS_PER_DAY} runs): {RUNS_PER_DAY * pages:.0f} pages, "
         f"{RUNS_PER_DAY * new:.0f} new articles, {RUNS_PER_DAY * full:.0f} full records; "
