@@ -63,6 +63,8 @@ ARCHIVE_META = "newscrawl_archive"
 REPLAYED_META = "newscrawl_replayed"
 #: What a torn gzip member or record raises inside warcio.
 TORN_ERRORS = (EOFError, zlib.error, ArchiveLoadFailed, ValueError, OSError)
+#: Media types of the XML listings (RSS, sitemaps) left out unless NEWSCRAWL_ARCHIVE_LISTINGS.
+LISTING_TYPES = ("application/xml", "text/xml")
 IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 
@@ -157,6 +159,13 @@ def archive_files(directory: Path, run_id: str | None = None) -> list[Path]:
 def archived_runs(directory: Path) -> list[str]:
     """Every run with records in the archive, sorted."""
     return sorted({run for path in archive_files(directory) for run in file_runs(path)})
+
+
+def is_listing(response: Response) -> bool:
+    """An RSS or Atom feed or a sitemap (an XML media type; XHTML is a page)."""
+    value = response.headers.get("Content-Type") or b""
+    kind = value.decode("latin-1").split(";", 1)[0].strip().lower()
+    return kind in LISTING_TYPES or (kind.endswith("+xml") and kind != "application/xhtml+xml")
 
 
 def payload_digest(body: bytes) -> str:
@@ -605,7 +614,9 @@ def iter_records(path: Path, limit: int = DEFAULT_MAX_BODY) -> Iterator[Archived
 class ArchiveMiddleware:
     """Downloader middleware (950, after every stock one): writes each attempt before
     decompression, redirects, retries and the firewall check, and puts the record's place in
-    ``request.meta``; responses that ``scrapy reparse`` replays are not written again."""
+    ``request.meta``; responses that ``scrapy reparse`` replays are not written again, nor RSS
+    feeds and sitemaps unless ``NEWSCRAWL_ARCHIVE_LISTINGS`` (nothing extracts them again; the
+    articles they list are archived as pages)."""
 
     def __init__(self, crawler: Crawler) -> None:
         directory = archive_dir(crawler.settings)
@@ -613,6 +624,7 @@ class ArchiveMiddleware:
             raise NotConfigured  # NEWSCRAWL_ARCHIVE is off (no message: no WARNING line)
         self.crawler, self.directory = crawler, directory
         self.max_bytes = crawler.settings.getint("NEWSCRAWL_ARCHIVE_MAX_BYTES", DEFAULT_MAX_BYTES)
+        self.listings = crawler.settings.getbool("NEWSCRAWL_ARCHIVE_LISTINGS", False)
         self.writer: ArchiveWriter | None = None
 
     @classmethod
@@ -625,6 +637,10 @@ class ArchiveMiddleware:
         self, request: Request, response: Response, spider: Any = None
     ) -> Response:
         if request.meta.get(REPLAYED_META):
+            return response
+        if not self.listings and is_listing(response):
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("newscrawl/archive/listings_left_out")
             return response
         if self.writer is None:
             started = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S")

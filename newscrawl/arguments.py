@@ -203,6 +203,8 @@ class ProjectSettings(BaseModel):
     """Raw-page archive folder (default output/archive); empty or 0: off (env too)."""
     NEWSCRAWL_ARCHIVE_MAX_BYTES: Annotated[int, annotated_types.Ge(1)] = 100 * 1024 * 1024
     """Start the next archive file past this size (env too)."""
+    NEWSCRAWL_ARCHIVE_LISTINGS: bool = False
+    """Archive RSS feeds and sitemaps too (off: nothing extracts them again)."""
     NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES: Seconds = 30.0
     """Overlap with the newest walked range of the feed."""
     NEWSCRAWL_EDIT_HORIZON_HOURS: Seconds = 48.0

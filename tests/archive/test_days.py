@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scrapy.http import HtmlResponse, Request, Response
+from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
@@ -22,6 +23,7 @@ from newscrawl.archive import (
     ARCHIVE_META,
     IDENTICAL,
     NOT_MODIFIED,
+    ArchiveMiddleware,
     ArchiveWriter,
     archive_files,
     archived_runs,
@@ -260,3 +262,29 @@ def test_retention_deletes_only_old_unlocked_day_files_the_project_named(tmp_pat
     } <= left
     assert (elsewhere / "x").exists()
     time.sleep(0)  # (no clock is read: ``now`` is given)
+
+
+def test_rss_feeds_and_sitemaps_are_left_out_unless_asked_for(tmp_path: Path) -> None:
+    request = Request(f"{BASE}/en/rss/")
+    rss = Response(
+        request.url,
+        headers={"Content-Type": "application/rss+xml; charset=utf-8"},
+        body=b"<rss><channel><item><link>x</link></item></channel></rss>",
+        request=request,
+    )
+    page = _page(f"{BASE}/en/xhtml", "x")[1].replace(
+        headers={"Content-Type": "application/xhtml+xml"}
+    )
+    for listings, archived in ((False, [page.url]), (True, [rss.url, page.url])):
+        folder = tmp_path / str(listings)
+        settings = {"NEWSCRAWL_ARCHIVE": str(folder), "NEWSCRAWL_ARCHIVE_LISTINGS": listings}
+        crawler = get_crawler(settings_dict=settings)
+        crawler.stats = MemoryStatsCollector(crawler)  # (a crawler not started has none)
+        middleware = ArchiveMiddleware(crawler)
+        for response in (rss, page):
+            assert middleware.process_response(response.request, response) is response
+        middleware.spider_closed()
+        urls = [r.url for path in archive_files(folder) for r in iter_records(path) if r]
+        assert urls == archived
+        left_out = crawler.stats.get_value("newscrawl/archive/listings_left_out")
+        assert left_out == (None if listings else 1)
