@@ -6,13 +6,14 @@ gzip trailer.
 Files are rolled by day (UTC) and node: ``report-<day>-<host>-NNNNN.warc.gz``, appended by every
 run of the day, each run behind its own ``warcinfo`` record; a process holds an exclusive
 ``flock`` on the file it appends to, so two processes never append to one file (the second
-takes the next number). Beside each file, ``<file>.idx`` (JSON Lines, one line per record
-written, after the record) names each record's URL, payload digest, id and byte range: the
-writer reads it when it appends again, to cut a torn tail and to know the last payload of each
-URL. A page fetched again with the same payload (SHA-1, as ``WARC-Payload-Digest``) is a
-``revisit`` record (profile identical-payload-digest) pointing at the full record earlier in the
-same file; a 304 answer is a ``revisit`` record (profile server-not-modified). References never
-leave their file, so a file can be read, moved or deleted alone."""
+takes the next number). Beside each file, ``<file>.idx`` (JSON Lines, one line per
+``warcinfo`` and full ``response`` record, written after it) names each record's run or URL,
+payload digest, id and byte range: the writer reads it when it appends again, to know the last
+payload of each URL and to cut a torn tail (the bytes after the last indexed record are read).
+A page fetched again with the same payload (SHA-1, as ``WARC-Payload-Digest``) is a ``revisit``
+record (profile identical-payload-digest) pointing at the full record earlier in the same file;
+a 304 answer is a ``revisit`` record (profile server-not-modified). References never leave
+their file, so a file can be read, moved or deleted alone."""
 
 from __future__ import annotations
 
@@ -327,7 +328,8 @@ class ArchiveWriter:
         return offset
 
     def _note(self, entry: dict[str, Any], offset: int) -> None:
-        """The index line of a record (and the one after it), once both are in the file."""
+        """The index line of a record (and the one after it), once both are in the file: a
+        ``warcinfo`` or a full ``response`` record."""
         assert self._index is not None and self._stream is not None
         entry.update(offset=offset, end=self._stream.tell())
         self._index.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -356,7 +358,7 @@ class ArchiveWriter:
         url, body = response.url, response.body
         digest = payload_digest(body)
         last = self._last.get(url)
-        entry: dict[str, Any] = {"url": url, "status": response.status}
+        entry: dict[str, Any] = {"url": url}
         profile = None
         if response.status == 304:
             profile = NOT_MODIFIED
@@ -369,7 +371,6 @@ class ArchiveWriter:
                 warc["WARC-Refers-To"] = last.record_id
                 warc["WARC-Refers-To-Target-URI"] = url
                 warc["WARC-Refers-To-Date"] = last.date
-                entry["refers_to"] = last.record_id
             record = self._writer.create_warc_record(
                 url, "revisit", http_headers=head, warc_headers_dict=warc
             )
@@ -391,8 +392,8 @@ class ArchiveWriter:
             "WARC-Warcinfo-ID": self._info_id,
         }
         self._write(self._record(request.url, "request", request.body or b"", head, warc))
-        self._note(entry, offset)
-        if entry["type"] == "response":
+        if entry["type"] == "response":  # (a revisit is not indexed: what it says is known)
+            self._note(entry, offset)
             self._last[url] = _Last(digest, str(entry["id"]), str(entry["date"]))
         return ArchiveRef(file=self.name, offset=offset)
 
