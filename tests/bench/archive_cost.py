@@ -14,7 +14,8 @@ checkout, so a checkout of an older commit gives the "before"). Prints, per sche
 pages fetched, the archive's growth (WARC files and their indexes) and its records by kind,
 then the bytes per day at 144 runs a day: as measured on the replica's pages, and at the live
 site's page size (``LIVE_RECORD_BYTES`` per full record, README's estimate; a revisit record
-is its headers whatever the page size, so it is counted at its measured size).
+is its headers whatever the page size, so it is counted at its measured size, as robots.txt,
+the ``warcinfo`` records and the indexes).
 """
 
 from __future__ import annotations
@@ -67,10 +68,11 @@ def _page_class(url: str) -> str:
 
 
 def _tally(directory: Path) -> dict[str, Counter[str]]:
-    """Per run: ``full`` records (a response with a body) and ``revisit`` records (a revisit,
-    or a response without a body: a 304, an empty scroll batch), and the bytes of each kind
-    with the request record that follows it (the run's own ``warcinfo`` in ``other_bytes``).
-    Reads the files of one run (before #21) and the day files alike."""
+    """Per run: ``full`` records (a response with a body, robots.txt aside) and ``revisit``
+    records (a revisit, or a response without a body: a 304, an empty scroll batch), and the
+    bytes of each kind with the request record that follows it (``other_bytes``: the run's own
+    ``warcinfo``, robots.txt); ``full:<page>`` and ``revisit:<page>`` by page kind. Reads the
+    files of one run (before #21) and the day files alike."""
     tally: dict[str, Counter[str]] = {}
     for path in sorted(directory.glob("*.warc.gz")):
         runs: dict[str, str] = {}
@@ -90,10 +92,12 @@ def _tally(directory: Path) -> dict[str, Counter[str]]:
                     run = runs.get(str(headers.get_header("WARC-Warcinfo-ID")), run)
                     body = record.raw_stream.read() if record.rec_type == "response" else b""
                     status = record.http_headers.get_statuscode()
-                    kind = "full" if body and status != "304" else "revisit"
-                    tally.setdefault(run, Counter())[kind] += 1
+                    stored = "full" if body and status != "304" else "revisit"
                     what = _page_class(str(headers.get_header("WARC-Target-URI")))
-                    tally[run][f"{kind}:{what}"] += 1
+                    tally.setdefault(run, Counter())[f"{stored}:{what}"] += 1
+                    # robots.txt is small on any site: not a page-sized record
+                    kind = "other" if what == "robots" and stored == "full" else stored
+                    tally[run][kind] += 1
                 iterator.read_to_end(record)
                 length = iterator.get_record_length()
                 tally.setdefault(run, Counter())[f"{kind}_bytes"] += length
