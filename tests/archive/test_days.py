@@ -288,3 +288,13 @@ def test_rss_feeds_and_sitemaps_are_left_out_unless_asked_for(tmp_path: Path) ->
         assert urls == archived
         left_out = crawler.stats.get_value("newscrawl/archive/listings_left_out")
         assert left_out == (None if listings else 1)
+
+
+def test_a_run_over_midnight_starts_the_next_days_file_with_full_records(tmp_path: Path) -> None:
+    writer = ArchiveWriter(tmp_path, "report", "run-1", node="n")
+    late = writer.write(*_page(ARTICLE, "one"), AT.replace(hour=23, minute=59))
+    early = writer.write(*_page(ARTICLE, "one"), AT.replace(hour=0) + timedelta(days=1))
+    writer.close()
+    assert writer.files == [late["file"], early["file"]] and late["file"] != early["file"]
+    assert writer.revisits == 0  # a revisit never refers to another file
+    assert read_response(tmp_path, early).kind == "response"
