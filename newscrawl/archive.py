@@ -228,7 +228,7 @@ class ArchiveWriter:
     the next number started past ``max_bytes``: a ``response`` record as the downloader
     returned it (a compressed body keeps its ``Content-Encoding``, ``Transfer-Encoding`` is
     dropped), or a ``revisit`` record for the same payload or a 304, then its ``request``
-    record. Each record's index line follows it."""
+    record. The index line of a ``warcinfo`` or ``response`` record follows the record."""
 
     def __init__(
         self,
@@ -407,9 +407,9 @@ class ArchiveWriter:
 
 def expire(directory: Path, days: float, now: float | None = None) -> list[str]:
     """Delete the archive files (and their indexes) whose whole day (the day in a day file's
-    name, the run's start in a run file's name, else its mtime) is more than ``days`` old;
-    0 keeps all. Only regular files named as this project names them, never one a process
-    still appends to. Returns the names removed."""
+    name; a file of one run: its modification time) is more than ``days`` old; 0 keeps all.
+    Only regular files named as this project names them, never one a process still appends
+    to. Returns the names removed."""
     if days <= 0 or not directory.is_dir():
         return []
     limit = (now if now is not None else time.time()) - days * 86400

@@ -282,6 +282,7 @@ def test_rss_feeds_and_sitemaps_are_left_out_unless_asked_for(tmp_path: Path) ->
         crawler.stats = MemoryStatsCollector(crawler)  # (a crawler not started has none)
         middleware = ArchiveMiddleware(crawler)
         for response in (rss, page):
+            assert response.request is not None
             assert middleware.process_response(response.request, response) is response
         middleware.spider_closed()
         urls = [r.url for path in archive_files(folder) for r in iter_records(path) if r]
