@@ -209,6 +209,8 @@ class ProjectSettings(BaseModel):
     """Raw-page archive folder (default output/archive); empty or 0: off (env too)."""
     NEWSCRAWL_ARCHIVE_MAX_BYTES: Annotated[int, annotated_types.Ge(1)] = 100 * 1024 * 1024
     """Start the next archive file past this size (env too)."""
+    NEWSCRAWL_ARCHIVE_LISTINGS: bool = False
+    """Archive RSS feeds and sitemaps too (off: nothing extracts them again)."""
     NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES: Seconds = 30.0
     """Overlap with the newest walked range of the feed."""
     NEWSCRAWL_EDIT_HORIZON_HOURS: Seconds = 48.0
@@ -255,6 +257,12 @@ class ProjectSettings(BaseModel):
     """Only this much of robots.txt is parsed (RFC 9309: at least 500 KiB)."""
     NEWSCRAWL_RETENTION_DAYS: Seconds = 0.0
     """Delete stats and rejects files older than this (0: off; env too)."""
+    NEWSCRAWL_STATS_RETENTION_DAYS: Seconds | None = None
+    """Delete stats files older than this (unset: NEWSCRAWL_RETENTION_DAYS; 0: off; env too)."""
+    NEWSCRAWL_REJECTS_RETENTION_DAYS: Seconds | None = None
+    """Delete rejects files older than this (unset: NEWSCRAWL_RETENTION_DAYS; 0: off; env too)."""
+    NEWSCRAWL_ARCHIVE_RETENTION_DAYS: Seconds = 0.0
+    """Delete archive days older than this (0: keep all, reparse reads them; env too)."""
     NEWSCRAWL_RETRY_BASE_DELAY: Seconds = 2.0
     """Retry backoff in seconds, doubled per retry."""
     NEWSCRAWL_RETRY_MAX_DELAY: Seconds = 120.0

@@ -25,10 +25,9 @@ from newscrawl.archive import (
     REPLAYED_META,
     ArchiveRef,
     archive_dir,
-    archive_files,
+    archived_runs,
     iter_records,
     read_response,
-    run_of,
 )
 from newscrawl.extract.feed import FeedCard, parse_feed
 from newscrawl.items import Article, Reject
@@ -45,7 +44,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 def matching_runs(directory: Path, prefix: str) -> list[str]:
     """The archived runs whose id is ``prefix``, else those whose id starts with it (run ids
     end in ``-<pid or job>``, so a start time names its run)."""
-    runs = sorted({run for path in archive_files(directory) if (run := run_of(path.name))})
+    runs = archived_runs(directory)
     return [run for run in runs if run == prefix] or [r for r in runs if r.startswith(prefix)]
 
 
@@ -77,16 +76,20 @@ def select(
     until: datetime | None = None,
     editions: list[Edition] | None = None,
     limit: int = DEFAULT_MAX_BODY,
+    run: str | None = None,
 ) -> Selection:
     """The latest record (files are read oldest first) of each article page of ``editions``
     answered 200, not a firewall challenge, fetched (``WARC-Date``) within ``since``/``until``;
     the other HTML pages (home, feed, scroll) are read for their cards, so that an article gets
     the card it was found with (badges, category) as in a crawl. No body is read or inflated
-    past ``limit`` bytes: such an article record is ``skipped`` with its reason."""
+    past ``limit`` bytes: such an article record is ``skipped`` with its reason. A revisit
+    record counts as its page, with the payload it refers to; ``run``: only its records."""
     wanted = {edition.code for edition in editions or EDITIONS.values()}
     selection = Selection(site=site, files=files)
     for path in files:
         for response in filter(None, iter_records(path, limit)):
+            if run is not None and response.run != run:
+                continue
             selection.responses += 1
             kind = (response.header("content-type") or "").split(";", 1)[0].strip().lower()
             if response.status != 200 or kind not in HTML_TYPES:

@@ -29,6 +29,8 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
+from newscrawl.archive import archive_dir
+from newscrawl.archive import expire as expire_archive
 from newscrawl.extract.article import LAYOUTS
 from newscrawl.items import ARTICLE_FIELDS, COVERAGE_FIELDS, REJECT_FIELDS, Article, Reject
 from newscrawl.planner import Limits, Planner
@@ -178,6 +180,7 @@ class Run:
         self.previous_run: dict[str, Any] = {"finished": None, "recovered_articles": 0}
         self.files: list[dict[str, Any]] = []
         self.removed = 0
+        self.archive_removed = 0
         self.holes: dict[str, list[dict[str, str | None]]] = {}
         self._lock: StateLock | None = None
         self._files: dict[str, IO[bytes]] = {}
@@ -455,8 +458,11 @@ class Run:
             self._lock.release()
             self._lock = None
         if self.crawler is not None:
-            days = self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0)
-            self.removed = remove_old_files(self.output_dir, days)
+            days = retention_days(self.crawler.settings)
+            self.removed = remove_old_files(self.output_dir, days["stats"], None, days["rejects"])
+            directory = archive_dir(self.crawler.settings)
+            if directory is not None:
+                self.archive_removed = len(expire_archive(directory, days["archive"]))
 
     def note_files(self) -> None:
         """The run's files in the output manifest (complete: the run wrote every line whole
@@ -509,7 +515,7 @@ class Run:
         }
         codes += sorted(tallied - set(codes))
         locked = stats.get(EXIT_CODE_STAT) == EXIT_STATE_LOCKED
-        retention_days = self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0) or None
+        retention = retention_days(self.crawler.settings)
         return {
             "spider": getattr(spider, "name", "report"),
             "kind": stats.get("newscrawl/kind", "crawl"),
@@ -529,7 +535,12 @@ class Run:
             "previous_run": self.previous_run,
             "editions": {code: self.edition_figures(code, stats) for code in codes},
             "files": self.files,
-            "retention": {"days": retention_days, "removed": self.removed},
+            "retention": {
+                "days": self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0) or None,
+                "removed": self.removed,
+                **{f"{kind}_days": value or None for kind, value in retention.items()},
+                "archive_removed": self.archive_removed,
+            },
             "health": health,
         }
 
@@ -773,14 +784,35 @@ def manifest_entries(
     ]
 
 
-def remove_old_files(output_dir: str | Path, days: float, now: float | None = None) -> int:
-    """Delete stats and rejects files older than ``days`` (0 keeps all); how many. Article
-    files are never removed."""
-    if days <= 0:
-        return 0
-    limit = (now if now is not None else time.time()) - days * 86400
+def retention_days(settings: BaseSettings) -> dict[str, float]:
+    """Days kept of ``stats``, ``rejects`` (``NEWSCRAWL_RETENTION_DAYS`` unless their own
+    setting is given) and ``archive`` files; 0 keeps all."""
+    general = settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0)
+
+    def own(name: str) -> float:
+        value = settings.get(name)
+        return general if value is None or str(value).strip() == "" else float(value)
+
+    return {
+        "stats": own("NEWSCRAWL_STATS_RETENTION_DAYS"),
+        "rejects": own("NEWSCRAWL_REJECTS_RETENTION_DAYS"),
+        "archive": settings.getfloat("NEWSCRAWL_ARCHIVE_RETENTION_DAYS", 0),
+    }
+
+
+def remove_old_files(
+    output_dir: str | Path, days: float, now: float | None = None, rejects_days: float | None = None
+) -> int:
+    """Delete stats files older than ``days`` and rejects files older than ``rejects_days``
+    (default ``days``; 0 keeps all); how many. Article files are never removed."""
     removed = 0
-    for kind, pattern in (("stats", "report-*.json"), ("rejects", "report-*.jsonl")):
+    for kind, pattern, kept in (
+        ("stats", "report-*.json", days),
+        ("rejects", "report-*.jsonl", days if rejects_days is None else rejects_days),
+    ):
+        if kept <= 0:
+            continue
+        limit = (now if now is not None else time.time()) - kept * 86400
         for path in (Path(output_dir) / kind).glob(pattern):
             try:
                 if path.stat().st_mtime < limit:

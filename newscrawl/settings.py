@@ -19,6 +19,7 @@ NEWSCRAWL_STATE_RETRY_SECONDS = 60.0
 NEWSCRAWL_NODE = os.environ.get("NEWSCRAWL_NODE", "")  # empty: the host name
 NEWSCRAWL_ARCHIVE = os.environ.get("NEWSCRAWL_ARCHIVE")  # unset: <output dir>/archive
 NEWSCRAWL_ARCHIVE_MAX_BYTES = int(os.environ.get("NEWSCRAWL_ARCHIVE_MAX_BYTES", 100 * 1024 * 1024))
+NEWSCRAWL_ARCHIVE_LISTINGS = False  # RSS feeds and sitemaps in the archive too
 NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES = 30
 NEWSCRAWL_EDIT_HORIZON_HOURS = 48.0
 NEWSCRAWL_REVISIT_SHARE = 0.5
@@ -48,6 +49,10 @@ NEWSCRAWL_MAX_IMAGES = 50
 NEWSCRAWL_MAX_LISTING_LINKS = 1000
 NEWSCRAWL_ROBOTS_MAX_BYTES = 512_000
 NEWSCRAWL_RETENTION_DAYS = float(os.environ.get("NEWSCRAWL_RETENTION_DAYS", "0") or 0)
+# unset: NEWSCRAWL_RETENTION_DAYS; the archive is kept unless told (reparse reads it)
+NEWSCRAWL_STATS_RETENTION_DAYS = os.environ.get("NEWSCRAWL_STATS_RETENTION_DAYS") or None
+NEWSCRAWL_REJECTS_RETENTION_DAYS = os.environ.get("NEWSCRAWL_REJECTS_RETENTION_DAYS") or None
+NEWSCRAWL_ARCHIVE_RETENTION_DAYS = float(os.environ.get("NEWSCRAWL_ARCHIVE_RETENTION_DAYS") or 0)
 COMMANDS_MODULE = "newscrawl.commands"
 
 # --- Politeness (live site) ---------------------------------------------------------------

@@ -71,7 +71,9 @@ class Command(ScrapyCommand):
         detected = detect_site(files, limit)
         if site is None and detected is None:
             return self._say(f"no archived page in {directory}", 0)
-        selection = select(files, site or SiteUrls(str(detected)), since, until, editions, limit)
+        selection = select(
+            files, site or SiteUrls(str(detected)), since, until, editions, limit, run
+        )
         for url, (_, detail) in selection.skipped.items():
             sys.stderr.write(f"scrapy reparse: skipped {url}: too_large: {detail}\n")
         if not selection.articles and not selection.skipped:

@@ -24,7 +24,6 @@ from newscrawl.archive import (
     archive_dir,
     archive_files,
     read_response,
-    run_of,
 )
 from newscrawl.reparse import ReplayMiddleware
 from newscrawl.store import SCHEMA_VERSION, StateStore
@@ -32,6 +31,7 @@ from tests.archive import scan
 from tests.crawl import ROOT
 
 RUN = "2025-10-23T16-02-00"
+AT = datetime(2025, 10, 23, 16, 2, tzinfo=UTC)
 
 
 def _pair(n: int) -> tuple[Request, HtmlResponse]:
@@ -47,11 +47,11 @@ def _pair(n: int) -> tuple[Request, HtmlResponse]:
 
 
 def test_records_read_back_with_warcio(tmp_path: Path) -> None:
-    writer = ArchiveWriter(tmp_path, "report", RUN)
+    writer = ArchiveWriter(tmp_path, "report", RUN, node="crawler-1")
     request, response = _pair(1)
-    ref = writer.write(request, response, datetime.now(UTC))
+    ref = writer.write(request, response, AT)
     writer.close()
-    assert ref["file"] == f"report-{RUN}-00000.warc.gz"
+    assert ref["file"] == "report-2025-10-23-crawler-1-00000.warc.gz"
     with (tmp_path / ref["file"]).open("rb") as stream:
         records = [
             (r.rec_type, r.rec_headers.get_header("WARC-Record-ID"), r)
@@ -66,22 +66,30 @@ def test_records_read_back_with_warcio(tmp_path: Path) -> None:
     assert all(name.lower() != "transfer-encoding" for name, _ in back.headers)
 
 
-def test_files_rotate_by_size_and_never_append_to_an_old_one(tmp_path: Path) -> None:
-    (tmp_path / f"report-{RUN}-00000.warc.gz").write_bytes(b"")  # left by another job
-    writer = ArchiveWriter(tmp_path, "report", RUN, max_bytes=1200)
-    refs = [writer.write(*_pair(n), datetime.now(UTC)) for n in range(6)]
+def test_files_rotate_by_size_and_a_full_one_is_not_appended_to(tmp_path: Path) -> None:
+    writer = ArchiveWriter(tmp_path, "report", RUN, max_bytes=1200, node="n")
+    refs = [writer.write(*_pair(n), AT) for n in range(6)]
     writer.close()
     names = sorted({ref["file"] for ref in refs})
-    assert len(names) >= 3 and f"report-{RUN}-00000.warc.gz" not in names
-    assert [run_of(path.name) for path in archive_files(tmp_path)] == [RUN] * (len(names) + 1)
-    for ref in refs:
-        assert read_response(tmp_path, ref).url.endswith(f"page-{refs.index(ref)}")
+    assert len(names) >= 3 and names == writer.files
+    assert all(name.startswith("report-2025-10-23-n-") for name in names)
+    sizes = {path.name: path.stat().st_size for path in archive_files(tmp_path)}
+    again = ArchiveWriter(tmp_path, "report", "2025-10-23T17-00-00", max_bytes=1200, node="n")
+    ref = again.write(*_pair(9), AT)
+    again.close()
+    assert ref["file"] not in names  # every earlier file is full: a new one
+    assert {name: (tmp_path / name).stat().st_size for name in names} == {
+        name: sizes[name] for name in names
+    }
+    assert archive_files(tmp_path, RUN) == [tmp_path / name for name in names]
+    for n, ref in enumerate(refs):
+        assert read_response(tmp_path, ref).url.endswith(f"page-{n}")
 
 
 def test_a_torn_last_record_is_reported_and_the_rest_reads(tmp_path: Path) -> None:
     writer = ArchiveWriter(tmp_path, "report", RUN)
     for n in range(3):
-        writer.write(*_pair(n), datetime.now(UTC))
+        writer.write(*_pair(n), AT)
     writer.close()
     path = archive_files(tmp_path)[0]
     whole = scan(path)

@@ -191,7 +191,14 @@ def test_retention_removes_old_stats_and_rejects_only(
         settings={"NEWSCRAWL_RETENTION_DAYS": "7"},
     )
     assert result.returncode == 0
-    assert result.stats["retention"] == {"days": 7.0, "removed": 2}
+    assert result.stats["retention"] == {
+        "days": 7.0,
+        "removed": 2,
+        "stats_days": 7.0,
+        "rejects_days": 7.0,
+        "archive_days": None,
+        "archive_removed": 0,
+    }
     assert not (output / "stats" / "report-old.json").exists()
     assert (output / "en" / "report-old.jsonl").exists()
 
