@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from newscrawl.items import Article
 from newscrawl.site import EDITIONS
+from newscrawl_data.runs import fold_runs
 
 DATABASE_NAME = "newscrawl.duckdb"
 DATASET_DIR = "dataset"
@@ -392,6 +393,7 @@ def export_dataset(output_dir: Path, *, full: bool = False) -> ExportResult:
         for relpath in sorted(set(known) - {run.relpath for run in present}):
             forget_file(con, relpath)
             result.files_dropped.append(relpath)
+        fold_runs(con, output_dir)  # the stats files: runs, run_editions (runs.py)
         for table in PARQUET:
             result.tables[table] = scalar(con, f"SELECT count(*) FROM {table}")
         if result.files_read or result.files_dropped or full or not manifest.exists():
