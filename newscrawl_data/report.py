@@ -327,7 +327,9 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def read_report(con: duckdb.DuckDBPyConnection, now: datetime) -> Report:
     """The report's content: SQL aggregates over ``runs``, ``run_editions`` and ``articles``,
-    the strip of the last :data:`STRIP_RUNS` crawl runs."""
+    the strip of the last :data:`STRIP_RUNS` crawl runs. An edition's last fully successful
+    run finished (exit status 0, or 3 when only another edition failed its health), its
+    health did not fail and the site answered it."""
     report = Report(now=now)
     crawls = "coalesce(kind, 'crawl') = 'crawl'"
     ((report.runs_total, report.runs_failed),) = con.execute(
@@ -346,7 +348,7 @@ def read_report(con: duckdb.DuckDBPyConnection, now: datetime) -> Report:
         """
         SELECT e.language, count(*),
             max(e.started_at) FILTER (WHERE r.finish_reason = 'finished'
-                AND coalesce(r.exit_code, 0) = 0 AND NOT e.failed AND e.unreachable IS NULL),
+                AND coalesce(r.exit_code, 0) IN (0, 3) AND NOT e.failed AND e.unreachable IS NULL),
             arg_max(r.run_id, coalesce(e.started_at, '-infinity'::TIMESTAMPTZ)),
             arg_max(r.stats, coalesce(e.started_at, '-infinity'::TIMESTAMPTZ)),
             coalesce(sum(e.new) FILTER (WHERE e.started_at >= ?), 0),
@@ -465,11 +467,11 @@ def share(value: Any) -> str:
 
 
 def counts(values: dict[str, Any], table: dict[str, str] | None = None) -> str:
-    """``{"current": 240, "2019": 25}`` -> ``current 240, 2019 25`` (largest first)."""
+    """``{"current": 240, "2019": 25}`` -> ``current (240), 2019 (25)`` (largest first)."""
     items = sorted(
         ((k, v) for k, v in values.items() if isinstance(v, int) and v), key=lambda kv: -kv[1]
     )
-    return ", ".join(f"{words(k, table or {})} {v}" for k, v in items) or "none"
+    return ", ".join(f"{words(k, table or {})} ({v})" for k, v in items) or "none"
 
 
 def edition_table(report: Report) -> str:
