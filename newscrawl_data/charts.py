@@ -4,8 +4,7 @@ Text is drawn as paths, so the page needs no font; each function returns one ``<
 Runs whose health failed are marked on every per-run axis: a red band in the panel of each
 edition that failed, a red tick label (shared by the panels) when any edition failed. Every
 axis says what it counts; every legend sits beside the plots (``_beside``), never over them.
-The SVG groups of the legends and plot areas are named (``legend-<chart>``,
-``plot-<chart>-<i>``) so a test can find them on a screenshot.
+The legends' SVG groups are named ``legend-<chart>``.
 """
 
 from __future__ import annotations
@@ -93,17 +92,10 @@ def _beside(figure: Figure, name: str, **options: object) -> None:
     legend.set_gid(f"legend-{name}")
 
 
-def _name_plots(panels: list[Axes] | Axes, name: str) -> None:
-    """The SVG group of each plot area's background is ``plot-<name>-<i>`` (for the tests)."""
-    for index, axes in enumerate(panels if isinstance(panels, list) else [panels]):
-        axes.patch.set_gid(f"plot-{name}-{index}")
-
-
 def articles_per_day(per_day: dict[str, dict[date, int]]) -> str:
     """Articles per publication day (Baku time), one line per edition."""
     figure = Figure(figsize=(WIDTH, 3.2), layout="constrained")
     axes = figure.subplots()
-    _name_plots(axes, "per-day")
     days = sorted({d for counts in per_day.values() for d in counts})
     if days:
         every = [days[0] + timedelta(days=i) for i in range((days[-1] - days[0]).days + 1)]
@@ -146,7 +138,6 @@ def new_updated_rejected(runs: list[Run]) -> str:
     """Per run and edition: new, revised and rejected articles, stacked."""
     figure = Figure(figsize=(WIDTH, 2.2 * len(LANGUAGES)), layout="constrained")
     panels = _panels(figure)
-    _name_plots(panels, "changes")
     positions = list(range(len(runs)))
     for axes, language in zip(panels, LANGUAGES, strict=True):
         new = [r.figure(language, "new") for r in runs]
@@ -175,7 +166,6 @@ def coverage(runs: list[Run]) -> str:
     fields = sorted({f for r in runs for e in r.editions.values() for f in e.get("coverage", {})})
     figure = Figure(figsize=(WIDTH, 2.4 * len(LANGUAGES)), layout="constrained")
     panels = _panels(figure)
-    _name_plots(panels, "coverage")
     palette = [
         "#1f77b4",
         "#ff7f0e",
@@ -220,7 +210,6 @@ def requests_and_errors(runs: list[Run]) -> str:
     """Requests per run (stacked by edition) and failed requests (errors) on a second axis."""
     figure = Figure(figsize=(WIDTH, 3.4), layout="constrained")
     axes = figure.subplots()
-    _name_plots(axes, "requests")
     positions = list(range(len(runs)))
     bottom = [0.0] * len(runs)
     for language in LANGUAGES:
@@ -249,7 +238,6 @@ def health_timeline(runs: list[Run]) -> str:
     """Each run of the strip per edition on the time axis: healthy, warned, failed."""
     figure = Figure(figsize=(WIDTH, 2.6), layout="constrained")
     axes = figure.subplots()
-    _name_plots(axes, "health")
     rows = {language: i for i, language in enumerate(reversed(LANGUAGES))}
     timed = [r for r in runs if r.started_at is not None]
     for language, y in rows.items():

@@ -1,9 +1,9 @@
 """The run report opened in a real headless browser (Debian's Chromium): every chart and every
 legend is on the screenshot, visible, and no legend covers a plot.
 
-How: the page is opened twice with a probe script appended (the page itself has none) that
-writes the boxes of each chart, plot area (``plot-<chart>-<i>``) and legend
-(``legend-<chart>``) into the DOM (``--dump-dom``), then screenshot twice at the page's full
+How: the page is opened with a probe script appended (the page itself has none) that writes
+the boxes of each chart, its plot areas (the first group of each matplotlib ``axes_<n>``) and
+legends (``legend...``) into the DOM (``--dump-dom``), then screenshot twice at the page's full
 height: as it is, and with the legends hidden. A chart is shown when each of its plot areas
 has painted pixels on the first screenshot; a legend is shown when its box has painted pixels
 there; a legend covers nothing when its box is blank on the second screenshot (nothing was
@@ -59,15 +59,17 @@ PROBE = """<script>
 window.addEventListener("load", () => {
   const box = (e) => { const r = e.getBoundingClientRect();
     return [r.left + scrollX, r.top + scrollY, r.width, r.height]; };
-  const boxes = {height: document.documentElement.scrollHeight, charts: [], parts: {}};
-  document.querySelectorAll("figure.chart").forEach((f) => boxes.charts.push(box(f)));
-  document.querySelectorAll('[id^="plot-"], [id^="legend-"]').forEach(
-    (e) => { boxes.parts[e.id] = box(e); });
+  const boxes = {height: document.documentElement.scrollHeight, charts: []};
+  document.querySelectorAll("figure.chart").forEach((f) => boxes.charts.push({
+    box: box(f),
+    plots: [...f.querySelectorAll('g[id^="axes_"] > g[id^="patch_"]:first-child')].map(box),
+    legends: [...f.querySelectorAll('g[id^="legend"]')].map(box),
+  }));
   const out = document.createElement("pre"); out.id = "boxes";
   out.textContent = JSON.stringify(boxes); document.body.appendChild(out);
 });
 </script>"""
-HIDE_LEGENDS = '<style>[id^="legend-"] { visibility: hidden; }</style>'
+HIDE_LEGENDS = '<style>g[id^="legend"] { visibility: hidden; }</style>'
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -143,31 +145,27 @@ def meets(a: list[float], b: list[float]) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def hidden(shots: Shots, legends: tuple[str, ...] = CHARTS) -> list[str]:
+def hidden(shots: Shots) -> list[str]:
     """What is wrong on the screenshots: charts or legends not shown, legends over plots."""
-    parts, problems = shots.boxes["parts"], []
-    if len(shots.boxes["charts"]) != len(CHARTS):
-        problems.append(f"{len(shots.boxes['charts'])} charts on the page")
-    plots = {k: v for k, v in parts.items() if k.startswith("plot-")}
-    for chart in CHARTS:
-        mine = [box for name, box in plots.items() if name.startswith(f"plot-{chart}-")]
-        if not mine:
+    found, problems = shots.boxes["charts"], []
+    if len(found) != len(CHARTS):
+        problems.append(f"{len(found)} charts on the page")
+    for chart, parts in zip(CHARTS, found, strict=False):
+        if not parts["plots"]:
             problems.append(f"chart {chart}: no plot area on the page")
-        for box in mine:
+        for box in parts["plots"]:
             if box[2] < 50 or box[3] < 30 or ink(shots.page, box, inset=3) < SHOWN:
                 problems.append(f"chart {chart}: a plot area is not shown ({box})")
-    for chart in legends:
-        box = parts.get(f"legend-{chart}")
-        if box is None:
+        if not parts["legends"]:
             problems.append(f"chart {chart}: no legend")
-            continue
-        if box[2] < 10 or box[3] < 10 or ink(shots.page, box) < SHOWN:
-            problems.append(f"chart {chart}: its legend is not shown ({box})")
-        elif (under := ink(shots.bare, box, inset=1)) > UNDER:
-            problems.append(f"chart {chart}: its legend covers {under} painted pixels")
-        for name, plot in plots.items():
-            if meets(box, plot):
-                problems.append(f"chart {chart}: its legend meets the plot area {name}")
+        for box in parts["legends"]:
+            if box[2] < 10 or box[3] < 10 or ink(shots.page, box) < SHOWN:
+                problems.append(f"chart {chart}: its legend is not shown ({box})")
+            elif (under := ink(shots.bare, box, inset=1)) > UNDER:
+                problems.append(f"chart {chart}: its legend covers {under} painted pixels")
+            for index, plot in enumerate(parts["plots"]):
+                if meets(box, plot):
+                    problems.append(f"chart {chart}: its legend meets plot {index}")
     return problems
 
 
@@ -220,7 +218,7 @@ def test_a_legend_over_the_bars_fails_the_check(
     # the pixels: the requests legend hides bars; the boxes: each legend is on a plot
     assert any(p.startswith("chart requests: its legend covers") for p in problems), problems
     for chart in CHARTS:
-        assert f"chart {chart}: its legend meets the plot area plot-{chart}-0" in problems
+        assert f"chart {chart}: its legend meets plot 0" in problems
 
 
 def test_the_report_without_runs_or_dataset(tmp_path: Path) -> None:
