@@ -44,6 +44,8 @@ STALE_HOURS = 6.0
 LATE_RUN_HOURS = 2.0
 #: "What changed" and "what it cost" add up the runs of this many hours before now.
 RECENT_HOURS = 24
+#: DuckDB's memory while the report reads the dataset (it spills to disk beyond it).
+MEMORY_LIMIT = "256MB"
 #: Layouts that are fallbacks (no known layout of the site matched): docs/output.md.
 FALLBACK_LAYOUTS = frozenset({"jsonld", "generic"})
 
@@ -704,7 +706,7 @@ def render(output_dir: Path, now: datetime | None = None) -> str:
     (creating ``newscrawl.duckdb`` when there is none), then everything is read from it."""
     database = database_path(output_dir)
     database.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(database))
+    con = duckdb.connect(str(database), config={"memory_limit": MEMORY_LIMIT})
     try:
         fold_runs(con, output_dir)
         report = read_report(con, now or datetime.now(UTC))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
@@ -203,3 +204,15 @@ def fold_runs(con: duckdb.DuckDBPyConnection, output_dir: Path) -> FoldResult:
         result.read += read
         result.unreadable += len(batch) - read
     return result
+
+
+class ExportFold(Protocol):
+    """What a fold step of the export is given: the open database and the output folder."""
+
+    con: duckdb.DuckDBPyConnection
+    output_dir: Path
+
+
+def fold_step(fold: ExportFold) -> None:
+    """:func:`fold_runs` as a step of the export's fold (after the article files)."""
+    fold_runs(fold.con, fold.output_dir)
