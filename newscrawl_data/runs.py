@@ -22,8 +22,9 @@ from typing import Protocol
 import duckdb
 
 STATS_DIR = "stats"
-#: Stats files read by one ``read_text`` call (~5 KB each: a few MB of JSON per batch).
-BATCH = 2000
+#: Stats files read by one ``read_text`` call (~5 KB each: about 1 MB of JSON per batch;
+#: 2,000 at once overran a 256 MB DuckDB memory limit).
+BATCH = 200
 
 RUNS_TABLE = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -79,7 +80,19 @@ def _int(path: str) -> str:
     return f"TRY_CAST(j->>'{path}' AS BIGINT)"
 
 
-#: ``read_text`` rows (``filename``, ``size``, ``content``) that are JSON objects -> ``runs``.
+#: One batch of stats files as DuckDB reads them: ``read_text`` rows that are JSON objects,
+#: with the editions named by failed and warning health checks.
+STAGE_BATCH = f"""
+CREATE OR REPLACE TEMP TABLE batch AS
+SELECT '{STATS_DIR}/' || regexp_extract(filename, '[^/]+$') AS relpath, size,
+    regexp_extract(filename, '([^/]+)\\.json$', 1) AS stem, j,
+    CAST(json_extract_string(j, '$.health.failures[*].edition') AS VARCHAR[]) AS failed_named,
+    CAST(json_extract_string(j, '$.health.warnings[*].edition') AS VARCHAR[]) AS warned_named
+FROM (SELECT filename, size, TRY_CAST(content AS JSON) AS j FROM read_text(?))
+WHERE json_type(j) = 'OBJECT'
+"""
+
+#: The batch -> ``runs``.
 SELECT_RUNS = f"""
 SELECT relpath, size, coalesce(j->>'run_id', stem) AS run_id,
     j->>'spider', coalesce(j->>'kind', 'crawl'), j->>'mode',
@@ -87,24 +100,24 @@ SELECT relpath, size, coalesce(j->>'run_id', stem) AS run_id,
     TRY_CAST(j->>'duration_seconds' AS DOUBLE), j->>'finish_reason',
     TRY_CAST(j->>'exit_code' AS INTEGER), {_int("site_requests")},
     TRY_CAST(j->'health'->>'checked' AS BOOLEAN), TRY_CAST(j->'health'->>'ok' AS BOOLEAN),
-    coalesce(json_array_length(j->'health'->'failures'), 0),
-    coalesce(json_array_length(j->'health'->'warnings'), 0),
+    coalesce(len(failed_named), 0), coalesce(len(warned_named), 0),
     coalesce(json_keys(j->'editions'), []), j
-FROM (
-    SELECT ?[i] AS relpath, size, regexp_extract(filename, '([^/]+)\\.json$', 1) AS stem,
-        TRY_CAST(content AS JSON) AS j, i
-    FROM (SELECT *, list_position(?, filename) AS i FROM read_text(?))
-)
-WHERE json_type(j) = 'OBJECT'
+FROM batch
 """
 
-#: The editions of the runs just folded (``relpath`` in the list given) -> ``run_editions``.
-#: A health entry names its edition, or ``all`` (every edition: a run-level check).
+#: The batch's editions -> ``run_editions``. A failed check names its edition, or ``all``
+#: or another word (a run-level check: every edition); a run failed without a named check
+#: failed for every edition.
 SELECT_RUN_EDITIONS = f"""
-SELECT r.relpath, r.run_id, k.language, r.started_at,
+WITH editions AS (
+    SELECT b.relpath, b.j, b.failed_named, b.warned_named, k.language,
+        b.j->'editions'->k.language AS e
+    FROM batch b, unnest(coalesce(json_keys(b.j->'editions'), [])) AS k(language)
+)
+SELECT d.relpath, r.run_id, d.language, r.started_at,
     {
     ", ".join(
-        _int(name).replace("j->>", "e.j->>")
+        _int(name).replace("j->>", "d.e->>")
         for name in (
             "found",
             "exported",
@@ -118,26 +131,17 @@ SELECT r.relpath, r.run_id, k.language, r.started_at,
         )
     )
 },
-    TRY_CAST(e.j->>'fallback_share' AS DOUBLE), e.j->'walk'->>'stop_reason',
-    e.j->>'feed_source', coalesce(json_array_length(e.j->'holes'), 0),
-    (SELECT min(TRY_CAST(h->>'since' AS TIMESTAMPTZ))
-     FROM (SELECT unnest(CAST(e.j->'holes' AS JSON[])) AS h)),
-    e.j->>'unreachable',
+    TRY_CAST(d.e->>'fallback_share' AS DOUBLE), d.e->'walk'->>'stop_reason',
+    d.e->>'feed_source', coalesce(json_array_length(d.e->'holes'), 0),
+    list_min(list_transform(
+        json_extract_string(d.e, '$.holes[*].since'), lambda s: TRY_CAST(s AS TIMESTAMPTZ))),
+    d.e->>'unreachable',
     r.health_ok IS FALSE AND (
-        r.failures = 0 OR list_has_any(
-            CAST(json_extract_string(r.stats, '$.health.failures[*].edition') AS VARCHAR[]),
-            [k.language, 'all'])
-        OR NOT list_has_any(
-            CAST(json_extract_string(r.stats, '$.health.failures[*].edition') AS VARCHAR[]),
-            r.editions)),
-    list_has_any(
-        CAST(json_extract_string(r.stats, '$.health.warnings[*].edition') AS VARCHAR[]),
-        [k.language, 'all'])
-FROM runs r,
-    (SELECT relpath AS key, unnest(json_keys(stats->'editions')) AS language FROM runs
-     WHERE list_contains(?, relpath)) k,
-    LATERAL (SELECT r.stats->'editions'->k.language AS j) e
-WHERE r.relpath = k.key AND json_type(e.j) = 'OBJECT'
+        r.failures = 0 OR list_has_any(d.failed_named, [d.language, 'all'])
+        OR len(list_filter(d.failed_named, lambda n: NOT list_contains(r.editions, n))) > 0),
+    coalesce(list_has_any(d.warned_named, [d.language, 'all']), false)
+FROM editions d JOIN runs r ON r.relpath = d.relpath
+WHERE json_type(d.e) = 'OBJECT'
 """
 
 
@@ -186,23 +190,22 @@ def fold_runs(con: duckdb.DuckDBPyConnection, output_dir: Path) -> FoldResult:
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
         relpaths = [relpath for relpath, _ in batch]
-        paths = [str(path) for _, path in batch]
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute("DELETE FROM runs WHERE list_contains(?, relpath)", [relpaths])
-            con.execute("DELETE FROM run_editions WHERE list_contains(?, relpath)", [relpaths])
-            con.execute(f"INSERT INTO runs {SELECT_RUNS}", [relpaths, paths, paths])
-            con.execute(f"INSERT INTO run_editions {SELECT_RUN_EDITIONS}", [relpaths])
-            rows = con.execute(
-                "SELECT count(*) FROM runs WHERE list_contains(?, relpath)", [relpaths]
-            ).fetchall()
+            con.execute(STAGE_BATCH, [[str(path) for _, path in batch]])
+            con.execute("DELETE FROM runs WHERE relpath IN (SELECT relpath FROM batch)")
+            con.execute("DELETE FROM run_editions WHERE relpath IN (SELECT relpath FROM batch)")
+            con.execute(f"INSERT INTO runs {SELECT_RUNS}")
+            con.execute(f"INSERT INTO run_editions {SELECT_RUN_EDITIONS}")
+            rows = con.execute("SELECT count(*) FROM batch").fetchall()
+            con.execute("DROP TABLE batch")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         read = int(rows[0][0])
         result.read += read
-        result.unreadable += len(batch) - read
+        result.unreadable += len(relpaths) - read
     return result
 
 

@@ -67,7 +67,11 @@ def scrapy(code: Path, output: Path, log: Path, *command: str) -> dict[str, Any]
     )
     if measured.returncode != 0:
         raise RuntimeError(f"scrapy {' '.join(command)} failed: {log.read_text()[-2000:]}")
-    return {"seconds": round(measured.wall_seconds, 2), "peak_mib": round(measured.max_rss_mib)}
+    return {
+        "seconds": round(measured.wall_seconds, 2),
+        "cpu_seconds": round(measured.cpu_seconds, 2),
+        "peak_mib": round(measured.max_rss_mib),
+    }
 
 
 def measure(work: Path, code: Path, label: str, scale: str) -> dict[str, Any]:
@@ -94,14 +98,15 @@ def measure(work: Path, code: Path, label: str, scale: str) -> dict[str, Any]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| code | history | runs | `scrapy htmlreport` after one new run | page |",
+        "| code | history | runs | `scrapy htmlreport` after one new run (wall, CPU, peak RSS) | page |",
         "|---|---|---|---|---|",
     ]
     for r in rows:
         made = r["report_after_one_new_run"]
         lines.append(
             f"| {r['label']} | {r['scale']} | {r['runs']:,} |"
-            f" {made['seconds']:.1f} s, {made['peak_mib']} MiB | {r['page_mb']:.2f} MB |"
+            f" {made['seconds']:.1f} s, {made['cpu_seconds']:.1f} s CPU, {made['peak_mib']} MiB |"
+            f" {r['page_mb']:.2f} MB |"
         )
     return "\n".join(lines)
 
