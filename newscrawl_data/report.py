@@ -398,6 +398,8 @@ def read_report(con: duckdb.DuckDBPyConnection, now: datetime) -> Report:
     ).fetchall():
         if language in report.editions and count:
             report.editions[language].rejected_by_reason[str(reason)] = int(count)
+    if any(status.runs for status in report.editions.values()):  # editions never crawled: out
+        report.editions = {c: s for c, s in report.editions.items() if s.runs}
     if _table_exists(con, "articles"):
         report.has_articles = True
         for language, count, newest in con.execute(

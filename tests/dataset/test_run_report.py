@@ -229,3 +229,11 @@ def test_a_stats_file_missing_a_part(tmp_path: Path, stats_key: str) -> None:
     del stats[stats_key]
     write_json(tmp_path / "stats" / f"report-{stats['run_id']}.json", stats)
     assert "1 runs" in page_of(tmp_path)
+
+
+def test_editions_never_crawled_are_left_out(tmp_path: Path) -> None:
+    stats = run_stats(NOW - timedelta(minutes=5), {"en": edition_stats()})
+    write_run(tmp_path, stats, {"en": [article("en", 1, NOW - timedelta(minutes=7), NOW)]})
+    page = page_of(tmp_path)
+    assert "Complete and fresh" in verdict(page)
+    assert re.search(r'<table class="editions"><tr><th>edition</th><th>en</th></tr>', page)
