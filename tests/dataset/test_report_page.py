@@ -31,7 +31,7 @@ from PIL import Image
 
 from newscrawl_data import charts
 from newscrawl_data.dataset import export_dataset
-from newscrawl_data.report import write_report
+from newscrawl_data.report import render, write_report
 from tests.dataset.conftest import TwoRuns, copy_output
 
 CHARTS = ("per-day", "changes", "coverage", "requests", "health")
@@ -170,10 +170,16 @@ def hidden(shots: Shots) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def page(two_runs: TwoRuns, tmp_path_factory: pytest.TempPathFactory) -> str:
+def exported(two_runs: TwoRuns, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the two runs' output, exported."""
     output = copy_output(two_runs.output, tmp_path_factory.mktemp("page") / "output")
     export_dataset(output)
-    return write_report(output).read_text(encoding="utf-8")
+    return output
+
+
+@pytest.fixture(scope="module")
+def page(exported: Path) -> str:
+    return write_report(exported).read_text(encoding="utf-8")
 
 
 def test_every_chart_and_legend_is_shown_and_uncovered(page: str, tmp_path: Path) -> None:
@@ -197,7 +203,7 @@ def test_a_hidden_chart_or_legend_fails_the_check(page: str, tmp_path: Path) -> 
 
 
 def test_a_legend_over_the_bars_fails_the_check(
-    two_runs: TwoRuns, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def on_the_bars(figure: Figure, name: str, **options: Any) -> None:
         """The old placement: the legend inside the first plot's upper right corner."""
@@ -205,9 +211,7 @@ def test_a_legend_over_the_bars_fails_the_check(
         legend.set_gid(f"legend-{name}")
 
     monkeypatch.setattr(charts, "_beside", on_the_bars)
-    output = copy_output(two_runs.output, tmp_path / "output")
-    export_dataset(output)
-    problems = hidden(shoot(write_report(output).read_text(encoding="utf-8"), tmp_path))
+    problems = hidden(shoot(render(exported), tmp_path))
     # the pixels: the requests legend hides bars; the boxes: each legend is on a plot
     assert any(p.startswith("chart requests: its legend covers") for p in problems), problems
     for chart in CHARTS:
