@@ -337,12 +337,17 @@ def read_report(con: duckdb.DuckDBPyConnection, now: datetime) -> Report:
     ((report.runs_total, report.runs_failed),) = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE health_ok IS FALSE) FROM runs WHERE {crawls}"
     ).fetchall()
+    # the stats JSON of the strip's runs only: the key columns choose them
     rows = con.execute(
-        f"SELECT run_id, stats FROM runs WHERE {crawls}"
-        " ORDER BY started_at DESC NULLS LAST, run_id DESC LIMIT ?",
+        f"""
+        SELECT run_id, stats FROM runs WHERE relpath IN (
+            SELECT relpath FROM runs WHERE {crawls}
+            ORDER BY started_at DESC NULLS LAST, run_id DESC LIMIT ?)
+        ORDER BY started_at NULLS FIRST, run_id
+        """,
         [STRIP_RUNS],
     ).fetchall()
-    report.strip = [run for r in reversed(rows) if (run := run_of(json.loads(r[1]), str(r[0])))]
+    report.strip = [run for r in rows if (run := run_of(json.loads(r[1]), str(r[0])))]
     for code in LANGUAGES:
         report.editions[code] = EditionStatus(code)
     since = now - timedelta(hours=RECENT_HOURS)
@@ -351,34 +356,31 @@ def read_report(con: duckdb.DuckDBPyConnection, now: datetime) -> Report:
         SELECT e.language, count(*),
             max(e.started_at) FILTER (WHERE r.finish_reason = 'finished'
                 AND coalesce(r.exit_code, 0) IN (0, 3) AND NOT e.failed AND e.unreachable IS NULL),
-            arg_max(r.run_id, coalesce(e.started_at, '-infinity'::TIMESTAMPTZ)),
-            arg_max(r.stats, coalesce(e.started_at, '-infinity'::TIMESTAMPTZ)),
+            arg_max(e.relpath, coalesce(e.started_at, '-infinity'::TIMESTAMPTZ)),
             coalesce(sum(e.new) FILTER (WHERE e.started_at >= ?), 0),
             coalesce(sum(e.updated) FILTER (WHERE e.started_at >= ?), 0),
             coalesce(sum(e.dropped_total) FILTER (WHERE e.started_at >= ?), 0),
             coalesce(sum(e.requests) FILTER (WHERE e.started_at >= ?), 0),
             count(*) FILTER (WHERE e.started_at >= ?)
-        FROM run_editions e JOIN runs r USING (relpath)
+        FROM run_editions e
+        JOIN (SELECT relpath, finish_reason, exit_code, kind FROM runs) r USING (relpath)
         WHERE coalesce(r.kind, 'crawl') = 'crawl'
         GROUP BY e.language
         """,
         [since] * 5,
     ).fetchall()
-    for (
-        language,
-        runs,
-        success,
-        run_id,
-        stats,
-        new,
-        updated,
-        dropped,
-        requests,
-        recent,
-    ) in per_edition:
+    latest = {str(row[3]) for row in per_edition}
+    stats_of = {
+        str(relpath): run_of(json.loads(stats), str(run_id))
+        for relpath, run_id, stats in con.execute(
+            "SELECT relpath, run_id, stats FROM runs WHERE list_contains(?, relpath)",
+            [sorted(latest)],
+        ).fetchall()
+    }
+    for language, runs, success, relpath, new, updated, dropped, requests, recent in per_edition:
         status = report.editions.setdefault(str(language), EditionStatus(str(language)))
         status.runs, status.last_success = int(runs), success
-        status.last_run = run_of(json.loads(stats), str(run_id)) if stats else None
+        status.last_run = stats_of.get(str(relpath))
         status.recent = {
             "runs": int(recent),
             "new": int(new),
@@ -389,12 +391,14 @@ def read_report(con: duckdb.DuckDBPyConnection, now: datetime) -> Report:
     for language, reason, count in con.execute(
         f"""
         SELECT e.language, d.key, sum(TRY_CAST(d.value AS BIGINT))
-        FROM run_editions e JOIN runs r USING (relpath),
+        FROM run_editions e
+        JOIN (SELECT relpath, stats FROM runs WHERE started_at >= ? AND {crawls}) r
+            USING (relpath),
             json_each(r.stats->'editions'->e.language->'dropped') d
-        WHERE e.started_at >= ? AND e.dropped_total > 0 AND {crawls}
+        WHERE e.started_at >= ? AND e.dropped_total > 0
         GROUP BY ALL
         """,
-        [since],
+        [since, since],
     ).fetchall():
         if language in report.editions and count:
             report.editions[language].rejected_by_reason[str(reason)] = int(count)

@@ -74,7 +74,7 @@ def scrapy(code: Path, output: Path, log: Path, *command: str) -> dict[str, Any]
     }
 
 
-def measure(work: Path, code: Path, label: str, scale: str) -> dict[str, Any]:
+def measure(work: Path, code: Path, label: str, scale: str, keep: bool = False) -> dict[str, Any]:
     scratch = scratch_copy(history(work, scale), work / f"report-scratch-{label}-{scale}")
     logs = work / "logs"
     first = scrapy(
@@ -92,7 +92,8 @@ def measure(work: Path, code: Path, label: str, scale: str) -> dict[str, Any]:
         "report_after_one_new_run": made,
         "page_mb": round(page.stat().st_size / 1e6, 2),
     }
-    shutil.rmtree(scratch, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(scratch, ignore_errors=True)
     return result
 
 
@@ -117,10 +118,11 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose report to run")
     parser.add_argument("--label", default="after")
     parser.add_argument("--scales", default="day,month,year")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copies")
     args = parser.parse_args()
     rows = []
     for scale in args.scales.split(","):
-        row = measure(args.work, args.code.resolve(), args.label, scale)
+        row = measure(args.work, args.code.resolve(), args.label, scale, args.keep)
         with (args.work / "report-results.jsonl").open("a", encoding="utf-8") as out:
             out.write(json.dumps(row) + "\n")
         print(json.dumps(row), flush=True)
