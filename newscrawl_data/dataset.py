@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from newscrawl.items import Article
 from newscrawl.site import EDITIONS
+from newscrawl_data.runs import fold_step
 
 DATABASE_NAME = "newscrawl.duckdb"
 DATASET_DIR = "dataset"
@@ -833,7 +834,8 @@ def fold_article_files(fold: Fold) -> None:
 #: The export's fold steps, run in this order in one export, each given the :class:`Fold`.
 #: The article files come first; a step that folds other files of the runs (the stats files
 #: into a ``runs`` table) goes after it, here.
-FOLD_STEPS: list[Callable[[Fold], None]] = [fold_article_files]
+#: What an export folds in, in order: the runs' JSON Lines, then their stats files.
+FOLD_STEPS: list[Callable[[Fold], None]] = [fold_article_files, fold_step]
 
 
 def all_partitions(con: duckdb.DuckDBPyConnection) -> set[Partition]:

@@ -5,6 +5,7 @@ failed runs marked, instead of an ``IndexError`` in the charts."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.dataset.conftest import TwoRuns, copy_output, scrapy_data
@@ -31,10 +32,10 @@ def test_export_and_htmlreport_with_runs_failed_for_az_en_and_all(
     first, second = sorted((output / "stats").glob("*.json"))
     fail(first, "finished", "az", "en")
     fail(second, "shutdown", "all")  # Ctrl-C: the run-level check names every edition
-    data = json.loads(first.read_text(encoding="utf-8"))
+    data = json.loads(second.read_text(encoding="utf-8"))
     hole = {"from": "2025-10-23T10:00:00+04:00", "to": "2025-10-23T12:00:00+04:00"}
     data["editions"]["en"]["holes"] = [{**hole, "cursor": None, "since": None}]
-    first.write_text(json.dumps(data), encoding="utf-8")
+    second.write_text(json.dumps(data), encoding="utf-8")
 
     for command in ("htmlreport", "export"):
         done = scrapy_data(output, command)
@@ -46,4 +47,6 @@ def test_export_and_htmlreport_with_runs_failed_for_az_en_and_all(
         assert page.count('<td class="failed">failed</td>') == 3  # the latest run: all three
         assert "health check failed" in page and "finish reason shutdown" in page
         assert page.count(FAILED) > 10  # bands and tick labels of the failed runs
-        assert "no holes recorded" not in page
+        holes = re.search(r"<tr><td>Open holes</td>(.*?)</tr>", page)
+        assert holes and holes.group(1).count("<td>none</td>") == 2  # en: the one hole
+        assert "en</b>: " in page and "1 open hole (oldest missing since" in page
