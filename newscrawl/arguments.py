@@ -197,6 +197,11 @@ class ProjectSettings(BaseModel):
     NEWSCRAWL_STATE_LOCK_WAIT_SECONDS: Annotated[float, annotated_types.Gt(0)] = 30.0
     """How long a state call waits on a lock another program holds on the state database,
     then the run stops with exit status 75."""
+    NEWSCRAWL_PACE_DSN: str = ""
+    """PostgreSQL URL of the rate shared by several nodes (empty: ``NEWSCRAWL_STATE`` when a
+    ``postgresql://`` URL, else off; env too)."""
+    NEWSCRAWL_PACE_OUTAGE_SECONDS: Seconds = 60.0
+    """How long requests wait for an unreachable pace database before the run stops."""
     NEWSCRAWL_CONTACT: str = ""
     """E-mail or URL added to the User-Agent (env too)."""
     NEWSCRAWL_ARCHIVE: str | None = None
@@ -311,6 +316,16 @@ class ProjectSettings(BaseModel):
                 raise ArgumentError(
                     "NEWSCRAWL_NOW", value, "an ISO datetime, e.g. 2025-10-23T21:00:00+04:00"
                 ) from None
+        return text
+
+    @field_validator("NEWSCRAWL_PACE_DSN", mode="before")
+    @classmethod
+    def _pace_dsn(cls, value: Any) -> str:
+        text = str(value or "").strip()
+        if text and not text.startswith(("postgresql://", "postgres://")):
+            raise ArgumentError(
+                "NEWSCRAWL_PACE_DSN", value, "a postgresql:// URL, e.g. postgresql://host/db"
+            )
         return text
 
     @field_validator("NEWSCRAWL_HEALTH_COVERAGE", mode="before")

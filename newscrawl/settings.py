@@ -15,6 +15,11 @@ NEWSPIDER_MODULE = "newscrawl.spiders"
 NEWSCRAWL_OUTPUT_DIR = os.environ.get("NEWSCRAWL_OUTPUT_DIR", "output")
 NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE", ".newscrawl/state.sqlite")
 NEWSCRAWL_STATE_LOCK_WAIT_SECONDS = 30.0
+# One polite rate across nodes (newscrawl/pace.py): a PostgreSQL URL (empty: NEWSCRAWL_STATE when
+# that is a postgresql:// URL, else off), and how long the pace waits for PostgreSQL to answer
+# again before the run stops.
+NEWSCRAWL_PACE_DSN = os.environ.get("NEWSCRAWL_PACE_DSN", "")
+NEWSCRAWL_PACE_OUTAGE_SECONDS = 60.0
 NEWSCRAWL_ARCHIVE = os.environ.get("NEWSCRAWL_ARCHIVE")  # unset: <output dir>/archive
 NEWSCRAWL_ARCHIVE_MAX_BYTES = int(os.environ.get("NEWSCRAWL_ARCHIVE_MAX_BYTES", 100 * 1024 * 1024))
 NEWSCRAWL_INCREMENTAL_OVERLAP_MINUTES = 30
@@ -180,6 +185,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.DownloaderStats": 850,
     # every response as downloaded, before decompression, redirects and retries (WARC)
     "newscrawl.archive.ArchiveMiddleware": 950,
+    # the last before the download: the slot of the shared rate across nodes (off without
+    # PostgreSQL)
+    "newscrawl.pace.PaceMiddleware": 990,
 }
 
 SPIDER_MIDDLEWARES = {

@@ -8,9 +8,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from tests.hostile import table as hostile_table
+from tests.pg_server import PostgresServer, start_server
 
 E2E_PATHS = ("tests/e2e/", "tests/dataset/", "tests/hostile/")
 SLOW_PATHS = ("tests/test_commands.py", "tests/bench/test_startup.py")
@@ -44,3 +48,26 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         title, text = summary
         terminalreporter.write_sep("-", title)
         terminalreporter.write_line(text)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this test process (each pytest-xdist worker starts its own),
+    stopped at the end; skipped only when PostgreSQL is not installed (tests/pg_server.py)."""
+    try:
+        server = start_server()
+    except RuntimeError as exc:
+        if "no PostgreSQL binaries" in str(exc):
+            pytest.skip(f"{exc} (the README's set-up and .ci/run install it)")
+        raise
+    yield server
+    server.remove()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a state lives, in each backend: a SQLite file, a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "state.sqlite")
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    return server.create_database()

@@ -20,6 +20,7 @@ import traceback
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -333,6 +334,7 @@ class Handler(BaseHTTPRequestHandler):
         self._handle(head=False)
 
     def _handle(self, head: bool) -> None:
+        received = datetime.now(UTC)  # before the page is made (the log's "time" is after)
         split = urlsplit(self.path)
         host = self.headers.get("Host")
         base = f"http://{host}" if host else self.server.base_url
@@ -359,6 +361,7 @@ class Handler(BaseHTTPRequestHandler):
                 status=resp.status,
                 fault=resp.fault,
                 user_agent=self.headers.get("User-Agent"),
+                received=received,
             )
         if resp.delay > 0:
             time.sleep(resp.delay)
