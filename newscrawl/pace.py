@@ -5,14 +5,18 @@ The row holds the host's *theoretical arrival time* ``tat``. A node books a slot
 statement, ``tat = greatest(tat, now) + interval ... RETURNING``: its slot is the old ``tat``
 (or now, when the host was idle), and the next booking, by whichever node, lands at least one
 interval later. The node sleeps until its slot (``asyncio.sleep``: the reactor goes on) and the
-request goes on to Scrapy's download slot, whose own ``DOWNLOAD_DELAY`` and AutoThrottle stay
-each node's ceiling underneath. N nodes together are never faster than one polite crawler.
+request goes to the network. The wait is the last step before it, in the download handler
+(:class:`PacedHTTPDownloadHandler`), after Scrapy's download slot, whose ``DOWNLOAD_DELAY``
+and AutoThrottle stay each node's ceiling underneath: a request its node's own delay held back
+books its slot only then, and never lands in another node's. N nodes together are never
+faster than one polite crawler.
 
 - The interval is the configured delay: ``DOWNLOAD_DELAY`` (or the spider's
   ``download_delay``), or the host's robots.txt ``Crawl-delay`` for our user agent when larger.
   0 (the tests' fast crawls): nothing is booked.
 - Each node keeps at most one booked slot per host (the other requests wait for it locally):
   no node books far ahead, the nodes take turns, and a node that dies wastes one slot at most.
+  A request that wakes well after its slot (a starved CPU) gives the slot up and books again.
 - The clock is PostgreSQL's (``clock_timestamp()``): the wait is computed there, so the
   nodes' clocks need not agree.
 - PostgreSQL unreachable: the booking waits and tries again (0.25 s, doubling to 5 s), nothing
@@ -25,8 +29,10 @@ each node's ceiling underneath. N nodes together are never faster than one polit
 Crawler stats: ``newscrawl/pace/booked`` (slots taken), ``newscrawl/pace/wait_seconds`` (time
 requests waited for their slot, summed), ``newscrawl/pace/max_wait_seconds``,
 ``newscrawl/pace/max_late_seconds`` (how long after its slot a request woke: the node's event
-loop was busy), ``newscrawl/pace/interval_seconds`` (the largest interval used),
-``newscrawl/pace/outages`` and ``newscrawl/pace/outage_seconds`` (PostgreSQL unreachable).
+loop was busy), ``newscrawl/pace/missed`` (slots given up: a request woken more than a tenth
+of the interval late books another rather than land in the next node's slot),
+``newscrawl/pace/interval_seconds`` (the largest interval used), ``newscrawl/pace/outages``
+and ``newscrawl/pace/outage_seconds`` (PostgreSQL unreachable).
 """
 
 from __future__ import annotations
@@ -38,9 +44,10 @@ import time
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Spider, signals
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Request
+from scrapy.http import Request, Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
@@ -71,6 +78,8 @@ RETURNING extract(epoch FROM p.tat - (SELECT now FROM clock))::float8 - %(interv
 FIRST_RETRY = 0.25
 LONGEST_RETRY = 5.0
 CONNECT_TIMEOUT = 5
+#: A request that wakes later than this share of the interval after its slot books another.
+LATE_SHARE = 0.1
 
 
 def pace_dsn(settings: Any) -> str | None:
@@ -168,9 +177,10 @@ class Pace:
         await self._drop()
 
 
-class PaceMiddleware:
-    """Downloader middleware: each request waits for its host's slot in the shared pace
-    (see the module docstring); off (``NotConfigured``) without a PostgreSQL URL."""
+class PaceExtension:
+    """The shared pace of this crawl (extension): each host's interval, the node's booked
+    slots, the stats; off (``NotConfigured``) without a PostgreSQL URL. Its gate is
+    :class:`PacedHTTPDownloadHandler`."""
 
     def __init__(self, crawler: Crawler, dsn: str) -> None:
         settings = crawler.settings
@@ -191,11 +201,11 @@ class PaceMiddleware:
         dsn = pace_dsn(crawler.settings)
         if dsn is None:
             raise NotConfigured("no PostgreSQL: no shared pace")
-        middleware = cls(crawler, dsn)
-        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(middleware.robots_parsed, signal=signals.robots_parsed)
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
-        return middleware
+        extension = cls(crawler, dsn)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
 
     def spider_opened(self, spider: Spider) -> None:
         self.delay = float(getattr(spider, "download_delay", self.delay) or 0.0)
@@ -211,26 +221,36 @@ class PaceMiddleware:
         """Seconds between two requests to ``host`` from all nodes together."""
         return max(self.delay, self.crawl_delays.get(host, 0.0))
 
-    async def process_request(self, request: Request, spider: Any = None) -> None:
+    async def wait_for_slot(self, request: Request) -> None:
+        """Book the next slot of the request's host and wait for it (no wait without an
+        interval); ``IgnoreRequest`` when PostgreSQL stayed away past the budget."""
         host = urlparse_cached(request).netloc
         interval = self.interval(host)
         if interval <= 0:
             return
         started = time.monotonic()
         turn = self._turns.setdefault(host, asyncio.Lock())
+        stats = self.crawler.stats
         async with turn:  # one booked slot per host and node
-            try:
-                wait = await self.pace.book(host, interval)
-            except PaceUnavailable as exc:
-                self._stop(str(exc))
-                raise IgnoreRequest(f"pace unavailable: {exc}") from exc
-            if wait > 0:
+            while True:
+                try:
+                    wait = await self.pace.book(host, interval)
+                except PaceUnavailable as exc:
+                    self._stop(str(exc))
+                    raise IgnoreRequest(f"pace unavailable: {exc}") from exc
+                if wait <= 0:
+                    break
                 due = time.monotonic() + wait
                 await asyncio.sleep(wait)
                 late = time.monotonic() - due
-                if self.crawler.stats is not None:
-                    self.crawler.stats.max_value("newscrawl/pace/max_late_seconds", round(late, 3))
-        stats = self.crawler.stats
+                if stats is not None:
+                    stats.max_value("newscrawl/pace/max_late_seconds", round(late, 3))
+                if late <= LATE_SHARE * interval:
+                    break
+                # woken well after its slot (the node's CPU was busy): sent now, the request
+                # would land in the next node's slot; it gives its slot up and books again
+                if stats is not None:
+                    stats.inc_value("newscrawl/pace/missed")
         if stats is not None:
             waited = time.monotonic() - started
             stats.inc_value("newscrawl/pace/booked")
@@ -245,7 +265,7 @@ class PaceMiddleware:
         logger.error("pace: %s: stopping the run", cause)
         try:
             close = self.crawler.engine.close_spider_async
-        except (RuntimeError, AttributeError):  # no crawl going (the middleware under test)
+        except (RuntimeError, AttributeError):  # no crawl going (the extension under test)
             return
         call_later(0, lambda: deferred_from_coro(close(reason="pace_unavailable")))
 
@@ -256,3 +276,23 @@ class PaceMiddleware:
             lasted = round(self.pace.outage_seconds_total, 3)
             stats.set_value("newscrawl/pace/outage_seconds", lasted)
         await self.pace.close()
+
+
+class PacedHTTPDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 download handler (``DOWNLOAD_HANDLERS`` for http and https), each
+    request first waiting for its slot of the shared pace: the last step before the network,
+    after Scrapy's own download slot (``DOWNLOAD_DELAY``, AutoThrottle), so a node that its
+    own delay held back never sends in another node's slot. Without :class:`PaceExtension`
+    (no PostgreSQL) it is Scrapy's handler unchanged."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.pace_crawler = crawler
+        self._pace: PaceExtension | bool | None = False  # False: not looked up yet
+
+    async def download_request(self, request: Request) -> Response:
+        if self._pace is False:
+            self._pace = self.pace_crawler.get_extension(PaceExtension)
+        if isinstance(self._pace, PaceExtension):
+            await self._pace.wait_for_slot(request)
+        return await super().download_request(request)

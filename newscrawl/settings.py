@@ -185,9 +185,13 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.DownloaderStats": 850,
     # every response as downloaded, before decompression, redirects and retries (WARC)
     "newscrawl.archive.ArchiveMiddleware": 950,
-    # the last before the download: the slot of the shared rate across nodes (off without
-    # PostgreSQL)
-    "newscrawl.pace.PaceMiddleware": 990,
+}
+
+# Scrapy's HTTP/1.1 handler, each request first waiting for its slot of the rate shared across
+# nodes (newscrawl/pace.py; without PostgreSQL: Scrapy's handler unchanged)
+DOWNLOAD_HANDLERS = {
+    "http": "newscrawl.pace.PacedHTTPDownloadHandler",
+    "https": "newscrawl.pace.PacedHTTPDownloadHandler",
 }
 
 SPIDER_MIDDLEWARES = {
@@ -211,6 +215,8 @@ EXTENSIONS = {
     "newscrawl.run.Run": 100,
     # retries and firewall back-offs wait here, outside the downloader
     "newscrawl.middlewares.DeferredRequests": 150,
+    # one polite rate across nodes (PostgreSQL; off without it): the hosts' intervals and slots
+    "newscrawl.pace.PaceExtension": 160,
     # the health checks (SPIDERMON_SPIDER_CLOSE_MONITORS) and their alerts
     "spidermon.contrib.scrapy.extensions.Spidermon": 600,
 }

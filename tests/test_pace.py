@@ -15,7 +15,7 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
 from newscrawl.arguments import ProjectSettings
-from newscrawl.pace import Pace, PaceMiddleware, PaceUnavailable, pace_dsn
+from newscrawl.pace import Pace, PaceExtension, PaceUnavailable, pace_dsn
 from tests.pg_server import free_port
 
 DSN = "postgresql://postgres@127.0.0.1:5/pace"
@@ -26,18 +26,19 @@ def closed_dsn() -> str:
     return f"postgresql://postgres@127.0.0.1:{free_port()}/postgres"
 
 
-def middleware(**settings: object) -> PaceMiddleware:
+def extension(**settings: object) -> PaceExtension:
     crawler = get_crawler(settings_dict={"NEWSCRAWL_STATE": "", **settings})
-    return PaceMiddleware.from_crawler(crawler)
+    return PaceExtension.from_crawler(crawler)
 
 
 def test_the_pace_is_off_with_the_sqlite_state_and_without_a_state() -> None:
     for state in (".newscrawl/state.sqlite", "/var/lib/newscrawl/state.sqlite", ""):
         with pytest.raises(NotConfigured):
-            middleware(NEWSCRAWL_STATE=state, DOWNLOAD_DELAY=0.5)
-    orders = [order for order in project_settings.DOWNLOADER_MIDDLEWARES.values() if order]
-    # installed, and the last before the download
-    assert project_settings.DOWNLOADER_MIDDLEWARES["newscrawl.pace.PaceMiddleware"] == max(orders)
+            extension(NEWSCRAWL_STATE=state, DOWNLOAD_DELAY=0.5)
+    # installed: the extension, and its gate as the http(s) download handler
+    assert "newscrawl.pace.PaceExtension" in project_settings.EXTENSIONS
+    handler = "newscrawl.pace.PacedHTTPDownloadHandler"
+    assert {"http": handler, "https": handler} == project_settings.DOWNLOAD_HANDLERS
 
 
 def test_the_pace_setting_is_a_postgresql_url_or_empty() -> None:
@@ -55,11 +56,11 @@ def test_the_pace_database_is_the_postgresql_state_or_its_own_setting() -> None:
     assert pace_dsn({"NEWSCRAWL_STATE": "state.sqlite", "NEWSCRAWL_PACE_DSN": DSN}) == DSN
     assert pace_dsn({"NEWSCRAWL_STATE": "postgresql://a/x", "NEWSCRAWL_PACE_DSN": DSN}) == DSN
     assert pace_dsn({"NEWSCRAWL_STATE": "state.sqlite", "NEWSCRAWL_PACE_DSN": ""}) is None
-    assert middleware(NEWSCRAWL_STATE=DSN).pace.dsn == DSN  # nothing connects before a request
+    assert extension(NEWSCRAWL_STATE=DSN).pace.dsn == DSN  # nothing connects before a request
 
 
 def test_the_interval_is_the_delay_or_a_longer_robots_crawl_delay() -> None:
-    pace = middleware(NEWSCRAWL_PACE_DSN=DSN, DOWNLOAD_DELAY=0.5, USER_AGENT="newscrawl/0.1")
+    pace = extension(NEWSCRAWL_PACE_DSN=DSN, DOWNLOAD_DELAY=0.5, USER_AGENT="newscrawl/0.1")
     slow = ProtegoRobotParser(b"User-agent: *\nCrawl-delay: 2\n", None)
     pace.robots_parsed(slow, Request("https://report.az/robots.txt"))
     fast = ProtegoRobotParser(b"User-agent: newscrawl\nCrawl-delay: 0.1\n", None)
@@ -70,10 +71,10 @@ def test_the_interval_is_the_delay_or_a_longer_robots_crawl_delay() -> None:
 
 
 def test_without_a_delay_nothing_is_booked() -> None:
-    pace = middleware(NEWSCRAWL_PACE_DSN=closed_dsn(), DOWNLOAD_DELAY=0)
+    pace = extension(NEWSCRAWL_PACE_DSN=closed_dsn(), DOWNLOAD_DELAY=0)
 
     async def send() -> None:
-        await pace.process_request(Request("https://report.az/son-xeberler"))
+        await pace.wait_for_slot(Request("https://report.az/son-xeberler"))
 
     started = time.monotonic()
     asyncio.run(send())
@@ -82,12 +83,12 @@ def test_without_a_delay_nothing_is_booked() -> None:
 
 
 def test_an_unreachable_postgresql_holds_the_requests_then_stops_the_run() -> None:
-    pace = middleware(
+    pace = extension(
         NEWSCRAWL_PACE_DSN=closed_dsn(), DOWNLOAD_DELAY=0.2, NEWSCRAWL_PACE_OUTAGE_SECONDS=1.0
     )
 
     async def send() -> None:
-        await pace.process_request(Request("https://report.az/son-xeberler"))
+        await pace.wait_for_slot(Request("https://report.az/son-xeberler"))
 
     started = time.monotonic()
     with pytest.raises(IgnoreRequest, match="pace unavailable: PostgreSQL unreachable for 1 s"):

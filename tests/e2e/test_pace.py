@@ -9,16 +9,16 @@ import itertools
 import time
 from pathlib import Path
 
-import pytest
-
 from newscrawl.pace import Pace
 from tests.multinode import Cluster, Spacing
 from tests.pg_server import PostgresServer, start_server
 
-#: Scheduling noise allowed between a request's slot and its arrival at the replica (a loaded
-#: 2-core machine: the node's event loop, Scrapy's download slot, the replica's threads). Held
-#: over any stretch of requests, not only one gap: never a burst, never a drift above the rate.
-TOLERANCE = 0.1
+#: How much sooner than one DELAY apart requests may reach the replica, over any stretch of the
+#: log (one gap, or many: never a burst, never a drift above the rate). The slots are exact on
+#: PostgreSQL's clock; what is left is scheduling noise on a loaded 2-core machine: a node woken
+#: up to a tenth of the interval late still sends (later, it books again: newscrawl/pace.py),
+#: then Twisted and the kernel deliver it (measured: at most 0.043 s at a load average of 10-14).
+TOLERANCE = 0.06
 DELAY = 0.2
 
 

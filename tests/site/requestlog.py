@@ -1,8 +1,8 @@
 """The replica's request log (``--request-log PATH``): one JSON object per line, flushed per request.
 
 ``{"time", "received", "host", "listener", "method", "path", "status", "fault", "user_agent"}``; ``path``
-is the path and query as the client sent them; ``received`` is when the request was read,
-``time`` when its answer was ready (a page takes a while to make). The file is truncated when the server starts.
+is the path and query as the client sent them; ``received`` is when the request arrived
+(the kernel's timestamp where there is one), ``time`` when its answer was ready. The file is truncated when the server starts.
 """
 
 from __future__ import annotations
