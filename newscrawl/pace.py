@@ -200,7 +200,7 @@ class PaceExtension:
     def from_crawler(cls, crawler: Crawler) -> Self:
         dsn = pace_dsn(crawler.settings)
         if dsn is None:
-            raise NotConfigured("no PostgreSQL: no shared pace")
+            raise NotConfigured  # no message: Scrapy would log a warning on every SQLite run
         extension = cls(crawler, dsn)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.robots_parsed, signal=signals.robots_parsed)
