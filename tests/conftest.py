@@ -17,7 +17,7 @@ from tests.hostile import table as hostile_table
 from tests.pg_server import PostgresServer, start_server
 
 E2E_PATHS = ("tests/e2e/", "tests/dataset/", "tests/hostile/")
-SLOW_PATHS = ("tests/test_commands.py", "tests/bench/test_startup.py")
+SLOW_PATHS = ("tests/test_commands.py", "tests/bench/test_startup.py", "tests/state/test_nodes.py")
 SLOW_TESTS = (
     "tests/archive/test_archive.py::test_scrapy_check_writes_nothing_to_the_archive",
     "tests/bench/test_bench.py::test_polite_crawls_on_a_tiny_replica",
