@@ -269,6 +269,19 @@ class Spacing:
             highest = max(highest, slack)
         return worst
 
+    def most_within(self, seconds: float) -> int:
+        """The most requests in any window of ``seconds`` (both ends included)."""
+        most, first = 0, 0
+        for last, at in enumerate(self.times):
+            while at - self.times[first] > seconds:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
+
+    def short_gaps(self, delay: float, tolerance: float) -> list[float]:
+        """The gaps shorter than ``delay - tolerance``."""
+        return [gap for gap in self.gaps if gap < delay - tolerance]
+
     @property
     def busy(self) -> tuple[float, float]:
         """The window in which every node was sending: the last node's first request to the
@@ -309,6 +322,8 @@ def measure(nodes: int, delay: float, articles: int, editions: str) -> dict[str,
         "achieved_whole_run": round(spacing.rate(), 2),
         "min_gap_seconds": round(min(gaps), 3),
         "shortfall_seconds": round(spacing.shortfall(delay), 3),
+        "gaps_short_by_over_60ms": len(spacing.short_gaps(delay, 0.06)),
+        "most_in_one_second": spacing.most_within(1.0),
         "median_gap_seconds": round(sorted(gaps)[len(gaps) // 2], 3),
     }
 
@@ -322,16 +337,17 @@ def main() -> None:
     options = parser.parse_args()
     print(
         "| nodes | requests | allowed req/s | achieved req/s (all busy) | whole run | "
-        "min gap s | median gap s | shortfall s |"
+        "min gap s | median gap s | shortfall s | gaps < delay - 0.06 s | most in 1 s |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for count in options.nodes:
         row = measure(count, options.delay, options.articles, options.editions)
         print(
             f"| {row['nodes']} | {row['requests']} | {row['allowed_per_second']} | "
             f"{row['achieved_per_second']} | {row['achieved_whole_run']} | "
             f"{row['min_gap_seconds']} | {row['median_gap_seconds']} | "
-            f"{row['shortfall_seconds']} |",
+            f"{row['shortfall_seconds']} | {row['gaps_short_by_over_60ms']} | "
+            f"{row['most_in_one_second']} |",
             flush=True,
         )
 
