@@ -13,7 +13,8 @@ Each node's pace (``NEWSCRAWL_PACE_DSN``) is the cluster's database. Its state i
 state) unless ``state=`` is given: with the PostgreSQL store, ``state=cluster.dsn`` shares it.
 
 ``python -m tests.multinode --nodes 1 3 --delay 0.2`` prints requests per second allowed and
-achieved for each number of nodes (docs/benchmarks.md, "One polite rate across nodes").
+achieved for each number of nodes (docs/benchmarks.md, "One polite rate across nodes");
+``--without-pace``: each node on its own ``DOWNLOAD_DELAY``, as before the shared pace.
 """
 
 from __future__ import annotations
@@ -301,20 +302,26 @@ class Spacing:
         return (len(inside) - 1) / (inside[-1] - inside[0])
 
 
-def measure(nodes: int, delay: float, articles: int, editions: str) -> dict[str, Any]:
-    """Crawl the replica with ``nodes`` nodes sharing one pace; the spacing figures."""
+def measure(
+    nodes: int, delay: float, articles: int, editions: str, pace: bool = True
+) -> dict[str, Any]:
+    """Crawl the replica with ``nodes`` nodes sharing one pace (or each on its own delay,
+    ``pace=False``); the spacing figures."""
     with (
         tempfile.TemporaryDirectory(prefix="newscrawl-multinode-") as folder,
         Cluster(Path(folder), articles=articles) as cluster,
     ):
         cluster.start_nodes(
-            nodes, arguments={"editions": editions}, settings={"DOWNLOAD_DELAY": str(delay)}
+            nodes,
+            pace=pace,
+            arguments={"editions": editions},
+            settings={"DOWNLOAD_DELAY": str(delay)},
         )
         codes = cluster.wait_all()
         spacing = Spacing.of(cluster.requests())
     gaps = spacing.gaps
     return {
-        "nodes": nodes,
+        "nodes": nodes if pace else f"{nodes}, no pace",
         "exit_codes": codes,
         "requests": len(spacing.times),
         "allowed_per_second": round(1 / delay, 2),
@@ -334,6 +341,9 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--articles", type=int, default=30, help="per edition, about")
     parser.add_argument("--editions", default="az")
+    parser.add_argument(
+        "--without-pace", action="store_true", help="each node on its own delay (the before)"
+    )
     options = parser.parse_args()
     print(
         "| nodes | requests | allowed req/s | achieved req/s (all busy) | whole run | "
@@ -341,7 +351,9 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for count in options.nodes:
-        row = measure(count, options.delay, options.articles, options.editions)
+        row = measure(
+            count, options.delay, options.articles, options.editions, not options.without_pace
+        )
         print(
             f"| {row['nodes']} | {row['requests']} | {row['allowed_per_second']} | "
             f"{row['achieved_per_second']} | {row['achieved_whole_run']} | "
