@@ -228,6 +228,8 @@ class PaceExtension:
         interval = self.interval(host)
         if interval <= 0:
             return
+        if self._stopping:  # PostgreSQL stayed away: the run is closing, nothing more is sent
+            raise IgnoreRequest("pace unavailable: the run is stopping")
         started = time.monotonic()
         turn = self._turns.setdefault(host, asyncio.Lock())
         stats = self.crawler.stats

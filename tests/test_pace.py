@@ -95,6 +95,10 @@ def test_an_unreachable_postgresql_holds_the_requests_then_stops_the_run() -> No
         asyncio.run(send())
     assert 1.0 <= time.monotonic() - started < 3.0  # waited the budget, no request went out
     assert pace.pace.outages == 1
+    started = time.monotonic()
+    with pytest.raises(IgnoreRequest, match="the run is stopping"):
+        asyncio.run(send())  # the requests still queued fail at once: the run is closing
+    assert time.monotonic() - started < 0.5
 
 
 def test_the_outage_budget_counts_from_the_first_failure() -> None:
