@@ -198,11 +198,14 @@ class ProjectSettings(BaseModel):
     """How long a state call waits on a lock another program holds on the state database,
     then the run stops with exit status 75."""
     NEWSCRAWL_STATE_RETRY_SECONDS: Annotated[float, annotated_types.Ge(0)] = 60.0
-    """With the state in PostgreSQL: how long a run waits for a server it cannot reach
-    (before or during the run), trying every second; then it stops with one line, exit 1."""
+    """With the state (or the pace) in PostgreSQL: how long a run waits for a server it cannot
+    reach (before or during the run); then it stops with one line, exit 1."""
     NEWSCRAWL_NODE: Annotated[str, annotated_types.MaxLen(64)] = ""
     """This machine's name in run ids, output file names and the manifest (env too); empty:
     the host name."""
+    NEWSCRAWL_PACE_DSN: str = ""
+    """PostgreSQL URL of the rate shared by several nodes (empty: ``NEWSCRAWL_STATE`` when a
+    ``postgresql://`` URL, else off; env too)."""
     NEWSCRAWL_CONTACT: str = ""
     """E-mail or URL added to the User-Agent (env too)."""
     NEWSCRAWL_ARCHIVE: str | None = None
@@ -325,6 +328,16 @@ class ProjectSettings(BaseModel):
                 raise ArgumentError(
                     "NEWSCRAWL_NOW", value, "an ISO datetime, e.g. 2025-10-23T21:00:00+04:00"
                 ) from None
+        return text
+
+    @field_validator("NEWSCRAWL_PACE_DSN", mode="before")
+    @classmethod
+    def _pace_dsn(cls, value: Any) -> str:
+        text = str(value or "").strip()
+        if text and not text.startswith(("postgresql://", "postgres://")):
+            raise ArgumentError(
+                "NEWSCRAWL_PACE_DSN", value, "a postgresql:// URL, e.g. postgresql://host/db"
+            )
         return text
 
     @field_validator("NEWSCRAWL_HEALTH_COVERAGE", mode="before")

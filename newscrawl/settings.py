@@ -17,6 +17,10 @@ NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE", ".newscrawl/state.sqlite")
 NEWSCRAWL_STATE_LOCK_WAIT_SECONDS = 30.0
 NEWSCRAWL_STATE_RETRY_SECONDS = 60.0
 NEWSCRAWL_NODE = os.environ.get("NEWSCRAWL_NODE", "")  # empty: the host name
+# One polite rate across nodes (newscrawl/pace.py): a PostgreSQL URL (empty: NEWSCRAWL_STATE when
+# that is a postgresql:// URL, else off); it waits NEWSCRAWL_STATE_RETRY_SECONDS for a PostgreSQL
+# that does not answer, as the state does.
+NEWSCRAWL_PACE_DSN = os.environ.get("NEWSCRAWL_PACE_DSN", "")
 NEWSCRAWL_ARCHIVE = os.environ.get("NEWSCRAWL_ARCHIVE")  # unset: <output dir>/archive
 NEWSCRAWL_ARCHIVE_MAX_BYTES = int(os.environ.get("NEWSCRAWL_ARCHIVE_MAX_BYTES", 100 * 1024 * 1024))
 NEWSCRAWL_ARCHIVE_LISTINGS = False  # RSS feeds and sitemaps in the archive too
@@ -189,6 +193,13 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.archive.ArchiveMiddleware": 950,
 }
 
+# Scrapy's HTTP/1.1 handler, each request first waiting for its slot of the rate shared across
+# nodes (newscrawl/pace.py; without PostgreSQL: Scrapy's handler unchanged)
+DOWNLOAD_HANDLERS = {
+    "http": "newscrawl.pace.PacedHTTPDownloadHandler",
+    "https": "newscrawl.pace.PacedHTTPDownloadHandler",
+}
+
 SPIDER_MIDDLEWARES = {
     # the archive record of its page on each article (article.archive)
     "newscrawl.archive.ArchiveRefMiddleware": 950,
@@ -210,6 +221,8 @@ EXTENSIONS = {
     "newscrawl.run.Run": 100,
     # retries and firewall back-offs wait here, outside the downloader
     "newscrawl.middlewares.DeferredRequests": 150,
+    # one polite rate across nodes (PostgreSQL; off without it): the hosts' intervals and slots
+    "newscrawl.pace.PaceExtension": 160,
     # the health checks (SPIDERMON_SPIDER_CLOSE_MONITORS) and their alerts
     "spidermon.contrib.scrapy.extensions.Spidermon": 600,
 }

@@ -213,6 +213,7 @@ def test_count_clears_per_path_and_request_log(tmp_path: Path) -> None:
     first = lines[0]
     assert set(first) == {
         "time",
+        "received",
         "host",
         "listener",
         "method",

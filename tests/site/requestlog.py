@@ -1,7 +1,8 @@
 """The replica's request log (``--request-log PATH``): one JSON object per line, flushed per request.
 
-``{"time", "host", "listener", "method", "path", "status", "fault", "user_agent"}``; ``path``
-is the path and query as the client sent them. The file is truncated when the server starts.
+``{"time", "received", "host", "listener", "method", "path", "status", "fault", "user_agent"}``; ``path``
+is the path and query as the client sent them; ``received`` is when the request arrived
+(the kernel's timestamp where there is one), ``time`` when its answer was ready. The file is truncated when the server starts.
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ class RequestLog:
         status: int,
         fault: str | None,
         user_agent: str | None,
+        received: datetime | None = None,
     ) -> None:
+        now = datetime.now(UTC)
         record = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "time": now.isoformat(timespec="milliseconds"),
+            "received": (received or now).isoformat(timespec="microseconds"),
             "host": host,
             "listener": listener,
             "method": method,

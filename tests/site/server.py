@@ -10,9 +10,11 @@ truncated bodies, wrong charset, redirects) wraps it without touching routing. A
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import socket
+import struct
 import sys
 import threading
 import time
@@ -20,6 +22,7 @@ import traceback
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -314,6 +317,42 @@ class ReplicaHTTPServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
 
+#: Linux's SO_TIMESTAMPNS (Python names no constant): the kernel stamps each received segment.
+SO_TIMESTAMPNS = 35 if sys.platform.startswith("linux") else None
+
+
+class ArrivalReader(io.RawIOBase):
+    """The connection's reads, noting when the kernel received the bytes of the latest one
+    (``arrived``, seconds since the epoch): a request's arrival, however long the server's
+    threads took to get to it (a loaded machine). None where the kernel does not tell."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        super().__init__()
+        self.connection = connection
+        self.arrived: float | None = None
+        self.stamped = SO_TIMESTAMPNS is not None
+        if SO_TIMESTAMPNS is not None:
+            try:
+                connection.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            except OSError:
+                self.stamped = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self.stamped:
+            return self.connection.recv_into(buffer)
+        size, ancillary, _flags, _address = self.connection.recvmsg_into(
+            [buffer], socket.CMSG_SPACE(16)
+        )
+        for level, kind, data in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+                seconds, nanoseconds = struct.unpack("qq", data[:16])
+                self.arrived = seconds + nanoseconds / 1e9
+        return size
+
+
 class Handler(BaseHTTPRequestHandler):
     """Turns HTTP into :class:`Request` and writes the :class:`Response` in one send."""
 
@@ -322,6 +361,13 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
     disable_nagle_algorithm = True
     server: ReplicaHTTPServer
+    arrivals: ArrivalReader | None = None
+
+    def setup(self) -> None:
+        super().setup()
+        if self.server.request_log is not None:  # the log notes when each request arrived
+            self.arrivals = ArrivalReader(self.connection)
+            self.rfile = io.BufferedReader(self.arrivals)
 
     def do_GET(self) -> None:
         self._handle(head=False)
@@ -333,6 +379,9 @@ class Handler(BaseHTTPRequestHandler):
         self._handle(head=False)
 
     def _handle(self, head: bool) -> None:
+        received = datetime.now(UTC)  # before the page is made (the log's "time" is after)
+        if self.arrivals is not None and self.arrivals.arrived is not None:
+            received = datetime.fromtimestamp(self.arrivals.arrived, UTC)  # by the kernel
         split = urlsplit(self.path)
         host = self.headers.get("Host")
         base = f"http://{host}" if host else self.server.base_url
@@ -359,6 +408,7 @@ class Handler(BaseHTTPRequestHandler):
                 status=resp.status,
                 fault=resp.fault,
                 user_agent=self.headers.get("User-Agent"),
+                received=received,
             )
         if resp.delay > 0:
             time.sleep(resp.delay)
