@@ -30,12 +30,11 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Self
 
 from tests.crawl import CrawlResult, read_output, start_crawl
 from tests.pg_server import PostgresServer, start_server
-from tests.processes import stop_process
+from tests.processes import ServerProcess, stop_process
 from tests.site.harness import ReplicaServer
 
 #: How a node names itself in the User-Agent: ``newscrawl/0.1 (...; +node1)``.
@@ -124,7 +123,7 @@ class Node:
         return result
 
 
-class Cluster:
+class Cluster(ServerProcess):
     """PostgreSQL + the replica + crawl nodes under ``root`` (see the module docstring)."""
 
     def __init__(
@@ -180,17 +179,6 @@ class Cluster:
         if self.own_postgres and self.postgres is not None:
             self.postgres.remove()
             self.postgres = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start_node(
         self,

@@ -18,45 +18,17 @@ appended to ``<work>/report-results.jsonl`` and printed as a Markdown table.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+from tests.bench.export_scale import history, scratch_copy
+from tests.bench.history import add_run
 from tests.bench.measure import run_measured
 from tests.crawl import ROOT
-
-SCALES = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}
-
-
-def generator() -> Any:
-    """``tests/bench/history.py`` (written by the export benchmark's owner), loaded when run."""
-    return importlib.import_module("tests.bench.history")
-
-
-def history(work: Path, scale: str) -> Path:
-    """The generated history of ``scale`` (made once, then reused)."""
-    base = work / f"history-{scale}"
-    if not (base / ".complete").exists():
-        shutil.rmtree(base, ignore_errors=True)
-        made = generator().generate(base, SCALES[scale])
-        summary = {"files": made.files, "lines": made.lines, "bytes": made.bytes}
-        (base / ".complete").write_text(json.dumps(summary) + "\n")
-    return base
-
-
-def scratch_copy(base: Path, target: Path) -> Path:
-    """The run files of ``base`` hard-linked into ``target`` (neither command changes them)."""
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    for kind in ("az", "en", "ru", "rejects", "stats"):
-        if (base / kind).is_dir():
-            subprocess.run(["cp", "-al", str(base / kind), str(target / kind)], check=True)
-    return target
 
 
 def scrapy(code: Path, output: Path, log: Path, *command: str) -> dict[str, Any]:
@@ -80,7 +52,7 @@ def measure(work: Path, code: Path, label: str, scale: str, keep: bool = False) 
     first = scrapy(
         ROOT, scratch, logs / f"report-{label}-{scale}-export.log", "export", "--only", "dataset"
     )
-    generator().add_run(scratch)
+    add_run(scratch)
     made = scrapy(code, scratch, logs / f"report-{label}-{scale}-htmlreport.log", "htmlreport")
     page = scratch / "report.html"
     result = {
