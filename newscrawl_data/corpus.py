@@ -299,31 +299,41 @@ def band_keys(grams: set[int]) -> list[str]:
 
 
 class DuplicateFilter:
-    """Remembers the rows kept so far; ``check`` says whether a new row duplicates one."""
+    """Remembers the rows kept so far; ``check`` says whether a new row duplicates one (and
+    ``matched`` which one, by the owner given to ``remember``)."""
 
     def __init__(self, threshold: float = NEAR_THRESHOLD) -> None:
         self.threshold = threshold
-        self.exact: set[str] = set()
-        self.kept: list[set[int]] = []
+        self.exact: dict[str, str | None] = {}
+        self.kept: list[tuple[set[int], str | None]] = []
         self.buckets: dict[str, list[int]] = defaultdict(list)
+        self.matched: str | None = None
 
-    def remember(self, exact: str | None, grams: set[int], bands: list[str]) -> None:
+    def remember(
+        self, exact: str | None, grams: set[int], bands: list[str], owner: str | None = None
+    ) -> None:
         """Count a row as kept (``exact`` None: only its shingles and bands)."""
         if exact is not None:
-            self.exact.add(exact)
-        self.kept.append(grams)
+            self.exact[exact] = owner
+        self.kept.append((grams, owner))
         for band in bands:
             self.buckets[band].append(len(self.kept) - 1)
 
-    def check_signature(self, exact: str, grams: set[int], bands: list[str]) -> str | None:
+    def check_signature(
+        self, exact: str, grams: set[int], bands: list[str], owner: str | None = None
+    ) -> str | None:
         """As ``check``, for a row whose exact key, shingles and bands are computed."""
         if exact in self.exact:
+            self.matched = self.exact[exact]
             return "exact_duplicate"
-        candidates = {i for band in bands for i in self.buckets.get(band, ())}
+        candidates = sorted({i for band in bands for i in self.buckets.get(band, ())})
         for i in candidates:
-            if len(grams & self.kept[i]) / len(grams | self.kept[i]) >= self.threshold:
+            kept, kept_owner = self.kept[i]
+            if len(grams & kept) / len(grams | kept) >= self.threshold:
+                self.matched = kept_owner
                 return "near_duplicate"
-        self.remember(exact, grams, bands)
+        self.matched = None
+        self.remember(exact, grams, bands, owner)
         return None
 
     def check(self, texts: list[str]) -> str | None:
@@ -407,7 +417,7 @@ def row(group: Group) -> dict[str, Any]:
 _STORE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS document_groups (
     key VARCHAR, kind VARCHAR, sort_key VARCHAR, verdict VARCHAR, confirmed BOOLEAN,
-    id VARCHAR, exact VARCHAR, line VARCHAR
+    id VARCHAR, exact VARCHAR, line VARCHAR, duplicate_of VARCHAR
 );
 CREATE TABLE IF NOT EXISTS document_bands (kind VARCHAR, band VARCHAR, key VARCHAR);
 CREATE TABLE IF NOT EXISTS document_files (kind VARCHAR, bytes BIGINT);
@@ -460,11 +470,15 @@ class _DocumentStore:
         self.con = con
         con.execute(_STORE_SCHEMA)
 
-    def decided(self, kind: str) -> dict[str, tuple[str, str | None]]:
+    def decided(self, kind: str) -> dict[str, tuple[str, str | None, str | None]]:
+        """``key -> (verdict, row id, the kept group it duplicates)`` of the groups decided."""
         rows = self.con.execute(
-            "SELECT key, verdict, id FROM document_groups WHERE kind = ?", [kind]
+            "SELECT key, verdict, id, duplicate_of FROM document_groups WHERE kind = ?", [kind]
         ).fetchall()
-        return {str(k): (str(v), str(i) if i is not None else None) for k, v, i in rows}
+        return {
+            str(k): (str(v), str(i) if i is not None else None, str(d) if d is not None else None)
+            for k, v, i, d in rows
+        }
 
     def forget(self, keys: list[str]) -> None:
         if keys:
@@ -481,26 +495,26 @@ class _DocumentStore:
     def prior(self, kind: str, exacts: list[str], bands: list[str]) -> DuplicateFilter:
         """A filter holding the stored kept groups that share an exact key or a band."""
         duplicates = DuplicateFilter()
-        for (exact,) in self.con.execute(
-            "SELECT exact FROM document_groups WHERE kind = ? AND verdict = ?"
+        for exact, key in self.con.execute(
+            "SELECT exact, key FROM document_groups WHERE kind = ? AND verdict = ?"
             " AND exact IN (SELECT unnest(?))",
             [kind, KEPT, exacts],
         ).fetchall():
-            duplicates.exact.add(str(exact))
+            duplicates.exact[str(exact)] = str(key)
         cursor = self.con.execute(
-            "SELECT line FROM document_groups WHERE key IN (SELECT key FROM document_bands"
-            " WHERE kind = ? AND band IN (SELECT unnest(?)))",
+            "SELECT key, line FROM document_groups WHERE key IN (SELECT key FROM document_bands"
+            " WHERE kind = ? AND band IN (SELECT unnest(?))) ORDER BY sort_key, key",
             [kind, bands],
         )
         while chunk := cursor.fetchmany(CHUNK):
-            for (line,) in chunk:
+            for key, line in chunk:
                 stored = json.loads(line)
                 texts = [
                     f"{stored['title'][k]}\n{stored['translation'][k]}"
                     for k in sorted(stored["title"])
                 ]
                 grams = shingles("\n".join(texts))
-                duplicates.remember(None, grams, band_keys(grams))
+                duplicates.remember(None, grams, band_keys(grams), str(key))
         return duplicates
 
     def add(
@@ -512,11 +526,12 @@ class _DocumentStore:
         row_: dict[str, Any] | None,
         exact: str | None,
         bands: list[str],
+        duplicate_of: str | None = None,
     ) -> str | None:
         confirmed = all(link == "confirmed" for link in group.links.values() if link != "inferred")
         line = json.dumps(row_, ensure_ascii=False) if row_ is not None else None
         self.con.execute(
-            "INSERT INTO document_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO document_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 key,
                 kind,
@@ -526,6 +541,7 @@ class _DocumentStore:
                 row_["id"] if row_ else None,
                 exact,
                 line,
+                duplicate_of,
             ],
         )
         if bands:
@@ -600,9 +616,10 @@ def _decide(
         )
         for key, group, reason, sign in checks:
             if sign is not None:
-                reason = duplicates.check_signature(*sign)
+                reason = duplicates.check_signature(*sign, owner=key)
             if reason is not None:
-                store.add(kind, key, group, reason, None, None, [])
+                matched = duplicates.matched if sign is not None else None
+                store.add(kind, key, group, reason, None, None, [], matched)
                 continue
             assert sign is not None
             item = row(group)
@@ -619,13 +636,18 @@ def _update_kind(
     current = {decision_key(g): g for g in groups}
     known = store.decided(kind)
     gone = [key for key in known if key not in current]
+    gone_kept = {key for key in gone if known[key][0] == KEPT}
+    # a group dropped as the duplicate of a kept group now gone is decided again
+    again = [key for key in current if key in known and known[key][2] in gone_kept]
+    for key in again:
+        del known[key]
     new = sorted(
         ((key, g) for key, g in current.items() if key not in known),
         key=lambda item: (sort_key(item[1]), item[0]),
     )
     store.con.execute("BEGIN TRANSACTION")
     try:
-        store.forget(gone)
+        store.forget(gone + again)
         last = store.last_kept(kind)
         decided = _decide(store, kind, new, load)
         store.con.execute("COMMIT")
@@ -634,7 +656,7 @@ def _update_kind(
         raise
     size = store.file_bytes(kind)
     appendable = (
-        not any(known[key][0] == KEPT for key in gone)
+        not gone_kept
         and path.exists()
         and size == path.stat().st_size
         and all(last is None or sk > last for sk, _, _ in decided.rows)
