@@ -37,7 +37,7 @@ import numpy as np
 
 from newscrawl.site import EDITIONS
 from newscrawl_data.align import published_figures
-from newscrawl_data.dataset import database_path
+from newscrawl_data.dataset import MEMORY_LIMIT, database_path
 from newscrawl_data.sentence_corpus import (
     CHUNK,
     STORE_NAME,
@@ -690,7 +690,7 @@ def write_corpus(
         by_kind.setdefault(group.kind, []).append(group)
     by_kind[TRIPLE] = alignment.triples
     kept_by_kind: dict[str, list[tuple[Group, str]]] = {}
-    con = duckdb.connect(str(directory / STORE_NAME))
+    con = duckdb.connect(str(directory / STORE_NAME), config={"memory_limit": MEMORY_LIMIT})
     try:
         store = _DocumentStore(con)
         for name, groups in by_kind.items():
@@ -724,7 +724,7 @@ def build_corpus(output_dir: Path, *, full: bool = False) -> CorpusReport:
         raise FileNotFoundError(f"{database}: no dataset yet (run scrapy export first)")
     if full:
         (output_dir / CORPUS_DIR / STORE_NAME).unlink(missing_ok=True)
-    con = duckdb.connect(str(database), read_only=True)
+    con = duckdb.connect(str(database), read_only=True, config={"memory_limit": MEMORY_LIMIT})
     try:
         return write_corpus(align(con), output_dir / CORPUS_DIR, text_loader(con))
     finally:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from newscrawl_data.align import SentencePair, align_bodies, tri_parallel
+from newscrawl_data.dataset import MEMORY_LIMIT
 
 if TYPE_CHECKING:
     from newscrawl_data.corpus import Group
@@ -171,7 +172,7 @@ def update_sentences(
     report = SentenceReport()
     target = directory / SENTENCES_DIR
     target.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(directory / STORE_NAME))
+    con = duckdb.connect(str(directory / STORE_NAME), config={"memory_limit": MEMORY_LIMIT})
     try:
         con.execute(_SCHEMA)
         aligner = _Aligner()
