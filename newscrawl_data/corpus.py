@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +37,18 @@ import numpy as np
 
 from newscrawl.site import EDITIONS
 from newscrawl_data.align import published_figures
-from newscrawl_data.dataset import database_path
-from newscrawl_data.sentence_corpus import STORE_NAME, SentenceReport, update_sentences
+from newscrawl_data.dataset import MEMORY_LIMIT, database_path
+from newscrawl_data.sentence_corpus import (
+    CHUNK,
+    STORE_NAME,
+    SentenceReport,
+    group_key,
+    update_sentences,
+)
 
 CORPUS_DIR = "corpus"
+#: Loads ``url -> (title, body)`` for the given URLs.
+TextLoader = Callable[[list[str]], dict[str, tuple[str, str]]]
 PAIRS = ("az-en", "az-ru", "en-ru")
 TRIPLE = "az-en-ru"
 
@@ -85,9 +93,10 @@ class Alignment:
 
 
 def _documents(con: duckdb.DuckDBPyConnection) -> dict[str, Document]:
+    """Every linked article's identity, date and content hash: no title, no body (cheap)."""
     con.execute("SET TimeZone = 'Asia/Baku'")
     rows = con.execute(
-        "SELECT url, language, article_id, published_at, title, body, content_hash FROM articles"
+        "SELECT url, language, article_id, published_at, content_hash FROM articles"
         " WHERE url IN (SELECT url_a FROM translations UNION SELECT url_b FROM translations)"
     ).fetchall()
     return {
@@ -96,16 +105,30 @@ def _documents(con: duckdb.DuckDBPyConnection) -> dict[str, Document]:
             language=str(language),
             article_id=int(article_id) if article_id is not None else None,
             published_at=published.isoformat() if published is not None else None,
-            title=str(title or ""),
-            body=str(body or ""),
+            title="",
+            body="",
             content_hash=str(content_hash or ""),
         )
-        for url, language, article_id, published, title, body, content_hash in rows
+        for url, language, article_id, published, content_hash in rows
     }
 
 
+def text_loader(con: duckdb.DuckDBPyConnection) -> TextLoader:
+    """Loads the title and body of the given URLs only (a semi-join on the URL list)."""
+
+    def load(urls: list[str]) -> dict[str, tuple[str, str]]:
+        rows = con.execute(
+            "SELECT url, title, body FROM articles WHERE url IN (SELECT unnest(?::VARCHAR[]))",
+            [urls],
+        ).fetchall()
+        return {str(url): (str(title or ""), str(body or "")) for url, title, body in rows}
+
+    return load
+
+
 def align(con: duckdb.DuckDBPyConnection) -> Alignment:
-    """Read the links and the articles from the dataset and group them."""
+    """Read the links and the articles' identities from the dataset and group them (the
+    documents carry no text: ``write_corpus`` loads it for the groups not decided before)."""
     documents = _documents(con)
     rows = con.execute(
         "SELECT pair, language_a, url_a, language_b, url_b, a_links_b, b_links_a, link,"
@@ -262,34 +285,61 @@ def signature(hashes: set[int]) -> np.ndarray:
     return result
 
 
+def exact_key(texts: list[str]) -> str:
+    """The hash of a group's normalised texts (the exact-duplicate test)."""
+    joined = "\x1f".join(normalise(t) for t in texts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def band_keys(grams: set[int]) -> list[str]:
+    """The LSH band keys of a shingle set: groups sharing one are near-duplicate candidates."""
+    sig = signature(grams)
+    rows = PERMUTATIONS // BANDS
+    return [f"{b}:{sig[b * rows : (b + 1) * rows].tobytes().hex()}" for b in range(BANDS)]
+
+
 class DuplicateFilter:
-    """Remembers the rows kept so far; ``check`` says whether a new row duplicates one."""
+    """Remembers the rows kept so far; ``check`` says whether a new row duplicates one (and
+    ``matched`` which one, by the owner given to ``remember``)."""
 
     def __init__(self, threshold: float = NEAR_THRESHOLD) -> None:
         self.threshold = threshold
-        self.exact: set[str] = set()
-        self.kept: list[set[int]] = []
-        self.buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
+        self.exact: dict[str, str | None] = {}
+        self.kept: list[tuple[set[int], str | None]] = []
+        self.buckets: dict[str, list[int]] = defaultdict(list)
+        self.matched: str | None = None
+
+    def remember(
+        self, exact: str | None, grams: set[int], bands: list[str], owner: str | None = None
+    ) -> None:
+        """Count a row as kept (``exact`` None: only its shingles and bands)."""
+        if exact is not None:
+            self.exact[exact] = owner
+        self.kept.append((grams, owner))
+        for band in bands:
+            self.buckets[band].append(len(self.kept) - 1)
+
+    def check_signature(
+        self, exact: str, grams: set[int], bands: list[str], owner: str | None = None
+    ) -> str | None:
+        """As ``check``, for a row whose exact key, shingles and bands are computed."""
+        if exact in self.exact:
+            self.matched = self.exact[exact]
+            return "exact_duplicate"
+        candidates = sorted({i for band in bands for i in self.buckets.get(band, ())})
+        for i in candidates:
+            kept, kept_owner = self.kept[i]
+            if len(grams & kept) / len(grams | kept) >= self.threshold:
+                self.matched = kept_owner
+                return "near_duplicate"
+        self.matched = None
+        self.remember(exact, grams, bands, owner)
+        return None
 
     def check(self, texts: list[str]) -> str | None:
         """``"exact_duplicate"``, ``"near_duplicate"`` or None (then the row is remembered)."""
-        joined = "\x1f".join(normalise(t) for t in texts)
-        key = hashlib.sha256(joined.encode("utf-8")).hexdigest()
-        if key in self.exact:
-            return "exact_duplicate"
         grams = shingles("\n".join(texts))
-        sig = signature(grams)
-        rows = PERMUTATIONS // BANDS
-        bands = [(b, sig[b * rows : (b + 1) * rows].tobytes()) for b in range(BANDS)]
-        candidates = {i for band in bands for i in self.buckets.get(band, ())}
-        for i in candidates:
-            if len(grams & self.kept[i]) / len(grams | self.kept[i]) >= self.threshold:
-                return "near_duplicate"
-        self.exact.add(key)
-        self.kept.append(grams)
-        for band in bands:
-            self.buckets[band].append(len(self.kept) - 1)
-        return None
+        return self.check_signature(exact_key(texts), grams, band_keys(grams))
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -364,40 +414,274 @@ def row(group: Group) -> dict[str, Any]:
     }
 
 
-def _filter(groups: list[Group], report: KindReport) -> list[Group]:
-    kept: list[Group] = []
-    duplicates = DuplicateFilter()
-    ordered = sorted(
-        groups, key=lambda g: [(d.published_at or "", d.url) for d in g.documents.values()]
+_STORE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS document_groups (
+    key VARCHAR, kind VARCHAR, sort_key VARCHAR, verdict VARCHAR, confirmed BOOLEAN,
+    id VARCHAR, exact VARCHAR, line VARCHAR, duplicate_of VARCHAR
+);
+CREATE TABLE IF NOT EXISTS document_bands (kind VARCHAR, band VARCHAR, key VARCHAR);
+CREATE TABLE IF NOT EXISTS document_files (kind VARCHAR, bytes BIGINT);
+"""
+#: Groups decided (texts loaded, filtered, stored) at a time: memory does not grow with history.
+DECIDE_CHUNK = 1_000
+KEPT = "kept"
+
+
+def sort_key(group: Group) -> str:
+    """The order in which groups are seen ("first seen is kept"): each side's publication
+    time, then URL, languages in alphabetical order. The same in every export."""
+    docs = sorted(group.documents.items())
+    return "\x1f".join(f"{d.published_at or ''}\x1e{d.url}" for _, d in docs)
+
+
+def decision_key(group: Group) -> str:
+    """What a group's verdict depends on besides the other groups: its members (URL, content
+    hash, id, date) and links. A group with the same key was decided in an earlier export."""
+    parts = [group_key(group), json.dumps([group.links, group.found_by], sort_keys=True)]
+    parts += [f"{d.article_id}\x1e{d.published_at}" for _, d in sorted(group.documents.items())]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _texts(group: Group) -> list[str]:
+    return [f"{d.title}\n{d.body}" for _, d in sorted(group.documents.items())]
+
+
+def _with_texts(group: Group, texts: dict[str, tuple[str, str]]) -> Group:
+    documents = {
+        lang: replace(d, title=texts[d.url][0], body=texts[d.url][1]) if d.url in texts else d
+        for lang, d in group.documents.items()
+    }
+    return Group(documents, group.links, group.found_by)
+
+
+@dataclass
+class _Decided:
+    """The groups one export decided for one kind."""
+
+    kept: list[tuple[Group, str]] = field(default_factory=list)  # (group with texts, row id)
+    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (sort key, key, line)
+
+
+class _DocumentStore:
+    """The document step's state in the corpus store: each group's verdict, the kept rows,
+    their exact-text hashes and LSH band keys (duplicates are checked by lookup)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        con.execute(_STORE_SCHEMA)
+
+    def decided(self, kind: str) -> dict[str, tuple[str, str | None, str | None]]:
+        """``key -> (verdict, row id, the kept group it duplicates)`` of the groups decided."""
+        rows = self.con.execute(
+            "SELECT key, verdict, id, duplicate_of FROM document_groups WHERE kind = ?", [kind]
+        ).fetchall()
+        return {
+            str(k): (str(v), str(i) if i is not None else None, str(d) if d is not None else None)
+            for k, v, i, d in rows
+        }
+
+    def forget(self, keys: list[str]) -> None:
+        if keys:
+            self.con.execute("DELETE FROM document_bands WHERE key IN (SELECT unnest(?))", [keys])
+            self.con.execute("DELETE FROM document_groups WHERE key IN (SELECT unnest(?))", [keys])
+
+    def last_kept(self, kind: str) -> str | None:
+        (last,) = self.con.execute(
+            "SELECT max(sort_key) FROM document_groups WHERE kind = ? AND verdict = ?",
+            [kind, KEPT],
+        ).fetchone() or (None,)
+        return str(last) if last is not None else None
+
+    def prior(self, kind: str, exacts: list[str], bands: list[str]) -> DuplicateFilter:
+        """A filter holding the stored kept groups that share an exact key or a band."""
+        duplicates = DuplicateFilter()
+        for exact, key in self.con.execute(
+            "SELECT exact, key FROM document_groups WHERE kind = ? AND verdict = ?"
+            " AND exact IN (SELECT unnest(?))",
+            [kind, KEPT, exacts],
+        ).fetchall():
+            duplicates.exact[str(exact)] = str(key)
+        cursor = self.con.execute(
+            "SELECT key, line FROM document_groups WHERE key IN (SELECT key FROM document_bands"
+            " WHERE kind = ? AND band IN (SELECT unnest(?))) ORDER BY sort_key, key",
+            [kind, bands],
+        )
+        while chunk := cursor.fetchmany(CHUNK):
+            for key, line in chunk:
+                stored = json.loads(line)
+                texts = [
+                    f"{stored['title'][k]}\n{stored['translation'][k]}"
+                    for k in sorted(stored["title"])
+                ]
+                grams = shingles("\n".join(texts))
+                duplicates.remember(None, grams, band_keys(grams), str(key))
+        return duplicates
+
+    def add(
+        self,
+        kind: str,
+        key: str,
+        group: Group,
+        verdict: str,
+        row_: dict[str, Any] | None,
+        exact: str | None,
+        bands: list[str],
+        duplicate_of: str | None = None,
+    ) -> str | None:
+        confirmed = all(link == "confirmed" for link in group.links.values() if link != "inferred")
+        line = json.dumps(row_, ensure_ascii=False) if row_ is not None else None
+        self.con.execute(
+            "INSERT INTO document_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                key,
+                kind,
+                sort_key(group),
+                verdict,
+                confirmed,
+                row_["id"] if row_ else None,
+                exact,
+                line,
+                duplicate_of,
+            ],
+        )
+        if bands:
+            self.con.executemany(
+                "INSERT INTO document_bands VALUES (?, ?, ?)", [[kind, b, key] for b in bands]
+            )
+        return line
+
+    def tally(self, kind: str) -> KindReport:
+        report = KindReport()
+        for verdict, count, confirmed in self.con.execute(
+            "SELECT verdict, count(*), count(*) FILTER (WHERE confirmed) FROM document_groups"
+            " WHERE kind = ? GROUP BY verdict",
+            [kind],
+        ).fetchall():
+            report.candidates += int(count)
+            report.confirmed += int(confirmed)
+            if verdict == KEPT:
+                report.kept = int(count)
+            else:
+                report.dropped[str(verdict)] = int(count)
+        report.one_way = report.candidates - report.confirmed
+        return report
+
+    def file_bytes(self, kind: str) -> int | None:
+        found = self.con.execute(
+            "SELECT bytes FROM document_files WHERE kind = ?", [kind]
+        ).fetchone()
+        return int(found[0]) if found else None
+
+    def wrote(self, kind: str, size: int) -> None:
+        self.con.execute("DELETE FROM document_files WHERE kind = ?", [kind])
+        self.con.execute("INSERT INTO document_files VALUES (?, ?)", [kind, size])
+
+    def write_all(self, kind: str, path: Path) -> None:
+        """Rewrite ``path`` from the stored kept rows, streamed in chunks."""
+        tmp = path.with_suffix(".jsonl.tmp")
+        cursor = self.con.execute(
+            "SELECT line FROM document_groups WHERE kind = ? AND verdict = ?"
+            " ORDER BY sort_key, key",
+            [kind, KEPT],
+        )
+        with tmp.open("w", encoding="utf-8") as stream:
+            while chunk := cursor.fetchmany(CHUNK):
+                stream.writelines(line + "\n" for (line,) in chunk)
+        os.replace(tmp, path)
+
+
+def _decide(
+    store: _DocumentStore, kind: str, new: list[tuple[str, Group]], load: TextLoader | None
+) -> _Decided:
+    """Load the texts of the ``new`` groups (in sort order), filter them against the kept
+    groups (stored, and those of this export) and store the verdicts, a chunk at a time."""
+    decided = _Decided()
+    for start in range(0, len(new), DECIDE_CHUNK):
+        chunk = new[start : start + DECIDE_CHUNK]
+        if load is not None:
+            texts = load(sorted({d.url for _, g in chunk for d in g.documents.values()}))
+            chunk = [(key, _with_texts(group, texts)) for key, group in chunk]
+        checks: list[tuple[str, Group, str | None, tuple[str, set[int], list[str]] | None]] = []
+        for key, group in chunk:
+            reason = next((name for name, test in SINGLE_FILTERS if test(group)), None)
+            if reason is not None:
+                checks.append((key, group, reason, None))
+                continue
+            texts_ = _texts(group)
+            grams = shingles("\n".join(texts_))
+            checks.append((key, group, None, (exact_key(texts_), grams, band_keys(grams))))
+        signed = [c[3] for c in checks if c[3] is not None]
+        duplicates = store.prior(
+            kind, [s[0] for s in signed], sorted({b for s in signed for b in s[2]})
+        )
+        for key, group, reason, sign in checks:
+            if sign is not None:
+                reason = duplicates.check_signature(*sign, owner=key)
+            if reason is not None:
+                matched = duplicates.matched if sign is not None else None
+                store.add(kind, key, group, reason, None, None, [], matched)
+                continue
+            assert sign is not None
+            item = row(group)
+            line = store.add(kind, key, group, KEPT, item, sign[0], sign[2])
+            decided.kept.append((group, item["id"]))
+            decided.rows.append((sort_key(group), key, str(line)))
+    return decided
+
+
+def _update_kind(
+    store: _DocumentStore, kind: str, groups: list[Group], load: TextLoader | None, path: Path
+) -> tuple[KindReport, list[tuple[Group, str]]]:
+    """Bring one kind's verdicts and file up to date; the kept groups and their row ids."""
+    current = {decision_key(g): g for g in groups}
+    known = store.decided(kind)
+    gone = [key for key in known if key not in current]
+    gone_kept = {key for key in gone if known[key][0] == KEPT}
+    # a group dropped as the duplicate of a kept group now gone is decided again
+    again = [key for key in current if key in known and known[key][2] in gone_kept]
+    for key in again:
+        del known[key]
+    new = sorted(
+        ((key, g) for key, g in current.items() if key not in known),
+        key=lambda item: (sort_key(item[1]), item[0]),
     )
-    for group in ordered:
-        report.candidates += 1
-        if all(link == "confirmed" for link in group.links.values() if link != "inferred"):
-            report.confirmed += 1
-        else:
-            report.one_way += 1
-        reason = next((name for name, test in SINGLE_FILTERS if test(group)), None)
-        if reason is None:
-            texts = [f"{d.title}\n{d.body}" for _, d in sorted(group.documents.items())]
-            reason = duplicates.check(texts)
-        if reason is not None:
-            report.dropped[reason] += 1
-            continue
-        report.kept += 1
-        kept.append(group)
-    return kept
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        store.forget(gone + again)
+        last = store.last_kept(kind)
+        decided = _decide(store, kind, new, load)
+        store.con.execute("COMMIT")
+    except BaseException:
+        store.con.execute("ROLLBACK")
+        raise
+    size = store.file_bytes(kind)
+    appendable = (
+        not gone_kept
+        and path.exists()
+        and size == path.stat().st_size
+        and all(last is None or sk > last for sk, _, _ in decided.rows)
+    )
+    if appendable:
+        with path.open("a", encoding="utf-8") as stream:
+            stream.writelines(line + "\n" for _, _, line in decided.rows)
+    else:
+        store.write_all(kind, path)
+    store.wrote(kind, path.stat().st_size)
+    loaded = {decision_key(g): (g, id_) for g, id_ in decided.kept}
+    kept = [
+        loaded.get(key) or (group, str(known[key][1]))
+        for key, group in sorted(current.items(), key=lambda item: (sort_key(item[1]), item[0]))
+        if key in loaded or (key in known and known[key][0] == KEPT)
+    ]
+    return store.tally(kind), kept
 
 
-def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    tmp = path.with_suffix(".jsonl.tmp")
-    with tmp.open("w", encoding="utf-8") as stream:
-        for item in rows:
-            stream.write(json.dumps(item, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
-
-
-def write_corpus(alignment: Alignment, directory: Path) -> CorpusReport:
-    """Filter the groups of ``alignment`` and write them under ``directory``."""
+def write_corpus(
+    alignment: Alignment, directory: Path, load: TextLoader | None = None
+) -> CorpusReport:
+    """Filter the groups of ``alignment`` not decided in an earlier export and bring the files
+    under ``directory`` up to date. ``load`` gives the texts of the new groups (None: the
+    documents carry them)."""
     directory.mkdir(parents=True, exist_ok=True)
     kinds: dict[str, KindReport] = {}
     files: dict[str, str] = {}
@@ -406,21 +690,23 @@ def write_corpus(alignment: Alignment, directory: Path) -> CorpusReport:
         by_kind.setdefault(group.kind, []).append(group)
     by_kind[TRIPLE] = alignment.triples
     kept_by_kind: dict[str, list[tuple[Group, str]]] = {}
-    for name, groups in by_kind.items():
-        kinds[name] = KindReport()
-        kept = _filter(groups, kinds[name])
-        rows = [row(g) for g in kept]
-        path = directory / f"{name}.jsonl"
-        _write_jsonl(path, rows)
-        files[name] = path.name
-        kept_by_kind[name] = [(g, r["id"]) for g, r in zip(kept, rows, strict=True)]
+    con = duckdb.connect(str(directory / STORE_NAME), config={"memory_limit": MEMORY_LIMIT})
+    try:
+        store = _DocumentStore(con)
+        for name, groups in by_kind.items():
+            path = directory / f"{name}.jsonl"
+            kinds[name], kept_by_kind[name] = _update_kind(store, name, groups, load, path)
+            files[name] = path.name
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
     report = CorpusReport(
         directory=directory,
         kinds=kinds,
         missing_side=alignment.missing_side,
         ambiguous_groups=alignment.ambiguous_groups,
         files=files,
-        sentences=update_sentences(kept_by_kind, directory),
+        sentences=update_sentences(kept_by_kind, directory, load),
         evaluation=published_figures(),
     )
     (directory / "report.json").write_text(
@@ -430,16 +716,16 @@ def write_corpus(alignment: Alignment, directory: Path) -> CorpusReport:
 
 
 def build_corpus(output_dir: Path, *, full: bool = False) -> CorpusReport:
-    """The corpus of the dataset in ``output_dir`` (run the dataset export first); ``full``:
-    align every sentence again (the stored alignments of earlier exports are dropped)."""
+    """The corpus of the dataset in ``output_dir`` (run the dataset export first): only the
+    groups not decided in an earlier export are read and filtered. ``full``: the corpus store
+    is dropped and every group decided and aligned again (the same files)."""
     database = database_path(output_dir)
     if not database.exists():
         raise FileNotFoundError(f"{database}: no dataset yet (run scrapy export first)")
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        alignment = align(con)
-    finally:
-        con.close()
     if full:
         (output_dir / CORPUS_DIR / STORE_NAME).unlink(missing_ok=True)
-    return write_corpus(alignment, output_dir / CORPUS_DIR)
+    con = duckdb.connect(str(database), read_only=True, config={"memory_limit": MEMORY_LIMIT})
+    try:
+        return write_corpus(align(con), output_dir / CORPUS_DIR, text_loader(con))
+    finally:
+        con.close()

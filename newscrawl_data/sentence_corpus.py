@@ -15,14 +15,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from newscrawl_data.align import SentencePair, align_bodies, tri_parallel
+from newscrawl_data.dataset import MEMORY_LIMIT
 
 if TYPE_CHECKING:
     from newscrawl_data.corpus import Group
@@ -160,13 +161,18 @@ def _new_rows(
         yield key, group.kind, document, len(rows), rows
 
 
-def update_sentences(kept: dict[str, list[tuple[Group, str]]], directory: Path) -> SentenceReport:
+def update_sentences(
+    kept: dict[str, list[tuple[Group, str]]],
+    directory: Path,
+    load: Callable[[list[str]], dict[str, tuple[str, str]]] | None = None,
+) -> SentenceReport:
     """Bring ``directory/sentences/`` up to date with the groups the corpus keeps
-    (``kind -> [(group, document id)]``)."""
+    (``kind -> [(group, document id)]``); ``load`` gives ``url -> (title, body)`` for the
+    groups to align whose documents came without their text."""
     report = SentenceReport()
     target = directory / SENTENCES_DIR
     target.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(directory / STORE_NAME))
+    con = duckdb.connect(str(directory / STORE_NAME), config={"memory_limit": MEMORY_LIMIT})
     try:
         con.execute(_SCHEMA)
         aligner = _Aligner()
@@ -180,6 +186,8 @@ def update_sentences(kept: dict[str, list[tuple[Group, str]]], directory: Path) 
             }
             gone = sorted(known - set(current))
             new = [(key, *current[key]) for key in sorted(set(current) - known)]
+            if load is not None:
+                new = _with_bodies(new, load)
             con.execute("BEGIN TRANSACTION")
             try:
                 _store(con, gone, _new_rows(new, aligner))
@@ -209,6 +217,26 @@ def update_sentences(kept: dict[str, list[tuple[Group, str]]], directory: Path) 
     finally:
         con.close()
     return report
+
+
+def _with_bodies(
+    groups: list[tuple[str, Group, str]], load: Callable[[list[str]], dict[str, tuple[str, str]]]
+) -> list[tuple[str, Group, str]]:
+    """``groups`` with the text of the documents that came without it loaded."""
+    missing = sorted({d.url for _, g, _ in groups for d in g.documents.values() if not d.body})
+    if not missing:
+        return groups
+    texts = load(missing)
+    result = []
+    for key, group, document in groups:
+        documents = {
+            lang: replace(d, title=texts[d.url][0], body=texts[d.url][1])
+            if not d.body and d.url in texts
+            else d
+            for lang, d in group.documents.items()
+        }
+        result.append((key, type(group)(documents, group.links, group.found_by), document))
+    return result
 
 
 def _store(

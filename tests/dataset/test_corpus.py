@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
+from newscrawl_data import corpus
 from newscrawl_data.corpus import (
     FILTERS,
     Alignment,
@@ -203,10 +206,35 @@ def _sentence_files(output: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.jsonl"))}
 
 
-def test_only_new_story_groups_are_aligned(two_runs: TwoRuns, tmp_path: Path) -> None:
-    """The first run's output aligned; again with nothing new: nothing aligned; the second run
-    arrives: only its new and revised groups are aligned, and the files are those of a full
-    rebuild."""
+def _document_files(output: Path) -> dict[str, str]:
+    folder = output / "corpus"
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.jsonl"))}
+
+
+def _kinds(output: Path) -> dict[str, object]:
+    kinds: dict[str, object] = json.loads((output / "corpus" / "report.json").read_text())["kinds"]
+    return kinds
+
+
+def test_only_new_story_groups_are_aligned(
+    two_runs: TwoRuns, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run's output aligned; again with nothing new: no text read, nothing aligned;
+    the second run arrives: only its new and revised groups are read, filtered and aligned,
+    and the document and sentence files are those of a full rebuild."""
+    loaded: list[str] = []
+    real_loader = corpus.text_loader
+
+    def counting_loader(con: duckdb.DuckDBPyConnection) -> corpus.TextLoader:
+        load = real_loader(con)
+
+        def wrapped(urls: list[str]) -> dict[str, tuple[str, str]]:
+            loaded.extend(urls)
+            return load(urls)
+
+        return wrapped
+
+    monkeypatch.setattr(corpus, "text_loader", counting_loader)
     second_run = run_id_of(two_runs.second.files["en"][0])
     output = copy_output(
         two_runs.output, tmp_path / "inc", keep=lambda p: run_id_of(p) != second_run
@@ -214,17 +242,101 @@ def test_only_new_story_groups_are_aligned(two_runs: TwoRuns, tmp_path: Path) ->
     export_dataset(output)
     first = build_corpus(output).sentences
     assert first.aligned_now == first.groups and sum(first.kept_from_before.values()) == 0
-    before = _sentence_files(output)
+    linked_first = len(set(loaded))
+    before, documents_before = _sentence_files(output), _document_files(output)
+    loaded.clear()
     again = build_corpus(output).sentences
+    assert loaded == []  # nothing new: no title or body read
     assert sum(again.aligned_now.values()) == 0 and again.kept_from_before == first.groups
-    assert _sentence_files(output) == before
+    assert _sentence_files(output) == before and _document_files(output) == documents_before
     copy_output(two_runs.output, output)  # the second run arrives
     export_dataset(output)
     step = build_corpus(output).sentences
+    assert 0 < len(set(loaded)) < linked_first  # only the new and revised groups' texts
     assert 0 < sum(step.aligned_now.values()) < sum(step.groups.values())
     assert sum(step.kept_from_before.values()) > 0
     for kind, groups in step.groups.items():
         assert step.aligned_now[kind] + step.kept_from_before[kind] == groups
+    documents_step, kinds_step = _document_files(output), _kinds(output)
     full = build_corpus(output, full=True).sentences
     assert full.aligned_now == full.groups == step.groups and full.rows == step.rows
     assert _sentence_files(output) == _sentence_files(two_runs.output)
+    assert documents_step == _document_files(output) == _document_files(two_runs.output)
+    assert kinds_step == _kinds(output) == _kinds(two_runs.output)
+
+
+def _pair(n: int, az: str, en: str, day: int = 1, version: str = "1") -> Group:
+    date = f"2025-10-{day:02d}T10:00:00+04:00"
+    documents = {
+        "az": replace(_doc("az", n, az), published_at=date, content_hash=f"az{n}-{version}"),
+        "en": replace(_doc("en", n + 1, en), published_at=date, content_hash=f"en{n}-{version}"),
+    }
+    return Group(documents, {"az-en": "confirmed"}, ["az->en", "en->az"])
+
+
+def _export(groups: list[Group], directory: Path) -> tuple[dict[str, Any], list[object]]:
+    report = write_corpus(Alignment(groups, [], {}, 0), directory)
+    rows = [r["article_id"] for r in read_jsonl(directory / "az-en.jsonl")]
+    return vars(report.kinds["az-en"]), rows
+
+
+def test_new_groups_are_checked_against_the_stored_kept_groups(tmp_path: Path) -> None:
+    """Export by export, a new duplicate is found from the stored exact hashes and band keys
+    (the texts of the kept groups are not given again), a revised group is decided again, a
+    group gone leaves the file; each export equals a rebuild from nothing."""
+    good = _pair(1, AZ, EN, day=1)
+    other = _pair(
+        3,
+        "Bakıda yeni məktəb binası istifadəyə verilib və orada min şagird təhsil alacaq.",
+        "A new school building opened in Baku where a thousand pupils will study.",
+        day=2,
+    )
+    near = _pair(5, AZ + " Sonra", EN + " Then", day=3)
+    exact = _pair(7, AZ, EN, day=4)
+    revised = _pair(3, "", "A new school building opened in Baku.", day=2, version="2")
+    light = [
+        Group(
+            {k: replace(d, title="", body="") for k, d in g.documents.items()}, g.links, g.found_by
+        )
+        for g in (good, other)
+    ]
+    steps = [
+        [good, other],
+        [*light, near, exact],  # the kept groups come without their texts: not read again
+        [light[0], revised, near, exact],  # revised: now an empty side, dropped
+        [near, exact],  # the first group is gone: the near duplicate is kept now
+    ]
+    expected_rows = [
+        [{"az": 1, "en": 2}, {"az": 3, "en": 4}],
+        [{"az": 1, "en": 2}, {"az": 3, "en": 4}],
+        [{"az": 1, "en": 2}],
+        [{"az": 5, "en": 6}],
+    ]
+    tallies = []
+    for n, (groups, rows) in enumerate(zip(steps, expected_rows, strict=True)):
+        step = _export(groups, tmp_path / "inc")
+        with_texts = [good if g is light[0] else other if g is light[1] else g for g in groups]
+        assert step == _export(with_texts, tmp_path / f"full-{n}")
+        assert step[1] == rows
+        tallies.append(step[0])
+    assert tallies[1]["dropped"] == {
+        **dict.fromkeys(FILTERS, 0),
+        "exact_duplicate": 1,
+        "near_duplicate": 1,
+    }
+    assert tallies[2]["dropped"]["empty_side"] == 1 and tallies[2]["candidates"] == 4
+    assert tallies[3]["dropped"] == {**dict.fromkeys(FILTERS, 0), "near_duplicate": 1}
+    assert (tallies[3]["candidates"], tallies[3]["kept"], tallies[3]["confirmed"]) == (2, 1, 2)
+
+
+def test_an_older_duplicate_arriving_later_does_not_replace_a_kept_group(tmp_path: Path) -> None:
+    """The documented difference between the paths: first seen is kept in the order
+    (published_at, url), but a group kept by an earlier export stays kept; an older group
+    found later that duplicates it is dropped (a ``--full`` rebuild keeps the older one)."""
+    newer = _pair(1, AZ, EN, day=5)
+    older = _pair(3, AZ, EN, day=1)
+    _export([newer], tmp_path / "inc")
+    kinds, rows = _export([newer, older], tmp_path / "inc")
+    assert rows == [{"az": 1, "en": 2}] and kinds["dropped"]["exact_duplicate"] == 1
+    _, rows = _export([newer, older], tmp_path / "full")
+    assert rows == [{"az": 3, "en": 4}]
