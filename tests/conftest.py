@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile import table as hostile_table
-from tests.pg_server import PostgresServer, start_server
+from tests.pg_server import PostgresServer, server_or_skip
 
 E2E_PATHS = ("tests/e2e/", "tests/dataset/", "tests/hostile/")
 SLOW_PATHS = ("tests/test_commands.py", "tests/bench/test_startup.py", "tests/state/test_nodes.py")
@@ -54,12 +54,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def pg_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server of this test process (each pytest-xdist worker starts its own),
     stopped at the end; skipped only when PostgreSQL is not installed (tests/pg_server.py)."""
-    try:
-        server = start_server()
-    except RuntimeError as exc:
-        if "no PostgreSQL binaries" in str(exc):
-            pytest.skip(f"{exc} (the README's set-up and .ci/run install it)")
-        raise
+    server = server_or_skip()
     yield server
     server.remove()
 

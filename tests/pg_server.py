@@ -178,3 +178,16 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def server_or_skip() -> PostgresServer:
+    """:func:`start_server` for a test fixture: the test is skipped, with the reason, only when
+    PostgreSQL is not installed (the README's set-up and .ci/run install it)."""
+    import pytest
+
+    try:
+        return start_server()
+    except RuntimeError as exc:
+        if "no PostgreSQL binaries" in str(exc):
+            pytest.skip(f"{exc} (the README's set-up and .ci/run install it)")
+        raise

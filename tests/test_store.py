@@ -81,7 +81,8 @@ def test_a_directory_as_the_state_path_is_refused(tmp_path: Path) -> None:
     assert str(tmp_path / "state.sqlite") in str(error.value)
 
 
-def _record(store: StateStore, url: str) -> None:
+def record_one(store: StateStore, url: str) -> None:
+    """One article of revision 1 at ``url`` in ``store``."""
     store.record(
         url=url,
         language="en",
@@ -129,11 +130,11 @@ def test_a_lock_taken_during_the_run_fails_one_call_in_the_bound_then_every_call
     store = StateStore(tmp_path / "state.sqlite", lock_wait=0.3)
     faults: list[StateUnavailable] = []
     store.on_fault = faults.append
-    _record(store, "https://report.az/en/a/1")
+    record_one(store, "https://report.az/en/a/1")
     _lock(holder)
     started = time.monotonic()
     with pytest.raises(StateUnavailable):
-        _record(store, "https://report.az/en/a/2")
+        record_one(store, "https://report.az/en/a/2")
     assert 0.25 < time.monotonic() - started < 3
     holder.execute("ROLLBACK")
     started = time.monotonic()
@@ -194,7 +195,7 @@ def test_a_state_is_rebuilt_from_the_output_files_with_each_articles_latest_revi
 
 def test_a_rebuild_never_overwrites_a_state_nor_runs_beside_a_crawl(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite"
-    _record(store := StateStore(state), "https://report.az/en/a/1")
+    record_one(store := StateStore(state), "https://report.az/en/a/1")
     store.close()
     with pytest.raises(StateError) as error:
         rebuild_state(tmp_path / "output", state)

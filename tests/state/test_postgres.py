@@ -15,7 +15,8 @@ import pytest
 from newscrawl.pgstore import PostgresStore, redact
 from newscrawl.rebuild import rebuild_state
 from newscrawl.store import StateStore, StateUnavailable
-from tests.pg_server import PostgresServer, free_port, start_server
+from tests.pg_server import PostgresServer, free_port, server_or_skip
+from tests.test_store import record_one
 
 URL = "https://report.az/en/energy/article-1"
 
@@ -23,27 +24,9 @@ URL = "https://report.az/en/energy/article-1"
 @pytest.fixture(scope="module")
 def own_server() -> Iterator[PostgresServer]:
     """A server of this module's tests alone (they stop and start it)."""
-    try:
-        server = start_server()
-    except RuntimeError as exc:
-        if "no PostgreSQL binaries" in str(exc):
-            pytest.skip(f"{exc} (the README's set-up and .ci/run install it)")
-        raise
+    server = server_or_skip()
     yield server
     server.remove()
-
-
-def _record(store: StateStore, url: str = URL) -> None:
-    store.record(
-        url=url,
-        language="en",
-        article_id=1,
-        content_hash="h",
-        title="T",
-        revision=1,
-        published_at=None,
-        seen_at="2025-10-24T12:00:00+00:00",
-    )
 
 
 def test_a_server_down_for_a_while_is_waited_on_and_the_run_goes_on(
@@ -51,18 +34,18 @@ def test_a_server_down_for_a_while_is_waited_on_and_the_run_goes_on(
 ) -> None:
     url = own_server.create_database()
     store = StateStore(url, retry_seconds=20)
-    _record(store)
+    record_one(store, URL)
     store.add_units([("walk:en", "walk", {})])
     own_server.stop()
     restart = threading.Timer(2.0, own_server.start)
     restart.start()
     started = time.monotonic()
-    _record(store, "https://report.az/en/energy/article-2")  # waits, then is written
+    record_one(store, "https://report.az/en/energy/article-2")  # waits, then is written
     lease = store.claim("node-a", 30)  # a transaction after the reconnect
     restart.join()
     assert 1.5 < time.monotonic() - started < 20
     assert lease is not None and store.fault is None
-    store.fenced(lease, lambda: _record(store, "https://report.az/en/energy/article-3"))
+    store.fenced(lease, lambda: record_one(store, "https://report.az/en/energy/article-3"))
     store.close()
     again = StateStore(url)
     assert again.count() == 3
@@ -82,7 +65,7 @@ def test_a_server_down_beyond_the_wait_stops_the_run_with_one_line(
     own_server.stop()
     started = time.monotonic()
     with pytest.raises(StateUnavailable) as error:
-        store.fenced(lease, lambda: _record(store))
+        store.fenced(lease, lambda: record_one(store, URL))
     assert 1.4 < time.monotonic() - started < 10
     message = str(error.value)
     assert error.value.reason == "state_unreachable" and "\n" not in message
