@@ -200,6 +200,14 @@ class ProjectSettings(BaseModel):
     NEWSCRAWL_STATE_RETRY_SECONDS: Annotated[float, annotated_types.Ge(0)] = 60.0
     """With the state (or the pace) in PostgreSQL: how long a run waits for a server it cannot
     reach (before or during the run); then it stops with one line, exit 1."""
+    NEWSCRAWL_UNIT_LEASE_SECONDS: Annotated[float, annotated_types.Gt(0)] = 120.0
+    """With the state in PostgreSQL: how long a claimed work unit stays this run's without a
+    heartbeat (renewed every third of it); a node silent longer loses the unit to the next
+    run that claims it, and its later writes are refused."""
+    NEWSCRAWL_WALK_REST_SECONDS: Annotated[float, annotated_types.Ge(0)] = 60.0
+    """With the state in PostgreSQL: how long an edition's top walk rests after a run walked
+    it before any node's run claims it again (keeps two nodes from walking one feed twice in
+    one round)."""
     NEWSCRAWL_NODE: Annotated[str, annotated_types.MaxLen(64)] = ""
     """This machine's name in run ids, output file names and the manifest (env too); empty:
     the host name."""

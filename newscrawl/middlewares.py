@@ -117,6 +117,11 @@ class DeferredRequests:
         self._waiting.clear()
         return count
 
+    @property
+    def waiting(self) -> int:
+        """How many requests wait to be sent again."""
+        return len(self._waiting)
+
     def spider_idle(self) -> None:
         if self._waiting:
             raise DontCloseSpider

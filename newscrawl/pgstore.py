@@ -57,6 +57,7 @@ class PostgresStore(StateStore):
     GREATEST: ClassVar[str] = "greatest"
     SKIP_LOCKED: ClassVar[str] = " FOR UPDATE SKIP LOCKED"
     SHARE_LOCK: ClassVar[str] = " FOR SHARE"
+    ROW_LOCK: ClassVar[str] = " FOR UPDATE"
     NOW: ClassVar[str] = "extract(epoch from clock_timestamp())::double precision"
 
     def __init__(

@@ -168,6 +168,7 @@ class Planner:
     walks: dict[tuple[str, str], Walk] = field(default_factory=dict)
     _ranges: dict[str, Walks] = field(default_factory=dict, init=False)
     _hole_pages: dict[str, int] = field(default_factory=dict, init=False)
+    _recorded: dict[str, Walks] = field(default_factory=dict, init=False)
 
     def _key(self, name: str, edition: str) -> str:
         return f"{name}:{edition}:{self.site}"
@@ -186,29 +187,49 @@ class Planner:
         return self._ranges[edition]
 
     def holes(self, edition: str) -> list[Hole]:
-        return self.ranges(edition).holes()
+        """The holes of ``edition`` as the state holds them (as this run recorded them, or
+        as read when it began)."""
+        return self._recorded.get(edition, self.ranges(edition)).holes()
 
     def hole_figures(self, edition: str) -> tuple[int, float]:
         """``(holes, age in hours of the oldest)`` of ``edition`` (0.0 when none), as the
         state would hold them if the run ended now."""
-        ranges = copy.deepcopy(self.ranges(edition))
-        if self.limits.records_walks:
-            self._grow(edition, ranges, datetime.now(BAKU))
-        holes = ranges.holes()
+        holes = self.grown(edition).holes()
         ages = [(self._now() - h.since).total_seconds() / 3600 for h in holes if h.since]
         return len(holes), round(max(ages, default=0.0), 3)
 
-    def record(self, now: datetime | None = None) -> None:
-        """Grow each edition's walked ranges by what this run's walks covered for good, and
-        save them."""
-        self._record_backfill()
-        if not self.limits.records_walks:
-            return
-        for edition in sorted({edition for edition, _ in self.walks}):
-            self._grow(edition, self.ranges(edition), now or datetime.now(BAKU))
+    def grown(self, edition: str, now: datetime | None = None) -> Walks:
+        """``edition``'s walked ranges as read when the run began, grown by what this run's
+        walks covered for good so far (the ranges read are never changed: recording again
+        later, a checkpoint after a checkpoint, applies the walks once)."""
+        ranges = copy.deepcopy(self.ranges(edition))
+        if self.limits.records_walks:
+            self._grow(edition, ranges, now or datetime.now(BAKU))
+        return ranges
+
+    def record(self, now: datetime | None = None, *, edition: str | None = None) -> None:
+        """Save what this run's walks (of ``edition``, else of every edition) covered for good:
+        the walked ranges grown, and the periods backfills walked. Safe to call again as the
+        walks go on (a work unit's checkpoint)."""
+        editions = [edition] if edition else sorted({code for code, _ in self.walks})
+        for code in editions:
+            self._record_backfill(code)
+            if not self.limits.records_walks:
+                continue
+            self._recorded[code] = ranges = self.grown(code, now)
             if self.store.persistent:
-                self.store.set_meta(self._key("walks", edition), self.ranges(edition).to_json())
-                self.store.set_meta(self._key("walked_to", edition), None)
+                self.store.set_meta(self._key("walks", code), ranges.to_json())
+                self.store.set_meta(self._key("walked_to", code), None)
+
+    def reset(self, edition: str) -> None:
+        """Forget this run's walks and reads of ``edition``: it is taken up afresh (a work unit
+        claimed again, which another node may have walked since)."""
+        for walk in [walk for walk in self.walks if walk[0] == edition]:
+            del self.walks[walk]
+        for name in (edition, self._key("backfill", edition)):
+            self._ranges.pop(name, None)
+        self._recorded.pop(edition, None)
+        self._hole_pages.pop(edition, None)
 
     def _grow(self, edition: str, ranges: Walks, now: datetime) -> None:
         # hole walks first, the older hole first; each finds its ranges by the hole's span
@@ -253,17 +274,30 @@ class Planner:
             walks.append(self.start(edition, key, gap))
         return walks
 
-    def _record_backfill(self) -> None:
-        for (edition, _), walk in self.walks.items():
-            if walk.hole is None or not walk.is_backfill or (covered := walk.covered()) is None:
+    def backfill_left(self, edition: str) -> bool:
+        """Some of the period of ``mode=archive`` is not walked yet, by this run or another."""
+        return bool(self.backfill_ranges(edition).gaps(*self.backfill_period()))
+
+    def _record_backfill(self, edition: str) -> None:
+        spans = []
+        for (code, _), walk in self.walks.items():
+            if code != edition or walk.hole is None or not walk.is_backfill:
                 continue
-            _, oldest, _, reached = covered
-            self.backfill_ranges(edition).add(
-                walk.hole.top, walk.hole.bottom if reached else oldest
-            )
-            if self.store.persistent:
-                ranges = self.backfill_ranges(edition).to_json()
-                self.store.set_meta(self._key("backfill", edition), ranges)
+            if (covered := walk.covered()) is not None:
+                spans.append((walk.hole.top, walk.hole.bottom if covered[3] else covered[1]))
+        if not spans:
+            return
+        for top, bottom in spans:
+            self.backfill_ranges(edition).add(top, bottom)
+
+        def merged(held: str | None) -> str:
+            ranges = Walks.from_json(held)
+            for top, bottom in spans:
+                ranges.add(top, bottom)
+            return ranges.to_json()
+
+        if self.store.persistent:  # merged under the row's lock with other runs' periods
+            self.store.update_meta(self._key("backfill", edition), merged)
 
     def day_figures(self, edition: str) -> dict[date, dict[str, int | bool]]:
         """Per Baku day of this run's backfill and hole walks of ``edition``: the cards of
@@ -308,7 +342,7 @@ class Planner:
             # that run recorded, so it is a walk into the hole under the newest range
             walk = self.get(edition, RESUMED)
             if walk is None:
-                holes = self.holes(edition)
+                holes = self.ranges(edition).holes()
                 walk = self.start(edition, RESUMED, holes[0] if holes else None)
         elif walk is None or (page == 1 and key == TOP):
             walk = self.start(edition, key, walk.hole if walk is not None else None)
@@ -444,13 +478,13 @@ class Planner:
 
     def first_hole(self, edition: str) -> Hole | None:
         """The oldest hole of ``edition`` (walked first), when the run records walks."""
-        holes = self.holes(edition) if self.limits.records_walks else []
+        holes = self.ranges(edition).holes() if self.limits.records_walks else []
         return holes[-1] if holes else None
 
     def next_hole(self, closed: Walk) -> Hole | None:
         """After a hole is walked to its end, the one above it."""
         assert closed.hole is not None
-        above = [h for h in self.holes(closed.edition) if h.bottom >= closed.hole.top]
+        above = [h for h in self.ranges(closed.edition).holes() if h.bottom >= closed.hole.top]
         return above[-1] if above else None
 
     # -- the incremental policy ---------------------------------------------------------------

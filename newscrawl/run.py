@@ -37,6 +37,8 @@ from newscrawl.planner import Limits, Planner
 from newscrawl.site import LANGUAGES
 from newscrawl.store import (
     LOCK_WAIT_SECONDS,
+    AlreadyRecorded,
+    LeaseLost,
     ManifestEntry,
     StateError,
     StateLock,
@@ -48,6 +50,7 @@ from newscrawl.store import (
     record_hash,
     redact,
 )
+from newscrawl.units import BACKFILL, UnitWork
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +75,8 @@ STATE_FAULT_EXITS = {
     # PostgreSQL out of reach beyond NEWSCRAWL_STATE_RETRY_SECONDS: an outage to be seen
     "state_unreachable": EXIT_BAD_RUN,
 }
+#: The finish reason of a run whose work unit another node took (its lease ran out).
+LEASE_LOST = "lease_lost"
 #: The kinds of JSON Lines file a run writes, each in its own directory.
 KINDS = (*LANGUAGES, "rejects")
 OPEN_RUN_KEY = "open_run"
@@ -187,6 +192,12 @@ class Run:
         #: The first write that failed (disk full...): said once; nothing is written after it.
         self.write_failed: str | None = None
         self._closing: Any = None
+        #: The work units this run claims, with a shared state (None: it does every edition).
+        self.units: UnitWork | None = None
+        #: With a shared state: ``(lines, bytes)`` of each open file committed with the state.
+        self._committed: dict[str, tuple[int, int]] = {}
+        self._lease_seconds = settings.getfloat("NEWSCRAWL_UNIT_LEASE_SECONDS", 120.0)
+        self._rest_seconds = settings.getfloat("NEWSCRAWL_WALK_REST_SECONDS", 60.0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -239,6 +250,17 @@ class Run:
                 set_exit_code(self.crawler, EXIT_OUTPUT)
         else:
             self.open(site=str(getattr(spider, "base_url", "")), limits=limits)
+        kind = str(getattr(spider, "kind", "crawl"))
+        works = kind == "crawl" and (mode == "archive" or limits.records_walks)
+        if self.failure is None and self.store.shared and works:
+            self.units = UnitWork(
+                self.store,
+                self.run_id,
+                lease_seconds=self._lease_seconds,
+                rest_seconds=self._rest_seconds,
+                checkpoint=lambda edition: self.planner.record(edition=edition),
+                lost=self.lease_lost,
+            )
         if self.failure is not None:
             spider.logger.error(self.failure)
 
@@ -309,10 +331,49 @@ class Run:
             return
         call_later(0, lambda: deferred_from_coro(close(reason=fault.reason)))
 
+    def lease_lost(self, error: LeaseLost) -> None:
+        """Another node took this run's work unit (its lease ran out: the process stood still,
+        or the state was out of reach): one line, nothing more is written, the run closes
+        (exit 1, finish reason ``lease_lost``)."""
+        logger.error("%s; this run stops (its later lines are not kept)", error)
+        self.failure_reason = LEASE_LOST
+        self._inc("newscrawl/units/lease_lost")
+        if self.crawler is None:
+            return
+        set_exit_code(self.crawler, EXIT_BAD_RUN)
+        with contextlib.suppress(RuntimeError, AttributeError):  # no crawl going
+            close = self.crawler.engine.close_spider_async
+            call_later(0, lambda: deferred_from_coro(close(reason=LEASE_LOST)))
+
+    def next_unit(self) -> str | None:
+        """With a shared state: end the unit held (its walks are over) and claim the next
+        free one; its edition, or None when the run has nothing more to do."""
+        units = self.units
+        if units is None or self.write_failed is not None or self.store.fault is not None:
+            return None
+        try:
+            self._finish_unit()
+            edition = units.claim()
+        except StateUnavailable:  # said by state_failed
+            return None
+        if edition is not None:
+            self.planner.reset(edition)
+        # the editions this run works are those of its units (what the monitors judge)
+        self._set("newscrawl/editions", units.editions)
+        return edition
+
+    def _finish_unit(self) -> None:
+        units = self.units
+        if units is None or units.lease is None or units.edition is None:
+            return
+        edition, kind = units.edition, units.lease.kind
+        units.finish(done=kind == BACKFILL and not self.planner.backfill_left(edition))
+
     # -- items ---------------------------------------------------------------------------------
-    def _write(self, kind: str, item: Article | Reject) -> None:
+    def _write(self, kind: str, item: Article | Reject) -> tuple[int, int]:
         """One line of the kind's file (opened at its first line), in unbuffered writes; a
-        line that cannot be written whole is cut off again (:meth:`write_fault`)."""
+        line that cannot be written whole is cut off again (:meth:`write_fault`). Where the
+        line starts and ends."""
         if kind not in self._files:
             path = part_path(self.output_dir, kind, self.run_id)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -328,6 +389,7 @@ class Run:
             with contextlib.suppress(OSError):
                 stream.truncate(start)
             raise
+        return start, stream.tell()
 
     def write_fault(self, what: str, exc: BaseException, *, stop: bool = True) -> None:
         """A write that failed (disk full, file too large, I/O error): one ERROR line, exit
@@ -357,13 +419,17 @@ class Run:
         if self.write_failed is not None:
             return
         try:
-            self._write(item.language, item)
+            start, end = self._write(item.language, item)
         except OSError as exc:
             self.write_fault(f"{part_path(self.output_dir, item.language, self.run_id)}", exc)
             return
-        # a state that failed (said by state_failed): the next run's recovery records the line
-        with contextlib.suppress(StateUnavailable):
-            record_line(self.store, item.language, item.model_dump(), validators(response))
+        if self.store.shared:
+            if not self._commit(item, response, start, end):
+                return
+        else:
+            # a state that failed (said by state_failed): the next run's recovery records it
+            with contextlib.suppress(StateUnavailable):
+                record_line(self.store, item.language, item.model_dump(), validators(response))
         prefix = f"newscrawl/{item.language}/"
         if response is not None and response.meta.get("revisit") and item.revision > 1:
             self._inc(prefix + "revisits/changed")
@@ -383,6 +449,64 @@ class Run:
         for name in COVERAGE_FIELDS:
             if getattr(item, name) not in (None, "", [], {}):
                 self._inc(prefix + f"filled/{name}")
+
+    def _commit(self, item: Article, response: Response | None, start: int, end: int) -> bool:
+        """With a shared state: commit the line just written (``start``..``end`` of its file)
+        with its article row, under the unit's lease (:meth:`StateStore.commit_line`). A line
+        refused (the lease lost, or the article recorded by another run first) is cut off
+        again at once; one whose commit failed is cut off when the run closes. Whether it
+        stays."""
+        kind = item.language
+        lines = self._committed.get(kind, (0, 0))[0] + 1
+        entry = ManifestEntry(
+            path=f"{kind}/{output_path('', kind, self.run_id).name}",
+            node=self.node,
+            run_id=self.run_id,
+            kind=kind,
+            lines=lines,
+            bytes=end,
+            sha256="",
+            complete=False,
+            output_dir=str(self.output_dir.resolve()),
+            closed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        found = validators(response)
+
+        def write() -> bool:
+            return record_line(self.store, kind, item.model_dump(), found, strict=True) == 1
+
+        lease = self.units.lease if self.units is not None else None
+        try:
+            self.store.commit_line(lease, entry, write)
+        except StateUnavailable:  # said by state_failed; cut off at the close
+            return False
+        except (LeaseLost, AlreadyRecorded) as exc:
+            with contextlib.suppress(OSError):
+                self._files[kind].truncate(start)
+            if isinstance(exc, LeaseLost):
+                self._inc("newscrawl/units/refused_lines")
+                if self.units is not None:
+                    self.units.refused(exc)
+            else:
+                self._inc(f"newscrawl/{kind}/dropped/recorded_elsewhere")
+            return False
+        self._committed[kind] = (lines, end)
+        return True
+
+    def _cut_uncommitted(self) -> None:
+        """With a shared state: cut each article file back to what was committed with the
+        state (a line whose commit failed or never came)."""
+        for kind in LANGUAGES:
+            path = part_path(self.output_dir, kind, self.run_id)
+            keep = self._committed.get(kind, (0, 0))[1]
+            with contextlib.suppress(OSError):
+                if path.exists() and path.stat().st_size > keep:
+                    logger.warning(
+                        "%s: %d bytes past the last line committed with the state cut off",
+                        path,
+                        path.stat().st_size - keep,
+                    )
+                    os.truncate(path, keep)
 
     def item_dropped(
         self, item: Any, exception: BaseException, response: Response | None = None
@@ -421,7 +545,9 @@ class Run:
                 # recovers it
                 usable = self.store.fault is None and self.write_failed is None
                 if self.store.persistent and usable:
-                    if self.failure is None:
+                    if self.units is not None:
+                        self._finish_unit()
+                    elif self.failure is None:
                         self.planner.record()
                     if not self.store.shared:
                         self.store.set_meta(OPEN_RUN_KEY, None)
@@ -439,6 +565,8 @@ class Run:
                         set_exit_code(self.crawler, STATE_FAULT_EXITS[fault.reason])
             except (OSError, sqlite3.Error) as exc:
                 self.write_fault(f"the state {self.state_name}", exc, stop=False)
+        if self.store.shared:
+            self._cut_uncommitted()
         try:
             self.files = publish_run(self.output_dir, self.run_id)
         except OSError as exc:
@@ -531,7 +659,13 @@ class Run:
             "finish_reason": stats.get("finish_reason"),
             "exit_code": exit_status(self.crawler.stats),
             "site_requests": stats.get("downloader/request_count", 0),
-            "state": {"path": self.state_name, "locked": locked},
+            "state": {
+                "path": self.state_name,
+                "locked": locked,
+                # with a shared state: the work units this run claimed, and a lease it lost
+                "units": list(self.units.claimed) if self.units is not None else None,
+                "lease_lost": self.units is not None and self.units.lost_lease is not None,
+            },
             "previous_run": self.previous_run,
             "editions": {code: self.edition_figures(code, stats) for code in codes},
             "files": self.files,
@@ -660,11 +794,18 @@ def recover_run(store: StateStore, run_id: str, output_dir: str, node: str) -> i
             continue
         data = path.read_bytes()
         end = data.rfind(b"\n") + 1
+        if store.shared and kind != "rejects":  # only what was committed with the state
+            held = store.committed(node, f"{kind}/{path.name}")
+            end = min(end, held[1] if held else 0)
         if end < len(data):
-            logger.warning("%s ends in a torn line of %d bytes; cut off", path, len(data) - end)
+            logger.warning(
+                "%s ends in %d bytes not committed with the state or torn; cut off",
+                path,
+                len(data) - end,
+            )
             with path.open("r+b") as stream:
                 stream.truncate(end)
-        for line in data[:end].splitlines() if kind != "rejects" else []:
+        for line in data[:end].splitlines() if kind != "rejects" and not store.shared else []:
             try:
                 item = json.loads(line)
             except ValueError:
@@ -701,9 +842,11 @@ def record_line(
     language: str,
     item: dict[str, Any],
     validators: Validators | None = None,
+    strict: bool = False,
 ) -> int:
-    """Write the state row of an article line (1), or nothing (0) if it lacks URL or hash;
-    ``validators``: its page's (a line recovered from a file has none)."""
+    """Write the state row of an article line (1), or nothing (0) if it lacks URL or hash
+    (``strict``: or if its revision is recorded already); ``validators``: its page's (a line
+    recovered from a file has none)."""
     url, digest = item.get("url"), item.get("content_hash")
     if not isinstance(url, str) or not isinstance(digest, str):
         return 0
@@ -712,7 +855,7 @@ def record_line(
         value = item.get(name)
         return value if isinstance(value, kind) else None
 
-    store.record(
+    written = store.record(
         url=url,
         language=language,
         article_id=typed("article_id", int),
@@ -724,8 +867,9 @@ def record_line(
         archive=typed("archive", dict),
         record_hash=record_hash(item),
         validators=validators,
+        strict=strict,
     )
-    return 1
+    return 1 if written or not strict else 0
 
 
 def previous_run(store: StateStore, node: str | None = None) -> dict[str, Any]:

@@ -16,6 +16,10 @@ NEWSCRAWL_OUTPUT_DIR = os.environ.get("NEWSCRAWL_OUTPUT_DIR", "output")
 NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE", ".newscrawl/state.sqlite")
 NEWSCRAWL_STATE_LOCK_WAIT_SECONDS = 30.0
 NEWSCRAWL_STATE_RETRY_SECONDS = 60.0
+# Work units of runs over a PostgreSQL state (newscrawl/units.py): a unit's lease, renewed every
+# third of it, and how long an edition's top walk rests before it is claimed again.
+NEWSCRAWL_UNIT_LEASE_SECONDS = 120.0
+NEWSCRAWL_WALK_REST_SECONDS = 60.0
 NEWSCRAWL_NODE = os.environ.get("NEWSCRAWL_NODE", "")  # empty: the host name
 # One polite rate across nodes (newscrawl/pace.py): a PostgreSQL URL (empty: NEWSCRAWL_STATE when
 # that is a postgresql:// URL, else off); it waits NEWSCRAWL_STATE_RETRY_SECONDS for a PostgreSQL

@@ -224,6 +224,14 @@ def is_database_url(target: str | Path | None) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
+class AlreadyRecorded(RuntimeError):
+    """Another run recorded the article's revision first (two nodes fetched one article at
+    once): the line is not committed, and not kept."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"a line of {path} holds an article another run recorded first")
+
+
 class LeaseLost(RuntimeError):
     """A write carried a stale lease of a work unit: another node claimed the unit since (its
     fencing token is newer), or the lease ran out unrenewed. Nothing of the write was kept; the
@@ -240,8 +248,9 @@ class LeaseLost(RuntimeError):
 
 @dataclass(frozen=True)
 class Lease:
-    """A claimed work unit. ``unit``: its key (e.g. ``walk:en``); ``kind``: ``walk``, ``hole``,
-    ``backfill`` or ``revisits``; ``spec``: what to do (the JSON given to :meth:`add_units`);
+    """A claimed work unit. ``unit``: its key (e.g. ``walk:en``); ``kind``: ``walk`` or
+    ``backfill`` (``newscrawl/units.py``); ``spec``: what to do (the JSON given to
+    :meth:`add_units`);
     ``checkpoint``: where its last holder got to (None: from the start); ``token``: the fencing
     token, one more at each claim, carried by every write of the unit; ``until``: the lease's
     end (seconds since the epoch, by the database's clock)."""
@@ -289,7 +298,7 @@ class ManifestEntry:
 
 
 #: The order units are claimed in, by kind (then by key).
-UNIT_PRIORITY = {"walk": 0, "revisits": 1, "hole": 2, "backfill": 3}
+UNIT_PRIORITY = {"walk": 0, "backfill": 1}
 
 _UNITS_AND_MANIFEST = """
 CREATE TABLE IF NOT EXISTS units (
@@ -350,6 +359,7 @@ class StateStore:
     GREATEST: ClassVar[str] = "max"
     SKIP_LOCKED: ClassVar[str] = ""
     SHARE_LOCK: ClassVar[str] = ""
+    ROW_LOCK: ClassVar[str] = ""
     NOW: ClassVar[str] = "((julianday('now') - 2440587.5) * 86400.0)"
 
     #: The database connection (``sqlite3.Connection`` or ``psycopg.Connection``).
@@ -489,16 +499,19 @@ class StateStore:
         archive: Mapping[str, Any] | None = None,
         record_hash: str | None = None,
         validators: Validators | None = None,
-    ) -> None:
+        strict: bool = False,
+    ) -> bool:
         """Insert or update one article, committed at once. ``archive`` (``{"file", "offset"}``)
         points at the record of its page; without one, a pointer already held is kept.
         ``validators`` are the ones its page came with (none: none are kept). Keyed by URL and
         revision: a write of an older revision than the one held (a replayed unit) changes
-        nothing."""
+        nothing; ``strict``: nor does one of the revision held (another run recorded it
+        first). Whether the row was written."""
         file, offset = _archive_columns(archive)
         row = (url, language, article_id, content_hash, title, revision, published_at)
         etag, modified = validators or (None, None)
-        self._execute(
+        newer = ">" if strict else ">="
+        written = self._rows(
             f"INSERT INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id, "
             "content_hash = excluded.content_hash, title = excluded.title, "
@@ -508,9 +521,10 @@ class StateStore:
             "archive_offset = coalesce(excluded.archive_offset, articles.archive_offset), "
             "record_hash = excluded.record_hash, "
             "etag = excluded.etag, last_modified = excluded.last_modified "
-            "WHERE excluded.revision >= articles.revision",
+            f"WHERE excluded.revision {newer} articles.revision RETURNING url",
             (*row, seen_at, seen_at, file, offset, record_hash, etag, modified),
         )
+        return bool(written)
 
     def published_since(self, language: str, site: str, since: str) -> list[StoredArticle]:
         """The articles of ``language`` on ``site`` published at or after ``since`` (ISO, Baku
@@ -609,20 +623,28 @@ class StateStore:
         return added
 
     def claim(
-        self, holder: str, lease_seconds: float, kinds: Iterable[str] | None = None
+        self,
+        holder: str,
+        lease_seconds: float,
+        kinds: Iterable[str] | None = None,
+        keys: Iterable[str] | None = None,
     ) -> Lease | None:
-        """Take the first pending unit (of ``kinds``) no lease holds, for ``lease_seconds``
-        (by the database's clock); None when there is none. Its fencing token goes up by one:
-        the previous holder's writes are refused from now on. In PostgreSQL two claimers never
-        wait on each other nor get the same unit (``FOR UPDATE SKIP LOCKED``)."""
+        """Take the first pending unit (of ``kinds``; of ``keys``) no lease holds, for
+        ``lease_seconds`` (by the database's clock); None when there is none. Its fencing token
+        goes up by one: the previous holder's writes are refused from now on. In PostgreSQL two
+        claimers never wait on each other nor get the same unit (``FOR UPDATE SKIP LOCKED``)."""
         wanted = sorted(set(kinds)) if kinds is not None else []
+        named = sorted(set(keys)) if keys is not None else []
         only = f" AND kind IN ({', '.join('?' for _ in wanted)})" if wanted else ""
+        only += f" AND unit IN ({', '.join('?' for _ in named)})" if keys is not None else ""
+        if keys is not None and not named:
+            return None
         row = self._one(
             f"UPDATE units SET holder = ?, lease_until = {self.NOW} + ?, token = token + 1, "
             "claims = claims + 1 WHERE unit = (SELECT unit FROM units WHERE done = 0 "
             f"AND lease_until < {self.NOW}{only} ORDER BY priority, unit LIMIT 1"
             f"{self.SKIP_LOCKED}) RETURNING unit, kind, spec, token, lease_until, checkpoint",
-            (holder, lease_seconds, *wanted),
+            (holder, lease_seconds, *wanted, *named),
         )
         if row is None:
             return None
@@ -667,15 +689,23 @@ class StateStore:
         ):
             raise LeaseLost(lease.unit, lease.token)
 
-    def release(self, lease: Lease, checkpoint: Mapping[str, Any] | None = None) -> None:
-        """Give a unit back unfinished (a run that closes early): claimable at once, from
-        ``checkpoint`` (or the last one saved). A lost lease is nothing to give back."""
+    def release(
+        self,
+        lease: Lease,
+        checkpoint: Mapping[str, Any] | None = None,
+        rest_seconds: float = 0.0,
+    ) -> None:
+        """Give a unit back unfinished (a run that closes early, or a recurring unit such as
+        an edition's top walk): claimable again after ``rest_seconds`` (0: at once), from
+        ``checkpoint`` (or the last one saved); the lease's later writes are refused (the
+        token moves on). A lost lease is nothing to give back."""
         text = json.dumps(dict(checkpoint), sort_keys=True) if checkpoint is not None else None
+        rest = f"{self.NOW} + ?" if rest_seconds > 0 else "0"
         self._execute(
-            "UPDATE units SET holder = NULL, lease_until = 0, "
+            f"UPDATE units SET holder = NULL, lease_until = {rest}, token = token + 1, "
             "checkpoint = coalesce(?, checkpoint) "
             f"WHERE unit = ? AND token = ? AND done = 0 AND lease_until >= {self.NOW}",
-            (text, lease.unit, lease.token),
+            (*([rest_seconds] if rest_seconds > 0 else []), text, lease.unit, lease.token),
         )
 
     def fenced(self, lease: Lease, work: Callable[[], _T]) -> _T:
@@ -685,16 +715,64 @@ class StateStore:
         nothing written, when not."""
 
         def checked() -> _T:
-            row = self._one(
-                f"SELECT token, lease_until >= {self.NOW} FROM units "
-                f"WHERE unit = ? AND done = 0{self.SHARE_LOCK}",
-                (lease.unit,),
-            )
-            if row is None or int(row[0]) != lease.token or not row[1]:
-                raise LeaseLost(lease.unit, lease.token)
+            self._check_lease(lease)
             return work()
 
         return self._atomic(checked)
+
+    def _check_lease(self, lease: Lease) -> None:
+        row = self._one(
+            f"SELECT token, lease_until >= {self.NOW} FROM units "
+            f"WHERE unit = ? AND done = 0{self.SHARE_LOCK}",
+            (lease.unit,),
+        )
+        if row is None or int(row[0]) != lease.token or not row[1]:
+            raise LeaseLost(lease.unit, lease.token)
+
+    def commit_line(
+        self, lease: Lease | None, entry: ManifestEntry, write: Callable[[], bool]
+    ) -> None:
+        """Commit one line of an open output file with the state (a shared state): in one
+        transaction, ``lease`` checked (when given), ``write()`` (the line's article row,
+        False when another run recorded that revision first: :class:`AlreadyRecorded`), and
+        the file's committed size in the manifest advanced to ``entry`` (``complete`` false:
+        the file is still open). What lies past the committed size when the run ends (a line
+        whose commit failed or was refused) is never published. The same line committed
+        again (the answer to a commit lost with the connection) is nothing more."""
+
+        def work() -> None:
+            if lease is not None:
+                self._check_lease(lease)
+            held = self._one(
+                "SELECT bytes FROM manifest WHERE node = ? AND path = ?", (entry.node, entry.path)
+            )
+            if held is not None and int(held[0]) >= entry.bytes:
+                return  # this line's commit went through before the connection was lost
+            if not write():
+                raise AlreadyRecorded(entry.path)
+            self._note_file(entry)
+
+        self._atomic(work)
+
+    def committed(self, node: str, path: str) -> tuple[int, int] | None:
+        """``(lines, bytes)`` of ``node``'s file ``path`` committed in the manifest."""
+        row = self._one(
+            "SELECT lines, bytes FROM manifest WHERE node = ? AND path = ?", (node, path)
+        )
+        return (int(row[0]), int(row[1])) if row else None
+
+    def update_meta(self, key: str, merge: Callable[[str | None], str | None]) -> None:
+        """Set the mark ``key`` to ``merge(value held)`` under the row's lock: two runs
+        that merge into one mark (walked periods) never lose each other's update."""
+
+        def work() -> None:
+            self._execute(
+                "INSERT INTO meta (key, value) VALUES (?, '') ON CONFLICT(key) DO NOTHING", (key,)
+            )
+            row = self._one(f"SELECT value FROM meta WHERE key = ?{self.ROW_LOCK}", (key,))
+            self.set_meta(key, merge(str(row[0]) if row and row[0] else None) or "")
+
+        self._atomic(work)
 
     def units(self, kind: str | None = None) -> list[UnitRow]:
         """The work units (of ``kind``), by key: what is pending, held, done."""
@@ -715,28 +793,31 @@ class StateStore:
 
         def work() -> None:
             for entry in entries:
-                self._execute(
-                    f"INSERT INTO manifest ({_MANIFEST_COLUMNS}) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(node, path) DO UPDATE SET "
-                    "run_id = excluded.run_id, kind = excluded.kind, lines = excluded.lines, "
-                    "bytes = excluded.bytes, sha256 = excluded.sha256, "
-                    "complete = excluded.complete, output_dir = excluded.output_dir, "
-                    "closed_at = excluded.closed_at",
-                    (
-                        entry.path,
-                        entry.node,
-                        entry.run_id,
-                        entry.kind,
-                        entry.lines,
-                        entry.bytes,
-                        entry.sha256,
-                        int(entry.complete),
-                        entry.output_dir,
-                        entry.closed_at,
-                    ),
-                )
+                self._note_file(entry)
 
         self._atomic(work)
+
+    def _note_file(self, entry: ManifestEntry) -> None:
+        self._execute(
+            f"INSERT INTO manifest ({_MANIFEST_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(node, path) DO UPDATE SET "
+            "run_id = excluded.run_id, kind = excluded.kind, lines = excluded.lines, "
+            "bytes = excluded.bytes, sha256 = excluded.sha256, "
+            "complete = excluded.complete, output_dir = excluded.output_dir, "
+            "closed_at = excluded.closed_at",
+            (
+                entry.path,
+                entry.node,
+                entry.run_id,
+                entry.kind,
+                entry.lines,
+                entry.bytes,
+                entry.sha256,
+                int(entry.complete),
+                entry.output_dir,
+                entry.closed_at,
+            ),
+        )
 
     def manifest(
         self, *, complete: bool | None = True, node: str | None = None

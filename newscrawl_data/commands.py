@@ -96,13 +96,31 @@ class Export(DataCommand):
         from newscrawl_data.dataset import export_dataset
 
         if "dataset" in parts or "corpus" in parts:
-            print(export_dataset(output, full=bool(opts.full)).summary())
+            published = self.published()
+            result = export_dataset(output, full=bool(opts.full), published=published)
+            print(result.summary())
         if "corpus" in parts:
             print()
             print(build_corpus(output, full=bool(opts.full)).format())
         if "report" in parts:
             print()
             super().make(output, parts, opts)
+
+    def published(self) -> dict[str, int] | None:
+        """With the state in PostgreSQL (several nodes): the files its manifest notes
+        complete, ``relpath -> bytes``, of every node (a file whose run is not recovered yet,
+        or one not whole, is left out); None with a SQLite state (every file in place)."""
+        from newscrawl.store import StateStore, is_database_url
+
+        assert self.settings is not None
+        target = self.settings.get("NEWSCRAWL_STATE") or None
+        if not is_database_url(target):
+            return None
+        store = StateStore(target)
+        try:
+            return {entry.path: entry.bytes for entry in store.manifest(complete=True)}
+        finally:
+            store.close()
 
 
 class HtmlReport(DataCommand):

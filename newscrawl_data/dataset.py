@@ -722,11 +722,18 @@ class Fold:
     full: bool
     result: ExportResult
     partitions: set[Partition] = field(default_factory=set)
+    #: With a shared state: the files its manifest notes complete (relpath -> bytes); only
+    #: those are read. None: every file in place.
+    published: dict[str, int] | None = None
 
 
-def listing(output_dir: Path) -> tuple[list[str], list[int], list[int]]:
+def listing(
+    output_dir: Path, published: dict[str, int] | None = None
+) -> tuple[list[str], list[int], list[int]]:
     """The article files of ``output_dir`` as three lists (relpath, size, modification time):
-    what an export compares with ``files``, kept lean (a year is about 160,000 files)."""
+    what an export compares with ``files``, kept lean (a year is about 160,000 files). With
+    ``published`` (a shared state's manifest), only the files it notes complete, at the size
+    it notes."""
     relpaths: list[str] = []
     sizes: list[int] = []
     mtimes: list[int] = []
@@ -738,7 +745,10 @@ def listing(output_dir: Path) -> tuple[list[str], list[int], list[int]]:
             for entry in entries:
                 if entry.name.endswith(".jsonl") and entry.is_file():
                     stat = entry.stat()
-                    relpaths.append(f"{language}/{entry.name}")
+                    relpath = f"{language}/{entry.name}"
+                    if published is not None and published.get(relpath) != stat.st_size:
+                        continue  # not noted complete (yet): its run is not recovered
+                    relpaths.append(relpath)
                     sizes.append(stat.st_size)
                     mtimes.append(stat.st_mtime_ns)
     return relpaths, sizes, mtimes
@@ -756,7 +766,7 @@ def fold_article_files(fold: Fold) -> None:
     The listing is compared with ``files`` in DuckDB, and the files to look at come back one
     batch at a time (a rebuild does not hold a year's list of files)."""
     con, result = fold.con, fold.result
-    relpaths, sizes, mtimes = listing(fold.output_dir)
+    relpaths, sizes, mtimes = listing(fold.output_dir, fold.published)
     present = len(relpaths)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE present AS SELECT unnest($relpaths::VARCHAR[]) AS relpath,"
@@ -904,8 +914,11 @@ def database_path(output_dir: Path) -> Path:
     return output_dir / DATABASE_NAME
 
 
-def export_dataset(output_dir: Path, *, full: bool = False) -> ExportResult:
-    """Bring ``output/newscrawl.duckdb`` and ``output/dataset/`` up to date with the runs."""
+def export_dataset(
+    output_dir: Path, *, full: bool = False, published: dict[str, int] | None = None
+) -> ExportResult:
+    """Bring ``output/newscrawl.duckdb`` and ``output/dataset/`` up to date with the runs
+    (``published``: only the files a shared state's manifest notes complete)."""
     database = database_path(output_dir)
     dataset_dir = output_dir / DATASET_DIR
     manifest = dataset_dir / "manifest.json"
@@ -916,7 +929,7 @@ def export_dataset(output_dir: Path, *, full: bool = False) -> ExportResult:
     con = connect(database)
     try:
         fresh = not scalar(con, "SELECT count(*) FROM files")
-        fold = Fold(con, output_dir, full or fresh, result)
+        fold = Fold(con, output_dir, full or fresh, result, published=published)
         for step in FOLD_STEPS:
             step(fold)
         counts = con.execute(

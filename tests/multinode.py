@@ -21,18 +21,21 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import signal
 import subprocess
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 
-from tests.crawl import CrawlResult, read_output, start_crawl
+from newscrawl.site import EDITIONS
+from tests.crawl import CrawlResult, read_jsonl, read_output, start_crawl
 from tests.pg_server import PostgresServer, start_server
 from tests.processes import ServerProcess, stop_process
 from tests.site.harness import ReplicaServer
@@ -193,6 +196,7 @@ class Cluster(ServerProcess):
         name = name or f"node{len(self.nodes) + 1}"
         output_dir = self.root / name
         extra = {
+            "NEWSCRAWL_NODE": name,
             "NEWSCRAWL_CONTACT": name,
             "NEWSCRAWL_PACE_DSN": self.dsn if pace else "",
             **(settings or {}),
@@ -223,6 +227,57 @@ class Cluster(ServerProcess):
             )
             record["at"] = datetime.fromisoformat(record["received"]).timestamp()
         return records
+
+
+# -- what the nodes wrote ------------------------------------------------------------------
+def published_lines(nodes: list[Node], language: str) -> list[dict[str, Any]]:
+    """Every article line the nodes published (whole files in place, as an export reads)."""
+    return [
+        item
+        for node in nodes
+        for path in sorted((node.output_dir / language).glob("report-*.jsonl"))
+        for item in read_jsonl(path)
+    ]
+
+
+def line_pairs(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return sorted((item["url"], item["content_hash"]) for item in items)
+
+
+def each_once(nodes: list[Node], cluster: Cluster, language: str) -> list[dict[str, Any]]:
+    """The language's lines: each URL once, and every article of the replica among them."""
+    items = published_lines(nodes, language)
+    counts = Counter(item["url"] for item in items)
+    assert [url for url, n in counts.items() if n > 1] == [], "duplicates"
+    truth = {article["url"] for article in cluster.replica.truth(language)}
+    assert truth - set(counts) == set(), "lost"
+    return items
+
+
+def written_lines(node: Node, language: str) -> int:
+    """Lines of the node's open file of ``language`` so far."""
+    return sum(
+        path.read_bytes().count(b"\n") for path in (node.output_dir / language).glob(".*.part")
+    )
+
+
+def wait_written(node: Node, language: str, lines: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while written_lines(node, language) < lines:
+        assert node.running(), node.log[-3000:]
+        assert time.monotonic() < deadline, f"{node.name} wrote too little: {node.log[-3000:]}"
+        time.sleep(0.05)
+
+
+def last_stats(node: Node) -> dict[str, Any]:
+    files = sorted((node.output_dir / "stats").glob("*.json"))
+    return json.loads(files[-1].read_text(encoding="utf-8")) if files else {}
+
+
+def finished(node: Node) -> CrawlResult:
+    code = node.wait(240)
+    assert code == 0, node.log[-4000:]
+    return node.result()
 
 
 @dataclass
@@ -291,10 +346,16 @@ class Spacing:
 
 
 def measure(
-    nodes: int, delay: float, articles: int, editions: str, pace: bool = True
+    nodes: int,
+    delay: float,
+    articles: int,
+    editions: str,
+    pace: bool = True,
+    shared_state: bool = False,
 ) -> dict[str, Any]:
     """Crawl the replica with ``nodes`` nodes sharing one pace (or each on its own delay,
-    ``pace=False``); the spacing figures."""
+    ``pace=False``; ``shared_state``: and one state in PostgreSQL, so that they share the work
+    through work units); the spacing figures."""
     with (
         tempfile.TemporaryDirectory(prefix="newscrawl-multinode-") as folder,
         Cluster(Path(folder), articles=articles) as cluster,
@@ -302,14 +363,17 @@ def measure(
         cluster.start_nodes(
             nodes,
             pace=pace,
+            state=cluster.dsn if shared_state else "",
             arguments={"editions": editions},
             settings={"DOWNLOAD_DELAY": str(delay)},
         )
         codes = cluster.wait_all()
         spacing = Spacing.of(cluster.requests())
+        articles_written = sum(len(published_lines(cluster.nodes, code)) for code in EDITIONS)
     gaps = spacing.gaps
     return {
         "nodes": nodes if pace else f"{nodes}, no pace",
+        "articles": articles_written,
         "exit_codes": codes,
         "requests": len(spacing.times),
         "allowed_per_second": round(1 / delay, 2),
@@ -332,18 +396,29 @@ def main() -> None:
     parser.add_argument(
         "--without-pace", action="store_true", help="each node on its own delay (the before)"
     )
+    parser.add_argument(
+        "--shared-state",
+        action="store_true",
+        help="one PostgreSQL state: the nodes share the editions' work units",
+    )
     options = parser.parse_args()
     print(
-        "| nodes | requests | allowed req/s | achieved req/s (all busy) | whole run | "
+        "| nodes | articles | requests | allowed req/s | achieved req/s (all busy) | whole run | "
         "min gap s | median gap s | shortfall s | gaps < delay - 0.06 s | most in 1 s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for count in options.nodes:
         row = measure(
-            count, options.delay, options.articles, options.editions, not options.without_pace
+            count,
+            options.delay,
+            options.articles,
+            options.editions,
+            not options.without_pace,
+            options.shared_state,
         )
         print(
-            f"| {row['nodes']} | {row['requests']} | {row['allowed_per_second']} | "
+            f"| {row['nodes']} | {row['articles']} | {row['requests']} | "
+            f"{row['allowed_per_second']} | "
             f"{row['achieved_per_second']} | {row['achieved_whole_run']} | "
             f"{row['min_gap_seconds']} | {row['median_gap_seconds']} | "
             f"{row['shortfall_seconds']} | {row['gaps_short_by_over_60ms']} | "

@@ -408,7 +408,7 @@ def test_an_out_of_order_card_never_moves_a_page_its_cursor_or_a_stop(tmp_path: 
     for number in (1, 2, 3):
         walk.page(number).pending = 0
     planner.record(NOW)
-    assert [(r.top, r.bottom) for r in planner.ranges("en").ranges] == [(_at(30), _at(-10))]
+    assert [(r.top, r.bottom) for r in planner.grown("en", NOW).ranges] == [(_at(30), _at(-10))]
 
 
 def test_a_fresh_states_floor_is_seeded_below_the_newest_card_in_order(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import Request, Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
@@ -144,6 +144,7 @@ class ReportSpider(scrapy.Spider):
         spider.limits.configure(spider.project)
         spider.page_limits = PageLimits.from_settings(crawler.settings)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     @classmethod
@@ -227,24 +228,56 @@ class ReportSpider(scrapy.Spider):
         seconds = self.project.NEWSCRAWL_RUN_DEADLINE_SECONDS
         if seconds > 0:
             asyncio.get_event_loop().call_later(seconds, self._deadline_reached, seconds)
+        if (units := self.crawl_run.units) is not None:  # a shared state: claim the work
+            since, until = (
+                to_iso(moment) if moment else None for moment in (self.since, self.until)
+            )
+            units.offer([e.code for e in self.editions], self.mode, since, until)
+            if (code := self.crawl_run.next_unit()) is None:
+                self.logger.info(
+                    "nothing to do: every work unit of %s is held by another node, resting or done",
+                    ",".join(e.code for e in self.editions),
+                )
+                return
+            for request in self._edition_start(code):
+                yield request
+            return
         for edition in self.editions:
-            code = edition.code
-            self._hole_stats(code)
-            if self.mode == "archive" and (endpoint := self.planner.remembered("scroll_url", code)):
-                for request in self._backfill(code, endpoint):
-                    yield request
-                continue
-            # the feed is found first (in mode=archive, only for its scroll endpoint)
-            due = self.planner.revisits(code)  # none in mode=archive
-            # their cards, if the walk shows them unchanged, are not counted a second time
-            self._known_skipped.update(known.url for known in due)
-            if cached := self.planner.remembered("feed_url", code):
-                yield self._feed_request(code, cached, feed_from_cache=True)
-            else:
-                yield self._home_request(code)
-            for known in due:
-                self._inc(code, "revisits")
-                yield self._revisit(known)
+            for request in self._edition_start(edition.code):
+                yield request
+
+    def _edition_start(self, code: str) -> Iterator[Request]:
+        """The first requests of one edition's work: its feed (or its backfill's walks) and
+        its due revisits."""
+        self._hole_stats(code)
+        if self.mode == "archive" and (endpoint := self.planner.remembered("scroll_url", code)):
+            yield from self._backfill(code, endpoint)
+            return
+        # the feed is found first (in mode=archive, only for its scroll endpoint)
+        due = self.planner.revisits(code)  # none in mode=archive
+        # their cards, if the walk shows them unchanged, are not counted a second time
+        self._known_skipped.update(known.url for known in due)
+        if cached := self.planner.remembered("feed_url", code):
+            yield self._feed_request(code, cached, feed_from_cache=True)
+        else:
+            yield self._home_request(code)
+        for known in due:
+            self._inc(code, "revisits")
+            yield self._revisit(known)
+
+    def spider_idle(self) -> None:
+        """With a shared state: the unit's walks are over; take the next free unit (Scrapy's
+        idle signal: the run closes when there is none)."""
+        if self.crawl_run.units is None or self.deadline_passed:
+            return
+        later = DeferredRequests.of(self.crawler)
+        if later is not None and later.waiting:
+            return  # requests of the unit still wait to be sent again
+        if (code := self.crawl_run.next_unit()) is None:
+            return
+        for request in self._edition_start(code):
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def _deadline_reached(self, seconds: float) -> None:
         """No new feed pages from now on; requests waiting for a retry are let go."""

@@ -5,7 +5,9 @@ synchronous commit on: durable as a production server).
 ``python -m tests.bench.state_cost --articles 2000`` times, per article, the calls a run makes:
 ``record`` (the article's row after its line, one commit each), ``get`` (the dedup pipeline's
 look-up), ``touch`` (an unchanged revisit), ``fenced record`` (the row written in a transaction
-that checks the unit's fencing token first) and, per unit, ``claim + complete``. The figures in
+that checks the unit's fencing token first), ``committed line`` (what a run over a shared state
+does per article: token checked, the row written unless that revision is held, the file's
+committed size advanced in the manifest, one transaction) and, per unit, ``claim + complete``. The figures in
 ``docs/benchmarks.md`` ("State stores (#20)") come from it.
 """
 
@@ -17,14 +19,22 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newscrawl.store import StateStore
+from newscrawl.store import ManifestEntry, StateStore
 from tests.pg_server import start_server
 
 Timings = dict[str, float]
 
 
-def _article(store: StateStore, n: int, revision: int = 1) -> None:
-    store.record(
+def _open_file(n: int) -> ManifestEntry:
+    """The manifest row of a run's open file after its line ``n``."""
+    return ManifestEntry(
+        *("en/report-bench.jsonl", "bench", "bench", "en", n + 1, (n + 1) * 4096, ""),
+        *(False, "/srv/output", "2025-10-23T16:02:00+00:00"),
+    )
+
+
+def _article(store: StateStore, n: int, revision: int = 1, strict: bool = False) -> bool:
+    return store.record(
         url=f"https://report.az/en/energy/article-{n}",
         language="en",
         article_id=n,
@@ -36,6 +46,7 @@ def _article(store: StateStore, n: int, revision: int = 1) -> None:
         archive={"file": "archive/report-1.warc.gz", "offset": n * 4096},
         record_hash=f"{n:064x}",
         validators=(f'"{n}"', None),
+        strict=strict,
     )
 
 
@@ -64,6 +75,12 @@ def measure(target: str, articles: int) -> Timings:
         ),
         "fenced record": _timed(
             articles, lambda n: store.fenced(lease, lambda: _article(store, n, revision=2))
+        ),
+        "committed line": _timed(
+            articles,
+            lambda n: store.commit_line(
+                lease, _open_file(n), lambda: _article(store, n, revision=3, strict=True)
+            ),
         ),
     }
     store.complete(lease)

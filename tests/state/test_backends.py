@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from newscrawl.run import part_path, previous_run, recover_node_runs
-from newscrawl.store import LeaseLost, ManifestEntry, StateStore
+from newscrawl.run import output_path, part_path, previous_run, record_line, recover_node_runs
+from newscrawl.store import AlreadyRecorded, LeaseLost, ManifestEntry, StateStore
 
 URL = "https://report.az/en/energy/article-1"
 
@@ -267,29 +267,128 @@ def test_a_new_state_is_in_its_backend(state_target: str, tmp_path: Path) -> Non
 def test_a_killed_run_of_this_node_is_recovered_into_the_state_and_the_manifest(
     state_target: str, tmp_path: Path
 ) -> None:
+    """SQLite: every whole line the killed run wrote is recorded. A shared state: only the
+    lines committed with the state stay (another node may have taken the rest)."""
     output = tmp_path / "output"
     killed = StateStore(state_target)
     killed.hold_run("run-1-a")
     killed.run_started("run-1-a", "a", str(output))
     part = part_path(output, "en", "run-1-a")
     part.parent.mkdir(parents=True)
-    line = {"url": URL, "content_hash": "h1", "revision": 1, "crawled_at": "2025-10-23T16:00Z"}
-    part.write_text(json.dumps(line) + "\n" + '{"url": "torn', encoding="utf-8")
+    first = {"url": URL, "content_hash": "h1", "revision": 1, "crawled_at": "2025-10-23T16:00Z"}
+    second = {**first, "url": f"{URL}-2"}
+    committed = json.dumps(first) + "\n"
+    part.write_text(committed + json.dumps(second) + "\n" + '{"url": "torn', encoding="utf-8")
+    if killed.shared:  # the first line was committed with its row; the second never was
+        entry = ManifestEntry(
+            *("en/report-run-1-a.jsonl", "a", "run-1-a", "en", 1, len(committed), ""),
+            *(False, str(output.resolve()), "2025-10-23T16:00:00+00:00"),
+        )
+        killed.commit_line(None, entry, lambda: record_line(killed, "en", first, strict=True) == 1)
     killed.close()  # the process is gone, and its session with it
     store = StateStore(state_target)
     deadline = time.monotonic() + 5
     while store.run_alive("run-1-a") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert recover_node_runs(store, "b", "run-2-b") == 0  # another node's runs: not its files
-    assert recover_node_runs(store, "a", "run-2-a") == 1
+    kept = 1 if store.shared else 2
+    assert recover_node_runs(store, "a", "run-2-a") == (0 if store.shared else 2)
     assert store.get(URL) is not None
+    assert (store.get(f"{URL}-2") is None) == store.shared
     [entry] = store.manifest()
     assert (entry.node, entry.path, entry.lines, entry.complete) == (
         "a",
         "en/report-run-1-a.jsonl",
-        1,
+        kept,
         True,
     )
+    assert output_path(output, "en", "run-1-a").read_bytes().count(b"\n") == kept
     assert store.unfinished_runs("a", other_than="run-2-a") == []
-    assert previous_run(store, "a") == {"finished": False, "recovered_articles": 1}
+    assert previous_run(store, "a") == {
+        "finished": False,
+        "recovered_articles": 0 if store.shared else 2,
+    }
     store.close()
+
+
+def _open_entry(lines: int, size: int) -> ManifestEntry:
+    return ManifestEntry(
+        *("en/report-run-1-a.jsonl", "a", "run-1-a", "en", lines, size, ""),
+        *(False, "/srv/output", "2025-10-23T16:00:00+00:00"),
+    )
+
+
+def _write(store: StateStore, url: str = URL, revision: int = 1) -> bool:
+    line = {"url": url, "content_hash": f"h{revision}", "revision": revision}
+    return record_line(store, "en", line, strict=True) == 1
+
+
+def test_a_committed_line_advances_the_manifest_with_its_row_and_nothing_twice(
+    store: StateStore,
+) -> None:
+    store.commit_line(None, _open_entry(1, 100), lambda: _write(store))
+    assert store.committed("a", "en/report-run-1-a.jsonl") == (1, 100)
+    assert store.manifest() == []  # open: not complete, not for an export
+    # the same line committed again (its first answer lost with the connection): nothing more
+    store.commit_line(None, _open_entry(1, 100), lambda: pytest.fail("written twice"))
+    # another run recorded this revision first: the line is refused, the offset stays
+    with pytest.raises(AlreadyRecorded):
+        store.commit_line(None, _open_entry(2, 200), lambda: _write(store))
+    assert store.committed("a", "en/report-run-1-a.jsonl") == (1, 100)
+    store.commit_line(None, _open_entry(2, 200), lambda: _write(store, revision=2))
+    assert store.committed("a", "en/report-run-1-a.jsonl") == (2, 200)
+    stored = store.get(URL)
+    assert stored is not None and stored.revision == 2
+
+
+def test_a_line_under_a_lost_lease_commits_nothing(store: StateStore) -> None:
+    _units(store, 1)
+    lease = store.claim("node-a", 30)
+    assert lease is not None
+    store.commit_line(lease, _open_entry(1, 100), lambda: _write(store))
+    store.release(lease, rest_seconds=30)  # given back: its later writes are refused
+    with pytest.raises(LeaseLost):
+        store.commit_line(lease, _open_entry(2, 200), lambda: _write(store, f"{URL}-2"))
+    assert store.get(f"{URL}-2") is None
+    assert store.committed("a", "en/report-run-1-a.jsonl") == (1, 100)
+    assert store.claim("node-b", 30) is None  # resting
+
+
+def _appending(mark: str) -> Callable[[str | None], str]:
+    return lambda held: f"{held or ''}{mark}"
+
+
+def test_two_runs_merging_into_one_mark_keep_both(state_target: str) -> None:
+    """Each run appends under the row's lock: no update is lost (PostgreSQL: at once)."""
+    first, second = StateStore(state_target), StateStore(state_target)
+    try:
+        if not first.shared:
+            second.close()
+            second = first  # SQLite: one run at a time holds the file
+        errors: list[BaseException] = []
+
+        def add(store: StateStore, name: str) -> None:
+            try:
+                for n in range(20):
+                    store.update_meta("k", _appending(f"{name}{n},"))
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=add, args=(s, n)) for s, n in ((first, "a"), (second, "b"))
+        ]
+        if first.shared:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        else:
+            for thread in threads:
+                thread.run()
+        assert errors == []
+        held = (first.get_meta("k") or "").split(",")[:-1]
+        assert sorted(held) == sorted(f"{name}{n}" for name in "ab" for n in range(20))
+    finally:
+        first.close()
+        if second is not first:
+            second.close()
