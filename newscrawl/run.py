@@ -258,7 +258,7 @@ class Run:
                 self.run_id,
                 lease_seconds=self._lease_seconds,
                 rest_seconds=self._rest_seconds,
-                checkpoint=lambda edition: self.planner.record(edition=edition),
+                checkpoint=self._checkpoint,
                 lost=self.lease_lost,
             )
         if self.failure is not None:
@@ -344,6 +344,20 @@ class Run:
         with contextlib.suppress(RuntimeError, AttributeError):  # no crawl going
             close = self.crawler.engine.close_spider_async
             call_later(0, lambda: deferred_from_coro(close(reason=LEASE_LOST)))
+
+    def _checkpoint(self, edition: str) -> dict[str, Any]:
+        """Record what this run walked of ``edition`` so far; where it got to: its walked
+        ranges (newest first) and the periods its backfills walked."""
+        self.planner.record(edition=edition)
+
+        def spans(ranges: list[Any]) -> list[list[str]]:
+            return [[r.top.isoformat(), r.bottom.isoformat()] for r in ranges]
+
+        return {
+            "edition": edition,
+            "walked": spans(self.planner.grown(edition).ranges),
+            "backfilled": spans(self.planner.backfill_ranges(edition).ranges),
+        }
 
     def next_unit(self) -> str | None:
         """With a shared state: end the unit held (its walks are over) and claim the next

@@ -40,7 +40,8 @@ def unit_for(edition: str, mode: str, since: str | None, until: str | None) -> t
 class UnitWork:
     """The units one run works (see the module docstring). ``checkpoint(edition)`` saves
     what the run covered of ``edition`` (called fenced, by the heartbeat and at the end of
-    the unit); ``lost(error)`` is told once when the lease is lost."""
+    the unit) and says where it got to (kept with the unit, for operators); ``lost(error)`` is
+    told once when the lease is lost."""
 
     def __init__(
         self,
@@ -49,7 +50,7 @@ class UnitWork:
         *,
         lease_seconds: float,
         rest_seconds: float,
-        checkpoint: Callable[[str], None],
+        checkpoint: Callable[[str], dict[str, Any]],
         lost: Callable[[LeaseLost], None],
     ) -> None:
         self.store = store
@@ -89,7 +90,9 @@ class UnitWork:
         is held by another node, resting or done)."""
         if self.lost_lease is not None:
             return None
-        lease = self.store.claim(self.holder, self.lease_seconds, keys=list(self._units))
+        # a unit at most once per run: a walk claimed again would find its pages asked already
+        free = [key for key in self._units if key not in self.claimed]
+        lease = self.store.claim(self.holder, self.lease_seconds, keys=free)
         if lease is None:
             return None
         self.lease, self.edition = lease, self._units[lease.unit]
@@ -111,8 +114,8 @@ class UnitWork:
         if lease is None or edition is None:
             return
         try:
-            self.fenced(lambda: self._checkpoint(edition))
-            self.lease = self.store.heartbeat(lease, self.lease_seconds, {"edition": edition})
+            where = self.fenced(lambda: self._checkpoint(edition))
+            self.lease = self.store.heartbeat(lease, self.lease_seconds, where)
         except LeaseLost as exc:
             self.refused(exc)
         except StateUnavailable:  # said by the run (state_failed): it closes
@@ -142,12 +145,12 @@ class UnitWork:
         if lease is None or edition is None:
             return
         try:
-            self.fenced(lambda: self._checkpoint(edition))
+            where = self.fenced(lambda: self._checkpoint(edition))
             if done:
-                self.store.complete(lease, {"edition": edition})
+                self.store.complete(lease, where)
             else:
                 rest = self.rest_seconds if lease.kind == WALK else 0.0
-                self.store.release(lease, {"edition": edition}, rest_seconds=rest)
+                self.store.release(lease, where, rest_seconds=rest)
         except LeaseLost as exc:
             self.refused(exc)
         finally:

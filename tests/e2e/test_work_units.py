@@ -42,9 +42,19 @@ def test_three_nodes_crawl_every_article_once_as_one_node_would(
             cluster.base_url, tmp_path / "single", state=tmp_path / "single.sqlite", settings=LEASE
         )
         assert single.returncode == 0, single.log[-3000:]
+        # one node alone over PostgreSQL takes the three units in turn (claimed when idle)
+        alone = run_crawl(
+            cluster.base_url,
+            tmp_path / "alone",
+            state=pg_server.create_database(),
+            settings={**LEASE, "NEWSCRAWL_NODE": "alone"},
+        )
+        assert alone.returncode == 0, alone.log[-3000:]
+        assert alone.stats["state"]["units"] == ["walk:az", "walk:en", "walk:ru"]
         for language in ("az", "en", "ru"):
             items = each_once(nodes, cluster, language)
             assert line_pairs(items) == line_pairs(single.articles[language])
+            assert line_pairs(alone.articles[language]) == line_pairs(single.articles[language])
         # the three editions' walks went one to each node; none was walked twice
         held = [unit for result in results for unit in result.stats["state"]["units"]]
         assert sorted(held) == ["walk:az", "walk:en", "walk:ru"]
