@@ -42,6 +42,12 @@ from tests.site.harness import ReplicaServer
 
 #: How a node names itself in the User-Agent: ``newscrawl/0.1 (...; +node1)``.
 CONTACT_MARK = "; +"
+#: Articles per edition of the work-unit tests' replica (tests/e2e/test_work_units.py, ...).
+ARTICLES = 24
+#: Short leases, so that a dead node's unit is free again in seconds.
+LEASE = {"NEWSCRAWL_UNIT_LEASE_SECONDS": "3", "DOWNLOAD_DELAY": "0.05"}
+#: Slow enough to stop a node in the middle of its unit.
+SLOW = {**LEASE, "DOWNLOAD_DELAY": "0.25"}
 
 
 @dataclass

@@ -11,7 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tests.multinode import (
+    ARTICLES,
+    SLOW,
     Cluster,
+    Node,
     each_once,
     finished,
     last_stats,
@@ -21,30 +24,37 @@ from tests.multinode import (
 )
 from tests.pg_server import PostgresServer
 
-ARTICLES = 24
-#: Short leases so that a dead node's unit is free again in seconds.
-LEASE = {"NEWSCRAWL_UNIT_LEASE_SECONDS": "3", "DOWNLOAD_DELAY": "0.05"}
-#: Slow enough to stop a node in the middle of its unit.
-SLOW = {**LEASE, "DOWNLOAD_DELAY": "0.25"}
+AZ = {"editions": "az"}
+
+
+def _working(cluster: Cluster, name: str, lines: int) -> Node:
+    """A node that claimed the az walk and wrote ``lines`` lines of it."""
+    node = cluster.start_node(name, state=cluster.dsn, arguments=AZ, settings=SLOW)
+    node.wait_for_line("claimed work unit walk:az")
+    wait_written(node, "az", lines)
+    return node
+
+
+def _taking_over(cluster: Cluster, name: str) -> Node:
+    """A node whose run claimed the az walk after the first holder's lease ran out."""
+    node = cluster.start_node(name, state=cluster.dsn, arguments=AZ, settings=SLOW)
+    node.wait_for_line("claimed work unit walk:az (token 2")
+    return node
 
 
 def test_a_node_killed_mid_unit_loses_nothing_and_duplicates_nothing(
     tmp_path: Path, pg_server: PostgresServer
 ) -> None:
     with Cluster(tmp_path, articles=ARTICLES, postgres=pg_server) as cluster:
-        az = {"editions": "az"}
-        first = cluster.start_node("node1", state=cluster.dsn, arguments=az, settings=SLOW)
-        first.wait_for_line("claimed work unit walk:az")
-        wait_written(first, "az", 5)
+        first = _working(cluster, "node1", 5)
         first.kill()  # kill -9 in the middle of the unit
         first.wait(30)
         time.sleep(3.5)  # its lease runs out
-        second = cluster.start_node("node2", state=cluster.dsn, arguments=az, settings=SLOW)
-        second.wait_for_line("claimed work unit walk:az (token 2")
+        second = _taking_over(cluster, "node2")
         finished(second)
         # node1's machine comes back: its next run recovers the killed run's files, keeping
         # only the lines committed with the state; the walk rests, so it has nothing to do
-        again = cluster.start_node("node1", state=cluster.dsn, arguments=az, settings=SLOW)
+        again = cluster.start_node("node1", state=cluster.dsn, arguments=AZ, settings=SLOW)
         finished(again)
         assert "nothing to do" in again.log
         items = each_once([first, second], cluster, "az")
@@ -60,15 +70,11 @@ def test_a_node_stopped_past_its_lease_has_its_late_writes_refused(
     tmp_path: Path, pg_server: PostgresServer
 ) -> None:
     with Cluster(tmp_path, articles=ARTICLES, postgres=pg_server) as cluster:
-        az = {"editions": "az"}
-        first = cluster.start_node("node1", state=cluster.dsn, arguments=az, settings=SLOW)
-        first.wait_for_line("claimed work unit walk:az")
-        wait_written(first, "az", 4)
+        first = _working(cluster, "node1", 4)
         first.pause()  # SIGSTOP: its heartbeat stops, its lease runs out
         before = written_lines(first, "az")  # what it wrote before it stood still
         time.sleep(4)
-        second = cluster.start_node("node2", state=cluster.dsn, arguments=az, settings=SLOW)
-        second.wait_for_line("claimed work unit walk:az (token 2")
+        second = _taking_over(cluster, "node2")
         wait_written(second, "az", 2)
         first.resume()  # SIGCONT: it wakes with a lease another node holds
         assert first.wait(60) == 1, first.log[-3000:]

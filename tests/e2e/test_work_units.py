@@ -16,6 +16,9 @@ from newscrawl.site import EDITIONS
 from newscrawl.store import StateStore
 from tests.crawl import run_crawl, run_scrapy
 from tests.multinode import (
+    ARTICLES,
+    LEASE,
+    SLOW,
     Cluster,
     Node,
     each_once,
@@ -24,12 +27,6 @@ from tests.multinode import (
     written_lines,
 )
 from tests.pg_server import PostgresServer
-
-ARTICLES = 24
-#: Short leases so that a dead node's unit is free again in seconds.
-LEASE = {"NEWSCRAWL_UNIT_LEASE_SECONDS": "3", "DOWNLOAD_DELAY": "0.05"}
-#: Slow enough to stop a node in the middle of its unit.
-SLOW = {**LEASE, "DOWNLOAD_DELAY": "0.25"}
 
 
 def test_three_nodes_crawl_every_article_once_as_one_node_would(
