@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from newscrawl.run import record_line
+from newscrawl.output import record_line
 from newscrawl.site import LANGUAGES
 from newscrawl.store import StateError, StateLock, StateStore, is_database_url
 

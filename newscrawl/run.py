@@ -1,25 +1,22 @@
 """The run's life, as one Scrapy extension (:class:`Run`): the lock, the state, recovery of a
-killed run and the planner when the spider opens; each article's line, then its state row; the
-walked ranges, files and retention at the close; the stats file once the engine stopped.
+killed run and the planner when the spider opens (with a shared state, the work units it
+claims); each article's line, then its state row (with a shared state, committed together); the
+walked ranges, files and retention at the close; the stats file once the engine stopped. The
+files themselves are :mod:`newscrawl.output`'s, the stats file's figures
+:mod:`newscrawl.summary`'s.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
 import os
-import re
-import socket
 import sqlite3
-import subprocess
-import time
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -33,6 +30,23 @@ from newscrawl.archive import archive_dir
 from newscrawl.archive import expire as expire_archive
 from newscrawl.extract.article import LAYOUTS
 from newscrawl.items import ARTICLE_FIELDS, COVERAGE_FIELDS, REJECT_FIELDS, Article, Reject
+from newscrawl.output import (
+    OPEN_RUN_KEY,
+    OpenFiles,
+    manifest_entries,
+    node_name,
+    output_path,
+    output_problem,
+    part_path,
+    previous_run,
+    publish_run,
+    record_line,
+    recover_node_runs,
+    recover_unfinished_run,
+    remove_old_files,
+    retention_days,
+    validators,
+)
 from newscrawl.planner import Limits, Planner
 from newscrawl.site import LANGUAGES
 from newscrawl.store import (
@@ -45,11 +59,10 @@ from newscrawl.store import (
     StateLockedError,
     StateStore,
     StateUnavailable,
-    Validators,
     is_database_url,
-    record_hash,
     redact,
 )
+from newscrawl.summary import code_version, edition_figures, format_summary
 from newscrawl.units import BACKFILL, UnitWork
 
 logger = logging.getLogger(__name__)
@@ -77,11 +90,6 @@ STATE_FAULT_EXITS = {
 }
 #: The finish reason of a run whose work unit another node took (its lease ran out).
 LEASE_LOST = "lease_lost"
-#: The kinds of JSON Lines file a run writes, each in its own directory.
-KINDS = (*LANGUAGES, "rejects")
-OPEN_RUN_KEY = "open_run"
-#: What the last recovery found: ``{"finished": bool, "run_id": ..., "recovered_articles": n}``
-PREVIOUS_RUN_KEY = "previous_run"
 #: The layouts written for the site's markup; any other (JSON-LD, generic) is a fallback.
 KNOWN_LAYOUTS = frozenset(layout.name for layout in LAYOUTS)
 #: ``health`` in the stats file of a run Spidermon did not check.
@@ -109,45 +117,6 @@ def exit_status(stats: StatsCollector | None) -> int:
     if stats.get_value("finish_reason") != "finished":
         return EXIT_BAD_RUN
     return code
-
-
-def output_problem(output_dir: Path) -> str | None:
-    """Why ``output_dir`` cannot take a run's files (read-only, a file in its place, a parent
-    that cannot be created), or None; a missing folder is created with its parents."""
-    cause = None
-    try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        for folder in (output_dir, *(output_dir / kind for kind in (*KINDS, "stats"))):
-            if folder.exists() or folder == output_dir:
-                probe = folder / f".probe-{os.getpid()}"
-                probe.write_bytes(b"")
-                probe.unlink()
-    except FileExistsError as exc:
-        cause = f"a file is in its place ({exc.filename})"
-    except OSError as exc:
-        cause = f"{exc.strerror or exc} ({exc.filename})"
-    if cause is None:
-        return None
-    return (
-        f"output folder {output_dir} cannot be written: {cause}; nothing crawled, fix the "
-        "folder or NEWSCRAWL_OUTPUT_DIR"
-    )
-
-
-def output_path(output_dir: str | Path, kind: str, run_id: str) -> Path:
-    """Where a run's finished file of one kind (a language or ``rejects``) lives."""
-    return Path(output_dir) / kind / f"report-{run_id}.jsonl"
-
-
-def part_path(output_dir: str | Path, kind: str, run_id: str) -> Path:
-    """The temporary name of that file while its run writes it."""
-    return Path(output_dir) / kind / f".report-{run_id}.jsonl.part"
-
-
-def node_name(settings: BaseSettings) -> str:
-    """This machine's name (``NEWSCRAWL_NODE``, else the host name), safe in a file name."""
-    name = str(settings.get("NEWSCRAWL_NODE") or "") or socket.gethostname()
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._-")[:64] or "node"
 
 
 def reason_kind(reason: str) -> str:
@@ -188,16 +157,21 @@ class Run:
         self.archive_removed = 0
         self.holes: dict[str, list[dict[str, str | None]]] = {}
         self._lock: StateLock | None = None
-        self._files: dict[str, IO[bytes]] = {}
+        self._open_files = OpenFiles(self.output_dir, "")
         #: The first write that failed (disk full...): said once; nothing is written after it.
         self.write_failed: str | None = None
         self._closing: Any = None
         #: The work units this run claims, with a shared state (None: it does every edition).
         self.units: UnitWork | None = None
-        #: With a shared state: ``(lines, bytes)`` of each open file committed with the state.
-        self._committed: dict[str, tuple[int, int]] = {}
         self._lease_seconds = settings.getfloat("NEWSCRAWL_UNIT_LEASE_SECONDS", 120.0)
         self._rest_seconds = settings.getfloat("NEWSCRAWL_WALK_REST_SECONDS", 60.0)
+
+    @property
+    def open_files(self) -> OpenFiles:
+        """The files this run writes (named after its run id, known once the spider opens)."""
+        if self._open_files.run_id != self.run_id:
+            self._open_files = OpenFiles(self.output_dir, self.run_id)
+        return self._open_files
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -385,25 +359,10 @@ class Run:
 
     # -- items ---------------------------------------------------------------------------------
     def _write(self, kind: str, item: Article | Reject) -> tuple[int, int]:
-        """One line of the kind's file (opened at its first line), in unbuffered writes; a
-        line that cannot be written whole is cut off again (:meth:`write_fault`). Where the
-        line starts and ends."""
-        if kind not in self._files:
-            path = part_path(self.output_dir, kind, self.run_id)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._files[kind] = path.open("ab", buffering=0)
+        """One line of the kind's file (:class:`OpenFiles`); where it starts and ends."""
         fields = REJECT_FIELDS if kind == "rejects" else ARTICLE_FIELDS
         line = json.dumps({name: getattr(item, name) for name in fields}, ensure_ascii=False)
-        stream = self._files[kind]
-        start, data = stream.tell(), memoryview(line.encode("utf-8") + b"\n")
-        try:
-            while data:  # a short write (a disk filling up) writes the rest, or fails
-                data = data[stream.write(data) or 0 :]
-        except OSError:
-            with contextlib.suppress(OSError):
-                stream.truncate(start)
-            raise
-        return start, stream.tell()
+        return self.open_files.append(kind, line.encode("utf-8") + b"\n")
 
     def write_fault(self, what: str, exc: BaseException, *, stop: bool = True) -> None:
         """A write that failed (disk full, file too large, I/O error): one ERROR line, exit
@@ -471,7 +430,7 @@ class Run:
         again at once; one whose commit failed is cut off when the run closes. Whether it
         stays."""
         kind = item.language
-        lines = self._committed.get(kind, (0, 0))[0] + 1
+        lines = self.open_files.committed.get(kind, (0, 0))[0] + 1
         entry = ManifestEntry(
             path=f"{kind}/{output_path('', kind, self.run_id).name}",
             node=self.node,
@@ -495,8 +454,7 @@ class Run:
         except StateUnavailable:  # said by state_failed; cut off at the close
             return False
         except (LeaseLost, AlreadyRecorded) as exc:
-            with contextlib.suppress(OSError):
-                self._files[kind].truncate(start)
+            self.open_files.cut(kind, start)
             if isinstance(exc, LeaseLost):
                 self._inc("newscrawl/units/refused_lines")
                 if self.units is not None:
@@ -504,23 +462,8 @@ class Run:
             else:
                 self._inc(f"newscrawl/{kind}/dropped/recorded_elsewhere")
             return False
-        self._committed[kind] = (lines, end)
+        self.open_files.committed[kind] = (lines, end)
         return True
-
-    def _cut_uncommitted(self) -> None:
-        """With a shared state: cut each article file back to what was committed with the
-        state (a line whose commit failed or never came)."""
-        for kind in LANGUAGES:
-            path = part_path(self.output_dir, kind, self.run_id)
-            keep = self._committed.get(kind, (0, 0))[1]
-            with contextlib.suppress(OSError):
-                if path.exists() and path.stat().st_size > keep:
-                    logger.warning(
-                        "%s: %d bytes past the last line committed with the state cut off",
-                        path,
-                        path.stat().st_size - keep,
-                    )
-                    os.truncate(path, keep)
 
     def item_dropped(
         self, item: Any, exception: BaseException, response: Response | None = None
@@ -548,10 +491,7 @@ class Run:
 
     # -- closing -------------------------------------------------------------------------------
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        for stream in self._files.values():
-            with contextlib.suppress(OSError):  # said by write_fault
-                stream.close()
-        self._files.clear()
+        self.open_files.close()
         self.store.on_fault = None  # the spider is closing already
         if not self.store.closed:
             try:
@@ -580,7 +520,7 @@ class Run:
             except (OSError, sqlite3.Error) as exc:
                 self.write_fault(f"the state {self.state_name}", exc, stop=False)
         if self.store.shared:
-            self._cut_uncommitted()
+            self.open_files.cut_uncommitted()
         try:
             self.files = publish_run(self.output_dir, self.run_id)
         except OSError as exc:
@@ -681,7 +621,9 @@ class Run:
                 "lease_lost": self.units is not None and self.units.lost_lease is not None,
             },
             "previous_run": self.previous_run,
-            "editions": {code: self.edition_figures(code, stats) for code in codes},
+            "editions": {
+                code: edition_figures(code, stats, self.holes.get(code, [])) for code in codes
+            },
             "files": self.files,
             "retention": {
                 "days": self.crawler.settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0) or None,
@@ -691,356 +633,3 @@ class Run:
             },
             "health": health,
         }
-
-    def edition_figures(self, code: str, stats: dict[str, Any]) -> dict[str, Any]:
-        """One edition's figures in the stats file."""
-        prefix = f"newscrawl/{code}/"
-        own = {key[len(prefix) :]: value for key, value in stats.items() if key.startswith(prefix)}
-
-        def group(name: str) -> dict[str, Any]:
-            return dict(
-                sorted((k[len(name) + 1 :], v) for k, v in own.items() if k.startswith(name + "/"))
-            )
-
-        exported = int(own.get("exported", 0))
-        filled = group("filled")
-        dropped = group("dropped")
-        # errors/transient counts again some of the other errors/ (a sub-total)
-        errors = sum(v for k, v in group("errors").items() if k != "transient")
-        stop_cursor = _text_or_none(own.get("walk/stop_cursor"))
-        return {
-            "found": own.get("found", 0),
-            "exported": exported,
-            "new": own.get("new", 0),
-            "updated": own.get("updated", 0),
-            "unchanged": own.get("unchanged", 0) + own.get("known_skipped", 0),
-            "not_requested_known": own.get("known_skipped", 0),
-            "dropped": dropped,
-            "dropped_total": sum(dropped.values()),
-            "duplicates": group("duplicates"),
-            "flagged": own.get("flagged", 0),
-            "warnings": group("warning"),
-            "layouts": group("layout"),
-            "fallback_share": own.get("fallback_share", 0.0),
-            "coverage": {
-                name: round(filled.get(name, 0) / exported, 4) if exported else 0.0
-                for name in COVERAGE_FIELDS
-            },
-            "feed_pages": own.get("feed_pages", 0),
-            "requests": own.get("requests", 0),
-            "responses": group("responses"),
-            "retries": own.get("retries", 0),
-            "errors": errors,
-            "transient_errors": own.get("errors/transient", 0),
-            "walk": {"stop_reason": own.get("walk/stop_reason"), "stop_cursor": stop_cursor},
-            "holes": self.holes.get(code, []),
-            "window": own.get("window"),
-            "trend": own.get("trend"),
-            "cost": {
-                "feed_pages": own.get("feed_pages", 0),
-                "hole_pages": own.get("hole_pages", 0),
-                "edited_cards": own.get("edited_cards", 0),
-                "revisits": own.get("revisits", 0),
-                "revisits_not_modified": own.get("revisits/not_modified", 0),
-                "revisits_changed": own.get("revisits/changed", 0),
-                "rss": own.get("cost/rss", 0),
-                "sitemap": own.get("cost/sitemap", 0),
-            },
-            "days": {
-                "complete": own.get("days/complete", 0),
-                "incomplete": own.get("days/incomplete", 0),
-                "by_day": own.get("days") or {},
-            },
-            "gave_up": own.get("gave_up_urls") or [],
-            "feed_source": _text_or_none(own.get("feed_source")),
-            "unreachable": _text_or_none(own.get("unreachable")),
-            "rss_missed": own.get("rss_missed", 0),
-        }
-
-
-# -- recovery after a kill ----------------------------------------------------------------------
-def _put_in_place(output_dir: str | Path, kind: str, run_id: str) -> Path | None:
-    """Rename a killed run's temporary file of ``kind`` to its final name; the file to read."""
-    part, final = part_path(output_dir, kind, run_id), output_path(output_dir, kind, run_id)
-    if part.exists():
-        if part.stat().st_size == 0:
-            part.unlink()
-        else:
-            os.replace(part, final)
-    return final if final.exists() else None
-
-
-def recover_unfinished_run(store: StateStore, node: str | None = None) -> int:
-    """Record what the last unfinished run wrote but did not record, put its files in place,
-    cut off a torn last line, note them in the manifest (as of ``node``: by default this
-    host); how many articles were recorded."""
-    marker = store.get_meta(OPEN_RUN_KEY)
-    if not marker:
-        store.set_meta(PREVIOUS_RUN_KEY, json.dumps({"finished": True, "recovered_articles": 0}))
-        return 0
-    run_id, _, output_dir = marker.partition("|")
-    recovered = recover_run(store, run_id, output_dir, node or node_name(BaseSettings()))
-    note = {"finished": False, "run_id": run_id, "recovered_articles": recovered}
-    store.set_meta(PREVIOUS_RUN_KEY, json.dumps(note))
-    store.set_meta(OPEN_RUN_KEY, None)
-    return recovered
-
-
-def recover_node_runs(store: StateStore, node: str, run_id: str) -> int:
-    """With a shared state: recover every run of ``node`` noted open whose session is gone
-    (killed), other than ``run_id`` (this one); how many articles were recorded."""
-    recovered, last = 0, None
-    for dead, output_dir in store.unfinished_runs(node, other_than=run_id):
-        last = recover_run(store, dead, output_dir, node)
-        recovered += last
-    note = {"finished": last is None, "recovered_articles": recovered}
-    store.set_meta(f"{PREVIOUS_RUN_KEY}:{node}", json.dumps(note))
-    return recovered
-
-
-def recover_run(store: StateStore, run_id: str, output_dir: str, node: str) -> int:
-    """Record what one unfinished run wrote but did not record, put its files in place, cut
-    off a torn last line, note its files complete in the manifest and the run finished."""
-    recovered = 0
-    for kind in KINDS:
-        path = _put_in_place(output_dir, kind, run_id)
-        if path is None:
-            continue
-        data = path.read_bytes()
-        end = data.rfind(b"\n") + 1
-        if store.shared and kind != "rejects":  # only what was committed with the state
-            held = store.committed(node, f"{kind}/{path.name}")
-            end = min(end, held[1] if held else 0)
-        if end < len(data):
-            logger.warning(
-                "%s ends in %d bytes not committed with the state or torn; cut off",
-                path,
-                len(data) - end,
-            )
-            with path.open("r+b") as stream:
-                stream.truncate(end)
-        for line in data[:end].splitlines() if kind != "rejects" and not store.shared else []:
-            try:
-                item = json.loads(line)
-            except ValueError:
-                logger.warning("%s has an unreadable line; left as it is", path)
-                continue
-            if not isinstance(item, dict):
-                continue
-            stored = store.get(str(item.get("url")))
-            if stored is None or stored.content_hash != item.get("content_hash"):
-                recovered += record_line(store, kind, item)
-    if recovered:
-        logger.warning(
-            "run %s did not finish: %d articles it wrote are now recorded in the state",
-            run_id,
-            recovered,
-        )
-    files = publish_run(output_dir, run_id)
-    store.add_files(manifest_entries(files, node, run_id, Path(output_dir)))
-    store.run_finished(run_id, recovered)
-    return recovered
-
-
-def validators(response: Response | None) -> Validators:
-    """The ``ETag`` and ``Last-Modified`` an answer came with (None where absent)."""
-    if response is None:
-        return None, None
-    values = (response.headers.get(name) for name in (b"ETag", b"Last-Modified"))
-    etag, modified = ((v.decode("latin-1").strip() or None) if v else None for v in values)
-    return etag, modified
-
-
-def record_line(
-    store: StateStore,
-    language: str,
-    item: dict[str, Any],
-    validators: Validators | None = None,
-    strict: bool = False,
-) -> int:
-    """Write the state row of an article line (1), or nothing (0) if it lacks URL or hash
-    (``strict``: or if its revision is recorded already); ``validators``: its page's (a line
-    recovered from a file has none)."""
-    url, digest = item.get("url"), item.get("content_hash")
-    if not isinstance(url, str) or not isinstance(digest, str):
-        return 0
-
-    def typed(name: str, kind: type) -> Any:
-        value = item.get(name)
-        return value if isinstance(value, kind) else None
-
-    written = store.record(
-        url=url,
-        language=language,
-        article_id=typed("article_id", int),
-        content_hash=digest,
-        title=typed("title", str),
-        revision=typed("revision", int) or 1,
-        published_at=typed("published_at", str),
-        seen_at=str(item.get("crawled_at") or ""),
-        archive=typed("archive", dict),
-        record_hash=record_hash(item),
-        validators=validators,
-        strict=strict,
-    )
-    return 1 if written or not strict else 0
-
-
-def previous_run(store: StateStore, node: str | None = None) -> dict[str, Any]:
-    """``{"finished": bool | None, "recovered_articles": n}`` as the last recovery noted it
-    (of ``node``'s runs, with a shared state)."""
-    key = f"{PREVIOUS_RUN_KEY}:{node}" if node else PREVIOUS_RUN_KEY
-    try:
-        note = json.loads(store.get_meta(key) or "{}")
-    except ValueError:
-        note = {}
-    note = note if isinstance(note, dict) else {}
-    return {
-        "finished": note.get("finished"),
-        "recovered_articles": int(note.get("recovered_articles") or 0),
-    }
-
-
-# -- files ----------------------------------------------------------------------------------
-def publish_run(output_dir: str | Path, run_id: str) -> list[dict[str, Any]]:
-    """Rename the run's temporary files into place; kind, path, lines, bytes, sha256 of each."""
-    files = []
-    for kind in KINDS:
-        final = _put_in_place(output_dir, kind, run_id)
-        if final is None:
-            continue
-        data = final.read_bytes()
-        try:
-            shown = str(final.resolve().relative_to(Path(output_dir).resolve()))
-        except ValueError:
-            shown = str(final)
-        lines, digest = data.count(b"\n"), hashlib.sha256(data).hexdigest()
-        files.append(dict(kind=kind, path=shown, lines=lines, bytes=len(data), sha256=digest))
-    return files
-
-
-def manifest_entries(
-    files: list[dict[str, Any]], node: str, run_id: str, output_dir: Path
-) -> list[ManifestEntry]:
-    """The manifest's rows of files :func:`publish_run` put in place."""
-    closed = datetime.now(UTC).isoformat(timespec="seconds")
-    folder = str(Path(output_dir).resolve())
-    return [
-        ManifestEntry(
-            path=str(f["path"]),
-            node=node,
-            run_id=run_id,
-            kind=str(f["kind"]),
-            lines=int(f["lines"]),
-            bytes=int(f["bytes"]),
-            sha256=str(f["sha256"]),
-            complete=True,
-            output_dir=folder,
-            closed_at=closed,
-        )
-        for f in files
-    ]
-
-
-def retention_days(settings: BaseSettings) -> dict[str, float]:
-    """Days kept of ``stats``, ``rejects`` (``NEWSCRAWL_RETENTION_DAYS`` unless their own
-    setting is given) and ``archive`` files; 0 keeps all."""
-    general = settings.getfloat("NEWSCRAWL_RETENTION_DAYS", 0)
-
-    def own(name: str) -> float:
-        value = settings.get(name)
-        return general if value is None or str(value).strip() == "" else float(value)
-
-    return {
-        "stats": own("NEWSCRAWL_STATS_RETENTION_DAYS"),
-        "rejects": own("NEWSCRAWL_REJECTS_RETENTION_DAYS"),
-        "archive": settings.getfloat("NEWSCRAWL_ARCHIVE_RETENTION_DAYS", 0),
-    }
-
-
-def remove_old_files(
-    output_dir: str | Path, days: float, now: float | None = None, rejects_days: float | None = None
-) -> int:
-    """Delete stats files older than ``days`` and rejects files older than ``rejects_days``
-    (default ``days``; 0 keeps all); how many. Article files are never removed."""
-    removed = 0
-    for kind, pattern, kept in (
-        ("stats", "report-*.json", days),
-        ("rejects", "report-*.jsonl", days if rejects_days is None else rejects_days),
-    ):
-        if kept <= 0:
-            continue
-        limit = (now if now is not None else time.time()) - kept * 86400
-        for path in (Path(output_dir) / kind).glob(pattern):
-            try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                continue
-    return removed
-
-
-def code_version() -> dict[str, str | None]:
-    """The package version, ``git describe`` of a checkout, the Scrapyd egg version."""
-    try:
-        package: str | None = metadata.version("newscrawl")
-    except metadata.PackageNotFoundError:
-        package = None
-    git = None
-    root = Path(__file__).resolve().parent.parent
-    if (root / ".git").exists():
-        command = ["git", "-C", str(root), "describe", "--always", "--dirty", "--tags"]
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            done = subprocess.run(command, capture_output=True, text=True, timeout=5)
-            git = (done.stdout.strip() or None) if done.returncode == 0 else None
-    return {"package": package, "git": git, "egg": os.environ.get("SCRAPYD_EGG_VERSION") or None}
-
-
-def _text_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def format_summary(summary: dict[str, Any]) -> str:
-    """A plain-text table of the per-edition figures."""
-    row = "{:<8}{:>7}{:>7}{:>9}{:>11}{:>9}{:>10}{:>8}".format
-    header = row("edition", "found", "new", "updated", "unchanged", "dropped", "requests", "errors")
-    lines = [header, "-" * len(header)]
-    columns = ("found", "new", "updated", "unchanged", "dropped_total", "requests", "errors")
-    for code, f in summary["editions"].items():
-        lines.append(row(code, *(f[name] for name in columns)))
-        if f["dropped"]:
-            reasons = ", ".join(f"{reason}={count}" for reason, count in f["dropped"].items())
-            lines.append(f"{'':<8}dropped: {reasons}")
-        walk, cost = f.get("walk") or {}, f.get("cost") or {}
-        if f.get("feed_source"):
-            lines.append(
-                f"{'':<8}feed source: {f['feed_source']}; RSS cross-check: "
-                f"{f.get('rss_missed', 0)} missed by the walk"
-            )
-        if walk.get("stop_reason"):
-            lines.append(
-                f"{'':<8}walk stopped: {walk['stop_reason']}; requests: "
-                f"{cost.get('feed_pages', 0)} feed pages, {cost.get('hole_pages', 0)} hole "
-                f"pages, {cost.get('edited_cards', 0)} edited headlines, "
-                f"{cost.get('revisits', 0)} revisits "
-                f"({cost.get('revisits_not_modified', 0)} not modified)"
-            )
-        if f.get("unreachable"):
-            lines.append(f"{'':<8}SITE UNREACHABLE: {f['unreachable']}")
-        for hole in f.get("holes") or []:
-            lines.append(
-                f"{'':<8}HOLE in the feed from {hole['from']} to {hole['to']} "
-                f"(since {hole['since']}): later runs walk it"
-            )
-    lines.append(
-        f"finish reason: {summary['finish_reason']}; duration {summary['duration_seconds']} s"
-    )
-    health = summary.get("health")
-    if health is not None and health.get("checked", True):
-        failed = [f"{f['edition']} {f['check']}" for f in health["failures"]]
-        warned = [f"{f['edition']} {f['check']}" for f in health.get("warnings") or []]
-        lines.append("health: ok" if health["ok"] else f"health: FAILED ({', '.join(failed)})")
-        if warned:
-            lines.append(f"health warnings: {', '.join(warned)}")
-    return "\n".join(lines)

@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from newscrawl.run import format_summary
+from newscrawl.summary import format_summary
 from tests.crawl import ROOT, run_crawl
 from tests.site.harness import ReplicaServer
 

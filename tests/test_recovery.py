@@ -7,7 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from newscrawl.run import (
+from newscrawl.output import (
     OPEN_RUN_KEY,
     output_path,
     part_path,

@@ -13,6 +13,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import Article, Reject
+from newscrawl.output import output_problem, part_path
 from newscrawl.pipelines import Rejected
 from newscrawl.run import (
     CLOSED_STAT,
@@ -20,8 +21,6 @@ from newscrawl.run import (
     OPENED_STAT,
     Run,
     exit_status,
-    output_problem,
-    part_path,
     reason_kind,
     set_exit_code,
 )
@@ -192,6 +191,6 @@ def test_a_short_write_is_finished_or_cut_off(tmp_path: Path) -> None:
             del self.data[size:]
 
     stream = Short()
-    run._files["en"] = stream  # type: ignore[assignment]
+    run.open_files._files["en"] = stream  # type: ignore[assignment]
     run.item_scraped(_article("en"))
     assert stream.data == b"" and run.write_failed is not None  # no torn line left

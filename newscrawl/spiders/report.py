@@ -44,8 +44,9 @@ from newscrawl.identity import article_warnings, edition_mismatch
 from newscrawl.items import Article, Reject
 from newscrawl.limits import PageLimits
 from newscrawl.middlewares import DeferredRequests
+from newscrawl.output import validators
 from newscrawl.planner import TOP, Limits, Planner, Walk
-from newscrawl.run import Run, validators
+from newscrawl.run import Run
 from newscrawl.site import (
     BAKU,
     EDITIONS,

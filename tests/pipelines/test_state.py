@@ -10,8 +10,9 @@ import pytest
 from scrapy.exceptions import DropItem
 
 from newscrawl.items import Article
+from newscrawl.output import part_path
 from newscrawl.pipelines import DedupPipeline, content_hash
-from newscrawl.run import Run, part_path
+from newscrawl.run import Run
 from newscrawl.store import StateStore, record_hash
 from tests.pipelines.conftest import make_article, reject_of
 

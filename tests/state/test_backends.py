@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.run import output_path, part_path, previous_run, record_line, recover_node_runs
+from newscrawl.output import output_path, part_path, previous_run, record_line, recover_node_runs
 from newscrawl.store import AlreadyRecorded, LeaseLost, ManifestEntry, StateStore
 
 URL = "https://report.az/en/energy/article-1"
