@@ -419,3 +419,39 @@ def test_a_fresh_states_floor_is_seeded_below_the_newest_card_in_order(tmp_path:
     assert walk is not None
     planner.page_cards(walk, 1, [_card(-9000), _card(0), _card(-1)])
     assert [(r.top, r.bottom) for r in planner.ranges("en").ranges] == [(_at(-12), _at(-12))]
+
+
+def _stored_ranges(store: StateStore) -> list[tuple[datetime, datetime, str | None]]:
+    walks = Walks.from_json(store.get_meta("walks:en:s"))
+    return [(r.top, r.bottom, r.cursor) for r in walks.ranges]
+
+
+def test_checkpoints_as_a_walk_goes_on_store_what_one_record_at_its_end_stores(
+    tmp_path: Path,
+) -> None:
+    """A work unit's heartbeat records the walked ranges again and again (its checkpoint): each
+    record applies this run's walks to the ranges read when the run began, so recording after
+    every page leaves what one record at the end leaves (applied to what the last checkpoint
+    wrote, the range would stop at the first page's bottom)."""
+    stores = [StateStore(tmp_path / f"{name}.sqlite") for name in ("beats", "once")]
+    planners = [Planner(store, site="s", limits=Limits(records_walks=True)) for store in stores]
+    for planner in planners:
+        planner._ranges["en"] = Walks()
+        planner.ranges("en").record_top_walk(_at(0), _at(-10), "c-10", reached=False, now=NOW)
+        planner.start("en", TOP)
+    beats, once = planners
+    for number, (newest, oldest) in enumerate([(30, 25), (25, 20), (20, 15)], 1):
+        for planner in planners:
+            _page(planner, TOP, number, newest, oldest)
+        beats.record(NOW, edition="en")  # a heartbeat after each page
+        assert _stored_ranges(stores[0])[0] == (_at(30), _at(oldest), f"c{oldest}")
+    once.record(NOW)
+    assert _stored_ranges(stores[0]) == _stored_ranges(stores[1])
+    assert _stored_ranges(stores[0]) == [(_at(30), _at(15), "c15"), (_at(0), _at(-10), "c-10")]
+    # a successor reads the checkpoint: its walk stops where the dead one's pages reach, and
+    # the hole below them is walked from the dead walk's cursor
+    successor = Planner(stores[0], site="s", limits=Limits(records_walks=True))
+    (hole,) = successor.holes("en")
+    assert (hole.top, hole.bottom, hole.cursor) == (_at(15), _at(0), "c15")
+    for store in stores:
+        store.close()
