@@ -18,7 +18,6 @@ from tests.crawl import run_crawl, run_scrapy
 from tests.multinode import (
     ARTICLES,
     LEASE,
-    SLOW,
     Cluster,
     Node,
     each_once,
@@ -72,7 +71,7 @@ def test_postgresql_stopped_for_20_seconds_pauses_the_nodes_and_they_go_on(
     tmp_path: Path, pg_server: PostgresServer
 ) -> None:
     with Cluster(tmp_path, articles=ARTICLES, postgres=pg_server) as cluster:
-        settings = {**SLOW, "NEWSCRAWL_UNIT_LEASE_SECONDS": "60"}
+        settings = {**LEASE, "DOWNLOAD_DELAY": "0.12", "NEWSCRAWL_UNIT_LEASE_SECONDS": "60"}
         nodes = cluster.start_nodes(3, state=cluster.dsn, settings=settings)
         for node in nodes:
             node.wait_for_line("claimed work unit")
