@@ -14,7 +14,7 @@ import duckdb
 #: Rows fetched at a time from a streamed query.
 FETCH = 1_000
 #: The characters of lines ``write_sorted`` sorts in memory at a time (a run).
-RUN_CHARS = 16_000_000
+RUN_CHARS = 4_000_000
 
 
 class Chunks:
@@ -35,7 +35,7 @@ class Chunks:
     ) -> None:
         self.con, self.name = con, name
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {name} AS"
+            f"CREATE OR REPLACE TABLE {name} AS"
             f" SELECT row_number() OVER (ORDER BY {order}) AS chunk_row, * FROM ({sql})",
             params or {},
         )

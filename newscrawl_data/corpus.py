@@ -49,7 +49,7 @@ CORPUS_DIR = "corpus"
 #: DuckDB's memory limit in the corpus step (one instance: the corpus store, the dataset
 #: attached read-only). Below the dataset's: no query here needs more, and the texts are
 #: sorted outside DuckDB (``chunks.write_sorted``).
-MEMORY_LIMIT = "64MB"
+MEMORY_LIMIT = "128MB"
 #: Loads ``url -> (title, body)`` for the given URLs.
 TextLoader = Callable[[list[str]], dict[str, tuple[str, str]]]
 Texts = dict[str, tuple[str, str]]
@@ -85,11 +85,12 @@ class Group:
 
 # -- grouping ----------------------------------------------------------------------------
 
-#: The groups of one export, a temporary table of the corpus store's connection (one row per
-#: pair or triple: its members' identities, no text). Everything after reads it by kind, in
-#: chunks, so no Python structure holds every group of the history.
+#: The groups of one export, a working table of the corpus store (one row per pair or triple:
+#: its members' identities, no text; on disk, so DuckDB can evict it under its memory limit),
+#: dropped at the end. Everything after reads it by kind, in chunks, so no Python structure
+#: holds every group of the history.
 _GROUPS_TABLE = """
-CREATE OR REPLACE TEMP TABLE corpus_groups (
+CREATE OR REPLACE TABLE corpus_groups (
     kind VARCHAR, key VARCHAR, group_key VARCHAR, sort_key VARCHAR, links VARCHAR,
     found_by VARCHAR, members STRUCT(
         lang VARCHAR, url VARCHAR, language VARCHAR, article_id BIGINT, published_at VARCHAR,
@@ -129,7 +130,7 @@ _LANGUAGES = sorted(EDITIONS)
 _TRIPLE_PAIRS = [(a, b) for i, a in enumerate(_LANGUAGES) for b in _LANGUAGES[i + 1 :]]
 _EDGE_FOUND_BY = ", ".join(f"coalesce(e_{a}_{b}.found_by, []::VARCHAR[])" for a, b in _TRIPLE_PAIRS)
 _EDGE_JOINS = " ".join(
-    f"LEFT JOIN corpus_edges e_{a}_{b} ON e_{a}_{b}.url_a = t.{a} AND e_{a}_{b}.url_b = t.{b}"
+    f"LEFT JOIN corpus_edges e_{a}_{b} ON e_{a}_{b}.id_a = t.{a} AND e_{a}_{b}.id_b = t.{b}"
     for a, b in _TRIPLE_PAIRS
 )
 _EDGE_LINK = " || ', ' || ".join(
@@ -140,44 +141,51 @@ _EDGE_LINK = " || ', ' || ".join(
 #: connected groups by a recursive query over the pairs, in DuckDB, under its memory limit).
 _GROUPING = [
     "SET TimeZone = 'Asia/Baku'",
-    f"""CREATE OR REPLACE TEMP TABLE corpus_docs AS
-    SELECT url, language, article_id, {_iso("published_at")} AS published_at,
-        coalesce(content_hash, '') AS content_hash
+    f"""CREATE OR REPLACE TABLE corpus_docs AS
+    SELECT row_number() OVER () AS id, url, language, article_id,
+        {_iso("published_at")} AS published_at, coalesce(content_hash, '') AS content_hash
     FROM ds.articles
     WHERE url IN (SELECT url_a FROM ds.translations UNION SELECT url_b FROM ds.translations)""",
-    """CREATE OR REPLACE TEMP TABLE corpus_edges AS
-    SELECT pair, language_a, url_a, language_b, url_b, link, list_concat(
-        CASE WHEN a_links_b THEN [language_a || '->' || language_b] ELSE []::VARCHAR[] END,
-        CASE WHEN b_links_a THEN [language_b || '->' || language_a] ELSE []::VARCHAR[] END
+    """CREATE OR REPLACE TABLE corpus_edges AS
+    SELECT t.pair, t.language_a, a.id AS id_a, t.language_b, b.id AS id_b, t.link, list_concat(
+        CASE WHEN t.a_links_b THEN [t.language_a || '->' || t.language_b]
+             ELSE []::VARCHAR[] END,
+        CASE WHEN t.b_links_a THEN [t.language_b || '->' || t.language_a]
+             ELSE []::VARCHAR[] END
     ) AS found_by
-    FROM ds.translations WHERE both_crawled""",
+    FROM ds.translations t JOIN corpus_docs a ON a.url = t.url_a
+        JOIN corpus_docs b ON b.url = t.url_b
+    WHERE t.both_crawled""",
     f"""INSERT INTO corpus_groups (kind, links, found_by, members)
     SELECT e.pair, '{{"' || e.pair || '": "' || e.link || '"}}', {_json_list("e.found_by")},
         [{_member("e.language_a", "a")}, {_member("e.language_b", "b")}]
-    FROM corpus_edges e JOIN corpus_docs a ON a.url = e.url_a JOIN corpus_docs b ON b.url = e.url_b
-    ORDER BY e.pair, e.url_a, e.url_b""",
-    """CREATE OR REPLACE TEMP TABLE corpus_labels AS
-    WITH RECURSIVE edges AS (
-        SELECT url_a AS u, url_b AS v FROM corpus_edges
-        UNION SELECT url_b, url_a FROM corpus_edges
-    ), reach(node, other) AS (
-        SELECT DISTINCT u, u FROM edges
-        UNION SELECT r.node, e.v FROM reach r JOIN edges e ON e.u = r.other
-    )
-    SELECT node AS url, min(other) AS label FROM reach GROUP BY node""",
-    f"""CREATE OR REPLACE TEMP TABLE corpus_components AS
+    FROM corpus_edges e JOIN corpus_docs a ON a.id = e.id_a JOIN corpus_docs b ON b.id = e.id_b
+    """,
+    # connected groups: each article's label is the smallest id of its group, found by
+    # passing the smallest label to the neighbours until none changes (``_label_groups``)
+    """CREATE OR REPLACE TABLE corpus_links AS
+    SELECT id_a AS u, id_b AS v FROM corpus_edges UNION SELECT id_b, id_a FROM corpus_edges""",
+    "CREATE OR REPLACE TABLE corpus_labels AS"
+    " SELECT DISTINCT u AS id, u AS label FROM corpus_links",
+]
+_PROPAGATE = """CREATE OR REPLACE TABLE corpus_next AS
+    SELECT l.id, least(l.label, min(n.label)) AS label
+    FROM corpus_labels l JOIN corpus_links x ON x.u = l.id JOIN corpus_labels n ON n.id = x.v
+    GROUP BY l.id, l.label"""
+_TRIPLES = [
+    f"""CREATE OR REPLACE TABLE corpus_components AS
     SELECT l.label, count(*) AS n, count(DISTINCT d.language) AS languages,
-        {", ".join(f"min(l.url) FILTER (WHERE d.language = '{c}') AS {c}" for c in _LANGUAGES)}
-    FROM corpus_labels l JOIN corpus_docs d USING (url) GROUP BY l.label""",
+        {", ".join(f"min(d.id) FILTER (WHERE d.language = '{c}') AS {c}" for c in _LANGUAGES)}
+    FROM corpus_labels l JOIN corpus_docs d USING (id) GROUP BY l.label""",
     f"""INSERT INTO corpus_groups (kind, links, found_by, members)
     SELECT '{"-".join(_LANGUAGES)}', '{{' || {_EDGE_LINK} || '}}',
         {_json_list(f"list_concat({_EDGE_FOUND_BY})")},
         [{", ".join(_member(f"'{c}'", f"d_{c}") for c in _LANGUAGES)}]
     FROM corpus_components t
-    {" ".join(f"JOIN corpus_docs d_{c} ON d_{c}.url = t.{c}" for c in _LANGUAGES)}
+    {" ".join(f"JOIN corpus_docs d_{c} ON d_{c}.id = t.{c}" for c in _LANGUAGES)}
     {_EDGE_JOINS}
     WHERE t.n = {len(_LANGUAGES)} AND t.languages = {len(_LANGUAGES)}
-    ORDER BY t.label""",
+    """,
     # the keys, as ``group_key``, ``sort_key`` and ``decision_key`` compute them in Python
     """UPDATE corpus_groups SET
         group_key = sha256(kind || chr(31) || array_to_string(list_transform(members,
@@ -189,6 +197,30 @@ _GROUPING = [
         || array_to_string(list_transform(members, lambda m: coalesce(m.article_id::VARCHAR,
             'None') || chr(30) || coalesce(m.published_at, 'None')), chr(31)))""",
 ]
+#: The working tables of the grouping (in the corpus store, so DuckDB can evict them).
+_SCRATCH = (
+    "corpus_docs",
+    "corpus_edges",
+    "corpus_links",
+    "corpus_labels",
+    "corpus_next",
+    "corpus_components",
+)
+
+
+def _label_groups(con: duckdb.DuckDBPyConnection) -> None:
+    """Label every linked article with the smallest id of its connected group: each pass
+    gives an article the smallest label of its neighbours, until a pass changes nothing (as
+    many passes as the longest path in a group: two or three for stories of three articles)."""
+    while True:
+        con.execute(_PROPAGATE)
+        found = con.execute(
+            "SELECT count(*) FROM corpus_next n JOIN corpus_labels l USING (id)"
+            " WHERE n.label <> l.label"
+        ).fetchone()
+        con.execute("DROP TABLE corpus_labels; ALTER TABLE corpus_next RENAME TO corpus_labels")
+        if not found or not found[0]:
+            return
 
 
 @dataclass
@@ -208,13 +240,16 @@ def group_dataset(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], int]:
     con.execute(_GROUPS_TABLE)
     for statement in _GROUPING:
         con.execute(statement)
+    _label_groups(con)
+    for statement in _TRIPLES:
+        con.execute(statement)
     missing = con.execute(
         "SELECT pair, count(*) FROM ds.translations WHERE NOT both_crawled"
         " GROUP BY pair ORDER BY pair"
     ).fetchall()
     found = con.execute("SELECT count(*) FROM corpus_components WHERE n > languages").fetchone()
-    con.execute("DROP TABLE corpus_labels; DROP TABLE corpus_components")
-    con.execute("DROP TABLE corpus_edges; DROP TABLE corpus_docs")
+    for table in _SCRATCH:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     return {str(pair): int(n) for pair, n in missing}, int(found[0]) if found else 0
 
 
@@ -704,14 +739,14 @@ def _update_kind(store: _DocumentStore, kind: str, load: TextLoader, path: Path)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE corpus_gone AS SELECT key, verdict FROM document_groups"
+            "CREATE OR REPLACE TABLE corpus_gone AS SELECT key, verdict FROM document_groups"
             " WHERE kind = $kind AND key NOT IN (SELECT key FROM corpus_groups WHERE kind = $kind)",
             {"kind": kind},
         )
         gone_kept = store.count("SELECT count(*) FROM corpus_gone WHERE verdict = ?", [KEPT])
         # a group dropped as the duplicate of a kept group now gone is decided again
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE corpus_forget AS SELECT key FROM corpus_gone UNION"
+            "CREATE OR REPLACE TABLE corpus_forget AS SELECT key FROM corpus_gone UNION"
             " SELECT key FROM document_groups WHERE kind = $kind AND duplicate_of IN"
             " (SELECT key FROM corpus_gone WHERE verdict = $kept)",
             {"kind": kind, "kept": KEPT},
@@ -777,6 +812,7 @@ def _write(
         kinds[name] = _update_kind(store, name, load, path)
         files[name] = path.name
     sentences = update_sentences(con, names, directory, load)
+    con.execute("DROP TABLE corpus_groups")
     con.execute("CHECKPOINT")
     report = CorpusReport(
         directory=directory,

@@ -225,7 +225,7 @@ def update_sentences(
     for kind in kinds:
         # the kept groups, by group key (of two kept with one key, the last in sort order)
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE sentence_current AS SELECT c.group_key AS key,"
+            "CREATE OR REPLACE TABLE sentence_current AS SELECT c.group_key AS key,"
             " arg_max(g.id, c.key) AS document, arg_max(c.links, c.key) AS links,"
             " arg_max(c.found_by, c.key) AS found_by, arg_max(c.members, c.key) AS members"
             " FROM corpus_groups c JOIN document_groups g ON g.key = c.key"
