@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS aligned_groups (
 CREATE TABLE IF NOT EXISTS sentence_rows (
     key VARCHAR, kind VARCHAR, n INTEGER, alignment VARCHAR, score DOUBLE, line VARCHAR
 );
+CREATE TABLE IF NOT EXISTS sentence_files (kind VARCHAR, bytes BIGINT, last VARCHAR);
 """
 
 
@@ -190,14 +191,19 @@ class SentenceReport:
         return "\n".join(lines)
 
 
-def _write_rows(con: duckdb.DuckDBPyConnection, kind: str, path: Path) -> None:
-    """Write the stored rows of ``kind`` to ``path``, by document, then row number."""
+def _write_rows(
+    con: duckdb.DuckDBPyConnection, kind: str, path: Path, append: bool = False
+) -> None:
+    """Write the stored rows of ``kind`` to ``path``, by document, then row number
+    (``append``: only those of the groups aligned now, at the end of the file)."""
     write_sorted(
         con,
         "SELECT g.document || chr(1) || lpad(r.n::VARCHAR, 10, '0'), r.line"
-        " FROM sentence_rows r JOIN aligned_groups g USING (key) WHERE r.kind = $kind",
+        " FROM sentence_rows r JOIN aligned_groups g USING (key) WHERE r.kind = $kind"
+        + (" AND r.key IN (SELECT key FROM sentence_new)" if append else ""),
         path,
         {"kind": kind},
+        append=append,
     )
 
 
@@ -238,22 +244,35 @@ def update_sentences(
         report.dropped[kind] = _count(
             con, f"SELECT count(*) FROM aligned_groups WHERE {gone}", {"kind": kind}
         )
+        path = target / f"{kind}.jsonl"
+        written = con.execute(
+            "SELECT bytes, last FROM sentence_files WHERE kind = ?", [kind]
+        ).fetchone()
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f"DELETE FROM sentence_rows WHERE {gone}", {"kind": kind})
             con.execute(f"DELETE FROM aligned_groups WHERE {gone}", {"kind": kind})
+            # until the file is written again, the store does not vouch for it
+            con.execute("DELETE FROM sentence_files WHERE kind = ?", [kind])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        new = Chunks(
-            con,
-            "sentence_new",
-            "SELECT key FROM sentence_current WHERE key"
-            " NOT IN (SELECT key FROM aligned_groups WHERE kind = $kind)",
-            "key",
+        con.execute(
+            "CREATE OR REPLACE TABLE sentence_new AS SELECT key, document FROM sentence_current"
+            " WHERE key NOT IN (SELECT key FROM aligned_groups WHERE kind = $kind)",
             {"kind": kind},
         )
+        first = con.execute("SELECT min(document) FROM sentence_new").fetchone()
+        # the new rows go at the end of the file when none went and all sort after its last
+        appendable = (
+            written is not None
+            and path.exists()
+            and written[0] == path.stat().st_size
+            and not report.dropped[kind]
+            and (written[1] is None or first is None or first[0] is None or first[0] > written[1])
+        )
+        new = Chunks(con, "sentence_chunks", "SELECT key FROM sentence_new", "key")
         for chunk in new.read(ALIGN_CHUNK):
             keys = [str(key) for (key,) in chunk]
             found = {
@@ -288,8 +307,14 @@ def update_sentences(
         report.mean_score[kind] = (
             round(sum(float(s) for *_, s in types) / total, 4) if total else 0.0
         )
-        path = target / f"{kind}.jsonl"
-        _write_rows(con, kind, path)
+        _write_rows(con, kind, path, append=appendable)
+        con.execute("DROP TABLE sentence_new")
+        (last,) = con.execute(
+            "SELECT max(document) FROM aligned_groups WHERE kind = ? AND rows > 0", [kind]
+        ).fetchone() or (None,)
+        con.execute(
+            "INSERT INTO sentence_files VALUES (?, ?, ?)", [kind, path.stat().st_size, last]
+        )
         report.files[kind] = f"{SENTENCES_DIR}/{path.name}"
     return report
 
