@@ -385,19 +385,32 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def shingles(text: str) -> set[int]:
-    """64-bit hashes of the word ``SHINGLE``-grams of the normalised text."""
+def shingles(text: str) -> np.ndarray:
+    """64-bit hashes of the word ``SHINGLE``-grams of the normalised text: a sorted array
+    without repeats (8 bytes a shingle, where a Python set of ints takes about ten times
+    that: a chunk of groups' shingles is the document step's largest Python structure)."""
     words = _WORD.findall(normalise(text))
     words += [""] * (SHINGLE - len(words))
     grams = (" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
-    return {
-        int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big")
-        for g in grams
-    }
+    hashes = np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big")
+            for g in grams
+        ),
+        dtype=np.uint64,
+    )
+    unique: np.ndarray = np.unique(hashes)
+    return unique
 
 
-def signature(hashes: set[int]) -> np.ndarray:
-    values = np.fromiter((h & 0xFFFFFFFF for h in hashes), dtype=np.uint64, count=len(hashes))
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """The Jaccard similarity of two shingle arrays (sorted, without repeats)."""
+    both = int(np.intersect1d(a, b, assume_unique=True).size)
+    return both / (int(a.size) + int(b.size) - both)
+
+
+def signature(hashes: np.ndarray) -> np.ndarray:
+    values = hashes & np.uint64(0xFFFFFFFF)
     products = (_A[:, None] * values[None, :] + _B[:, None]) % np.uint64(PRIME)
     result: np.ndarray = products.min(axis=1)
     return result
@@ -409,7 +422,7 @@ def exact_key(texts: list[str]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
-def band_keys(grams: set[int]) -> list[str]:
+def band_keys(grams: np.ndarray) -> list[str]:
     """The LSH band keys of a shingle set: groups sharing one are near-duplicate candidates."""
     sig = signature(grams)
     rows = PERMUTATIONS // BANDS
@@ -423,12 +436,12 @@ class DuplicateFilter:
     def __init__(self, threshold: float = NEAR_THRESHOLD) -> None:
         self.threshold = threshold
         self.exact: dict[str, str | None] = {}
-        self.kept: list[tuple[set[int], str | None]] = []
+        self.kept: list[tuple[np.ndarray, str | None]] = []
         self.buckets: dict[str, list[int]] = defaultdict(list)
         self.matched: str | None = None
 
     def remember(
-        self, exact: str | None, grams: set[int], bands: list[str], owner: str | None = None
+        self, exact: str | None, grams: np.ndarray, bands: list[str], owner: str | None = None
     ) -> None:
         """Count a row as kept (``exact`` None: only its shingles and bands)."""
         if exact is not None:
@@ -438,7 +451,7 @@ class DuplicateFilter:
             self.buckets[band].append(len(self.kept) - 1)
 
     def check_signature(
-        self, exact: str, grams: set[int], bands: list[str], owner: str | None = None
+        self, exact: str, grams: np.ndarray, bands: list[str], owner: str | None = None
     ) -> str | None:
         """As ``check``, for a row whose exact key, shingles and bands are computed."""
         if exact in self.exact:
@@ -447,7 +460,7 @@ class DuplicateFilter:
         candidates = sorted({i for band in bands for i in self.buckets.get(band, ())})
         for i in candidates:
             kept, kept_owner = self.kept[i]
-            if len(grams & kept) / len(grams | kept) >= self.threshold:
+            if jaccard(grams, kept) >= self.threshold:
                 self.matched = kept_owner
                 return "near_duplicate"
         self.matched = None
@@ -691,7 +704,7 @@ def _decide(
     sort key of the groups kept."""
     urls = sorted({str(m["url"]) for *_, members in chunk for m in members})
     texts = load(urls)
-    checks: list[tuple[str, Group, str | None, tuple[str, set[int], list[str]] | None]] = []
+    checks: list[tuple[str, Group, str | None, tuple[str, np.ndarray, list[str]] | None]] = []
     for key, links, found_by, members in chunk:
         group = group_of(links, found_by, members, texts)
         reason = next((name for name, test in SINGLE_FILTERS if test(group)), None)
