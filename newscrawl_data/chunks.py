@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -42,8 +44,8 @@ class Chunks:
         found = con.execute(f"SELECT count(*) FROM {name}").fetchone()
         self.total = int(found[0]) if found else 0
 
-    def read(self, size: int) -> Iterator[list[tuple[Any, ...]]]:
-        """The rows in order, ``size`` at a time (the table is dropped at the end)."""
+    def read(self, size: int, drop: bool = True) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows in order, ``size`` at a time (``drop``: the table is dropped at the end)."""
         for start in range(0, self.total, size):
             rows = self.con.execute(
                 f"SELECT * EXCLUDE (chunk_row) FROM {self.name}"
@@ -52,23 +54,22 @@ class Chunks:
             ).fetchall()
             Chunks.largest = max(Chunks.largest, len(rows))
             yield rows
-        self.con.execute(f"DROP TABLE {self.name}")
+        if drop:
+            self.con.execute(f"DROP TABLE {self.name}")
 
 
-def write_sorted(
-    con: duckdb.DuckDBPyConnection,
-    sql: str,
-    target: Path,
-    params: dict[str, Any] | None = None,
-    append: bool = False,
-) -> None:
-    """Write the lines chosen by ``sql`` (a query of ``(sort key, line)``: the sort key a
-    string without NUL characters) to ``target`` in the order of their sort keys, appended or
-    rewritten (through a temporary file). The query is streamed unsorted (DuckDB's sort
-    cannot spill rows of whole articles under a small memory limit); the lines are sorted
-    outside it: runs of ``RUN_CHARS`` characters sorted in memory and written to temporary
-    files, then merged. Memory: one run, whatever the number of lines."""
-    with tempfile.TemporaryDirectory(prefix=".sort-", dir=target.parent) as scratch:
+@contextlib.contextmanager
+def sorted_lines(
+    con: duckdb.DuckDBPyConnection, sql: str, scratch: Path, params: dict[str, Any] | None = None
+) -> Iterator[Iterator[str]]:
+    """The lines chosen by ``sql`` (a query of ``(sort key, line)``: the sort key a string
+    without NUL characters), each ending in a newline, in the order of their sort keys. The
+    query is streamed unsorted (DuckDB's sort cannot spill rows of whole articles under a
+    small memory limit) and read whole before the lines are given (the connection is free
+    again); the lines are sorted outside it: runs of ``RUN_CHARS`` characters sorted in memory
+    and written to temporary files in ``scratch``, then merged. Memory: one run, whatever
+    the number of lines."""
+    with tempfile.TemporaryDirectory(prefix=".sort-", dir=scratch) as folder:
         runs: list[Path] = []
         run: list[tuple[str, str]] = []
         chars = 0
@@ -78,25 +79,92 @@ def write_sorted(
                 run.append((str(key), str(line)))
                 chars += len(line)
             if chars >= RUN_CHARS:
-                runs.append(_spill(run, Path(scratch) / f"run-{len(runs)}"))
+                runs.append(_spill(run, Path(folder) / f"run-{len(runs)}"))
                 run, chars = [], 0
-        path = target if append else Path(scratch) / "merged"
-        with path.open("a" if append else "w", encoding="utf-8", newline="\n") as stream:
-            if not runs:  # one run: no temporary file
-                run.sort()
-                stream.writelines(line + "\n" for _, line in run)
-            else:
-                runs.append(_spill(run, Path(scratch) / f"run-{len(runs)}"))
-                run = []
-                files = [run_path.open(encoding="utf-8", newline="\n") for run_path in runs]
-                try:
-                    merged = heapq.merge(*files)  # by the sort key: it comes first, then NUL
-                    stream.writelines(line.partition("\0")[2] for line in merged)
-                finally:
-                    for file in files:
-                        file.close()
-        if not append:
-            os.replace(path, target)
+        if not runs:  # one run: no temporary file
+            run.sort()
+            yield (line + "\n" for _, line in run)
+            return
+        runs.append(_spill(run, Path(folder) / f"run-{len(runs)}"))
+        run = []
+        files = [path.open(encoding="utf-8", newline="\n") for path in runs]
+        try:  # merged by the sort key: it comes first, then NUL
+            yield (line.partition("\0")[2] for line in heapq.merge(*files))
+        finally:
+            for file in files:
+                file.close()
+
+
+def write_sorted(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    target: Path,
+    params: dict[str, Any] | None = None,
+    append: bool = False,
+) -> None:
+    """Write the lines of ``sorted_lines`` to ``target``, appended or rewritten (through a
+    temporary file)."""
+    path = target if append else target.with_suffix(target.suffix + ".tmp")
+    with (
+        sorted_lines(con, sql, target.parent, params) as lines,
+        path.open("a" if append else "w", encoding="utf-8", newline="\n") as stream,
+    ):
+        stream.writelines(lines)
+    if not append:
+        os.replace(path, target)
+
+
+_DECODER = json.JSONDecoder()
+_ID = '{"id": '
+
+
+def line_id(line: str) -> str:
+    """The ``id`` of a corpus row, read from the start of its JSON line (where ``row`` puts
+    it) without decoding the rest; "" if it is not there."""
+    if not line.startswith(_ID):
+        return ""
+    try:
+        value, _ = _DECODER.raw_decode(line, len(_ID))
+    except json.JSONDecodeError:
+        return ""
+    return str(value)
+
+
+def merge_into(
+    target: Path,
+    order: Iterator[tuple[Any, ...]],
+    new_lines: Iterator[str],
+    dropped: set[str],
+    id_of: Callable[[str], str] = line_id,
+) -> bool:
+    """Rewrite ``target`` as its lines but those whose ``id_of`` is in ``dropped``, merged
+    with ``new_lines``, in the order ``order`` gives: per entry ``(id, new, lines)``, the next
+    ``lines`` lines of the id come from ``new_lines`` or from the file. One pass over the old
+    file and the new lines, nothing sorted again: a rewrite costs a copy of the file. False,
+    and ``target`` untouched, when the file does not hold what ``order`` says."""
+    tmp = target.with_suffix(target.suffix + ".tmp")
+    matched = True
+    with (
+        target.open(encoding="utf-8", newline="\n") as old,
+        tmp.open("w", encoding="utf-8", newline="\n") as out,
+    ):
+        kept = (line for line in old if id_of(line) not in dropped)
+        for id_, new, count in order:
+            source = new_lines if new else kept
+            for _ in range(int(count)):
+                line = next(source, None)
+                if line is None or id_of(line) != id_:
+                    matched = False
+                    break
+                out.write(line)
+            if not matched:
+                break
+        matched = matched and next(kept, None) is None and next(new_lines, None) is None
+    if not matched:
+        tmp.unlink()
+        return False
+    os.replace(tmp, target)
+    return True
 
 
 def _spill(run: list[tuple[str, str]], path: Path) -> Path:

@@ -26,7 +26,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ import numpy as np
 
 from newscrawl.site import EDITIONS
 from newscrawl_data.align import published_figures
-from newscrawl_data.chunks import Chunks, write_sorted
+from newscrawl_data.chunks import FETCH, Chunks, merge_into, sorted_lines, write_sorted
 from newscrawl_data.dataset import database_path, sql_string
 from newscrawl_data.sentence_corpus import (
     STORE_NAME,
@@ -683,6 +683,25 @@ class _DocumentStore:
         self.con.execute("DELETE FROM document_files WHERE kind = ?", [kind])
         self.con.execute("INSERT INTO document_files VALUES (?, ?)", [kind, size])
 
+    def merge(self, kind: str, path: Path, dropped: set[str]) -> bool:
+        """Rewrite ``path`` without the rows ``dropped`` and with the rows kept in this export
+        (the table ``corpus_new``) where they sort, in one pass over the old file (False if
+        the file does not hold the stored rows)."""
+        with sorted_lines(
+            self.con,
+            "SELECT sort_key || chr(1) || key, line FROM document_groups WHERE kind = $kind"
+            " AND verdict = $kept AND key IN (SELECT key FROM corpus_new)",
+            path.parent,
+            {"kind": kind, "kept": KEPT},
+        ) as new_lines:
+            order = self.con.execute(
+                "SELECT g.id, n.key IS NOT NULL, 1 FROM document_groups g"
+                " LEFT JOIN corpus_new n USING (key) WHERE g.kind = $kind AND g.verdict = $kept"
+                " ORDER BY g.sort_key, g.key",
+                {"kind": kind, "kept": KEPT},
+            )
+            return merge_into(path, _stream(order), new_lines, dropped)
+
     def write(self, kind: str, path: Path, after: str | None, append: bool) -> None:
         """Write the stored kept rows (``after``: only those sorting after it) to ``path``,
         appended or rewritten, in their order (sort key, then key)."""
@@ -694,6 +713,11 @@ class _DocumentStore:
             {"kind": kind, "kept": KEPT, "after": after},
             append=append,
         )
+
+
+def _stream(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
+    while chunk := cursor.fetchmany(FETCH):
+        yield from chunk
 
 
 def _decide(
@@ -764,6 +788,14 @@ def _update_kind(store: _DocumentStore, kind: str, load: TextLoader, path: Path)
             " (SELECT key FROM corpus_gone WHERE verdict = $kept)",
             {"kind": kind, "kept": KEPT},
         )
+        dropped = {
+            str(id_)
+            for (id_,) in con.execute(
+                "SELECT id FROM document_groups WHERE verdict = ?"
+                " AND key IN (SELECT key FROM corpus_forget)",
+                [KEPT],
+            ).fetchall()
+        }  # the rows to take out of the file (as many as groups gone: what is new)
         con.execute("DELETE FROM document_bands WHERE key IN (SELECT key FROM corpus_forget)")
         con.execute("DELETE FROM document_groups WHERE key IN (SELECT key FROM corpus_forget)")
         # until the file is written again, the store does not vouch for it
@@ -783,7 +815,7 @@ def _update_kind(store: _DocumentStore, kind: str, load: TextLoader, path: Path)
         {"kind": kind},
     )
     first: str | None = None
-    for chunk in new.read(DECIDE_CHUNK):
+    for chunk in new.read(DECIDE_CHUNK, drop=False):
         keys = [str(key) for key, _ in chunk]
         found = {
             str(key): (key, links, found_by, members)
@@ -796,13 +828,12 @@ def _update_kind(store: _DocumentStore, kind: str, load: TextLoader, path: Path)
         kept = _decide(store, kind, [found[key] for key in keys], load)
         if kept is not None:
             first = kept if first is None else min(first, kept)
-    appendable = (
-        not gone_kept
-        and path.exists()
-        and size == path.stat().st_size
-        and (last is None or first is None or first > last)
-    )
-    store.write(kind, path, last if appendable else None, append=appendable)
+    trusted = path.exists() and size == path.stat().st_size
+    if trusted and not gone_kept and (last is None or first is None or first > last):
+        store.write(kind, path, last, append=True)
+    elif not trusted or not store.merge(kind, path, dropped):
+        store.write(kind, path, None, append=False)
+    con.execute("DROP TABLE corpus_new")
     store.wrote(kind, path.stat().st_size)
     return store.tally(kind)
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from newscrawl_data.align import SentencePair, align_bodies, tri_parallel
-from newscrawl_data.chunks import Chunks, write_sorted
+from newscrawl_data.chunks import Chunks, line_id, merge_into, sorted_lines, write_sorted
 
 if TYPE_CHECKING:
     from newscrawl_data.corpus import Group
@@ -207,6 +207,35 @@ def _write_rows(
     )
 
 
+def _document_of(line: str) -> str:
+    return line_id(line).rpartition("/")[0]
+
+
+def _merge_rows(con: duckdb.DuckDBPyConnection, kind: str, path: Path, dropped: set[str]) -> bool:
+    """Rewrite ``path`` without the rows of the documents ``dropped`` and with those aligned
+    now (``sentence_new``) where they sort, in one pass over the old file."""
+    with sorted_lines(
+        con,
+        "SELECT g.document || chr(1) || lpad(r.n::VARCHAR, 10, '0'), r.line"
+        " FROM sentence_rows r JOIN aligned_groups g USING (key) WHERE r.kind = $kind"
+        " AND r.key IN (SELECT key FROM sentence_new)",
+        path.parent,
+        {"kind": kind},
+    ) as new_lines:
+        cursor = con.execute(
+            "SELECT g.document, n.key IS NOT NULL, g.rows FROM aligned_groups g"
+            " LEFT JOIN sentence_new n USING (key) WHERE g.kind = $kind AND g.rows > 0"
+            " ORDER BY g.document",
+            {"kind": kind},
+        )
+
+        def order() -> Iterator[tuple[Any, ...]]:
+            while chunk := cursor.fetchmany(1_000):
+                yield from chunk
+
+        return merge_into(path, order(), new_lines, dropped, _document_of)
+
+
 #: Groups aligned (texts loaded, aligned, stored) at a time: memory does not grow with history.
 ALIGN_CHUNK = 500
 
@@ -248,6 +277,12 @@ def update_sentences(
         written = con.execute(
             "SELECT bytes, last FROM sentence_files WHERE kind = ?", [kind]
         ).fetchone()
+        dropped = {
+            str(document)
+            for (document,) in con.execute(
+                f"SELECT document FROM aligned_groups WHERE {gone}", {"kind": kind}
+            ).fetchall()
+        }  # the documents whose rows go out of the file (as many as groups gone)
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f"DELETE FROM sentence_rows WHERE {gone}", {"kind": kind})
@@ -307,7 +342,9 @@ def update_sentences(
         report.mean_score[kind] = (
             round(sum(float(s) for *_, s in types) / total, 4) if total else 0.0
         )
-        _write_rows(con, kind, path, append=appendable)
+        trusted = written is not None and path.exists() and written[0] == path.stat().st_size
+        if appendable or not trusted or not _merge_rows(con, kind, path, dropped):
+            _write_rows(con, kind, path, append=appendable)
         con.execute("DROP TABLE sentence_new")
         (last,) = con.execute(
             "SELECT max(document) FROM aligned_groups WHERE kind = ? AND rows > 0", [kind]
