@@ -554,7 +554,10 @@ CREATE TABLE IF NOT EXISTS document_bands (kind VARCHAR, band VARCHAR, key VARCH
 CREATE TABLE IF NOT EXISTS document_files (kind VARCHAR, bytes BIGINT);
 """
 #: Groups decided (texts loaded, filtered, stored) at a time: memory does not grow with history.
-DECIDE_CHUNK = 1_000
+DECIDE_CHUNK = 500
+#: Rows inserted by one statement (a document row holds two or three whole articles: DuckDB
+#: needs memory beyond its limit for each statement's rows).
+INSERT_ROWS = 100
 KEPT = "kept"
 
 
@@ -637,14 +640,15 @@ class _DocumentStore:
         """Store the verdicts of one chunk (one transaction: a chunk is stored whole or not)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            columns: list[list[Any]] = [list(c) for c in zip(*decisions, strict=True)]
-            self.con.execute(
-                "INSERT INTO document_groups SELECT * FROM (SELECT"
-                " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
-                " unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]), unnest(?::VARCHAR[]),"
-                " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))",
-                columns or [[] for _ in range(9)],
-            )
+            for start in range(0, len(decisions), INSERT_ROWS):
+                part = decisions[start : start + INSERT_ROWS]
+                self.con.execute(
+                    "INSERT INTO document_groups SELECT * FROM (SELECT"
+                    " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
+                    " unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]), unnest(?::VARCHAR[]),"
+                    " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))",
+                    [list(c) for c in zip(*part, strict=True)],
+                )
             if bands:
                 kinds, band, keys = zip(*bands, strict=True)
                 self.con.execute(

@@ -261,8 +261,7 @@ def update_sentences(
         # the kept groups, by group key (of two kept with one key, the last in sort order)
         con.execute(
             "CREATE OR REPLACE TABLE sentence_current AS SELECT c.group_key AS key,"
-            " arg_max(g.id, c.key) AS document, arg_max(c.links, c.key) AS links,"
-            " arg_max(c.found_by, c.key) AS found_by, arg_max(c.members, c.key) AS members"
+            " arg_max(g.id, c.key) AS document, max(c.key) AS decision"
             " FROM corpus_groups c JOIN document_groups g ON g.key = c.key"
             " WHERE c.kind = $kind AND g.kind = $kind AND g.verdict = 'kept'"
             " GROUP BY c.group_key",
@@ -313,9 +312,10 @@ def update_sentences(
             found = {
                 str(key): (document, links, found_by, members)
                 for key, document, links, found_by, members in con.execute(
-                    "SELECT key, document, links, found_by, members FROM sentence_current"
-                    " WHERE key IN (SELECT unnest(?::VARCHAR[]))",
-                    [keys],
+                    "SELECT s.key, s.document, c.links, c.found_by, c.members"
+                    " FROM sentence_current s JOIN corpus_groups c ON c.key = s.decision"
+                    " WHERE c.kind = ? AND s.key IN (SELECT unnest(?::VARCHAR[]))",
+                    [kind, keys],
                 ).fetchall()
             }
             urls = sorted({str(m["url"]) for *_, members in found.values() for m in members})
