@@ -115,19 +115,25 @@ def write_sorted(
 
 
 _DECODER = json.JSONDecoder()
-_ID = '{"id": '
+_ID = b'{"id": "'
 
 
-def line_id(line: str) -> str:
+def line_id(line: bytes) -> str:
     """The ``id`` of a corpus row, read from the start of its JSON line (where ``row`` puts
     it) without decoding the rest; "" if it is not there."""
     if not line.startswith(_ID):
         return ""
-    try:
-        value, _ = _DECODER.raw_decode(line, len(_ID))
-    except json.JSONDecodeError:
+    end = line.find(b'"', len(_ID))
+    if end < 0:
         return ""
-    return str(value)
+    value = line[len(_ID) : end]
+    if b"\\" not in value:
+        return value.decode("utf-8")
+    try:  # an escape in the id: decode the string properly
+        decoded, _ = _DECODER.raw_decode(line.decode("utf-8"), len(_ID) - 1)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return ""
+    return str(decoded)
 
 
 def merge_into(
@@ -135,22 +141,21 @@ def merge_into(
     order: Iterator[tuple[Any, ...]],
     new_lines: Iterator[str],
     dropped: set[str],
-    id_of: Callable[[str], str] = line_id,
+    id_of: Callable[[bytes], str] = line_id,
 ) -> bool:
     """Rewrite ``target`` as its lines but those whose ``id_of`` is in ``dropped``, merged
     with ``new_lines``, in the order ``order`` gives: per entry ``(id, new, lines)``, the next
     ``lines`` lines of the id come from ``new_lines`` or from the file. One pass over the old
-    file and the new lines, nothing sorted again: a rewrite costs a copy of the file. False,
-    and ``target`` untouched, when the file does not hold what ``order`` says."""
+    file and the new lines, nothing sorted again, the old lines copied as bytes: a rewrite
+    costs a copy of the file. False, and ``target`` untouched, when the file does not hold
+    what ``order`` says."""
     tmp = target.with_suffix(target.suffix + ".tmp")
     matched = True
-    with (
-        target.open(encoding="utf-8", newline="\n") as old,
-        tmp.open("w", encoding="utf-8", newline="\n") as out,
-    ):
+    added = (line.encode("utf-8") for line in new_lines)
+    with target.open("rb") as old, tmp.open("wb") as out:
         kept = (line for line in old if id_of(line) not in dropped)
         for id_, new, count in order:
-            source = new_lines if new else kept
+            source = added if new else kept
             for _ in range(int(count)):
                 line = next(source, None)
                 if line is None or id_of(line) != id_:
@@ -159,7 +164,7 @@ def merge_into(
                 out.write(line)
             if not matched:
                 break
-        matched = matched and next(kept, None) is None and next(new_lines, None) is None
+        matched = matched and next(kept, None) is None and next(added, None) is None
     if not matched:
         tmp.unlink()
         return False

@@ -207,7 +207,7 @@ def _write_rows(
     )
 
 
-def _document_of(line: str) -> str:
+def _document_of(line: bytes) -> str:
     return line_id(line).rpartition("/")[0]
 
 
