@@ -163,15 +163,26 @@ def _names_matched(a: Sequence[str], b: Sequence[str]) -> int:
     return hits
 
 
+def _counts(a: Counter[Any], b: Counter[Any]) -> tuple[int, int]:
+    """(sum of ``a & b``, sum of ``a - b`` and ``b - a``) without building Counters."""
+    if not a or not b:
+        return 0, sum(a.values()) + sum(b.values())
+    hits = missed = 0
+    for key, count in a.items():
+        other = b.get(key, 0)
+        hits += min(count, other)
+        missed += abs(count - other)
+    missed += sum(count for key, count in b.items() if key not in a)
+    return hits, missed
+
+
 def compare(a: Anchors, b: Anchors) -> tuple[int, int, int]:
     """(anchors found on both sides, numbers and months found on one side only, names found
     on one side only)."""
-    numbers = sum((a.numbers & b.numbers).values())
-    months = sum((a.months & b.months).values())
-    missed = sum((a.numbers - b.numbers).values()) + sum((b.numbers - a.numbers).values())
-    missed += sum((a.months - b.months).values()) + sum((b.months - a.months).values())
-    names = _names_matched(a.names, b.names)
-    return numbers + months + names, missed, len(a.names) + len(b.names) - 2 * names
+    numbers, missed = _counts(a.numbers, b.numbers)
+    months, missed_months = _counts(a.months, b.months)
+    names = _names_matched(a.names, b.names) if a.names and b.names else 0
+    return numbers + months + names, missed + missed_months, len(a.names) + len(b.names) - 2 * names
 
 
 # -- the aligner --------------------------------------------------------------------------
@@ -231,9 +242,16 @@ def length_probability(la: int, lb: int, ratio: float) -> float:
 
 
 def _bead_cost(
-    a: Sequence[Unit], b: Sequence[Unit], ratio: float, use_anchors: bool, flat_nulls: bool
+    a: Sequence[Unit],
+    b: Sequence[Unit],
+    ratio: float,
+    use_anchors: bool,
+    flat_nulls: bool,
+    left: Anchors | None = None,
+    right: Anchors | None = None,
 ) -> tuple[float, float]:
-    """(cost, score) of aligning units ``a`` with units ``b``."""
+    """(cost, score) of aligning units ``a`` with units ``b`` (``left``, ``right``: their
+    anchors summed, when known)."""
     p = length_probability(sum(u.length for u in a), sum(u.length for u in b), ratio)
     cost = BEAD_COSTS[(len(a), len(b))]
     length_cost = -100 * math.log(p) if p > 0 else BIG
@@ -242,14 +260,25 @@ def _bead_cost(
     cost += length_cost
     if not use_anchors or not (a and b):  # a unit left out has nothing to match
         return cost, p
-    left = sum((u.anchors for u in a), EMPTY)
-    right = sum((u.anchors for u in b), EMPTY)
+    if left is None:
+        left = sum((u.anchors for u in a), EMPTY)
+    if right is None:
+        right = sum((u.anchors for u in b), EMPTY)
     hits, missed, names_missed = compare(left, right)
     anchor_cost = ANCHOR_MISS * missed + NAME_MISS * names_missed - ANCHOR_HIT * hits
     cost += max(-ANCHOR_CAP, min(ANCHOR_CAP, anchor_cost))
     total = hits + missed + names_missed
     score = p if not total else (p + hits / total) / 2
     return cost, score
+
+
+def _spans(units: Sequence[Unit]) -> dict[tuple[int, int], Anchors]:
+    """The anchors of each run of one or two units, ``(start, end) -> anchors``, summed once
+    (the dynamic programming asks for each many times)."""
+    spans = {(i, i + 1): u.anchors for i, u in enumerate(units)}
+    for i in range(len(units) - 1):
+        spans[(i, i + 2)] = units[i].anchors + units[i + 1].anchors
+    return spans
 
 
 def align_units(
@@ -269,6 +298,7 @@ def align_units(
     best = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
+    spans_a, spans_b = (_spans(a), _spans(b)) if use_anchors else ({}, {})
     for i in range(n + 1):
         for j in range(m + 1):
             if i == 0 and j == 0:
@@ -277,7 +307,13 @@ def align_units(
                 if di > i or dj > j or best[i - di][j - dj] == inf:
                     continue
                 cost, score = _bead_cost(
-                    a[i - di : i], b[j - dj : j], ratio, use_anchors, flat_nulls
+                    a[i - di : i],
+                    b[j - dj : j],
+                    ratio,
+                    use_anchors,
+                    flat_nulls,
+                    spans_a.get((i - di, i)),
+                    spans_b.get((j - dj, j)),
                 )
                 total = best[i - di][j - dj] + cost
                 if total < best[i][j]:

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +36,9 @@ import numpy as np
 
 from newscrawl.site import EDITIONS
 from newscrawl_data.align import published_figures
-from newscrawl_data.dataset import MEMORY_LIMIT, database_path
+from newscrawl_data.chunks import FETCH, Chunks, merge_into, sorted_lines, write_sorted
+from newscrawl_data.dataset import database_path, sql_string
 from newscrawl_data.sentence_corpus import (
-    CHUNK,
     STORE_NAME,
     SentenceReport,
     group_key,
@@ -47,8 +46,13 @@ from newscrawl_data.sentence_corpus import (
 )
 
 CORPUS_DIR = "corpus"
+#: DuckDB's memory limit in the corpus step (one instance: the corpus store, the dataset
+#: attached read-only). Below the dataset's: no query here needs more, and the texts are
+#: sorted outside DuckDB (``chunks.write_sorted``).
+MEMORY_LIMIT = "128MB"
 #: Loads ``url -> (title, body)`` for the given URLs.
 TextLoader = Callable[[list[str]], dict[str, tuple[str, str]]]
+Texts = dict[str, tuple[str, str]]
 PAIRS = ("az-en", "az-ru", "en-ru")
 TRIPLE = "az-en-ru"
 
@@ -79,9 +83,149 @@ class Group:
         return "-".join(sorted(self.documents))
 
 
+# -- grouping ----------------------------------------------------------------------------
+
+#: The groups of one export, a working table of the corpus store (one row per pair or triple:
+#: its members' identities, no text; on disk, so DuckDB can evict it under its memory limit),
+#: dropped at the end. Everything after reads it by kind, in chunks, so no Python structure
+#: holds every group of the history.
+_GROUPS_TABLE = """
+CREATE OR REPLACE TABLE corpus_groups (
+    kind VARCHAR, key VARCHAR, group_key VARCHAR, sort_key VARCHAR, links VARCHAR,
+    found_by VARCHAR, members STRUCT(
+        lang VARCHAR, url VARCHAR, language VARCHAR, article_id BIGINT, published_at VARCHAR,
+        content_hash VARCHAR
+    )[]
+)"""
+
+
+def _iso(column: str) -> str:
+    """SQL giving a TIMESTAMPTZ in the session's time zone as Python's ``isoformat()``."""
+    offset = f"date_part('timezone', {column})"
+    return (
+        f"strftime({column}, '%Y-%m-%dT%H:%M:%S')"
+        f" || CASE WHEN microsecond({column}) % 1000000 <> 0"
+        f" THEN '.' || strftime({column}, '%f') ELSE '' END"
+        f" || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"
+        f" || lpad((abs({offset}) // 3600)::VARCHAR, 2, '0') || ':'"
+        f" || lpad(((abs({offset}) % 3600) // 60)::VARCHAR, 2, '0')"
+    )
+
+
+def _member(lang: str, alias: str) -> str:
+    return (
+        f"{{'lang': {lang}, 'url': {alias}.url, 'language': {alias}.language,"
+        f" 'article_id': {alias}.article_id, 'published_at': {alias}.published_at,"
+        f" 'content_hash': {alias}.content_hash}}"
+    )
+
+
+def _json_list(column: str) -> str:
+    """SQL giving a list of plain ASCII strings as Python's ``json.dumps`` writes it."""
+    quoted = f"list_transform({column}, lambda x: '\"' || x || '\"')"
+    return f"'[' || array_to_string({quoted}, ', ') || ']'"
+
+
+_LANGUAGES = sorted(EDITIONS)
+_TRIPLE_PAIRS = [(a, b) for i, a in enumerate(_LANGUAGES) for b in _LANGUAGES[i + 1 :]]
+_EDGE_FOUND_BY = ", ".join(f"coalesce(e_{a}_{b}.found_by, []::VARCHAR[])" for a, b in _TRIPLE_PAIRS)
+_EDGE_JOINS = " ".join(
+    f"LEFT JOIN corpus_edges e_{a}_{b} ON e_{a}_{b}.id_a = t.{a} AND e_{a}_{b}.id_b = t.{b}"
+    for a, b in _TRIPLE_PAIRS
+)
+_EDGE_LINK = " || ', ' || ".join(
+    f"'\"{a}-{b}\": \"' || coalesce(e_{a}_{b}.link, 'inferred') || '\"'" for a, b in _TRIPLE_PAIRS
+)
+#: The dataset's linked articles and translation pairs, then the groups: every pair of two
+#: crawled articles, and the triples (connected groups of one article per edition; the
+#: connected groups by a recursive query over the pairs, in DuckDB, under its memory limit).
+_GROUPING = [
+    "SET TimeZone = 'Asia/Baku'",
+    f"""CREATE OR REPLACE TABLE corpus_docs AS
+    SELECT row_number() OVER () AS id, url, language, article_id,
+        {_iso("published_at")} AS published_at, coalesce(content_hash, '') AS content_hash
+    FROM ds.articles
+    WHERE url IN (SELECT url_a FROM ds.translations UNION SELECT url_b FROM ds.translations)""",
+    """CREATE OR REPLACE TABLE corpus_edges AS
+    SELECT t.pair, t.language_a, a.id AS id_a, t.language_b, b.id AS id_b, t.link, list_concat(
+        CASE WHEN t.a_links_b THEN [t.language_a || '->' || t.language_b]
+             ELSE []::VARCHAR[] END,
+        CASE WHEN t.b_links_a THEN [t.language_b || '->' || t.language_a]
+             ELSE []::VARCHAR[] END
+    ) AS found_by
+    FROM ds.translations t JOIN corpus_docs a ON a.url = t.url_a
+        JOIN corpus_docs b ON b.url = t.url_b
+    WHERE t.both_crawled""",
+    f"""INSERT INTO corpus_groups (kind, links, found_by, members)
+    SELECT e.pair, '{{"' || e.pair || '": "' || e.link || '"}}', {_json_list("e.found_by")},
+        [{_member("e.language_a", "a")}, {_member("e.language_b", "b")}]
+    FROM corpus_edges e JOIN corpus_docs a ON a.id = e.id_a JOIN corpus_docs b ON b.id = e.id_b
+    """,
+    # connected groups: each article's label is the smallest id of its group, found by
+    # passing the smallest label to the neighbours until none changes (``_label_groups``)
+    """CREATE OR REPLACE TABLE corpus_links AS
+    SELECT id_a AS u, id_b AS v FROM corpus_edges UNION SELECT id_b, id_a FROM corpus_edges""",
+    "CREATE OR REPLACE TABLE corpus_labels AS"
+    " SELECT DISTINCT u AS id, u AS label FROM corpus_links",
+]
+_PROPAGATE = """CREATE OR REPLACE TABLE corpus_next AS
+    SELECT l.id, least(l.label, min(n.label)) AS label
+    FROM corpus_labels l JOIN corpus_links x ON x.u = l.id JOIN corpus_labels n ON n.id = x.v
+    GROUP BY l.id, l.label"""
+_TRIPLES = [
+    f"""CREATE OR REPLACE TABLE corpus_components AS
+    SELECT l.label, count(*) AS n, count(DISTINCT d.language) AS languages,
+        {", ".join(f"min(d.id) FILTER (WHERE d.language = '{c}') AS {c}" for c in _LANGUAGES)}
+    FROM corpus_labels l JOIN corpus_docs d USING (id) GROUP BY l.label""",
+    f"""INSERT INTO corpus_groups (kind, links, found_by, members)
+    SELECT '{"-".join(_LANGUAGES)}', '{{' || {_EDGE_LINK} || '}}',
+        {_json_list(f"list_concat({_EDGE_FOUND_BY})")},
+        [{", ".join(_member(f"'{c}'", f"d_{c}") for c in _LANGUAGES)}]
+    FROM corpus_components t
+    {" ".join(f"JOIN corpus_docs d_{c} ON d_{c}.id = t.{c}" for c in _LANGUAGES)}
+    {_EDGE_JOINS}
+    WHERE t.n = {len(_LANGUAGES)} AND t.languages = {len(_LANGUAGES)}
+    """,
+    # the keys, as ``group_key``, ``sort_key`` and ``decision_key`` compute them in Python
+    """UPDATE corpus_groups SET
+        group_key = sha256(kind || chr(31) || array_to_string(list_transform(members,
+            lambda m: m.lang || chr(31) || m.url || chr(31) || m.content_hash), chr(31))),
+        sort_key = array_to_string(list_transform(members,
+            lambda m: coalesce(m.published_at, '') || chr(30) || m.url), chr(31))""",
+    """UPDATE corpus_groups SET key = sha256(
+        group_key || chr(31) || '[' || links || ', ' || found_by || ']' || chr(31)
+        || array_to_string(list_transform(members, lambda m: coalesce(m.article_id::VARCHAR,
+            'None') || chr(30) || coalesce(m.published_at, 'None')), chr(31)))""",
+]
+#: The working tables of the grouping (in the corpus store, so DuckDB can evict them).
+_SCRATCH = (
+    "corpus_docs",
+    "corpus_edges",
+    "corpus_links",
+    "corpus_labels",
+    "corpus_next",
+    "corpus_components",
+)
+
+
+def _label_groups(con: duckdb.DuckDBPyConnection) -> None:
+    """Label every linked article with the smallest id of its connected group: each pass
+    gives an article the smallest label of its neighbours, until a pass changes nothing (as
+    many passes as the longest path in a group: two or three for stories of three articles)."""
+    while True:
+        con.execute(_PROPAGATE)
+        found = con.execute(
+            "SELECT count(*) FROM corpus_next n JOIN corpus_labels l USING (id)"
+            " WHERE n.label <> l.label"
+        ).fetchone()
+        con.execute("DROP TABLE corpus_labels; ALTER TABLE corpus_next RENAME TO corpus_labels")
+        if not found or not found[0]:
+            return
+
+
 @dataclass
 class Alignment:
-    """Every pair and triple found, and what could not be aligned."""
+    """Groups given in memory (``write_corpus``), and what could not be aligned."""
 
     pairs: list[Group]
     triples: list[Group]
@@ -89,28 +233,71 @@ class Alignment:
     ambiguous_groups: int
 
 
-# -- alignment ----------------------------------------------------------------------------
-
-
-def _documents(con: duckdb.DuckDBPyConnection) -> dict[str, Document]:
-    """Every linked article's identity, date and content hash: no title, no body (cheap)."""
-    con.execute("SET TimeZone = 'Asia/Baku'")
-    rows = con.execute(
-        "SELECT url, language, article_id, published_at, content_hash FROM articles"
-        " WHERE url IN (SELECT url_a FROM translations UNION SELECT url_b FROM translations)"
+def group_dataset(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], int]:
+    """Fill ``corpus_groups`` from the dataset attached as ``ds``, in SQL: no text read, no
+    Python object per group. Returns the pairs whose other side was not crawled, by pair of
+    editions, and the number of ambiguous groups (two articles of one edition)."""
+    con.execute(_GROUPS_TABLE)
+    for statement in _GROUPING:
+        con.execute(statement)
+    _label_groups(con)
+    for statement in _TRIPLES:
+        con.execute(statement)
+    missing = con.execute(
+        "SELECT pair, count(*) FROM ds.translations WHERE NOT both_crawled"
+        " GROUP BY pair ORDER BY pair"
     ).fetchall()
-    return {
-        str(url): Document(
-            url=str(url),
-            language=str(language),
-            article_id=int(article_id) if article_id is not None else None,
-            published_at=published.isoformat() if published is not None else None,
-            title="",
-            body="",
-            content_hash=str(content_hash or ""),
+    found = con.execute("SELECT count(*) FROM corpus_components WHERE n > languages").fetchone()
+    for table in _SCRATCH:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return {str(pair): int(n) for pair, n in missing}, int(found[0]) if found else 0
+
+
+def _insert_groups(con: duckdb.DuckDBPyConnection, groups: list[Group]) -> None:
+    """Fill ``corpus_groups`` from groups given in memory."""
+    con.execute(_GROUPS_TABLE)
+    con.executemany(
+        "INSERT INTO corpus_groups VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            [
+                g.kind,
+                decision_key(g),
+                group_key(g),
+                sort_key(g),
+                json.dumps(g.links),
+                json.dumps(g.found_by),
+                [
+                    {
+                        "lang": lang,
+                        "url": d.url,
+                        "language": d.language,
+                        "article_id": d.article_id,
+                        "published_at": d.published_at,
+                        "content_hash": d.content_hash,
+                    }
+                    for lang, d in sorted(g.documents.items())
+                ],
+            ]
+            for g in groups
+        ],
+    )
+
+
+def group_of(links: str, found_by: str, members: list[dict[str, Any]], texts: Texts) -> Group:
+    """A group read back from ``corpus_groups``, with the texts of its documents."""
+    documents = {}
+    for m in members:
+        title, body = texts.get(m["url"], ("", ""))
+        documents[str(m["lang"])] = Document(
+            url=str(m["url"]),
+            language=str(m["language"]),
+            article_id=int(m["article_id"]) if m["article_id"] is not None else None,
+            published_at=str(m["published_at"]) if m["published_at"] is not None else None,
+            title=title,
+            body=body,
+            content_hash=str(m["content_hash"] or ""),
         )
-        for url, language, article_id, published, content_hash in rows
-    }
+    return Group(documents, json.loads(links), json.loads(found_by))
 
 
 def text_loader(con: duckdb.DuckDBPyConnection) -> TextLoader:
@@ -124,75 +311,6 @@ def text_loader(con: duckdb.DuckDBPyConnection) -> TextLoader:
         return {str(url): (str(title or ""), str(body or "")) for url, title, body in rows}
 
     return load
-
-
-def align(con: duckdb.DuckDBPyConnection) -> Alignment:
-    """Read the links and the articles' identities from the dataset and group them (the
-    documents carry no text: ``write_corpus`` loads it for the groups not decided before)."""
-    documents = _documents(con)
-    rows = con.execute(
-        "SELECT pair, language_a, url_a, language_b, url_b, a_links_b, b_links_a, link,"
-        " both_crawled FROM translations ORDER BY pair, url_a, url_b"
-    ).fetchall()
-    pairs: list[Group] = []
-    missing: dict[str, int] = defaultdict(int)
-    edges: dict[tuple[str, str], tuple[str, list[str]]] = {}
-    for pair, lang_a, url_a, lang_b, url_b, a_links_b, b_links_a, link, both in rows:
-        if not both:
-            missing[str(pair)] += 1
-            continue
-        found_by = [f"{lang_a}->{lang_b}"] if a_links_b else []
-        found_by += [f"{lang_b}->{lang_a}"] if b_links_a else []
-        documents_of_pair = {lang_a: documents[url_a], lang_b: documents[url_b]}
-        pairs.append(Group(documents_of_pair, {str(pair): str(link)}, found_by))
-        edges[(url_a, url_b)] = (str(link), found_by)
-    triples, ambiguous = _triples(edges, documents)
-    return Alignment(pairs, triples, dict(missing), ambiguous)
-
-
-def _components(edges: dict[tuple[str, str], Any]) -> list[list[str]]:
-    parent: dict[str, str] = {}
-
-    def find(node: str) -> str:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for a, b in edges:
-        parent[find(a)] = find(b)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for node in sorted(parent):
-        groups[find(node)].append(node)
-    return list(groups.values())
-
-
-def _triples(
-    edges: dict[tuple[str, str], tuple[str, list[str]]], documents: dict[str, Document]
-) -> tuple[list[Group], int]:
-    triples: list[Group] = []
-    ambiguous = 0
-    languages = sorted(EDITIONS)
-    for component in _components(edges):
-        by_language: dict[str, list[str]] = defaultdict(list)
-        for url in component:
-            by_language[documents[url].language].append(url)
-        if any(len(urls) > 1 for urls in by_language.values()):
-            ambiguous += 1
-            continue
-        if sorted(by_language) != languages:
-            continue
-        urls = {lang: by_language[lang][0] for lang in languages}
-        links: dict[str, str] = {}
-        found_by: list[str] = []
-        for i, lang_a in enumerate(languages):
-            for lang_b in languages[i + 1 :]:
-                link, directions = edges.get((urls[lang_a], urls[lang_b]), ("inferred", []))
-                links[f"{lang_a}-{lang_b}"] = link
-                found_by += directions
-        triples.append(Group({lang: documents[urls[lang]] for lang in languages}, links, found_by))
-    return triples, ambiguous
 
 
 # -- quality filters ----------------------------------------------------------------------
@@ -267,19 +385,32 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def shingles(text: str) -> set[int]:
-    """64-bit hashes of the word ``SHINGLE``-grams of the normalised text."""
+def shingles(text: str) -> np.ndarray:
+    """64-bit hashes of the word ``SHINGLE``-grams of the normalised text: a sorted array
+    without repeats (8 bytes a shingle, where a Python set of ints takes about ten times
+    that: a chunk of groups' shingles is the document step's largest Python structure)."""
     words = _WORD.findall(normalise(text))
     words += [""] * (SHINGLE - len(words))
     grams = (" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
-    return {
-        int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big")
-        for g in grams
-    }
+    hashes = np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big")
+            for g in grams
+        ),
+        dtype=np.uint64,
+    )
+    unique: np.ndarray = np.unique(hashes)
+    return unique
 
 
-def signature(hashes: set[int]) -> np.ndarray:
-    values = np.fromiter((h & 0xFFFFFFFF for h in hashes), dtype=np.uint64, count=len(hashes))
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """The Jaccard similarity of two shingle arrays (sorted, without repeats)."""
+    both = int(np.intersect1d(a, b, assume_unique=True).size)
+    return both / (int(a.size) + int(b.size) - both)
+
+
+def signature(hashes: np.ndarray) -> np.ndarray:
+    values = hashes & np.uint64(0xFFFFFFFF)
     products = (_A[:, None] * values[None, :] + _B[:, None]) % np.uint64(PRIME)
     result: np.ndarray = products.min(axis=1)
     return result
@@ -291,7 +422,7 @@ def exact_key(texts: list[str]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
-def band_keys(grams: set[int]) -> list[str]:
+def band_keys(grams: np.ndarray) -> list[str]:
     """The LSH band keys of a shingle set: groups sharing one are near-duplicate candidates."""
     sig = signature(grams)
     rows = PERMUTATIONS // BANDS
@@ -305,12 +436,12 @@ class DuplicateFilter:
     def __init__(self, threshold: float = NEAR_THRESHOLD) -> None:
         self.threshold = threshold
         self.exact: dict[str, str | None] = {}
-        self.kept: list[tuple[set[int], str | None]] = []
+        self.kept: list[tuple[np.ndarray, str | None]] = []
         self.buckets: dict[str, list[int]] = defaultdict(list)
         self.matched: str | None = None
 
     def remember(
-        self, exact: str | None, grams: set[int], bands: list[str], owner: str | None = None
+        self, exact: str | None, grams: np.ndarray, bands: list[str], owner: str | None = None
     ) -> None:
         """Count a row as kept (``exact`` None: only its shingles and bands)."""
         if exact is not None:
@@ -320,7 +451,7 @@ class DuplicateFilter:
             self.buckets[band].append(len(self.kept) - 1)
 
     def check_signature(
-        self, exact: str, grams: set[int], bands: list[str], owner: str | None = None
+        self, exact: str, grams: np.ndarray, bands: list[str], owner: str | None = None
     ) -> str | None:
         """As ``check``, for a row whose exact key, shingles and bands are computed."""
         if exact in self.exact:
@@ -329,7 +460,7 @@ class DuplicateFilter:
         candidates = sorted({i for band in bands for i in self.buckets.get(band, ())})
         for i in candidates:
             kept, kept_owner = self.kept[i]
-            if len(grams & kept) / len(grams | kept) >= self.threshold:
+            if jaccard(grams, kept) >= self.threshold:
                 self.matched = kept_owner
                 return "near_duplicate"
         self.matched = None
@@ -423,7 +554,10 @@ CREATE TABLE IF NOT EXISTS document_bands (kind VARCHAR, band VARCHAR, key VARCH
 CREATE TABLE IF NOT EXISTS document_files (kind VARCHAR, bytes BIGINT);
 """
 #: Groups decided (texts loaded, filtered, stored) at a time: memory does not grow with history.
-DECIDE_CHUNK = 1_000
+DECIDE_CHUNK = 500
+#: Rows inserted by one statement (a document row holds two or three whole articles: DuckDB
+#: needs memory beyond its limit for each statement's rows).
+INSERT_ROWS = 100
 KEPT = "kept"
 
 
@@ -446,20 +580,8 @@ def _texts(group: Group) -> list[str]:
     return [f"{d.title}\n{d.body}" for _, d in sorted(group.documents.items())]
 
 
-def _with_texts(group: Group, texts: dict[str, tuple[str, str]]) -> Group:
-    documents = {
-        lang: replace(d, title=texts[d.url][0], body=texts[d.url][1]) if d.url in texts else d
-        for lang, d in group.documents.items()
-    }
-    return Group(documents, group.links, group.found_by)
-
-
-@dataclass
-class _Decided:
-    """The groups one export decided for one kind."""
-
-    kept: list[tuple[Group, str]] = field(default_factory=list)  # (group with texts, row id)
-    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (sort key, key, line)
+def _confirmed(group: Group) -> bool:
+    return all(link == "confirmed" for link in group.links.values() if link != "inferred")
 
 
 class _DocumentStore:
@@ -470,20 +592,9 @@ class _DocumentStore:
         self.con = con
         con.execute(_STORE_SCHEMA)
 
-    def decided(self, kind: str) -> dict[str, tuple[str, str | None, str | None]]:
-        """``key -> (verdict, row id, the kept group it duplicates)`` of the groups decided."""
-        rows = self.con.execute(
-            "SELECT key, verdict, id, duplicate_of FROM document_groups WHERE kind = ?", [kind]
-        ).fetchall()
-        return {
-            str(k): (str(v), str(i) if i is not None else None, str(d) if d is not None else None)
-            for k, v, i, d in rows
-        }
-
-    def forget(self, keys: list[str]) -> None:
-        if keys:
-            self.con.execute("DELETE FROM document_bands WHERE key IN (SELECT unnest(?))", [keys])
-            self.con.execute("DELETE FROM document_groups WHERE key IN (SELECT unnest(?))", [keys])
+    def count(self, sql: str, params: list[Any]) -> int:
+        found = self.con.execute(sql, params).fetchone()
+        return int(found[0]) if found and found[0] is not None else 0
 
     def last_kept(self, kind: str) -> str | None:
         (last,) = self.con.execute(
@@ -501,14 +612,22 @@ class _DocumentStore:
             [kind, KEPT, exacts],
         ).fetchall():
             duplicates.exact[str(exact)] = str(key)
-        cursor = self.con.execute(
-            "SELECT key, line FROM document_groups WHERE key IN (SELECT key FROM document_bands"
-            " WHERE kind = ? AND band IN (SELECT unnest(?))) ORDER BY sort_key, key",
+        matches = self.con.execute(
+            "SELECT sort_key, key, rowid FROM document_groups WHERE key IN (SELECT key FROM"
+            " document_bands WHERE kind = ? AND band IN (SELECT unnest(?)))",
             [kind, bands],
-        )
-        while chunk := cursor.fetchmany(CHUNK):
-            for key, line in chunk:
-                stored = json.loads(line)
+        ).fetchall()
+        matches.sort()
+        for start in range(0, len(matches), DECIDE_CHUNK):
+            ids = [int(rowid) for *_, rowid in matches[start : start + DECIDE_CHUNK]]
+            lines = dict(
+                self.con.execute(
+                    "SELECT rowid, line FROM document_groups WHERE rowid = ANY($ids)",
+                    {"ids": ids},
+                ).fetchall()
+            )
+            for (_, key, _), rowid in zip(matches[start : start + DECIDE_CHUNK], ids, strict=True):
+                stored = json.loads(lines[rowid])
                 texts = [
                     f"{stored['title'][k]}\n{stored['translation'][k]}"
                     for k in sorted(stored["title"])
@@ -517,38 +636,30 @@ class _DocumentStore:
                 duplicates.remember(None, grams, band_keys(grams), str(key))
         return duplicates
 
-    def add(
-        self,
-        kind: str,
-        key: str,
-        group: Group,
-        verdict: str,
-        row_: dict[str, Any] | None,
-        exact: str | None,
-        bands: list[str],
-        duplicate_of: str | None = None,
-    ) -> str | None:
-        confirmed = all(link == "confirmed" for link in group.links.values() if link != "inferred")
-        line = json.dumps(row_, ensure_ascii=False) if row_ is not None else None
-        self.con.execute(
-            "INSERT INTO document_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                key,
-                kind,
-                sort_key(group),
-                verdict,
-                confirmed,
-                row_["id"] if row_ else None,
-                exact,
-                line,
-                duplicate_of,
-            ],
-        )
-        if bands:
-            self.con.executemany(
-                "INSERT INTO document_bands VALUES (?, ?, ?)", [[kind, b, key] for b in bands]
-            )
-        return line
+    def add(self, decisions: list[list[Any]], bands: list[list[str]]) -> None:
+        """Store the verdicts of one chunk (one transaction: a chunk is stored whole or not)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for start in range(0, len(decisions), INSERT_ROWS):
+                part = decisions[start : start + INSERT_ROWS]
+                self.con.execute(
+                    "INSERT INTO document_groups SELECT * FROM (SELECT"
+                    " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
+                    " unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]), unnest(?::VARCHAR[]),"
+                    " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))",
+                    [list(c) for c in zip(*part, strict=True)],
+                )
+            if bands:
+                kinds, band, keys = zip(*bands, strict=True)
+                self.con.execute(
+                    "INSERT INTO document_bands SELECT * FROM (SELECT unnest(?::VARCHAR[]),"
+                    " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))",
+                    [list(kinds), list(band), list(keys)],
+                )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
 
     def tally(self, kind: str) -> KindReport:
         report = KindReport()
@@ -576,137 +687,188 @@ class _DocumentStore:
         self.con.execute("DELETE FROM document_files WHERE kind = ?", [kind])
         self.con.execute("INSERT INTO document_files VALUES (?, ?)", [kind, size])
 
-    def write_all(self, kind: str, path: Path) -> None:
-        """Rewrite ``path`` from the stored kept rows, streamed in chunks."""
-        tmp = path.with_suffix(".jsonl.tmp")
-        cursor = self.con.execute(
-            "SELECT line FROM document_groups WHERE kind = ? AND verdict = ?"
-            " ORDER BY sort_key, key",
-            [kind, KEPT],
+    def merge(self, kind: str, path: Path, dropped: set[str]) -> bool:
+        """Rewrite ``path`` without the rows ``dropped`` and with the rows kept in this export
+        (the table ``corpus_new``) where they sort, in one pass over the old file (False if
+        the file does not hold the stored rows)."""
+        with sorted_lines(
+            self.con,
+            "SELECT sort_key || chr(1) || key, line FROM document_groups WHERE kind = $kind"
+            " AND verdict = $kept AND key IN (SELECT key FROM corpus_new)",
+            path.parent,
+            {"kind": kind, "kept": KEPT},
+        ) as new_lines:
+            order = self.con.execute(
+                "SELECT g.id, n.key IS NOT NULL, 1 FROM document_groups g"
+                " LEFT JOIN corpus_new n USING (key) WHERE g.kind = $kind AND g.verdict = $kept"
+                " ORDER BY g.sort_key, g.key",
+                {"kind": kind, "kept": KEPT},
+            )
+            return merge_into(path, _stream(order), new_lines, dropped)
+
+    def write(self, kind: str, path: Path, after: str | None, append: bool) -> None:
+        """Write the stored kept rows (``after``: only those sorting after it) to ``path``,
+        appended or rewritten, in their order (sort key, then key)."""
+        write_sorted(
+            self.con,
+            "SELECT sort_key || chr(1) || key, line FROM document_groups WHERE kind = $kind"
+            " AND verdict = $kept AND ($after IS NULL OR sort_key > $after)",
+            path,
+            {"kind": kind, "kept": KEPT, "after": after},
+            append=append,
         )
-        with tmp.open("w", encoding="utf-8") as stream:
-            while chunk := cursor.fetchmany(CHUNK):
-                stream.writelines(line + "\n" for (line,) in chunk)
-        os.replace(tmp, path)
+
+
+def _stream(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
+    while chunk := cursor.fetchmany(FETCH):
+        yield from chunk
 
 
 def _decide(
-    store: _DocumentStore, kind: str, new: list[tuple[str, Group]], load: TextLoader | None
-) -> _Decided:
-    """Load the texts of the ``new`` groups (in sort order), filter them against the kept
-    groups (stored, and those of this export) and store the verdicts, a chunk at a time."""
-    decided = _Decided()
-    for start in range(0, len(new), DECIDE_CHUNK):
-        chunk = new[start : start + DECIDE_CHUNK]
-        if load is not None:
-            texts = load(sorted({d.url for _, g in chunk for d in g.documents.values()}))
-            chunk = [(key, _with_texts(group, texts)) for key, group in chunk]
-        checks: list[tuple[str, Group, str | None, tuple[str, set[int], list[str]] | None]] = []
-        for key, group in chunk:
-            reason = next((name for name, test in SINGLE_FILTERS if test(group)), None)
-            if reason is not None:
-                checks.append((key, group, reason, None))
-                continue
-            texts_ = _texts(group)
-            grams = shingles("\n".join(texts_))
-            checks.append((key, group, None, (exact_key(texts_), grams, band_keys(grams))))
-        signed = [c[3] for c in checks if c[3] is not None]
-        duplicates = store.prior(
-            kind, [s[0] for s in signed], sorted({b for s in signed for b in s[2]})
+    store: _DocumentStore, kind: str, chunk: list[tuple[Any, ...]], load: TextLoader
+) -> str | None:
+    """Load the texts of one chunk of new groups (in sort order), filter them against the kept
+    groups (stored, and those of this chunk) and store the verdicts. Returns the smallest
+    sort key of the groups kept."""
+    urls = sorted({str(m["url"]) for *_, members in chunk for m in members})
+    texts = load(urls)
+    checks: list[tuple[str, Group, str | None, tuple[str, np.ndarray, list[str]] | None]] = []
+    for key, links, found_by, members in chunk:
+        group = group_of(links, found_by, members, texts)
+        reason = next((name for name, test in SINGLE_FILTERS if test(group)), None)
+        if reason is not None:
+            checks.append((str(key), group, reason, None))
+            continue
+        texts_ = _texts(group)
+        grams = shingles("\n".join(texts_))
+        checks.append((str(key), group, None, (exact_key(texts_), grams, band_keys(grams))))
+    signed = [c[3] for c in checks if c[3] is not None]
+    duplicates = store.prior(
+        kind, [s[0] for s in signed], sorted({b for s in signed for b in s[2]})
+    )
+    decisions: list[list[Any]] = []
+    bands: list[list[str]] = []
+    first: str | None = None
+    for key, group, reason, sign in checks:
+        order = sort_key(group)
+        if sign is not None:
+            reason = duplicates.check_signature(*sign, owner=key)
+        if reason is not None:
+            matched = duplicates.matched if sign is not None else None
+            decisions.append(
+                [key, kind, order, reason, _confirmed(group), None, None, None, matched]
+            )
+            continue
+        assert sign is not None
+        item = row(group)
+        line = json.dumps(item, ensure_ascii=False)
+        decisions.append(
+            [key, kind, order, KEPT, _confirmed(group), item["id"], sign[0], line, None]
         )
-        for key, group, reason, sign in checks:
-            if sign is not None:
-                reason = duplicates.check_signature(*sign, owner=key)
-            if reason is not None:
-                matched = duplicates.matched if sign is not None else None
-                store.add(kind, key, group, reason, None, None, [], matched)
-                continue
-            assert sign is not None
-            item = row(group)
-            line = store.add(kind, key, group, KEPT, item, sign[0], sign[2])
-            decided.kept.append((group, item["id"]))
-            decided.rows.append((sort_key(group), key, str(line)))
-    return decided
+        bands += [[kind, band, key] for band in sign[2]]
+        first = order if first is None else min(first, order)
+    store.add(decisions, bands)
+    return first
 
 
-def _update_kind(
-    store: _DocumentStore, kind: str, groups: list[Group], load: TextLoader | None, path: Path
-) -> tuple[KindReport, list[tuple[Group, str]]]:
-    """Bring one kind's verdicts and file up to date; the kept groups and their row ids."""
-    current = {decision_key(g): g for g in groups}
-    known = store.decided(kind)
-    gone = [key for key in known if key not in current]
-    gone_kept = {key for key in gone if known[key][0] == KEPT}
-    # a group dropped as the duplicate of a kept group now gone is decided again
-    again = [key for key in current if key in known and known[key][2] in gone_kept]
-    for key in again:
-        del known[key]
-    new = sorted(
-        ((key, g) for key, g in current.items() if key not in known),
-        key=lambda item: (sort_key(item[1]), item[0]),
-    )
-    store.con.execute("BEGIN TRANSACTION")
-    try:
-        store.forget(gone + again)
-        last = store.last_kept(kind)
-        decided = _decide(store, kind, new, load)
-        store.con.execute("COMMIT")
-    except BaseException:
-        store.con.execute("ROLLBACK")
-        raise
+def _update_kind(store: _DocumentStore, kind: str, load: TextLoader, path: Path) -> KindReport:
+    """Bring one kind's verdicts and file up to date from ``corpus_groups``: the groups gone
+    are forgotten, the new ones decided ``DECIDE_CHUNK`` at a time (anti-joins in SQL: no
+    Python structure of every key)."""
+    con = store.con
     size = store.file_bytes(kind)
-    appendable = (
-        not gone_kept
-        and path.exists()
-        and size == path.stat().st_size
-        and all(last is None or sk > last for sk, _, _ in decided.rows)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE OR REPLACE TABLE corpus_gone AS SELECT key, verdict FROM document_groups"
+            " WHERE kind = $kind AND key NOT IN (SELECT key FROM corpus_groups WHERE kind = $kind)",
+            {"kind": kind},
+        )
+        gone_kept = store.count("SELECT count(*) FROM corpus_gone WHERE verdict = ?", [KEPT])
+        # a group dropped as the duplicate of a kept group now gone is decided again
+        con.execute(
+            "CREATE OR REPLACE TABLE corpus_forget AS SELECT key FROM corpus_gone UNION"
+            " SELECT key FROM document_groups WHERE kind = $kind AND duplicate_of IN"
+            " (SELECT key FROM corpus_gone WHERE verdict = $kept)",
+            {"kind": kind, "kept": KEPT},
+        )
+        dropped = {
+            str(id_)
+            for (id_,) in con.execute(
+                "SELECT id FROM document_groups WHERE verdict = ?"
+                " AND key IN (SELECT key FROM corpus_forget)",
+                [KEPT],
+            ).fetchall()
+        }  # the rows to take out of the file (as many as groups gone: what is new)
+        con.execute("DELETE FROM document_bands WHERE key IN (SELECT key FROM corpus_forget)")
+        con.execute("DELETE FROM document_groups WHERE key IN (SELECT key FROM corpus_forget)")
+        # until the file is written again, the store does not vouch for it
+        con.execute("DELETE FROM document_files WHERE kind = ?", [kind])
+        con.execute("DROP TABLE corpus_gone; DROP TABLE corpus_forget")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    last = store.last_kept(kind)
+    new = Chunks(
+        con,
+        "corpus_new",
+        "SELECT key, sort_key FROM corpus_groups WHERE kind = $kind"
+        " AND key NOT IN (SELECT key FROM document_groups WHERE kind = $kind)",
+        "sort_key, key",
+        {"kind": kind},
     )
-    if appendable:
-        with path.open("a", encoding="utf-8") as stream:
-            stream.writelines(line + "\n" for _, _, line in decided.rows)
-    else:
-        store.write_all(kind, path)
+    first: str | None = None
+    for chunk in new.read(DECIDE_CHUNK, drop=False):
+        keys = [str(key) for key, _ in chunk]
+        found = {
+            str(key): (key, links, found_by, members)
+            for key, links, found_by, members in con.execute(
+                "SELECT key, links, found_by, members FROM corpus_groups WHERE kind = ?"
+                " AND key IN (SELECT unnest(?::VARCHAR[]))",
+                [kind, keys],
+            ).fetchall()
+        }
+        kept = _decide(store, kind, [found[key] for key in keys], load)
+        if kept is not None:
+            first = kept if first is None else min(first, kept)
+    trusted = path.exists() and size == path.stat().st_size
+    if trusted and not gone_kept and (last is None or first is None or first > last):
+        store.write(kind, path, last, append=True)
+    elif not trusted or not store.merge(kind, path, dropped):
+        store.write(kind, path, None, append=False)
+    con.execute("DROP TABLE corpus_new")
     store.wrote(kind, path.stat().st_size)
-    loaded = {decision_key(g): (g, id_) for g, id_ in decided.kept}
-    kept = [
-        loaded.get(key) or (group, str(known[key][1]))
-        for key, group in sorted(current.items(), key=lambda item: (sort_key(item[1]), item[0]))
-        if key in loaded or (key in known and known[key][0] == KEPT)
-    ]
-    return store.tally(kind), kept
+    return store.tally(kind)
 
 
-def write_corpus(
-    alignment: Alignment, directory: Path, load: TextLoader | None = None
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    directory: Path,
+    load: TextLoader,
+    missing_side: dict[str, int],
+    ambiguous_groups: int,
 ) -> CorpusReport:
-    """Filter the groups of ``alignment`` not decided in an earlier export and bring the files
-    under ``directory`` up to date. ``load`` gives the texts of the new groups (None: the
-    documents carry them)."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Both steps, from the groups in ``corpus_groups``: decide the new document groups and
+    bring the document files up to date, then align the new kept groups by sentence."""
+    store = _DocumentStore(con)
     kinds: dict[str, KindReport] = {}
     files: dict[str, str] = {}
-    by_kind: dict[str, list[Group]] = {name: [] for name in PAIRS}
-    for group in alignment.pairs:
-        by_kind.setdefault(group.kind, []).append(group)
-    by_kind[TRIPLE] = alignment.triples
-    kept_by_kind: dict[str, list[tuple[Group, str]]] = {}
-    con = duckdb.connect(str(directory / STORE_NAME), config={"memory_limit": MEMORY_LIMIT})
-    try:
-        store = _DocumentStore(con)
-        for name, groups in by_kind.items():
-            path = directory / f"{name}.jsonl"
-            kinds[name], kept_by_kind[name] = _update_kind(store, name, groups, load, path)
-            files[name] = path.name
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    names = [*PAIRS, TRIPLE]
+    for name in names:
+        path = directory / f"{name}.jsonl"
+        kinds[name] = _update_kind(store, name, load, path)
+        files[name] = path.name
+    sentences = update_sentences(con, names, directory, load)
+    con.execute("DROP TABLE corpus_groups")
+    con.execute("CHECKPOINT")
     report = CorpusReport(
         directory=directory,
         kinds=kinds,
-        missing_side=alignment.missing_side,
-        ambiguous_groups=alignment.ambiguous_groups,
+        missing_side=missing_side,
+        ambiguous_groups=ambiguous_groups,
         files=files,
-        sentences=update_sentences(kept_by_kind, directory, load),
+        sentences=sentences,
         evaluation=published_figures(),
     )
     (directory / "report.json").write_text(
@@ -715,17 +877,50 @@ def write_corpus(
     return report
 
 
+def _connect_store(directory: Path) -> duckdb.DuckDBPyConnection:
+    directory.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(directory / STORE_NAME), config={"memory_limit": MEMORY_LIMIT})
+
+
+def write_corpus(alignment: Alignment, directory: Path) -> CorpusReport:
+    """The corpus of groups given in memory (with their texts), brought up to date under
+    ``directory`` as ``build_corpus`` does for the dataset's groups."""
+    texts: dict[str, tuple[str, str]] = {}
+    for group in [*alignment.pairs, *alignment.triples]:
+        for d in group.documents.values():
+            if d.url not in texts or d.body:
+                texts[d.url] = (d.title, d.body)
+    con = _connect_store(directory)
+    try:
+        _insert_groups(con, [*alignment.pairs, *alignment.triples])
+
+        def load(urls: list[str]) -> dict[str, tuple[str, str]]:
+            return {url: texts[url] for url in urls if url in texts}
+
+        return _write(con, directory, load, alignment.missing_side, alignment.ambiguous_groups)
+    finally:
+        con.close()
+
+
 def build_corpus(output_dir: Path, *, full: bool = False) -> CorpusReport:
     """The corpus of the dataset in ``output_dir`` (run the dataset export first): only the
     groups not decided in an earlier export are read and filtered. ``full``: the corpus store
-    is dropped and every group decided and aligned again (the same files)."""
+    is dropped and every group decided and aligned again (the same files).
+
+    One DuckDB instance under ``MEMORY_LIMIT``: the corpus store, with the dataset attached
+    read-only as ``ds``."""
     database = database_path(output_dir)
     if not database.exists():
         raise FileNotFoundError(f"{database}: no dataset yet (run scrapy export first)")
+    directory = output_dir / CORPUS_DIR
     if full:
-        (output_dir / CORPUS_DIR / STORE_NAME).unlink(missing_ok=True)
-    con = duckdb.connect(str(database), read_only=True, config={"memory_limit": MEMORY_LIMIT})
+        for name in (STORE_NAME, f"{STORE_NAME}.wal"):
+            (directory / name).unlink(missing_ok=True)
+    con = _connect_store(directory)
     try:
-        return write_corpus(align(con), output_dir / CORPUS_DIR, text_loader(con))
+        con.execute(f"ATTACH {sql_string(database)} AS ds (READ_ONLY)")
+        con.execute("CREATE OR REPLACE TEMP VIEW articles AS SELECT * FROM ds.articles")
+        missing, ambiguous = group_dataset(con)
+        return _write(con, directory, text_loader(con), missing, ambiguous)
     finally:
         con.close()

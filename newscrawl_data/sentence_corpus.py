@@ -14,23 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from newscrawl_data.align import SentencePair, align_bodies, tri_parallel
-from newscrawl_data.dataset import MEMORY_LIMIT
+from newscrawl_data.chunks import Chunks, line_id, merge_into, sorted_lines, write_sorted
 
 if TYPE_CHECKING:
     from newscrawl_data.corpus import Group
 
 STORE_NAME = "sentences.duckdb"
 SENTENCES_DIR = "sentences"
-CHUNK = 10_000  # rows fetched at a time when writing the files
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS aligned_groups (
@@ -39,6 +37,7 @@ CREATE TABLE IF NOT EXISTS aligned_groups (
 CREATE TABLE IF NOT EXISTS sentence_rows (
     key VARCHAR, kind VARCHAR, n INTEGER, alignment VARCHAR, score DOUBLE, line VARCHAR
 );
+CREATE TABLE IF NOT EXISTS sentence_files (kind VARCHAR, bytes BIGINT, last VARCHAR);
 """
 
 
@@ -78,16 +77,68 @@ def _row(
     }
 
 
-class _Aligner:
-    """Aligns document pairs, remembering the alignments of this export for the triples."""
+def _pair_key(kind: str, sides: list[tuple[str, str, str]]) -> str:
+    """``group_key`` of a group of ``kind`` with these (language, URL, content hash) sides."""
+    parts = [kind]
+    for side in sorted(sides):
+        parts += list(side)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
-    def __init__(self) -> None:
-        self.cache: dict[tuple[str, str, str, str], list[SentencePair]] = {}
+
+def _pair_of(row: dict[str, Any], la: str, lb: str) -> SentencePair:
+    """A stored pair row back as the ``SentencePair`` it was written from."""
+    return SentencePair(
+        kind=row["alignment"],
+        score=row["score"],
+        paragraphs_a=tuple(row["paragraph"][la]),
+        paragraphs_b=tuple(row["paragraph"][lb]),
+        sentences_a=tuple(row["sentence"][la]),
+        sentences_b=tuple(row["sentence"][lb]),
+        text_a=row["translation"][la],
+        text_b=row["translation"][lb],
+    )
+
+
+class _Aligner:
+    """Aligns document pairs. A triple's three pairs are taken from the pair rows stored
+    when the same two documents (URLs and content hashes) were aligned as a pair, or aligned
+    here; what it remembers is one chunk's (``forget``)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.cache: dict[str, list[SentencePair]] = {}
+
+    def prefetch(self, groups: Sequence[Group]) -> None:
+        """Read the stored pair rows of the triples' pairs among ``groups``."""
+        wanted: dict[str, tuple[str, str]] = {}
+        for group in groups:
+            if len(group.documents) == 3:
+                for la, lb in (("az", "en"), ("az", "ru"), ("en", "ru")):
+                    wanted[self.key(group, la, lb)] = (la, lb)
+        if not wanted:
+            return
+        found = self.con.execute(
+            "SELECT g.key, r.line FROM aligned_groups g LEFT JOIN sentence_rows r USING (key)"
+            " WHERE g.key IN (SELECT unnest(?::VARCHAR[])) ORDER BY g.key, r.n",
+            [sorted(wanted)],
+        ).fetchall()
+        for key, line in found:
+            pairs = self.cache.setdefault(str(key), [])
+            if line is not None:
+                pairs.append(_pair_of(json.loads(line), *wanted[str(key)]))
+
+    def forget(self) -> None:
+        self.cache.clear()
+
+    @staticmethod
+    def key(group: Group, la: str, lb: str) -> str:
+        a, b = group.documents[la], group.documents[lb]
+        return _pair_key(f"{la}-{lb}", [(la, a.url, a.content_hash), (lb, b.url, b.content_hash)])
 
     def pair(self, group: Group, la: str, lb: str) -> list[SentencePair]:
-        a, b = group.documents[la], group.documents[lb]
-        key = (a.url, a.content_hash, b.url, b.content_hash)
+        key = self.key(group, la, lb)
         if key not in self.cache:
+            a, b = group.documents[la], group.documents[lb]
             self.cache[key] = align_bodies(a.body, b.body, la, lb)
         return self.cache[key]
 
@@ -140,121 +191,210 @@ class SentenceReport:
         return "\n".join(lines)
 
 
-def _write_rows(con: duckdb.DuckDBPyConnection, kind: str, path: Path) -> None:
-    tmp = path.with_suffix(".jsonl.tmp")
-    cursor = con.execute(
-        "SELECT r.line FROM sentence_rows r JOIN aligned_groups g USING (key)"
-        " WHERE r.kind = ? ORDER BY g.document, r.n",
-        [kind],
+def _write_rows(
+    con: duckdb.DuckDBPyConnection, kind: str, path: Path, append: bool = False
+) -> None:
+    """Write the stored rows of ``kind`` to ``path``, by document, then row number
+    (``append``: only those of the groups aligned now, at the end of the file)."""
+    write_sorted(
+        con,
+        "SELECT g.document || chr(1) || lpad(r.n::VARCHAR, 10, '0'), r.line"
+        " FROM sentence_rows r JOIN aligned_groups g USING (key) WHERE r.kind = $kind"
+        + (" AND r.key IN (SELECT key FROM sentence_new)" if append else ""),
+        path,
+        {"kind": kind},
+        append=append,
     )
-    with tmp.open("w", encoding="utf-8") as stream:
-        while chunk := cursor.fetchmany(CHUNK):
-            stream.writelines(line + "\n" for (line,) in chunk)
-    os.replace(tmp, path)
+
+
+def _document_of(line: bytes) -> str:
+    return line_id(line).rpartition("/")[0]
+
+
+def _merge_rows(con: duckdb.DuckDBPyConnection, kind: str, path: Path, dropped: set[str]) -> bool:
+    """Rewrite ``path`` without the rows of the documents ``dropped`` and with those aligned
+    now (``sentence_new``) where they sort, in one pass over the old file."""
+    with sorted_lines(
+        con,
+        "SELECT g.document || chr(1) || lpad(r.n::VARCHAR, 10, '0'), r.line"
+        " FROM sentence_rows r JOIN aligned_groups g USING (key) WHERE r.kind = $kind"
+        " AND r.key IN (SELECT key FROM sentence_new)",
+        path.parent,
+        {"kind": kind},
+    ) as new_lines:
+        cursor = con.execute(
+            "SELECT g.document, n.key IS NOT NULL, g.rows FROM aligned_groups g"
+            " LEFT JOIN sentence_new n USING (key) WHERE g.kind = $kind AND g.rows > 0"
+            " ORDER BY g.document",
+            {"kind": kind},
+        )
+
+        def order() -> Iterator[tuple[Any, ...]]:
+            while chunk := cursor.fetchmany(1_000):
+                yield from chunk
+
+        return merge_into(path, order(), new_lines, dropped, _document_of)
+
+
+#: Groups aligned (texts loaded, aligned, stored) at a time: memory does not grow with history.
+ALIGN_CHUNK = 500
+
+
+def update_sentences(
+    con: duckdb.DuckDBPyConnection,
+    kinds: Sequence[str],
+    directory: Path,
+    load: Callable[[list[str]], dict[str, tuple[str, str]]],
+) -> SentenceReport:
+    """Bring ``directory/sentences/`` up to date with the groups the corpus keeps: those of
+    ``corpus_groups`` whose verdict in ``document_groups`` is kept (the corpus store, on
+    ``con``). The groups not aligned yet are read, aligned and stored ``ALIGN_CHUNK`` at a
+    time; ``load`` gives ``url -> (title, body)``."""
+    from newscrawl_data.corpus import group_of
+
+    report = SentenceReport()
+    target = directory / SENTENCES_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    con.execute(_SCHEMA)
+    aligner = _Aligner(con)
+    for kind in kinds:
+        # the kept groups, by group key (of two kept with one key, the last in sort order)
+        con.execute(
+            "CREATE OR REPLACE TABLE sentence_current AS SELECT c.group_key AS key,"
+            " arg_max(g.id, c.key) AS document, max(c.key) AS decision"
+            " FROM corpus_groups c JOIN document_groups g ON g.key = c.key"
+            " WHERE c.kind = $kind AND g.kind = $kind AND g.verdict = 'kept'"
+            " GROUP BY c.group_key",
+            {"kind": kind},
+        )
+        groups = _count(con, "SELECT count(*) FROM sentence_current", {})
+        gone = "kind = $kind AND key NOT IN (SELECT key FROM sentence_current)"
+        report.dropped[kind] = _count(
+            con, f"SELECT count(*) FROM aligned_groups WHERE {gone}", {"kind": kind}
+        )
+        path = target / f"{kind}.jsonl"
+        written = con.execute(
+            "SELECT bytes, last FROM sentence_files WHERE kind = ?", [kind]
+        ).fetchone()
+        dropped = {
+            str(document)
+            for (document,) in con.execute(
+                f"SELECT document FROM aligned_groups WHERE {gone}", {"kind": kind}
+            ).fetchall()
+        }  # the documents whose rows go out of the file (as many as groups gone)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"DELETE FROM sentence_rows WHERE {gone}", {"kind": kind})
+            con.execute(f"DELETE FROM aligned_groups WHERE {gone}", {"kind": kind})
+            # until the file is written again, the store does not vouch for it
+            con.execute("DELETE FROM sentence_files WHERE kind = ?", [kind])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute(
+            "CREATE OR REPLACE TABLE sentence_new AS SELECT key, document FROM sentence_current"
+            " WHERE key NOT IN (SELECT key FROM aligned_groups WHERE kind = $kind)",
+            {"kind": kind},
+        )
+        first = con.execute("SELECT min(document) FROM sentence_new").fetchone()
+        # the new rows go at the end of the file when none went and all sort after its last
+        appendable = (
+            written is not None
+            and path.exists()
+            and written[0] == path.stat().st_size
+            and not report.dropped[kind]
+            and (written[1] is None or first is None or first[0] is None or first[0] > written[1])
+        )
+        new = Chunks(con, "sentence_chunks", "SELECT key FROM sentence_new", "key")
+        for chunk in new.read(ALIGN_CHUNK):
+            keys = [str(key) for (key,) in chunk]
+            found = {
+                str(key): (document, links, found_by, members)
+                for key, document, links, found_by, members in con.execute(
+                    "SELECT s.key, s.document, c.links, c.found_by, c.members"
+                    " FROM sentence_current s JOIN corpus_groups c ON c.key = s.decision"
+                    " WHERE c.kind = ? AND s.key IN (SELECT unnest(?::VARCHAR[]))",
+                    [kind, keys],
+                ).fetchall()
+            }
+            urls = sorted({str(m["url"]) for *_, members in found.values() for m in members})
+            texts = load(urls)
+            todo = []
+            for key in keys:
+                document, links, found_by, members = found[key]
+                todo.append((key, group_of(links, found_by, members, texts), str(document)))
+            aligner.prefetch([group for _, group, _ in todo])
+            _store(con, _new_rows(todo, aligner))
+            aligner.forget()
+        con.execute("DROP TABLE sentence_current")
+        report.aligned_now[kind] = new.total
+        report.kept_from_before[kind] = groups - new.total
+        report.groups[kind] = groups
+        types = con.execute(
+            "SELECT alignment, count(*), sum(score) FROM sentence_rows WHERE kind = ?"
+            " GROUP BY alignment ORDER BY alignment",
+            [kind],
+        ).fetchall()
+        report.alignments[kind] = {str(t): int(n) for t, n, _ in types}
+        total = sum(int(n) for _, n, _ in types)
+        report.rows[kind] = total
+        report.mean_score[kind] = (
+            round(sum(float(s) for *_, s in types) / total, 4) if total else 0.0
+        )
+        trusted = written is not None and path.exists() and written[0] == path.stat().st_size
+        if appendable or not trusted or not _merge_rows(con, kind, path, dropped):
+            _write_rows(con, kind, path, append=appendable)
+        con.execute("DROP TABLE sentence_new")
+        (last,) = con.execute(
+            "SELECT max(document) FROM aligned_groups WHERE kind = ? AND rows > 0", [kind]
+        ).fetchone() or (None,)
+        con.execute(
+            "INSERT INTO sentence_files VALUES (?, ?, ?)", [kind, path.stat().st_size, last]
+        )
+        report.files[kind] = f"{SENTENCES_DIR}/{path.name}"
+    return report
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> int:
+    found = con.execute(sql, params).fetchone()
+    return int(found[0]) if found else 0
 
 
 def _new_rows(
     groups: Sequence[tuple[str, Group, str]], aligner: _Aligner
-) -> Iterator[tuple[str, str, str, int, list[dict[str, Any]]]]:
+) -> Iterator[tuple[str, str, str, list[dict[str, Any]]]]:
     for key, group, document in groups:
-        rows = aligner.rows(group, document)
-        yield key, group.kind, document, len(rows), rows
-
-
-def update_sentences(
-    kept: dict[str, list[tuple[Group, str]]],
-    directory: Path,
-    load: Callable[[list[str]], dict[str, tuple[str, str]]] | None = None,
-) -> SentenceReport:
-    """Bring ``directory/sentences/`` up to date with the groups the corpus keeps
-    (``kind -> [(group, document id)]``); ``load`` gives ``url -> (title, body)`` for the
-    groups to align whose documents came without their text."""
-    report = SentenceReport()
-    target = directory / SENTENCES_DIR
-    target.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(directory / STORE_NAME), config={"memory_limit": MEMORY_LIMIT})
-    try:
-        con.execute(_SCHEMA)
-        aligner = _Aligner()
-        for kind, groups in kept.items():
-            current = {group_key(group): (group, document) for group, document in groups}
-            known = {
-                str(key)
-                for (key,) in con.execute(
-                    "SELECT key FROM aligned_groups WHERE kind = ?", [kind]
-                ).fetchall()
-            }
-            gone = sorted(known - set(current))
-            new = [(key, *current[key]) for key in sorted(set(current) - known)]
-            if load is not None:
-                new = _with_bodies(new, load)
-            con.execute("BEGIN TRANSACTION")
-            try:
-                _store(con, gone, _new_rows(new, aligner))
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            report.aligned_now[kind] = len(new)
-            report.kept_from_before[kind] = len(known & set(current))
-            report.dropped[kind] = len(gone)
-            report.groups[kind] = len(current)
-            types = con.execute(
-                "SELECT alignment, count(*), sum(score) FROM sentence_rows WHERE kind = ?"
-                " GROUP BY alignment ORDER BY alignment",
-                [kind],
-            ).fetchall()
-            report.alignments[kind] = {str(t): int(n) for t, n, _ in types}
-            total = sum(int(n) for _, n, _ in types)
-            report.rows[kind] = total
-            report.mean_score[kind] = (
-                round(sum(float(s) for *_, s in types) / total, 4) if total else 0.0
-            )
-            path = target / f"{kind}.jsonl"
-            _write_rows(con, kind, path)
-            report.files[kind] = f"{SENTENCES_DIR}/{path.name}"
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return report
-
-
-def _with_bodies(
-    groups: list[tuple[str, Group, str]], load: Callable[[list[str]], dict[str, tuple[str, str]]]
-) -> list[tuple[str, Group, str]]:
-    """``groups`` with the text of the documents that came without it loaded."""
-    missing = sorted({d.url for _, g, _ in groups for d in g.documents.values() if not d.body})
-    if not missing:
-        return groups
-    texts = load(missing)
-    result = []
-    for key, group, document in groups:
-        documents = {
-            lang: replace(d, title=texts[d.url][0], body=texts[d.url][1])
-            if not d.body and d.url in texts
-            else d
-            for lang, d in group.documents.items()
-        }
-        result.append((key, type(group)(documents, group.links, group.found_by), document))
-    return result
+        yield key, group.kind, document, aligner.rows(group, document)
 
 
 def _store(
-    con: duckdb.DuckDBPyConnection,
-    gone: list[str],
-    new: Iterator[tuple[str, str, str, int, list[dict[str, Any]]]],
+    con: duckdb.DuckDBPyConnection, new: Iterator[tuple[str, str, str, list[dict[str, Any]]]]
 ) -> None:
-    """Delete the rows of the groups ``gone``, insert those of the ``new`` ones."""
-    if gone:
-        con.execute("DELETE FROM sentence_rows WHERE list_contains(?, key)", [gone])
-        con.execute("DELETE FROM aligned_groups WHERE list_contains(?, key)", [gone])
-    for key, kind, document, count, rows in new:
-        con.execute("INSERT INTO aligned_groups VALUES (?, ?, ?, ?)", [key, kind, document, count])
-        if rows:
-            con.executemany(
-                "INSERT INTO sentence_rows VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    [key, kind, n, r["alignment"], r["score"], json.dumps(r, ensure_ascii=False)]
-                    for n, r in enumerate(rows)
-                ],
-            )
+    """Insert the rows of one chunk of groups (one transaction, two statements)."""
+    groups: list[list[Any]] = [[], [], [], []]
+    rows: list[list[Any]] = [[], [], [], [], [], []]
+    for key, kind, document, found in new:
+        for column, value in zip(groups, (key, kind, document, len(found)), strict=True):
+            column.append(value)
+        for n, r in enumerate(found):
+            values = (key, kind, n, r["alignment"], r["score"], json.dumps(r, ensure_ascii=False))
+            for column, value in zip(rows, values, strict=True):
+                column.append(value)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "INSERT INTO aligned_groups SELECT * FROM (SELECT unnest(?::VARCHAR[]),"
+            " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]))",
+            groups,
+        )
+        con.execute(
+            "INSERT INTO sentence_rows SELECT * FROM (SELECT unnest(?::VARCHAR[]),"
+            " unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::VARCHAR[]),"
+            " unnest(?::DOUBLE[]), unnest(?::VARCHAR[]))",
+            rows,
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

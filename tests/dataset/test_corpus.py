@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from newscrawl_data import corpus
+from newscrawl_data import corpus, sentence_corpus
 from newscrawl_data.corpus import (
     FILTERS,
     Alignment,
@@ -235,6 +236,16 @@ def test_only_new_story_groups_are_aligned(
         return wrapped
 
     monkeypatch.setattr(corpus, "text_loader", counting_loader)
+    merged: list[tuple[str, bool]] = []  # files rewritten by merging into the old file
+    if hasattr(corpus, "merge_into"):
+        real_merge = corpus.merge_into
+
+        def counting_merge(target: Path, *args: Any) -> bool:
+            merged.append((target.name, real_merge(target, *args)))
+            return merged[-1][1]
+
+        monkeypatch.setattr(corpus, "merge_into", counting_merge)
+        monkeypatch.setattr(sentence_corpus, "merge_into", counting_merge)
     second_run = run_id_of(two_runs.second.files["en"][0])
     output = copy_output(
         two_runs.output, tmp_path / "inc", keep=lambda p: run_id_of(p) != second_run
@@ -253,6 +264,7 @@ def test_only_new_story_groups_are_aligned(
     export_dataset(output)
     step = build_corpus(output).sentences
     assert 0 < len(set(loaded)) < linked_first  # only the new and revised groups' texts
+    assert merged and all(ok for _, ok in merged)  # rows gone: one pass over the old files
     assert 0 < sum(step.aligned_now.values()) < sum(step.groups.values())
     assert sum(step.kept_from_before.values()) > 0
     for kind, groups in step.groups.items():
@@ -340,3 +352,87 @@ def test_an_older_duplicate_arriving_later_does_not_replace_a_kept_group(tmp_pat
     assert rows == [{"az": 1, "en": 2}] and kinds["dropped"]["exact_duplicate"] == 1
     _, rows = _export([newer, older], tmp_path / "full")
     assert rows == [{"az": 3, "en": 4}]
+
+
+def test_the_corpus_holds_one_chunk_of_groups_at_a_time(
+    two_runs: TwoRuns, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory does not grow with history: with chunks of 4 groups, the grouping (in SQL) and
+    both steps never hold more than two chunks of ``Group`` objects at once (one per pair and
+    triple of the whole history before #21), texts are loaded a chunk at a time, the files
+    are written by merging sorted runs, and the files are those of the unchunked export."""
+    import importlib
+
+    chunk = 4
+    monkeypatch.setattr(corpus, "DECIDE_CHUNK", chunk)
+    monkeypatch.setattr(sentence_corpus, "ALIGN_CHUNK", chunk, raising=False)
+    alive, most = [0], [0]
+    real_init = Group.__init__
+
+    def gone() -> None:
+        alive[0] -= 1
+
+    def counting_init(self: Group, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        alive[0] += 1
+        most[0] = max(most[0], alive[0])
+        weakref.finalize(self, gone)
+
+    monkeypatch.setattr(Group, "__init__", counting_init)
+    loads: list[int] = []
+    real_loader = corpus.text_loader
+
+    def counting_loader(con: duckdb.DuckDBPyConnection) -> corpus.TextLoader:
+        load = real_loader(con)
+
+        def wrapped(urls: list[str]) -> dict[str, tuple[str, str]]:
+            loads.append(len(urls))
+            return load(urls)
+
+        return wrapped
+
+    monkeypatch.setattr(corpus, "text_loader", counting_loader)
+    spilled: list[Path] = []
+    try:
+        chunks = importlib.import_module("newscrawl_data.chunks")
+    except ModuleNotFoundError:
+        chunks = None
+    if chunks is not None:
+        monkeypatch.setattr(chunks, "RUN_CHARS", 20_000)
+        monkeypatch.setattr(chunks.Chunks, "largest", 0)
+        real_spill = chunks._spill
+
+        def counting_spill(run: list[tuple[str, str]], path: Path) -> Path:
+            spilled.append(path)
+            return Path(real_spill(run, path))
+
+        monkeypatch.setattr(chunks, "_spill", counting_spill)
+    output = copy_output(two_runs.output, tmp_path / "chunked")
+    export_dataset(output)
+    report = build_corpus(output)
+    groups = sum(kind.candidates for kind in report.kinds.values())
+    assert groups >= 10 * chunk  # the history is many chunks long
+    assert most[0] <= 2 * chunk, f"{most[0]} groups held at once of {groups}"
+    assert loads and max(loads) <= 3 * chunk
+    assert chunks is not None and chunks.Chunks.largest == chunk
+    assert len(spilled) > 2  # the files were merged from several sorted runs
+    assert _document_files(output) == _document_files(two_runs.output)
+    assert _sentence_files(output) == _sentence_files(two_runs.output)
+    assert _kinds(output) == _kinds(two_runs.output)
+
+
+def test_connected_groups_of_any_length_get_one_label() -> None:
+    """The label propagation of the grouping is exact for groups longer than three links
+    (a chain of six articles, two of each edition: one ambiguous group, not two triples)."""
+    con = duckdb.connect()
+    edges = [(1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (7, 8), (9, 8)]
+    con.execute("CREATE TABLE corpus_links (u BIGINT, v BIGINT)")
+    con.executemany(
+        "INSERT INTO corpus_links VALUES (?, ?), (?, ?)", [[a, b, b, a] for a, b in edges]
+    )
+    con.execute(
+        "CREATE TABLE corpus_labels AS SELECT DISTINCT u AS id, u AS label FROM corpus_links"
+    )
+    corpus._label_groups(con)
+    labels = dict(con.execute("SELECT id, label FROM corpus_labels").fetchall())
+    assert labels == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 7, 8: 7, 9: 7}
