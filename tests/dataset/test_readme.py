@@ -27,6 +27,21 @@ def examples() -> list[tuple[str, str]]:
     return re.findall(r"```(sql|python)\n(.*?)```", part, flags=re.S)
 
 
+def _python(code: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a README snippet with this Python, in ``cwd``; it must succeed."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
 def test_there_are_three_examples() -> None:
     assert [kind for kind, _ in examples()] == ["sql", "python", "python"]
 
@@ -47,16 +62,7 @@ def test_every_example_runs(two_runs: TwoRuns, tmp_path: Path) -> None:
             assert [r[0] for r in rows] == ["az", "en", "ru"]
             assert all(r[1] > 0 and r[2] > 0 and r[3] > 0 for r in rows), rows
             continue
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
+        done = _python(code, tmp_path, env)
         assert done.stdout.strip()
         if "load_dataset" in code:
             assert "az-en pairs;" in done.stdout and "timestamp" in done.stdout
@@ -110,16 +116,7 @@ def test_the_readme_finds_every_reparse_revision_and_its_warc_record(
         assert {"file": warc_file, "offset": offset} == by_url[url]["archive"]
     (tmp_path / "output").symlink_to(output, target_is_directory=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    done = _python(code, tmp_path, env)
     first = min(by_url)
     assert done.stdout.splitlines()[0] == f"{first} {first} 200"
     assert int(done.stdout.splitlines()[1].split()[0]) > 1000
