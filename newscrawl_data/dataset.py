@@ -130,26 +130,29 @@ def run_id_of(path: Path) -> str:
     return stem.removeprefix(PREFIX)
 
 
-def list_run_files(output_dir: Path) -> list[ListedFile]:
-    """Every article file (``<output>/{az,en,ru}/*.jsonl``) with its size and modification
-    time, sorted by run id, then language: a listing, nothing is read."""
-    found = []
+def _article_entries(output_dir: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """``(language, entry)`` of every article file (``<output>/{az,en,ru}/*.jsonl``), as the
+    folders list them (nothing is read)."""
     for language in EDITIONS:
         folder = output_dir / language
         if not folder.is_dir():
             continue
         with os.scandir(folder) as entries:
             for entry in entries:
-                if not entry.name.endswith(".jsonl") or not entry.is_file():
-                    continue
-                stat = entry.stat()
-                path = Path(entry.path)
-                relpath = f"{language}/{entry.name}"
-                found.append(
-                    ListedFile(
-                        path, relpath, language, run_id_of(path), stat.st_size, stat.st_mtime_ns
-                    )
-                )
+                if entry.name.endswith(".jsonl") and entry.is_file():
+                    yield language, entry
+
+
+def list_run_files(output_dir: Path) -> list[ListedFile]:
+    """Every article file with its size and modification time, sorted by run id, then
+    language: a listing, nothing is read."""
+    found = []
+    for language, entry in _article_entries(output_dir):
+        stat, path = entry.stat(), Path(entry.path)
+        relpath = f"{language}/{entry.name}"
+        found.append(
+            ListedFile(path, relpath, language, run_id_of(path), stat.st_size, stat.st_mtime_ns)
+        )
     return sorted(found, key=lambda f: (f.run_id, f.language, f.relpath))
 
 
@@ -737,20 +740,14 @@ def listing(
     relpaths: list[str] = []
     sizes: list[int] = []
     mtimes: list[int] = []
-    for language in EDITIONS:
-        folder = output_dir / language
-        if not folder.is_dir():
-            continue
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.endswith(".jsonl") and entry.is_file():
-                    stat = entry.stat()
-                    relpath = f"{language}/{entry.name}"
-                    if published is not None and published.get(relpath) != stat.st_size:
-                        continue  # not noted complete (yet): its run is not recovered
-                    relpaths.append(relpath)
-                    sizes.append(stat.st_size)
-                    mtimes.append(stat.st_mtime_ns)
+    for language, entry in _article_entries(output_dir):
+        stat = entry.stat()
+        relpath = f"{language}/{entry.name}"
+        if published is not None and published.get(relpath) != stat.st_size:
+            continue  # not noted complete (yet): its run is not recovered
+        relpaths.append(relpath)
+        sizes.append(stat.st_size)
+        mtimes.append(stat.st_mtime_ns)
     return relpaths, sizes, mtimes
 
 
