@@ -186,10 +186,14 @@ class Planner:
             self._ranges[edition] = Walks.from_json(walks, legacy)
         return self._ranges[edition]
 
+    def held(self, edition: str) -> Walks:
+        """The walked ranges of ``edition`` as the state holds them: as this run recorded
+        them, or as read when it began."""
+        return self._recorded.get(edition, self.ranges(edition))
+
     def holes(self, edition: str) -> list[Hole]:
-        """The holes of ``edition`` as the state holds them (as this run recorded them, or
-        as read when it began)."""
-        return self._recorded.get(edition, self.ranges(edition)).holes()
+        """The holes of ``edition`` as the state holds them (:meth:`held`)."""
+        return self.held(edition).holes()
 
     def hole_figures(self, edition: str) -> tuple[int, float]:
         """``(holes, age in hours of the oldest)`` of ``edition`` (0.0 when none), as the

@@ -329,7 +329,7 @@ class Run:
 
         return {
             "edition": edition,
-            "walked": spans(self.planner.grown(edition).ranges),
+            "walked": spans(self.planner.held(edition).ranges),
             "backfilled": spans(self.planner.backfill_ranges(edition).ranges),
         }
 

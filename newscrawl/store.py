@@ -623,28 +623,22 @@ class StateStore:
         return added
 
     def claim(
-        self,
-        holder: str,
-        lease_seconds: float,
-        kinds: Iterable[str] | None = None,
-        keys: Iterable[str] | None = None,
+        self, holder: str, lease_seconds: float, keys: Iterable[str] | None = None
     ) -> Lease | None:
-        """Take the first pending unit (of ``kinds``; of ``keys``) no lease holds, for
+        """Take the first pending unit (of ``keys``; None: of any) no lease holds, for
         ``lease_seconds`` (by the database's clock); None when there is none. Its fencing token
         goes up by one: the previous holder's writes are refused from now on. In PostgreSQL two
         claimers never wait on each other nor get the same unit (``FOR UPDATE SKIP LOCKED``)."""
-        wanted = sorted(set(kinds)) if kinds is not None else []
         named = sorted(set(keys)) if keys is not None else []
-        only = f" AND kind IN ({', '.join('?' for _ in wanted)})" if wanted else ""
-        only += f" AND unit IN ({', '.join('?' for _ in named)})" if keys is not None else ""
         if keys is not None and not named:
             return None
+        only = f" AND unit IN ({', '.join('?' for _ in named)})" if named else ""
         row = self._one(
             f"UPDATE units SET holder = ?, lease_until = {self.NOW} + ?, token = token + 1, "
             "claims = claims + 1 WHERE unit = (SELECT unit FROM units WHERE done = 0 "
             f"AND lease_until < {self.NOW}{only} ORDER BY priority, unit LIMIT 1"
             f"{self.SKIP_LOCKED}) RETURNING unit, kind, spec, token, lease_until, checkpoint",
-            (holder, lease_seconds, *wanted, *named),
+            (holder, lease_seconds, *named),
         )
         if row is None:
             return None

@@ -219,9 +219,6 @@ class Bead:
     def is_null(self) -> bool:
         return self.a0 == self.a1 or self.b0 == self.b1
 
-    def pharaoh(self) -> str:
-        return f"{list(range(self.a0, self.a1))}:{list(range(self.b0, self.b1))}"
-
 
 def normal_cdf(z: float) -> float:
     """The standard normal distribution function for ``z >= 0``, with the polynomial of the

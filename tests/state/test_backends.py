@@ -117,11 +117,11 @@ def test_a_unit_is_claimed_once_then_completed(store: StateStore) -> None:
     first = store.claim("node-a", 30)
     assert first is not None and (first.unit, first.kind, first.token) == ("walk:en", "walk", 1)
     assert first.spec == {"edition": "en"} and first.checkpoint is None
-    second = store.claim("node-b", 30, kinds=["hole"])
+    second = store.claim("node-b", 30, keys=["hole:en:000", "hole:en:001"])
     assert second is not None and second.unit == "hole:en:000"
-    assert store.claim("node-c", 30, kinds=["walk"]) is None  # held
+    assert store.claim("node-c", 30, keys=["walk:en"]) is None  # held
     store.complete(first, {"cursor": "p9"})
-    assert store.claim("node-c", 30, kinds=["walk"]) is None  # done
+    assert store.claim("node-c", 30, keys=["walk:en"]) is None  # done
     rows = {row.unit: row for row in store.units()}
     assert rows["walk:en"].done and rows["walk:en"].checkpoint == {"cursor": "p9"}
     assert rows["hole:en:000"].holder == "node-b" and not rows["hole:en:000"].done
