@@ -6,6 +6,7 @@ import contextlib
 import heapq
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -142,19 +143,28 @@ def merge_into(
     new_lines: Iterator[str],
     dropped: set[str],
     id_of: Callable[[bytes], str] = line_id,
+    start: int = 0,
 ) -> bool:
-    """Rewrite ``target`` as its lines but those whose ``id_of`` is in ``dropped``, merged
-    with ``new_lines``, in the order ``order`` gives: per entry ``(id, new, lines)``, the next
-    ``lines`` lines of the id come from ``new_lines`` or from the file. One pass over the old
-    file and the new lines, nothing sorted again, the old lines copied as bytes: a rewrite
-    costs a copy of the file. False, and ``target`` untouched, when the file does not hold
-    what ``order`` says."""
+    """Rewrite ``target`` from byte ``start`` on as its lines but those whose ``id_of`` is in
+    ``dropped``, merged with ``new_lines``, in the order ``order`` gives: per entry ``(id,
+    new, lines)``, the next ``lines`` lines of the id come from ``new_lines`` or from the
+    file. The lines before ``start`` (the rows that sort before anything changed: where a
+    run's revisions land, near the end) stay in place: the tail is merged into a temporary
+    file, the file cut at ``start`` and the tail appended, so a rewrite costs a copy of the
+    tail, not of the file. One pass, nothing sorted again, the old lines copied as bytes.
+    False, and ``target`` untouched, when the file does not hold what ``order`` says.
+
+    From ``start`` > 0 the file is changed in place: a crash in between leaves it short of the
+    size the caller notes after the merge, so the next export writes it again whole."""
     tmp = target.with_suffix(target.suffix + ".tmp")
     matched = True
     added = (line.encode("utf-8") for line in new_lines)
     with target.open("rb") as old, tmp.open("wb") as out:
+        if start:  # the prefix must end where a line ends
+            old.seek(start - 1)
+            matched = old.read(1) == b"\n"
         kept = (line for line in old if id_of(line) not in dropped)
-        for id_, new, count in order:
+        for id_, new, count in order if matched else ():
             source = added if new else kept
             for _ in range(int(count)):
                 line = next(source, None)
@@ -168,7 +178,14 @@ def merge_into(
     if not matched:
         tmp.unlink()
         return False
-    os.replace(tmp, target)
+    if not start:
+        os.replace(tmp, target)
+        return True
+    with target.open("r+b") as file, tmp.open("rb") as tail:
+        file.truncate(start)
+        file.seek(start)
+        shutil.copyfileobj(tail, file)
+    tmp.unlink()
     return True
 
 

@@ -36,7 +36,7 @@ import numpy as np
 
 from newscrawl.site import EDITIONS
 from newscrawl_data.align import published_figures
-from newscrawl_data.chunks import FETCH, Chunks, merge_into, sorted_lines, write_sorted
+from newscrawl_data.chunks import FETCH, Chunks, line_id, merge_into, sorted_lines, write_sorted
 from newscrawl_data.dataset import database_path, sql_string
 from newscrawl_data.sentence_corpus import (
     STORE_NAME,
@@ -548,8 +548,12 @@ def row(group: Group) -> dict[str, Any]:
 _STORE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS document_groups (
     key VARCHAR, kind VARCHAR, sort_key VARCHAR, verdict VARCHAR, confirmed BOOLEAN,
-    id VARCHAR, exact VARCHAR, line VARCHAR, duplicate_of VARCHAR
+    id VARCHAR, exact VARCHAR, line VARCHAR, duplicate_of VARCHAR, bytes BIGINT
 );
+-- bytes: the length of the row's line in its file, newline included (0 if not kept); a
+-- store made before the column was added gets it here, once
+ALTER TABLE document_groups ADD COLUMN IF NOT EXISTS bytes BIGINT;
+UPDATE document_groups SET bytes = coalesce(strlen(line) + 1, 0) WHERE bytes IS NULL;
 CREATE TABLE IF NOT EXISTS document_bands (kind VARCHAR, band VARCHAR, key VARCHAR);
 CREATE TABLE IF NOT EXISTS document_files (kind VARCHAR, bytes BIGINT);
 """
@@ -592,7 +596,7 @@ class _DocumentStore:
         self.con = con
         con.execute(_STORE_SCHEMA)
 
-    def count(self, sql: str, params: list[Any]) -> int:
+    def count(self, sql: str, params: list[Any] | dict[str, Any]) -> int:
         found = self.con.execute(sql, params).fetchone()
         return int(found[0]) if found and found[0] is not None else 0
 
@@ -643,10 +647,12 @@ class _DocumentStore:
             for start in range(0, len(decisions), INSERT_ROWS):
                 part = decisions[start : start + INSERT_ROWS]
                 self.con.execute(
-                    "INSERT INTO document_groups SELECT * FROM (SELECT"
+                    "INSERT INTO document_groups (key, kind, sort_key, verdict, confirmed, id,"
+                    " exact, line, duplicate_of, bytes) SELECT * FROM (SELECT"
                     " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
                     " unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]), unnest(?::VARCHAR[]),"
-                    " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))",
+                    " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
+                    " unnest(?::BIGINT[]))",
                     [list(c) for c in zip(*part, strict=True)],
                 )
             if bands:
@@ -687,10 +693,18 @@ class _DocumentStore:
         self.con.execute("DELETE FROM document_files WHERE kind = ?", [kind])
         self.con.execute("INSERT INTO document_files VALUES (?, ?)", [kind, size])
 
-    def merge(self, kind: str, path: Path, dropped: set[str]) -> bool:
+    def merge(self, kind: str, path: Path, dropped: set[str], cut: str) -> bool:
         """Rewrite ``path`` without the rows ``dropped`` and with the rows kept in this export
-        (the table ``corpus_new``) where they sort, in one pass over the old file (False if
-        the file does not hold the stored rows)."""
+        (the table ``corpus_new``) where they sort, in one pass over the old file from the
+        first row whose sort key is not below ``cut`` (the smallest of the rows gone and the
+        rows new): the rows before it stay in place. False if the file does not hold the
+        stored rows."""
+        params = {"kind": kind, "kept": KEPT, "cut": cut}
+        start = self.count(
+            "SELECT sum(bytes) FROM document_groups WHERE kind = $kind AND verdict = $kept"
+            " AND sort_key < $cut",
+            params,
+        )
         with sorted_lines(
             self.con,
             "SELECT sort_key || chr(1) || key, line FROM document_groups WHERE kind = $kind"
@@ -701,10 +715,10 @@ class _DocumentStore:
             order = self.con.execute(
                 "SELECT g.id, n.key IS NOT NULL, 1 FROM document_groups g"
                 " LEFT JOIN corpus_new n USING (key) WHERE g.kind = $kind AND g.verdict = $kept"
-                " ORDER BY g.sort_key, g.key",
-                {"kind": kind, "kept": KEPT},
+                " AND g.sort_key >= $cut ORDER BY g.sort_key, g.key",
+                params,
             )
-            return merge_into(path, _stream(order), new_lines, dropped)
+            return merge_into(path, _stream(order), new_lines, dropped, line_id, start)
 
     def write(self, kind: str, path: Path, after: str | None, append: bool) -> None:
         """Write the stored kept rows (``after``: only those sorting after it) to ``path``,
@@ -756,14 +770,15 @@ def _decide(
         if reason is not None:
             matched = duplicates.matched if sign is not None else None
             decisions.append(
-                [key, kind, order, reason, _confirmed(group), None, None, None, matched]
+                [key, kind, order, reason, _confirmed(group), None, None, None, matched, 0]
             )
             continue
         assert sign is not None
         item = row(group)
         line = json.dumps(item, ensure_ascii=False)
+        size = len(line.encode("utf-8")) + 1
         decisions.append(
-            [key, kind, order, KEPT, _confirmed(group), item["id"], sign[0], line, None]
+            [key, kind, order, KEPT, _confirmed(group), item["id"], sign[0], line, None, size]
         )
         bands += [[kind, band, key] for band in sign[2]]
         first = order if first is None else min(first, order)
@@ -792,14 +807,12 @@ def _update_kind(store: _DocumentStore, kind: str, load: TextLoader, path: Path)
             " (SELECT key FROM corpus_gone WHERE verdict = $kept)",
             {"kind": kind, "kept": KEPT},
         )
-        dropped = {
-            str(id_)
-            for (id_,) in con.execute(
-                "SELECT id FROM document_groups WHERE verdict = ?"
-                " AND key IN (SELECT key FROM corpus_forget)",
-                [KEPT],
-            ).fetchall()
-        }  # the rows to take out of the file (as many as groups gone: what is new)
+        forgotten = con.execute(
+            "SELECT id, sort_key FROM document_groups WHERE verdict = ?"
+            " AND key IN (SELECT key FROM corpus_forget)",
+            [KEPT],
+        ).fetchall()  # the rows to take out of the file (as many as groups gone: what is new)
+        dropped = {str(id_) for id_, _ in forgotten}
         con.execute("DELETE FROM document_bands WHERE key IN (SELECT key FROM corpus_forget)")
         con.execute("DELETE FROM document_groups WHERE key IN (SELECT key FROM corpus_forget)")
         # until the file is written again, the store does not vouch for it
@@ -833,9 +846,11 @@ def _update_kind(store: _DocumentStore, kind: str, load: TextLoader, path: Path)
         if kept is not None:
             first = kept if first is None else min(first, kept)
     trusted = path.exists() and size == path.stat().st_size
+    changed = [str(order) for _, order in forgotten] + ([first] if first is not None else [])
+    cut = min(changed, default="")  # the rows sorting before it are unchanged
     if trusted and not gone_kept and (last is None or first is None or first > last):
         store.write(kind, path, last, append=True)
-    elif not trusted or not store.merge(kind, path, dropped):
+    elif not trusted or not store.merge(kind, path, dropped, cut):
         store.write(kind, path, None, append=False)
     con.execute("DROP TABLE corpus_new")
     store.wrote(kind, path.stat().st_size)

@@ -32,11 +32,17 @@ SENTENCES_DIR = "sentences"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS aligned_groups (
-    key VARCHAR PRIMARY KEY, kind VARCHAR, document VARCHAR, rows INTEGER
+    key VARCHAR PRIMARY KEY, kind VARCHAR, document VARCHAR, rows INTEGER, bytes BIGINT
 );
 CREATE TABLE IF NOT EXISTS sentence_rows (
     key VARCHAR, kind VARCHAR, n INTEGER, alignment VARCHAR, score DOUBLE, line VARCHAR
 );
+-- bytes: the length of the group's lines in its file, newlines included; a store made
+-- before the column was added gets it here, once
+ALTER TABLE aligned_groups ADD COLUMN IF NOT EXISTS bytes BIGINT;
+UPDATE aligned_groups g SET bytes = coalesce(
+    (SELECT sum(strlen(r.line) + 1) FROM sentence_rows r WHERE r.key = g.key), 0
+) WHERE bytes IS NULL;
 CREATE TABLE IF NOT EXISTS sentence_files (kind VARCHAR, bytes BIGINT, last VARCHAR);
 """
 
@@ -211,9 +217,19 @@ def _document_of(line: bytes) -> str:
     return line_id(line).rpartition("/")[0]
 
 
-def _merge_rows(con: duckdb.DuckDBPyConnection, kind: str, path: Path, dropped: set[str]) -> bool:
+def _merge_rows(
+    con: duckdb.DuckDBPyConnection, kind: str, path: Path, dropped: set[str], cut: str
+) -> bool:
     """Rewrite ``path`` without the rows of the documents ``dropped`` and with those aligned
-    now (``sentence_new``) where they sort, in one pass over the old file."""
+    now (``sentence_new``) where they sort, in one pass over the old file from the rows of
+    the first document not below ``cut`` (the smallest of those gone and those new): the
+    rows before it stay in place."""
+    params = {"kind": kind, "cut": cut}
+    start = _count(
+        con,
+        "SELECT sum(bytes) FROM aligned_groups WHERE kind = $kind AND rows > 0 AND document < $cut",
+        params,
+    )
     with sorted_lines(
         con,
         "SELECT g.document || chr(1) || lpad(r.n::VARCHAR, 10, '0'), r.line"
@@ -225,15 +241,15 @@ def _merge_rows(con: duckdb.DuckDBPyConnection, kind: str, path: Path, dropped: 
         cursor = con.execute(
             "SELECT g.document, n.key IS NOT NULL, g.rows FROM aligned_groups g"
             " LEFT JOIN sentence_new n USING (key) WHERE g.kind = $kind AND g.rows > 0"
-            " ORDER BY g.document",
-            {"kind": kind},
+            " AND g.document >= $cut ORDER BY g.document",
+            params,
         )
 
         def order() -> Iterator[tuple[Any, ...]]:
             while chunk := cursor.fetchmany(1_000):
                 yield from chunk
 
-        return merge_into(path, order(), new_lines, dropped, _document_of)
+        return merge_into(path, order(), new_lines, dropped, _document_of, start)
 
 
 #: Groups aligned (texts loaded, aligned, stored) at a time: memory does not grow with history.
@@ -343,7 +359,9 @@ def update_sentences(
             round(sum(float(s) for *_, s in types) / total, 4) if total else 0.0
         )
         trusted = written is not None and path.exists() and written[0] == path.stat().st_size
-        if appendable or not trusted or not _merge_rows(con, kind, path, dropped):
+        changed = [*dropped, *([str(first[0])] if first and first[0] is not None else [])]
+        cut = min(changed, default="")  # the documents sorting before it are unchanged
+        if appendable or not trusted or not _merge_rows(con, kind, path, dropped, cut):
             _write_rows(con, kind, path, append=appendable)
         con.execute("DROP TABLE sentence_new")
         (last,) = con.execute(
@@ -358,7 +376,7 @@ def update_sentences(
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> int:
     found = con.execute(sql, params).fetchone()
-    return int(found[0]) if found else 0
+    return int(found[0]) if found and found[0] is not None else 0
 
 
 def _new_rows(
@@ -372,20 +390,23 @@ def _store(
     con: duckdb.DuckDBPyConnection, new: Iterator[tuple[str, str, str, list[dict[str, Any]]]]
 ) -> None:
     """Insert the rows of one chunk of groups (one transaction, two statements)."""
-    groups: list[list[Any]] = [[], [], [], []]
+    groups: list[list[Any]] = [[], [], [], [], []]
     rows: list[list[Any]] = [[], [], [], [], [], []]
     for key, kind, document, found in new:
-        for column, value in zip(groups, (key, kind, document, len(found)), strict=True):
+        lines = [json.dumps(r, ensure_ascii=False) for r in found]
+        size = sum(len(line.encode("utf-8")) + 1 for line in lines)
+        for column, value in zip(groups, (key, kind, document, len(found), size), strict=True):
             column.append(value)
-        for n, r in enumerate(found):
-            values = (key, kind, n, r["alignment"], r["score"], json.dumps(r, ensure_ascii=False))
+        for n, (r, line) in enumerate(zip(found, lines, strict=True)):
+            values = (key, kind, n, r["alignment"], r["score"], line)
             for column, value in zip(rows, values, strict=True):
                 column.append(value)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
-            "INSERT INTO aligned_groups SELECT * FROM (SELECT unnest(?::VARCHAR[]),"
-            " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]))",
+            "INSERT INTO aligned_groups (key, kind, document, rows, bytes) SELECT * FROM"
+            " (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
+            " unnest(?::INTEGER[]), unnest(?::BIGINT[]))",
             groups,
         )
         con.execute(

@@ -236,13 +236,14 @@ def test_only_new_story_groups_are_aligned(
         return wrapped
 
     monkeypatch.setattr(corpus, "text_loader", counting_loader)
-    merged: list[tuple[str, bool]] = []  # files rewritten by merging into the old file
+    merged: list[tuple[str, bool, int]] = []  # files merged into: name, done, bytes kept
     if hasattr(corpus, "merge_into"):
         real_merge = corpus.merge_into
 
         def counting_merge(target: Path, *args: Any) -> bool:
-            merged.append((target.name, real_merge(target, *args)))
-            return merged[-1][1]
+            done = real_merge(target, *args)
+            merged.append((target.name, done, args[-1] if len(args) == 5 else 0))
+            return done
 
         monkeypatch.setattr(corpus, "merge_into", counting_merge)
         monkeypatch.setattr(sentence_corpus, "merge_into", counting_merge)
@@ -264,7 +265,8 @@ def test_only_new_story_groups_are_aligned(
     export_dataset(output)
     step = build_corpus(output).sentences
     assert 0 < len(set(loaded)) < linked_first  # only the new and revised groups' texts
-    assert merged and all(ok for _, ok in merged)  # rows gone: one pass over the old files
+    assert merged and all(ok for _, ok, _ in merged)  # rows gone: one pass over the old files
+    assert any(kept > 0 for *_, kept in merged)  # the unchanged rows before stay in place
     assert 0 < sum(step.aligned_now.values()) < sum(step.groups.values())
     assert sum(step.kept_from_before.values()) > 0
     for kind, groups in step.groups.items():
