@@ -301,12 +301,19 @@ def group_of(links: str, found_by: str, members: list[dict[str, Any]], texts: Te
 
 
 def text_loader(con: duckdb.DuckDBPyConnection) -> TextLoader:
-    """Loads the title and body of the given URLs only (a semi-join on the URL list)."""
+    """Loads the title and body of the given URLs only, from the dataset attached as ``ds``:
+    the ids of their rows first (reading the URL column only), then those rows by id. A
+    semi-join selecting title and body reads those columns of every article of the history
+    (0.6 s of CPU at a year for 60 URLs; 0.05 s this way)."""
 
     def load(urls: list[str]) -> dict[str, tuple[str, str]]:
-        rows = con.execute(
-            "SELECT url, title, body FROM articles WHERE url IN (SELECT unnest(?::VARCHAR[]))",
+        ids = con.execute(
+            "SELECT rowid FROM ds.article_lines WHERE url IN (SELECT unnest(?::VARCHAR[]))",
             [urls],
+        ).fetchall()
+        rows = con.execute(
+            "SELECT url, title, body FROM ds.article_lines WHERE rowid = ANY(?) AND latest",
+            [[rowid for (rowid,) in ids]],
         ).fetchall()
         return {str(url): (str(title or ""), str(body or "")) for url, title, body in rows}
 
