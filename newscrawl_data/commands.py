@@ -59,7 +59,8 @@ class DataCommand(ScrapyCommand):
     def make(self, output: Path, parts: list[str], opts: argparse.Namespace) -> None:
         from newscrawl_data.report import write_report
 
-        print(f"run report: {write_report(output)}")
+        folded = bool({"dataset", "corpus"} & set(parts))  # the export has just folded them
+        print(f"run report: {write_report(output, fold=not folded)}")
 
 
 class Export(DataCommand):

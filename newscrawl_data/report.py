@@ -707,25 +707,28 @@ def build(report: Report) -> str:
     return "\n".join(parts) + "\n"
 
 
-def render(output_dir: Path, now: datetime | None = None) -> str:
+def render(output_dir: Path, now: datetime | None = None, fold: bool = True) -> str:
     """The page for ``output_dir``: the stats files not folded yet are folded into the dataset
-    (creating ``newscrawl.duckdb`` when there is none), then everything is read from it."""
+    (creating ``newscrawl.duckdb`` when there is none; ``fold`` False: the caller has just
+    folded them), then everything is read from it."""
     database = database_path(output_dir)
     database.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(database), config={"memory_limit": MEMORY_LIMIT})
     try:
-        fold_runs(con, output_dir)
+        if fold:
+            fold_runs(con, output_dir)
         report = read_report(con, now or datetime.now(UTC))
     finally:
         con.close()
     return build(report)
 
 
-def write_report(output_dir: Path, now: datetime | None = None) -> Path:
-    """Write ``output_dir/report.html`` (atomically) and return its path."""
+def write_report(output_dir: Path, now: datetime | None = None, fold: bool = True) -> Path:
+    """Write ``output_dir/report.html`` (atomically) and return its path (``fold``: as
+    :func:`render`)."""
     path = output_dir / REPORT_NAME
     output_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(render(output_dir, now), encoding="utf-8")
+    tmp.write_text(render(output_dir, now, fold), encoding="utf-8")
     os.replace(tmp, path)
     return path

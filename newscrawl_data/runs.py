@@ -15,6 +15,7 @@ the next export).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -169,9 +170,10 @@ def stats_files(output_dir: Path) -> dict[str, tuple[Path, int]]:
     found = {}
     folder = output_dir / STATS_DIR
     if folder.is_dir():
-        for entry in folder.iterdir():
-            if entry.suffix == ".json" and entry.is_file():
-                found[f"{STATS_DIR}/{entry.name}"] = (entry, entry.stat().st_size)
+        with os.scandir(folder) as entries:  # the type from the listing: one stat per file
+            for entry in entries:
+                if entry.name.endswith(".json") and entry.is_file():
+                    found[f"{STATS_DIR}/{entry.name}"] = (Path(entry.path), entry.stat().st_size)
     return found
 
 
