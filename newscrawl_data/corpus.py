@@ -34,10 +34,10 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from newscrawl.site import EDITIONS
 from newscrawl_data.align import published_figures
 from newscrawl_data.chunks import FETCH, Chunks, line_id, merge_into, sorted_lines, write_sorted
 from newscrawl_data.dataset import database_path, sql_string
+from newscrawl_data.grouping import GROUPS_TABLE, forget, group_dataset
 from newscrawl_data.sentence_corpus import (
     STORE_NAME,
     SentenceReport,
@@ -83,144 +83,7 @@ class Group:
         return "-".join(sorted(self.documents))
 
 
-# -- grouping ----------------------------------------------------------------------------
-
-#: The groups of one export, a working table of the corpus store (one row per pair or triple:
-#: its members' identities, no text; on disk, so DuckDB can evict it under its memory limit),
-#: dropped at the end. Everything after reads it by kind, in chunks, so no Python structure
-#: holds every group of the history.
-_GROUPS_TABLE = """
-CREATE OR REPLACE TABLE corpus_groups (
-    kind VARCHAR, key VARCHAR, group_key VARCHAR, sort_key VARCHAR, links VARCHAR,
-    found_by VARCHAR, members STRUCT(
-        lang VARCHAR, url VARCHAR, language VARCHAR, article_id BIGINT, published_at VARCHAR,
-        content_hash VARCHAR
-    )[]
-)"""
-
-
-def _iso(column: str) -> str:
-    """SQL giving a TIMESTAMPTZ in the session's time zone as Python's ``isoformat()``."""
-    offset = f"date_part('timezone', {column})"
-    return (
-        f"strftime({column}, '%Y-%m-%dT%H:%M:%S')"
-        f" || CASE WHEN microsecond({column}) % 1000000 <> 0"
-        f" THEN '.' || strftime({column}, '%f') ELSE '' END"
-        f" || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"
-        f" || lpad((abs({offset}) // 3600)::VARCHAR, 2, '0') || ':'"
-        f" || lpad(((abs({offset}) % 3600) // 60)::VARCHAR, 2, '0')"
-    )
-
-
-def _member(lang: str, alias: str) -> str:
-    return (
-        f"{{'lang': {lang}, 'url': {alias}.url, 'language': {alias}.language,"
-        f" 'article_id': {alias}.article_id, 'published_at': {alias}.published_at,"
-        f" 'content_hash': {alias}.content_hash}}"
-    )
-
-
-def _json_list(column: str) -> str:
-    """SQL giving a list of plain ASCII strings as Python's ``json.dumps`` writes it."""
-    quoted = f"list_transform({column}, lambda x: '\"' || x || '\"')"
-    return f"'[' || array_to_string({quoted}, ', ') || ']'"
-
-
-_LANGUAGES = sorted(EDITIONS)
-_TRIPLE_PAIRS = [(a, b) for i, a in enumerate(_LANGUAGES) for b in _LANGUAGES[i + 1 :]]
-_EDGE_FOUND_BY = ", ".join(f"coalesce(e_{a}_{b}.found_by, []::VARCHAR[])" for a, b in _TRIPLE_PAIRS)
-_EDGE_JOINS = " ".join(
-    f"LEFT JOIN corpus_edges e_{a}_{b} ON e_{a}_{b}.id_a = t.{a} AND e_{a}_{b}.id_b = t.{b}"
-    for a, b in _TRIPLE_PAIRS
-)
-_EDGE_LINK = " || ', ' || ".join(
-    f"'\"{a}-{b}\": \"' || coalesce(e_{a}_{b}.link, 'inferred') || '\"'" for a, b in _TRIPLE_PAIRS
-)
-#: The dataset's linked articles and translation pairs, then the groups: every pair of two
-#: crawled articles, and the triples (connected groups of one article per edition; the
-#: connected groups by a recursive query over the pairs, in DuckDB, under its memory limit).
-_GROUPING = [
-    "SET TimeZone = 'Asia/Baku'",
-    f"""CREATE OR REPLACE TABLE corpus_docs AS
-    SELECT row_number() OVER () AS id, url, language, article_id,
-        {_iso("published_at")} AS published_at, coalesce(content_hash, '') AS content_hash
-    FROM ds.articles
-    WHERE url IN (SELECT url_a FROM ds.translations UNION SELECT url_b FROM ds.translations)""",
-    """CREATE OR REPLACE TABLE corpus_edges AS
-    SELECT t.pair, t.language_a, a.id AS id_a, t.language_b, b.id AS id_b, t.link, list_concat(
-        CASE WHEN t.a_links_b THEN [t.language_a || '->' || t.language_b]
-             ELSE []::VARCHAR[] END,
-        CASE WHEN t.b_links_a THEN [t.language_b || '->' || t.language_a]
-             ELSE []::VARCHAR[] END
-    ) AS found_by
-    FROM ds.translations t JOIN corpus_docs a ON a.url = t.url_a
-        JOIN corpus_docs b ON b.url = t.url_b
-    WHERE t.both_crawled""",
-    f"""INSERT INTO corpus_groups (kind, links, found_by, members)
-    SELECT e.pair, '{{"' || e.pair || '": "' || e.link || '"}}', {_json_list("e.found_by")},
-        [{_member("e.language_a", "a")}, {_member("e.language_b", "b")}]
-    FROM corpus_edges e JOIN corpus_docs a ON a.id = e.id_a JOIN corpus_docs b ON b.id = e.id_b
-    """,
-    # connected groups: each article's label is the smallest id of its group, found by
-    # passing the smallest label to the neighbours until none changes (``_label_groups``)
-    """CREATE OR REPLACE TABLE corpus_links AS
-    SELECT id_a AS u, id_b AS v FROM corpus_edges UNION SELECT id_b, id_a FROM corpus_edges""",
-    "CREATE OR REPLACE TABLE corpus_labels AS"
-    " SELECT DISTINCT u AS id, u AS label FROM corpus_links",
-]
-_PROPAGATE = """CREATE OR REPLACE TABLE corpus_next AS
-    SELECT l.id, least(l.label, min(n.label)) AS label
-    FROM corpus_labels l JOIN corpus_links x ON x.u = l.id JOIN corpus_labels n ON n.id = x.v
-    GROUP BY l.id, l.label"""
-_TRIPLES = [
-    f"""CREATE OR REPLACE TABLE corpus_components AS
-    SELECT l.label, count(*) AS n, count(DISTINCT d.language) AS languages,
-        {", ".join(f"min(d.id) FILTER (WHERE d.language = '{c}') AS {c}" for c in _LANGUAGES)}
-    FROM corpus_labels l JOIN corpus_docs d USING (id) GROUP BY l.label""",
-    f"""INSERT INTO corpus_groups (kind, links, found_by, members)
-    SELECT '{"-".join(_LANGUAGES)}', '{{' || {_EDGE_LINK} || '}}',
-        {_json_list(f"list_concat({_EDGE_FOUND_BY})")},
-        [{", ".join(_member(f"'{c}'", f"d_{c}") for c in _LANGUAGES)}]
-    FROM corpus_components t
-    {" ".join(f"JOIN corpus_docs d_{c} ON d_{c}.id = t.{c}" for c in _LANGUAGES)}
-    {_EDGE_JOINS}
-    WHERE t.n = {len(_LANGUAGES)} AND t.languages = {len(_LANGUAGES)}
-    """,
-    # the keys, as ``group_key``, ``sort_key`` and ``decision_key`` compute them in Python
-    """UPDATE corpus_groups SET
-        group_key = sha256(kind || chr(31) || array_to_string(list_transform(members,
-            lambda m: m.lang || chr(31) || m.url || chr(31) || m.content_hash), chr(31))),
-        sort_key = array_to_string(list_transform(members,
-            lambda m: coalesce(m.published_at, '') || chr(30) || m.url), chr(31))""",
-    """UPDATE corpus_groups SET key = sha256(
-        group_key || chr(31) || '[' || links || ', ' || found_by || ']' || chr(31)
-        || array_to_string(list_transform(members, lambda m: coalesce(m.article_id::VARCHAR,
-            'None') || chr(30) || coalesce(m.published_at, 'None')), chr(31)))""",
-]
-#: The working tables of the grouping (in the corpus store, so DuckDB can evict them).
-_SCRATCH = (
-    "corpus_docs",
-    "corpus_edges",
-    "corpus_links",
-    "corpus_labels",
-    "corpus_next",
-    "corpus_components",
-)
-
-
-def _label_groups(con: duckdb.DuckDBPyConnection) -> None:
-    """Label every linked article with the smallest id of its connected group: each pass
-    gives an article the smallest label of its neighbours, until a pass changes nothing (as
-    many passes as the longest path in a group: two or three for stories of three articles)."""
-    while True:
-        con.execute(_PROPAGATE)
-        found = con.execute(
-            "SELECT count(*) FROM corpus_next n JOIN corpus_labels l USING (id)"
-            " WHERE n.label <> l.label"
-        ).fetchone()
-        con.execute("DROP TABLE corpus_labels; ALTER TABLE corpus_next RENAME TO corpus_labels")
-        if not found or not found[0]:
-            return
+# -- grouping (newscrawl_data.grouping) and reading groups back ---------------------------
 
 
 @dataclass
@@ -233,31 +96,14 @@ class Alignment:
     ambiguous_groups: int
 
 
-def group_dataset(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], int]:
-    """Fill ``corpus_groups`` from the dataset attached as ``ds``, in SQL: no text read, no
-    Python object per group. Returns the pairs whose other side was not crawled, by pair of
-    editions, and the number of ambiguous groups (two articles of one edition)."""
-    con.execute(_GROUPS_TABLE)
-    for statement in _GROUPING:
-        con.execute(statement)
-    _label_groups(con)
-    for statement in _TRIPLES:
-        con.execute(statement)
-    missing = con.execute(
-        "SELECT pair, count(*) FROM ds.translations WHERE NOT both_crawled"
-        " GROUP BY pair ORDER BY pair"
-    ).fetchall()
-    found = con.execute("SELECT count(*) FROM corpus_components WHERE n > languages").fetchone()
-    for table in _SCRATCH:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-    return {str(pair): int(n) for pair, n in missing}, int(found[0]) if found else 0
-
-
 def _insert_groups(con: duckdb.DuckDBPyConnection, groups: list[Group]) -> None:
-    """Fill ``corpus_groups`` from groups given in memory."""
-    con.execute(_GROUPS_TABLE)
+    """Fill ``corpus_groups`` from groups given in memory (the stored groups of the dataset,
+    if any, are forgotten: the next ``build_corpus`` groups it whole)."""
+    forget(con)
+    con.execute(GROUPS_TABLE)
     con.executemany(
-        "INSERT INTO corpus_groups VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO corpus_groups (kind, key, group_key, sort_key, links, found_by, members)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             [
                 g.kind,
@@ -882,7 +728,6 @@ def _write(
         kinds[name] = _update_kind(store, name, load, path)
         files[name] = path.name
     sentences = update_sentences(con, names, directory, load)
-    con.execute("DROP TABLE corpus_groups")
     con.execute("CHECKPOINT")
     report = CorpusReport(
         directory=directory,
@@ -942,7 +787,9 @@ def build_corpus(output_dir: Path, *, full: bool = False) -> CorpusReport:
     try:
         con.execute(f"ATTACH {sql_string(database)} AS ds (READ_ONLY)")
         con.execute("CREATE OR REPLACE TEMP VIEW articles AS SELECT * FROM ds.articles")
-        missing, ambiguous = group_dataset(con)
-        return _write(con, directory, text_loader(con), missing, ambiguous)
+        grouped = group_dataset(con)
+        return _write(
+            con, directory, text_loader(con), grouped.missing_side, grouped.ambiguous_groups
+        )
     finally:
         con.close()

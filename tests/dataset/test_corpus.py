@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from newscrawl_data import corpus, sentence_corpus
+from newscrawl_data import corpus, grouping, sentence_corpus
 from newscrawl_data.corpus import (
     FILTERS,
     Alignment,
@@ -241,7 +241,7 @@ def test_only_new_story_groups_are_aligned(
         real_merge = corpus.merge_into
 
         def counting_merge(target: Path, *args: Any) -> bool:
-            done = real_merge(target, *args)
+            done = bool(real_merge(target, *args))
             merged.append((target.name, done, args[-1] if len(args) == 5 else 0))
             return done
 
@@ -435,6 +435,6 @@ def test_connected_groups_of_any_length_get_one_label() -> None:
     con.execute(
         "CREATE TABLE corpus_labels AS SELECT DISTINCT u AS id, u AS label FROM corpus_links"
     )
-    corpus._label_groups(con)
+    grouping.label_groups(con)
     labels = dict(con.execute("SELECT id, label FROM corpus_labels").fetchall())
     assert labels == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 7, 8: 7, 9: 7}
