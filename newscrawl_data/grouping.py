@@ -26,16 +26,15 @@ import duckdb
 from newscrawl.site import EDITIONS
 
 #: The groups (one row per pair or triple: its members' identities, no text; on disk, so
-#: DuckDB can evict it under its memory limit). ``label``: the URL that names the connected
-#: group of its articles. Everything after reads it by kind, in chunks: no Python structure
-#: holds every group of the history.
+#: DuckDB can evict it under its memory limit). Everything after reads it by kind, in
+#: chunks: no Python structure holds every group of the history.
 GROUPS_TABLE = """
 CREATE OR REPLACE TABLE corpus_groups (
     kind VARCHAR, key VARCHAR, group_key VARCHAR, sort_key VARCHAR, links VARCHAR,
     found_by VARCHAR, members STRUCT(
         lang VARCHAR, url VARCHAR, language VARCHAR, article_id BIGINT, published_at VARCHAR,
         content_hash VARCHAR
-    )[], label VARCHAR
+    )[]
 )"""
 #: What the stored groups were made from (see the module's docstring).
 _LINKED_TABLES = """
@@ -122,20 +121,21 @@ _PROPAGATE = """CREATE OR REPLACE TABLE corpus_next AS
 _GROUPS = [
     """CREATE OR REPLACE TABLE corpus_names AS
     SELECT l.id, n.url AS label FROM corpus_labels l JOIN corpus_docs n ON n.id = l.label""",
-    f"""INSERT INTO corpus_groups (kind, links, found_by, members, label)
+    f"""INSERT INTO corpus_groups (kind, links, found_by, members)
     SELECT e.pair, '{{"' || e.pair || '": "' || e.link || '"}}', {_json_list("e.found_by")},
-        [{_member("e.language_a", "a")}, {_member("e.language_b", "b")}], n.label
+        [{_member("e.language_a", "a")}, {_member("e.language_b", "b")}]
     FROM corpus_edges e JOIN corpus_docs a ON a.id = e.id_a JOIN corpus_docs b ON b.id = e.id_b
-        JOIN corpus_names n ON n.id = e.id_a""",
+    """,
     f"""CREATE OR REPLACE TABLE corpus_components AS
-    SELECT l.label, count(*) AS n, count(DISTINCT d.language) AS languages,
+    SELECT l.label, arg_min(d.url, d.id) AS name, count(*) AS n,
+        count(DISTINCT d.language) AS languages,
         {", ".join(f"min(d.id) FILTER (WHERE d.language = '{c}') AS {c}" for c in _LANGUAGES)}
     FROM corpus_labels l JOIN corpus_docs d USING (id) GROUP BY l.label""",
-    f"""INSERT INTO corpus_groups (kind, links, found_by, members, label)
+    f"""INSERT INTO corpus_groups (kind, links, found_by, members)
     SELECT '{"-".join(_LANGUAGES)}', '{{' || {_EDGE_LINK} || '}}',
         {_json_list(f"list_concat({_EDGE_FOUND_BY})")},
-        [{", ".join(_member(f"'{c}'", f"d_{c}") for c in _LANGUAGES)}], n.url
-    FROM corpus_components t JOIN corpus_docs n ON n.id = t.label
+        [{", ".join(_member(f"'{c}'", f"d_{c}") for c in _LANGUAGES)}]
+    FROM corpus_components t
     {" ".join(f"JOIN corpus_docs d_{c} ON d_{c}.id = t.{c}" for c in _LANGUAGES)}
     {_EDGE_JOINS}
     WHERE t.n = {len(_LANGUAGES)} AND t.languages = {len(_LANGUAGES)}
@@ -153,8 +153,7 @@ _GROUPS = [
     WHERE key IS NULL""",
     "INSERT INTO linked_labels SELECT d.url, n.label FROM corpus_names n JOIN corpus_docs d"
     " USING (id)",
-    "INSERT INTO linked_components SELECT d.url, c.n, c.languages FROM corpus_components c"
-    " JOIN corpus_docs d ON d.id = c.label",
+    "INSERT INTO linked_components SELECT name, n, languages FROM corpus_components",
 ]
 #: The working tables of one export (in the corpus store, so DuckDB can evict them).
 _SCRATCH = (
@@ -268,17 +267,14 @@ def group_dataset(con: duckdb.DuckDBPyConnection) -> Grouped:
         con.execute("DROP TABLE linked_state")
         _scope(con)
         scope = "url IN (SELECT url FROM corpus_scope)"
-        for sql in (
-            "DELETE FROM corpus_groups WHERE label IN ({labels})",
-            "DELETE FROM linked_components WHERE label IN ({labels})",
-            "DELETE FROM linked_labels WHERE label IN ({labels})",
-        ):
-            con.execute(
-                sql.format(
-                    labels="SELECT label FROM linked_labels"
-                    " WHERE url IN (SELECT url FROM corpus_scope)"
-                )
-            )
+        # a group lies in one connected group, and the scope holds whole ones: the groups
+        # of the scope are those whose first member is in it
+        con.execute(
+            "DELETE FROM corpus_groups WHERE members[1].url IN (SELECT url FROM corpus_scope)"
+        )
+        labels = "SELECT label FROM linked_labels WHERE url IN (SELECT url FROM corpus_scope)"
+        con.execute(f"DELETE FROM linked_components WHERE label IN ({labels})")
+        con.execute(f"DELETE FROM linked_labels WHERE label IN ({labels})")
     for statement in _EDGES:
         con.execute(statement.format(iso=_iso("published_at"), scope=scope))
     regrouped = _count(con, "SELECT count(*) FROM corpus_labels")
