@@ -165,15 +165,16 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RUN_EDITIONS_TABLE)
 
 
-def stats_files(output_dir: Path) -> dict[str, tuple[Path, int]]:
-    """``stats/<name>.json`` -> (path, size) of every stats file under ``output_dir``."""
+def stats_files(output_dir: Path) -> dict[str, tuple[str, int]]:
+    """``stats/<name>.json`` -> (path, size) of every stats file under ``output_dir`` (the
+    path a string: a year is 52,560 files)."""
     found = {}
     folder = output_dir / STATS_DIR
     if folder.is_dir():
         with os.scandir(folder) as entries:  # the type from the listing: one stat per file
             for entry in entries:
                 if entry.name.endswith(".json") and entry.is_file():
-                    found[f"{STATS_DIR}/{entry.name}"] = (Path(entry.path), entry.stat().st_size)
+                    found[f"{STATS_DIR}/{entry.name}"] = (entry.path, entry.stat().st_size)
     return found
 
 
