@@ -279,6 +279,38 @@ def test_only_new_story_groups_are_aligned(
     assert kinds_step == _kinds(output) == _kinds(two_runs.output)
 
 
+def test_a_store_of_the_previous_version_is_used_as_it_is(
+    two_runs: TwoRuns, tmp_path: Path
+) -> None:
+    """A corpus store made before the rows' lengths were kept (no ``bytes`` columns) and
+    before the grouping was kept (no fingerprints): the next export fills the lengths, groups
+    everything once, and writes the files a full rebuild writes."""
+    second_run = run_id_of(two_runs.second.files["en"][0])
+    output = copy_output(
+        two_runs.output, tmp_path / "old", keep=lambda p: run_id_of(p) != second_run
+    )
+    export_dataset(output)
+    build_corpus(output)
+    con = duckdb.connect(str(output / "corpus" / sentence_corpus.STORE_NAME))
+    con.execute("ALTER TABLE document_groups DROP COLUMN bytes")
+    con.execute("ALTER TABLE aligned_groups DROP COLUMN bytes")
+    grouping.forget(con)
+    con.close()
+    copy_output(two_runs.output, output)  # the second run arrives
+    export_dataset(output)
+    build_corpus(output)
+    con = duckdb.connect(str(output / "corpus" / sentence_corpus.STORE_NAME))
+    lengths = con.execute(
+        "SELECT count(*) FILTER (WHERE bytes IS NULL),"
+        " count(*) FILTER (WHERE verdict = 'kept' AND bytes <> strlen(line) + 1)"
+        " FROM document_groups"
+    ).fetchone()
+    con.close()
+    assert lengths == (0, 0)
+    assert _document_files(output) == _document_files(two_runs.output)
+    assert _sentence_files(output) == _sentence_files(two_runs.output)
+
+
 def _pair(n: int, az: str, en: str, day: int = 1, version: str = "1") -> Group:
     date = f"2025-10-{day:02d}T10:00:00+04:00"
     documents = {
