@@ -37,7 +37,7 @@ import numpy as np
 from newscrawl_data.align import published_figures
 from newscrawl_data.chunks import FETCH, Chunks, line_id, merge_into, sorted_lines, write_sorted
 from newscrawl_data.dataset import database_path, sql_string
-from newscrawl_data.grouping import GROUPS_TABLE, forget, group_dataset
+from newscrawl_data.grouping import GROUPS_TABLE, Grouped, forget, group_dataset
 from newscrawl_data.sentence_corpus import (
     STORE_NAME,
     SentenceReport,
@@ -346,8 +346,7 @@ class CorpusReport:
 
     directory: Path
     kinds: dict[str, KindReport]
-    missing_side: dict[str, int]
-    ambiguous_groups: int
+    grouped: Grouped
     files: dict[str, str]
     sentences: SentenceReport = field(default_factory=SentenceReport)
     evaluation: dict[str, Any] = field(default_factory=dict)
@@ -355,8 +354,12 @@ class CorpusReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "kinds": {name: vars(kind) for name, kind in self.kinds.items()},
-            "missing_side": self.missing_side,
-            "ambiguous_groups": self.ambiguous_groups,
+            "missing_side": self.grouped.missing_side,
+            "ambiguous_groups": self.grouped.ambiguous_groups,
+            "grouping": {
+                "articles_grouped_again": self.grouped.regrouped,
+                "whole": self.grouped.whole,
+            },
             "filters": list(FILTERS),
             "files": self.files,
             "sentences": self.sentences.to_dict(),
@@ -371,9 +374,14 @@ class CorpusReport:
             line = f"{name:<10}{kind.candidates:>7}{kind.confirmed:>10}{kind.one_way:>8}"
             line += "".join(f"{kind.dropped[f]:>16}" for f in FILTERS) + f"{kind.kept:>7}"
             lines.append(line)
-        missing = ", ".join(f"{k} {v}" for k, v in sorted(self.missing_side.items())) or "none"
-        lines.append(f"linked but the other side not crawled: {missing}")
-        lines.append(f"ambiguous groups (two articles of one edition): {self.ambiguous_groups}")
+        grouped = self.grouped
+        missing = ", ".join(f"{k} {v}" for k, v in sorted(grouped.missing_side.items()))
+        lines.append(f"linked but the other side not crawled: {missing or 'none'}")
+        lines.append(f"ambiguous groups (two articles of one edition): {grouped.ambiguous_groups}")
+        lines.append(
+            f"linked articles grouped again: {grouped.regrouped}"
+            + (" (all: no stored grouping)" if grouped.whole else " (the rest from the store)")
+        )
         lines.append(self.sentences.format())
         lines.append(f"written to {self.directory}")
         return "\n".join(lines)
@@ -714,8 +722,7 @@ def _write(
     con: duckdb.DuckDBPyConnection,
     directory: Path,
     load: TextLoader,
-    missing_side: dict[str, int],
-    ambiguous_groups: int,
+    grouped: Grouped,
 ) -> CorpusReport:
     """Both steps, from the groups in ``corpus_groups``: decide the new document groups and
     bring the document files up to date, then align the new kept groups by sentence."""
@@ -732,8 +739,7 @@ def _write(
     report = CorpusReport(
         directory=directory,
         kinds=kinds,
-        missing_side=missing_side,
-        ambiguous_groups=ambiguous_groups,
+        grouped=grouped,
         files=files,
         sentences=sentences,
         evaluation=published_figures(),
@@ -764,7 +770,13 @@ def write_corpus(alignment: Alignment, directory: Path) -> CorpusReport:
         def load(urls: list[str]) -> dict[str, tuple[str, str]]:
             return {url: texts[url] for url in urls if url in texts}
 
-        return _write(con, directory, load, alignment.missing_side, alignment.ambiguous_groups)
+        grouped = Grouped(
+            alignment.missing_side,
+            alignment.ambiguous_groups,
+            regrouped=len(texts),
+            whole=True,
+        )
+        return _write(con, directory, load, grouped)
     finally:
         con.close()
 
@@ -786,10 +798,6 @@ def build_corpus(output_dir: Path, *, full: bool = False) -> CorpusReport:
     con = _connect_store(directory)
     try:
         con.execute(f"ATTACH {sql_string(database)} AS ds (READ_ONLY)")
-        con.execute("CREATE OR REPLACE TEMP VIEW articles AS SELECT * FROM ds.articles")
-        grouped = group_dataset(con)
-        return _write(
-            con, directory, text_loader(con), grouped.missing_side, grouped.ambiguous_groups
-        )
+        return _write(con, directory, text_loader(con), group_dataset(con))
     finally:
         con.close()

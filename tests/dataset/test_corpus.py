@@ -252,19 +252,25 @@ def test_only_new_story_groups_are_aligned(
         two_runs.output, tmp_path / "inc", keep=lambda p: run_id_of(p) != second_run
     )
     export_dataset(output)
-    first = build_corpus(output).sentences
+    first_report = build_corpus(output)
+    first = first_report.sentences
     assert first.aligned_now == first.groups and sum(first.kept_from_before.values()) == 0
+    assert first_report.grouped.whole and first_report.grouped.regrouped > 0
     linked_first = len(set(loaded))
     before, documents_before = _sentence_files(output), _document_files(output)
     loaded.clear()
-    again = build_corpus(output).sentences
+    again_report = build_corpus(output)
+    again = again_report.sentences
     assert loaded == []  # nothing new: no title or body read
+    assert not again_report.grouped.whole and again_report.grouped.regrouped == 0
     assert sum(again.aligned_now.values()) == 0 and again.kept_from_before == first.groups
     assert _sentence_files(output) == before and _document_files(output) == documents_before
     copy_output(two_runs.output, output)  # the second run arrives
     export_dataset(output)
-    step = build_corpus(output).sentences
+    step_report = build_corpus(output)
+    step = step_report.sentences
     assert 0 < len(set(loaded)) < linked_first  # only the new and revised groups' texts
+    assert not step_report.grouped.whole and 0 < step_report.grouped.regrouped
     assert merged and all(ok for _, ok, _ in merged)  # rows gone: one pass over the old files
     assert any(kept > 0 for *_, kept in merged)  # the unchanged rows before stay in place
     assert 0 < sum(step.aligned_now.values()) < sum(step.groups.values())
