@@ -14,7 +14,8 @@ from pathlib import Path
 
 from newscrawl.output import record_line
 from newscrawl.site import LANGUAGES
-from newscrawl.store import StateError, StateLock, StateStore, is_database_url
+from newscrawl.sqlitestore import StateLock
+from newscrawl.store import StateError, StateStore, is_database_url
 
 
 @dataclass

@@ -49,14 +49,13 @@ from newscrawl.output import (
 )
 from newscrawl.planner import Limits, Planner
 from newscrawl.site import LANGUAGES
+from newscrawl.sqlitestore import StateLock, StateLockedError
 from newscrawl.store import (
     LOCK_WAIT_SECONDS,
     AlreadyRecorded,
     LeaseLost,
     ManifestEntry,
     StateError,
-    StateLock,
-    StateLockedError,
     StateStore,
     StateUnavailable,
     is_database_url,

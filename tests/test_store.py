@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from newscrawl.rebuild import rebuild_state
+from newscrawl.sqlitestore import StateLock, StateLockedError
 from newscrawl.store import (
     SCHEMA_VERSION,
     StateError,
-    StateLock,
-    StateLockedError,
     StateStore,
     StateUnavailable,
 )

@@ -30,9 +30,9 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         from newscrawl.rebuild import rebuild_state
+        from newscrawl.sqlitestore import StateLockedError
         from newscrawl.store import (
             StateError,
-            StateLockedError,
             StateUnavailable,
             is_database_url,
         )

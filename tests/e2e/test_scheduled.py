@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from newscrawl.store import StateLock
+from newscrawl.sqlitestore import StateLock
 from tests.crawl import CrawlResult, run_crawl
 from tests.site.harness import ReplicaServer
 

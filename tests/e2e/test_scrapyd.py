@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.store import StateLock
+from newscrawl.sqlitestore import StateLock
 from tests.crawl import FAST_SETTINGS, read_jsonl
 from tests.scrapyd_server import ROOT, ScrapydServer, clean_environment
 from tests.site.harness import ReplicaServer
