@@ -28,7 +28,7 @@ from tests.bench.polite import (
 )
 from tests.bench.polite_run import PoliteSuite, archive_range, bench_polite
 from tests.bench.profile import OTHER, analyse
-from tests.bench.render import render_markdown, render_text
+from tests.bench.render import NOTES_PATH, render_markdown, render_text
 from tests.bench.report import BenchResult
 from tests.bench.results_io import BenchRun, load, load_figures, save, save_figures
 from tests.bench.targets import figures, targets
@@ -283,3 +283,11 @@ def test_polite_crawls_on_a_tiny_replica(tmp_path: Path) -> None:
     assert incremental is not None and incremental.new_articles >= 1
     assert incremental.missed == 0
     assert incremental.kinds["robots"] <= 1
+
+
+def test_the_benchmarks_document_ends_with_the_notes_the_benchmark_renders() -> None:
+    """``make bench`` rewrites docs/benchmarks.md: its figures, then ``tests/bench/notes.md``.
+    Prose written in the document alone would be lost at the next run."""
+    document = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8").rstrip()
+    notes = NOTES_PATH.read_text(encoding="utf-8").rstrip()
+    assert document.endswith(notes), "edit tests/bench/notes.md, then copy it to the document"
