@@ -59,6 +59,12 @@ class Chunks:
             self.con.execute(f"DROP TABLE {self.name}")
 
 
+def stream(cursor: duckdb.DuckDBPyConnection, size: int = FETCH) -> Iterator[tuple[Any, ...]]:
+    """The rows of an executed query, fetched ``size`` at a time."""
+    while chunk := cursor.fetchmany(size):
+        yield from chunk
+
+
 @contextlib.contextmanager
 def sorted_lines(
     con: duckdb.DuckDBPyConnection, sql: str, scratch: Path, params: dict[str, Any] | None = None

@@ -26,7 +26,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,8 @@ import duckdb
 import numpy as np
 
 from newscrawl_data.align import published_figures
-from newscrawl_data.chunks import FETCH, Chunks, line_id, merge_into, sorted_lines, write_sorted
-from newscrawl_data.dataset import database_path, sql_string
+from newscrawl_data.chunks import Chunks, line_id, merge_into, sorted_lines, stream, write_sorted
+from newscrawl_data.dataset import database_path, scalar, sql_string
 from newscrawl_data.grouping import GROUPS_TABLE, Grouped, forget, group_dataset
 from newscrawl_data.sentence_corpus import (
     STORE_NAME,
@@ -457,10 +457,6 @@ class _DocumentStore:
         self.con = con
         con.execute(_STORE_SCHEMA)
 
-    def count(self, sql: str, params: list[Any] | dict[str, Any]) -> int:
-        found = self.con.execute(sql, params).fetchone()
-        return int(found[0]) if found and found[0] is not None else 0
-
     def last_kept(self, kind: str) -> str | None:
         (last,) = self.con.execute(
             "SELECT max(sort_key) FROM document_groups WHERE kind = ? AND verdict = ?",
@@ -561,7 +557,8 @@ class _DocumentStore:
         rows new): the rows before it stay in place. False if the file does not hold the
         stored rows."""
         params = {"kind": kind, "kept": KEPT, "cut": cut}
-        start = self.count(
+        start = scalar(
+            self.con,
             "SELECT sum(bytes) FROM document_groups WHERE kind = $kind AND verdict = $kept"
             " AND sort_key < $cut",
             params,
@@ -579,7 +576,7 @@ class _DocumentStore:
                 " AND g.sort_key >= $cut ORDER BY g.sort_key, g.key",
                 params,
             )
-            return merge_into(path, _stream(order), new_lines, dropped, line_id, start)
+            return merge_into(path, stream(order), new_lines, dropped, line_id, start)
 
     def write(self, kind: str, path: Path, after: str | None, append: bool) -> None:
         """Write the stored kept rows (``after``: only those sorting after it) to ``path``,
@@ -592,11 +589,6 @@ class _DocumentStore:
             {"kind": kind, "kept": KEPT, "after": after},
             append=append,
         )
-
-
-def _stream(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
-    while chunk := cursor.fetchmany(FETCH):
-        yield from chunk
 
 
 def _decide(
@@ -660,7 +652,7 @@ def _update_kind(store: _DocumentStore, kind: str, load: TextLoader, path: Path)
             " WHERE kind = $kind AND key NOT IN (SELECT key FROM corpus_groups WHERE kind = $kind)",
             {"kind": kind},
         )
-        gone_kept = store.count("SELECT count(*) FROM corpus_gone WHERE verdict = ?", [KEPT])
+        gone_kept = scalar(con, "SELECT count(*) FROM corpus_gone WHERE verdict = ?", [KEPT])
         # a group dropped as the duplicate of a kept group now gone is decided again
         con.execute(
             "CREATE OR REPLACE TABLE corpus_forget AS SELECT key FROM corpus_gone UNION"

@@ -337,7 +337,9 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:
+def scalar(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any] | None = None
+) -> int:
     """The single integer ``sql`` answers (fetching every row, so no result stays open)."""
     rows = con.execute(sql, params or []).fetchall()
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import duckdb
 
 from newscrawl.site import EDITIONS
+from newscrawl_data.dataset import scalar
 
 #: The groups (one row per pair or triple: its members' identities, no text; on disk, so
 #: DuckDB can evict it under its memory limit). Everything after reads it by kind, in
@@ -203,11 +204,6 @@ def forget(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    found = con.execute(sql).fetchone()
-    return int(found[0]) if found and found[0] is not None else 0
-
-
 def _scope(con: duckdb.DuckDBPyConnection) -> int:
     """Fill ``corpus_scope`` with the URLs to group again: those of the articles and
     translation rows whose fingerprints differ from the stored ones, widened to the whole
@@ -231,7 +227,7 @@ def _scope(con: duckdb.DuckDBPyConnection) -> int:
         " UNION SELECT url_a FROM corpus_prints_new UNION SELECT url_b FROM corpus_prints_new"
         " UNION SELECT url_a FROM corpus_prints_gone UNION SELECT url_b FROM corpus_prints_gone"
     )
-    size = _count(con, "SELECT count(*) FROM corpus_scope")
+    size = scalar(con, "SELECT count(*) FROM corpus_scope")
     while size:  # widen to whole groups, now and before, until nothing is added
         con.execute(
             "INSERT INTO corpus_scope"
@@ -242,7 +238,7 @@ def _scope(con: duckdb.DuckDBPyConnection) -> int:
             " (SELECT label FROM linked_labels WHERE url IN (SELECT url FROM corpus_scope))"
             " EXCEPT SELECT url FROM corpus_scope"
         )
-        grown = _count(con, "SELECT count(*) FROM corpus_scope")
+        grown = scalar(con, "SELECT count(*) FROM corpus_scope")
         if grown == size:
             break
         size = grown
@@ -254,7 +250,7 @@ def group_dataset(con: duckdb.DuckDBPyConnection) -> Grouped:
     read, no Python object per group; only the groups of what changed are made again (the
     module's docstring)."""
     con.execute("SET TimeZone = 'Asia/Baku'")
-    whole = not _count(
+    whole = not scalar(
         con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'linked_state'"
     )
     # until the end, the stored groups are not vouched for: a stop half-way groups all again
@@ -277,7 +273,7 @@ def group_dataset(con: duckdb.DuckDBPyConnection) -> Grouped:
         con.execute(f"DELETE FROM linked_labels WHERE label IN ({labels})")
     for statement in _EDGES:
         con.execute(statement.format(iso=_iso("published_at"), scope=scope))
-    regrouped = _count(con, "SELECT count(*) FROM corpus_labels")
+    regrouped = scalar(con, "SELECT count(*) FROM corpus_labels")
     label_groups(con)
     for statement in _GROUPS:
         con.execute(statement)
@@ -303,7 +299,7 @@ def group_dataset(con: duckdb.DuckDBPyConnection) -> Grouped:
     ).fetchall()
     return Grouped(
         missing_side={str(pair): int(n) for pair, n in missing},
-        ambiguous_groups=_count(con, "SELECT count(*) FROM linked_components WHERE n > languages"),
+        ambiguous_groups=scalar(con, "SELECT count(*) FROM linked_components WHERE n > languages"),
         regrouped=regrouped,
         whole=whole,
     )

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from newscrawl_data.align import SentencePair, align_bodies, tri_parallel
-from newscrawl_data.chunks import Chunks, line_id, merge_into, sorted_lines, write_sorted
+from newscrawl_data.chunks import Chunks, line_id, merge_into, sorted_lines, stream, write_sorted
+from newscrawl_data.dataset import scalar
 
 if TYPE_CHECKING:
     from newscrawl_data.corpus import Group
@@ -225,7 +226,7 @@ def _merge_rows(
     the first document not below ``cut`` (the smallest of those gone and those new): the
     rows before it stay in place."""
     params = {"kind": kind, "cut": cut}
-    start = _count(
+    start = scalar(
         con,
         "SELECT sum(bytes) FROM aligned_groups WHERE kind = $kind AND rows > 0 AND document < $cut",
         params,
@@ -244,12 +245,7 @@ def _merge_rows(
             " AND g.document >= $cut ORDER BY g.document",
             params,
         )
-
-        def order() -> Iterator[tuple[Any, ...]]:
-            while chunk := cursor.fetchmany(1_000):
-                yield from chunk
-
-        return merge_into(path, order(), new_lines, dropped, _document_of, start)
+        return merge_into(path, stream(cursor, 1_000), new_lines, dropped, _document_of, start)
 
 
 #: Groups aligned (texts loaded, aligned, stored) at a time: memory does not grow with history.
@@ -283,9 +279,9 @@ def update_sentences(
             " GROUP BY c.group_key",
             {"kind": kind},
         )
-        groups = _count(con, "SELECT count(*) FROM sentence_current", {})
+        groups = scalar(con, "SELECT count(*) FROM sentence_current", {})
         gone = "kind = $kind AND key NOT IN (SELECT key FROM sentence_current)"
-        report.dropped[kind] = _count(
+        report.dropped[kind] = scalar(
             con, f"SELECT count(*) FROM aligned_groups WHERE {gone}", {"kind": kind}
         )
         path = target / f"{kind}.jsonl"
@@ -372,11 +368,6 @@ def update_sentences(
         )
         report.files[kind] = f"{SENTENCES_DIR}/{path.name}"
     return report
-
-
-def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> int:
-    found = con.execute(sql, params).fetchone()
-    return int(found[0]) if found and found[0] is not None else 0
 
 
 def _new_rows(

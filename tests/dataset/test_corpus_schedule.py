@@ -6,7 +6,6 @@ nothing holds, and each export grouped and rewrote only part of it."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from newscrawl_data import chunks, corpus, sentence_corpus
 from newscrawl_data.corpus import CorpusReport, build_corpus
 from newscrawl_data.dataset import export_dataset
 from tests.bench.history import add_run, generate
+from tests.dataset.conftest import copy_output
 
 OPTIONS: dict[str, Any] = {"per_day": 60, "runs_per_day": 24}
 
@@ -67,11 +67,7 @@ def test_a_corpus_built_export_by_export_equals_a_rebuild(
     # files rewritten from their first changed row on, never found not to match the store
     assert merges and all(done for _, done in merges)
     assert any(start > 0 for start, _ in merges)
-    full = tmp_path / "full"
-    for path in output.glob("[aers]*/*"):
-        target = full / path.relative_to(output)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(path, target)
+    full = copy_output(output, tmp_path / "full")
     rebuilt = _export(full, full=True)
     assert _files(output / "corpus") == _files(full / "corpus")
     assert _files(output / "corpus" / "sentences") == _files(full / "corpus" / "sentences")

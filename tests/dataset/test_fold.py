@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from newscrawl_data import dataset
 from newscrawl_data.dataset import COLUMNS, COMPARED, ListedFile, export_dataset
 from tests.bench.history import add_run, generate
 from tests.crawl import read_jsonl
-from tests.dataset.conftest import TwoRuns
+from tests.dataset.conftest import TwoRuns, copy_output
 
 QUOTE = '"'
 VIEWS = {
@@ -282,11 +281,7 @@ def test_an_export_folded_run_by_run_equals_a_full_rebuild(tmp_path: Path) -> No
     incremental = export_dataset(output)
     assert incremental.files_read == [changed.relative_to(output).as_posix()]
     assert incremental.files_dropped == [removed.relative_to(output).as_posix()]
-    full = tmp_path / "full"
-    for path in output.glob("[aers]*/*"):
-        target = full / path.relative_to(output)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(path, target)
+    full = copy_output(output, tmp_path / "full")
     rebuilt = export_dataset(full, full=True)
     for view, order in VIEWS.items():
         sql = f"SELECT * FROM {view} ORDER BY {order}"
